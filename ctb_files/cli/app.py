@@ -1,0 +1,142 @@
+"""The click group, the options every command shares, and the exit-code boundary."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ctb_files import __version__
+from ctb_files.errors import CtbError
+from ctb_files.report import to_json
+from ctb_files.storage.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Options:
+    repo: Path | None = None
+    format: str = "text"
+    quiet: bool = False
+    verbose: int = 0
+    debug: bool = False
+    dry_run: bool = False
+    commit: bool = False
+
+
+def options() -> Options:
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if not isinstance(root.obj, Options):
+        root.obj = Options()
+    return root.obj
+
+
+def _store(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        opts = options()
+        default = getattr(Options(), name)
+        if value is not None and value != default or not hasattr(opts, name):
+            setattr(opts, name, value)
+
+    return callback
+
+
+def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
+    """``--repo --format -q -v --debug`` after the subcommand."""
+
+    def wrap(func: F) -> F:
+        func = click.option("--debug", is_flag=True, expose_value=False, callback=_store("debug"), help="Show tracebacks of internal errors.")(func)
+        func = click.option("-v", "--verbose", count=True, expose_value=False, callback=_store("verbose"), help="Say more.")(func)
+        func = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_store("quiet"), help="Say less.")(func)
+        func = click.option(
+            "--format", "format", type=click.Choice(formats), default=None, expose_value=False,
+            callback=_store("format"), help="Output format.",
+        )(func)  # fmt: skip
+        func = click.option(
+            "--repo", type=click.Path(path_type=Path, file_okay=False), default=None, expose_value=False,
+            callback=_store("repo"), help="Inventory repository (default: nearest parent with ctb.yaml).",
+        )(func)  # fmt: skip
+        return func
+
+    return wrap
+
+
+def writes(func: F) -> F:
+    """``--commit --dry-run`` for commands that write files."""
+    func = click.option("--dry-run", is_flag=True, expose_value=False, callback=_store("dry_run"), help="Print the change; write nothing.")(func)
+    func = click.option("--commit", is_flag=True, expose_value=False, callback=_store("commit"), help="Commit exactly the files changed.")(func)
+    return func
+
+
+def workspace() -> Workspace:
+    return Workspace.open(options().repo)
+
+
+def echo_json(doc: Any) -> None:
+    click.echo(to_json(doc))
+
+
+def finish(ws: Workspace, what: str, trailers: dict[str, list[str]] | None = None) -> list[str]:
+    """Apply the workspace's changes honouring --dry-run and --commit; say what happened."""
+    opts = options()
+    changes = ws.changes
+    if opts.dry_run:
+        diff = changes.diff()
+        click.echo(diff if diff else "nothing would change", err=opts.format == "json", nl=not diff)
+        return list(changes.pending())
+    written = changes.apply(commit=f"ctb: {what}" if opts.commit else None, trailers=trailers)
+    if not opts.quiet and opts.format != "json":
+        for rel in written:
+            click.echo(f"wrote {rel}", err=True)
+    return written
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="ctb")
+@click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=None, expose_value=False, callback=_store("repo"), help="Inventory repository (default: nearest parent with ctb.yaml).")
+@click.option("--debug", is_flag=True, expose_value=False, callback=_store("debug"), help="Show tracebacks of internal errors.")
+def cli() -> None:
+    """ctb — Clear To Build, kept as files.
+
+    A git repository of YAML files is the inventory: parts, stock, project
+    BOMs, builds and vendor orders. ctb validates it, clears builds against
+    stock, records shortages and writes every result back as files.
+    """
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI; the one place that turns exceptions into exit codes."""
+    try:
+        result = cli.main(args=argv, prog_name="ctb", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        click.echo("ctb: interrupted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except CtbError as exc:
+        click.echo(f"ctb: {exc}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("ctb: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the exit-code boundary
+        opts = click.globals.get_current_context(silent=True)
+        debug = "--debug" in (argv if argv is not None else sys.argv)
+        if debug:
+            traceback.print_exc()
+        click.echo(f"ctb: internal error: {type(exc).__name__}: {exc}" + ("" if debug else " (run with --debug for details)"), err=True)
+        del opts
+        return 3
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,1 @@
+"""Pure computations over an inventory: no disk, no git, no network."""

@@ -1,0 +1,1 @@
+"""Storage: the repository layout, YAML reading and writing, git."""

@@ -1,0 +1,172 @@
+"""Read a whole repository into one :class:`Inventory` plus every problem found.
+
+Never stops at the first bad file: each file is parsed and validated on its
+own, and problems are collected as :class:`Diagnostic` values.  Line numbers
+are filled in afterwards by :func:`locate_all`, which parses only the files
+that have something to report a second time, in round-trip mode.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ctb_files.errors import Diagnostic
+from ctb_files.models import KINDS, Settings, valid_id
+from ctb_files.models.inventory import Inventory
+from ctb_files.storage import layout
+from ctb_files.storage.yamlio import Locator, YamlProblem, load_fast
+
+
+@dataclasses.dataclass
+class LoadResult:
+    inventory: Inventory
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+def load_repo(root: Path) -> LoadResult:
+    """Load the working tree of the repository at ``root``."""
+    return load_files(layout.read_tree(root))
+
+
+def load_files(files: Mapping[str, bytes]) -> LoadResult:
+    """Load an inventory from ``{relative path: bytes}`` (working tree or a git snapshot)."""
+    inv = Inventory(files=dict(files))
+    diags: list[Diagnostic] = []
+    if layout.SETTINGS not in files:
+        diags.append(Diagnostic(layout.SETTINGS, 1, 1, "CTB100", "ctb.yaml is missing"))
+    for rel in sorted(files):
+        key = layout.classify(rel)
+        if key is None:
+            if rel.endswith(".yml"):
+                diags.append(Diagnostic(rel, 1, 1, "CTB106", "ignored: inventory files end in .yaml", "warning"))
+            else:
+                diags.append(Diagnostic(rel, 1, 1, "CTB107", "ignored: not where any inventory file lives", "warning"))
+            continue
+        _load_one(inv, rel, key, files[rel], diags)
+    return LoadResult(inv, locate_all(diags, files))
+
+
+def _load_one(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags: list[Diagnostic]) -> None:
+    for ident in filter(None, (key.id, key.version)):
+        if not valid_id(ident):
+            diags.append(
+                Diagnostic(rel, 1, 1, "CTB105", f"{ident!r} is not a valid id (letters, digits, . _ + -, max 80, no '..')")
+            )
+            return
+    inv.seen.setdefault(key.kind, set()).add(f"{key.id}:{key.version}" if key.kind == "bom" else key.id)
+    try:
+        raw = load_fast(data, rel)
+    except YamlProblem as problem:
+        diags.append(problem.diagnostic)
+        return
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        diags.append(Diagnostic(rel, 1, 1, "CTB101", "the file must be a YAML mapping"))
+        return
+    model_cls = KINDS[key.kind]
+    try:
+        obj = model_cls.model_validate(raw)
+    except ValidationError as exc:
+        diags.extend(validation_diagnostics(rel, model_cls, exc))
+        return
+    _store(inv, key, obj)
+
+
+def _store(inv: Inventory, key: layout.FileKey, obj: Any) -> None:
+    if key.kind == "settings":
+        assert isinstance(obj, Settings)
+        inv.settings = obj
+    elif key.kind == "bom":
+        inv.boms[(key.id, key.version)] = obj
+    else:
+        target = {
+            "part": inv.parts, "package": inv.packages, "vendor": inv.vendors, "stock": inv.stock,
+            "project": inv.projects, "build": inv.builds, "order": inv.orders,
+        }[key.kind]  # fmt: skip
+        target[key.id] = obj
+
+
+def validation_diagnostics(rel: str, model_cls: type[BaseModel], exc: ValidationError) -> list[Diagnostic]:
+    """One diagnostic per pydantic error, with the document path and a hint."""
+    out: list[Diagnostic] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            name = str(loc[-1])
+            allowed = _fields_at(model_cls, loc[:-1])
+            hint = difflib.get_close_matches(name, allowed, n=1)
+            message = f"unknown key {name!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            out.append(Diagnostic(rel, 0, 0, "CTB102", message, loc=loc))
+        elif kind == "missing":
+            out.append(Diagnostic(rel, 0, 0, "CTB103", "required key is missing", loc=loc))
+        elif kind in ("greater_than_equal", "greater_than") and "0" in str(err.get("ctx", {})):
+            out.append(Diagnostic(rel, 0, 0, "CTB104", _message(err), loc=loc))
+        else:
+            out.append(Diagnostic(rel, 0, 0, "CTB101", _message(err), loc=loc))
+    return out
+
+
+def _message(err: Any) -> str:
+    msg = str(err["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return msg
+
+
+def _fields_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model found at ``loc`` inside ``model_cls`` (for hints)."""
+    current: Any = model_cls
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        model = _model_in(current)
+        if model is None or key not in model.model_fields:
+            return []
+        current = model.model_fields[key].annotation
+    model = _model_in(current)
+    if model is None:
+        return []
+    names = []
+    for name, info in model.model_fields.items():
+        names.append(info.alias or name)
+    return names
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, dict, typing.Union, types.UnionType) or origin is not None:
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def locate_all(diags: Iterable[Diagnostic], files: Mapping[str, bytes]) -> list[Diagnostic]:
+    """Fill in line and column (line 0 means "not yet located") from the document path."""
+    diags = list(diags)
+    pending = [d for d in diags if d.line == 0]
+    if not pending:
+        return sorted(diags)
+    locator = Locator(dict(files))
+    out = [d for d in diags if d.line != 0]
+    for diag in pending:
+        line, col = locator.locate(diag.path, diag.loc, at_key=diag.code == "CTB102")
+        out.append(dataclasses.replace(diag, line=line, col=col))
+    return sorted(out)

@@ -1,0 +1,44 @@
+"""A repository opened for one command: its root, its inventory, its changes."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from ctb_files.errors import CtbError
+from ctb_files.models.inventory import Inventory
+from ctb_files.storage import layout
+from ctb_files.storage.changes import ChangeSet
+from ctb_files.storage.loader import LoadResult, load_repo
+
+
+class Workspace:
+    """Loads the repository once and hands out one :class:`ChangeSet`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def open(cls, repo: Path | None) -> Workspace:
+        if repo is not None:
+            if not (repo / layout.SETTINGS).is_file():
+                raise CtbError(f"{repo} holds no ctb.yaml; run 'ctb init {repo}' first")
+            return cls(repo)
+        return cls(layout.find_root(Path.cwd()))
+
+    @cached_property
+    def loaded(self) -> LoadResult:
+        return load_repo(self.root)
+
+    @property
+    def inventory(self) -> Inventory:
+        """The inventory, refusing to work on data that does not validate."""
+        errors = self.loaded.errors
+        if errors:
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise CtbError(f"{errors[0].render()}{more}; fix the data first ('ctb check' lists everything)")
+        return self.loaded.inventory
+
+    @cached_property
+    def changes(self) -> ChangeSet:
+        return ChangeSet(self.root, self.loaded.inventory.files)

@@ -1,0 +1,294 @@
+"""The one module that imports the YAML library.
+
+* Reading for validation uses ruamel's safe loader on its C parser: plain
+  data only (no tags that construct objects), floats read as ``Decimal``.
+* Line numbers come from a second, round-trip parse of just the files that
+  have something to report (:class:`Locator`).
+* Writing edits a round-trip document in place (:func:`merge_into`), so
+  comments, key order and untouched values stay byte for byte.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from ctb_files.errors import Diagnostic
+
+__all__ = [
+    "CommentedMap", "CommentedSeq", "Locator", "YamlProblem", "dump", "load_fast",
+    "load_roundtrip", "merge_into", "new_document", "to_roundtrip",
+]  # fmt: skip
+
+
+class YamlProblem(Exception):
+    """A file that cannot be parsed; carries the diagnostic to report."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.render())
+        self.diagnostic = diagnostic
+
+
+class _DecimalConstructor(SafeConstructor):
+    """Safe constructor that reads YAML floats as exact ``Decimal``."""
+
+    def construct_yaml_float(self, node: Any) -> Decimal:  # type: ignore[override]
+        text = str(self.construct_scalar(node)).replace("_", "").lower()
+        if text in (".inf", "+.inf", "-.inf", ".nan"):
+            raise _NotANumber(node)
+        return Decimal(text)
+
+
+class _NotANumber(Exception):
+    def __init__(self, node: Any) -> None:
+        self.node = node
+
+
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
+
+
+def _fast_yaml() -> YAML:
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Constructor = _DecimalConstructor
+    return yaml
+
+
+_FAST = _fast_yaml()
+
+
+def _decode(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise YamlProblem(
+            Diagnostic(path, 1, 1, "CTB001", f"not UTF-8 text (byte {exc.start})")
+        ) from None
+
+
+def load_fast(data: bytes, path: str) -> Any:
+    """Parse ``data`` as plain YAML data; :class:`YamlProblem` on any error."""
+    text = _decode(data, path)
+    try:
+        return _FAST.load(text)
+    except _NotANumber as exc:
+        mark = exc.node.start_mark
+        raise YamlProblem(
+            Diagnostic(path, mark.line + 1, mark.column + 1, "CTB104", "infinity and NaN are not quantities")
+        ) from None
+    except MarkedYAMLError as exc:
+        raise YamlProblem(_marked(exc, path)) from None
+    except YAMLError as exc:
+        raise YamlProblem(Diagnostic(path, 1, 1, "CTB002", f"YAML error: {exc}")) from None
+
+
+def _marked(exc: MarkedYAMLError, path: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or exc.context or "YAML error").strip()
+    name = type(exc).__name__
+    if "constructor" in problem and "tag" in problem:
+        return Diagnostic(path, line, col, "CTB003", f"YAML tags that build objects are not allowed ({problem})")
+    if name == "DuplicateKeyError":
+        return Diagnostic(path, line, col, "CTB004", f"duplicate key: {problem}")
+    return Diagnostic(path, line, col, "CTB002", f"YAML syntax: {problem}")
+
+
+# --- round trip ---------------------------------------------------------------------------
+
+
+def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any:
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:int" if value == value.to_integral_value() and "." not in text else "tag:yaml.org,2002:float"
+    return representer.represent_scalar(tag, text)
+
+
+def _represent_datetime(representer: RoundTripRepresenter, value: datetime) -> Any:
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        text = value.isoformat(timespec="seconds") + "Z"
+    else:
+        text = value.isoformat(timespec="seconds")
+    return representer.represent_scalar("tag:yaml.org,2002:timestamp", text)
+
+
+def _rt_yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    yaml.Representer.add_representer(Decimal, _represent_decimal)
+    yaml.Representer.add_representer(datetime, _represent_datetime)
+    return yaml
+
+
+_RT = _rt_yaml()
+
+
+def load_roundtrip(text: str) -> Any:
+    """Parse for editing: comments, order and quoting are kept."""
+    return _RT.load(text)
+
+
+def dump(doc: Any) -> str:
+    """Render a round-trip document (or plain data) as YAML text."""
+    out = io.StringIO()
+    _RT.dump(doc, out)
+    return out.getvalue()
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def _quote_if_needed(value: str) -> Any:
+    # a string that would read back as a number, bool, null or date keeps quotes
+    try:
+        parsed = _FAST.load(value) if value else None
+    except YAMLError:
+        return value
+    if value == "" or not isinstance(parsed, str):
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def to_roundtrip(value: Any, *, in_list: bool = False) -> Any:
+    """Turn plain data into round-trip nodes in ctb's house style.
+
+    Mappings of scalars inside lists, and lists of scalars, are written in flow
+    style (``- {part: r1, quantity: 6}``, ``lines: [21, 31]``), as in PRODUCT.md.
+    """
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for key, item in value.items():
+            node[key] = to_roundtrip(item)
+        if in_list and all(_is_scalar(v) for v in value.values()):
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, (list, tuple)):
+        seq = CommentedSeq(to_roundtrip(item, in_list=True) for item in value)
+        if all(_is_scalar(v) for v in value):
+            seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, str):
+        return _quote_if_needed(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, dict) and isinstance(new, dict):
+        return old.keys() == new.keys() and all(_same(old[k], new[k]) for k in new)
+    if isinstance(old, list) and isinstance(new, (list, tuple)):
+        return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new))
+    if isinstance(old, bool) or isinstance(new, bool):
+        return old is new or (isinstance(old, bool) and isinstance(new, bool) and old == new)
+    if isinstance(old, (int, float, Decimal)) and isinstance(new, (int, float, Decimal)):
+        return Decimal(str(old)) == Decimal(str(new))
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        return _utc(old) == _utc(new)
+    if isinstance(old, date) and isinstance(new, date):
+        return old == new
+    return type(old) is type(new) and old == new or (isinstance(old, str) and isinstance(new, str) and old == new)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def merge_into(doc: CommentedMap, new: dict[str, Any], *, drop_missing: bool = True) -> None:
+    """Make ``doc`` hold ``new`` with as few changes as possible.
+
+    Keys whose values are equal are left alone (comments, quoting and layout
+    kept); nested mappings and equal-length lists are merged item by item;
+    new keys are inserted where ``new``'s key order puts them.
+    """
+    if drop_missing:
+        for key in [k for k in doc if k not in new]:
+            del doc[key]
+    keys = list(new)
+    for index, key in enumerate(keys):
+        value = new[key]
+        if key in doc:
+            old = doc[key]
+            if _same(old, value):
+                continue
+            if isinstance(old, CommentedMap) and isinstance(value, dict):
+                merge_into(old, value)
+                continue
+            if isinstance(old, CommentedSeq) and isinstance(value, (list, tuple)) and len(old) == len(value):
+                _merge_list(old, value)
+                continue
+            doc[key] = to_roundtrip(value)
+            continue
+        following = next((k for k in keys[index + 1 :] if k in doc), None)
+        position = list(doc).index(following) if following is not None else len(doc)
+        doc.insert(position, key, to_roundtrip(value))
+
+
+def _merge_list(old: CommentedSeq, new: list[Any] | tuple[Any, ...]) -> None:
+    for index, value in enumerate(new):
+        item = old[index]
+        if _same(item, value):
+            continue
+        if isinstance(item, CommentedMap) and isinstance(value, dict):
+            merge_into(item, value)
+        else:
+            old[index] = to_roundtrip(value, in_list=True)
+
+
+def new_document(data: dict[str, Any], header: str | None = None) -> str:
+    """Text of a fresh file holding ``data``; ``header`` becomes leading comment lines."""
+    text = dump(to_roundtrip(data))
+    if header:
+        lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+        text = lines + text
+    return text
+
+
+class Locator:
+    """Finds the line and column of a document path, parsing each file once."""
+
+    def __init__(self, texts: dict[str, bytes]) -> None:
+        self._texts = texts
+        self._docs: dict[str, Any] = {}
+
+    def locate(self, path: str, loc: tuple[str | int, ...], at_key: bool = False) -> tuple[int, int]:
+        doc = self._doc(path)
+        if doc is None:
+            return 1, 1
+        line, col = 1, 1
+        node = doc
+        if hasattr(node, "lc"):
+            line, col = node.lc.line + 1, node.lc.col + 1
+        for depth, key in enumerate(loc):
+            last = depth == len(loc) - 1
+            if isinstance(node, CommentedMap) and key in node:
+                pos = node.lc.value(key) if last and not at_key and _is_scalar(node[key]) else node.lc.key(key)
+                node = node[key]
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+                pos = node.lc.item(key)
+                node = node[key]
+            else:
+                break
+            if pos is not None:
+                line, col = pos[0] + 1, pos[1] + 1
+        return line, col
+
+    def _doc(self, path: str) -> Any:
+        if path not in self._docs:
+            data = self._texts.get(path)
+            try:
+                self._docs[path] = load_roundtrip(data.decode("utf-8-sig")) if data is not None else None
+            except (YAMLError, UnicodeDecodeError):
+                self._docs[path] = None
+        return self._docs[path]

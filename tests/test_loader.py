@@ -1,0 +1,58 @@
+"""The loader: every problem in one run, each at its file, line and column."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from ctb_files.storage.loader import load_repo
+from tests.conftest import write_tree
+
+
+def test_every_bad_file_is_reported_with_its_line(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "ctb.yaml": "ctb: 1\n",
+            "parts/r1.yaml": """
+                name: R
+                # a comment
+                vendor_parts:
+                  - vendor: mouser
+                    sku: abc
+                    min_order: 0
+                    mutiple: 2
+                """,
+            "stock/a.yaml": """
+                lines:
+                  - {part: r1, quantity: -3}
+                """,
+            "parts/evil.yaml": "name: !!python/object/apply:os.system ['echo hi']\n",
+            "parts/bad..id.yaml": "name: x\n",
+            "builds/b1.yaml": "project: p\nversion: v\nquantity: 3\n",
+        },
+    )
+    result = load_repo(tmp_path)
+    rendered = [d.render() for d in result.diagnostics]
+    assert rendered == [
+        "parts/bad..id.yaml:1:1: CTB105 'bad..id' is not a valid id (letters, digits, . _ + -, max 80, no '..')",
+        "parts/evil.yaml:1:7: CTB003 YAML tags that build objects are not allowed"
+        " (could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system')",
+        "parts/r1.yaml:6:16: CTB101 vendor_parts[0].min_order: Input should be greater than or equal to 1",
+        "parts/r1.yaml:7:5: CTB102 vendor_parts[0].mutiple: unknown key 'mutiple' (did you mean 'multiple'?)",
+        "stock/a.yaml:2:26: CTB104 lines[0].quantity: Input should be greater than or equal to 0",
+    ]
+    assert result.inventory.builds["b1"].quantity == Decimal(3)
+    assert "r1" not in result.inventory.parts
+
+
+def test_floats_are_exact_decimals(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "ctb.yaml": "ctb: 1\n",
+            "parts/r1.yaml": "name: R\nvendor_parts:\n  - {vendor: m, sku: a, price_breaks: [{quantity: 1, price: 0.106}]}\n",
+        },
+    )
+    part = load_repo(tmp_path).inventory.parts["r1"]
+    assert part.vendor_parts[0].price_breaks[0].price == Decimal("0.106")
