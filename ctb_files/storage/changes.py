@@ -165,7 +165,8 @@ def _write_all(root: Path, pending: dict[str, bytes | None]) -> None:
                 if target.exists():
                     target.unlink()
             else:
-                os.replace(temps.pop(rel), target)
+                os.replace(temps[rel], target)
+                del temps[rel]
             done.append(rel)
     except BaseException:
         for rel in reversed(done):

@@ -149,8 +149,14 @@ def _is_scalar(value: Any) -> bool:
     return not isinstance(value, (dict, list))
 
 
+_YAML11_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~"})
+
+
 def _quote_if_needed(value: str) -> Any:
-    # a string that would read back as a number, bool, null or date keeps quotes
+    # a string that would read back as a number, bool, null or date keeps quotes;
+    # so do YAML 1.1 booleans (yes/no/on/off), which other tools still read as such
+    if value.lower() in _YAML11_WORDS:
+        return DoubleQuotedScalarString(value)
     try:
         parsed = _FAST.load(value) if value else None
     except YAMLError:

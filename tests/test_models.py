@@ -1,0 +1,63 @@
+"""Models: ids, quantities, units, money."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from ctb_files.models import Build, Order, Part, StockLine
+from ctb_files.ops.units import convert, family
+
+
+@pytest.mark.parametrize("bad", ["..", "a..b", "a/b", "a\\b", "-x", "", "x" * 81, "a b"])
+def test_ids_that_could_escape_are_rejected(bad: str) -> None:
+    with pytest.raises(ValidationError):
+        StockLine.model_validate({"part": bad, "quantity": 1})
+
+
+@pytest.mark.parametrize("good", ["r-0805-10k", "TL074.dip", "a+b_c", "9"])
+def test_ids_accepted(good: str) -> None:
+    assert StockLine.model_validate({"part": good, "quantity": 1}).part == good
+
+
+def test_quantities_are_decimal_and_not_negative_or_bool() -> None:
+    assert StockLine.model_validate({"part": "a", "quantity": Decimal("2.5")}).quantity == Decimal("2.5")
+    for bad in (-1, True, "nan", float("inf")):
+        with pytest.raises(ValidationError):
+            StockLine.model_validate({"part": "a", "quantity": bad})
+
+
+def test_build_quantity_whole_units() -> None:
+    with pytest.raises(ValidationError, match="whole number"):
+        Build.model_validate({"project": "p", "version": "v", "quantity": Decimal("1.5")})
+
+
+def test_order_for_alias_round_trips() -> None:
+    order = Order.model_validate({"vendor": "m", "lines": [{"part": "p", "quantity": 10, "for": {"b1": 2}}]})
+    assert order.lines[0].for_ == {"b1": Decimal(2)}
+    assert order.model_dump(mode="json", by_alias=True, exclude_defaults=True) == {
+        "vendor": "m",
+        "lines": [{"part": "p", "quantity": 10, "for": {"b1": 2}}],
+    }
+
+
+def test_unknown_unit_rejected() -> None:
+    with pytest.raises(ValidationError):
+        Part.model_validate({"name": "x", "unit": "inch"})
+
+
+@pytest.mark.parametrize(
+    ("qty", "src", "dst", "expected"),
+    [("500", "mm", "m", "0.5"), ("3", "km", "m", "3000"), ("250", "mL", "L", "0.25"), ("1.5", "kg", "g", "1500"), ("1", "m3", "L", "1000")],
+)
+def test_unit_conversion_is_exact(qty: str, src: str, dst: str, expected: str) -> None:
+    assert convert(Decimal(qty), src, dst) == Decimal(expected)
+    assert str(convert(Decimal(qty), src, dst)) == expected
+
+
+def test_conversion_across_families_refused() -> None:
+    assert family("mL") == "volume"
+    with pytest.raises(ValueError, match="cannot convert m"):
+        convert(Decimal(1), "m", "g")

@@ -1,0 +1,134 @@
+"""Write-back: comments and untouched bytes kept, all or nothing, one writer at a time."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ctb_files.errors import CtbError
+from ctb_files.storage import changes as changes_mod
+from ctb_files.storage.changes import ChangeSet, repo_lock
+from ctb_files.storage.yamlio import dump, load_fast, load_roundtrip, merge_into, new_document
+from tests.conftest import write_tree
+
+BUILD = """\
+# build for the spring batch
+project: vco   # the eurorack VCO
+version: v2
+quantity: 3
+exclude: [41]   # leave the second jack off
+"""
+
+
+def test_merge_keeps_comments_and_untouched_lines() -> None:
+    doc = load_roundtrip(BUILD)
+    merge_into(
+        doc,
+        {
+            "project": "vco",
+            "version": "v2",
+            "quantity": Decimal(3),
+            "exclude": [41],
+            "status": "cleared",
+            "reservations": [
+                {"part": "r1", "quantity": Decimal(6), "lines": [1, 2], "take": [{"location": "a", "part": "r1", "quantity": Decimal(6)}]}
+            ],
+        },
+    )
+    text = dump(doc)
+    assert text.startswith(BUILD)
+    assert text[len(BUILD) :] == (
+        "status: cleared\n"
+        "reservations:\n"
+        "  - part: r1\n"
+        "    quantity: 6\n"
+        "    lines: [1, 2]\n"
+        "    take:\n"
+        "      - {location: a, part: r1, quantity: 6}\n"
+    )
+
+
+def test_merge_with_equal_values_changes_no_byte() -> None:
+    text = "a: 1.50  # price\nb: [1, 2]\nc:\n  x: 2026-11-20T10:00:00Z\n"
+    doc = load_roundtrip(text)
+    merge_into(doc, load_fast(text.encode(), "x"))
+    assert dump(doc) == text
+
+
+def test_new_document_quotes_strings_that_look_like_numbers() -> None:
+    text = new_document({"name": "0805", "value": "10K", "price": "0.45", "flag": "yes", "n": Decimal("0.5")})
+    assert text == 'name: "0805"\nvalue: 10K\nprice: "0.45"\nflag: "yes"\nn: 0.5\n'
+    assert load_fast(text.encode(), "x")["name"] == "0805"
+
+
+@given(
+    st.dictionaries(
+        st.text(alphabet="abcdefghij_", min_size=1, max_size=8),
+        st.one_of(
+            st.text(max_size=12),
+            st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10**6, max_value=10**6),
+            st.integers(-1000, 1000),
+            st.booleans(),
+            st.lists(st.integers(0, 99), max_size=4),
+        ),
+        max_size=6,
+    )
+)
+def test_yaml_round_trip_preserves_data(data: dict[str, object]) -> None:
+    text = new_document(data)
+    back = load_fast(text.encode(), "x") or {}
+    assert back == data
+
+
+def test_changeset_writes_all_files_or_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n", "stock/a.yaml": "lines: []\n"})
+    cs = ChangeSet(tmp_path)
+    cs.write_text("stock/a.yaml", "lines:\n  - {part: r1, quantity: 5}\n")
+    cs.write_text("stock/b.yaml", "lines:\n  - {part: r1, quantity: 7}\n")
+    real_replace = changes_mod.os.replace
+    calls = []
+
+    def failing_replace(src: str, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(changes_mod.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        cs.apply()
+    assert (tmp_path / "stock/a.yaml").read_text() == "lines: []\n"
+    assert not (tmp_path / "stock/b.yaml").exists()
+    assert sorted(p.name for p in (tmp_path / "stock").iterdir()) == ["a.yaml"]
+
+
+def test_changeset_refuses_an_invalid_result(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n", "stock/a.yaml": "lines: []\n"})
+    cs = ChangeSet(tmp_path)
+    cs.write_text("stock/a.yaml", "lines:\n  - {part: r1, quantity: -5}\n")
+    with pytest.raises(CtbError, match="refusing to write stock/a.yaml"):
+        cs.apply()
+    assert (tmp_path / "stock/a.yaml").read_text() == "lines: []\n"
+
+
+def test_dry_run_diff_and_no_write(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n", "stock/a.yaml": "lines: []\n"})
+    cs = ChangeSet(tmp_path)
+    cs.write_text("stock/a.yaml", "lines: [{part: r1, quantity: 5}]\n")
+    assert cs.diff() == (
+        "--- a/stock/a.yaml\n+++ b/stock/a.yaml\n@@ -1 +1 @@\n-lines: []\n+lines: [{part: r1, quantity: 5}]\n"
+    )
+    assert cs.apply(dry_run=True) == ["stock/a.yaml"]
+    assert (tmp_path / "stock/a.yaml").read_text() == "lines: []\n"
+
+
+def test_second_writer_is_refused(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n"})
+    with repo_lock(tmp_path):
+        with pytest.raises(CtbError, match="another ctb process is writing"):
+            with repo_lock(tmp_path):
+                pass
