@@ -1,0 +1,61 @@
+"""What an import produces: rows, the format used, and the problems found.
+
+Plain frozen dataclasses with no behaviour, so callers (sync, ``bom import``,
+the matcher) can build on them without importing any parsing code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ctb_files.errors import Diagnostic
+
+FORMATS: tuple[str, ...] = (
+    "auto",
+    "kicad-cli",
+    "kicad-legacy",
+    "kicad-legacy-fp",
+    "pcbnew",
+    "kibom",
+    "jlc",
+    "ctb-csv",
+)
+
+# Diagnostic codes of the importers (CTB6xx)
+BAD_QUANTITY = "CTB601"
+EMPTY_ROW = "CTB602"
+NO_QUANTITY = "CTB603"
+UNREADABLE_ROW = "CTB604"
+LINE_NUMBERS = "CTB605"
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    """One grouped BOM line as the file states it (nothing matched yet)."""
+
+    line: int
+    refs: tuple[str, ...]
+    quantity: Decimal
+    value: str | None = None
+    footprint: str | None = None
+    vendor: str | None = None
+    partnum: str | None = None
+    dnp: bool = False
+    optional: bool = False
+    description: str | None = None
+    fields: dict[str, str] = field(default_factory=dict, hash=False)
+    source_line: int = 0
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The rows of one BOM file, the format they were read as, and the problems."""
+
+    format: str
+    rows: list[ImportedRow] = field(hash=False)
+    problems: list[Diagnostic] = field(default_factory=list, hash=False)
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    header_line: int = 1

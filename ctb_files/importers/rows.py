@@ -1,0 +1,280 @@
+"""Turning the records under a header into :class:`ImportedRow` values.
+
+Common to every format: references are expanded, the quantity is parsed
+exactly (or counted from the references), DNP is read from a DNP column, a
+note saying DNP or a KiBoM ``(DNF)`` quantity, the vendor part number is
+taken from the generic Vendor/PartNum pair or a vendor's own column, and
+every other non-empty cell is kept in ``fields``.  A row that cannot be
+used becomes a :class:`Diagnostic` and is skipped; the rest go on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from ctb_files.errors import Diagnostic
+from ctb_files.importers.base import Column, Role
+from ctb_files.importers.model import (
+    BAD_QUANTITY,
+    EMPTY_ROW,
+    LINE_NUMBERS,
+    NO_QUANTITY,
+    UNREADABLE_ROW,
+    ImportedRow,
+)
+from ctb_files.importers.table import Record
+from ctb_files.ops.values import expand_refs
+
+_NOT_SET = frozenset(["", "0", "no", "n", "false", "f", "off", "-", "none"])
+_DNP_NOTE = re.compile(
+    r"\b(?:dnp|dnf|do not (?:populate|place|fit|mount|stuff)|not fitted|no ?pop)\b", re.I
+)
+_QTY_MARKS = re.compile(r"\(([^)]*)\)")
+_DNP_MARKS = frozenset(["dnf", "dnp"])
+_ITEM = re.compile(r"^\d+$")
+
+
+@dataclass
+class _Draft:
+    """A row read so far; its line number is decided once every row is read."""
+
+    item: str
+    index: int
+    source_line: int
+    refs: tuple[str, ...]
+    quantity: Decimal
+    value: str | None
+    footprint: str | None
+    vendor: str | None
+    partnum: str | None
+    dnp: bool
+    optional: bool
+    description: str | None
+    fields: dict[str, str]
+    flags: list[str] = field(default_factory=list)
+
+
+class _Table:
+    """The header's columns, indexed for reading rows."""
+
+    def __init__(self, columns: list[Column]) -> None:
+        self.columns = columns
+        self.by_role: dict[Role, int] = {c.role: c.index for c in columns if c.role is not None}
+        self.vendor_columns = [c for c in columns if c.vendor is not None]
+        self.field_columns = [
+            c for c in columns if (c.role is None or c.role == "notes") and c.vendor is None
+        ]
+
+    def cell(self, values: list[str], role: Role) -> str:
+        index = self.by_role.get(role)
+        if index is None or index >= len(values):
+            return ""
+        return values[index]
+
+
+def build_rows(
+    records: Iterable[Record], columns: list[Column], path: str, header_line: int
+) -> tuple[list[ImportedRow], list[Diagnostic]]:
+    """Read every record under the header until the end or a ``Label:`` trailer."""
+    table = _Table(columns)
+    problems: list[Diagnostic] = []
+    drafts: list[_Draft] = []
+    index = 0
+    for line, cells in records:
+        if cells is None:
+            index += 1
+            problem = Diagnostic(path, line, 1, UNREADABLE_ROW, "row cannot be read; skipped")
+            problems.append(problem)
+            continue
+        values = [_clean(cell) for cell in cells]
+        filled = [value for value in values if value]
+        if not filled:
+            continue
+        if len(filled) <= 2 and filled[0].endswith(":"):
+            break  # KiBoM's metadata block, or any other trailer
+        index += 1
+        result = _read_row(table, values, line, index, path)
+        if isinstance(result, Diagnostic):
+            problems.append(result)
+        else:
+            drafts.append(result)
+    problems.extend(_number_rows(drafts, table, path, header_line))
+    return [_finish(draft, seen) for draft, seen in _with_duplicates(drafts)], problems
+
+
+def _clean(cell: str) -> str:
+    text = cell.strip()
+    return "" if text == "~" else text  # KiCad writes "~" for an empty field
+
+
+def _read_row(
+    table: _Table, values: list[str], line: int, index: int, path: str
+) -> _Draft | Diagnostic:
+    cell = table.cell
+    refs = tuple(expand_refs(cell(values, "refs")))
+    value = cell(values, "value")
+    footprint = cell(values, "footprint")
+    description = cell(values, "description")
+    vendor, partnum, unused_vendor_columns = _vendor_part(table, values)
+    if not (refs or value or footprint or partnum or description):
+        message = "row has no references, value, footprint or part number; skipped"
+        return Diagnostic(path, line, 1, EMPTY_ROW, message)
+    dnp = _is_set(cell(values, "dnp")) or bool(_DNP_NOTE.search(cell(values, "notes")))
+    flags: list[str] = []
+    qty_text = cell(values, "quantity")
+    if qty_text:
+        parsed = _parse_quantity(qty_text)
+        if parsed is None:
+            return Diagnostic(
+                path, line, 1, BAD_QUANTITY, f"quantity {qty_text!r} is not a number; row skipped"
+            )
+        quantity, marked_dnp = parsed
+        dnp = dnp or marked_dnp
+        if refs and quantity != len(refs):
+            noun = "reference" if len(refs) == 1 else "references"
+            flags.append(f"quantity {_show(quantity)} disagrees with {len(refs)} {noun}")
+    elif refs:
+        quantity = Decimal(len(refs))
+    else:
+        return Diagnostic(
+            path, line, 1, NO_QUANTITY, "row has neither references nor a quantity; skipped"
+        )
+    if quantity <= 0:
+        return Diagnostic(
+            path, line, 1, BAD_QUANTITY, f"quantity {qty_text!r} is not positive; row skipped"
+        )
+    lib = cell(values, "footprint_lib")
+    if lib and footprint and ":" not in footprint:
+        footprint = f"{lib}:{footprint}"
+    return _Draft(
+        item=cell(values, "line"),
+        index=index,
+        source_line=line,
+        refs=refs,
+        quantity=quantity,
+        value=value or None,
+        footprint=footprint or None,
+        vendor=vendor,
+        partnum=partnum,
+        dnp=dnp,
+        optional=_is_set(cell(values, "optional")),
+        description=description or None,
+        fields=_fields(table, values, unused_vendor_columns),
+        flags=flags,
+    )
+
+
+def _vendor_part(table: _Table, values: list[str]) -> tuple[str | None, str | None, list[Column]]:
+    """(vendor, part number, vendor columns not used) of one row."""
+    vendor = table.cell(values, "vendor") or None
+    partnum = table.cell(values, "partnum") or None
+    unused: list[Column] = []
+    for column in table.vendor_columns:
+        text = values[column.index] if column.index < len(values) else ""
+        if not text:
+            continue
+        if partnum is None:
+            vendor, partnum = column.vendor, text
+        else:
+            unused.append(column)
+    return vendor, partnum, unused
+
+
+def _fields(table: _Table, values: list[str], extra: list[Column]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for column in [*table.field_columns, *extra]:
+        if column.index < len(values) and values[column.index]:
+            name = column.name or f"column {column.index + 1}"
+            _put(out, name, values[column.index], column.index)
+    for index in range(len(table.columns), len(values)):
+        if values[index]:
+            _put(out, f"column {index + 1}", values[index], index)
+    return out
+
+
+def _put(out: dict[str, str], name: str, text: str, index: int) -> None:
+    out[name if name not in out else f"{name} (column {index + 1})"] = text
+
+
+def _is_set(text: str) -> bool:
+    return text.lower() not in _NOT_SET
+
+
+def _parse_quantity(text: str) -> tuple[Decimal, bool] | None:
+    """``"4"`` -> 4; ``"2 (DNF)"`` -> 2 and DNP; ``"1,5"`` -> 1.5; else None."""
+    marks = {mark.strip().lower() for mark in _QTY_MARKS.findall(text)}
+    number = _QTY_MARKS.sub("", text).strip()
+    if number.count(",") == 1 and "." not in number:
+        number = number.replace(",", ".")
+    try:
+        quantity = Decimal(number)
+    except InvalidOperation:
+        return None
+    if not quantity.is_finite():
+        return None
+    return quantity, bool(marks & _DNP_MARKS)
+
+
+def _show(quantity: Decimal) -> str:
+    whole = quantity == quantity.to_integral_value()
+    return str(quantity.quantize(Decimal(1))) if whole else str(quantity)
+
+
+def _number_rows(
+    drafts: list[_Draft], table: _Table, path: str, header_line: int
+) -> list[Diagnostic]:
+    """Use the BOM's own item numbers when they are whole numbers and unique.
+
+    Otherwise every row is numbered by its position among the data rows and
+    the item text, if any, is kept in ``fields``.
+    """
+    if "line" not in table.by_role or not drafts:
+        return []
+    numbers = [int(d.item) if _ITEM.match(d.item) else None for d in drafts]
+    if None not in numbers and len(set(numbers)) == len(numbers):
+        return []
+    name = table.columns[table.by_role["line"]].name
+    for draft in drafts:
+        if draft.item:
+            _put(draft.fields, name, draft.item, table.by_role["line"])
+        draft.item = ""
+    message = (
+        f"item numbers in column {name!r} are missing or repeated; rows numbered in file order"
+    )
+    return [Diagnostic(path, header_line, 1, LINE_NUMBERS, message, severity="warning")]
+
+
+def _with_duplicates(drafts: list[_Draft]) -> Iterable[tuple[_Draft, dict[str, int]]]:
+    """Each draft with the references seen on earlier rows (ref -> line)."""
+    seen: dict[str, int] = {}
+    for draft in drafts:
+        yield draft, {ref: seen[ref] for ref in draft.refs if ref in seen}
+        line = _line_of(draft)
+        for ref in draft.refs:
+            seen.setdefault(ref, line)
+
+
+def _line_of(draft: _Draft) -> int:
+    return int(draft.item) if draft.item else draft.index
+
+
+def _finish(draft: _Draft, duplicates: dict[str, int]) -> ImportedRow:
+    flags = [*draft.flags, *(f"reference {r} also on line {n}" for r, n in duplicates.items())]
+    return ImportedRow(
+        line=_line_of(draft),
+        refs=draft.refs,
+        quantity=draft.quantity,
+        value=draft.value,
+        footprint=draft.footprint,
+        vendor=draft.vendor,
+        partnum=draft.partnum,
+        dnp=draft.dnp,
+        optional=draft.optional,
+        description=draft.description,
+        fields=draft.fields,
+        source_line=draft.source_line,
+        flags=tuple(flags),
+    )
