@@ -187,13 +187,14 @@ def _is_scalar(value: Any) -> bool:
     return not isinstance(value, (dict, list))
 
 
+_LINE_BREAKS = frozenset("\x85\u2028\u2029")
 _YAML11_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~"})
 
 
 def _quote_if_needed(value: str) -> Any:
     # a string that would read back as a number, bool, null or date keeps quotes;
     # so do YAML 1.1 booleans (yes/no/on/off), which other tools still read as such
-    if value.lower() in _YAML11_WORDS:
+    if value.lower() in _YAML11_WORDS or any(ch in _LINE_BREAKS or not ch.isprintable() for ch in value):
         return DoubleQuotedScalarString(value)
     try:
         parsed = pyyaml.load(value, Loader=_FastLoader) if value else None  # noqa: S506

@@ -1,0 +1,546 @@
+"""The one git adapter: every git command ctb runs goes through :class:`GitRepo`.
+
+It owns three things the rest of ctb must not care about:
+
+* **Environment hygiene.**  Inside a git hook, git exports ``GIT_DIR``,
+  ``GIT_INDEX_FILE`` and friends for the repository being committed to.  Those
+  would silently redirect ctb's own git calls (possibly to another repository
+  or to a temporary index), so every command this module starts runs without
+  them; everything else (``HOME``, author variables, ...) is passed through.
+* **Speed.**  Blobs are read through one persistent ``git cat-file --batch``
+  process, requests pipelined in small chunks; trees are listed with one
+  ``ls-tree`` and histories with one ``log``: no process per file or commit.
+* **Errors.**  Any failure of git becomes a one-line :class:`CtbError`.
+
+Paths given to and returned by this module are POSIX paths relative to the
+work tree's top directory; pathspecs are literal (no glob magic).  A
+:class:`GitRepo` is not thread-safe: use one per thread.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from git import Repo
+from git.cmd import Git
+from git.exc import GitError, InvalidGitRepositoryError, NoSuchPathError
+
+from ctb_files.errors import CtbError
+
+__all__ = ["CommitInfo", "GitRepo"]
+
+# Exported by git to hooks (and by users for odd setups); they point git at a
+# specific repository, index or object store and must never reach ctb's calls.
+HOOK_VARIABLES: tuple[str, ...] = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_PREFIX",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+)
+# Added to every call: paths are file names, never patterns; read-only
+# commands such as status must not take the index lock behind a user's back.
+_EXTRA_ENV = {"GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0"}
+
+# Stay well below the smallest pipe buffer of any platform, so writing one chunk
+# of requests can never block while cat-file waits for us to read its answers.
+_CHUNK_BYTES = 4096
+_REGULAR_FILE_MODES = frozenset({"100644", "100755"})
+_FULL_SHA = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
+_TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+_LOG_FIELDS = ("%H", "%h", "%aI", "%an", "%ae", "%P", "%B")
+_LOG_FORMAT = "%x00".join(_LOG_FIELDS)
+
+# GitPython builds each child's environment from os.environ plus additions and
+# has no way to *remove* a variable, so the hook variables are taken out of
+# os.environ for the moment a process is spawned (and for Repo discovery, which
+# reads them too).  The lock keeps two of our own spawns from interleaving.
+_ENV_LOCK = threading.RLock()
+
+
+@contextmanager
+def _without_hook_variables() -> Iterator[None]:
+    with _ENV_LOCK:
+        saved = {key: os.environ.pop(key) for key in HOOK_VARIABLES if key in os.environ}
+        try:
+            yield
+        finally:
+            os.environ.update(saved)
+
+
+class _CleanGit(Git):
+    """GitPython's command wrapper, spawning every process without hook variables."""
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        with _without_hook_variables():
+            return super().execute(*args, **kwargs)
+
+
+class _CleanRepo(Repo):
+    GitCommandWrapperType = _CleanGit
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """One commit as ``history`` reports it; ``date`` is the author date."""
+
+    sha: str
+    short: str
+    date: datetime
+    author: str
+    email: str
+    summary: str
+    message: str
+    parents: tuple[str, ...]
+
+
+def _decode(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _first_problem(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return line[len(prefix) :]
+    return lines[0] if lines else "no message"
+
+
+def _check_rev(rev: str) -> str:
+    rev = rev.strip()
+    if not rev or rev.startswith("-") or "\n" in rev or "\0" in rev:
+        raise CtbError(f"not a revision: {rev!r}")
+    return rev
+
+
+def _check_path(path: str) -> str:
+    clean = path.replace("\\", "/")
+    while clean.startswith("./"):
+        clean = clean[2:]
+    parts = clean.split("/")
+    if not clean or clean.startswith("/") or ".." in parts or "\n" in clean or "\0" in clean:
+        raise CtbError(f"not a path inside the repository: {path!r}")
+    return clean
+
+
+def _under(path: str, prefixes: Sequence[str]) -> bool:
+    for prefix in prefixes:
+        if prefix.endswith("/"):
+            if path.startswith(prefix):
+                return True
+        elif path == prefix or path.startswith(prefix + "/"):
+            return True
+    return False
+
+
+def _call(git: Git, command: str, *args: str, ok: Iterable[int] = (0,)) -> tuple[int, bytes]:
+    """Run ``git <command> <args>``; (status, stdout), CtbError on any other status."""
+    try:
+        status, out, err = getattr(git, command.replace("-", "_"))(
+            *args,
+            with_extended_output=True,
+            with_exceptions=False,
+            stdout_as_string=False,
+            strip_newline_in_stdout=False,
+        )
+    except GitError as exc:  # git itself could not be started
+        raise CtbError(f"cannot run git {command}: {str(exc).splitlines()[0]}") from None
+    if status not in tuple(ok):
+        raise CtbError(f"git {command} failed: {_first_problem(err)}")
+    return status, out
+
+
+def _end_of_day(text: str) -> str:
+    """The git ``--before`` value for a date (end of that day, UTC) or an ISO datetime."""
+    try:
+        if _DATE.fullmatch(text):
+            day = datetime.fromisoformat(text)
+            moment = day.replace(hour=23, minute=59, second=59, tzinfo=timezone.utc)
+        else:
+            moment = datetime.fromisoformat(text)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise CtbError(f"not a valid date: {text}") from None
+    # git compares whole seconds, so flooring keeps "at or before" exact
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S +0000")
+
+
+class _ObjectReader:
+    """One persistent ``git cat-file --batch`` process, fed in pipelined chunks."""
+
+    def __init__(self, git: Git) -> None:
+        self._git = git
+        self._proc: Any = None
+
+    def read(self, names: Sequence[str]) -> list[tuple[str, bytes] | None]:
+        """``(type, content)`` per object name, ``None`` where it does not exist."""
+        requests = [_encode(name) + b"\n" for name in names]
+        results: list[tuple[str, bytes] | None] = []
+        if not requests:
+            return results
+        try:
+            proc = self._process()
+            start = 0
+            while start < len(requests):
+                end, size = start, 0
+                while end < len(requests) and (end == start or size + len(requests[end]) <= _CHUNK_BYTES):
+                    size += len(requests[end])
+                    end += 1
+                proc.stdin.write(b"".join(requests[start:end]))
+                proc.stdin.flush()
+                for _ in range(start, end):
+                    results.append(self._answer(proc.stdout))
+                start = end
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise CtbError(f"git cat-file failed: {exc}") from None
+        return results
+
+    def _process(self) -> Any:
+        if self._proc is None:
+            try:
+                self._proc = self._git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+            except GitError as exc:
+                raise CtbError(f"cannot start git cat-file: {exc}") from None
+        return self._proc
+
+    @staticmethod
+    def _answer(stdout: Any) -> tuple[str, bytes] | None:
+        header: bytes = stdout.readline()
+        if not header.endswith(b"\n"):
+            raise ValueError("the process stopped answering")
+        tokens = header.split()
+        # "<sha> <type> <size>" when found; "<name> missing|ambiguous|submodule" otherwise
+        if len(tokens) != 3 or not tokens[2].isdigit():
+            return None
+        size = int(tokens[2])
+        data: bytes = stdout.read(size)
+        if len(data) != size or stdout.read(1) != b"\n":
+            raise ValueError("truncated object data")
+        return _decode(tokens[1]), data
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        popen = proc.proc
+        try:
+            popen.stdin.close()
+            popen.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            popen.kill()
+            popen.wait()
+        for stream in (popen.stdout, popen.stderr):
+            if stream is not None:
+                stream.close()
+
+
+class GitRepo:
+    """A git work tree, and everything ctb asks of git about it."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        """Open the work tree that contains ``path``; CtbError when there is none."""
+        repo = self._discover(path)
+        if repo is None:
+            raise CtbError(f"not inside a git work tree: {path}")
+        self._repo: Repo = repo
+        self.root = Path(str(repo.working_tree_dir))
+        self._git: Git = self._repo.git
+        self._git.update_environment(**_EXTRA_ENV)
+        self._objects = _ObjectReader(self._git)
+
+    @staticmethod
+    def _discover(path: str | os.PathLike[str]) -> Repo | None:
+        start = Path(path)
+        if start.is_file():
+            start = start.parent
+        with _without_hook_variables():
+            try:
+                repo = _CleanRepo(os.fspath(start), search_parent_directories=True, expand_vars=False)
+            except (InvalidGitRepositoryError, NoSuchPathError):
+                return None
+        if repo.bare or repo.working_tree_dir is None:
+            repo.close()
+            return None
+        return repo
+
+    @classmethod
+    def find(cls, path: str | os.PathLike[str]) -> GitRepo | None:
+        """The work tree enclosing ``path``, or ``None`` outside any."""
+        try:
+            return cls(path)
+        except CtbError:
+            return None
+
+    @classmethod
+    def init(cls, path: str | os.PathLike[str], initial_branch: str = "main") -> GitRepo:
+        """``git init`` a new (or existing) directory and open it."""
+        target = Path(path)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CtbError(f"cannot create {target}: {exc.strerror}") from None
+        _call(_CleanGit(str(target)), "init", "--quiet", f"--initial-branch={initial_branch}")
+        return cls(target)
+
+    # -- plumbing -----------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop the persistent git processes; the object stays usable."""
+        self._objects.close()
+        self._repo.close()
+
+    def __enter__(self) -> GitRepo:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"GitRepo({str(self.root)!r})"
+
+    def _run(self, command: str, *args: str, ok: Iterable[int] = (0,)) -> tuple[int, bytes]:
+        return _call(self._git, command, *args, ok=ok)
+
+    def _commit(self, rev: str) -> str:
+        """Full sha of the commit ``rev`` names; CtbError when there is none."""
+        rev = _check_rev(rev)
+        if _FULL_SHA.fullmatch(rev):
+            # the common case (callers pass shas back in) costs no process start
+            item = self._objects.read([rev])[0]
+            if item is not None and item[0] == "commit":
+                return rev.lower()
+        status, out = self._run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", ok=(0, 1, 128))
+        if status != 0:
+            raise CtbError(f"unknown revision: {rev}")
+        return _decode(out).strip()
+
+    def _parents(self, sha: str) -> list[str]:
+        item = self._objects.read([sha])[0]
+        if item is None or item[0] != "commit":
+            raise CtbError(f"unknown revision: {sha}")
+        header = item[1].split(b"\n\n", 1)[0]
+        return [_decode(line[7:]) for line in header.split(b"\n") if line.startswith(b"parent ")]
+
+    # -- revisions ----------------------------------------------------------------
+
+    def head(self) -> str | None:
+        """The sha of HEAD, ``None`` before the first commit."""
+        status, out = self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", ok=(0, 1))
+        return _decode(out).strip() if status == 0 else None
+
+    def current_branch(self) -> str | None:
+        """The checked-out branch (also before its first commit); ``None`` when detached."""
+        status, out = self._run("symbolic-ref", "--quiet", "--short", "HEAD", ok=(0, 1))
+        return _decode(out).strip() if status == 0 else None
+
+    def is_ancestor(self, a: str, b: str) -> bool:
+        """Whether commit ``a`` is ``b`` or one of its ancestors."""
+        status, _ = self._run("merge-base", "--is-ancestor", self._commit(a), self._commit(b), ok=(0, 1))
+        return status == 0
+
+    def resolve(self, rev_or_date: str) -> str:
+        """Full sha of a revision, or of the last first-parent commit at a date.
+
+        ``YYYY-MM-DD`` means the end of that day (UTC); an ISO datetime without
+        a zone is UTC too.  A branch or tag spelled like a date wins over the date.
+        """
+        text = _check_rev(rev_or_date)
+        if not (_DATE.fullmatch(text) or _DATETIME.fullmatch(text)):
+            return self._commit(text)
+        try:
+            return self._commit(text)
+        except CtbError:
+            pass
+        before = _end_of_day(text)
+        if self.head() is None:
+            raise CtbError(f"no commit at or before {text}: the repository has no commits yet")
+        _, out = self._run("rev-list", "-1", "--first-parent", f"--before={before}", "HEAD")
+        sha = _decode(out).strip()
+        if not sha:
+            raise CtbError(f"no commit at or before {text} on the current branch")
+        return sha
+
+    # -- reading ------------------------------------------------------------------
+
+    def _blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        wanted = sorted(set(shas))
+        found = self._objects.read(wanted)
+        blobs: dict[str, bytes] = {}
+        for sha, item in zip(wanted, found):
+            if item is None or item[0] != "blob":
+                raise CtbError(f"git object {sha} is missing from the repository")
+            blobs[sha] = item[1]
+        return blobs
+
+    def snapshot(self, commit: str, prefixes: Iterable[str]) -> dict[str, bytes]:
+        """Every regular file at ``commit`` under the prefixes: path → bytes.
+
+        A prefix ending in ``/`` is a folder; any other names a file (or a
+        folder of that name).  Symlinks and submodules are left out.
+        """
+        wanted = [_check_path(p.rstrip("/")) + ("/" if p.endswith("/") else "") for p in prefixes]
+        if not wanted:
+            return {}
+        tree = f"{self._commit(commit)}^{{tree}}"
+        _, out = self._run("ls-tree", "-r", "-z", "--full-tree", tree, "--", *(p.rstrip("/") for p in wanted))
+        entries: dict[str, str] = {}
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw_path = record.partition(b"\t")
+            mode, kind, sha = _decode(meta).split(" ")
+            path = _decode(raw_path)
+            if kind == "blob" and mode in _REGULAR_FILE_MODES and _under(path, wanted):
+                entries[path] = sha
+        blobs = self._blobs(entries.values())
+        return {path: blobs[sha] for path, sha in entries.items()}
+
+    def read_at(self, commit: str, path: str) -> bytes | None:
+        """The file ``path`` at ``commit``; ``None`` if it is absent there (or a folder)."""
+        name = f"{self._commit(commit)}:{_check_path(path)}"
+        item = self._objects.read([name])[0]
+        return item[1] if item is not None and item[0] == "blob" else None
+
+    def history(self, paths: list[str], *, max_count: int | None = None) -> list[CommitInfo]:
+        """Commits reachable from HEAD that touched any of ``paths``, newest first.
+
+        Merged branches are followed with git's default history simplification
+        (a merge that took a path unchanged from one parent is skipped, and so is
+        a side branch whose changes it dropped); an empty ``paths`` means every
+        commit.  ``message`` is the full message without trailing newlines.
+        """
+        if self.head() is None:
+            return []
+        # pin what user config could change: rename following, signatures, encoding
+        args = ["-z", "--no-follow", "--no-show-signature", "--encoding=UTF-8", f"--format={_LOG_FORMAT}"]
+        if max_count is not None:
+            args.append(f"--max-count={max_count}")
+        _, out = self._run("log", *args, "HEAD", "--", *(_check_path(p) for p in paths))
+        fields = out.split(b"\0")
+        if len(fields) % len(_LOG_FIELDS) == 1 and fields[-1] == b"":
+            fields.pop()  # the terminator after the last record
+        if len(fields) % len(_LOG_FIELDS):
+            raise CtbError("git log gave output ctb cannot read")
+        commits: list[CommitInfo] = []
+        for start in range(0, len(fields), len(_LOG_FIELDS)):
+            sha, short, date, author, email, parents, message = map(
+                _decode, fields[start : start + len(_LOG_FIELDS)]
+            )
+            message = message.rstrip("\n")
+            commits.append(
+                CommitInfo(
+                    sha=sha,
+                    short=short,
+                    date=datetime.fromisoformat(date),
+                    author=author,
+                    email=email,
+                    summary=message.split("\n", 1)[0],
+                    message=message,
+                    parents=tuple(parents.split()),
+                )
+            )
+        return commits
+
+    def changes(self, commit: str, paths: Iterable[str]) -> list[tuple[str, bytes | None, bytes | None]]:
+        """Files under ``paths`` whose content ``commit`` changed against its first parent.
+
+        Each is ``(path, old bytes, new bytes)``, ``None`` where the file did not
+        exist (a root commit is compared with the empty tree); sorted by path.
+        """
+        sha = self._commit(commit)
+        parents = self._parents(sha)
+        pathspec = ["--", *(_check_path(p) for p in paths)]
+        if parents:
+            _, out = self._run("diff-tree", "-r", "-z", "--no-renames", parents[0], sha, *pathspec)
+        else:
+            _, out = self._run("diff-tree", "-r", "-z", "--no-renames", "--root", "--no-commit-id", sha, *pathspec)
+        fields = out.split(b"\0")
+        rows: list[tuple[str, str | None, str | None]] = []
+        for meta, raw_path in zip(fields[0::2], fields[1::2]):
+            old_mode, new_mode, old_sha, new_sha, _status = _decode(meta).lstrip(":").split(" ")
+            old = old_sha if old_mode in _REGULAR_FILE_MODES else None
+            new = new_sha if new_mode in _REGULAR_FILE_MODES else None
+            if old != new:  # a mode-only change leaves the bytes alone
+                rows.append((_decode(raw_path), old, new))
+        blobs = self._blobs(s for _, old, new in rows for s in (old, new) if s is not None)
+        return [
+            (path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in sorted(rows)
+        ]
+
+    # -- work tree and index ------------------------------------------------------
+
+    def _status(self) -> list[tuple[str, str]]:
+        _, out = self._run("status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all")
+        return [(_decode(rec[:2]), _decode(rec[3:])) for rec in out.split(b"\0") if rec]
+
+    def status_paths(self) -> set[str]:
+        """Files that differ from HEAD in the index or work tree, plus untracked ones."""
+        return {path for _, path in self._status()}
+
+    def staged_paths(self) -> set[str]:
+        """Files whose staged content differs from HEAD."""
+        return {path for xy, path in self._status() if xy[0] not in " ?!"}
+
+    def commit_files(self, paths: list[str], message: str, trailers: dict[str, list[str]] | None = None) -> str:
+        """Commit exactly ``paths`` (new, changed or deleted) and return the new sha.
+
+        ``trailers`` become ``Key: value`` lines after a blank line.  Refuses when
+        anything else is already staged.  Commit hooks run as usual.
+        """
+        wanted = sorted({_check_path(p) for p in paths})
+        text = message.strip()
+        if not text:
+            raise ValueError("a commit needs a message")
+        lines: list[str] = []
+        for key, values in (trailers or {}).items():
+            if not _TRAILER_KEY.fullmatch(key):
+                raise ValueError(f"not a trailer key: {key!r}")
+            for value in values:
+                if not value.strip() or "\n" in value:
+                    raise ValueError(f"not a one-line trailer value for {key}: {value!r}")
+                lines.append(f"{key}: {value.strip()}")
+        if lines:
+            text += "\n\n" + "\n".join(lines)
+        others = sorted(self.staged_paths() - set(wanted))
+        if others:
+            raise CtbError("refusing to commit: other changes are already staged: " + ", ".join(others))
+        _, out = self._run("ls-files", "-z", "--", *wanted) if wanted else (0, b"")
+        tracked = {_decode(p) for p in out.split(b"\0") if p}
+        present = [p for p in wanted if p in tracked or os.path.lexists(self.root / p)]
+        if not present:
+            raise CtbError("nothing to commit: none of the files exist or are tracked")
+        self._run("add", "--all", "--", *present)
+        self._run("commit", "--quiet", "--cleanup=whitespace", "-m", text)
+        head = self.head()
+        if head is None:
+            raise CtbError("git commit did not create a commit")
+        return head
+
+    def config_set(self, key: str, value: str) -> None:
+        """Set ``key`` in the repository's own (local) git config."""
+        if not key or key.startswith("-"):
+            raise CtbError(f"not a git config key: {key!r}")
+        self._run("config", "--local", key, value)
