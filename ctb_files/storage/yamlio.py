@@ -165,6 +165,8 @@ def _rt_yaml() -> YAML:
     yaml.preserve_quotes = True
     yaml.Representer.add_representer(Decimal, _represent_decimal)
     yaml.Representer.add_representer(datetime, _represent_datetime)
+    # an explicit ``null`` stays ``null`` (ruamel would write an empty value)
+    yaml.Representer.add_representer(type(None), lambda r, _v: r.represent_scalar("tag:yaml.org,2002:null", "null"))
     return yaml
 
 
@@ -337,3 +339,15 @@ class Locator:
             except (YAMLError, UnicodeDecodeError):
                 self._docs[path] = None
         return self._docs[path]
+
+
+def parse_roundtrip(data: bytes, path: str) -> Any:
+    """Parse a file's bytes for editing; :class:`YamlProblem` (with its line) when it cannot be."""
+    text = _decode(data, path)
+    try:
+        return load_roundtrip(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = (getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)).strip()
+        raise YamlProblem(Diagnostic(path, line, col, "CTB002", f"YAML syntax: {problem}")) from None

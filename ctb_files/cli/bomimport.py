@@ -1,0 +1,98 @@
+"""``ctb bom import FILE --project P --version V``: a BOM file from disk into a version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ctb_files.cli.app import common, finish, options, workspace, writes
+from ctb_files.cli.bom import bom_group
+from ctb_files.cli.project import import_version, now_utc, render_reports, say_if_unchanged
+from ctb_files.errors import CtbError, UsageError
+from ctb_files.importers import FORMATS, read_bom
+from ctb_files.models import valid_id
+from ctb_files.ops.matching import Matcher
+from ctb_files.storage import layout
+from ctb_files.storage.workspace import Workspace
+from ctb_files.storage.yamlio import CommentedSeq, new_document, to_roundtrip
+
+__all__ = ["import_cmd"]
+
+_OUTPUT = ("text", "json")
+
+
+def _format_option(func: click.Command) -> click.Command:
+    # --format names the BOM file's format here; text/json still choose the output
+    for param in func.params:
+        if param.name == "format":
+            param.help = "BOM file format (" + ", ".join(FORMATS) + "; default: the project's bom_format, else auto), or text/json output."
+    return func
+
+
+def _ensure_version(ws: Workspace, project_id: str, version: str) -> None:
+    """Create the project, or list the version in it, when the import names a new one."""
+    rel = layout.project_path(project_id)
+    project = ws.inventory.projects.get(project_id)
+    if project is None:
+        if rel in ws.inventory.files:
+            raise CtbError(f"{rel} exists but does not load; fix it first ('ctb check')")
+        data = {"name": project_id, "versions": [{"name": version}]}
+        ws.changes.write_text(rel, new_document(data))
+        return
+    if any(v.name == version for v in project.versions):
+        return
+    doc = ws.changes.edit(rel)
+    versions = doc.get("versions")
+    if isinstance(versions, CommentedSeq):
+        versions.append(to_roundtrip({"name": version}, in_list=True))
+    else:
+        doc["versions"] = to_roundtrip([{"name": version}])
+
+
+def _source_name(ws: Workspace, file: Path) -> str:
+    try:
+        return file.resolve().relative_to(ws.root.resolve()).as_posix()
+    except ValueError:
+        return file.name  # a file outside the inventory: its name only, never a machine path
+
+
+@_format_option
+@bom_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--project", "project_id", required=True, metavar="P", help="Project id (created if new).")
+@click.option("--version", "version", required=True, metavar="V", help="Version name (added to the project if new).")
+@common(_OUTPUT + tuple(f for f in FORMATS if f not in _OUTPUT))
+@writes
+def import_cmd(file: Path, project_id: str, version: str) -> None:
+    """Import a BOM file (KiCad, KiBoM, JLC, CSV…) from disk as version V of project P.
+
+    Rows are matched to parts as 'ctb project sync' does, and written to
+    projects/P/bom/V.yaml; hand-set substitute and ext values survive a
+    re-import. Bad rows are reported with their line and skipped.
+
+    \b
+    Example:  ctb bom import vco-bom.csv --project vco --version v3
+    """
+    for what, ident in (("project", project_id), ("version", version)):
+        if not valid_id(ident):
+            raise UsageError(f"{what} {ident!r} is not a valid id (letters, digits, . _ + -, max 80)")
+    opts = options()
+    bom_format = opts.format if opts.format in FORMATS else None
+    if opts.format not in _OUTPUT:
+        opts.format = "text"
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise CtbError(f"cannot read {file}: {exc.strerror or exc}") from None
+    ws = workspace()
+    inventory = ws.inventory
+    project = inventory.projects.get(project_id)
+    if bom_format is None:
+        bom_format = project.bom_format if project else "auto"
+    result = read_bom(data, file.name, bom_format)
+    _ensure_version(ws, project_id, version)
+    source = {"path": _source_name(ws, file), "format": result.format}
+    report = import_version(ws, Matcher(inventory), project_id, version, result, source, now_utc())
+    say_if_unchanged(finish(ws, f"import {project_id} {version}", {"Ctb-Project": [project_id]}))
+    render_reports([report])
