@@ -35,6 +35,12 @@ def check_cmd(paths: tuple[str, ...]) -> None:
             click.echo(diag.render() + label)
         if not options().quiet:
             files = len(loaded.inventory.files)
-            click.echo(f"{files} files checked: {len(errors)} errors, {len(warnings)} warnings", err=True)
+            click.echo(
+                f"{files} files checked: {_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}", err=True
+            )
     if errors:
         raise click.exceptions.Exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -1,0 +1,34 @@
+"""Check BOM rows' ``ext`` values against ``ctb.yaml`` ``bom_extensions`` (CTB45x).
+
+* CTB450 unknown extension name (with a did-you-mean hint)
+* CTB451 value of the wrong type (also unknown object fields, bad list items)
+* CTB452 extension used in a BOM its ``applies_to.tags`` excludes
+"""
+
+from __future__ import annotations
+
+from ctb_files.checks import check
+from ctb_files.errors import Diagnostic
+from ctb_files.models.inventory import Inventory
+from ctb_files.ops.extensions import declared, row_problems
+from ctb_files.storage import layout
+
+
+@check("bom-extensions")
+def check_extensions(inv: Inventory) -> list[Diagnostic]:
+    decls = declared(inv.settings.bom_extensions)
+    out: list[Diagnostic] = []
+    for part_id in sorted(inv.parts):
+        part = inv.parts[part_id]
+        for index, line in enumerate(part.bom or []):
+            for code, sub, message in row_problems(line.ext, decls, part.tags, f"part {part_id}"):
+                loc = ("bom", index, "ext", *sub)
+                out.append(Diagnostic(layout.part_path(part_id), 0, 0, code, message, loc=loc))
+    for (project_id, version), bom in sorted(inv.boms.items()):
+        project = inv.projects.get(project_id)
+        tags = project.tags if project is not None else []
+        for index, row in enumerate(bom.rows):
+            for code, sub, message in row_problems(row.ext, decls, tags, f"project {project_id}"):
+                loc = ("rows", index, "ext", *sub)
+                out.append(Diagnostic(layout.bom_path(project_id, version), 0, 0, code, message, loc=loc))
+    return out

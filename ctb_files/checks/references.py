@@ -1,0 +1,95 @@
+"""Unknown ids referenced from parts, packages, stock, orders and ctb.yaml.
+
+Codes: CTB201 unknown part, CTB202 unknown package, CTB203 unknown vendor,
+CTB207 unknown build (order lines' ``for``), CTB215 ``default_location``
+names no stock file yet (a warning: receiving an order creates it).
+References from BOM files and builds are in :mod:`.projects`.
+"""
+
+from __future__ import annotations
+
+from ctb_files.checks import check
+from ctb_files.checks._support import error, known, warning
+from ctb_files.errors import Diagnostic
+from ctb_files.models.inventory import Inventory
+from ctb_files.storage import layout
+
+
+@check("part-references")
+def part_references(inv: Inventory) -> list[Diagnostic]:
+    """Equivalents, package, vendor parts' vendors and assembly children of every part."""
+    parts, packages, vendors = known(inv, "part"), known(inv, "package"), known(inv, "vendor")
+    out: list[Diagnostic] = []
+    for part_id in sorted(inv.parts):
+        part = inv.parts[part_id]
+        path = layout.part_path(part_id)
+        for i, other in enumerate(part.equivalents):
+            if other not in parts:
+                out.append(error(path, "CTB201", parts.unknown(other), ("equivalents", i)))
+        if part.package is not None and part.package not in packages:
+            out.append(error(path, "CTB202", packages.unknown(part.package), ("package",)))
+        for i, vendor_part in enumerate(part.vendor_parts):
+            if vendor_part.vendor not in vendors:
+                out.append(error(path, "CTB203", vendors.unknown(vendor_part.vendor), ("vendor_parts", i, "vendor")))
+        for i, line in enumerate(part.bom or ()):
+            if line.part not in parts:
+                out.append(error(path, "CTB201", parts.unknown(line.part), ("bom", i, "part")))
+    return out
+
+
+@check("package-references")
+def package_references(inv: Inventory) -> list[Diagnostic]:
+    """Implicit parts of every package."""
+    parts = known(inv, "part")
+    out: list[Diagnostic] = []
+    for package_id in sorted(inv.packages):
+        for i, implicit in enumerate(inv.packages[package_id].implicit_parts):
+            if implicit.part not in parts:
+                loc = ("implicit_parts", i, "part")
+                out.append(error(layout.package_path(package_id), "CTB201", parts.unknown(implicit.part), loc))
+    return out
+
+
+@check("stock-references")
+def stock_references(inv: Inventory) -> list[Diagnostic]:
+    """The part of every stock line."""
+    parts = known(inv, "part")
+    out: list[Diagnostic] = []
+    for location in sorted(inv.stock):
+        for i, line in enumerate(inv.stock[location].lines):
+            if line.part not in parts:
+                out.append(error(layout.stock_path(location), "CTB201", parts.unknown(line.part), ("lines", i, "part")))
+    return out
+
+
+@check("order-references")
+def order_references(inv: Inventory) -> list[Diagnostic]:
+    """Vendor, lines' parts and the builds each line is ``for``."""
+    parts, vendors, builds = known(inv, "part"), known(inv, "vendor"), known(inv, "build")
+    out: list[Diagnostic] = []
+    for order_id in sorted(inv.orders):
+        order = inv.orders[order_id]
+        path = layout.order_path(order_id)
+        if order.vendor not in vendors:
+            out.append(error(path, "CTB203", vendors.unknown(order.vendor), ("vendor",)))
+        for i, line in enumerate(order.lines):
+            if line.part not in parts:
+                out.append(error(path, "CTB201", parts.unknown(line.part), ("lines", i, "part")))
+            for build_id in line.for_:
+                if build_id not in builds:
+                    out.append(error(path, "CTB207", builds.unknown(build_id), ("lines", i, "for", build_id)))
+    return out
+
+
+@check("settings-references")
+def settings_references(inv: Inventory) -> list[Diagnostic]:
+    """``default_location`` should name a stock file; receiving an order would create it."""
+    location, locations = inv.settings.default_location, known(inv, "stock")
+    if location is None or location in locations:
+        return []
+    hint = locations.hint(location)
+    message = (
+        f"default_location {location!r} has no stock file yet; received orders will create "
+        f"{layout.stock_path(location)}" + (f" (did you mean {hint!r}?)" if hint else "")
+    )
+    return [warning(layout.SETTINGS, "CTB215", message, ("default_location",))]

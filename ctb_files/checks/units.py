@@ -1,0 +1,84 @@
+"""Units: families that must match, and whole numbers for parts counted in pieces.
+
+Codes: CTB403 an assembly ``bom`` line or a BOM row whose ``unit`` is of
+another family than its part's unit (``m`` for a part counted in ``pcs``);
+CTB305 a quantity of a ``pcs`` part that is not a whole number (stock lines,
+assembly lines, BOM rows, build takes, order lines).  Quantities of parts
+that are unknown are left alone: the unknown id is reported instead.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ctb_files.checks import check
+from ctb_files.checks._support import error, qty
+from ctb_files.errors import Diagnostic
+from ctb_files.models.inventory import Inventory
+from ctb_files.ops.units import family, is_whole
+from ctb_files.storage import layout
+
+
+def _mismatch(inv: Inventory, part_id: str | None, unit: str | None) -> str | None:
+    """Why ``unit`` cannot measure ``part_id``, or None when it can (or cannot be told)."""
+    part = inv.parts.get(part_id) if part_id else None
+    if part is None or unit is None or family(unit) == family(part.unit):
+        return None
+    return f"unit {unit!r} ({family(unit)}) cannot measure {part_id!r}, counted in {part.unit!r} ({family(part.unit)})"
+
+
+def _fraction(inv: Inventory, part_id: str | None, unit: str | None, quantity: Decimal) -> str | None:
+    """Why ``quantity`` is not allowed, when it is a fraction of pieces."""
+    part = inv.parts.get(part_id) if part_id else None
+    if part is None or is_whole(quantity):
+        return None
+    if (unit or part.unit) != "pcs" or part.unit != "pcs":
+        return None
+    return f"{qty(quantity)} is not a whole number, and {part_id!r} is counted in pcs"
+
+
+@check("unit-families")
+def unit_families(inv: Inventory) -> list[Diagnostic]:
+    """Assembly lines and BOM rows whose unit cannot be converted to their part's unit."""
+    out: list[Diagnostic] = []
+    for part_id in sorted(inv.parts):
+        for i, line in enumerate(inv.parts[part_id].bom or ()):
+            why = _mismatch(inv, line.part, line.unit)
+            if why:
+                out.append(error(layout.part_path(part_id), "CTB403", why, ("bom", i, "unit")))
+    for project, version in sorted(inv.boms):
+        for i, row in enumerate(inv.boms[(project, version)].rows):
+            why = _mismatch(inv, row.wanted, row.unit)
+            if why:
+                out.append(error(layout.bom_path(project, version), "CTB403", why, ("rows", i, "unit")))
+    return out
+
+
+@check("whole-pieces")
+def whole_pieces(inv: Inventory) -> list[Diagnostic]:
+    """Fractions of parts counted in pcs, wherever a quantity of such a part is written."""
+    found: list[tuple[str, tuple[str | int, ...], str | None]] = []
+    for location in sorted(inv.stock):
+        path = layout.stock_path(location)
+        for i, s_line in enumerate(inv.stock[location].lines):
+            found.append((path, ("lines", i, "quantity"), _fraction(inv, s_line.part, None, s_line.quantity)))
+    for part_id in sorted(inv.parts):
+        path = layout.part_path(part_id)
+        for i, b_line in enumerate(inv.parts[part_id].bom or ()):
+            found.append((path, ("bom", i, "quantity"), _fraction(inv, b_line.part, b_line.unit, b_line.quantity)))
+    for project, version in sorted(inv.boms):
+        path = layout.bom_path(project, version)
+        for i, row in enumerate(inv.boms[(project, version)].rows):
+            found.append((path, ("rows", i, "quantity"), _fraction(inv, row.wanted, row.unit, row.quantity)))
+    for build_id in sorted(inv.builds):
+        path = layout.build_path(build_id)
+        for i, reservation in enumerate(inv.builds[build_id].reservations):
+            for j, take in enumerate(reservation.take):
+                loc = ("reservations", i, "take", j, "quantity")
+                found.append((path, loc, _fraction(inv, take.part, None, take.quantity)))
+    for order_id in sorted(inv.orders):
+        path = layout.order_path(order_id)
+        for i, o_line in enumerate(inv.orders[order_id].lines):
+            found.append((path, ("lines", i, "quantity"), _fraction(inv, o_line.part, None, o_line.quantity)))
+            found.append((path, ("lines", i, "received"), _fraction(inv, o_line.part, None, o_line.received)))
+    return [error(path, "CTB305", why, loc) for path, loc, why in found if why]
