@@ -30,7 +30,7 @@ def test_errors_exit_1_with_one_line_each(tmp_path: Path, capsys: pytest.Capture
     assert main(["--repo", str(tmp_path), "check"]) == 1
     out, err = capsys.readouterr()
     assert out.splitlines() == LINES
-    assert err.strip() == "6 files checked: 1 errors, 1 warnings"
+    assert err.strip() == "6 files checked: 1 error, 1 warning"
 
 
 def test_json_lists_errors_and_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
