@@ -303,40 +303,48 @@ def new_document(data: dict[str, Any], header: str | None = None) -> str:
 
 
 class Locator:
-    """Finds the line and column of a document path, parsing each file once."""
+    """Finds the line and column of a document path, parsing each file once.
+
+    Uses libyaml's composer (node tree with positions, no construction): far
+    quicker than a round-trip parse when thousands of files have something to
+    report.
+    """
 
     def __init__(self, texts: dict[str, bytes]) -> None:
         self._texts = texts
         self._docs: dict[str, Any] = {}
 
     def locate(self, path: str, loc: tuple[str | int, ...], at_key: bool = False) -> tuple[int, int]:
-        doc = self._doc(path)
-        if doc is None:
+        node = self._doc(path)
+        if node is None:
             return 1, 1
-        line, col = 1, 1
-        node = doc
-        if hasattr(node, "lc"):
-            line, col = node.lc.line + 1, node.lc.col + 1
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
         for depth, key in enumerate(loc):
             last = depth == len(loc) - 1
-            if isinstance(node, CommentedMap) and key in node:
-                pos = node.lc.value(key) if last and not at_key and _is_scalar(node[key]) else node.lc.key(key)
-                node = node[key]
-            elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-                pos = node.lc.item(key)
-                node = node[key]
-            else:
+            found = None
+            if isinstance(node, pyyaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, pyyaml.ScalarNode) and key_node.value == str(key):
+                        scalar = isinstance(value_node, pyyaml.ScalarNode)
+                        mark = value_node.start_mark if last and not at_key and scalar else key_node.start_mark
+                        found = (value_node, mark)
+                        break
+            elif isinstance(node, pyyaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+                item = node.value[key]
+                found = (item, item.start_mark)
+            if found is None:
                 break
-            if pos is not None:
-                line, col = pos[0] + 1, pos[1] + 1
+            node, mark = found
+            line, col = mark.line + 1, mark.column + 1
         return line, col
 
     def _doc(self, path: str) -> Any:
         if path not in self._docs:
             data = self._texts.get(path)
             try:
-                self._docs[path] = load_roundtrip(data.decode("utf-8-sig")) if data is not None else None
-            except (YAMLError, UnicodeDecodeError):
+                text = data.decode("utf-8-sig") if data is not None else None
+                self._docs[path] = pyyaml.compose(text, Loader=_FastLoader) if text is not None else None
+            except (pyyaml.YAMLError, UnicodeDecodeError):
                 self._docs[path] = None
         return self._docs[path]
 
