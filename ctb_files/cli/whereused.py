@@ -1,0 +1,36 @@
+"""``ctb part where-used PART``: every assembly and project version using a part."""
+
+from __future__ import annotations
+
+import difflib
+
+import click
+
+from ctb_files import report_bom
+from ctb_files.cli.app import common, echo_json, options, workspace
+from ctb_files.cli.part import part_group
+from ctb_files.errors import CtbError
+from ctb_files.ops.bomtree import where_used
+
+
+@part_group.command("where-used")
+@click.argument("part")
+@common()
+def where_used_cmd(part: str) -> None:
+    """Walk BOMs upwards: the assemblies and project versions that use PART.
+
+    Each level is indented under the row it uses, with the quantity per one
+    parent and how much of PART one parent needs in all.
+
+    \b
+    ctb part where-used r-0805-10k
+    """
+    inv = workspace().inventory
+    if part not in inv.parts:
+        close = difflib.get_close_matches(part, list(inv.parts), n=1)
+        raise CtbError(f"unknown part {part!r}" + (f" (did you mean {close[0]}?)" if close else ""))
+    rows = where_used(inv, part)
+    if options().format == "json":
+        echo_json(report_bom.where_used_doc(part, rows))
+    else:
+        click.echo(report_bom.where_used_text(part, inv.parts[part].unit, rows))
