@@ -1,0 +1,100 @@
+"""``ctb cost P V [--quantity N]``: what N units of a project version cost.
+
+:func:`cost_lines` (from :mod:`ctb_files.ops.costing`), :func:`cost_table`
+and :func:`cost_json` are here for other commands to reuse (``build show``,
+``bom show --cost``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import click
+
+from ctb_files.cli.app import cli, common, echo_json, options, workspace
+from ctb_files.ops.costing import CostLine, CostSummary, cost_lines, summarize
+from ctb_files.ops.ordering import money
+from ctb_files.report import number, table
+
+__all__ = ["cost_json", "cost_lines", "cost_table"]
+
+
+def _part(line: CostLine) -> str:
+    if line.part is not None:
+        return line.part
+    return "(line " + ", ".join(map(str, line.lines)) + ")" if line.lines else "(none)"
+
+
+def cost_table(lines: list[CostLine], n: Decimal | int) -> str:
+    """Text: one row per part, then totals per currency and the parts without a price."""
+    summary = summarize(lines, n)
+    rows = []
+    for line in lines:
+        offer = line.offer
+        priced = offer is not None and offer.unit_price is not None
+        rows.append((
+            _part(line), line.quantity, line.unit if line.unit != "pcs" else "",
+            offer.vendor if offer else "", offer.sku if offer else "",
+            offer.quantity if priced and offer else None,
+            money(offer.unit_price) if priced and offer and offer.unit_price is not None else "",
+            money(line.total) if line.total is not None else "",
+            offer.currency if priced and offer else line.reason or "",
+        ))  # fmt: skip
+    headers = ["part", "need", "unit", "vendor", "sku", "buy", "unit price", "total", "currency"]
+    out = [table(headers, rows, right=(1, 5, 6, 7))]
+    out.extend(_totals(summary))
+    return "\n".join(out)
+
+
+def _totals(summary: CostSummary) -> list[str]:
+    out = []
+    for currency, total in summary.totals.items():
+        out.append(f"total {currency} {money(total)} for {number(summary.quantity)}; "
+                   f"unit {currency} {money(summary.unit(currency))}")  # fmt: skip
+    if not summary.totals:
+        out.append("no prices listed")
+    if summary.unpriced:
+        out.append("no price: " + ", ".join(f"{_part(line)} ({line.reason})" for line in summary.unpriced))
+    return out
+
+
+def cost_json(lines: list[CostLine], n: Decimal | int) -> dict[str, Any]:
+    """JSON: ``lines``, ``totals`` {currency: {"total", "unit"}} (money as strings), ``unpriced``."""
+    summary = summarize(lines, n)
+    return {
+        "lines": [
+            {
+                "part": line.part, "quantity": line.quantity, "unit": line.unit, "lines": list(line.lines),
+                "vendor": line.offer.vendor if line.offer else None, "sku": line.offer.sku if line.offer else None,
+                "buy": line.offer.quantity if line.offer and line.total is not None else None,
+                "unit_price": money(line.offer.unit_price) if line.offer and line.offer.unit_price is not None else None,
+                "total": money(line.total) if line.total is not None else None,
+                "currency": line.offer.currency if line.offer and line.total is not None else None,
+                "reason": line.reason,
+            }
+            for line in lines
+        ],
+        "totals": {c: {"total": money(t), "unit": money(summary.unit(c))} for c, t in summary.totals.items()},
+        "unpriced": [{"part": line.part, "lines": list(line.lines), "reason": line.reason} for line in summary.unpriced],
+    }  # fmt: skip
+
+
+@cli.command("cost")
+@click.argument("project")
+@click.argument("version")
+@click.option("--quantity", "-n", type=click.IntRange(min=1), default=1, show_default=True, help="Units to build.")
+@common()
+def cost_cmd(project: str, version: str, quantity: int) -> None:
+    """Unit and total cost of QUANTITY units of PROJECT VERSION.
+
+    Each part is priced at the break its total quantity reaches (rounded up
+    to the vendor's minimum and multiple), from its cheapest vendor part.
+    """
+    inv = workspace().inventory
+    lines = cost_lines(inv, project, version, quantity)
+    if options().format == "json":
+        echo_json({"project": project, "version": version, "quantity": quantity, **cost_json(lines, quantity)})
+        return
+    click.echo(f"{project}:{version} × {quantity}")
+    click.echo(cost_table(lines, quantity))

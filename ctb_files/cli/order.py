@@ -1,0 +1,353 @@
+"""``ctb order``: generate order lines from shortages, place, receive, cancel, cart, list, show."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.errors import CtbError, UsageError
+from ctb_files.models.common import valid_id
+from ctb_files.models.inventory import Inventory
+from ctb_files.models.order import Order
+from ctb_files.ops.ordering import (
+    OrderPlan, cancel_fields, money, order_currency, order_total, place_fields, plan_orders, receive,
+)  # fmt: skip
+from ctb_files.ops.units import is_whole
+from ctb_files.report import number, table
+from ctb_files.storage.layout import order_path, stock_path
+from ctb_files.storage.workspace import Workspace
+from ctb_files.storage.yamlio import CommentedMap, CommentedSeq, load_fast, merge_into, to_roundtrip
+
+MOUSER_CART_HEADER = ("Mouser Part Number", "Quantity")
+GENERIC_CART_HEADER = ("sku", "quantity")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _order(inv: Inventory, order_id: str) -> Order:
+    order = inv.orders.get(order_id)
+    if order is None:
+        raise CtbError(f"no order {order_id!r} (orders/{order_id}.yaml)")
+    return order
+
+
+def _set_fields(ws: Workspace, order_id: str, fields: dict[str, Any]) -> CommentedMap:
+    """Set top-level keys of an order file, keeping everything else as written."""
+    doc = ws.changes.edit(order_path(order_id))
+    keys = ["vendor", "status", "number", "currency", "created_at", "placed_at", "received_at", "lines"]
+    for key, value in fields.items():
+        if key in doc:
+            doc[key] = to_roundtrip(value)
+            continue
+        following = next((k for k in keys[keys.index(key) + 1 :] if k in doc), None)
+        doc.insert(list(doc).index(following) if following else len(doc), key, to_roundtrip(value))
+    return doc
+
+
+def _flow_for(line: Any) -> None:
+    target = line.get("for") if isinstance(line, CommentedMap) else None
+    if isinstance(target, CommentedMap):
+        target.fa.set_flow_style()
+
+
+def _write_lines(ws: Workspace, order_id: str, lines: list[dict[str, Any]]) -> None:
+    """Make the order's ``lines`` equal ``lines``, reusing the nodes of lines that stay (comments kept)."""
+    doc = ws.changes.edit(order_path(order_id))
+    old = doc.get("lines")
+    old_items = list(old) if isinstance(old, CommentedSeq) else []
+    spare: dict[str, list[CommentedMap]] = {}
+    for item in old_items:
+        if isinstance(item, CommentedMap):
+            spare.setdefault(str(item.get("part")), []).append(item)
+    new_items: list[Any] = []
+    for data in lines:
+        reuse = spare.get(data["part"])
+        if reuse:
+            node = reuse.pop(0)
+            merge_into(node, data)
+        else:
+            node = to_roundtrip(data, in_list=True)
+        _flow_for(node)
+        new_items.append(node)
+    if isinstance(old, CommentedSeq) and [id(n) for n in new_items] == [id(n) for n in old_items]:
+        return
+    seq = CommentedSeq(new_items)
+    if not new_items:
+        seq.fa.set_flow_style()
+    doc["lines"] = seq
+
+
+def apply_plan(ws: Workspace, plan: OrderPlan) -> None:
+    """Stage the order files a plan changes or creates."""
+    for order_id, lines in plan.lines.items():
+        _write_lines(ws, order_id, lines)
+    for order_id, data in plan.created.items():
+        doc = ws.changes.edit(order_path(order_id))
+        merge_into(doc, {**data, "lines": []})
+        _write_lines(ws, order_id, data["lines"])
+
+
+def order_content(ws: Workspace, order_id: str) -> dict[str, Any]:
+    """The order file as it is after this command (pending changes included), plus its id."""
+    rel = order_path(order_id)
+    data = ws.changes.pending().get(rel) or ws.changes.old_bytes(rel) or b"{}"
+    return {"id": order_id, **(load_fast(data, rel) or {})}
+
+
+def _money_cell(value: Decimal | None) -> str:
+    return "" if value is None else money(value)
+
+
+def order_table(order: Order) -> str:
+    """The lines of an order; the ``received`` column only once something was received."""
+    show_received = any(line.received for line in order.lines)
+    headers = ["part", "sku", "quantity", *(["received"] if show_received else []), "unit price", "line total", "for"]
+    rows = []
+    for line in order.lines:
+        total = line.quantity * line.unit_price if line.unit_price is not None else None
+        rows.append((line.part, line.sku, line.quantity, *([line.received] if show_received else []),
+                     _money_cell(line.unit_price), _money_cell(total),
+                     ", ".join(f"{b} {number(q)}" for b, q in line.for_.items())))  # fmt: skip
+    money_at = len(headers) - 3
+    return table(headers, rows, right=(2, *([3] if show_received else []), money_at, money_at + 1))
+
+
+@cli.group("order")
+def order_group() -> None:
+    """Vendor orders: lines that cover build shortages, from open to received."""
+
+
+@order_group.command("generate")
+@click.argument("build_ids", nargs=-1)
+@common()
+@writes
+def generate_cmd(build_ids: tuple[str, ...]) -> None:
+    """Add open order lines covering the shortages of BUILD_IDS (every open build by default).
+
+    Quantities on placed orders (and your own open lines without 'for') not
+    yet received count as on order.  Each part goes to the vendor part with
+    the lowest total cost for the quantity bought.  Running it again
+    changes nothing.
+    """
+    ws = workspace()
+    inv = ws.inventory
+    plan = plan_orders(inv, list(build_ids) if build_ids else None, now())
+    apply_plan(ws, plan)
+    touched = sorted(set(plan.lines) | set(plan.created))
+    changed = [oid for oid in touched if order_path(oid) in ws.changes.pending()]
+    parts = sorted({d["part"] for oid in changed for d in plan.lines.get(oid, plan.created.get(oid, {}).get("lines", []))
+                    if d.get("for")})  # fmt: skip
+    finish(ws, "generate orders", {"Ctb-Order": changed, "Ctb-Part": parts})
+    contents = [order_content(ws, oid) for oid in touched]
+    if options().format == "json":
+        echo_json({
+            "orders": contents,
+            "no_vendor": [{"part": p, "quantity": q} for p, q in plan.no_vendor],
+            "unorderable": [{"build": b, "quantity": q, "lines": ln, "reason": r} for b, q, ln, r in plan.unorderable],
+        })  # fmt: skip
+        return
+    if options().quiet:
+        return
+    blocks = []
+    for content in contents:
+        order = Order.model_validate({k: v for k, v in content.items() if k != "id"})
+        currency = order_currency(inv, order)
+        head = f"{content['id']} ({order.vendor}, {order.status})"
+        body = order_table(order) if order.lines else "(no lines)"
+        blocks.append(f"{head}\n{body}\ntotal {currency} {money(order_total(order))}")
+    if plan.no_vendor:
+        blocks.append("no vendor part (add one to the part file):\n" +
+                      "\n".join(f"  {p}  {number(q)}" for p, q in plan.no_vendor))  # fmt: skip
+    if plan.unorderable:
+        blocks.append("cannot be ordered (no part):\n" + "\n".join(
+            f"  {b} lines {', '.join(map(str, ln)) or '-'}: {number(q)} ({r})" for b, q, ln, r in plan.unorderable))  # fmt: skip
+    click.echo("\n\n".join(blocks) if blocks else "nothing to order")
+
+
+@order_group.command("place")
+@click.argument("order_id")
+@click.option("--number", "number_", help="The vendor's order number.")
+@common()
+@writes
+def place_cmd(order_id: str, number_: str | None) -> None:
+    """Mark an open order as placed with the vendor."""
+    ws = workspace()
+    order = _order(ws.inventory, order_id)
+    _set_fields(ws, order_id, place_fields(order_id, order, number_, now()))
+    finish(ws, f"place order {order_id}", {"Ctb-Order": [order_id]})
+    _say(ws, order_id, f"{order_id}: placed" + (f" as {number_}" if number_ else ""))
+
+
+@order_group.command("cancel")
+@click.argument("order_id")
+@common()
+@writes
+def cancel_cmd(order_id: str) -> None:
+    """Cancel an open or placed order; received quantities stay in stock."""
+    ws = workspace()
+    order = _order(ws.inventory, order_id)
+    _set_fields(ws, order_id, cancel_fields(order_id, order))
+    finish(ws, f"cancel order {order_id}", {"Ctb-Order": [order_id]})
+    _say(ws, order_id, f"{order_id}: cancelled")
+
+
+def _say(ws: Workspace, order_id: str, text: str) -> None:
+    if options().format == "json":
+        echo_json(order_content(ws, order_id))
+    elif not options().dry_run and not options().quiet:
+        click.echo(text)
+
+
+def _parse_picks(inv: Inventory, items: tuple[str, ...]) -> dict[str, Decimal] | None:
+    if not items:
+        return None
+    picks: dict[str, Decimal] = {}
+    for item in items:
+        part_id, sep, text = item.partition("=")
+        try:
+            quantity = Decimal(text.strip())
+        except InvalidOperation:
+            quantity = Decimal(-1)
+        if not sep or not part_id or not quantity.is_finite() or quantity <= 0:
+            raise UsageError(f"--line {item!r}: write PART=QUANTITY with a positive quantity")
+        part = inv.parts.get(part_id)
+        if part is not None and part.unit == "pcs" and not is_whole(quantity):
+            raise CtbError(f"--line {item!r}: {part_id} is counted in pcs; give a whole number")
+        picks[part_id] = picks.get(part_id, Decimal(0)) + quantity
+    return picks
+
+
+def _add_stock(ws: Workspace, location: str, quantities: dict[str, Decimal]) -> list[tuple[str, Decimal, Decimal]]:
+    """Add to the location's bin-less line of each part (a new line when it has none)."""
+    doc = ws.changes.edit(stock_path(location))
+    lines = doc.get("lines")
+    if not isinstance(lines, CommentedSeq):
+        lines = CommentedSeq()
+        doc["lines"] = lines
+    changed: list[tuple[str, Decimal, Decimal]] = []
+    for part_id, quantity in sorted(quantities.items()):
+        line = next((item for item in lines if isinstance(item, CommentedMap) and str(item.get("part")) == part_id
+                     and item.get("bin") is None), None)  # fmt: skip
+        if line is None:
+            lines.append(to_roundtrip({"part": part_id, "quantity": quantity}, in_list=True))
+            changed.append((part_id, Decimal(0), quantity))
+        else:
+            before = Decimal(str(line.get("quantity", 0)))
+            line["quantity"] = before + quantity
+            changed.append((part_id, before, before + quantity))
+    return changed
+
+
+@order_group.command("receive")
+@click.argument("order_id")
+@click.option("--location", help="Stock location to put it in (default: default_location in ctb.yaml).")
+@click.option("--line", "line_items", multiple=True, metavar="PART=QTY", help="Receive only this much of PART (repeatable).")
+@common()
+@writes
+def receive_cmd(order_id: str, location: str | None, line_items: tuple[str, ...]) -> None:
+    """Record what arrived and add it to stock, in one change.
+
+    Without --line every outstanding quantity is received.  The order is
+    'received' once every line is in.
+    """
+    ws = workspace()
+    inv = ws.inventory
+    order = _order(inv, order_id)
+    where = location or inv.settings.default_location
+    if where is None:
+        raise CtbError("give --location or set default_location in ctb.yaml")
+    if not valid_id(where):
+        raise CtbError(f"{where!r} is not a valid location id (letters, digits, . _ + -, max 80)")
+    receipt = receive(order_id, order, _parse_picks(inv, line_items))
+    doc = ws.changes.edit(order_path(order_id))
+    for index, received in receipt.received.items():
+        item = doc["lines"][index]
+        data = {**dict(item), "received": received}
+        keys = ["part", "sku", "quantity", "unit_price", "received", "for"]
+        merge_into(item, {k: data[k] for k in sorted(data, key=lambda k: keys.index(k) if k in keys else len(keys))})
+        _flow_for(item)
+    fields: dict[str, Any] = {"status": receipt.status}
+    if receipt.status == "received":
+        fields["received_at"] = now()
+    _set_fields(ws, order_id, fields)
+    changed = _add_stock(ws, where, receipt.stock)
+    finish(ws, f"receive order {order_id}", {"Ctb-Order": [order_id], "Ctb-Part": sorted(receipt.stock)})
+    if options().format == "json":
+        echo_json({**order_content(ws, order_id),
+                   "stock": [{"location": where, "part": p, "before": b, "after": a} for p, b, a in changed]})  # fmt: skip
+    elif not options().dry_run and not options().quiet:
+        click.echo(f"{order_id}: " + ("received" if receipt.status == "received" else "partly received, still placed"))
+        click.echo(table(["location", "part", "before", "after"], [(where, p, b, a) for p, b, a in changed], right=(2, 3)))
+
+
+@order_group.command("cart")
+@click.argument("order_id")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the CSV here (default: stdout).")
+@common()
+def cart_cmd(order_id: str, output: Path | None) -> None:
+    """The vendor's bulk-upload CSV for an order (Mouser: 'Mouser Part Number,Quantity')."""
+    inv = workspace().inventory
+    order = _order(inv, order_id)
+    vendor = inv.vendors.get(order.vendor)
+    header = MOUSER_CART_HEADER if vendor is not None and vendor.api == "mouser" else GENERIC_CART_HEADER
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    skipped = []
+    for line in order.lines:
+        if not line.sku:
+            skipped.append(line.part)
+            continue
+        writer.writerow((line.sku, number(line.quantity)))
+    for part_id in skipped:
+        click.echo(f"ctb: {order_id}: line for {part_id} has no sku; left out of the cart", err=True)
+    if output is None:
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        if not options().quiet:
+            click.echo(f"wrote {output}", err=True)
+
+
+@order_group.command("list")
+@common()
+def list_cmd() -> None:
+    """Every order: vendor, status, lines, total."""
+    inv = workspace().inventory
+    items = [(oid, inv.orders[oid]) for oid in sorted(inv.orders)]
+    if options().format == "json":
+        echo_json({"orders": [
+            {"id": oid, "vendor": o.vendor, "status": o.status, "number": o.number, "lines": len(o.lines),
+             "total": money(order_total(o)), "currency": order_currency(inv, o)} for oid, o in items
+        ]})  # fmt: skip
+        return
+    rows = [(oid, o.vendor, o.status, o.number, len(o.lines), money(order_total(o)), order_currency(inv, o)) for oid, o in items]
+    click.echo(table(["id", "vendor", "status", "number", "lines", "total", "currency"], rows, right=(4, 5)) if rows else "no orders")
+
+
+@order_group.command("show")
+@click.argument("order_id")
+@common()
+def show_cmd(order_id: str) -> None:
+    """An order's lines: quantity, received, price, and the builds each line is for."""
+    ws = workspace()
+    inv = ws.inventory
+    order = _order(inv, order_id)
+    currency = order_currency(inv, order)
+    if options().format == "json":
+        echo_json({**order_content(ws, order_id), "total": money(order_total(order)), "currency": currency})
+        return
+    stamps = [f"{k} {v.isoformat().replace('+00:00', 'Z')}" for k, v in
+              (("placed", order.placed_at), ("received", order.received_at)) if v is not None]  # fmt: skip
+    head = f"{order_id}: {order.vendor}, {order.status}" + (f", number {order.number}" if order.number else "")
+    click.echo("\n".join([head + ("; " + "; ".join(stamps) if stamps else ""), order_table(order),
+                          f"total {currency} {money(order_total(order))}"]))  # fmt: skip

@@ -1,0 +1,126 @@
+"""``ctb vendor populate``: fill vendor parts from the Mouser Search API.
+
+The HTTP client comes from :func:`http_client` and pauses go through
+:data:`sleep`; tests replace both (an ``httpx.MockTransport`` with recorded
+answers and a no-op) so nothing touches the network or waits.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import click
+import httpx
+
+from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.errors import CtbError
+from ctb_files.ops.populate import Target, placeholder_fields, targets, updated_vendor_part
+from ctb_files.storage.layout import part_path
+from ctb_files.storage.workspace import Workspace
+from ctb_files.storage.yamlio import CommentedMap, merge_into
+from ctb_files.vendors.http import MOUSER_API_URL, make_client
+from ctb_files.vendors.mouser import LookupFailure, MouserClient, MouserPart
+
+# replaced by tests: where requests go, and how the client waits between them
+sleep: Callable[[float], None] = time.sleep
+
+
+def http_client() -> httpx.Client:
+    """The HTTP client populate talks to Mouser through."""
+    return make_client(MOUSER_API_URL)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@cli.group("vendor")
+def vendor_group() -> None:
+    """Vendors: fill vendor parts from their APIs."""
+
+
+def _progress(done: int, total: int) -> None:
+    if options().quiet or options().format == "json":
+        return
+    end = "\n" if done >= total else ""
+    sys.stderr.write(f"\rMouser: {done}/{total} part numbers{end}")
+    sys.stderr.flush()
+
+
+def lookup(skus: list[str]) -> dict[str, MouserPart | LookupFailure]:
+    """Ask Mouser about ``skus``; refuses in one line when ``MOUSER_API_KEY`` is not set."""
+    with http_client() as client:
+        mouser = MouserClient.from_env(client, sleep=sleep)
+        return mouser.lookup(skus, progress=_progress)
+
+
+def write_found(ws: Workspace, target: Target, found: MouserPart, moment: datetime) -> None:
+    """Merge the catalogue data into the vendor part (and a placeholder part's name)."""
+    doc = ws.changes.edit(part_path(target.part))
+    items = doc.get("vendor_parts")
+    item = items[target.index] if isinstance(items, list) and target.index < len(items) else None
+    if not isinstance(item, CommentedMap):
+        raise CtbError(f"parts/{target.part}.yaml: vendor_parts[{target.index}] is not a mapping")
+    merge_into(item, updated_vendor_part(dict(item), found, moment))
+    item.fa.set_block_style()  # a filled vendor part is too long for one line
+    for entry in item.get("price_breaks") or []:
+        if isinstance(entry, CommentedMap):
+            entry.fa.set_flow_style()
+    if doc.get("placeholder") is True:
+        after = "name"
+        for key, value in placeholder_fields(found).items():
+            if key in doc:
+                doc[key] = value
+            else:
+                doc.insert(list(doc).index(after) + 1 if after in doc else 0, key, value)
+            after = key
+        del doc["placeholder"]
+
+
+@vendor_group.command("populate")
+@click.argument("part_ids", nargs=-1)
+@common()
+@writes
+def populate_cmd(part_ids: tuple[str, ...]) -> None:
+    """Fill vendor parts at vendors with 'api: mouser' from the Mouser Search API.
+
+    Writes price breaks, minimum and multiple, URL, description,
+    manufacturer, MPN, availability, lead time, currency and fetched_at into
+    the part files, keeping comments.  Placeholder parts get a name and a
+    description.  Needs MOUSER_API_KEY in the environment.
+    """
+    ws = workspace()
+    inv = ws.inventory
+    wanted, missing = targets(inv, list(part_ids) if part_ids else None)
+    for message in missing:
+        click.echo(f"ctb: {message}", err=True)
+    if not wanted:
+        if missing:
+            raise click.exceptions.Exit(1)
+        click.echo("no vendor parts at a vendor with 'api: mouser'", err=True)
+        return
+    results = lookup(list(dict.fromkeys(t.sku for t in wanted)))
+    moment = now()
+    failed: dict[str, list[str]] = {}
+    for target in wanted:
+        outcome = results[target.sku]
+        if isinstance(outcome, LookupFailure):
+            failed.setdefault(target.part, []).append(f"{target.sku}: {outcome.message}")
+        else:
+            write_found(ws, target, outcome, moment)
+    parts = list(dict.fromkeys(t.part for t in wanted))
+    done = [p for p in parts if p not in failed]
+    for part_id in parts:
+        for message in failed.get(part_id, []):
+            click.echo(f"ctb: parts/{part_id}.yaml: {message}", err=True)
+    finish(ws, "populate vendor parts", {"Ctb-Part": done})
+    total = len(parts) + len(missing)
+    if options().format == "json":
+        echo_json({"populated": done, "failed": [{"part": p, "messages": m} for p, m in failed.items()]})
+    elif not options().quiet:
+        click.echo(f"populated {len(done)} of {total} part{'s' if total != 1 else ''}", err=bool(failed or missing))
+    if failed or missing:
+        raise click.exceptions.Exit(1)
