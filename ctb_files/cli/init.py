@@ -1,0 +1,60 @@
+"""``ctb init``: make a directory a new inventory repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ctb_files.cli.app import cli
+from ctb_files.scaffold import InitResult, init_repository
+from ctb_files.schema import SCHEMA_DIR
+
+
+@cli.command("init")
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--example", is_flag=True, help="Add the example inventory and commit it as the first commit.")
+@click.option(
+    "--git-hooks", is_flag=True, help="Install plain git pre-commit and post-merge hooks running 'ctb check'."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing unless something goes wrong.")
+def init_cmd(directory: Path, example: bool, git_hooks: bool, quiet: bool) -> None:
+    """Create a new inventory repository in DIRECTORY (default: here).
+
+    Runs 'git init' unless DIRECTORY is inside a git work tree already, and
+    writes ctb.yaml, the folders, .gitattributes (the stock merge driver, also
+    registered in .git/config), .gitignore, .pre-commit-config.yaml and the
+    JSON Schemas editors use (.ctb/schemas/).  Refuses when DIRECTORY already
+    holds a ctb.yaml.
+    """
+    result = init_repository(directory, example=example, git_hooks=git_hooks)
+    if not quiet:
+        click.echo(render_init(result, directory, example))
+
+
+def render_init(result: InitResult, shown: Path, example: bool) -> str:
+    """What ``ctb init`` says it did, and what to do next."""
+    what = "the example inventory" if example else "an empty inventory"
+    lines = [f"Initialized {what} in {result.root}"]
+    schemas = sum(1 for rel in result.written if rel.startswith(f"{SCHEMA_DIR}/"))
+    others = [rel for rel in result.written if not rel.startswith(f"{SCHEMA_DIR}/") and not rel.endswith(".gitkeep")]
+    top = [rel for rel in others if "/" not in rel]
+    lines.append(
+        f"  wrote {', '.join(top)}"
+        + (f" and {len(others) - len(top)} inventory files" if len(others) > len(top) else "")
+    )
+    lines.append(f"  wrote {schemas} JSON Schemas to {SCHEMA_DIR}/ (editors validate as you type)")
+    if result.commit:
+        lines.append(f'  committed {result.commit[:7]} "ctb: example inventory"')
+    if result.merge_driver:
+        lines.append(f"  registered the {result.merge_driver} merge driver for stock files in .git/config")
+    if result.hooks:
+        lines.append(f"  installed git hooks: {', '.join(result.hooks)}")
+    lines.extend(f"  note: {note}" for note in result.notes)
+    lines.append("Next:")
+    if str(shown) not in ("", "."):
+        lines.append(f"  cd {shown}")
+    if not result.hooks:
+        lines.append("  pre-commit install            # run ctb check and ctb fmt before each commit")
+    lines.append("  ctb check")
+    return "\n".join(lines)

@@ -1,0 +1,129 @@
+"""Hook entry points and hook texts: what pre-commit and plain git hooks run.
+
+* ``ctb-check-hook`` (:func:`check_main`): ``ctb check`` on the whole
+  inventory; arguments are passed on (``--repo inventory`` when the
+  inventory is a folder of a larger repository).
+* ``ctb-fmt-hook`` (:func:`fmt_main`): formats the files pre-commit passes,
+  prints ``Fixing <path>`` for each one it rewrites and returns 1 when it
+  changed anything, as pre-commit expects of a fixer.
+* :func:`git_hook_text`: the plain git hooks (``pre-commit``,
+  ``post-merge``) that ``ctb init --git-hooks`` installs, for teams that do
+  not use the pre-commit framework.  The project's ``hooks/`` folder holds
+  copies of these texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from ctb_files.errors import CtbError
+from ctb_files.storage import layout
+from ctb_files.storage.changes import ChangeSet
+from ctb_files.storage.fmt import plan_format
+
+__all__ = ["GIT_HOOKS", "check_main", "fmt_main", "git_hook_text"]
+
+GIT_HOOKS = ("pre-commit", "post-merge")
+
+_HOOK_HEADER = """\
+#!/bin/sh
+# ctb {name} hook: {purpose}
+# Installed by `ctb init --git-hooks`; copy it to .git/hooks/{name} and make it
+# executable to use it in an existing inventory.  Inside a hook git runs at the
+# top of the work tree; set CTB_REPO when the inventory is a folder below it.
+inventory={repo}
+repo="${{CTB_REPO:-$inventory}}"
+if ! command -v ctb >/dev/null 2>&1; then
+    echo "ctb {name}: the ctb command is not on PATH (pip install ctb-files)" >&2
+    exit {missing}
+fi
+"""
+
+_HOOK_BODY = {
+    "pre-commit": """\
+# Checks the working tree, so unstaged edits count too; skip once with --no-verify.
+if ! ctb check --repo "$repo" -q; then
+    echo "ctb pre-commit: the inventory has errors (above); commit refused" >&2
+    exit 1
+fi
+""",
+    "post-merge": """\
+# A merge can leave stock over-reserved although every file merged cleanly.
+# git ignores this hook's exit status, so it only reports.
+if ! ctb check --repo "$repo" -q; then
+    echo "ctb post-merge: the merged inventory has errors (above); fix them and commit" >&2
+fi
+exit 0
+""",
+}
+
+_PURPOSE = {
+    "pre-commit": "refuse a commit while `ctb check` reports errors.",
+    "post-merge": "run `ctb check` after every merge or pull.",
+}
+
+
+def git_hook_text(name: str, repo: str = ".") -> str:
+    """The shell script of the plain git hook ``name`` (one of :data:`GIT_HOOKS`)."""
+    if name not in _HOOK_BODY:
+        raise ValueError(f"no git hook named {name!r}")
+    header = _HOOK_HEADER.format(
+        name=name, purpose=_PURPOSE[name], repo=shlex.quote(repo), missing=1 if name == "pre-commit" else 0
+    )
+    return header + _HOOK_BODY[name]
+
+
+def check_main(argv: list[str] | None = None) -> int:
+    """``ctb-check-hook [ctb check options]``: check the whole inventory."""
+    from ctb_files.cli import (
+        main,  # the CLI imports every command module; only load it here
+    )
+
+    return main(["check", *(sys.argv[1:] if argv is None else argv)])
+
+
+def fmt_main(argv: list[str] | None = None) -> int:
+    """``ctb-fmt-hook FILE...``: format the files; 1 when any was rewritten or could not be read."""
+    parser = argparse.ArgumentParser(prog="ctb-fmt-hook", description="Put inventory files in canonical form.")
+    parser.add_argument("--check", action="store_true", help="only list the files that would change")
+    parser.add_argument("files", nargs="*", type=Path)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    status = 0
+    by_root: dict[Path, list[tuple[Path, str]]] = defaultdict(list)
+    for path in args.files:
+        try:
+            root = layout.find_root(path.parent)
+        except CtbError:
+            print(f"{path}: not inside an inventory (no ctb.yaml above it); skipped", file=sys.stderr)
+            continue
+        rel = path.resolve().relative_to(root).as_posix()
+        if layout.classify(rel) is not None and path.is_file():
+            by_root[root].append((path, rel))
+    for root, items in by_root.items():
+        shown = dict((rel, str(path)) for path, rel in items)
+        plan = plan_format(root, shown)
+        for problem in plan.problems:
+            print(problem.render().replace(problem.path, shown.get(problem.path, problem.path), 1), file=sys.stderr)
+            status = 1 if problem.severity == "error" else status
+        if not plan.changed:
+            continue
+        status = 1
+        if args.check:
+            for rel in plan.changed:
+                print(f"Would fix {shown[rel]}")
+            continue
+        changes = ChangeSet(root)
+        for rel, data in plan.changed.items():
+            changes.write_text(rel, data.decode("utf-8"))
+        try:
+            changes.apply()
+        except CtbError as exc:
+            print(f"ctb-fmt-hook: {exc}", file=sys.stderr)
+            continue
+        for rel in plan.changed:
+            print(f"Fixing {shown[rel]}")
+    return status
