@@ -1,0 +1,252 @@
+"""``ctb stock``: show stock, change it (add, set, move), and its history from git."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.errors import CtbError, UsageError
+from ctb_files.models.common import valid_id
+from ctb_files.ops.stocklog import Deltas, LogEntry, Unreadable, build_log, quantity_in, signed, topo_order
+from ctb_files.ops.stockops import LineChange, parse_quantity, plan_add, plan_move, plan_set, stock_view, where
+from ctb_files.report import number, table
+from ctb_files.storage import layout
+from ctb_files.storage.git import GitRepo
+from ctb_files.storage.workspace import Workspace
+from ctb_files.storage.yamlio import CommentedSeq, YamlProblem, load_fast, to_roundtrip
+
+
+@cli.group("stock")
+def stock_group() -> None:
+    """Stock: what is on hand where, what builds reserve, and its history."""
+
+
+# --- show -----------------------------------------------------------------------------------
+
+
+@stock_group.command("show")
+@click.argument("part", required=False)
+@click.option("--location", help="Only this location.")
+@common()
+def show_cmd(part: str | None, location: str | None) -> None:
+    """On hand, reserved (by open builds) and available, per line and per part."""
+    inv = workspace().inventory
+    view = stock_view(inv, part, location)
+    if options().format == "json":
+        echo_json(view.to_json())
+        return
+    if not view.rows:
+        click.echo("no stock" + (f" of {part}" if part else "") + (f" at {location}" if location else ""))
+        return
+    rows = [
+        (r.location, r.bin, r.part, r.on_hand, r.reserved, r.available, "yes" if r.deprioritized else "")
+        for r in view.rows
+    ]  # fmt: skip
+    click.echo(table(["location", "bin", "part", "on hand", "reserved", "available", "deprioritized"], rows, right=(3, 4, 5)))
+    totals = [(p, inv.parts[p].unit if p in inv.parts else "", t.on_hand, t.reserved, t.available) for p, t in view.totals.items()]
+    click.echo("\ntotals\n" + table(["part", "unit", "on hand", "reserved", "available"], totals, right=(2, 3, 4)))
+
+
+# --- add, set, move -------------------------------------------------------------------------
+
+
+def _write(ws: Workspace, change: LineChange) -> None:
+    """Put one line change into its stock file: only that line's quantity (and note) change."""
+    doc = ws.changes.edit(layout.stock_path(change.location))
+    lines = doc.get("lines")
+    if change.index is not None:
+        line = lines[change.index]
+        line["quantity"] = change.after
+        if change.note is not None:
+            line["note"] = change.note
+        return
+    if not ws.changes.old_bytes(layout.stock_path(change.location)):
+        click.echo(f"new location {change.location} ({layout.stock_path(change.location)})", err=True)
+    new: dict[str, object] = {"part": change.part, "quantity": change.after}
+    if change.bin:
+        new["bin"] = change.bin
+    if change.note is not None:
+        new["note"] = change.note
+    if not isinstance(lines, CommentedSeq):
+        doc["lines"] = to_roundtrip([new])
+        return
+    lines.fa.set_block_style()  # ``lines: []`` grows into one line per entry
+    lines.append(to_roundtrip(new, in_list=True))
+
+
+def _apply(ws: Workspace, changes: list[LineChange], what: str) -> None:
+    for change in changes:
+        _write(ws, change)
+    finish(ws, what, {"Ctb-Part": sorted({c.part for c in changes})})
+    opts = options()
+    if opts.format == "json":
+        echo_json({"changes": [c.to_json() for c in changes]})
+    elif not opts.dry_run and not opts.quiet:
+        for c in changes:
+            click.echo(f"{where(c.location, c.bin)}: {c.part} {number(c.before)} → {number(c.after)} ({signed(c.delta)})")
+
+
+@stock_group.command("add")
+@click.argument("part")
+@click.argument("quantity")
+@click.option("--location", help="Where (default: default_location in ctb.yaml).")
+@click.option("--bin", "bin_", help="Bin within the location.")
+@click.option("--note", help="Note written on the stock line.")
+@common()
+@writes
+def add_cmd(part: str, quantity: str, location: str | None, bin_: str | None, note: str | None) -> None:
+    """Add QUANTITY of PART to a stock line (created if missing)."""
+    ws = workspace()
+    change = plan_add(ws.inventory, part, parse_quantity(quantity), location, bin_, note)
+    _apply(ws, [change], f"stock add {number(change.delta)} {part} to {where(change.location, change.bin)}")
+
+
+@stock_group.command("set")
+@click.argument("part")
+@click.argument("quantity")
+@click.option("--location", required=True, help="Where.")
+@click.option("--bin", "bin_", help="Bin within the location.")
+@common()
+@writes
+def set_cmd(part: str, quantity: str, location: str, bin_: str | None) -> None:
+    """Set the on-hand QUANTITY of PART at a location (a stock count)."""
+    ws = workspace()
+    change = plan_set(ws.inventory, part, parse_quantity(quantity), location, bin_)
+    _apply(ws, [change], f"stock set {part} at {where(location, change.bin)} to {number(change.after)}")
+
+
+@stock_group.command("move")
+@click.argument("part")
+@click.argument("quantity")
+@click.option("--from", "source", required=True, help="Source location.")
+@click.option("--to", "target", required=True, help="Target location (created if new).")
+@click.option("--from-bin", help="Bin at the source.")
+@click.option("--to-bin", help="Bin at the target.")
+@common()
+@writes
+def move_cmd(part: str, quantity: str, source: str, target: str, from_bin: str | None, to_bin: str | None) -> None:
+    """Move QUANTITY of PART between locations; never takes stock that builds reserve."""
+    ws = workspace()
+    changes = plan_move(ws.inventory, part, parse_quantity(quantity), source, target, from_bin, to_bin)
+    amount = number(changes[1].delta)
+    _apply(ws, changes, f"stock move {amount} {part} from {where(source, from_bin)} to {where(target, to_bin)}")
+
+
+# --- log ------------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads the part's quantity per stock file version, parsing each distinct blob once."""
+
+    def __init__(self, repo: GitRepo, part: str) -> None:
+        self.repo = repo
+        self.part = part
+        self._cache: dict[bytes, Decimal | str] = {}
+
+    def quantity(self, data: bytes | None, path: str) -> Decimal | str:
+        """The quantity, or why the version cannot be read."""
+        if data is None or self.part.encode() not in data:
+            return Decimal(0)  # cannot hold the part: no need to parse
+        if data not in self._cache:
+            try:
+                self._cache[data] = quantity_in(load_fast(data, path), self.part)
+            except YamlProblem as exc:
+                self._cache[data] = exc.diagnostic.render()
+            except Unreadable as exc:
+                self._cache[data] = f"{path}: {exc}"
+        return self._cache[data]
+
+    def last_readable(self, parents: dict[str, tuple[str, ...]], commit: str, path: str) -> Decimal:
+        """The quantity in the newest readable version of ``path`` along first parents from ``commit``."""
+        seen: set[str] = set()
+        while commit in parents and commit not in seen:
+            seen.add(commit)
+            value = self.quantity(self.repo.read_at(commit, path), path)
+            if isinstance(value, Decimal):
+                return value
+            if not parents[commit]:
+                break
+            commit = parents[commit][0]
+        return Decimal(0)
+
+
+def stock_history(root: Path, part: str) -> tuple[list[LogEntry], list[str]]:
+    """The part's log entries (oldest first) and notes about versions that could not be read."""
+    repo = GitRepo.find(root)
+    if repo is None:
+        raise CtbError(f"{root} is not in a git repository; the stock log needs git history")
+    with repo:
+        head = repo.head()
+        if head is None:
+            return [], []
+        top = repo.root.resolve()
+        base = root.resolve().relative_to(top).as_posix()
+        base = "" if base == "." else base + "/"
+        parents = {c.sha: c.parents for c in repo.history([])}
+        listed = {c.sha: c for c in repo.history([base + "stock"])}
+        reader = _Reader(repo, part)
+        notes: list[str] = []
+        deltas: dict[str, Deltas] = {}
+        for sha, info in listed.items():
+            change: Deltas = {}
+            for path, old, new in repo.changes(sha, [base + "stock"]):
+                key = layout.classify(path[len(base):])
+                if key is None or key.kind != "stock":
+                    continue
+                after = reader.quantity(new, path)
+                if isinstance(after, str):  # a broken version holds what was there before
+                    notes.append(f"{info.short}: {after}; read as unchanged")
+                    continue
+                before = reader.quantity(old, path)
+                if isinstance(before, str):
+                    before = reader.last_readable(parents, info.parents[0], path) if info.parents else Decimal(0)
+                if after != before:
+                    change[key.id] = change.get(key.id, Decimal(0)) + after - before
+            deltas[sha] = change
+        entries = build_log(topo_order(parents, head), parents, listed, deltas)
+        now = Decimal(0)
+        for path in repo.snapshot(head, [base + "stock/"]):
+            key = layout.classify(path[len(base):])
+            if key is not None and key.kind == "stock":
+                now += reader.last_readable(parents, head, path)
+        logged = entries[-1].total if entries else Decimal(0)
+        if logged != now:
+            notes.append(f"the history adds up to {number(logged)} but the last commit holds {number(now)}")
+    return entries, notes
+
+
+@stock_group.command("log")
+@click.argument("part")
+@common()
+def log_cmd(part: str) -> None:
+    """PART's stock history from git: who changed how much where, oldest first.
+
+    Each commit that changed PART's quantity in a stock file gives one line
+    per location with a signed delta and the running total.  A merge shows
+    only what it changed itself (beyond the commits it merged, listed on
+    their own), so the last total is the committed quantity.
+    """
+    if not valid_id(part):
+        raise UsageError(f"{part!r} is not a valid part id")
+    ws = workspace()
+    entries, notes = stock_history(ws.root, part)
+    if not entries and part not in ws.loaded.inventory.parts:
+        raise CtbError(f"no part {part!r} (parts/{part}.yaml) and no stock history for it")
+    opts = options()
+    if not opts.quiet:
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
+    if opts.format == "json":
+        echo_json({"part": part, "entries": [e.to_json() for e in entries]})
+        return
+    if not entries:
+        click.echo(f"no stock history for {part}")
+        return
+    rows = [
+        (e.date.strftime("%Y-%m-%d %H:%M"), e.author, e.commit[:7], e.location, signed(e.delta), e.total, e.message)
+        for e in entries
+    ]  # fmt: skip
+    click.echo(table(["date", "author", "commit", "location", "delta", "total", "message"], rows, right=(4, 5)))
