@@ -132,3 +132,21 @@ def test_second_writer_is_refused(tmp_path: Path) -> None:
         with pytest.raises(CtbError, match="another ctb process is writing"):
             with repo_lock(tmp_path):
                 pass
+
+
+def test_written_files_keep_their_mode_and_new_ones_follow_the_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n", "stock/a.yaml": "lines: []\n"})
+    os.chmod(tmp_path / "stock/a.yaml", 0o640)
+    old_umask = os.umask(0o022)
+    try:
+        cs = ChangeSet(tmp_path)
+        cs.write_text("stock/a.yaml", "lines:\n  - {part: r1, quantity: 5}\n")
+        cs.write_text("stock/b.yaml", "lines:\n  - {part: r1, quantity: 7}\n")
+        cs.apply()
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((tmp_path / "stock/a.yaml").stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "stock/b.yaml").stat().st_mode) == 0o644

@@ -142,6 +142,12 @@ def _validate(rel: str, data: bytes) -> None:
         raise CtbError(f"refusing to write {rel}: the result would not be valid ({str(exc).splitlines()[0]})") from None
 
 
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _write_all(root: Path, pending: dict[str, bytes | None]) -> None:
     temps: dict[str, str] = {}
     done: list[str] = []
@@ -153,6 +159,8 @@ def _write_all(root: Path, pending: dict[str, bytes | None]) -> None:
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            # mkstemp creates 0600; give the file the mode it had, or the usual one
+            os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _default_mode())
             with os.fdopen(fd, "wb") as handle:
                 handle.write(new)
                 handle.flush()
