@@ -359,3 +359,91 @@ def parse_roundtrip(data: bytes, path: str) -> Any:
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         problem = (getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)).strip()
         raise YamlProblem(Diagnostic(path, line, col, "CTB002", f"YAML syntax: {problem}")) from None
+
+
+def sequence_comment(seq: Any, index: int, *, own_line_only: bool = False) -> Any:
+    """The comment written after item ``index`` of a round-trip sequence (opaque; None when none).
+
+    Pass it back to :func:`rebuild_sequence` to keep it with its item when
+    items are added, removed or moved.  ``own_line_only`` leaves out the
+    comment lines that follow the item (the end of a block after the last item).
+    """
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    if not isinstance(seq, CommentedSeq):
+        return None
+    entry = seq.ca.items.get(index)
+    if entry is None:
+        return None
+    entry = list(entry)
+    token = entry[0]
+    if own_line_only and isinstance(token, CommentToken) and "\n" in token.value.rstrip("\n"):
+        first = token.value.partition("\n")[0]
+        entry[0] = CommentToken(first + "\n", CommentMark(token.column)) if first.strip() else None
+    return entry
+
+
+def rebuild_sequence(seq: CommentedSeq, items: list[tuple[Any, Any]]) -> None:
+    """Make ``seq`` hold ``items`` — ``(node, comment from sequence_comment)`` — in this order.
+
+    Each kept item takes its own end-of-line comment along.  Comment lines
+    that followed the old last item (the end of a block) move to the new
+    last item, so they stay at the end of the list.
+    """
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    old_last = seq[-1] if len(seq) else None
+    old_entry = seq.ca.items.get(len(seq) - 1)
+    token = old_entry[0] if old_entry else None
+    comments = [list(comment) if comment is not None else None for _, comment in items]
+    trailer = ""
+    moved = not items or items[-1][0] is not old_last
+    if isinstance(token, CommentToken) and "\n" in token.value.rstrip("\n") and moved:
+        first, _, trailer = token.value.partition("\n")
+        for (node, _), comment in zip(items, comments):
+            if node is old_last and comment is not None and comment[0] is token:
+                comment[0] = CommentToken(first + "\n", CommentMark(token.column))
+    del seq[:]
+    seq.ca.items.clear()
+    for index, ((node, _), comment) in enumerate(zip(items, comments)):
+        seq.append(node)
+        if comment is not None:
+            seq.ca.items[index] = comment
+    if trailer and items:
+        entry = seq.ca.items.setdefault(len(items) - 1, [None, None, None, None])
+        last = entry[0]
+        if isinstance(last, CommentToken):
+            entry[0] = CommentToken(last.value.rstrip("\n") + "\n" + trailer, CommentMark(last.column))
+        else:
+            entry[0] = CommentToken("\n" + trailer, CommentMark(0))
+
+
+def flow_items(seq: CommentedSeq) -> None:
+    """Write every mapping item of ``seq`` on one line (``- {part: r1, quantity: 3}``).
+
+    Comments inside an item move to the end of its line, where a one-line
+    mapping can hold them.
+    """
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    for index, item in enumerate(seq):
+        if not isinstance(item, CommentedMap) or item.fa.flow_style():
+            continue
+        texts = [
+            token.value.strip()
+            for slots in item.ca.items.values()
+            for token in slots
+            if isinstance(token, CommentToken) and token.value.strip()
+        ]
+        item.ca.items.clear()
+        item.fa.set_flow_style()
+        if not texts:
+            continue
+        entry = seq.ca.items.setdefault(index, [None, None, None, None])
+        if isinstance(entry[0], CommentToken) and entry[0].value.strip():
+            texts.append(entry[0].value.strip())
+        text = " ".join(line.strip() for chunk in texts for line in chunk.splitlines())
+        entry[0] = CommentToken("  " + text + "\n", CommentMark(0))

@@ -1,0 +1,175 @@
+"""``ctb review BASE [HEAD]``: what a change does to the inventory, as Markdown for a pull request.
+
+Both sides are read whole from git (one snapshot per commit, no checkout),
+or from the working tree when HEAD is left out, so any two commits compare,
+merges included.  The comparison is :func:`ctb_files.ops.review.review`;
+this module renders it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import click
+
+from ctb_files.cli.app import cli, common, echo_json, options, workspace
+from ctb_files.models.build import Reservation
+from ctb_files.ops.review import BuildChange, OrderChange, Review, review
+from ctb_files.ops.units import normalize
+from ctb_files.storage.history import inventory_at, open_repo
+from ctb_files.storage.loader import LoadResult
+
+WORKING_TREE = "working tree"
+
+
+@cli.command("review")
+@click.argument("base")
+@click.argument("head", required=False)
+@common()
+def review_cmd(base: str, head: str | None) -> None:
+    """Show what the inventory change from BASE to HEAD does, as Markdown.
+
+    BASE and HEAD are commits, branches, tags or dates; HEAD defaults to the
+    working tree.  Stock per part and location with signed deltas, builds
+    created or changed status with their reservations and shortages, new and
+    resolved shortages, BOM changes per project version, orders created,
+    placed and received.  Paste the output into a pull request, or write it
+    to $GITHUB_STEP_SUMMARY in CI.
+    """
+    ws = workspace()
+    repo, _ = open_repo(ws.root)
+    try:
+        old = inventory_at(ws.root, base, repo)
+        new = inventory_at(ws.root, head, repo) if head is not None else None
+    finally:
+        repo.close()
+    after: LoadResult = new.loaded if new is not None else ws.loaded
+    # files that exist but do not read; a file missing on one side is simply new or removed
+    skip = {d.path for side in (old.loaded, after) for d in side.errors if d.path in side.inventory.files}
+    result = review(old.loaded.inventory, after.inventory, skip)
+    if options().format == "json":
+        echo_json(result.to_json())
+        if result.skipped:
+            click.echo("ctb review: not compared (unreadable on one side): " + ", ".join(result.skipped), err=True)
+        return
+    head_label = WORKING_TREE if new is None else _label(str(head), new.commit)
+    click.echo(markdown(result, _label(base, old.commit), head_label), nl=False)
+
+
+def _label(rev: str, commit: str) -> str:
+    return rev if commit.startswith(rev.lower()) else f"{rev} {commit[:7]}"
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+
+def _num(value: Decimal) -> str:
+    return format(normalize(value), "f")
+
+
+def _move(before: Decimal, after: Decimal) -> str:
+    """``10 → 4 (-6)``."""
+    delta = after - before
+    return f"{_num(before)} → {_num(after)} ({'+' if delta >= 0 else ''}{_num(delta)})"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], right: Sequence[int] = ()) -> list[str]:
+    rule = ["---:" if i in right else "---" for i in range(len(headers))]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(rule) + "|"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _status(change: BuildChange) -> str:
+    if change.before is None:
+        return f"new, {change.after}"
+    if change.after is None:
+        return f"removed (was {change.before})"
+    if change.replanned:
+        return f"{change.after} (re-planned)"
+    return f"{change.before} → {change.after}"
+
+
+def _shortage_cell(change: BuildChange) -> str:
+    pieces: list[str] = []
+    for c in change.shortage_changes:
+        if not c.before:
+            pieces.append(f"new: {c.label} {_num(c.after)}")
+        elif not c.after:
+            pieces.append(f"resolved: {c.label} {_num(c.before)}")
+        else:
+            pieces.append(f"{c.label} {_num(c.before)} → {_num(c.after)}")
+    return "; ".join(pieces) or "—"
+
+
+def _takes(reservation: Reservation) -> str:
+    return ", ".join(
+        f"{t.location}{'#' + t.bin if t.bin else ''}" + (f" ({t.part})" if t.part != reservation.part else "")
+        + f" {_num(t.quantity)}"
+        for t in reservation.take
+    )  # fmt: skip
+
+
+def _build_details(change: BuildChange) -> list[str]:
+    if not change.reservations or change.after in (None, "completed"):
+        return []
+    rows = [(r.part, _num(r.quantity), _takes(r)) for r in change.reservations]
+    count = len(rows)
+    return [
+        "", f"<details><summary>{change.id}: {count} part{'s' if count != 1 else ''} reserved</summary>", "",
+        *_table(["Part", "Quantity", "Taken from"], rows, right=(1,)), "", "</details>",
+    ]  # fmt: skip
+
+
+def markdown(result: Review, base: str, head: str) -> str:
+    """The review as Markdown for a pull request; one line when nothing changed."""
+    span = f"`{base}` → " + (head if head == WORKING_TREE else f"`{head}`")
+    if not result:
+        return f"No inventory changes ({span}).\n" + _skipped_note(result)
+    out = [f"### Inventory changes ({span})"]
+    if result.stock:
+        out += ["", "#### Stock", ""]
+        out += _table(["Part", "Location", "On hand"], [(s.part, s.location, _move(s.before, s.after)) for s in result.stock], right=(2,))
+    if result.builds:
+        out += ["", "#### Builds", ""]
+        rows = [(b.id, f"{_num(b.quantity)} × {b.project}:{b.version}", _status(b), _shortage_cell(b)) for b in result.builds]
+        out += _table(["Build", "What", "Status", "Shortages"], rows)
+        for change in result.builds:
+            out += _build_details(change)
+    if result.shortages:
+        out += ["", "#### Shortages (all open builds)", ""]
+        out += _table(["Part", "Short"], [(c.label, _move(c.before, c.after)) for c in result.shortages], right=(1,))
+    if result.boms:
+        out += ["", "#### BOMs", ""]
+        out += _table(["BOM", "Change"], [(b.target, b.text()) for b in result.boms])
+    if result.orders:
+        out += ["", "#### Orders", ""]
+        rows = [(o.id, o.vendor, _order_status(o), o.lines, _money(o)) for o in result.orders]
+        out += _table(["Order", "Vendor", "Status", "Lines", "Total"], rows, right=(3, 4))
+    return "\n".join(out) + "\n" + _skipped_note(result)
+
+
+def _order_status(change: OrderChange) -> str:
+    if change.before is None:
+        return f"new, {change.after}"
+    if change.after is None:
+        return f"removed (was {change.before})"
+    if change.before == change.after:
+        return f"{change.after} (lines changed)"
+    return f"{change.before} → {change.after}"
+
+
+def _money(change: OrderChange) -> str:
+    return f"{change.total:.2f} {change.currency}" if change.total is not None else ""
+
+
+def _skipped_note(result: Review) -> str:
+    if not result.skipped:
+        return ""
+    files = ", ".join(f"`{path}`" for path in result.skipped)
+    return f"\n> Not compared (the file does not read on one side; run `ctb check`): {files}\n"
