@@ -100,3 +100,13 @@ def test_the_steps_run_on_a_pull_request_clone(tmp_path: Path, monkeypatch: pyte
     text = summary.read_text()
     assert text.startswith("### Inventory changes (`origin/main ")
     assert "| r1 | a | 10 → 6 (-4) |\n" in text
+
+
+def test_init_with_ci_github_writes_the_workflow(tmp_path: Path) -> None:
+    from ctb_files.cli import main
+
+    target = tmp_path / "inv"
+    assert main(["init", str(target), "--ci", "github", "-q"]) == 0
+    workflow = (target / ".github/workflows/ctb.yml").read_text()
+    assert "ctb check" in workflow
+    assert "ctb review" in workflow

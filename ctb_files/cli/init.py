@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ctb_files.ci import write_ci
 from ctb_files.cli.app import cli
 from ctb_files.scaffold import InitResult, init_repository
 from ctb_files.schema import SCHEMA_DIR
@@ -17,8 +18,9 @@ from ctb_files.schema import SCHEMA_DIR
 @click.option(
     "--git-hooks", is_flag=True, help="Install plain git pre-commit and post-merge hooks running 'ctb check'."
 )
+@click.option("--ci", type=click.Choice(["github"]), default=None, help="Also write a CI workflow (GitHub Actions).")
 @click.option("-q", "--quiet", is_flag=True, help="Say nothing unless something goes wrong.")
-def init_cmd(directory: Path, example: bool, git_hooks: bool, quiet: bool) -> None:
+def init_cmd(directory: Path, example: bool, git_hooks: bool, ci: str | None, quiet: bool) -> None:
     """Create a new inventory repository in DIRECTORY (default: here).
 
     Runs 'git init' unless DIRECTORY is inside a git work tree already, and
@@ -28,6 +30,8 @@ def init_cmd(directory: Path, example: bool, git_hooks: bool, quiet: bool) -> No
     holds a ctb.yaml.
     """
     result = init_repository(directory, example=example, git_hooks=git_hooks)
+    if ci:
+        result.written += write_ci(result.root, ci)
     if not quiet:
         click.echo(render_init(result, directory, example))
 
