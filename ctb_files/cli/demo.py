@@ -134,3 +134,9 @@ def demo_cmd(directory: Path | None) -> None:
     status = run_demo(target)
     if status:
         raise click.exceptions.Exit(status)
+
+
+# --- clearing the example's builds: the step lives with the build commands -----------------------
+from ctb_files.cli.canbuild import demo_step as _clear_step  # noqa: E402
+
+STEPS.insert(len(STEPS) - 1, ("clear the builds (ctb build clear --all, ctb can-build)", _clear_step))

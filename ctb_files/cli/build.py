@@ -1,0 +1,310 @@
+"""``ctb build``: create, clear, cancel, complete, show, list and pick builds."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import click
+
+from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.errors import CtbError, UsageError
+from ctb_files.models.build import Build
+from ctb_files.models.common import valid_id
+from ctb_files.models.inventory import Inventory
+from ctb_files.ops.allocate import Plan, clear_all, clear_builds
+from ctb_files.ops.buildfile import (
+    WRITTEN, cancel_fields, complete_fields, emit_written, new_build_data, ordered_build, pick_list, plan_fields, result_data,
+    same_result, stock_after_complete, stock_updates, written_region,
+)  # fmt: skip
+from ctb_files.report import number, table
+from ctb_files.storage.layout import build_path, stock_path
+from ctb_files.storage.workspace import Workspace
+from ctb_files.storage.yamlio import CommentedMap, dump, load_roundtrip, merge_into, new_document, to_roundtrip
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def write_build(ws: Workspace, build_id: str, fields: dict[str, Any]) -> None:
+    """Put written-back keys into ``builds/<id>.yaml``, keeping user keys and comments."""
+    rel = build_path(build_id)
+    old = ws.changes.old_bytes(rel)
+    ws.changes.write_text(rel, render_build(old.decode("utf-8-sig") if old else "", fields))
+
+
+def render_build(text: str, fields: dict[str, Any], *, fast: bool = True) -> str:
+    """The new text of a build file holding ``fields``.
+
+    Usually ctb's keys come last and carry no comments: the head is then kept
+    byte for byte and only the tail is emitted, which skips the slow round
+    trip.  Otherwise the round-trip document is merged (same result, slower).
+    """
+    start = written_region(text) if fast and text else None
+    if start is not None:
+        tail = {key: fields[key] for key in WRITTEN if fields.get(key) is not None}
+        body = emit_written(tail)
+        if body is None:
+            body = dump(flow_entries(to_roundtrip(tail))) if tail else ""
+        return text[:start] + body
+    doc = load_roundtrip(text) if text else None
+    if not isinstance(doc, CommentedMap):
+        doc = CommentedMap()
+    merge_into(doc, ordered_build(doc, fields))
+    return dump(flow_entries(doc))
+
+
+def flow_entries(doc: CommentedMap) -> CommentedMap:
+    """Shortage and assembly entries one per line, as in PRODUCT.md."""
+    for key in ("shortages", "assemblies"):
+        for item in doc.get(key) or []:
+            if isinstance(item, CommentedMap):
+                item.fa.set_flow_style()
+    return doc
+
+
+def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Plan]:
+    """Clear the named builds (every open build when None) and stage the files that change."""
+    inv = ws.inventory
+    plans = clear_all(inv) if build_ids is None else clear_builds(inv, build_ids)
+    moment = now()
+    for build_id, plan in plans.items():
+        build = inv.builds[build_id]
+        if not same_result(build, plan):  # unchanged builds are not even re-rendered
+            write_build(ws, build_id, plan_fields(build, plan, moment))
+    return plans
+
+
+def _build(inv: Inventory, build_id: str) -> Build:
+    build = inv.builds.get(build_id)
+    if build is None:
+        raise CtbError(f"no build {build_id!r} (builds/{build_id}.yaml)")
+    return build
+
+
+def _summary(plan_or_build: Plan | Build) -> str:
+    shorts = [
+        f"{s.part or 'line ' + ', '.join(map(str, s.lines))} {number(s.quantity)}" + (f" ({s.reason})" if s.reason else "")
+        for s in plan_or_build.shortages
+    ]
+    return "; ".join(shorts)
+
+
+def build_json(build_id: str, status: str, source: Plan | Build) -> dict[str, Any]:
+    return {"id": build_id, "status": status, **result_data(source.reservations, source.shortages, source.assemblies)}
+
+
+@cli.group("build")
+def build_group() -> None:
+    """Builds: what to build, cleared against stock, with reservations and shortages."""
+
+
+@build_group.command("new")
+@click.argument("project")
+@click.argument("version")
+@click.argument("quantity", type=click.IntRange(min=1))
+@click.option("--id", "build_id", help="Build id (default: <project>-<version>-<n>, the next free n).")
+@click.option("--priority", type=int, default=0, show_default=True, help="Lower clears first with --all.")
+@click.option("--due", type=click.DateTime(formats=["%Y-%m-%d"]), help="Due date (YYYY-MM-DD).")
+@click.option("--exclude", type=int, multiple=True, help="BOM line number left out (repeatable).")
+@click.option("--fallback", multiple=True, metavar="PART=OTHER", help="If short of PART, also draw on OTHER.")
+@common()
+@writes
+def new_cmd(project: str, version: str, quantity: int, build_id: str | None, priority: int,
+            due: datetime | None, exclude: tuple[int, ...], fallback: tuple[str, ...]) -> None:  # fmt: skip
+    """Create a draft build of QUANTITY units of PROJECT:VERSION."""
+    ws = workspace()
+    inv = ws.inventory
+    if project not in inv.projects:
+        raise CtbError(f"no project {project!r} (projects/{project}/project.yaml)")
+    if (project, version) not in inv.boms and version not in {v.name for v in inv.projects[project].versions}:
+        raise CtbError(f"project {project} has no version {version!r}")
+    fallbacks: dict[str, str] = {}
+    for item in fallback:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value:
+            raise UsageError(f"--fallback {item!r}: write PART=OTHER")
+        for part in (key, value):
+            if part not in inv.parts:
+                raise CtbError(f"no part {part!r} (parts/{part}.yaml)")
+        fallbacks[key] = value
+    taken = set(inv.builds) | inv.seen.get("build", set())
+    if build_id is None:
+        n = 1
+        while f"{project}-{version}-{n}" in taken:
+            n += 1
+        build_id = f"{project}-{version}-{n}"
+    elif not valid_id(build_id):
+        raise CtbError(f"{build_id!r} is not a valid id (letters, digits, . _ + -, max 80)")
+    elif build_id in taken or build_id.lower() in {t.lower() for t in taken}:
+        raise CtbError(f"build {build_id} already exists")
+    data = new_build_data(
+        project, version, Decimal(quantity), priority=priority, due=due.date() if due else None,
+        exclude=exclude, fallbacks=fallbacks, now=now(),
+    )  # fmt: skip
+    ws.changes.write_text(build_path(build_id), new_document(data))
+    finish(ws, f"new build {build_id}", {"Ctb-Build": [build_id]})
+    if options().format == "json":
+        echo_json({"id": build_id, "path": build_path(build_id)})
+    elif not options().dry_run:
+        click.echo(f"created build {build_id}: {quantity} × {project}:{version}")
+
+
+@build_group.command("clear")
+@click.argument("build_ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Re-plan every open build in order of priority, due, id.")
+@click.option("--fail-on-shortage", is_flag=True, help="Exit 1 when any build is short.")
+@common()
+@writes
+def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) -> None:
+    """Reserve stock for builds and record their shortages.
+
+    Clearing respects what other open builds hold; --all first releases every
+    open build and clears them again so that earlier ones get first pick.
+    """
+    if all_ == bool(build_ids):
+        raise UsageError("give build ids or --all (not both)")
+    ws = workspace()
+    ids = None if all_ else list(dict.fromkeys(build_ids))
+    plans = clear_and_write(ws, ids)
+    what = "clear all builds" if all_ else f"clear build{'s' if len(plans) > 1 else ''} {', '.join(plans)}"
+    finish(ws, what, {"Ctb-Build": list(plans)})
+    opts = options()
+    if opts.format == "json":
+        echo_json({"builds": [build_json(bid, plan.status, plan) for bid, plan in plans.items()]})
+    elif not plans:
+        click.echo("no open builds")
+    elif not opts.dry_run and not opts.quiet:
+        rows = [(bid, plan.status, len(plan.reservations), _summary(plan)) for bid, plan in plans.items()]
+        click.echo(table(["build", "status", "reserved", "short"], rows, right=(2,)))
+    if fail_on_shortage and any(not plan.cleared for plan in plans.values()):
+        raise click.exceptions.Exit(1)
+
+
+@build_group.command("cancel")
+@click.argument("build_id")
+@common()
+@writes
+def cancel_cmd(build_id: str) -> None:
+    """Release everything a build holds and put it back to draft."""
+    ws = workspace()
+    build = _build(ws.inventory, build_id)
+    if not build.is_open:
+        raise CtbError(f"build {build_id} is {build.status}; a completed build never changes")
+    write_build(ws, build_id, cancel_fields())
+    finish(ws, f"cancel build {build_id}", {"Ctb-Build": [build_id]})
+    if options().format == "json":
+        echo_json({"builds": [{"id": build_id, "status": "draft", "reservations": [], "shortages": [], "assemblies": []}]})
+    elif not options().dry_run and not options().quiet:
+        click.echo(f"{build_id}: cancelled; back to draft, nothing reserved")
+
+
+@build_group.command("complete")
+@click.argument("build_id")
+@common()
+@writes
+def complete_cmd(build_id: str) -> None:
+    """Take a cleared build's reservations out of stock and mark it completed."""
+    ws = workspace()
+    inv = ws.inventory
+    build = _build(inv, build_id)
+    new_stock = stock_after_complete(inv, build_id, build)
+    changed: list[tuple[str, str, Decimal, Decimal]] = []
+    for location, quantities in sorted(new_stock.items()):
+        doc = ws.changes.edit(stock_path(location))
+        lines = doc.get("lines") or []
+        for index, quantity in stock_updates(location, lines, quantities):
+            changed.append((location, str(lines[index]["part"]), Decimal(str(lines[index]["quantity"])), quantity))
+            lines[index]["quantity"] = quantity
+    write_build(ws, build_id, complete_fields(build, now()))
+    parts = sorted({take.part for r in build.reservations for take in r.take})
+    finish(ws, f"complete build {build_id}", {"Ctb-Build": [build_id], "Ctb-Part": parts})
+    if options().format == "json":
+        echo_json({"id": build_id, "status": "completed",
+                   "stock": [{"location": loc, "part": p, "before": b, "after": a} for loc, p, b, a in changed]})  # fmt: skip
+    elif not options().dry_run and not options().quiet:
+        click.echo(f"{build_id}: completed")
+        rows = [(loc, p, b, a) for loc, p, b, a in changed]
+        click.echo(table(["location", "part", "before", "after"], rows, right=(2, 3)))
+
+
+@build_group.command("show")
+@click.argument("build_id", required=False)
+@common()
+def show_cmd(build_id: str | None) -> None:
+    """Show a build's reservations (with where they come from), shortages and assemblies."""
+    inv = workspace().inventory
+    ids = [build_id] if build_id else sorted(inv.builds)
+    builds = [(bid, _build(inv, bid)) for bid in ids]
+    if options().format == "json":
+        echo_json({"builds": [build_json(bid, b.status, b) for bid, b in builds]})
+        return
+    click.echo("\n\n".join(_show_text(bid, b) for bid, b in builds) if builds else "no builds")
+
+
+def _show_text(build_id: str, build: Build) -> str:
+    when = build.completed_at if build.status == "completed" else build.cleared_at
+    stamp = f" ({when.isoformat().replace('+00:00', 'Z')})" if when else ""
+    out = [f"{build_id}: {number(build.quantity)} × {build.project}:{build.version}, {build.status}{stamp}"]
+    if build.reservations:
+        rows: list[tuple[Any, ...]] = []
+        for r in build.reservations:
+            for i, t in enumerate(r.take):
+                first = i == 0
+                rows.append((r.part if first else "", r.quantity if first else None, r.lines if first else None,
+                             t.location, t.bin, t.part, t.quantity))  # fmt: skip
+        out += ["", "reservations", table(["part", "quantity", "lines", "location", "bin", "stock part", "take"], rows, right=(1, 6))]
+    if build.shortages:
+        rows = [(s.part or "(none)", s.quantity, s.lines, s.reason) for s in build.shortages]
+        out += ["", "shortages", table(["part", "quantity", "lines", "reason"], rows, right=(1,))]
+    if build.assemblies:
+        rows = [(a.part, a.quantity) for a in build.assemblies]
+        out += ["", "assemblies to build", table(["part", "quantity"], rows, right=(1,))]
+    return "\n".join(out)
+
+
+@build_group.command("list")
+@common()
+def list_cmd() -> None:
+    """List builds: id, project:version, quantity, status, priority, due, shortages."""
+    inv = workspace().inventory
+    items = [(bid, inv.builds[bid]) for bid in sorted(inv.builds)]
+    if options().format == "json":
+        echo_json({"builds": [
+            {"id": bid, "project": b.project, "version": b.version, "quantity": b.quantity, "status": b.status,
+             "priority": b.priority, "due": b.due, "shortages": len(b.shortages)} for bid, b in items
+        ]})  # fmt: skip
+        return
+    rows = [(bid, f"{b.project}:{b.version}", b.quantity, b.status, b.priority, b.due, len(b.shortages)) for bid, b in items]
+    click.echo(table(["id", "project:version", "qty", "status", "priority", "due", "short"], rows, right=(2, 4, 6)))
+
+
+@build_group.command("pick")
+@click.argument("build_id")
+@common(("text", "json", "csv", "markdown"))
+def pick_cmd(build_id: str) -> None:
+    """Pick list of a cleared build, in walking order (location, bin, part)."""
+    build = _build(workspace().inventory, build_id)
+    if build.status != "cleared":
+        raise CtbError(f"build {build_id} is {build.status}; only a cleared build has a pick list")
+    rows = pick_list(build)
+    headers = ["location", "bin", "part", "quantity"]
+    fmt = options().format
+    if fmt == "json":
+        echo_json({"id": build_id, "pick": [dict(zip(headers, row)) for row in rows]})
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows([(loc, bin_, part, number(qty)) for loc, bin_, part, qty in rows])
+        click.echo(buffer.getvalue(), nl=False)
+    elif fmt == "markdown":
+        lines = ["| " + " | ".join(headers) + " |", "| --- | --- | --- | ---: |"]
+        lines += [f"| {loc} | {bin_} | {part} | {number(qty)} |" for loc, bin_, part, qty in rows]
+        click.echo("\n".join(lines))
+    else:
+        click.echo(table(headers, rows, right=(3,)))

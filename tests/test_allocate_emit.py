@@ -1,0 +1,94 @@
+"""Writing build files: the fast text path equals the round-trip path, byte for byte."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ctb_files.cli.build import render_build
+from ctb_files.models.build import Build
+from ctb_files.ops.buildfile import emit_written, written_region
+from ctb_files.storage.yamlio import load_fast
+
+HEADS = [
+    "project: p\nversion: v1\nquantity: 3\n",
+    "# spring batch\nproject: p   # the synth\nversion: v1\nquantity: 3\nnote: |\n  two lines\n  of note\n",
+    "project: p\nversion: v1\nquantity: 3\nexclude: [41]  # the jack\nfallbacks: {r1: r2}\n\n# ctb writes below\n",
+    "project: p\nversion: v1\n\n# how many\nquantity: 3  # units\n",
+    "project: p\nversion: v1\nquantity: 3\ndue: 2026-12-01\nnote: >-\n  folded\n  text\n",
+]
+
+ids = st.sampled_from(["r1", "tl074-soic", "0805", "true", "1e3", "x.y_z", "2026-01-01", "yes", "Null", "a+b", "R_0805"])
+quantities = st.decimals(min_value=Decimal("0.001"), max_value=Decimal(10000), places=3)
+bins = st.none() | st.sampled_from(["3", "A", "top shelf", "#2", "x: y", "07"])
+reasons = st.none() | st.sampled_from(["unmatched BOM row", "unknown part", "part of a BOM cycle", "it's: odd # really"])
+moments = st.none() | st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)).map(
+    lambda d: d.replace(microsecond=0, tzinfo=timezone.utc)
+)
+
+
+def take() -> st.SearchStrategy[dict[str, Any]]:
+    return st.builds(
+        lambda loc, part, bin_, qty: {"location": loc, "part": part, **({"bin": bin_} if bin_ else {}), "quantity": qty},
+        ids, ids, bins, quantities,
+    )  # fmt: skip
+
+
+fields = st.fixed_dictionaries(
+    {
+        "status": st.sampled_from(["draft", "short", "cleared", "completed"]),
+        "cleared_at": moments,
+        "completed_at": moments,
+        "reservations": st.lists(
+            st.builds(
+                lambda part, qty, lines, takes: {"part": part, "quantity": qty, "lines": lines, "take": takes},
+                ids, quantities, st.lists(st.integers(0, 99), max_size=3), st.lists(take(), min_size=1, max_size=3),
+            ),  # fmt: skip
+            max_size=3,
+        ),
+        "shortages": st.lists(
+            st.builds(
+                lambda part, qty, lines, reason: {"part": part, "quantity": qty, "lines": lines, **({"reason": reason} if reason else {})},
+                st.none() | ids, quantities, st.lists(st.integers(0, 99), max_size=3), reasons,
+            ),  # fmt: skip
+            max_size=3,
+        ),
+        "assemblies": st.lists(st.builds(lambda part, qty: {"part": part, "quantity": qty}, ids, quantities), max_size=2),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(HEADS), st.none() | fields, fields)
+def test_fast_and_round_trip_writes_agree(head: str, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    text = render_build(head, before, fast=False) if before is not None else head
+    fast = render_build(text, after)
+    slow = render_build(text, after, fast=False)
+    assert fast == slow
+    assert fast.startswith(head) or written_region(head) is None
+    data = load_fast(fast.encode(), "builds/b.yaml")
+    Build.model_validate(data)
+    assert data["reservations"] == after["reservations"]
+    assert data["shortages"] == after["shortages"]
+
+
+def test_written_region_only_when_ctb_keys_come_last_without_comments() -> None:
+    head = HEADS[1]
+    assert written_region(head) == len(head)
+    assert written_region(head + "status: draft\nreservations: []\n") == len(head)
+    assert written_region(head + "status: draft  # hm\n") is None
+    assert written_region(head + "status: draft\nnote: later\n") is None
+    assert written_region("status: draft\n" + head) is None
+    assert written_region("{project: p, version: v1, quantity: 1}\n") is None
+    assert written_region("---\nproject: p\n") is None
+    assert written_region("project: p") is None
+
+
+def test_emit_leaves_anything_that_may_need_quotes_to_the_library() -> None:
+    assert emit_written({"status": "draft", "reservations": []}) == "status: draft\nreservations: []\n"
+    assert emit_written({"assemblies": [{"part": "0805", "quantity": Decimal(1)}]}) is None
+    assert emit_written({"assemblies": [{"part": "true", "quantity": Decimal(1)}]}) is None

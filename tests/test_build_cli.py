@@ -1,0 +1,238 @@
+"""``ctb build`` through the command line, on real files (and real git for --commit)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ctb_files.cli import main
+from ctb_files.ops.ledger import line_key, line_states
+from ctb_files.storage.layout import read_tree
+from ctb_files.storage.loader import load_repo
+from tests.conftest import commit_all, git, write_tree
+from tests.test_allocate_world import BASE, bom, build, part, stock
+
+BUILD = """\
+# spring batch
+project: p   # the synth
+version: v1
+quantity: 3
+note: keep me
+"""
+
+
+def world(root: Path, on_hand: int = 10, **extra: str) -> Path:
+    return write_tree(
+        root,
+        {
+            **BASE,
+            **part("r1"),
+            "stock/a.yaml": stock(f"{{part: r1, quantity: {on_hand}}}  # the reel"),
+            "projects/p/bom/v1.yaml": bom("{line: 1, quantity: 2, part: r1}"),
+            "builds/b1.yaml": BUILD,
+            **extra,
+        },
+    )
+
+
+def ctb(root: Path, *args: str) -> int:
+    return main(["--repo", str(root), *args])
+
+
+def test_clear_writes_the_reservation_in_product_order_keeping_comments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path)
+    assert ctb(tmp_path, "build", "clear", "b1") == 0
+    text = (tmp_path / "builds/b1.yaml").read_text()
+    assert text.startswith(BUILD + "status: cleared\ncleared_at: ")
+    assert text.endswith(
+        "reservations:\n"
+        "  - part: r1\n"
+        "    quantity: 6\n"
+        "    lines: [1]\n"
+        "    take:\n"
+        "      - {location: a, part: r1, quantity: 6}\n"
+        "shortages: []\n"
+        "assemblies: []\n"
+    )
+    assert (tmp_path / "stock/a.yaml").read_text() == "lines:\n  - {part: r1, quantity: 10}  # the reel\n"
+    states = line_states(load_repo(tmp_path).inventory)
+    assert states[line_key("a", "r1", None)].available == 4
+    assert "b1" in capsys.readouterr().out
+
+
+def test_clearing_twice_is_byte_identical(tmp_path: Path) -> None:
+    world(tmp_path, **{"builds/b2.yaml": build(2, "priority: 1\n")})
+    assert ctb(tmp_path, "build", "clear", "--all") == 0
+    first = read_tree(tmp_path)
+    assert ctb(tmp_path, "build", "clear", "--all") == 0
+    assert ctb(tmp_path, "build", "clear", "b2", "b1") == 0
+    assert read_tree(tmp_path) == first
+
+
+def test_short_build_writes_shortage_and_exits_zero_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path, on_hand=1)
+    assert ctb(tmp_path, "build", "clear", "b1") == 0
+    text = (tmp_path / "builds/b1.yaml").read_text()
+    assert "status: short\n" in text
+    assert "shortages:\n  - {part: r1, quantity: 5, lines: [1]}\n" in text
+    assert ctb(tmp_path, "build", "clear", "b1", "--fail-on-shortage") == 1
+
+
+def test_clear_json_has_the_build_file_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path)
+    assert ctb(tmp_path, "build", "clear", "b1", "--format", "json") == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc == {
+        "builds": [
+            {
+                "id": "b1",
+                "status": "cleared",
+                "reservations": [{"part": "r1", "quantity": 6, "lines": [1], "take": [{"location": "a", "part": "r1", "quantity": 6}]}],
+                "shortages": [],
+                "assemblies": [],
+            }
+        ]
+    }
+    assert ctb(tmp_path, "build", "show", "b1", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out) == doc
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path)
+    before = read_tree(tmp_path)
+    assert ctb(tmp_path, "build", "clear", "b1", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "+status: cleared\n" in out and "+      - {location: a, part: r1, quantity: 6}\n" in out
+    assert read_tree(tmp_path) == before
+
+
+def test_commit_has_message_and_trailers(git_repo: Path) -> None:
+    world(git_repo)
+    commit_all(git_repo, "start")
+    assert ctb(git_repo, "build", "clear", "b1", "--commit") == 0
+    message = git(git_repo, "log", "-1", "--format=%B")
+    assert message.startswith("ctb: clear build b1\n")
+    assert "Ctb-Build: b1" in message
+    assert ctb(git_repo, "build", "complete", "b1", "--commit") == 0
+    message = git(git_repo, "log", "-1", "--format=%B")
+    assert message.startswith("ctb: complete build b1\n")
+    assert "Ctb-Build: b1" in message and "Ctb-Part: r1" in message
+    assert git(git_repo, "status", "--porcelain") == ""
+
+
+def test_complete_subtracts_the_takes_from_stock(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path)
+    assert ctb(tmp_path, "build", "clear", "b1") == 0
+    assert ctb(tmp_path, "build", "complete", "b1") == 0
+    assert (tmp_path / "stock/a.yaml").read_text() == "lines:\n  - {part: r1, quantity: 4}   # the reel\n"
+    text = (tmp_path / "builds/b1.yaml").read_text()
+    assert "status: completed\n" in text and "completed_at: " in text
+    inv = load_repo(tmp_path).inventory
+    assert line_states(inv)[line_key("a", "r1", None)].available == 4  # a completed build holds nothing
+    before = read_tree(tmp_path)
+    capsys.readouterr()
+    assert ctb(tmp_path, "build", "clear", "b1") == 1
+    assert ctb(tmp_path, "build", "cancel", "b1") == 1
+    assert "completed" in capsys.readouterr().err
+    assert ctb(tmp_path, "build", "clear", "--all") == 0
+    assert read_tree(tmp_path) == before
+
+
+def test_a_line_emptied_by_complete_stays_with_zero(tmp_path: Path) -> None:
+    world(tmp_path, on_hand=6)
+    assert ctb(tmp_path, "build", "clear", "b1") == 0
+    assert ctb(tmp_path, "build", "complete", "b1") == 0
+    assert (tmp_path / "stock/a.yaml").read_text() == "lines:\n  - {part: r1, quantity: 0}  # the reel\n"
+
+
+def test_complete_refuses_when_stock_no_longer_holds_the_reservation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path)
+    assert ctb(tmp_path, "build", "clear", "b1") == 0
+    write_tree(tmp_path, {"stock/a.yaml": stock("{part: r1, quantity: 5}")})
+    before = read_tree(tmp_path)
+    capsys.readouterr()
+    assert ctb(tmp_path, "build", "complete", "b1") == 1
+    err = capsys.readouterr().err
+    assert err == "ctb: cannot complete b1: stock no longer holds what was reserved: a/r1 has 5, needs 6\n"
+    assert read_tree(tmp_path) == before
+
+
+def test_only_a_cleared_build_completes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path, on_hand=1)
+    assert ctb(tmp_path, "build", "clear", "b1") == 0
+    capsys.readouterr()
+    assert ctb(tmp_path, "build", "complete", "b1") == 1
+    assert capsys.readouterr().err == "ctb: build b1 is short; only a cleared build can be completed\n"
+
+
+def test_cancel_releases_everything(tmp_path: Path) -> None:
+    world(tmp_path)
+    assert ctb(tmp_path, "build", "clear", "b1") == 0
+    assert ctb(tmp_path, "build", "cancel", "b1") == 0
+    assert (tmp_path / "builds/b1.yaml").read_text() == BUILD + "status: draft\nreservations: []\nshortages: []\nassemblies: []\n"
+    inv = load_repo(tmp_path).inventory
+    assert line_states(inv)[line_key("a", "r1", None)].available == 10
+
+
+def test_unknown_build_is_one_line_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path)
+    before = read_tree(tmp_path)
+    assert ctb(tmp_path, "build", "clear", "b1", "nope") == 1
+    assert capsys.readouterr().err == "ctb: no build 'nope' (builds/nope.yaml)\n"
+    assert ctb(tmp_path, "build", "show", "nope") == 1
+    assert ctb(tmp_path, "build", "new", "nosuch", "v1", "2") == 1
+    assert ctb(tmp_path, "build", "new", "p", "v9", "2") == 1
+    assert ctb(tmp_path, "build", "new", "p", "v1", "2", "--fallback", "r1=zz") == 1
+    assert ctb(tmp_path, "build", "clear") == 2
+    assert read_tree(tmp_path) == before
+
+
+def test_new_build_takes_the_next_free_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path, **{"builds/p-v1-1.yaml": build(1)})
+    assert ctb(tmp_path, "build", "new", "p", "v1", "4", "--priority", "2", "--due", "2026-12-01", "--exclude", "7") == 0
+    text = (tmp_path / "builds/p-v1-2.yaml").read_text()
+    assert text.startswith("project: p\nversion: v1\nquantity: 4\npriority: 2\ndue: 2026-12-01\nexclude: [7]\ncreated_at: ")
+    assert text.endswith("status: draft\nreservations: []\nshortages: []\nassemblies: []\n")
+    assert ctb(tmp_path, "build", "new", "p", "v1", "1", "--id", "b1") == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_list_show_and_pick(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(
+        tmp_path,
+        **{
+            "stock/b.yaml": stock("{part: r1, quantity: 4, bin: '2'}", "{part: r2, quantity: 9, bin: '1'}"),
+            **part("r2"),
+            "projects/p/bom/v1.yaml": bom("{line: 1, quantity: 2, part: r1}", "{line: 2, quantity: 1, part: r2}"),
+            "builds/b2.yaml": build(30, "due: 2026-12-01\n"),
+        },
+    )
+    assert ctb(tmp_path, "build", "clear", "b1", "b2") == 0
+    capsys.readouterr()
+    assert ctb(tmp_path, "build", "list") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "id  project:version  qty  status   priority  due         short",
+        "--  ---------------  ---  -------  --------  ----------  -----",
+        "b1  p:v1               3  cleared         0                  0",
+        "b2  p:v1              30  short           0  2026-12-01      2",
+    ]
+    assert ctb(tmp_path, "build", "pick", "b1", "--format", "csv") == 0
+    assert capsys.readouterr().out == "location,bin,part,quantity\na,,r1,2\nb,1,r2,3\nb,2,r1,4\n"
+    assert ctb(tmp_path, "build", "show", "b1") == 0
+    out = capsys.readouterr().out
+    assert "part  quantity  lines  location  bin  stock part  take" in out
+    assert "r1           6  1      a              r1             2" in out
+    assert ctb(tmp_path, "build", "pick", "b2") == 1
+
+
+def test_demo_clears_the_example_builds(tmp_path: Path) -> None:
+    from ctb_files.cli.demo import run_demo
+
+    said: list[str] = []
+    assert run_demo(tmp_path / "demo", echo=said.append) == 0
+    text = "\n".join(said)
+    assert "vco-batch-1: short" in text and "can-build vco v1:" in text
+    assert "status: short\n" in (tmp_path / "demo/builds/vco-batch-1.yaml").read_text()
+    assert git(tmp_path / "demo", "status", "--porcelain").strip() == "M builds/vco-batch-1.yaml"
