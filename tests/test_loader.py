@@ -56,3 +56,33 @@ def test_floats_are_exact_decimals(tmp_path: Path) -> None:
     )
     part = load_repo(tmp_path).inventory.parts["r1"]
     assert part.vendor_parts[0].price_breaks[0].price == Decimal("0.106")
+
+
+def test_alias_bombs_and_object_tags_are_refused(tmp_path: Path) -> None:
+    levels = ["a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    for prev, name in zip("abcdefg", "bcdefgh"):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    write_tree(
+        tmp_path,
+        {
+            "ctb.yaml": "ctb: 1\n",
+            "parts/bomb.yaml": "\n".join(levels) + "\n",
+            "parts/loop.yaml": "name: &x [*x]\n",
+            "parts/merge.yaml": "<<: {name: x}\n",
+            "parts/binary.yaml": "name: !!binary aGk=\n",
+        },
+    )
+    codes = [(d.path, d.code) for d in load_repo(tmp_path).diagnostics]
+    assert codes == [
+        ("parts/binary.yaml", "CTB003"),
+        ("parts/bomb.yaml", "CTB002"),
+        ("parts/loop.yaml", "CTB002"),
+        ("parts/merge.yaml", "CTB002"),
+    ]
+
+
+def test_yaml_12_scalars(tmp_path: Path) -> None:
+    from ctb_files.storage.yamlio import load_fast
+
+    data = load_fast(b"a: yes\nb: on\nc: 010\nd: 0x1F\ne: 1_000\nf: [R:1]\ng: !!str 12\n", "x")
+    assert data == {"a": "yes", "b": "on", "c": 10, "d": 31, "e": 1000, "f": ["R:1"], "g": "12"}

@@ -52,36 +52,9 @@ class _FastLoader(pyyaml.CSafeLoader):
     flow scalars).  Its YAML 1.1 habits are switched off so both libraries read
     a file the same way: only true/false are booleans, ``010`` is ten, floats
     are ``Decimal``, and a duplicate key is an error instead of "last wins".
+    Only the parser and resolver are used: :class:`_Builder` turns the node
+    tree into data.
     """
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, (list, dict)):
-                continue
-            if key in seen:
-                raise pyyaml.constructor.ConstructorError(
-                    None, None, f"found duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_yaml_int(self, node: Any) -> int:  # type: ignore[override]
-        text = str(self.construct_scalar(node)).replace("_", "")
-        sign = -1 if text.startswith("-") else 1
-        digits = text.lstrip("+-")
-        if digits.startswith("0o"):
-            return sign * int(digits[2:], 8)
-        if digits.startswith("0x"):
-            return sign * int(digits[2:], 16)
-        return sign * int(digits, 10)
-
-    def construct_yaml_float(self, node: Any) -> Decimal:  # type: ignore[override]
-        text = str(self.construct_scalar(node)).replace("_", "").lower()
-        if "inf" in text or "nan" in text:
-            raise _NotANumber(node.start_mark)
-        return Decimal(text)
 
 
 _BOOL = "tag:yaml.org,2002:bool"
@@ -98,12 +71,6 @@ _FastLoader.add_implicit_resolver(
     re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
     list("-+0123456789."),
 )
-_FastLoader.add_constructor(_INT, _FastLoader.construct_yaml_int)
-_FastLoader.add_constructor(_FLOAT, _FastLoader.construct_yaml_float)
-_FastLoader.add_constructor(
-    "tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node, deep=True)
-)
-
 
 def _decode(data: bytes, path: str) -> str:
     try:
@@ -118,7 +85,8 @@ def load_fast(data: bytes, path: str) -> Any:
     """Parse ``data`` as plain YAML data; :class:`YamlProblem` on any error."""
     text = _decode(data, path)
     try:
-        return pyyaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader subclass
+        node = pyyaml.compose(text, Loader=_FastLoader)  # noqa: S506 - composing builds no objects
+        return None if node is None else _Builder().build(node)
     except _NotANumber as exc:
         raise YamlProblem(
             Diagnostic(path, exc.mark.line + 1, exc.mark.column + 1, "CTB104", "infinity and NaN are not quantities")
@@ -127,6 +95,80 @@ def load_fast(data: bytes, path: str) -> Any:
         raise YamlProblem(_marked(exc, path)) from None
     except pyyaml.YAMLError as exc:
         raise YamlProblem(Diagnostic(path, 1, 1, "CTB002", f"YAML error: {exc}")) from None
+
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_TIMESTAMPS = pyyaml.constructor.SafeConstructor()
+_MAX_NODES = 1_000_000  # aliases can multiply a small file into a huge document
+
+
+class _Builder:
+    """Plain data from a composed node tree: str, int, Decimal, bool, None, dates, lists, dicts.
+
+    Quicker than PyYAML's generic constructor (no generators, no state
+    machine) and strict: any tag outside the core schema is refused, so
+    nothing in a file can build an object, and an alias bomb or a recursive
+    alias stops with an error instead of eating memory.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def _fail(self, node: Any, problem: str) -> pyyaml.constructor.ConstructorError:
+        return pyyaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+
+    def build(self, node: Any, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > _MAX_NODES or depth > 100:
+            raise self._fail(node, "the document is nested or aliased too deeply")
+        tag = node.tag
+        if isinstance(node, pyyaml.ScalarNode):
+            value = node.value
+            if tag == _STR:
+                return value
+            if tag == _INT:
+                return _to_int(value)
+            if tag == _FLOAT:
+                text = value.replace("_", "").lower()
+                if "inf" in text or "nan" in text:
+                    raise _NotANumber(node.start_mark)
+                return Decimal(text)
+            if tag == _BOOL:
+                return value in ("true", "True", "TRUE")
+            if tag == _NULL:
+                return None
+            if tag == _TIMESTAMP:
+                return _TIMESTAMPS.construct_yaml_timestamp(node)
+        elif isinstance(node, pyyaml.SequenceNode) and tag == _SEQ:
+            return [self.build(item, depth + 1) for item in node.value]
+        elif isinstance(node, pyyaml.MappingNode) and tag == _MAP:
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise self._fail(key_node, "merge keys (<<) are not supported")
+                key = self.build(key_node, depth + 1)
+                if isinstance(key, (list, dict)):
+                    raise self._fail(key_node, "a mapping key must be a plain value")
+                if key in out:
+                    raise self._fail(key_node, f"found duplicate key {key!r}")
+                out[key] = self.build(value_node, depth + 1)
+            return out
+        raise self._fail(node, f"could not determine a constructor for the tag {tag!r}")
+
+
+def _to_int(value: str) -> int:
+    text = value.replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    if digits.startswith("0o"):
+        return sign * int(digits[2:], 8)
+    if digits.startswith("0x"):
+        return sign * int(digits[2:], 16)
+    return sign * int(digits, 10)
 
 
 def _marked(exc: pyyaml.MarkedYAMLError, path: str) -> Diagnostic:
@@ -199,8 +241,8 @@ def _quote_if_needed(value: str) -> Any:
     if value.lower() in _YAML11_WORDS or any(ch in _LINE_BREAKS or not ch.isprintable() for ch in value):
         return DoubleQuotedScalarString(value)
     try:
-        parsed = pyyaml.load(value, Loader=_FastLoader) if value else None  # noqa: S506
-    except (pyyaml.YAMLError, _NotANumber):
+        parsed = load_fast(value.encode("utf-8"), "") if value else None
+    except YamlProblem:
         return value
     if value == "" or not isinstance(parsed, str):
         return DoubleQuotedScalarString(value)
