@@ -85,4 +85,4 @@ def test_yaml_12_scalars(tmp_path: Path) -> None:
     from ctb_files.storage.yamlio import load_fast
 
     data = load_fast(b"a: yes\nb: on\nc: 010\nd: 0x1F\ne: 1_000\nf: [R:1]\ng: !!str 12\n", "x")
-    assert data == {"a": "yes", "b": "on", "c": 10, "d": 31, "e": 1000, "f": ["R:1"], "g": "12"}
+    assert data == {"a": "yes", "b": "on", "c": 10, "d": 31, "e": "1_000", "f": ["R:1"], "g": "12"}
