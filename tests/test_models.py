@@ -61,3 +61,13 @@ def test_conversion_across_families_refused() -> None:
     assert family("mL") == "volume"
     with pytest.raises(ValueError, match="cannot convert m"):
         convert(Decimal(1), "m", "g")
+
+
+def test_every_cli_module_is_reachable_from_a_command() -> None:
+    import pkgutil
+
+    import ctb_files.cli as cli_pkg
+
+    modules = {info.name for info in pkgutil.iter_modules(cli_pkg.__path__)} - {"app"}
+    listed = {module for modules_ in cli_pkg.COMMANDS.values() for module in modules_}
+    assert modules == listed

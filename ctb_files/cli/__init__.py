@@ -1,18 +1,39 @@
-"""The ``ctb`` command: a click group whose commands live one module per noun."""
+"""The ``ctb`` command: a click group whose commands live one module per noun.
+
+Command modules are imported only when their command runs (or when help
+lists them all), so ``ctb check`` does not pay for the HTTP and git client
+libraries that ``ctb project sync`` needs.  :data:`COMMANDS` maps each
+top-level command to the modules that define it and add to it.
+"""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 
 from ctb_files.cli.app import cli, run
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]
 
-for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-    if _info.name != "app":
-        importlib.import_module(f"{__name__}.{_info.name}")
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "bom": ("bom", "bomimport"),
+    "build": ("build",),
+    "can-build": ("canbuild",),
+    "check": ("check",),
+    "cost": ("cost",),
+    "demo": ("demo",),
+    "fmt": ("fmt",),
+    "init": ("init",),
+    "merge-driver": ("mergedriver",),
+    "order": ("order",),
+    "part": ("part", "whereused"),
+    "project": ("project",),
+    "review": ("review",),
+    "schema": ("schema",),
+    "stock": ("stock",),
+    "vendor": ("vendor",),
+}
+
+cli.lazy_commands = COMMANDS
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from collections.abc import Callable
@@ -98,7 +99,28 @@ def finish(ws: Workspace, what: str, trailers: dict[str, list[str]] | None = Non
     return written
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A group that imports a command's modules only when the command is used."""
+
+    lazy_commands: dict[str, tuple[str, ...]] = {}
+    _loaded: set[str] = set()
+
+    def _load(self, name: str) -> None:
+        # every module of the command, even when one of them was imported elsewhere first
+        for module in self.lazy_commands.get(name, ()):
+            importlib.import_module(f"ctb_files.cli.{module}")
+        self._loaded.add(name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.lazy_commands) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self._loaded:
+            self._load(cmd_name)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="ctb")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=None, expose_value=False, callback=_store("repo"), help="Inventory repository (default: nearest parent with ctb.yaml).")
 @click.option("--debug", is_flag=True, expose_value=False, callback=_store("debug"), help="Show tracebacks of internal errors.")
