@@ -80,6 +80,20 @@ def view_doc(view: BomView) -> dict[str, Any]:
     return {"target": view.target.text, "rows": rows}
 
 
+COST_COLUMNS = ("part", "quantity", "unit", "vendor", "sku", "buy", "unit_price", "total", "currency", "reason")
+
+
+def cost_csv(doc: dict[str, Any]) -> str:
+    """The ``lines`` of a cost document (``ctb_files.cli.cost.cost_json``) as CSV, money exact."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COST_COLUMNS)
+    for line in doc["lines"]:
+        cells = [line.get(name) for name in COST_COLUMNS]
+        writer.writerow("" if c is None else number(c) if not isinstance(c, str) else c for c in cells)
+    return out.getvalue()
+
+
 # --- bom diff -----------------------------------------------------------------------------
 
 
@@ -154,7 +168,10 @@ tr.delete td.old{background:#fde8e8} tr.insert td.new{background:#e9f6ec}
 td.chg{font-weight:bold} tr.replace td.old.chg{background:#fbd9a8} tr.replace td.new.chg{background:#c8ecd0}
 table.diff th.num{text-align:right}
 tr.fold td{text-align:center;color:#667;background:#fafbfc;font-style:italic}
-section.summary{margin-top:1.5em} section.summary li{margin:.15em 0}
+table.diff td.empty{background:#f7f8fa} tr.replace td.mark{color:#b26b00} tr.delete td.mark{color:#c0392b}
+tr.insert td.mark{color:#1e7b34}
+section.summary{margin:0 0 1.2em} section.summary h2{font-size:1.05em;margin:0 0 .3em}
+section.summary ul{margin:0;padding-left:1.4em} section.summary li{margin:.15em 0}
 """
 
 
@@ -163,7 +180,7 @@ def _html_side(row: FlatRow | None, other: FlatRow | None, side: str, visible: S
     mine = _cells(other, visible) if other is not None and row is not None else cells
     out = []
     for index, text in enumerate(cells):
-        classes = [side]
+        classes = [side] if row is not None else [side, "empty"]
         if index == 0:
             classes.append("first")
         if index == 1:
@@ -224,11 +241,12 @@ def diff_html(diff: BomDiff, compact: bool = False) -> str:
         f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f"<h1>BOM diff</h1>\n<p class=\"labels\">old: <b>{html.escape(diff.old_label)}</b> &nbsp;→&nbsp; "
         f"new: <b>{html.escape(diff.new_label)}</b></p>\n"
+        f'<section class="summary">\n<h2>Summary</h2>\n<ul>{items}</ul>\n</section>\n'
         '<table class="diff">\n<thead>\n'
         f'<tr><th class="side" colspan="{len(head)}">{html.escape(diff.old_label)}</th><th></th>'
         f'<th class="side" colspan="{len(head)}">{html.escape(diff.new_label)}</th></tr>\n'
         f"<tr>{ths}<th></th>{ths}</tr>\n</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
-        f'<section class="summary">\n<h2>Summary</h2>\n<ul>{items}</ul>\n</section>\n</body>\n</html>\n'
+        "</body>\n</html>\n"
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -15,7 +16,7 @@ from ctb_files.ops.bomdiff import FlatRow, compare, opcodes, summarize_bom_chang
 from ctb_files.report_bom import diff_html
 from tests.conftest import write_tree
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
 def _rows(spec: str) -> list[FlatRow]:
@@ -119,8 +120,21 @@ def test_cli_two_targets_json(vco: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert doc["summary"] == {
         "added": ["tl074"], "removed": ["tl072"],
         "changed": [{"part": "r10k", "old_quantity": 2, "new_quantity": 3, "old_unit": "pcs", "new_unit": "pcs"}],
-        "moved": [],
+        "moved": [{"ref": "U1", "from": "tl072", "to": "tl074"}],
     }  # fmt: skip
+
+
+def test_references_moving_at_the_top_of_two_versions_are_found() -> None:
+    # level-1 rows hang off "vco:v1" on one side and "vco:v2" on the other
+    old = [FlatRow(1, "r4k7", Decimal(2), "pcs", ("R7", "R8"), parent="vco:v1")]
+    new = [FlatRow(1, "r4k7", Decimal(1), "pcs", ("R7",), parent="vco:v2"),
+           FlatRow(1, "r10k", Decimal(1), "pcs", ("R8",), parent="vco:v2")]  # fmt: skip
+    change = summarize_bom_change(old, new)
+    assert [(m.ref, m.old_part, m.new_part) for m in change.moved] == [("R8", "r4k7", "r10k")]
+    # below the top, the same designator under two different assemblies is two references
+    deep_old = [FlatRow(2, "r4k7", Decimal(1), "pcs", ("R1",), parent="board-a")]
+    deep_new = [FlatRow(2, "r10k", Decimal(1), "pcs", ("R1",), parent="board-b")]
+    assert summarize_bom_change(deep_old, deep_new).moved == []
 
 
 def test_cli_text_side_by_side(vco: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -132,12 +146,36 @@ def test_cli_text_side_by_side(vco: Path, capsys: pytest.CaptureFixture[str]) ->
     assert body[1] == ["c100n", "1", "pcs", "C1", "X7R", "c100n", "1", "pcs", "C1", "X7R"]
     assert body[2] == ["tl072", "1", "pcs", "U1", "|", "tl074", "1", "pcs", "U1"]
     assert "added: tl074 (1 pcs)" in lines and "changed: r10k 2 pcs → 3 pcs" in lines
+    assert "moved: U1 tl072 → tl074" in lines
 
 
 def test_cli_needs_two_targets_or_from(vco: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bom", "diff", "vco:v1", "--repo", str(vco)]) == 2
     assert "--from" in capsys.readouterr().err
     assert main(["bom", "diff", "vco:v8", "vco:v9", "--repo", str(vco)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("vco:v1", "vcx:v2", "ctb: unknown project 'vcx' (did you mean vco?)"),
+        ("vco:v1", "vco:v3", "ctb: projects/vco/bom/v3.yaml does not exist (BOMs exist for v1, v2); "
+                             "write it or run 'ctb project sync vco --version v3'"),
+        ("r10k", "vco:v2", "ctb: part r10k is not an assembly (it has no bom)"),
+    ],
+)  # fmt: skip
+def test_two_targets_must_both_exist(vco: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, message: str) -> None:
+    # a typo in one name is refused, not shown as a BOM that lost every row
+    assert main(["bom", "diff", old, new, "--repo", str(vco)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == message + "\n"
+
+
+def test_output_to_a_missing_folder_is_one_line(vco: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "no" / "such" / "diff.html"
+    assert main(["bom", "diff", "vco:v1", "vco:v2", "--repo", str(vco), "--format", "html", "-o", str(out)]) == 1
+    assert capsys.readouterr().err == f"ctb: cannot write {out}: No such file or directory\n"
+    assert not out.parent.exists()
 
 
 class _Doc(HTMLParser):
@@ -171,6 +209,18 @@ def test_html_is_a_complete_standalone_document(vco: Path, tmp_path: Path, capsy
     assert {"html", "head", "meta", "title", "style", "body", "table", "thead", "tbody"} <= set(parser.tags)
     assert "script" not in parser.tags and parser.external == []
     assert '<tr class="replace">' in page and "tl074" in page
+    # the summary comes first, so a long table need not be scrolled to learn what changed
+    assert page.index('<section class="summary">') < page.index('<table class="diff">')
+    assert "<li>moved: U1 tl072 → tl074</li>" in page
+
+
+def test_html_side_without_a_row_is_blank_not_coloured() -> None:
+    old = [FlatRow(1, "a", Decimal(1), "pcs"), FlatRow(1, "b", Decimal(1), "pcs")]
+    new = [FlatRow(1, "c", Decimal(1), "pcs")]
+    page = diff_html(compare(old, new, "v1", "v2"))
+    # replace of two rows by one: the second new cell group is empty
+    assert page.count('<td class="new empty') == 4 and page.count('<td class="old empty') == 0
+    assert "table.diff td.empty{background:#f7f8fa}" in page
 
 
 def test_html_compact_folds_long_equal_runs() -> None:
@@ -181,13 +231,13 @@ def test_html_compact_folds_long_equal_runs() -> None:
 
 
 def test_html_renders_in_a_headless_browser(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium to render with")
+    if CHROMIUM is None:
+        pytest.skip("no chromium on PATH to render with")
     page = tmp_path / "diff.html"
     page.write_text(_long_diff(), encoding="utf-8")
     png = tmp_path / "diff.png"
     subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={png}",
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={png}",
          "--window-size=1000,700", page.as_uri()],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip

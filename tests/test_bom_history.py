@@ -10,7 +10,7 @@ import pytest
 from ctb_files.cli import main
 from ctb_files.ops.bomtree import parse_target
 from ctb_files.storage.history import bom_log, inventory_at
-from tests.conftest import commit_all, write_tree
+from tests.conftest import commit_all, git, write_tree
 
 DAY1 = "2024-03-01T10:00:00+00:00"
 DAY2 = "2024-03-02T10:00:00+00:00"
@@ -139,3 +139,72 @@ def test_inventory_in_a_subfolder_of_the_repository(git_repo: Path, capsys: pyte
     assert [c["summary"] for c in doc["commits"]] == ["p1 2 m → 4 m", "+ p1 2 m"]
     old = _json(capsys, ["bom", "show", "p0", "--at", "2024-03-01", "--repo", str(git_repo / "inv"), "--format", "json"])
     assert old["rows"][0]["quantity"] == 2
+
+
+def test_subfolder_paths_are_inventory_relative_not_git_top_relative(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a decoy at the top of the work tree has the same relative paths as the inventory
+    write_tree(git_repo, {"parts/p0.yaml": "name: Decoy\nbom:\n  - {part: p1, quantity: 99}\n", "README": "hardware\n"})
+    commit_all(git_repo, "before the inventory", date="2024-02-01T10:00:00+00:00")
+    inv = git_repo / "hw" / "inventory"
+    write_tree(inv, {
+        "ctb.yaml": "ctb: 1\n",
+        "parts/p1.yaml": "name: Wire\nunit: m\n",
+        "parts/p0.yaml": "name: Loom\nbom:\n  - {part: p1, quantity: 2}\n",
+    })  # fmt: skip
+    commit_all(git_repo, "one", date=DAY1)
+    write_tree(inv, {"parts/p0.yaml": "name: Loom\nbom:\n  - {part: p1, quantity: 4}\n"})
+    commit_all(git_repo, "two", date=DAY2)
+    write_tree(git_repo, {"parts/p0.yaml": "name: Decoy\nbom:\n  - {part: p1, quantity: 7}\n"})
+    commit_all(git_repo, "decoy changes", date=DAY3)
+    # no --repo: found from a folder inside the inventory
+    monkeypatch.chdir(inv / "parts")
+    log = _json(capsys, ["bom", "log", "p0", "--format", "json"])
+    assert [(c["summary"], c["date"]) for c in log["commits"]] == [
+        ("p1 2 m → 4 m", "2024-03-02T10:00:00Z"), ("+ p1 2 m", "2024-03-01T10:00:00Z")
+    ]  # fmt: skip
+    old = _json(capsys, ["bom", "show", "p0", "--at", "2024-03-01", "--format", "json"])
+    assert [(r["part"], r["quantity"], r["unit"]) for r in old["rows"]] == [("p1", 2, "m")]
+    diff = _json(capsys, ["bom", "diff", "p0", "--from", "HEAD~2", "--to", "HEAD", "--format", "json"])
+    assert diff["summary"]["changed"] == [
+        {"part": "p1", "old_quantity": 2, "new_quantity": 4, "old_unit": "m", "new_unit": "m"}
+    ]
+    # before the inventory was added, its folder is not there: one line, not an empty BOM
+    assert main(["bom", "show", "p0", "--at", "2024-02-01"]) == 1
+    assert capsys.readouterr().err == (
+        "ctb: there is no inventory at 2024-02-01 ("
+        + git(git_repo, "rev-parse", "--short=7", "HEAD~3").strip()
+        + "): its ctb.yaml is not in that commit\n"
+    )
+
+
+def test_log_of_a_target_that_never_existed_is_refused(inv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bom", "log", "p9", "--repo", str(inv)]) == 1
+    assert capsys.readouterr().err == "ctb: unknown part 'p9'\n"
+    assert main(["bom", "log", "p1", "--repo", str(inv)]) == 1
+    assert capsys.readouterr().err == "ctb: part p1 is not an assembly (it has no bom)\n"
+    # deleted since: its history is still there
+    (inv / "parts" / "p0.yaml").unlink()
+    doc = _json(capsys, ["bom", "log", "p0", "--repo", str(inv), "--format", "json"])
+    assert len(doc["commits"]) == 3
+
+
+
+def test_inventory_in_a_subfolder_reached_through_a_symlink(
+    git_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inv = git_repo / "hw" / "inv"
+    write_tree(inv, {"ctb.yaml": "ctb: 1\n", "parts/p1.yaml": "name: Wire\nunit: m\n",
+                     "parts/p0.yaml": "name: Loom\nbom:\n  - {part: p1, quantity: 2}\n"})  # fmt: skip
+    commit_all(git_repo, "one", date=DAY1)
+    write_tree(inv, {"parts/p0.yaml": "name: Loom\nbom:\n  - {part: p1, quantity: 4}\n"})
+    commit_all(git_repo, "two", date=DAY2)
+    # git must search upwards from the real folder: the link's own parents hold no repository
+    link = tmp_path / "elsewhere" / "inv-link"
+    link.parent.mkdir()
+    link.symlink_to(inv, target_is_directory=True)
+    log = _json(capsys, ["bom", "log", "p0", "--repo", str(link), "--format", "json"])
+    assert [c["summary"] for c in log["commits"]] == ["p1 2 m → 4 m", "+ p1 2 m"]
+    old = _json(capsys, ["bom", "show", "p0", "--at", "2024-03-01", "--repo", str(link), "--format", "json"])
+    assert [(r["part"], r["quantity"], r["unit"]) for r in old["rows"]] == [("p1", 2, "m")]

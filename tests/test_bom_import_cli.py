@@ -131,3 +131,35 @@ def test_dry_run_and_commit(inv: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert run(inv, csv, "--project", "vco", "--version", "v1", "--commit") == 0
     assert git(inv, "log", "-1", "--format=%s").strip() == "ctb: import vco v1"
     assert git(inv, "status", "--porcelain").strip() == ""
+
+
+def test_a_file_without_rows_is_refused_and_writes_nothing(inv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(inv, str(DATA / "jlc-vco.csv"), "--project", "vco", "--version", "v1") == 0
+    before = (inv / BOM).read_bytes()
+    capsys.readouterr()
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("Reference,Value,Footprint,Qty\n")
+    assert run(inv, str(header_only), "--project", "vco", "--version", "v1") == 1
+    assert capsys.readouterr().err == "ctb: vco:v1: the BOM file has no rows to import; nothing written\n"
+    all_bad = tmp_path / "bad.csv"
+    all_bad.write_text("Reference,Value,Footprint,Qty\nR1,4k7,R_0805_2012Metric,-1\n")
+    assert run(inv, str(all_bad), "--project", "vco", "--version", "v1") == 1
+    assert capsys.readouterr().err == (
+        "ctb: vco:v1: the BOM file has no rows to import; 1 row(s) skipped, the first: "
+        "bad.csv:2:1: CTB601 quantity '-1' is not positive; row skipped; nothing written\n"
+    )
+    assert (inv / BOM).read_bytes() == before  # the good BOM was not emptied
+
+
+def test_names_differing_only_by_case_are_refused(inv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv = str(DATA / "jlc-vco.csv")
+    assert run(inv, csv, "--project", "vco", "--version", "v1") == 0
+    capsys.readouterr()
+    project = (inv / "projects/vco/project.yaml").read_bytes()
+    assert run(inv, csv, "--project", "vco", "--version", "V1") == 1
+    assert capsys.readouterr().err == "ctb: version of vco 'V1' differs from the existing 'v1' only by case; use 'v1'\n"
+    assert run(inv, csv, "--project", "VCO", "--version", "v1") == 1
+    assert capsys.readouterr().err == "ctb: project 'VCO' differs from the existing 'vco' only by case; use 'vco'\n"
+    assert (inv / "projects/vco/project.yaml").read_bytes() == project
+    assert sorted(p.name for p in (inv / "projects").iterdir()) == ["vco"]
+    assert sorted(p.name for p in (inv / "projects/vco/bom").iterdir()) == ["v1.yaml"]

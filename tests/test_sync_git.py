@@ -248,3 +248,57 @@ def test_project_list_and_show(inv: Path, hw: dict[str, str], cache: Path, capsy
     assert run(inv, "project", "show", "vco") == 0
     text = capsys.readouterr().out
     assert "source: git ../hw vco.csv" in text and "not synced" in text
+
+
+def test_project_without_source_is_refused_before_any_progress(inv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(inv, {"projects/vco/project.yaml": "name: VCO\nversions: [{name: v1}, {name: v2}]\n"})
+    assert run(inv, "project", "sync", "vco") == 1
+    assert capsys.readouterr().err == (
+        "ctb: project vco has no source; write its BOM files by hand or use 'ctb bom import'\n"
+    )
+    assert not (inv / "projects/vco/bom").exists()
+
+
+def test_path_source_of_an_inventory_in_a_subfolder_of_the_work_tree(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inv = git_repo / "hw" / "inventory"
+    shutil.copytree(DATA / "inventory", inv)
+    write_tree(inv, {
+        "boms/vco.csv": V1_CSV,
+        "projects/vco/project.yaml": "name: VCO\nsource: {path: boms/vco.csv}\nversions: [{name: v1, ref: main}]\n",
+    })  # fmt: skip
+    # the same path at the top of the work tree must not be what is read
+    write_tree(git_repo, {"boms/vco.csv": "Reference,Value,Footprint,Qty\nX1,decoy,none,1\n"})
+    first = commit_all(git_repo, "inventory in a subfolder")
+    write_tree(inv, {"boms/vco.csv": V2_CSV})  # not committed: the ref says main
+    assert run(inv, "project", "sync", "vco") == 0
+    v1 = bom(inv, "v1")
+    assert {k: v for k, v in v1["source"].items() if k != "synced_at"} == {
+        "path": "boms/vco.csv", "ref": "main", "commit": first, "format": "ctb-csv",
+    }  # fmt: skip
+    assert v1["rows"][3]["quantity"] == 2
+
+
+def test_unmatched_row_matches_after_the_part_is_added_and_keeps_its_substitute(
+    inv: Path, hw: dict[str, str], cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(inv, "project", "sync", "vco", "--version", "v1") == 0
+    rel = "projects/vco/bom/v1.yaml"
+    text = (inv / rel).read_text()
+    six = text.index("  - line: 6\n")
+    row = text[six : text.index("  - line: 7\n")]
+    assert "    part: null\n    missing: no part with value 22k, footprint R_0805 and symbol R\n" in row
+    # by hand: a substitute, and a comment on the row
+    edited = row.replace("    substitute: null\n", "    substitute: r-0805-10k  # until 22k arrive\n")
+    (inv / rel).write_text(text[:six] + edited + text[six + len(row) :])
+    write_tree(inv, {
+        "packages/r-0805-bare.yaml": "name: 0805 resistor, bare footprint name\nfootprints: [R_0805]\n",
+        "parts/r-0805-22k.yaml": "name: 22k 0805\nvalue: 22k\nsymbol: R\npackage: r-0805-bare\n",
+    })  # fmt: skip
+    capsys.readouterr()
+    assert run(inv, "project", "sync", "vco", "--version", "v1") == 0
+    assert "v1 line 6" not in capsys.readouterr().out
+    line6 = [r for r in bom(inv, "v1")["rows"] if r["line"] == 6]
+    assert [(r["part"], r["missing"], r["substitute"]) for r in line6] == [("r-0805-22k", None, "r-0805-10k")]
+    assert "    substitute: r-0805-10k  # until 22k arrive\n" in (inv / rel).read_text()

@@ -17,6 +17,7 @@ import click
 
 from ctb_files import report_bom
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.cost import cost_json, cost_table
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.models.inventory import Inventory
 from ctb_files.ops import bomdiff, bomtree, bomviews
@@ -50,6 +51,8 @@ def _load(ws: Workspace, rev: str | None) -> tuple[Inventory, str]:
     if rev is None:
         return ws.inventory, ""
     snap = history.inventory_at(ws.root, rev)
+    if layout.SETTINGS not in snap.loaded.inventory.files:
+        raise CtbError(f"there is no inventory at {rev} ({snap.short}): its {layout.SETTINGS} is not in that commit")
     bad = sorted({d.path for d in snap.loaded.errors})
     if bad and not options().quiet:
         click.echo(f"ctb: warning: at {snap.short}, {len(bad)} file(s) did not validate and are left out: "
@@ -64,19 +67,28 @@ def _load(ws: Workspace, rev: str | None) -> tuple[Inventory, str]:
 @click.option("--leaves", is_flag=True, help="Only rows without children, quantity per direct parent.")
 @click.option("--totals", is_flag=True, help="One row per leaf part, quantities multiplied down and summed.")
 @click.option("--at", "at", metavar="REV_OR_DATE", help="Read every file as it was at this commit or date.")
+@click.option("--cost", "cost", type=click.IntRange(min=1), metavar="N", help="Price the leaf parts for N units.")
 @common(("text", "json", "csv"))
-def show_cmd(target: str, depth: int, indented: bool, leaves: bool, totals: bool, at: str | None) -> None:
-    """Show a BOM: the first level, every level, the leaves or the totals.
+def show_cmd(
+    target: str, depth: int, indented: bool, leaves: bool, totals: bool, at: str | None, cost: int | None
+) -> None:  # fmt: skip
+    """Show a BOM: the first level, every level, the leaves, the totals or their cost.
 
     \b
     ctb bom show vco:v2
     ctb bom show panel-vco --indented
     ctb bom show vco:v2 --totals --at 2026-11-01
+    ctb bom show vco:v2 --cost 25
     """
     mode = _view_mode(indented, leaves, totals)
     tgt = bomtree.parse_target(target)
     inv, _ = _load(workspace(), at)
     bomtree.require_target(inv, tgt)
+    if cost is not None:
+        if mode in ("indented", "leaves"):
+            raise UsageError(f"--cost prices the totals per leaf part; it does not combine with --{mode}")
+        _show_cost(inv, tgt, cost)
+        return
     view = bomviews.build_view(bomtree.InventoryCatalog(inv), tgt, mode, depth)
     fmt = options().format
     if fmt == "json":
@@ -85,6 +97,18 @@ def show_cmd(target: str, depth: int, indented: bool, leaves: bool, totals: bool
         click.echo(report_bom.view_csv(view), nl=False)
     else:
         click.echo(report_bom.view_text(view))
+
+
+def _show_cost(inv: Inventory, target: bomtree.Target, n: int) -> None:
+    lines = bomviews.target_cost(inv, target, n)
+    fmt = options().format
+    if fmt == "json":
+        echo_json({"target": target.text, "quantity": n, **cost_json(lines, n)})
+    elif fmt == "csv":
+        click.echo(report_bom.cost_csv(cost_json(lines, n)), nl=False)
+    else:
+        click.echo(f"{target.text} × {n}")
+        click.echo(cost_table(lines, n))
 
 
 @bom_group.command("diff")
@@ -118,7 +142,11 @@ def diff_cmd(
     ws = workspace()
     old_inv, old_at = _load(ws, rev_from)
     new_inv, new_at = _load(ws, rev_to)
-    _require_somewhere((old_inv, old_t), (new_inv, new_t))
+    if old_t == new_t:
+        _require_somewhere((old_inv, old_t), (new_inv, new_t))
+    else:  # two different BOMs: a name that is not there is a typo, not an empty BOM
+        bomtree.require_target(old_inv, old_t)
+        bomtree.require_target(new_inv, new_t)
     old_view = bomviews.build_view(bomtree.InventoryCatalog(old_inv), old_t, mode, depth)
     new_view = bomviews.build_view(bomtree.InventoryCatalog(new_inv), new_t, mode, depth)
     visible = list(dict.fromkeys(old_view.visible + new_view.visible))
@@ -137,7 +165,10 @@ def diff_cmd(
     if output is None:
         click.echo(text)
         return
-    output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    try:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise CtbError(f"cannot write {output}: {exc.strerror or exc}") from None
     if not options().quiet:
         click.echo(f"wrote {output}", err=True)
 
@@ -168,7 +199,11 @@ def log_cmd(target: str, max_count: int | None) -> None:
     ctb bom log vco:v2 --format json
     """
     tgt = bomtree.parse_target(target)
-    entries = history.bom_log(workspace().root, tgt, max_count)
+    ws = workspace()
+    entries = history.bom_log(ws.root, tgt, max_count)
+    if not entries:
+        # never in any commit: say why when the working tree does not have it either
+        bomtree.require_target(ws.inventory, tgt)
     if options().format == "json":
         echo_json(report_bom.log_doc(entries))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -34,6 +35,10 @@ def _ensure_version(ws: Workspace, project_id: str, version: str) -> None:
     """Create the project, or list the version in it, when the import names a new one."""
     rel = layout.project_path(project_id)
     project = ws.inventory.projects.get(project_id)
+    # on a case-insensitive file system these would be the same file
+    _refuse_case_twin("project", project_id, ws.inventory.projects)
+    if project is not None:
+        _refuse_case_twin(f"version of {project_id}", version, [v.name for v in project.versions])
     if project is None:
         if rel in ws.inventory.files:
             raise CtbError(f"{rel} exists but does not load; fix it first ('ctb check')")
@@ -48,6 +53,12 @@ def _ensure_version(ws: Workspace, project_id: str, version: str) -> None:
         versions.append(to_roundtrip({"name": version}, in_list=True))
     else:
         doc["versions"] = to_roundtrip([{"name": version}])
+
+
+def _refuse_case_twin(what: str, name: str, existing: Iterable[str]) -> None:
+    for other in existing:
+        if other != name and other.lower() == name.lower():
+            raise CtbError(f"{what} {name!r} differs from the existing {other!r} only by case; use {other!r}")
 
 
 def _source_name(ws: Workspace, file: Path) -> str:

@@ -33,7 +33,15 @@ def import_version(
     source: dict[str, object] | None,
     now: datetime,
 ) -> VersionReport:
-    """Match one imported BOM and queue its file (and placeholders) in the workspace's changes."""
+    """Match one imported BOM and queue its file (and placeholders) in the workspace's changes.
+
+    A file in which no row could be read is refused: writing it would empty
+    the version's BOM (a wrong file, or a header with nothing under it).
+    """
+    if not result.rows:
+        skipped = [p for p in result.problems if p.severity == "error"]
+        why = f"; {len(skipped)} row(s) skipped, the first: {skipped[0].render()}" if skipped else ""
+        raise CtbError(f"{project}:{version}: the BOM file has no rows to import{why}; nothing written")
     rel = layout.bom_path(project, version)
     existing: BomFile | None = ws.inventory.boms.get((project, version))
     plan = plan_bom(project, version, result, matcher, existing, source, now, file=rel)
@@ -176,6 +184,8 @@ def sync_cmd(project_id: str, names: tuple[str, ...]) -> None:
     """
     ws, project = _project(project_id)
     chosen = _chosen(project_id, project, names)
+    if project.source is None:
+        raise CtbError(f"project {project_id} has no source; write its BOM files by hand or use 'ctb bom import'")
     matcher, now, reports = Matcher(ws.inventory), now_utc(), []
     with Fetcher(ws.root) as fetcher:
         for version in chosen:

@@ -183,8 +183,11 @@ def _refs(rows: Sequence[FlatRow]) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for row in rows:
         if row.part is not None:
+            # level-1 rows hang off the target itself, whose name differs between
+            # two versions (vco:v1, vco:v2): their references belong to the top
+            parent = row.parent if row.level > 1 else ""
             for ref in row.refs:
-                out[(row.parent, ref)] = row.part
+                out[(parent, ref)] = row.part
     return out
 
 

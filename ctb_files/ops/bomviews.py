@@ -6,6 +6,8 @@
 * ``totals``: one row per leaf part, quantities multiplied down the levels and
   summed in the leaf part's own unit (do-not-populate rows left out).
 
+:func:`target_cost` prices those totals at a build quantity (``--cost N``).
+
 A :class:`BomView` is plain data; renderers live in :mod:`ctb_files.report_bom`.
 """
 
@@ -15,8 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ctb_files.ops.bomtree import Catalog, Target, TreeRow, explode
+from ctb_files.errors import CtbError
+from ctb_files.models.inventory import Inventory
+from ctb_files.ops.bomtree import Catalog, InventoryCatalog, Target, TreeRow, explode, require_target
+from ctb_files.ops.costing import NO_PART, NO_PRICE, NO_VENDOR, UNKNOWN, CostLine, cost_lines
 from ctb_files.ops.extensions import visible_names
+from ctb_files.ops.ordering import choose_offer
 from ctb_files.ops.units import normalize
 
 MODES = ("levels", "indented", "leaves", "totals")
@@ -70,3 +76,30 @@ def build_view(cat: Catalog, target: Target, mode: str = "levels", depth: int = 
     if mode == "leaves":
         return BomView(target, mode, leaves(rows), visible=visible)
     return BomView(target, mode, totals=totals(rows), visible=visible)
+
+
+def target_cost(inv: Inventory, target: Target, n: int | Decimal) -> list[CostLine]:
+    """Per leaf part of ``target`` at ``n`` units: the quantity and how it would be bought.
+
+    A project version is costed as ``ctb cost`` does; an assembly by its
+    ``--totals`` (sub-assemblies by their children, dnp rows left out).
+    """
+    require_target(inv, target)
+    if target.project is not None:
+        return cost_lines(inv, target.project, str(target.version), n)
+    quantity = Decimal(n)
+    if quantity <= 0:
+        raise CtbError(f"a quantity to cost must be positive, not {n}")
+    leaf_totals = totals(explode(InventoryCatalog(inv), target))
+    return [_priced(inv, row.part, normalize(row.quantity * quantity), row.unit) for row in leaf_totals]
+
+
+def _priced(inv: Inventory, part_id: str | None, need: Decimal, unit: str) -> CostLine:
+    part = inv.parts.get(part_id) if part_id is not None else None
+    if part_id is None or part is None or not part.vendor_parts:
+        reason = NO_PART if part_id is None else UNKNOWN if part is None else NO_VENDOR
+        return CostLine(part_id, need, unit, reason=reason)
+    offer = choose_offer(inv, part_id, need, buy_up=False)
+    if offer is None or offer.unit_price is None:
+        return CostLine(part_id, need, unit, offer=offer, reason=NO_PRICE)
+    return CostLine(part_id, need, unit, offer=offer)

@@ -271,7 +271,7 @@ class GitRepo:
 
     @staticmethod
     def _discover(path: str | os.PathLike[str]) -> Repo | None:
-        start = Path(path)
+        start = Path(path).resolve()
         if start.is_file():
             start = start.parent
         with _without_hook_variables():

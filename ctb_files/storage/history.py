@@ -46,7 +46,8 @@ class Snapshot:
 
 def open_repo(root: Path) -> tuple[GitRepo, str]:
     """The git work tree holding the inventory at ``root``, and the inventory's folder in it."""
-    repo = GitRepo.find(root)
+    # the real folder: git searches upwards from it, and a symlinked path has other parents
+    repo = GitRepo.find(root.resolve())
     if repo is None:
         raise CtbError(f"{root} is not in a git repository; history needs git")
     return repo, _base(root, repo)
