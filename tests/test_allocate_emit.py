@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ctb_files.cli.build import render_build
 from ctb_files.models.build import Build
-from ctb_files.ops.buildfile import emit_written, written_region
+from ctb_files.ops.buildfile import KEY_ORDER, WRITTEN, emit_written, written_region
 from ctb_files.storage.yamlio import load_fast
 
 HEADS = [
@@ -41,6 +41,7 @@ def take() -> st.SearchStrategy[dict[str, Any]]:
 fields = st.fixed_dictionaries(
     {
         "status": st.sampled_from(["draft", "short", "cleared", "completed"]),
+        "created_at": moments,
         "cleared_at": moments,
         "completed_at": moments,
         "reservations": st.lists(
@@ -92,3 +93,20 @@ def test_emit_leaves_anything_that_may_need_quotes_to_the_library() -> None:
     assert emit_written({"status": "draft", "reservations": []}) == "status: draft\nreservations: []\n"
     assert emit_written({"assemblies": [{"part": "0805", "quantity": Decimal(1)}]}) is None
     assert emit_written({"assemblies": [{"part": "true", "quantity": Decimal(1)}]}) is None
+
+
+def test_ctb_writes_build_keys_in_the_models_order() -> None:
+    assert KEY_ORDER == tuple(field.alias or name for name, field in Build.model_fields.items())
+    assert KEY_ORDER[-len(WRITTEN) :] == WRITTEN
+
+
+def test_a_build_written_before_created_at_moved_is_put_in_order() -> None:
+    moment = datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc)
+    old = "project: p\nversion: v1\nquantity: 3\ncreated_at: 2026-11-01T10:00:00Z\nstatus: draft\nreservations: []\n"
+    after = {"status": "cleared", "created_at": moment, "cleared_at": moment, "completed_at": None,
+             "reservations": [], "shortages": [], "assemblies": []}  # fmt: skip
+    expected = (
+        "project: p\nversion: v1\nquantity: 3\nstatus: cleared\ncreated_at: 2026-11-01T10:00:00Z\n"
+        "cleared_at: 2026-11-01T10:00:00Z\nreservations: []\nshortages: []\nassemblies: []\n"
+    )
+    assert render_build(old, after) == expected

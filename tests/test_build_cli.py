@@ -96,7 +96,10 @@ def test_clear_json_has_the_build_file_shape(tmp_path: Path, capsys: pytest.Capt
         ]
     }
     assert ctb(tmp_path, "build", "show", "b1", "--format", "json") == 0
-    assert json.loads(capsys.readouterr().out) == doc
+    shown = json.loads(capsys.readouterr().out)
+    cost = shown["builds"][0].pop("cost")
+    assert shown == doc
+    assert cost["totals"] == {} and cost["unpriced"] == [{"part": "r1", "lines": [1], "reason": "no vendor part"}]
 
 
 def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -176,6 +179,15 @@ def test_cancel_releases_everything(tmp_path: Path) -> None:
     assert line_states(inv)[line_key("a", "r1", None)].available == 10
 
 
+def test_cancelling_a_draft_that_holds_nothing_writes_nothing(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(git_repo)
+    commit_all(git_repo, "start")
+    assert ctb(git_repo, "build", "cancel", "b1", "--commit") == 0
+    assert capsys.readouterr().out == "b1: already a draft; it holds nothing\n"
+    assert (git_repo / "builds/b1.yaml").read_text() == BUILD
+    assert git(git_repo, "log", "--format=%s").splitlines() == ["start"]
+
+
 def test_unknown_build_is_one_line_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     world(tmp_path)
     before = read_tree(tmp_path)
@@ -184,6 +196,13 @@ def test_unknown_build_is_one_line_and_writes_nothing(tmp_path: Path, capsys: py
     assert ctb(tmp_path, "build", "show", "nope") == 1
     assert ctb(tmp_path, "build", "new", "nosuch", "v1", "2") == 1
     assert ctb(tmp_path, "build", "new", "p", "v9", "2") == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "ctb: project p has no version 'v9'"
+    write_tree(tmp_path, {"projects/p/project.yaml": "name: P\nversions:\n  - {name: v1}\n  - {name: v2}\n"})
+    before = read_tree(tmp_path)
+    assert ctb(tmp_path, "build", "new", "p", "v2", "2") == 1  # a build needs the version's BOM
+    assert capsys.readouterr().err == (
+        "ctb: project p has no BOM for version v2 (projects/p/bom/v2.yaml); write it or run 'ctb project sync p --version v2' first\n"
+    )
     assert ctb(tmp_path, "build", "new", "p", "v1", "2", "--fallback", "r1=zz") == 1
     assert ctb(tmp_path, "build", "clear") == 2
     assert read_tree(tmp_path) == before
@@ -193,8 +212,8 @@ def test_new_build_takes_the_next_free_id(tmp_path: Path, capsys: pytest.Capture
     world(tmp_path, **{"builds/p-v1-1.yaml": build(1)})
     assert ctb(tmp_path, "build", "new", "p", "v1", "4", "--priority", "2", "--due", "2026-12-01", "--exclude", "7") == 0
     text = (tmp_path / "builds/p-v1-2.yaml").read_text()
-    assert text.startswith("project: p\nversion: v1\nquantity: 4\npriority: 2\ndue: 2026-12-01\nexclude: [7]\ncreated_at: ")
-    assert text.endswith("status: draft\nreservations: []\nshortages: []\nassemblies: []\n")
+    assert text.startswith("project: p\nversion: v1\nquantity: 4\npriority: 2\ndue: 2026-12-01\nexclude: [7]\nstatus: draft\ncreated_at: ")
+    assert text.endswith("Z\nreservations: []\nshortages: []\nassemblies: []\n")
     assert ctb(tmp_path, "build", "new", "p", "v1", "1", "--id", "b1") == 1
     assert "already exists" in capsys.readouterr().err
 
@@ -233,6 +252,85 @@ def test_demo_clears_the_example_builds(tmp_path: Path) -> None:
     said: list[str] = []
     assert run_demo(tmp_path / "demo", echo=said.append) == 0
     text = "\n".join(said)
-    assert "vco-batch-1: short" in text and "can-build vco v1:" in text
+    assert "vco-batch-1: 3 × vco:v1, short:" in text and "vco:v1: 0 more can be built now" in text
     assert "status: short\n" in (tmp_path / "demo/builds/vco-batch-1.yaml").read_text()
     assert git(tmp_path / "demo", "status", "--porcelain").strip() == "M builds/vco-batch-1.yaml"
+
+
+PRICED = {
+    "vendors/tayda.yaml": "name: Tayda\n",
+    "parts/r1.yaml": 'name: r1\nvendor_parts:\n  - {vendor: tayda, sku: T1, price_breaks: [{quantity: 1, price: "0.12"}, {quantity: 10, price: "0.05"}]}\n',
+    "parts/r2.yaml": 'name: r2\nvendor_parts:\n  - {vendor: tayda, sku: T2, price_breaks: [{quantity: 1, price: "0.345"}]}\n',
+    "parts/r3.yaml": "name: r3\n",
+    "projects/p/bom/v1.yaml": bom(
+        "{line: 1, quantity: 2, part: r1}", "{line: 2, quantity: 1, part: r2}", "{line: 3, quantity: 1, part: r3}",
+        "{line: 4, quantity: 5, part: r2}",
+    ),
+    "builds/b1.yaml": BUILD + "exclude: [4]\n",
+}
+
+
+def test_show_gives_the_cost_at_the_build_quantity(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path, **PRICED)
+    assert ctb(tmp_path, "build", "show", "b1") == 0
+    out = capsys.readouterr().out
+    # 6 × r1 at the 1 break (0.72) + 3 × r2 (1.035) = 1.755 for 3; line 4 is excluded from the build
+    assert out.endswith(
+        "\n\ncost ('ctb cost p v1 -n 3' lists each part)\n"
+        "total USD 1.76 for 3; unit USD 0.59\n"
+        "no price: r3 (no vendor part)\n"
+    )
+    assert ctb(tmp_path, "build", "show", "b1", "--format", "json") == 0
+    cost = json.loads(capsys.readouterr().out)["builds"][0]["cost"]
+    assert cost["totals"] == {"USD": {"total": "1.755", "unit": "0.585"}}
+    assert [(c["part"], c["quantity"], c["unit_price"], c["total"]) for c in cost["lines"]] == [
+        ("r1", 6, "0.12", "0.72"), ("r2", 3, "0.345", "1.035"), ("r3", 3, None, None),
+    ]  # fmt: skip
+    assert cost["unpriced"] == [{"part": "r3", "lines": [3], "reason": "no vendor part"}]
+
+
+def test_show_says_why_a_build_cannot_be_costed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path, **{"builds/b1.yaml": BUILD.replace("version: v1", "version: v2")})
+    assert ctb(tmp_path, "build", "show", "b1") == 0
+    out = capsys.readouterr().out
+    assert out.endswith("\n\ncost\nnot available: projects/p/bom/v2.yaml does not exist (BOMs exist for v1); "
+                        "write it or run 'ctb project sync p --version v2'\n")  # fmt: skip
+
+
+def test_commit_from_a_subdirectory_and_with_the_inventory_in_a_subfolder(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inv = git_repo / "hardware" / "inventory"
+    world(inv, **{".gitignore": ".ctb.lock\n"})  # as 'ctb init' writes it
+    write_tree(git_repo, {"README.md": "firmware lives here too\n"})
+    commit_all(git_repo, "start")
+    monkeypatch.chdir(inv / "parts")  # no --repo: the nearest parent holding ctb.yaml
+    assert main(["build", "clear", "b1", "--commit"]) == 0
+    assert git(git_repo, "log", "-1", "--format=%s%n%(trailers:only)").split("\n")[:2] == ["ctb: clear build b1", "Ctb-Build: b1"]
+    assert git(git_repo, "show", "--name-only", "--format=", "HEAD").split() == ["hardware/inventory/builds/b1.yaml"]
+    monkeypatch.chdir(git_repo.parent)  # --repo names the subfolder from outside
+    assert main(["build", "complete", "b1", "--repo", str(inv), "--commit"]) == 0
+    assert git(git_repo, "show", "--name-only", "--format=", "HEAD").split() == [
+        "hardware/inventory/builds/b1.yaml", "hardware/inventory/stock/a.yaml",
+    ]  # fmt: skip
+    assert git(git_repo, "status", "--porcelain") == ""
+    monkeypatch.chdir(inv / "stock")
+    capsys.readouterr()
+    assert main(["stock", "log", "r1", "--format", "json"]) == 0
+    entries = json.loads(capsys.readouterr().out)["entries"]
+    assert [(e["message"], e["location"], e["delta"], e["total"]) for e in entries] == [
+        ("start", "a", 10, 10), ("ctb: complete build b1", "a", -6, 4),
+    ]  # fmt: skip
+
+
+def test_commit_is_refused_when_other_changes_are_staged(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(git_repo)
+    commit_all(git_repo, "start")
+    write_tree(git_repo, {"parts/r1.yaml": "name: r1  # edited\n"})
+    git(git_repo, "add", "parts/r1.yaml")
+    before = read_tree(git_repo)
+    capsys.readouterr()
+    assert ctb(git_repo, "build", "clear", "b1", "--commit") == 1
+    assert capsys.readouterr().err == "ctb: --commit refused: other changes are staged: parts/r1.yaml\n"
+    assert read_tree(git_repo) == before
+    assert git(git_repo, "log", "--format=%s").splitlines() == ["start"]

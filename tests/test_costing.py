@@ -11,7 +11,7 @@ import pytest
 from ctb_files.cli import main
 from ctb_files.cli.cost import cost_lines as reexported
 from ctb_files.errors import CtbError
-from ctb_files.ops.costing import cost_lines, summarize
+from ctb_files.ops.costing import cost_lines, price_text, summarize, total_text
 from tests.test_ordering import R1, load
 
 D = Decimal
@@ -81,6 +81,8 @@ def test_unknown_versions_are_refused(tmp_path: Path) -> None:
     inv = load(tmp_path, FILES)
     with pytest.raises(CtbError, match="projects/p/bom/v9.yaml does not exist"):
         cost_lines(inv, "p", "v9", 1)
+    with pytest.raises(CtbError, match=r"^no project 'zz' \(projects/zz/project.yaml\)$"):
+        cost_lines(inv, "zz", "v1", 1)
 
 
 def test_cost_command_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,3 +102,30 @@ def test_cost_command_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     }  # fmt: skip
     assert doc["unpriced"] == [{"part": "knob", "lines": [2], "reason": "no vendor part"},
                                {"part": None, "lines": [4], "reason": "unmatched BOM row"}]  # fmt: skip
+
+
+# --- how money is shown -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "price", "total"),
+    [("0.45", "0.45", "0.45"), ("0.012", "0.012", "0.01"), ("0.00812", "0.0081", "0.01"), ("8.746667", "8.7467", "8.75"),
+     ("1", "1.00", "1.00"), ("0.010", "0.01", "0.01"), ("0.125", "0.125", "0.13"), ("1E+2", "100.00", "100.00")],
+)  # fmt: skip
+def test_prices_show_two_to_four_decimals_and_totals_two(value: str, price: str, total: str) -> None:
+    assert (price_text(D(value)), total_text(D(value))) == (price, total)
+
+
+def test_cost_text_rounds_for_reading_and_json_stays_exact(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    part = 'name: R9\nvendor_parts:\n  - {vendor: tayda, sku: T9, price_breaks: [{quantity: 1, price: "0.00812"}]}\n'
+    bom = "project: p\nversion: v1\nrows:\n  - {line: 1, quantity: 1001, part: r9}\n  - {line: 2, quantity: 1, part: c1}\n"
+    load(tmp_path, {"parts/r9.yaml": part, "parts/c1.yaml": C1, "projects/p/bom/v1.yaml": bom})
+    # 3003 × 0.00812 = 24.38436; c1 bought as its minimum 25 × 0.02 = 0.50; 24.88436 for 3 = 8.2947866…
+    assert main(["--repo", str(tmp_path), "cost", "p", "v1", "-n", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "r9    3003        tayda   T9    3003      0.0081  24.38  USD\n" in out
+    assert "total USD 24.88 for 3; unit USD 8.29\n" in out
+    assert main(["--repo", str(tmp_path), "cost", "p", "v1", "-n", "3", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["totals"] == {"USD": {"total": "24.88436", "unit": "8.294787"}}
+    assert (doc["lines"][1]["unit_price"], doc["lines"][1]["total"]) == ("0.00812", "24.38436")

@@ -113,10 +113,62 @@ def test_demo_exits_0_and_prints_the_summary(tmp_path: Path, capsys: pytest.Capt
     assert "  parts        29 (12 packages, vendors: mouser, tayda)\n" in out
     assert "  stock lines  30 at 2 locations (drawer-a, shelf)\n" in out
     assert "  projects     vco:v1 (55 BOM rows)\n" in out
-    assert "  builds       vco-batch-1 (3 × vco:v1, draft)\n" in out
     assert "  orders       mouser-open (mouser, open, 1 line)\n" in out
     assert "  ctb check    clean: 50 files, 0 errors, 0 warnings\n" in out
     assert git(root, "log", "--format=%s").strip() == "ctb: example inventory"
+
+
+def test_demo_clears_the_build_and_prints_reservations_shortages_and_can_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "tour"
+    assert main(["demo", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "  vco-batch-1: 3 × vco:v1, short: 24 parts reserved from 25 stock lines, 3 short\n" in out
+    assert "    part                  reserved  from (location/bin)\n" in out
+    assert "    pcb-vco-v1                   3  shelf/boards\n" in out
+    assert "    r-10k                       33  drawer-a/A5 20, drawer-a/A6 13 r-10k-vishay\n" in out
+    assert (
+        "    part         short  BOM lines           reason\n"
+        "    -----------  -----  ------------------  ------\n"
+        "    knob-davies      5  18, 19, 20, 39, 40\n"
+        "    panel-vco        1  49\n"
+        "    tl074-dip        1  7, 24\n"
+    ) in out
+    assert "  vco:v1: 0 more can be built now (limited by jack-thonkiconn, pot-b100k)\n" in out
+    # the summary tells the state after clearing, never the draft it was
+    assert "  builds       vco-batch-1 (3 × vco:v1, short: knob-davies 5, panel-vco 1, tl074-dip 1)\n" in out
+    assert "draft" not in out
+    assert "  can-build    vco:v1 0 more now (limited by jack-thonkiconn, pot-b100k)\n" in out
+    assert "  ctb build show vco-batch-1    # reservations, shortages and cost\n" in out
+
+
+def test_files_stay_formatted_after_the_demo_and_what_follows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "tour"
+    assert main(["demo", str(root)]) == 0
+
+    def ctb(*args: str) -> None:
+        assert main([*args, "--repo", str(root)]) == 0, capsys.readouterr().err
+        capsys.readouterr()
+        assert main(["fmt", "--check", "--repo", str(root)]) == 0, (args, capsys.readouterr())
+
+    ctb("check")
+    ctb("order", "generate")
+    assert (root / "orders/tayda-1.yaml").is_file()
+    ctb("build", "cancel", "vco-batch-1")
+    ctb("build", "new", "vco", "v1", "1", "--id", "one", "--due", "2026-12-24", "--exclude", "50", "--fallback", "r-1k=r-100r")
+    ctb("build", "clear", "one")
+    assert "status: cleared\ncreated_at: " in (root / "builds/one.yaml").read_text()
+    ctb("build", "complete", "one")
+    ctb("order", "place", "tayda-1", "--number", "T-1")
+    ctb("order", "receive", "tayda-1", "--location", "bench")
+    ctb("order", "place", "mouser-open")
+    ctb("order", "receive", "mouser-open")  # its line ends with a comment block: received goes above it
+    ctb("stock", "add", "r-1m", "4", "--location", "drawer-a", "--bin", "Z9")
+    ctb("stock", "move", "r-1m", "2", "--from", "drawer-a", "--from-bin", "Z9", "--to", "shelf", "--to-bin", "Q")
+    ctb("stock", "set", "r-1m", "7", "--location", "shelf", "--bin", "Q")
+    ctb("build", "clear", "--all")
+    assert main(["check", "--repo", str(root)]) == 0
 
 
 def test_demo_defaults_to_a_new_temporary_directory(

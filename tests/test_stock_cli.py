@@ -159,6 +159,19 @@ def test_add_refuses_and_writes_nothing(world: Path, capsys: pytest.CaptureFixtu
     assert sorted(p.name for p in (world / "stock").iterdir()) == ["a.yaml", "b.yaml"]
 
 
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("1e400", "too large"), ("123456789012345678901234567890", "too large"), ("1e-400", "at most 9 decimal places"),
+     ("NaN", "a number of 0 or more")],
+)  # fmt: skip
+def test_quantities_beyond_reason_are_a_usage_error(world: Path, capsys: pytest.CaptureFixture[str], text: str, why: str) -> None:
+    before = (world / "stock/a.yaml").read_bytes()
+    for command in (["add", "wire", text], ["set", "wire", text, "--location", "a"]):
+        assert ctb(world, "stock", *command) == 2
+        assert capsys.readouterr().err == f"ctb: not a quantity: {text!r} ({why})\n"
+    assert (world / "stock/a.yaml").read_bytes() == before
+
+
 def test_add_needs_a_location_without_default(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (world / "ctb.yaml").write_text("ctb: 1\n")
     assert ctb(world, "stock", "add", "r1", "5") == 2

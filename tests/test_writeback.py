@@ -150,3 +150,25 @@ def test_written_files_keep_their_mode_and_new_ones_follow_the_umask(tmp_path: P
         os.umask(old_umask)
     assert stat.S_IMODE((tmp_path / "stock/a.yaml").stat().st_mode) == 0o640
     assert stat.S_IMODE((tmp_path / "stock/b.yaml").stat().st_mode) == 0o644
+
+
+def test_a_key_added_to_a_list_item_goes_above_the_comment_that_ends_the_list() -> None:
+    text = 'lines:\n  - part: a\n    price: "0.58"  # each\n# mine: never changed by ctb\n'
+    doc = load_roundtrip(text)
+    merge_into(doc["lines"][0], {"part": "a", "price": "0.58", "received": 10})
+    assert dump(doc) == 'lines:\n  - part: a\n    price: "0.58"  # each\n    received: 10\n# mine: never changed by ctb\n'
+    top = load_roundtrip("note: keep me\n# ctb writes below\n")
+    merge_into(top, {"note": "keep me", "status": "draft"})
+    assert dump(top) == "note: keep me\n# ctb writes below\nstatus: draft\n"
+
+
+def test_the_lock_lives_in_the_git_directory_above_an_inventory_subfolder(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    inventory = tmp_path / "hardware" / "inv"
+    inventory.mkdir(parents=True)
+    assert changes_mod._lock_path(inventory) == tmp_path / ".git" / "ctb.lock"
+    with repo_lock(inventory):
+        assert not (inventory / ".ctb.lock").exists()
+    alone = tmp_path.parent / f"{tmp_path.name}-alone"
+    alone.mkdir()
+    assert changes_mod._lock_path(alone) == alone / ".ctb.lock"

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.cost import cost_json, cost_lines, cost_totals
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.models.build import Build
 from ctb_files.models.common import valid_id
@@ -20,6 +21,7 @@ from ctb_files.ops.buildfile import (
     WRITTEN, cancel_fields, complete_fields, emit_written, new_build_data, ordered_build, pick_list, plan_fields, result_data,
     same_result, stock_after_complete, stock_updates, written_region,
 )  # fmt: skip
+from ctb_files.ops.costing import CostLine
 from ctb_files.report import number, table
 from ctb_files.storage.layout import build_path, stock_path
 from ctb_files.storage.workspace import Workspace
@@ -44,7 +46,8 @@ def render_build(text: str, fields: dict[str, Any], *, fast: bool = True) -> str
     byte for byte and only the tail is emitted, which skips the slow round
     trip.  Otherwise the round-trip document is merged (same result, slower).
     """
-    start = written_region(text) if fast and text else None
+    # the tail is emitted whole, so every written-back key must be given (None: leave it out)
+    start = written_region(text) if fast and text and all(key in fields for key in WRITTEN) else None
     if start is not None:
         tail = {key: fields[key] for key in WRITTEN if fields.get(key) is not None}
         body = emit_written(tail)
@@ -121,8 +124,11 @@ def new_cmd(project: str, version: str, quantity: int, build_id: str | None, pri
     inv = ws.inventory
     if project not in inv.projects:
         raise CtbError(f"no project {project!r} (projects/{project}/project.yaml)")
-    if (project, version) not in inv.boms and version not in {v.name for v in inv.projects[project].versions}:
-        raise CtbError(f"project {project} has no version {version!r}")
+    if (project, version) not in inv.boms:
+        if version not in {v.name for v in inv.projects[project].versions}:
+            raise CtbError(f"project {project} has no version {version!r}")
+        raise CtbError(f"project {project} has no BOM for version {version} (projects/{project}/bom/{version}.yaml); "
+                       f"write it or run 'ctb project sync {project} --version {version}' first")  # fmt: skip
     fallbacks: dict[str, str] = {}
     for item in fallback:
         key, sep, value = item.partition("=")
@@ -195,12 +201,14 @@ def cancel_cmd(build_id: str) -> None:
     build = _build(ws.inventory, build_id)
     if not build.is_open:
         raise CtbError(f"build {build_id} is {build.status}; a completed build never changes")
-    write_build(ws, build_id, cancel_fields())
+    idle = build.status == "draft" and not (build.reservations or build.shortages or build.assemblies)
+    if not idle:  # a draft that holds nothing has nothing to cancel: its file is left as it is
+        write_build(ws, build_id, cancel_fields(build))
     finish(ws, f"cancel build {build_id}", {"Ctb-Build": [build_id]})
     if options().format == "json":
         echo_json({"builds": [{"id": build_id, "status": "draft", "reservations": [], "shortages": [], "assemblies": []}]})
     elif not options().dry_run and not options().quiet:
-        click.echo(f"{build_id}: cancelled; back to draft, nothing reserved")
+        click.echo(f"{build_id}: " + ("already a draft; it holds nothing" if idle else "cancelled; back to draft, nothing reserved"))
 
 
 @build_group.command("complete")
@@ -241,9 +249,34 @@ def show_cmd(build_id: str | None) -> None:
     ids = [build_id] if build_id else sorted(inv.builds)
     builds = [(bid, _build(inv, bid)) for bid in ids]
     if options().format == "json":
-        echo_json({"builds": [build_json(bid, b.status, b) for bid, b in builds]})
+        echo_json({"builds": [{**build_json(bid, b.status, b), "cost": _cost_json(inv, b)} for bid, b in builds]})
         return
-    click.echo("\n\n".join(_show_text(bid, b) for bid, b in builds) if builds else "no builds")
+    click.echo("\n\n".join(_show_text(bid, b) + _cost_text(inv, b) for bid, b in builds) if builds else "no builds")
+
+
+def _costs(inv: Inventory, build: Build) -> list[CostLine] | str:
+    """The build's cost lines, or why it cannot be costed (its BOM is missing, say)."""
+    try:
+        return cost_lines(inv, build.project, build.version, build.quantity, exclude=build.exclude)
+    except CtbError as exc:
+        return str(exc)
+
+
+def _cost_json(inv: Inventory, build: Build) -> dict[str, Any]:
+    lines = _costs(inv, build)
+    if isinstance(lines, str):
+        return {"lines": [], "totals": {}, "unpriced": [], "error": lines}
+    return cost_json(lines, build.quantity)
+
+
+def _cost_text(inv: Inventory, build: Build) -> str:
+    """Short cost section: totals at the build quantity and the parts without a price."""
+    lines = _costs(inv, build)
+    n = number(build.quantity)
+    if isinstance(lines, str):
+        return f"\n\ncost\nnot available: {lines}"
+    head = f"cost ('ctb cost {build.project} {build.version} -n {n}' lists each part)"
+    return "\n\n" + "\n".join([head, *cost_totals(lines, build.quantity)])
 
 
 def _show_text(build_id: str, build: Build) -> str:

@@ -1,8 +1,9 @@
 """``ctb cost P V [--quantity N]``: what N units of a project version cost.
 
-:func:`cost_lines` (from :mod:`ctb_files.ops.costing`), :func:`cost_table`
-and :func:`cost_json` are here for other commands to reuse (``build show``,
-``bom show --cost``).
+:func:`cost_lines` (from :mod:`ctb_files.ops.costing`), :func:`cost_table`,
+:func:`cost_totals` and :func:`cost_json` are here for other commands to
+reuse (``build show``, ``bom show --cost``).  Text rounds money for reading
+(unit prices 2 to 4 decimals, totals 2); JSON gives exact decimal strings.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
-from ctb_files.ops.costing import CostLine, CostSummary, cost_lines, summarize
+from ctb_files.ops.costing import CostLine, CostSummary, cost_lines, price_text, summarize, total_text
 from ctb_files.ops.ordering import money
 from ctb_files.report import number, table
 
-__all__ = ["cost_json", "cost_lines", "cost_table"]
+__all__ = ["cost_json", "cost_lines", "cost_table", "cost_totals"]
 
 
 def _part(line: CostLine) -> str:
@@ -37,8 +38,8 @@ def cost_table(lines: list[CostLine], n: Decimal | int) -> str:
             _part(line), line.quantity, line.unit if line.unit != "pcs" else "",
             offer.vendor if offer else "", offer.sku if offer else "",
             offer.quantity if priced and offer else None,
-            money(offer.unit_price) if priced and offer and offer.unit_price is not None else "",
-            money(line.total) if line.total is not None else "",
+            price_text(offer.unit_price) if priced and offer and offer.unit_price is not None else "",
+            total_text(line.total) if line.total is not None else "",
             offer.currency if priced and offer else line.reason or "",
         ))  # fmt: skip
     headers = ["part", "need", "unit", "vendor", "sku", "buy", "unit price", "total", "currency"]
@@ -47,11 +48,16 @@ def cost_table(lines: list[CostLine], n: Decimal | int) -> str:
     return "\n".join(out)
 
 
+def cost_totals(lines: list[CostLine], n: Decimal | int) -> list[str]:
+    """Text: the total and unit cost per currency, then the parts without a price (no per-part table)."""
+    return _totals(summarize(lines, n))
+
+
 def _totals(summary: CostSummary) -> list[str]:
     out = []
     for currency, total in summary.totals.items():
-        out.append(f"total {currency} {money(total)} for {number(summary.quantity)}; "
-                   f"unit {currency} {money(summary.unit(currency))}")  # fmt: skip
+        out.append(f"total {currency} {total_text(total)} for {number(summary.quantity)}; "
+                   f"unit {currency} {total_text(summary.unit(currency))}")  # fmt: skip
     if not summary.totals:
         out.append("no prices listed")
     if summary.unpriced:

@@ -1,10 +1,15 @@
 """``ctb demo``: the one-command tour on a fresh copy of the example inventory.
 
 :func:`run_demo` runs :data:`STEPS` in order over one :class:`Demo`.  A step
-is ``(title, function)``; the function does its work on ``demo.root``, adds
-``(label, value)`` rows to ``demo.summary`` and returns an exit status (0 to
-go on).  To extend the tour, add a step function and insert it in
-:data:`STEPS` (clearing builds goes between ``check`` and ``summary``).
+is ``(title, function)``; the function does its work on ``demo.root``, prints
+what it found, sets ``(label, value)`` rows of ``demo.summary`` and returns an
+exit status (0 to go on).  To extend the tour, add a step function and insert
+it in :data:`STEPS` before the summary.
+
+The tour creates the example inventory (committed), checks it, clears its
+builds as ``ctb build clear --all`` would (left uncommitted, so ``git diff``
+shows what clearing wrote), prints each build's reservations and shortages,
+and says how many more units of each project version could be built now.
 """
 
 from __future__ import annotations
@@ -18,9 +23,14 @@ import click
 
 from ctb_files.checks import run_checks
 from ctb_files.cli.app import cli
+from ctb_files.cli.build import clear_and_write
+from ctb_files.models.build import Reservation, Shortage
 from ctb_files.models.inventory import Inventory
+from ctb_files.ops.allocate import can_build
+from ctb_files.report import number, table
 from ctb_files.scaffold import init_repository
 from ctb_files.storage.loader import load_repo, locate_all
+from ctb_files.storage.workspace import Workspace
 
 
 @dataclass
@@ -35,6 +45,19 @@ class Demo:
     def inventory(self) -> Inventory:
         """The inventory as it is on disk now (each call reads it afresh)."""
         return load_repo(self.root).inventory
+
+    def note(self, label: str, value: str) -> None:
+        """Set a summary row: replace the row with this label, or add it."""
+        for index, (known, _) in enumerate(self.summary):
+            if known == label:
+                self.summary[index] = (label, value)
+                return
+        self.summary.append((label, value))
+
+    def block(self, text: str) -> None:
+        """Print a multi-line block indented under the current step."""
+        for line in text.splitlines():
+            self.echo(f"    {line}".rstrip())
 
 
 Step = Callable[[Demo], int]
@@ -52,25 +75,30 @@ def step_init(demo: Demo) -> int:
     return 0
 
 
+def _builds_text(inv: Inventory) -> str:
+    items = []
+    for build_id in sorted(inv.builds):
+        b = inv.builds[build_id]
+        shorts = ", ".join(f"{s.part or '(unmatched)'} {number(s.quantity)}" for s in b.shortages)
+        items.append(f"{build_id} ({number(b.quantity)} × {b.project}:{b.version}, {b.status}" +
+                     (f": {shorts}" if shorts else "") + ")")  # fmt: skip
+    return ", ".join(items) or "none"
+
+
 def step_inventory(demo: Demo) -> int:
     inv = demo.inventory()
     lines = sum(len(stock.lines) for stock in inv.stock.values())
     projects = [f"{p}:{v} ({len(bom.rows)} BOM rows)" for (p, v), bom in sorted(inv.boms.items())]
-    builds = [
-        f"{b.quantity} × {b.project}:{b.version}, {b.status}" for b in (inv.builds[i] for i in sorted(inv.builds))
-    ]
     orders = [
-        f"{o.vendor}, {o.status}, {_n(len(o.lines), 'line')}" for o in (inv.orders[i] for i in sorted(inv.orders))
+        f"{i} ({o.vendor}, {o.status}, {_n(len(o.lines), 'line')})" for i, o in sorted(inv.orders.items())
     ]
-    demo.summary += [
-        ("parts", f"{len(inv.parts)} ({len(inv.packages)} packages, vendors: {', '.join(sorted(inv.vendors))})"),
-        ("stock lines", f"{lines} at {len(inv.stock)} locations ({', '.join(sorted(inv.stock))})"),
-        ("projects", ", ".join(projects) or "none"),
-        ("builds", ", ".join(f"{i} ({text})" for i, text in zip(sorted(inv.builds), builds, strict=True)) or "none"),
-        ("orders", ", ".join(f"{i} ({text})" for i, text in zip(sorted(inv.orders), orders, strict=True)) or "none"),
-    ]
+    demo.note("parts", f"{len(inv.parts)} ({len(inv.packages)} packages, vendors: {', '.join(sorted(inv.vendors))})")
+    demo.note("stock lines", f"{lines} at {len(inv.stock)} locations ({', '.join(sorted(inv.stock))})")
+    demo.note("projects", ", ".join(projects) or "none")
+    demo.note("builds", _builds_text(inv))
+    demo.note("orders", ", ".join(orders) or "none")
     if demo.commit:
-        demo.summary.append(("git", f'first commit {demo.commit[:7]} "ctb: example inventory"'))
+        demo.note("git", f'first commit {demo.commit[:7]} "ctb: example inventory"')
     return 0
 
 
@@ -82,10 +110,68 @@ def step_check(demo: Demo) -> int:
     for diag in errors:
         demo.echo(f"  {diag.render()}")
     verdict = "clean" if not errors else "ERRORS"
-    demo.summary.append(
-        ("ctb check", f"{verdict}: {len(loaded.inventory.files)} files, {len(errors)} errors, {warnings} warnings")
-    )
+    demo.note("ctb check", f"{verdict}: {len(loaded.inventory.files)} files, {len(errors)} errors, {warnings} warnings")
     return 1 if errors else 0
+
+
+def _source(reservation: Reservation) -> str:
+    """Where a reservation comes from: ``shelf/boards``, or ``drawer-a/A5 20, drawer-a/A6 13 r-10k-vishay``."""
+    parts = []
+    for take in reservation.take:
+        text = take.location + (f"/{take.bin}" if take.bin else "")
+        if len(reservation.take) > 1:
+            text += f" {number(take.quantity)}"
+        if take.part != reservation.part:
+            text += f" {take.part}"
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def reservations_table(reservations: list[Reservation]) -> str:
+    """One row per part: how much is reserved and from which stock lines."""
+    rows = [(r.part, r.quantity, _source(r)) for r in reservations]
+    return table(["part", "reserved", "from (location/bin)"], rows, right=(1,))
+
+
+def shortages_table(shortages: list[Shortage]) -> str:
+    rows = [(s.part or "(unmatched)", s.quantity, s.lines, s.reason) for s in shortages]
+    return table(["part", "short", "BOM lines", "reason"], rows, right=(1,))
+
+
+def step_clear(demo: Demo) -> int:
+    ws = Workspace(demo.root)
+    plans = clear_and_write(ws, None)
+    ws.changes.apply()  # left uncommitted: `git diff` shows what clearing wrote
+    inv = demo.inventory()
+    for build_id, plan in plans.items():
+        build = inv.builds[build_id]
+        lines = len({(t.location, t.part, t.bin) for r in plan.reservations for t in r.take})
+        demo.echo(f"  {build_id}: {number(build.quantity)} × {build.project}:{build.version}, {plan.status}: "
+                  f"{_n(len(plan.reservations), 'part')} reserved from {_n(lines, 'stock line')}, "
+                  f"{len(plan.shortages)} short")  # fmt: skip
+        if plan.reservations:
+            demo.echo("")
+            demo.block(reservations_table(plan.reservations))
+        if plan.shortages:
+            demo.echo("")
+            demo.block(shortages_table(plan.shortages))
+        for a in plan.assemblies:
+            demo.echo(f"    to build first: {number(a.quantity)} × {a.part} from its parts")
+    if not plans:
+        demo.echo("  no open builds")
+    demo.note("builds", _builds_text(inv))
+    return 0
+
+
+def step_can_build(demo: Demo) -> int:
+    inv = demo.inventory()
+    for project, version in sorted(inv.boms):
+        result = can_build(inv, project, version)
+        limit = f" (limited by {', '.join(result.limited_by)})" if result.limited_by else ""
+        count = "no limit" if result.quantity is None else f"{result.quantity} more"
+        demo.echo(f"  {project}:{version}: {count} can be built now{limit}")
+        demo.note("can-build", f"{project}:{version} {count} now{limit}")
+    return 0
 
 
 def step_summary(demo: Demo) -> int:
@@ -93,11 +179,16 @@ def step_summary(demo: Demo) -> int:
     demo.echo("")
     for label, value in demo.summary:
         demo.echo(f"  {label.ljust(width)}  {value}")
+    hints = [("git diff", "what clearing wrote into the build file")]
+    hints += [(f"ctb build show {b}", "reservations, shortages and cost") for b in sorted(demo.inventory().builds)[:1]]
+    hints += [("ctb order generate --dry-run", "order lines that would cover the shortages"),
+              ("ctb stock show", "on hand, reserved and available per stock line")]  # fmt: skip
+    wide = max(len(command) for command, _ in hints)
     demo.echo("")
     demo.echo("Try next:")
     demo.echo(f"  cd {demo.root}")
-    for command in ("ctb check", "ctb build clear vco-batch-1", "ctb build show vco-batch-1", "git log --stat"):
-        demo.echo(f"  {command}")
+    for command, why in hints:
+        demo.echo(f"  {command.ljust(wide)}  # {why}")
     return 0
 
 
@@ -105,6 +196,8 @@ STEPS: list[tuple[str, Step]] = [
     ("create the example inventory (ctb init --example)", step_init),
     ("read it", step_inventory),
     ("check it (ctb check)", step_check),
+    ("clear the builds (ctb build clear --all)", step_clear),
+    ("how many more could be built now (ctb can-build)", step_can_build),
     ("summary", step_summary),
 ]
 
@@ -129,14 +222,9 @@ def run_demo(
 @click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
 def demo_cmd(directory: Path | None) -> None:
     """Create the example inventory in DIRECTORY (default: a new temporary
-    directory), check it and summarize it: the one-command tour."""
+    directory), check it, clear its builds and print the reservations,
+    shortages and what can be built: the one-command tour."""
     target = directory if directory is not None else Path(tempfile.mkdtemp(prefix="ctb-demo-"))
     status = run_demo(target)
     if status:
         raise click.exceptions.Exit(status)
-
-
-# --- clearing the example's builds: the step lives with the build commands -----------------------
-from ctb_files.cli.canbuild import demo_step as _clear_step  # noqa: E402
-
-STEPS.insert(len(STEPS) - 1, ("clear the builds (ctb build clear --all, ctb can-build)", _clear_step))

@@ -16,6 +16,7 @@ from ctb_files.errors import CtbError, UsageError
 from ctb_files.models.common import valid_id
 from ctb_files.models.inventory import Inventory
 from ctb_files.models.order import Order
+from ctb_files.ops.costing import price_text, total_text
 from ctb_files.ops.ordering import (
     OrderPlan, cancel_fields, money, order_currency, order_total, place_fields, plan_orders, receive,
 )  # fmt: skip
@@ -103,8 +104,6 @@ def order_content(ws: Workspace, order_id: str) -> dict[str, Any]:
     return {"id": order_id, **(load_fast(data, rel) or {})}
 
 
-def _money_cell(value: Decimal | None) -> str:
-    return "" if value is None else money(value)
 
 
 def order_table(order: Order) -> str:
@@ -115,7 +114,8 @@ def order_table(order: Order) -> str:
     for line in order.lines:
         total = line.quantity * line.unit_price if line.unit_price is not None else None
         rows.append((line.part, line.sku, line.quantity, *([line.received] if show_received else []),
-                     _money_cell(line.unit_price), _money_cell(total),
+                     "" if line.unit_price is None else price_text(line.unit_price),
+                     "" if total is None else total_text(total),
                      ", ".join(f"{b} {number(q)}" for b, q in line.for_.items())))  # fmt: skip
     money_at = len(headers) - 3
     return table(headers, rows, right=(2, *([3] if show_received else []), money_at, money_at + 1))
@@ -163,7 +163,7 @@ def generate_cmd(build_ids: tuple[str, ...]) -> None:
         currency = order_currency(inv, order)
         head = f"{content['id']} ({order.vendor}, {order.status})"
         body = order_table(order) if order.lines else "(no lines)"
-        blocks.append(f"{head}\n{body}\ntotal {currency} {money(order_total(order))}")
+        blocks.append(f"{head}\n{body}\ntotal {currency} {total_text(order_total(order))}")
     if plan.no_vendor:
         blocks.append("no vendor part (add one to the part file):\n" +
                       "\n".join(f"  {p}  {number(q)}" for p, q in plan.no_vendor))  # fmt: skip
@@ -330,7 +330,7 @@ def list_cmd() -> None:
              "total": money(order_total(o)), "currency": order_currency(inv, o)} for oid, o in items
         ]})  # fmt: skip
         return
-    rows = [(oid, o.vendor, o.status, o.number, len(o.lines), money(order_total(o)), order_currency(inv, o)) for oid, o in items]
+    rows = [(oid, o.vendor, o.status, o.number, len(o.lines), total_text(order_total(o)), order_currency(inv, o)) for oid, o in items]
     click.echo(table(["id", "vendor", "status", "number", "lines", "total", "currency"], rows, right=(4, 5)) if rows else "no orders")
 
 
@@ -350,4 +350,4 @@ def show_cmd(order_id: str) -> None:
               (("placed", order.placed_at), ("received", order.received_at)) if v is not None]  # fmt: skip
     head = f"{order_id}: {order.vendor}, {order.status}" + (f", number {order.number}" if order.number else "")
     click.echo("\n".join([head + ("; " + "; ".join(stamps) if stamps else ""), order_table(order),
-                          f"total {currency} {money(order_total(order))}"]))  # fmt: skip
+                          f"total {currency} {total_text(order_total(order))}"]))  # fmt: skip

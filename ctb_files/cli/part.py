@@ -8,6 +8,7 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
 from ctb_files.models.inventory import Inventory
+from ctb_files.ops.costing import price_text
 from ctb_files.ops.stockops import Totals, equivalents_of, part_rows, require_part, stock_view
 from ctb_files.report import number, table
 
@@ -48,7 +49,7 @@ def part_document(inv: Inventory, part_id: str) -> dict[str, Any]:
 
 
 def _price_breaks(breaks: list[Any], currency: str) -> str:
-    return ", ".join(f"{number(b.quantity)}+ {format(b.price, 'f')} {currency}" for b in breaks)
+    return ", ".join(f"{number(b.quantity)}+ {price_text(b.price)} {currency}" for b in breaks)
 
 
 @part_group.command("show")

@@ -23,10 +23,10 @@ from ctb_files.ops.allocate import Plan
 from ctb_files.ops.ledger import ZERO, LineKey, holdings, label, line_key
 from ctb_files.ops.units import normalize
 
-WRITTEN = ("status", "cleared_at", "completed_at", "reservations", "shortages", "assemblies")
-KEY_ORDER = (
-    "project", "version", "quantity", "priority", "due", "exclude", "fallbacks", "note", "created_at", *WRITTEN,
-)  # fmt: skip
+# The keys ctb writes, in the model's (and so ``ctb fmt``'s) order: ``created_at`` is set once by
+# ``build new`` and carried through every later write so the tail can be emitted whole.
+WRITTEN = ("status", "created_at", "cleared_at", "completed_at", "reservations", "shortages", "assemblies")
+KEY_ORDER = ("project", "version", "quantity", "priority", "due", "exclude", "fallbacks", "note", *WRITTEN)
 
 
 # --- data of the written-back keys --------------------------------------------------------------
@@ -81,6 +81,7 @@ def plan_fields(build: Build, plan: Plan, now: datetime) -> dict[str, Any]:
     """The written-back keys after clearing; ``cleared_at`` moves only when the result does."""
     return {
         "status": plan.status,
+        "created_at": build.created_at,
         "cleared_at": build.cleared_at if same_result(build, plan) else now,
         "completed_at": None,
         **result_data(plan.reservations, plan.shortages, plan.assemblies),
@@ -129,14 +130,18 @@ def written_region(text: str) -> int | None:
     return None if "#" in region or '"' in region or "'" in region else start
 
 
-def cancel_fields() -> dict[str, Any]:
-    """Back to draft: nothing held, nothing short."""
-    return {"status": "draft", "cleared_at": None, "completed_at": None, "reservations": [], "shortages": [], "assemblies": []}
+def cancel_fields(build: Build | None = None) -> dict[str, Any]:
+    """Back to draft: nothing held, nothing short (the creation time stays)."""
+    return {
+        "status": "draft", "created_at": build.created_at if build is not None else None, "cleared_at": None,
+        "completed_at": None, "reservations": [], "shortages": [], "assemblies": [],
+    }  # fmt: skip
 
 
 def complete_fields(build: Build, now: datetime) -> dict[str, Any]:
     return {
         "status": "completed",
+        "created_at": build.created_at,
         "cleared_at": build.cleared_at,
         "completed_at": now,
         **result_data(build.reservations, build.shortages, build.assemblies),
@@ -162,10 +167,10 @@ def new_build_data(
         data["exclude"] = sorted(set(exclude))
     if fallbacks:
         data["fallbacks"] = dict(sorted(fallbacks.items()))
+    data.update((key, value) for key, value in cancel_fields().items() if value is not None)
     if now is not None:
         data["created_at"] = now
-    data.update((key, value) for key, value in cancel_fields().items() if value is not None)
-    return data
+    return {key: data[key] for key in KEY_ORDER if key in data}
 
 
 def ordered_build(current: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:

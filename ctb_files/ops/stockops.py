@@ -53,7 +53,12 @@ def parse_quantity(text: str) -> Decimal:
         raise UsageError(f"not a quantity: {text!r}") from None
     if not value.is_finite() or value < 0:
         raise UsageError(f"not a quantity: {text!r} (a number of 0 or more)")
-    return normalize(value)
+    if value and value.adjusted() > 14:
+        raise UsageError(f"not a quantity: {text!r} (too large)")
+    value = normalize(value)
+    if value.as_tuple().exponent < -9:  # type: ignore[operator]
+        raise UsageError(f"not a quantity: {text!r} (at most 9 decimal places)")
+    return value
 
 
 def _check_quantity(part_id: str, part: Part, quantity: Decimal, *, zero_ok: bool) -> None:

@@ -31,9 +31,7 @@ from ctb_files.storage.yamlio import CommentedMap, YamlProblem, dump, load_fast,
 @contextlib.contextmanager
 def repo_lock(root: Path) -> Iterator[None]:
     """Hold the repository's write lock; refuse at once if another ctb holds it."""
-    git_dir = root / ".git"
-    lock_path = git_dir / "ctb.lock" if git_dir.is_dir() else root / ".ctb.lock"
-    handle = open(lock_path, "a+")
+    handle = open(_lock_path(root), "a+")
     try:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -42,6 +40,23 @@ def repo_lock(root: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+def _lock_path(root: Path) -> Path:
+    """The lock file: in the git directory holding ``root`` (an inventory may sit in a subfolder
+    of the work tree, or in a linked worktree), else ``.ctb.lock`` in the inventory."""
+    for folder in (root, *root.resolve().parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git / "ctb.lock"
+        if dot_git.is_file():  # a linked worktree or a submodule: ".git" says where the git directory is
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                git_dir = folder / text.removeprefix("gitdir:").strip()
+                if git_dir.is_dir():
+                    return git_dir / "ctb.lock"
+            break
+    return root / ".ctb.lock"
 
 
 class ChangeSet:

@@ -321,7 +321,37 @@ def merge_into(doc: CommentedMap, new: dict[str, Any], *, drop_missing: bool = T
             continue
         following = next((k for k in keys[index + 1 :] if k in doc), None)
         position = list(doc).index(following) if following is not None else len(doc)
+        last = next(reversed(doc), None) if position == len(doc) else None
         doc.insert(position, key, to_roundtrip(value))
+        if last is not None:
+            _carry_block_comment(doc, last, key)
+
+
+def _carry_block_comment(doc: CommentedMap, old_last: Any, new_last: Any) -> None:
+    """Comment lines written after a nested mapping, less indented than its keys, stay after it.
+
+    The round-trip parser hangs such lines (which belong to an outer level:
+    the end of a list, of the file) on the mapping's last key, so a key
+    appended to the mapping would land below them.  The old key keeps its
+    end-of-line comment; the lines below move to the new key.  Comment lines
+    at the mapping's own indentation may introduce what follows and stay.
+    """
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    if isinstance(doc[new_last], (CommentedMap, CommentedSeq)):
+        return  # a collection keeps its comments inside; leave such files as they were
+    entry = doc.ca.items.get(old_last)
+    token = entry[2] if entry is not None and len(entry) > 2 else None
+    if not isinstance(token, CommentToken) or "\n" not in token.value.rstrip("\n"):
+        return
+    first, _, rest = token.value.partition("\n")
+    column = getattr(doc.lc, "col", None)
+    indents = [len(line) - len(line.lstrip()) for line in rest.splitlines() if line.strip()]
+    if not column or not indents or max(indents) >= column:
+        return
+    entry[2] = CommentToken(first + "\n", CommentMark(token.column)) if first.strip() else None
+    doc.ca.items[new_last] = [None, None, CommentToken("\n" + rest, CommentMark(0)), None]
 
 
 def _merge_list(old: CommentedSeq, new: list[Any] | tuple[Any, ...]) -> None:
