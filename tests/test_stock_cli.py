@@ -282,3 +282,10 @@ def test_a_new_location_may_not_differ_from_another_only_by_case(world: Path, ca
 def test_set_creates_a_missing_line(world: Path) -> None:
     assert ctb(world, "stock", "set", "chip", "3", "--location", "b") == 0
     assert (world / "stock/b.yaml").read_text() == "lines:\n  - {part: r1, quantity: 1}\n  - {part: chip, quantity: 3}\n"
+
+
+def test_move_from_a_line_in_a_bin_names_the_bin(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (world / "stock/a.yaml").read_bytes()
+    assert ctb(world, "stock", "move", "chip", "1", "--from", "a", "--to", "b") == 1
+    assert capsys.readouterr().err == "ctb: a holds no chip (it is in bin 3: give --from-bin)\n"
+    assert (world / "stock/a.yaml").read_bytes() == before

@@ -316,7 +316,9 @@ def plan_move(
     found = _find_line(inv, source, part, source_bin)
     if found is None:
         require_location(inv, source)
-        raise CtbError(f"{where(source, source_bin)} holds no {part}")
+        bins = sorted(line.bin for line in inv.stock[source].lines if line.part == part and line.bin)
+        hint = f" (it is in bin {', '.join(bins)}: give --from-bin)" if bins and source_bin is None else ""
+        raise CtbError(f"{where(source, source_bin)} holds no {part}{hint}")
     _, on_hand = found
     held = _held(inv, line_key(source, part, source_bin))
     reserved = sum(held.values(), ZERO)
