@@ -24,7 +24,7 @@ def test_ids_accepted(good: str) -> None:
 
 def test_quantities_are_decimal_and_not_negative_or_bool() -> None:
     assert StockLine.model_validate({"part": "a", "quantity": Decimal("2.5")}).quantity == Decimal("2.5")
-    for bad in (-1, True, "nan", float("inf"), 10**15, Decimal("0.0000000001")):
+    for bad in (-1, True, "nan", float("inf"), 10**15):
         with pytest.raises(ValidationError):
             StockLine.model_validate({"part": "a", "quantity": bad})
 

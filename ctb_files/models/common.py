@@ -45,26 +45,25 @@ Id = Annotated[
 
 # bounds keep every sum and product well inside Decimal's 28 digits
 LIMIT = 10**15
-PLACES = 9
 
 Quantity = Annotated[
     Decimal,
     BeforeValidator(_no_bool),
-    Field(ge=0, lt=LIMIT, decimal_places=PLACES, allow_inf_nan=False),
+    Field(ge=0, lt=LIMIT, allow_inf_nan=False),
     PlainSerializer(_serialize_decimal, when_used="json"),
 ]
 
 PositiveQuantity = Annotated[
     Decimal,
     BeforeValidator(_no_bool),
-    Field(gt=0, lt=LIMIT, decimal_places=PLACES, allow_inf_nan=False),
+    Field(gt=0, lt=LIMIT, allow_inf_nan=False),
     PlainSerializer(_serialize_decimal, when_used="json"),
 ]
 
 Money = Annotated[
     Decimal,
     BeforeValidator(_no_bool),
-    Field(ge=0, lt=LIMIT, decimal_places=PLACES, allow_inf_nan=False, description="decimal amount; write it as a string"),
+    Field(ge=0, lt=LIMIT, allow_inf_nan=False, description="decimal amount; write it as a string"),
     PlainSerializer(lambda v: str(v), when_used="json"),
 ]
 

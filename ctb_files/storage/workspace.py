@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from functools import cached_property
 from pathlib import Path
 
@@ -28,7 +29,11 @@ class Workspace:
 
     @cached_property
     def loaded(self) -> LoadResult:
-        return load_repo(self.root)
+        result = load_repo(self.root)
+        # the inventory lives as long as the command: keep the collector from
+        # walking its many small objects again on every later collection
+        gc.freeze()
+        return result
 
     @property
     def inventory(self) -> Inventory:
