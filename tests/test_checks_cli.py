@@ -68,3 +68,69 @@ def test_clean_repository_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert err.strip() == "6 files checked: 0 errors, 0 warnings"
     assert main(["--repo", str(tmp_path), "check", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"errors": [], "warnings": []}
+
+
+def test_paths_are_relative_to_the_current_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, BROKEN)
+    monkeypatch.chdir(tmp_path / "projects")
+    assert main(["check", "vco", "-q"]) == 0  # the error is in stock/, the warning in builds/
+    assert capsys.readouterr().out == ""
+    assert main(["check", "../stock/drawer-a.yaml", "-q"]) == 1
+    assert capsys.readouterr().out.splitlines() == LINES[:1]
+    assert main(["check", str(tmp_path / "stock"), "-q"]) == 1
+    assert capsys.readouterr().out.splitlines() == LINES[:1]
+    assert main(["check", "..", "-q"]) == 1
+    assert capsys.readouterr().out.splitlines() == LINES
+
+
+def test_paths_fall_back_to_the_repository_and_must_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path / "inv", BROKEN)
+    monkeypatch.chdir(tmp_path)
+    assert main(["--repo", "inv", "check", "builds", "-q"]) == 0
+    assert capsys.readouterr().out.splitlines() == LINES[1:]
+    assert main(["--repo", "inv", "check", "stock/drawer-b.yaml"]) == 1
+    assert capsys.readouterr().err == "ctb: stock/drawer-b.yaml: no such file or folder\n"
+    (tmp_path / "elsewhere").mkdir()
+    assert main(["--repo", "inv", "check", "elsewhere"]) == 1
+    assert capsys.readouterr().err == "ctb: elsewhere is outside the inventory at inv\n"
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(tmp_path, BROKEN)
+    assert main(["--repo", str(tmp_path), "check", "--format", "xml"]) == 2
+    assert "Invalid value for '--format'" in capsys.readouterr().err
+    assert main(["--repo", str(tmp_path), "chekc"]) == 2
+
+
+def test_a_bug_exits_3_in_one_line_and_shows_the_traceback_with_debug(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, BROKEN)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("ctb_files.cli.check.locate_all", broken)
+    assert main(["--repo", str(tmp_path), "check"]) == 3
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "ctb: internal error: RuntimeError: boom (run with --debug for details)\n")
+    assert main(["--repo", str(tmp_path), "check", "--debug"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback") and err.endswith("ctb: internal error: RuntimeError: boom\n")
+
+
+def test_interrupted_exits_130(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, BROKEN)
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("ctb_files.cli.check.run_checks", interrupted)
+    assert main(["--repo", str(tmp_path), "check"]) == 130
+    assert capsys.readouterr().err == "\nctb: interrupted\n"  # the newline ends the ^C line

@@ -99,7 +99,7 @@ def test_the_steps_run_on_a_pull_request_clone(tmp_path: Path, monkeypatch: pyte
         assert done.returncode == 0, done.stderr
     text = summary.read_text()
     assert text.startswith("### Inventory changes (`origin/main ")
-    assert "| r1 | a | 10 → 6 (-4) |\n" in text
+    assert "| r1 | a | 10 → 6 (-4) | 0 | 10 → 6 (-4) |\n" in text
 
 
 def test_init_with_ci_github_writes_the_workflow(tmp_path: Path) -> None:

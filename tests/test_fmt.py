@@ -179,6 +179,32 @@ def test_file_with_schema_errors_is_not_rewritten(repo: Path, capsys: pytest.Cap
     assert (repo / "parts/odd.yaml").read_text() == "colour: red\nname: odd\n"
 
 
+# a comment line above the first item, a commented one-line item, then a block item: ruamel 0.18
+# writes "- part: r2 quantity: 5" for the last one unless the comment is held by the first item
+COMMENTED_STOCK = "lines:\n  # resistors\n  - {part: r1, quantity: 10}   # top shelf\n  - part: r2\n    quantity: 5\n"
+
+
+def test_a_valid_file_the_writer_cannot_rewrite_is_never_a_syntax_error(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"parts/r1.yaml": "name: r1\n", "parts/r2.yaml": "name: r2\n", "stock/a.yaml": COMMENTED_STOCK})
+    assert main(["fmt", "--check", "--repo", str(repo), str(repo / "stock")]) == 0
+    err = capsys.readouterr().err
+    assert "CTB002" not in err and "0 errors" in err
+    assert (repo / "stock/a.yaml").read_text() == COMMENTED_STOCK
+
+
+def test_output_the_writer_gets_wrong_is_a_warning_and_left_alone(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ctb_files.storage.fmt.dump", lambda doc: "lines:\n  - part: r2 quantity: 5\n")
+    assert main(["fmt", "--check", "--repo", str(repo), str(repo / "parts/r-1k.yaml")]) == 0
+    assert capsys.readouterr().err == (
+        "parts/r-1k.yaml:1:1: CTB012 not formatted: the YAML writer would not write it back as valid YAML;"
+        " left as is (warning)\n1 files checked: 0 would change, 0 errors\n"
+    )
+
+
 def test_paths_limit_the_files(repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     (repo / "parts/r-1k.yaml").write_text("value: 1k\nname: 1k\n")
     monkeypatch.chdir(repo / "parts")
@@ -229,3 +255,15 @@ def test_any_key_order_formats_canonically_and_stably(order: list[str], heads: l
         assert got[at].endswith(f"  # eol {key}") == eol
         if index and head:
             assert got[at - 1] == f"# about {key}"
+
+
+def test_the_commented_mix_round_trips_and_takes_edits(git_repo: Path) -> None:
+    from ctb_files.storage.changes import ChangeSet
+    from ctb_files.storage.yamlio import dump, load_roundtrip
+
+    assert dump(load_roundtrip(COMMENTED_STOCK)) == COMMENTED_STOCK
+    write_tree(git_repo, {"ctb.yaml": SETTINGS, "stock/a.yaml": COMMENTED_STOCK})
+    changes = ChangeSet(git_repo)
+    changes.edit("stock/a.yaml")["lines"][1]["quantity"] = 8
+    assert changes.apply() == ["stock/a.yaml"]
+    assert (git_repo / "stock/a.yaml").read_text() == COMMENTED_STOCK.replace("quantity: 5", "quantity: 8")

@@ -86,3 +86,48 @@ def test_yaml_12_scalars(tmp_path: Path) -> None:
 
     data = load_fast(b"a: yes\nb: on\nc: 010\nd: 0x1F\ne: 1_000\nf: [R:1]\ng: !!str 12\n", "x")
     assert data == {"a": "yes", "b": "on", "c": 10, "d": 31, "e": "1_000", "f": ["R:1"], "g": "12"}
+
+
+def test_loading_pauses_the_garbage_collector_and_restores_it(tmp_path: Path) -> None:
+    import gc
+
+    from ctb_files.storage.loader import bulk
+
+    write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n", "parts/r1.yaml": "name: R\n"})
+    assert gc.isenabled()
+    with bulk():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert "r1" in load_repo(tmp_path).inventory.parts and gc.isenabled()
+    gc.disable()
+    try:
+        load_repo(tmp_path)
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
+
+
+def test_an_unclosed_bracket_names_the_line_it_was_opened_on(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n", "parts/r1.yaml": "name: R\ntags: [a, b\n"})
+    assert [d.render() for d in load_repo(tmp_path).diagnostics] == [
+        "parts/r1.yaml:3:1: CTB002 YAML syntax: did not find expected ',' or ']'"
+        " (while parsing a flow sequence that starts at line 2, column 7)"
+    ]
+
+
+def test_a_quoted_quantity_is_not_a_number(tmp_path: Path) -> None:
+    stock = 'lines:\n  - {part: r1, quantity: "5"}\n'
+    write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n", "parts/r1.yaml": "name: R\n", "stock/a.yaml": stock})
+    assert [d.render() for d in load_repo(tmp_path).diagnostics] == [
+        "stock/a.yaml:2:26: CTB101 lines[0].quantity: a quantity is a number: write it without quotes"
+    ]
+
+
+def test_the_fast_reader_reads_like_the_stock_safe_loader() -> None:
+    import yaml
+
+    from ctb_files.storage.yamlio import load_fast
+
+    text = "name: R\nvalue: 10k\nn: 12\nq: 1.50\nt: true\nnone: null\nday: 2026-11-01\nl: [a, 2, {b: c}]\n'k': ~\n"
+    plain = yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the stock safe loader
+    assert load_fast(text.encode(), "x.yaml") == {**plain, "q": Decimal("1.50")}

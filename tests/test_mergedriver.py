@@ -14,6 +14,7 @@ import pytest
 from ctb_files.cli import main
 from ctb_files.ops.stockmerge import conflict_text, merge_stock
 from ctb_files.storage.mergedriver import merge_texts
+from ctb_files.storage.yamlio import load_fast
 from tests.conftest import commit_all, git, write_tree
 
 
@@ -145,12 +146,38 @@ def test_driver_keeps_our_comments_and_their_new_lines() -> None:
     )
 
 
-def test_block_lines_are_written_one_per_line_when_they_cannot_be_kept() -> None:
-    # ruamel cannot rewrite a block-style line after a commented flow line under a comment
-    base = "lines:\n  # resistors\n  - {part: r1, quantity: 10}   # top shelf\n  - part: r2\n    quantity: 5   # counted\n"
-    ours = base.replace("10}", "9}")
-    theirs = base.replace("quantity: 5", "quantity: 7")
-    result = merge_texts(base.encode(), ours.encode(), theirs.encode(), "stock/x.yaml")
+COMMENTED_MIX = "lines:\n  # resistors\n  - {part: r1, quantity: 10}   # top shelf\n  - part: r2\n    quantity: 5   # counted\n"
+
+
+def test_a_commented_flow_line_before_a_block_line_merges_cleanly_with_its_comments() -> None:
+    # ruamel 0.18 writes the block line as "- part: r2 quantity: 7" when the comment above the
+    # first line is left where it parses it; the driver must still give valid YAML, comments kept
+    ours = COMMENTED_MIX.replace("10}", "9}")
+    theirs = COMMENTED_MIX.replace("quantity: 5", "quantity: 7")
+    result = merge_texts(COMMENTED_MIX.encode(), ours.encode(), theirs.encode(), "stock/x.yaml")
+    assert result.clean
+    assert load_fast(result.text.encode(), "stock/x.yaml") == {
+        "lines": [{"part": "r1", "quantity": 9}, {"part": "r2", "quantity": 7}]
+    }
+    assert "  # resistors\n  - {part: r1, quantity: 9}   # top shelf\n" in result.text
+    assert "# counted" in result.text
+
+
+def test_block_lines_are_written_one_per_line_when_they_cannot_be_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ctb_files.storage import mergedriver
+
+    real_dump = mergedriver.dump
+    calls: list[int] = []
+
+    def first_dump_broken(doc: object) -> str:
+        calls.append(1)
+        text = real_dump(doc)
+        return text.replace("\n    quantity: 7", " quantity: 7") if len(calls) == 1 else text
+
+    monkeypatch.setattr(mergedriver, "dump", first_dump_broken)
+    ours = COMMENTED_MIX.replace("10}", "9}")
+    theirs = COMMENTED_MIX.replace("quantity: 5", "quantity: 7")
+    result = merge_texts(COMMENTED_MIX.encode(), ours.encode(), theirs.encode(), "stock/x.yaml")
     assert result.clean
     assert result.notes == ["stock/x.yaml: lines rewritten one per line to keep comments"]
     assert result.text == (

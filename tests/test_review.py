@@ -73,9 +73,10 @@ EXPECTED = """\
 
 #### Stock
 
-| Part | Location | On hand |
-|---|---|---:|
-| tl074 | a | 2 → 7 (+5) |
+| Part | Location | On hand | Reserved | Available |
+|---|---|---:|---:|---:|
+| r1 | a | 10 | 6 → 8 (+2) | 4 → 2 (-2) |
+| tl074 | a | 2 → 7 (+5) | 0 → 4 (+4) | 2 → 3 (+1) |
 
 #### Builds
 
@@ -138,7 +139,10 @@ def test_json_between_two_commits(inv: Path, capsys: pytest.CaptureFixture[str])
     assert ctb(inv, "review", base, "HEAD", "--format", "json") == 0
     doc = json.loads(capsys.readouterr().out)
     assert set(doc) == {"stock", "builds", "boms", "orders"}
-    assert doc["stock"] == [{"location": "a", "part": "tl074", "before": 2, "after": 7}]
+    assert doc["stock"] == [
+        {"location": "a", "part": "r1", "before": 10, "after": 10, "reserved_before": 6, "reserved_after": 8},
+        {"location": "a", "part": "tl074", "before": 2, "after": 7, "reserved_before": 0, "reserved_after": 4},
+    ]
     b1, b2 = doc["builds"]
     assert (b1["id"], b1["before"], b1["after"]) == ("b1", "short", "cleared")
     assert b1["resolved_shortages"] == [{"part": "tl074", "before": 1, "after": 0}] and b1["shortages"] == []
@@ -174,8 +178,8 @@ def test_a_build_completing_moves_stock(inv: Path, capsys: pytest.CaptureFixture
     assert ctb(inv, "review", "HEAD", "--format", "json") == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["stock"] == [
-        {"location": "a", "part": "r1", "before": 10, "after": 4},
-        {"location": "a", "part": "tl074", "before": 3, "after": 0},
+        {"location": "a", "part": "r1", "before": 10, "after": 4, "reserved_before": 6, "reserved_after": 0},
+        {"location": "a", "part": "tl074", "before": 3, "after": 0, "reserved_before": 3, "reserved_after": 0},
     ]
     assert [(b["id"], b["before"], b["after"]) for b in doc["builds"]] == [("b1", "cleared", "completed")]
 
@@ -195,7 +199,7 @@ def test_review_from_before_the_inventory_existed(git_repo: Path, capsys: pytest
     commit_all(git_repo, "inventory")
     assert ctb(git_repo, "review", first, "HEAD") == 0
     out = capsys.readouterr().out
-    assert "| r1 | a | 0 → 10 (+10) |\n| tl074 | a | 0 → 2 (+2) |\n" in out
+    assert "| r1 | a | 0 → 10 (+10) | 0 | 0 → 10 (+10) |\n| tl074 | a | 0 → 2 (+2) | 0 | 0 → 2 (+2) |\n" in out
     assert "| b1 | 3 × p:v1 | new, draft | — |\n" in out
     assert "| p:v1 | new BOM, 2 rows |\n" in out
     assert "Not compared" not in out
@@ -243,11 +247,13 @@ def merged(inv: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFix
 def test_review_across_a_merge(merged: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert ctb(merged, "review", "base", "HEAD", "--format", "json") == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["stock"] == [{"location": "a", "part": "r1", "before": 10, "after": 13}]
+    assert doc["stock"] == [
+        {"location": "a", "part": "r1", "before": 10, "after": 13, "reserved_before": 6, "reserved_after": 6}
+    ]
     assert [(b["target"], b["text"]) for b in doc["boms"]] == [("p:v1", "tl074 1 pcs → 2 pcs")]
     assert ctb(merged, "review", "HEAD^1", "HEAD") == 0
     text = capsys.readouterr().out
-    assert "| r1 | a | 8 → 13 (+5) |" in text and "| p:v1 | tl074 1 pcs → 2 pcs |" in text
+    assert "| r1 | a | 8 → 13 (+5) | 6 | 2 → 7 (+5) |" in text and "| p:v1 | tl074 1 pcs → 2 pcs |" in text
 
 
 def test_bom_log_across_a_merge(merged: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -265,3 +271,39 @@ def test_stock_log_across_a_merge(merged: Path, capsys: pytest.CaptureFixture[st
         ("used two resistors", -2, 8),
         ("five resistors in; two op-amps per synth", 5, 13),
     ]
+
+
+def test_review_of_a_clear_shows_the_build_its_reservations_and_stock_deltas(
+    inv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(inv, {"builds/b2.yaml": "project: p\nversion: v1\nquantity: 1\n"})
+    commit_all(inv, "b2 drafted")
+    head = git(inv, "rev-parse", "--short=7", "HEAD").strip()
+    assert ctb(inv, "build", "clear", "b2") == 0
+    capsys.readouterr()
+    assert ctb(inv, "review", "HEAD") == 0
+    assert capsys.readouterr().out == f"""\
+### Inventory changes (`HEAD {head}` → working tree)
+
+#### Stock
+
+| Part | Location | On hand | Reserved | Available |
+|---|---|---:|---:|---:|
+| r1 | a | 10 | 6 → 8 (+2) | 4 → 2 (-2) |
+| tl074 | a | 2 | 0 → 1 (+1) | 2 → 1 (-1) |
+
+#### Builds
+
+| Build | What | Status | Shortages |
+|---|---|---|---|
+| b2 | 1 × p:v1 | draft → cleared | — |
+
+<details><summary>b2: 2 parts reserved</summary>
+
+| Part | Quantity | Taken from |
+|---|---:|---|
+| r1 | 2 | a 2 |
+| tl074 | 1 | a#3 1 |
+
+</details>
+"""

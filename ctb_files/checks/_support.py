@@ -27,10 +27,9 @@ class Known:
 
     def __init__(self, noun: str, ids: Iterable[str]) -> None:
         self.noun = noun
-        self.ids: set[str] = set(ids)
-        self._folded: dict[str, str] = {}
-        for ident in sorted(self.ids):
-            self._folded.setdefault(ident.casefold(), ident)
+        self.ids: set[str] = ids if isinstance(ids, set) else set(ids)
+        # built on the first hint only: most checks never need one
+        self._folded: dict[str, str] | None = None
         self._sorted: list[str] | None = None
         self._hints: dict[str, str | None] = {}
         self._budget = HINT_BUDGET
@@ -45,11 +44,15 @@ class Known:
         return self._hints[ident]
 
     def _find(self, ident: str) -> str | None:
+        if self._sorted is None:
+            self._sorted = sorted(self.ids)
+            self._folded = {}
+            for known_id in self._sorted:
+                self._folded.setdefault(known_id.casefold(), known_id)
+        assert self._folded is not None
         same = self._folded.get(ident.casefold())
         if same is not None:
             return same
-        if self._sorted is None:
-            self._sorted = sorted(self.ids)
         if len(self._sorted) > self._budget:
             return None
         self._budget -= len(self._sorted)

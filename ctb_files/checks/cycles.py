@@ -23,9 +23,13 @@ Graph = dict[str, list[str]]
 
 
 def _graph(inv: Inventory) -> Graph:
-    """Assembly -> its distinct children that are loaded parts (self-loops left out)."""
+    """Assembly -> its distinct children that are loaded parts (self-loops left out).
+
+    Only assemblies are nodes: a part without a ``bom`` has no way back out,
+    so it can never be on a cycle (and most parts have none).
+    """
     graph: Graph = {}
-    for part_id in sorted(inv.parts):
+    for part_id in sorted(part_id for part_id, part in inv.parts.items() if part.bom):
         children = {line.part for line in inv.parts[part_id].bom or () if line.part in inv.parts}
         children.discard(part_id)
         graph[part_id] = sorted(children)

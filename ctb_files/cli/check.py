@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ctb_files.checks import run_checks
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
-from ctb_files.storage.loader import locate_all
+from ctb_files.storage import layout
+from ctb_files.storage.loader import bulk, locate_all
 
 
 @cli.command("check")
-@click.argument("paths", nargs=-1)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @common()
-def check_cmd(paths: tuple[str, ...]) -> None:
+def check_cmd(paths: tuple[Path, ...]) -> None:
     """Validate schemas, references and invariants.
 
     Prints every problem as ``path:line:col: CODE message``; exits 1 when
-    there are errors. PATHS limits the report to those files or folders.
+    there are errors. PATHS limits the report to those files or folders
+    (the whole repository is still read: references cross files).
     """
     ws = workspace()
-    loaded = ws.loaded
-    diags = loaded.diagnostics + run_checks(loaded.inventory)
-    diags = locate_all(diags, loaded.inventory.files)
+    wanted = layout.scope(ws.root, paths)
+    with bulk():  # everything made from here on lives until the command ends
+        loaded = ws.loaded
+        diags = locate_all(loaded.diagnostics + run_checks(loaded.inventory), loaded.inventory.files)
     if paths:
-        wanted = [p.rstrip("/") for p in paths]
-        diags = [d for d in diags if any(d.path == w or d.path.startswith(w + "/") for w in wanted)]
+        diags = [d for d in diags if any(not w or d.path == w or d.path.startswith(w + "/") for w in wanted)]
     errors = [d for d in diags if d.severity == "error"]
     warnings = [d for d in diags if d.severity == "warning"]
     if options().format == "json":

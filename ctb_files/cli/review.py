@@ -69,8 +69,10 @@ def _num(value: Decimal) -> str:
 
 
 def _move(before: Decimal, after: Decimal) -> str:
-    """``10 → 4 (-6)``."""
+    """``10 → 4 (-6)``; just ``10`` when nothing changed."""
     delta = after - before
+    if not delta:
+        return _num(after)
     return f"{_num(before)} → {_num(after)} ({'+' if delta >= 0 else ''}{_num(delta)})"
 
 
@@ -134,7 +136,14 @@ def markdown(result: Review, base: str, head: str) -> str:
     out = [f"### Inventory changes ({span})"]
     if result.stock:
         out += ["", "#### Stock", ""]
-        out += _table(["Part", "Location", "On hand"], [(s.part, s.location, _move(s.before, s.after)) for s in result.stock], right=(2,))
+        rows = [
+            (
+                s.part, s.location, _move(s.before, s.after), _move(s.reserved_before, s.reserved_after),
+                _move(s.before - s.reserved_before, s.after - s.reserved_after),
+            )
+            for s in result.stock
+        ]  # fmt: skip
+        out += _table(["Part", "Location", "On hand", "Reserved", "Available"], rows, right=(2, 3, 4))
     if result.builds:
         out += ["", "#### Builds", ""]
         rows = [(b.id, f"{_num(b.quantity)} × {b.project}:{b.version}", _status(b), _shortage_cell(b)) for b in result.builds]

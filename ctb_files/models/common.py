@@ -32,6 +32,13 @@ def _no_bool(value: Any) -> Any:
     return value
 
 
+def _number(value: Any) -> Any:
+    # quantities are YAML numbers: neither ``true`` (1) nor a quoted "5" passes as one
+    if isinstance(value, str):
+        raise ValueError("a quantity is a number: write it without quotes")
+    return _no_bool(value)
+
+
 def _serialize_decimal(value: Decimal | int) -> int | float:
     value = normalize(Decimal(value))
     return int(value) if value == value.to_integral_value() else float(value)
@@ -48,14 +55,14 @@ LIMIT = 10**15
 
 Quantity = Annotated[
     Decimal,
-    BeforeValidator(_no_bool),
+    BeforeValidator(_number),
     Field(ge=0, lt=LIMIT, allow_inf_nan=False),
     PlainSerializer(_serialize_decimal, when_used="json"),
 ]
 
 PositiveQuantity = Annotated[
     Decimal,
-    BeforeValidator(_no_bool),
+    BeforeValidator(_number),
     Field(gt=0, lt=LIMIT, allow_inf_nan=False),
     PlainSerializer(_serialize_decimal, when_used="json"),
 ]

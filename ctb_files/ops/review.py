@@ -35,10 +35,20 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class StockChange:
+    """On hand (``before``/``after``) and reserved by open builds, per part and location."""
+
     location: str
     part: str
     before: Decimal
     after: Decimal
+    reserved_before: Decimal = ZERO
+    reserved_after: Decimal = ZERO
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "location": self.location, "part": self.part, "before": self.before, "after": self.after,
+            "reserved_before": self.reserved_before, "reserved_after": self.reserved_after,
+        }  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -130,7 +140,7 @@ class Review:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "stock": [{"location": s.location, "part": s.part, "before": s.before, "after": s.after} for s in self.stock],
+            "stock": [s.to_json() for s in self.stock],
             "builds": [b.to_json() for b in self.builds],
             "boms": [b.to_json() for b in self.boms],
             "orders": [o.to_json() for o in self.orders],
@@ -143,7 +153,7 @@ def review(before: Inventory, after: Inventory, skip: Iterable[str] = ()) -> Rev
     return Review(
         stock=_stock(before, after, skipped),
         builds=_builds(before, after, skipped),
-        shortages=_changes(_open_shortages(before), _open_shortages(after)),
+        shortages=_changes(_open_shortages(before, skipped), _open_shortages(after, skipped)),
         boms=_boms(before, after, skipped),
         orders=_orders(before, after, skipped),
         skipped=sorted(skipped),
@@ -161,15 +171,36 @@ def _totals(inv: Inventory, location: str) -> dict[str, Decimal]:
     return out
 
 
+def _reserved(inv: Inventory, skip: set[str]) -> dict[tuple[str, str], Decimal]:
+    """What open builds take, per (location, part), bins together (builds in ``skip`` left out)."""
+    out: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for build_id, build in inv.builds.items():
+        if build.is_open and layout.build_path(build_id) not in skip:
+            for reservation in build.reservations:
+                for take in reservation.take:
+                    out[(take.location, take.part)] += take.quantity
+    return out
+
+
 def _stock(before: Inventory, after: Inventory, skip: set[str]) -> list[StockChange]:
+    """Per part and location: what is on hand and what open builds reserve, where either changed.
+
+    Clearing or cancelling a build moves no stock but changes what is
+    reserved (and so available); completing one changes both.
+    """
+    held_before, held_after = _reserved(before, skip), _reserved(after, skip)
     out: list[StockChange] = []
-    for location in sorted(set(before.stock) | set(after.stock)):
+    for location in sorted(set(before.stock) | set(after.stock) | {loc for loc, _ in [*held_before, *held_after]}):
         if layout.stock_path(location) in skip:
             continue
         old, new = _totals(before, location), _totals(after, location)
-        for part in set(old) | set(new):
-            if old.get(part, ZERO) != new.get(part, ZERO):
-                out.append(StockChange(location, part, normalize(old.get(part, ZERO)), normalize(new.get(part, ZERO))))
+        parts = set(old) | set(new) | {p for loc, p in [*held_before, *held_after] if loc == location}
+        for part in parts:
+            on_hand = (old.get(part, ZERO), new.get(part, ZERO))
+            held = (held_before.get((location, part), ZERO), held_after.get((location, part), ZERO))
+            if on_hand[0] != on_hand[1] or held[0] != held[1]:
+                values = (normalize(v) for v in (*on_hand, *held))
+                out.append(StockChange(location, part, *values))
     return sorted(out, key=lambda s: (s.part, s.location))
 
 
@@ -196,10 +227,10 @@ def _changes(old: dict[str, Decimal], new: dict[str, Decimal]) -> list[ShortageC
     ]
 
 
-def _open_shortages(inv: Inventory) -> dict[str, Decimal]:
+def _open_shortages(inv: Inventory, skip: set[str]) -> dict[str, Decimal]:
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for build in inv.builds.values():
-        if build.is_open:
+    for build_id, build in inv.builds.items():
+        if build.is_open and layout.build_path(build_id) not in skip:
             for shortage in build.shortages:
                 out[shortage.part or "(unmatched rows)"] += shortage.quantity
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,3 +104,30 @@ def read_tree(root: Path) -> dict[str, bytes]:
                     with open(os.path.join(dirpath, name), "rb") as handle:
                         files[f"{rel_dir}/{name}"] = handle.read()
     return files
+
+
+def scope(root: Path, paths: Iterable[Path | str], cwd: Path | None = None) -> list[str]:
+    """Repository-relative paths for PATH arguments (``""`` for the whole repository).
+
+    A path is taken relative to the current directory, as a shell user means
+    it (``ctb check ../stock`` from ``parts/``); when nothing is there, it is
+    tried relative to the repository (``ctb --repo inv check stock``).
+    A path that is outside the repository or does not exist is refused.
+    """
+    top = root.resolve()
+    here = (cwd or Path.cwd()).resolve()
+    out: list[str] = []
+    for given in paths:
+        path = Path(given)
+        for candidate in (here / path, top / path):
+            full = candidate.resolve()
+            if full.exists():
+                break
+        else:
+            raise CtbError(f"{given}: no such file or folder")
+        try:
+            rel = full.relative_to(top).as_posix()
+        except ValueError:
+            raise CtbError(f"{given} is outside the inventory at {root}") from None
+        out.append("" if rel == "." else rel)
+    return out

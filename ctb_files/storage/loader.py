@@ -3,16 +3,20 @@
 Never stops at the first bad file: each file is parsed and validated on its
 own, and problems are collected as :class:`Diagnostic` values.  Line numbers
 are filled in afterwards by :func:`locate_all`, which parses only the files
-that have something to report a second time, in round-trip mode.
+that have something to report a second time (libyaml's composer, positions
+without building data).  The cyclic garbage collector is paused while the
+objects that stay are made (:func:`bulk`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
+import gc
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,21 +44,43 @@ def load_repo(root: Path) -> LoadResult:
     return load_files(layout.read_tree(root))
 
 
+@contextlib.contextmanager
+def bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many objects are made and kept.
+
+    Loading makes hundreds of thousands of dicts, lists and models that all
+    live on, and none of them in a reference cycle; the collector would walk
+    the growing heap again and again for nothing (about 40% of the loading
+    time of a 20,000-file repository).  Reference counting still frees
+    everything dropped; the previous state is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_files(files: Mapping[str, bytes]) -> LoadResult:
     """Load an inventory from ``{relative path: bytes}`` (working tree or a git snapshot)."""
     inv = Inventory(files=dict(files))
     diags: list[Diagnostic] = []
     if layout.SETTINGS not in files:
         diags.append(Diagnostic(layout.SETTINGS, 1, 1, "CTB100", "ctb.yaml is missing"))
-    for rel in sorted(files):
-        key = layout.classify(rel)
-        if key is None:
-            if rel.endswith(".yml"):
-                diags.append(Diagnostic(rel, 1, 1, "CTB106", "ignored: inventory files end in .yaml", "warning"))
-            else:
-                diags.append(Diagnostic(rel, 1, 1, "CTB107", "ignored: not where any inventory file lives", "warning"))
-            continue
-        _load_one(inv, rel, key, files[rel], diags)
+    with bulk():
+        for rel in sorted(files):
+            key = layout.classify(rel)
+            if key is None:
+                if rel.endswith(".yml"):
+                    diags.append(Diagnostic(rel, 1, 1, "CTB106", "ignored: inventory files end in .yaml", "warning"))
+                else:
+                    diags.append(
+                        Diagnostic(rel, 1, 1, "CTB107", "ignored: not where any inventory file lives", "warning")
+                    )
+                continue
+            _load_one(inv, rel, key, files[rel], diags)
     return LoadResult(inv, locate_all(diags, files))
 
 

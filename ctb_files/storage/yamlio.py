@@ -72,6 +72,33 @@ _FastLoader.add_implicit_resolver(
     list("-+0123456789."),
 )
 
+_IMPLICIT = _FastLoader.yaml_implicit_resolvers
+
+
+def _resolve(self: _FastLoader, kind: Any, value: Any, implicit: Any) -> str:
+    """PyYAML's ``resolve`` without what ctb never uses (path resolvers, wildcard resolvers).
+
+    libyaml calls it back for every node, so it is the hottest Python code of
+    a load; the result is the same tag as the inherited method's.
+    """
+    if kind is pyyaml.ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return _STR
+    return _SEQ if kind is pyyaml.SequenceNode else _MAP
+
+
+def _no_path_resolvers(self: _FastLoader, *args: Any) -> None:
+    return None
+
+
+_FastLoader.resolve = _resolve  # type: ignore[method-assign]
+_FastLoader.descend_resolver = _no_path_resolvers  # type: ignore[method-assign]
+_FastLoader.ascend_resolver = _no_path_resolvers  # type: ignore[method-assign]
+
+
 def _decode(data: bytes, path: str) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -126,7 +153,8 @@ class _Builder:
         if self.count > _MAX_NODES or depth > 100:
             raise self._fail(node, "the document is nested or aliased too deeply")
         tag = node.tag
-        if isinstance(node, pyyaml.ScalarNode):
+        kind = node.__class__
+        if kind is pyyaml.ScalarNode:
             value = node.value
             if tag == _STR:
                 return value
@@ -143,19 +171,25 @@ class _Builder:
                 return None
             if tag == _TIMESTAMP:
                 return _TIMESTAMPS.construct_yaml_timestamp(node)
-        elif isinstance(node, pyyaml.SequenceNode) and tag == _SEQ:
-            return [self.build(item, depth + 1) for item in node.value]
-        elif isinstance(node, pyyaml.MappingNode) and tag == _MAP:
+        elif kind is pyyaml.SequenceNode and tag == _SEQ:
+            depth += 1
+            return [self.build(item, depth) for item in node.value]
+        elif kind is pyyaml.MappingNode and tag == _MAP:
+            depth += 1
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise self._fail(key_node, "merge keys (<<) are not supported")
-                key = self.build(key_node, depth + 1)
+                if key_node.tag == _STR and key_node.__class__ is pyyaml.ScalarNode:
+                    self.count += 1  # the usual key: a plain string, no need to recurse
+                    key = key_node.value
+                else:
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        raise self._fail(key_node, "merge keys (<<) are not supported")
+                    key = self.build(key_node, depth)
                 if isinstance(key, (list, dict)):
                     raise self._fail(key_node, "a mapping key must be a plain value")
                 if key in out:
                     raise self._fail(key_node, f"found duplicate key {key!r}")
-                out[key] = self.build(value_node, depth + 1)
+                out[key] = self.build(value_node, depth)
             return out
         raise self._fail(node, f"could not determine a constructor for the tag {tag!r}")
 
@@ -175,6 +209,10 @@ def _marked(exc: pyyaml.MarkedYAMLError, path: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (exc.problem or exc.context or "YAML error").strip()
+    start = exc.context_mark
+    if exc.problem and exc.context and start is not None and mark is not None and start.line != mark.line:
+        # an unclosed [ { or quote is noticed lines later: say where it was opened
+        problem += f" ({exc.context.strip()} that starts at line {start.line + 1}, column {start.column + 1})"
     if "constructor" in problem and "tag" in problem:
         return Diagnostic(path, line, col, "CTB003", f"YAML tags that build objects are not allowed ({problem})")
     if "duplicate key" in problem:
@@ -217,7 +255,33 @@ _RT = _rt_yaml()
 
 def load_roundtrip(text: str) -> Any:
     """Parse for editing: comments, order and quoting are kept."""
-    return _RT.load(text)
+    doc = _RT.load(text)
+    _hoist_first_item_comments(doc)
+    return doc
+
+
+def _hoist_first_item_comments(node: Any) -> None:
+    """Give comment lines above a block sequence's first item to that item.
+
+    ruamel keeps them on the key holding the sequence, and when the first
+    item is a one-line mapping with an end-of-line comment and a block item
+    follows, writes that item's keys on one line (``- part: r2 quantity: 5``,
+    not YAML).  Held by the first item they are written in the same place,
+    and the output is valid.
+    """
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            if isinstance(value, CommentedSeq) and len(value) and not value.fa.flow_style():
+                slots = node.ca.items.get(key)
+                if slots is not None and len(slots) > 3 and slots[3]:
+                    first = value.ca.items.setdefault(0, [None, None, None, None])
+                    first[1] = [*slots[3], *(first[1] or [])]
+                    slots[3] = None
+                    value.ca.comment = None
+            _hoist_first_item_comments(value)
+    elif isinstance(node, CommentedSeq):
+        for item in node:
+            _hoist_first_item_comments(item)
 
 
 def dump(doc: Any) -> str:
