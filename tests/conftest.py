@@ -9,6 +9,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# property tests judge results, not speed: a busy machine must not fail them
+settings.register_profile("ctb", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ctb")
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Maker",
