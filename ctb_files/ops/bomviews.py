@@ -20,9 +20,8 @@ from decimal import Decimal
 from ctb_files.errors import CtbError
 from ctb_files.models.inventory import Inventory
 from ctb_files.ops.bomtree import Catalog, InventoryCatalog, Target, TreeRow, explode, require_target
-from ctb_files.ops.costing import NO_PART, NO_PRICE, NO_VENDOR, UNKNOWN, CostLine, cost_lines
+from ctb_files.ops.costing import CostLine, cost_lines, price_part
 from ctb_files.ops.extensions import visible_names
-from ctb_files.ops.ordering import choose_offer
 from ctb_files.ops.units import normalize
 
 MODES = ("levels", "indented", "leaves", "totals")
@@ -91,15 +90,4 @@ def target_cost(inv: Inventory, target: Target, n: int | Decimal) -> list[CostLi
     if quantity <= 0:
         raise CtbError(f"a quantity to cost must be positive, not {n}")
     leaf_totals = totals(explode(InventoryCatalog(inv), target))
-    return [_priced(inv, row.part, normalize(row.quantity * quantity), row.unit) for row in leaf_totals]
-
-
-def _priced(inv: Inventory, part_id: str | None, need: Decimal, unit: str) -> CostLine:
-    part = inv.parts.get(part_id) if part_id is not None else None
-    if part_id is None or part is None or not part.vendor_parts:
-        reason = NO_PART if part_id is None else UNKNOWN if part is None else NO_VENDOR
-        return CostLine(part_id, need, unit, reason=reason)
-    offer = choose_offer(inv, part_id, need, buy_up=False)
-    if offer is None or offer.unit_price is None:
-        return CostLine(part_id, need, unit, offer=offer, reason=NO_PRICE)
-    return CostLine(part_id, need, unit, offer=offer)
+    return [price_part(inv, row.part, normalize(row.quantity * quantity), row.unit) for row in leaf_totals]

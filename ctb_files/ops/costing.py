@@ -106,11 +106,12 @@ def cost_lines(inv: Inventory, project: str, version: str, n: Decimal | int, exc
         needs[key] = (total + row.need * quantity, lines | ({top_line} if top_line is not None else set()))
     out: list[CostLine] = []
     for (part_id, unit), (need, lines) in sorted(needs.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1])):
-        out.append(_price(inv, part_id, normalize(need), unit, tuple(sorted(lines))))
+        out.append(price_part(inv, part_id, normalize(need), unit, tuple(sorted(lines))))
     return out
 
 
-def _price(inv: Inventory, part_id: str | None, need: Decimal, unit: str, lines: tuple[int, ...]) -> CostLine:
+def price_part(inv: Inventory, part_id: str | None, need: Decimal, unit: str, lines: tuple[int, ...] = ()) -> CostLine:
+    """What ``need`` of one part costs at its cheapest vendor part (no buying up), or why it has no price."""
     if part_id is None:
         return CostLine(None, need, unit, lines, reason=NO_PART)
     part = inv.parts.get(part_id)
