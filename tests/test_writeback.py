@@ -172,3 +172,11 @@ def test_the_lock_lives_in_the_git_directory_above_an_inventory_subfolder(tmp_pa
     alone = tmp_path.parent / f"{tmp_path.name}-alone"
     alone.mkdir()
     assert changes_mod._lock_path(alone) == alone / ".ctb.lock"
+
+
+def test_editing_a_file_of_only_comments_keeps_them(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n", "stock/x.yaml": "# bench drawer\n# second line\n"})
+    cs = ChangeSet(tmp_path)
+    merge_into(cs.edit("stock/x.yaml"), {"lines": [{"part": "r1", "quantity": Decimal(1)}]})
+    cs.apply()
+    assert (tmp_path / "stock/x.yaml").read_text() == "# bench drawer\n# second line\nlines:\n  - {part: r1, quantity: 1}\n"

@@ -81,6 +81,9 @@ class ChangeSet:
         if rel not in self._docs:
             old = self.old_bytes(rel)
             doc = load_roundtrip(old.decode("utf-8-sig")) if old else None
+            if doc is None and old and old.strip():
+                # comments only: keep them as the header of the new mapping
+                doc = load_roundtrip(old.decode("utf-8-sig").rstrip("\n") + "\n{}\n")
             self._docs[rel] = doc if isinstance(doc, CommentedMap) else CommentedMap()
         return self._docs[rel]
 
