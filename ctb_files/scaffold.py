@@ -101,17 +101,23 @@ repos:
 
 def write_schemas(directory: Path) -> list[str]:
     """Write every kind's JSON Schema into ``directory``; return the names that changed."""
-    directory.mkdir(parents=True, exist_ok=True)
     changed: list[str] = []
-    for name, text in export_schemas().items():
-        target = directory / name
-        data = text.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        tmp = target.with_name(f".{name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-        changed.append(name)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, text in export_schemas().items():
+            target = directory / name
+            data = text.encode("utf-8")
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            tmp = target.with_name(f".{name}.tmp")
+            try:
+                tmp.write_bytes(data)
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
+            changed.append(name)
+    except OSError as exc:
+        raise CtbError(f"cannot write the schemas to {directory}: {exc.strerror or exc}") from None
     return changed
 
 

@@ -120,3 +120,8 @@ def test_cost_refusals_are_one_line(
 def test_cost_must_be_a_positive_whole_number(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(_show(world, "panel", "--cost", "0")) == 2
     assert main(_show(world, "panel", "--cost", "1.5")) == 2
+
+
+def test_an_absurd_cost_quantity_is_a_usage_error(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bom", "show", "vco:v1", "--cost", "9" * 27, "--repo", str(world)]) == 2
+    assert "is not in the range 1<=x<=1000000000" in capsys.readouterr().err

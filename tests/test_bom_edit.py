@@ -57,6 +57,8 @@ def test_add_to_a_plain_part_makes_it_an_assembly(world: Path, capsys: pytest.Ca
         (["top", "wire", "1", "--unit", "g"], "g does not measure wire, which is counted in m"),
         (["top", "r1", "1.5"], "r1 is counted in pieces: the quantity must be whole, not 1.5"),
         (["top", "rr1", "1"], "unknown part 'rr1' (did you mean r1?)"),
+        (["TOP", "r1", "1"], "unknown part 'TOP' (did you mean top?)"),
+        (["top", "WIRE", "1"], "unknown part 'WIRE' (did you mean wire?)"),
     ],
 )
 def test_add_refusals(world: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
@@ -69,6 +71,9 @@ def test_add_refusals(world: Path, capsys: pytest.CaptureFixture[str], args: lis
 def test_add_bad_quantity_is_a_usage_error(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bom", "add", "top", "r1", "-1", "--repo", str(world)]) == 2
     assert main(["bom", "add", "top", "r1", "lots", "--repo", str(world)]) == 2
+    capsys.readouterr()
+    assert main(["bom", "add", "top", "r1", "9" * 29, "--repo", str(world)]) == 2
+    assert capsys.readouterr().err == f"ctb: a quantity must be a positive number below 10^15, not '{'9' * 29}'\n"
 
 
 def test_add_with_commit(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -185,3 +185,22 @@ def test_bom_set_ambiguous_part(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["bom", "set", "a", "r", "side=top", "--repo", str(root)]) == 1
     assert "r is on several rows of a (orders 10, 20); give the order" in capsys.readouterr().err
     assert main(["bom", "set", "a", "20", "side=top", "--repo", str(root)]) == 0
+
+
+def test_a_broken_ctb_yaml_does_not_make_every_extension_unknown(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (world / "ctb.yaml").write_text("- not a mapping\n")
+    assert main(["check", "--repo", str(world)]) == 1
+    out = capsys.readouterr().out
+    assert "ctb.yaml:1:1: CTB101 the file must be a YAML mapping" in out
+    assert "CTB450" not in out
+
+
+def test_an_extension_declared_twice_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = "ctb: 1\nbom_extensions:\n  - {name: note, type: string}\n  - {name: note, type: integer}\n"
+    write_tree(tmp_path, {"ctb.yaml": settings})
+    assert main(["check", "--repo", str(tmp_path)]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "ctb.yaml:4:12: CTB453 bom_extensions[1].name: extension 'note' is declared twice (first at bom_extensions[0])"
+    )

@@ -208,3 +208,21 @@ def test_inventory_in_a_subfolder_reached_through_a_symlink(
     assert [c["summary"] for c in log["commits"]] == ["p1 2 m → 4 m", "+ p1 2 m"]
     old = _json(capsys, ["bom", "show", "p0", "--at", "2024-03-01", "--repo", str(link), "--format", "json"])
     assert [(r["part"], r["quantity"], r["unit"]) for r in old["rows"]] == [("p1", 2, "m")]
+
+
+def test_a_side_whose_bom_file_does_not_validate_is_refused_not_shown_as_empty(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(git_repo, {"ctb.yaml": "ctb: 1\n", "parts/a.yaml": "name: A\nbom:\n  - {part: b, quantity: 1}\n",
+                          "parts/b.yaml": "name: B\n"})  # fmt: skip
+    commit_all(git_repo, "good")
+    write_tree(git_repo, {"parts/a.yaml": "- not a mapping\n"})
+    commit_all(git_repo, "broken")
+    write_tree(git_repo, {"parts/a.yaml": "name: A\nbom:\n  - {part: b, quantity: 2}\n"})
+    args = ["--repo", str(git_repo), "-q"]
+    assert main(["bom", "diff", "a", "--from", "HEAD~1", "--to", "HEAD", *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ctb: parts/a.yaml does not validate at HEAD (") and len(err.splitlines()) == 1
+    assert main(["bom", "show", "a", "--at", "HEAD", *args]) == 1
+    assert "ctb: parts/a.yaml does not validate at HEAD" in capsys.readouterr().err
+    assert main(["bom", "diff", "a", "--from", "HEAD~1", *args]) == 0  # the good sides still compare

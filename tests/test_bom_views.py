@@ -168,3 +168,40 @@ def test_cycle_is_cut_not_looped(tmp_path: Path) -> None:
     })  # fmt: skip
     rows = _view(root, "a", "indented").rows
     assert [(r.level, r.part, r.cycle) for r in rows] == [(1, "b", False), (2, "a", True)]
+
+
+def _chain(root: Path, length: int) -> Path:
+    files = {"ctb.yaml": "ctb: 1\n", f"parts/p{length}.yaml": "name: leaf\n"}
+    for i in range(length):
+        files[f"parts/p{i}.yaml"] = f"name: p{i}\nbom:\n  - {{part: p{i + 1}, quantity: 2}}\n"
+    return write_tree(root, files)
+
+
+def test_totals_of_a_bom_nested_beyond_the_limit_refuse_instead_of_dropping_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _chain(tmp_path, 70)
+    assert main(["bom", "show", "p0", "--totals", "--repo", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err == "ctb: the BOM of p0 is nested deeper than 64 levels (at p64); not shown\n"
+
+
+def test_totals_at_sixty_levels_multiply_all_the_way_down(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _chain(tmp_path, 60)
+    assert main(["bom", "show", "p0", "--totals", "--format", "json", "--repo", str(root)]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert rows == [{"part": "p60", "quantity": 2**60, "unit": "pcs"}]
+
+
+def test_where_used_beyond_the_limit_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _chain(tmp_path, 70)
+    assert main(["part", "where-used", "p70", "--repo", str(root)]) == 1
+    assert capsys.readouterr().err == "ctb: p70 is used more than 64 levels up (above p6); not shown\n"
+
+
+def test_wrong_case_targets_hint_the_right_id(abcde: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(abcde, {"parts/a-b.yaml": "name: AB\n", "parts/ab.yaml": "name: ab\n"})
+    assert main(["bom", "show", "A", "--repo", str(abcde)]) == 1
+    assert capsys.readouterr().err == "ctb: unknown part 'A' (did you mean a?)\n"
+    assert main(["part", "where-used", "A-B", "--repo", str(abcde)]) == 1
+    assert capsys.readouterr().err == "ctb: unknown part 'A-B' (did you mean a-b?)\n"

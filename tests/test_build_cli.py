@@ -77,7 +77,9 @@ def test_short_build_writes_shortage_and_exits_zero_unless_asked(tmp_path: Path,
     text = (tmp_path / "builds/b1.yaml").read_text()
     assert "status: short\n" in text
     assert "shortages:\n  - {part: r1, quantity: 5, lines: [1]}\n" in text
+    capsys.readouterr()
     assert ctb(tmp_path, "build", "clear", "b1", "--fail-on-shortage") == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "ctb: short: b1 (--fail-on-shortage)"
 
 
 def test_clear_json_has_the_build_file_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -210,9 +212,9 @@ def test_unknown_build_is_one_line_and_writes_nothing(tmp_path: Path, capsys: py
 
 def test_new_build_takes_the_next_free_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     world(tmp_path, **{"builds/p-v1-1.yaml": build(1)})
-    assert ctb(tmp_path, "build", "new", "p", "v1", "4", "--priority", "2", "--due", "2026-12-01", "--exclude", "7") == 0
+    assert ctb(tmp_path, "build", "new", "p", "v1", "4", "--priority", "2", "--due", "2026-12-01", "--exclude", "1") == 0
     text = (tmp_path / "builds/p-v1-2.yaml").read_text()
-    assert text.startswith("project: p\nversion: v1\nquantity: 4\npriority: 2\ndue: 2026-12-01\nexclude: [7]\nstatus: draft\ncreated_at: ")
+    assert text.startswith("project: p\nversion: v1\nquantity: 4\npriority: 2\ndue: 2026-12-01\nexclude: [1]\nstatus: draft\ncreated_at: ")
     assert text.endswith("Z\nreservations: []\nshortages: []\nassemblies: []\n")
     assert ctb(tmp_path, "build", "new", "p", "v1", "1", "--id", "b1") == 1
     assert "already exists" in capsys.readouterr().err
@@ -334,3 +336,45 @@ def test_commit_is_refused_when_other_changes_are_staged(git_repo: Path, capsys:
     assert capsys.readouterr().err == "ctb: --commit refused: other changes are staged: parts/r1.yaml\n"
     assert read_tree(git_repo) == before
     assert git(git_repo, "log", "--format=%s").splitlines() == ["start"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--exclude", "9"], 1, "ctb: p:v1 has no BOM line 9 to exclude"),
+        (["--exclude", "-1"], 1, "ctb: p:v1 has no BOM line -1 to exclude"),
+        (["--fallback", "r1=r1"], 2, "ctb: --fallback 'r1=r1': a part cannot be its own fallback"),
+        (["--fallback", "r1=r2", "--fallback", "r1=r3"], 2, "ctb: --fallback 'r1=r3': r1 already falls back to r2"),
+    ],
+)
+def test_new_build_refuses_odd_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str
+) -> None:
+    world(tmp_path, **part("r2"), **part("r3"))
+    before = read_tree(tmp_path)
+    assert ctb(tmp_path, "build", "new", "p", "v1", "2", "--id", "b9", *args) == code
+    assert capsys.readouterr().err.strip().splitlines()[-1] == message
+    assert read_tree(tmp_path) == before
+
+
+def test_new_build_refuses_a_quantity_too_large(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path)
+    assert ctb(tmp_path, "build", "new", "p", "v1", "99999999999999999999", "--id", "b9") == 2
+    assert "is not in the range" in capsys.readouterr().err
+    assert not (tmp_path / "builds/b9.yaml").exists()
+
+
+def test_clearing_a_need_too_large_to_record_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path, **{"builds/b1.yaml": BUILD.replace("quantity: 3", "quantity: 999999999999999")})
+    before = read_tree(tmp_path)
+    assert ctb(tmp_path, "build", "clear", "b1") == 1
+    assert capsys.readouterr().err == (
+        "ctb: build b1 needs 1999999999999998 of r1: too large to record (quantities stay below 10^15)\n"
+    )
+    assert read_tree(tmp_path) == before
+
+
+def test_can_build_with_stock_near_the_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path, **{"stock/b.yaml": stock("{part: r1, quantity: 999999999999980}")})
+    assert ctb(tmp_path, "can-build", "p", "v1") == 0
+    assert capsys.readouterr().out == "p:v1: 499999999999995 can be built now; limited by r1\n"

@@ -267,3 +267,34 @@ def test_the_commented_mix_round_trips_and_takes_edits(git_repo: Path) -> None:
     changes.edit("stock/a.yaml")["lines"][1]["quantity"] = 8
     assert changes.apply() == ["stock/a.yaml"]
     assert (git_repo / "stock/a.yaml").read_text() == COMMENTED_STOCK.replace("quantity: 5", "quantity: 8")
+
+
+def test_crlf_line_endings_become_lf_everywhere_even_after_comments() -> None:
+    data = b"name: x  # kept\r\nunit: pcs\r\n# trailing note\r\n"
+    out = format_bytes(data, "parts/x.yaml")
+    assert out == b"name: x  # kept\nunit: pcs\n# trailing note\n"
+    assert format_bytes(out, "parts/x.yaml") == out
+
+
+def test_an_unreadable_file_is_reported_and_the_rest_formatted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {"ctb.yaml": SETTINGS, "parts/a.yaml": "unit: pcs\nname: A\n"})
+    (tmp_path / "parts" / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    assert main(["fmt", "--check", str(tmp_path / "parts"), "--repo", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "parts/gone.yaml:1:1: CTB001 cannot read the file: No such file or directory" in captured.err
+    assert captured.out == "Would fix parts/a.yaml\n"
+
+
+def test_tabs_before_a_comment_become_spaces() -> None:
+    data = b"unit: pcs\t# tab before comment\nname: a\n#\tcomment with a tab\n"
+    assert load_fast(data, "parts/x.yaml") == {"unit": "pcs", "name": "a"}
+    out = format_bytes(data, "parts/x.yaml")
+    assert out == b"name: a\nunit: pcs  # tab before comment\n#\tcomment with a tab\n"
+    assert format_bytes(out, "parts/x.yaml") == out
+
+
+def test_a_tab_and_hash_inside_a_quoted_name_are_data() -> None:
+    data = b'unit: pcs\nname: "a\\t#b"\n'
+    assert format_bytes(data, "parts/x.yaml") == b'name: "a\\t#b"\nunit: pcs\n'

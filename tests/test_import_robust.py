@@ -202,3 +202,10 @@ def test_two_thousand_rows() -> None:
     assert len(result.rows) == 2000
     assert result.rows[-1].refs == ("R7997", "R7998", "R7999", "R8000")
     assert result.rows[-1].source_line == 2001
+
+
+def test_quantities_too_large_to_write_are_bad_rows_not_a_crash() -> None:
+    result = read("Ref,Value,Qty\nR1,10k," + "9" * 29 + "\nR2,1k,1e400\nR3,1k,1000000000000000\nR4,1k,2\n")
+    assert [row.refs for row in result.rows] == [("R4",)]
+    assert [(p.line, p.code) for p in result.problems] == [(2, "CTB601"), (3, "CTB601"), (4, "CTB601")]
+    assert "is not a number below 10^15" in result.problems[0].message

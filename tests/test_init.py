@@ -78,6 +78,15 @@ def test_refuses_to_init_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert (tmp_path / "ctb.yaml").read_text() == "ctb: 1\nname: mine\n"
 
 
+def test_an_empty_directory_argument_is_a_usage_error_not_here(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # `ctb init "$UNSET"` must not turn the current folder into an inventory
+    assert main(["init", ""]) == 2
+    assert "DIRECTORY must not be empty" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_init_here_by_default_keeps_existing_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

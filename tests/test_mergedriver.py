@@ -297,3 +297,25 @@ def test_two_builds_cleared_on_two_branches_merge_cleanly_and_check_catches_it(
     out = capsys.readouterr().out
     assert "CTB301" in out
     assert "over-reserved: a/r1 has 10, builds b1 (10) and b2 (10) reserve 20" in out
+
+
+def test_a_quantity_beyond_the_file_format_limit_is_a_conflict_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = "9" * 44
+    merged = merge_stock(doc(line("r1", 5)), doc(line("r1", 7)), doc(line("r1", int(huge))))
+    assert not merged.clean
+    assert merged.conflicts == ["r1: a quantity is not a number below 10^15"]
+    base, ours, theirs = (tmp_path / name for name in ("base", "ours", "theirs"))
+    base.write_text("lines:\n  - {part: r1, quantity: 5}\n")
+    ours.write_text("lines:\n  - {part: r1, quantity: 7}\n")
+    theirs.write_text(f"lines:\n  - {{part: r1, quantity: {huge}}}\n")
+    assert main(["merge-driver", "run", str(base), str(ours), str(theirs), "stock/x.yaml"]) == 1
+    assert "a quantity is not a number below 10^15" in capsys.readouterr().err
+    assert "<<<<<<< ours stock/x.yaml" in ours.read_text()
+
+
+def test_a_merged_sum_beyond_the_limit_is_a_conflict() -> None:
+    big = 9 * 10**14
+    merged = merge_stock(doc(line("r1", 0)), doc(line("r1", big)), doc(line("r1", big)))
+    assert merged.conflicts == [f"r1: 0 +{big} +{big} leaves {2 * big}, 10^15 or more"]

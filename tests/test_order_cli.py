@@ -196,3 +196,68 @@ def test_show_rounds_money_for_reading_and_json_keeps_it_exact(tmp_path: Path, c
     assert ctb(tmp_path, "order", "show", "reel", "--format", "json") == 0
     doc = json.loads(capsys.readouterr().out)
     assert (doc["total"], doc["lines"][0]["unit_price"]) == ("24.38436", "0.00812")
+
+
+def test_receive_refuses_a_location_that_differs_only_by_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    placed = ORDER_B1.replace("status: open", "status: placed")
+    world(tmp_path, **{"orders/mouser-1.yaml": placed, "stock/shelf.yaml": "lines:\n  - {part: r1, quantity: 3}\n"})
+    before = read_tree(tmp_path)
+    assert ctb(tmp_path, "order", "receive", "mouser-1", "--location", "Shelf") == 1
+    assert capsys.readouterr().err.strip() == "ctb: location 'Shelf' differs from 'shelf' only by case; use 'shelf'"
+    assert read_tree(tmp_path) == before
+
+
+def test_receive_refuses_to_overflow_a_stock_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    placed = ORDER_B1.replace("status: open", "status: placed")
+    full = "lines:\n  - {part: r1, quantity: 999999999999995}\n"
+    world(tmp_path, **{"orders/mouser-1.yaml": placed, "stock/shelf.yaml": full})
+    before = read_tree(tmp_path)
+    assert ctb(tmp_path, "order", "receive", "mouser-1", "--location", "shelf") == 1
+    assert capsys.readouterr().err == "ctb: r1 at shelf would reach 1000000000000005; quantities stay below 10^15\n"
+    assert read_tree(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("r1=1e400", "ctb: --line 'r1=1e400': not a quantity: '1e400' (too large)\n"),
+        ("r1=1e-400", "ctb: --line 'r1=1e-400': not a quantity: '1e-400' (at most 9 decimal places)\n"),
+        ("r1=abc", "ctb: --line 'r1=abc': write PART=QUANTITY with a positive quantity\n"),
+    ],
+)
+def test_receive_odd_line_quantities_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], item: str, message: str
+) -> None:
+    world(tmp_path, **{"orders/mouser-1.yaml": ORDER_B1.replace("status: open", "status: placed")})
+    before = read_tree(tmp_path)
+    assert ctb(tmp_path, "order", "receive", "mouser-1", "--line", item) == 2
+    assert capsys.readouterr().err == message
+    assert read_tree(tmp_path) == before
+
+
+def test_cart_to_a_missing_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path, **{"orders/mouser-1.yaml": ORDER_B1})
+    target = tmp_path / "nope" / "cart.csv"
+    assert ctb(tmp_path, "order", "cart", "mouser-1", "-o", str(target)) == 1
+    assert capsys.readouterr().err == f"ctb: cannot write {target}: No such file or directory\n"
+
+
+def test_cart_json_lists_the_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path, **{"orders/mouser-1.yaml": ORDER_B1})
+    assert ctb(tmp_path, "order", "cart", "mouser-1", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "id": "mouser-1", "header": ["Mouser Part Number", "Quantity"], "rows": [["603-R1", 10]], "skipped": [],
+    }  # fmt: skip
+
+
+def test_place_with_a_blank_number_and_receive_without_a_location_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world(tmp_path, **{"orders/mouser-1.yaml": ORDER_B1, "ctb.yaml": "ctb: 1\n"})
+    before = read_tree(tmp_path)
+    assert ctb(tmp_path, "order", "place", "mouser-1", "--number", " ") == 2
+    assert capsys.readouterr().err == "ctb: --number is empty; give the vendor's order number or leave the option out\n"
+    assert read_tree(tmp_path) == before
+    assert ctb(tmp_path, "order", "place", "mouser-1") == 0
+    assert ctb(tmp_path, "order", "receive", "mouser-1") == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "ctb: give --location or set default_location in ctb.yaml"

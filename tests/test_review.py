@@ -307,3 +307,19 @@ def test_review_of_a_clear_shows_the_build_its_reservations_and_stock_deltas(
 
 </details>
 """
+
+
+def test_a_broken_ctb_yaml_does_not_make_bom_extension_values_look_changed(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(git_repo, {
+        "ctb.yaml": "ctb: 1\nbom_extensions:\n  - {name: note, type: string, visible: true}\n",
+        "parts/r1.yaml": "name: R1\n",
+        "parts/top.yaml": "name: Top\nbom:\n  - {part: r1, quantity: 1, ext: {note: hand solder}}\n",
+    })  # fmt: skip
+    commit_all(git_repo, "start")
+    write_tree(git_repo, {"ctb.yaml": "- not a mapping\n"})
+    assert main(["review", "HEAD", "--repo", str(git_repo)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("No inventory changes (")
+    assert "`ctb.yaml`" in out

@@ -96,3 +96,25 @@ def test_export_defaults_to_schemas_here(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     assert main(["schema", "export"]) == 0
     assert (tmp_path / "schemas" / "bom.schema.json").is_file()
+
+
+def test_export_below_a_file_is_one_line_refusal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "afile").write_text("x\n")
+    assert main(["schema", "export", str(tmp_path / "afile" / "sub")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"ctb: cannot write the schemas to {tmp_path / 'afile' / 'sub'}: ")
+    assert len(err.splitlines()) == 1
+
+
+def test_export_over_a_folder_named_like_a_schema_leaves_no_temp_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "out" / "part.schema.json").mkdir(parents=True)
+    assert main(["schema", "export", str(tmp_path / "out")]) == 1
+    assert "cannot write the schemas" in capsys.readouterr().err
+    assert not [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_export_to_an_empty_directory_name_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "export", ""]) == 2
+    assert "DIRECTORY must not be empty" in capsys.readouterr().err

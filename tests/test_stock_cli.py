@@ -104,6 +104,8 @@ def test_show_json_numbers_are_numbers(world: Path, capsys: pytest.CaptureFixtur
     [
         (["r11"], "ctb: no part 'r11' (parts/r11.yaml) (did you mean 'r1'?)\n"),
         (["--location", "c"], "ctb: no stock location 'c' (stock/c.yaml)\n"),
+        (["WIRE"], "ctb: no part 'WIRE' (parts/WIRE.yaml) (did you mean 'wire'?)\n"),
+        (["--location", "A"], "ctb: no stock location 'A' (stock/A.yaml) (did you mean 'a'?)\n"),
     ],
 )
 def test_show_refuses_unknown_names_in_one_line(world: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
@@ -149,6 +151,8 @@ def test_add_to_an_empty_flow_list(world: Path) -> None:
         (["r11", "5"], "ctb: no part 'r11' (parts/r11.yaml) (did you mean 'r1'?)\n"),
         (["r1", "1.5"], "ctb: r1 is counted in pieces: 1.5 is not a whole number\n"),
         (["r1", "0"], "ctb: the quantity must be more than 0, not 0\n"),
+        (["r1", "0.0000001"], "ctb: r1 is counted in pieces: 0.0000001 is not a whole number\n"),
+        (["r1", "999999999999995"], "ctb: r1 at a would reach 1000000000000005; quantities stay below 10^15\n"),
     ],
 )
 def test_add_refuses_and_writes_nothing(world: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
@@ -288,4 +292,12 @@ def test_move_from_a_line_in_a_bin_names_the_bin(world: Path, capsys: pytest.Cap
     before = (world / "stock/a.yaml").read_bytes()
     assert ctb(world, "stock", "move", "chip", "1", "--from", "a", "--to", "b") == 1
     assert capsys.readouterr().err == "ctb: a holds no chip (it is in bin 3: give --from-bin)\n"
+    assert (world / "stock/a.yaml").read_bytes() == before
+
+
+def test_move_refuses_to_overflow_the_target(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (world / "stock/b.yaml").write_text("lines:\n  - {part: r1, quantity: 999999999999999}\n")
+    before = (world / "stock/a.yaml").read_bytes()
+    assert ctb(world, "stock", "move", "r1", "4", "--from", "a", "--to", "b") == 1
+    assert capsys.readouterr().err == "ctb: r1 at b would reach 1000000000000003; quantities stay below 10^15\n"
     assert (world / "stock/a.yaml").read_bytes() == before

@@ -3,19 +3,53 @@
 * CTB450 unknown extension name (with a did-you-mean hint)
 * CTB451 value of the wrong type (also unknown object fields, bad list items)
 * CTB452 extension used in a BOM its ``applies_to.tags`` excludes
+* CTB453 an extension declared twice in ``ctb.yaml``
+
+When ``ctb.yaml`` itself does not validate, rows are not checked: every
+extension would look undeclared, burying the one real error.
 """
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from ctb_files.checks import check
 from ctb_files.errors import Diagnostic
+from ctb_files.models import Settings
 from ctb_files.models.inventory import Inventory
 from ctb_files.ops.extensions import declared, row_problems
 from ctb_files.storage import layout
+from ctb_files.storage.yamlio import YamlProblem, load_fast
+
+
+def _settings_valid(inv: Inventory) -> bool:
+    data = inv.files.get(layout.SETTINGS)
+    if data is None:
+        return True  # no ctb.yaml: no extensions, and that is reported elsewhere
+    try:
+        Settings.model_validate(load_fast(data, layout.SETTINGS) or {})
+    except (ValidationError, YamlProblem):
+        return False
+    return True
+
+
+@check("bom-extension-declarations")
+def check_declarations(inv: Inventory) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    first: dict[str, int] = {}
+    for index, ext in enumerate(inv.settings.bom_extensions):
+        if ext.name in first:
+            message = f"extension {ext.name!r} is declared twice (first at bom_extensions[{first[ext.name]}])"
+            out.append(Diagnostic(layout.SETTINGS, 0, 0, "CTB453", message, loc=("bom_extensions", index, "name")))
+        else:
+            first[ext.name] = index
+    return out
 
 
 @check("bom-extensions")
 def check_extensions(inv: Inventory) -> list[Diagnostic]:
+    if not _settings_valid(inv):
+        return []
     decls = declared(inv.settings.bom_extensions)
     out: list[Diagnostic] = []
     for part_id in sorted(inv.parts):

@@ -8,7 +8,6 @@ Other modules add commands to :data:`bom_group`.
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from ctb_files import report_bom
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
 from ctb_files.cli.cost import cost_json, cost_table
 from ctb_files.errors import CtbError, UsageError
+from ctb_files.models.common import LIMIT
 from ctb_files.models.inventory import Inventory
 from ctb_files.ops import bomdiff, bomtree, bomviews
 from ctb_files.ops.extensions import applies, declared, display, parse_value
@@ -46,14 +46,23 @@ def _view_mode(indented: bool, leaves: bool, totals: bool) -> str:
     return chosen[0] if chosen else "levels"
 
 
-def _load(ws: Workspace, rev: str | None) -> tuple[Inventory, str]:
-    """The inventory of the working tree (rev None) or at one commit, and a label suffix."""
+def _load(ws: Workspace, rev: str | None, target: bomtree.Target | None = None) -> tuple[Inventory, str]:
+    """The inventory of the working tree (rev None) or at one commit, and a label suffix.
+
+    Refuses when the file holding ``target`` is there but does not validate:
+    showing it as missing or empty would be wrong.
+    """
     if rev is None:
         return ws.inventory, ""
     snap = history.inventory_at(ws.root, rev)
     if layout.SETTINGS not in snap.loaded.inventory.files:
         raise CtbError(f"there is no inventory at {rev} ({snap.short}): its {layout.SETTINGS} is not in that commit")
     bad = sorted({d.path for d in snap.loaded.errors})
+    if target is not None:
+        own = [target.path] + ([layout.project_path(target.project)] if target.project is not None else [])
+        broken = [path for path in own if path in bad]
+        if broken:
+            raise CtbError(f"{broken[0]} does not validate at {rev} ({snap.short}); 'ctb check' there shows why")
     if bad and not options().quiet:
         click.echo(f"ctb: warning: at {snap.short}, {len(bad)} file(s) did not validate and are left out: "
                    + ", ".join(bad[:3]) + (" …" if len(bad) > 3 else ""), err=True)  # fmt: skip
@@ -67,7 +76,9 @@ def _load(ws: Workspace, rev: str | None) -> tuple[Inventory, str]:
 @click.option("--leaves", is_flag=True, help="Only rows without children, quantity per direct parent.")
 @click.option("--totals", is_flag=True, help="One row per leaf part, quantities multiplied down and summed.")
 @click.option("--at", "at", metavar="REV_OR_DATE", help="Read every file as it was at this commit or date.")
-@click.option("--cost", "cost", type=click.IntRange(min=1), metavar="N", help="Price the leaf parts for N units.")
+@click.option(
+    "--cost", "cost", type=click.IntRange(min=1, max=10**9), metavar="N", help="Price the leaf parts for N units."
+)
 @common(("text", "json", "csv"))
 def show_cmd(
     target: str, depth: int, indented: bool, leaves: bool, totals: bool, at: str | None, cost: int | None
@@ -82,7 +93,7 @@ def show_cmd(
     """
     mode = _view_mode(indented, leaves, totals)
     tgt = bomtree.parse_target(target)
-    inv, _ = _load(workspace(), at)
+    inv, _ = _load(workspace(), at, tgt)
     bomtree.require_target(inv, tgt)
     if cost is not None:
         if mode in ("indented", "leaves"):
@@ -140,8 +151,8 @@ def diff_cmd(
     old_t = bomtree.parse_target(targets[0])
     new_t = bomtree.parse_target(targets[-1])
     ws = workspace()
-    old_inv, old_at = _load(ws, rev_from)
-    new_inv, new_at = _load(ws, rev_to)
+    old_inv, old_at = _load(ws, rev_from, old_t)
+    new_inv, new_at = _load(ws, rev_to, new_t)
     if old_t == new_t:
         _require_somewhere((old_inv, old_t), (new_inv, new_t))
     else:  # two different BOMs: a name that is not there is a typo, not an empty BOM
@@ -217,12 +228,13 @@ def _quantity(text: str) -> Decimal:
         raise UsageError(f"not a quantity: {text!r}") from None
     if not value.is_finite() or value <= 0:
         raise UsageError(f"a quantity must be a positive number, not {text!r}")
+    if value >= LIMIT:  # the file format's bound
+        raise UsageError(f"a quantity must be a positive number below 10^15, not {text!r}")
     return normalize(value)
 
 
 def _hint(name: str, choices: Any) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
+    return bomtree.hint(name, choices)
 
 
 @bom_group.command("add")

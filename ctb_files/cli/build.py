@@ -14,7 +14,7 @@ from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace
 from ctb_files.cli.cost import cost_json, cost_lines, cost_totals
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.models.build import Build
-from ctb_files.models.common import valid_id
+from ctb_files.models.common import LIMIT, valid_id
 from ctb_files.models.inventory import Inventory
 from ctb_files.ops.allocate import Plan, clear_all, clear_builds
 from ctb_files.ops.buildfile import (
@@ -109,7 +109,7 @@ def build_group() -> None:
 @build_group.command("new")
 @click.argument("project")
 @click.argument("version")
-@click.argument("quantity", type=click.IntRange(min=1))
+@click.argument("quantity", type=click.IntRange(min=1, max=LIMIT - 1))
 @click.option("--id", "build_id", help="Build id (default: <project>-<version>-<n>, the next free n).")
 @click.option("--priority", type=int, default=0, show_default=True, help="Lower clears first with --all.")
 @click.option("--due", type=click.DateTime(formats=["%Y-%m-%d"]), help="Due date (YYYY-MM-DD).")
@@ -134,10 +134,18 @@ def new_cmd(project: str, version: str, quantity: int, build_id: str | None, pri
         key, sep, value = item.partition("=")
         if not sep or not key or not value:
             raise UsageError(f"--fallback {item!r}: write PART=OTHER")
+        if key == value:
+            raise UsageError(f"--fallback {item!r}: a part cannot be its own fallback")
+        if key in fallbacks:
+            raise UsageError(f"--fallback {item!r}: {key} already falls back to {fallbacks[key]}")
         for part in (key, value):
             if part not in inv.parts:
                 raise CtbError(f"no part {part!r} (parts/{part}.yaml)")
         fallbacks[key] = value
+    known_lines = {row.line for row in inv.boms[(project, version)].rows}
+    for line in exclude:
+        if line not in known_lines:
+            raise CtbError(f"{project}:{version} has no BOM line {line} to exclude")
     taken = set(inv.builds) | inv.seen.get("build", set())
     if build_id is None:
         n = 1
@@ -187,7 +195,9 @@ def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) ->
     elif not opts.dry_run and not opts.quiet:
         rows = [(bid, plan.status, len(plan.reservations), _summary(plan)) for bid, plan in plans.items()]
         click.echo(table(["build", "status", "reserved", "short"], rows, right=(2,)))
-    if fail_on_shortage and any(not plan.cleared for plan in plans.values()):
+    short = [bid for bid, plan in plans.items() if not plan.cleared]
+    if fail_on_shortage and short:
+        click.echo(f"ctb: short: {', '.join(short)} (--fail-on-shortage)", err=True)
         raise click.exceptions.Exit(1)
 
 

@@ -24,6 +24,7 @@ import click
 from ctb_files.checks import run_checks
 from ctb_files.cli.app import cli
 from ctb_files.cli.build import clear_and_write
+from ctb_files.errors import CtbError
 from ctb_files.models.build import Reservation, Shortage
 from ctb_files.models.inventory import Inventory
 from ctb_files.ops.allocate import can_build
@@ -218,12 +219,22 @@ def run_demo(
     return 0
 
 
+def _refuse_nested(directory: Path) -> None:
+    """The tour makes a new inventory: never one inside another inventory's folders."""
+    target = directory.resolve()
+    for parent in target.parents:
+        if (parent / "ctb.yaml").is_file():
+            raise CtbError(f"{target} is inside the inventory at {parent}; give a folder outside it")
+
+
 @cli.command("demo")
 @click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
 def demo_cmd(directory: Path | None) -> None:
     """Create the example inventory in DIRECTORY (default: a new temporary
     directory), check it, clear its builds and print the reservations,
     shortages and what can be built: the one-command tour."""
+    if directory is not None:
+        _refuse_nested(directory)
     target = directory if directory is not None else Path(tempfile.mkdtemp(prefix="ctb-demo-"))
     status = run_demo(target)
     if status:

@@ -13,14 +13,14 @@ from ctb_files.schema import SCHEMA_DIR
 
 
 @cli.command("init")
-@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
 @click.option("--example", is_flag=True, help="Add the example inventory and commit it as the first commit.")
 @click.option(
     "--git-hooks", is_flag=True, help="Install plain git pre-commit and post-merge hooks running 'ctb check'."
 )
 @click.option("--ci", type=click.Choice(["github"]), default=None, help="Also write a CI workflow (GitHub Actions).")
 @click.option("-q", "--quiet", is_flag=True, help="Say nothing unless something goes wrong.")
-def init_cmd(directory: Path, example: bool, git_hooks: bool, ci: str | None, quiet: bool) -> None:
+def init_cmd(directory: str, example: bool, git_hooks: bool, ci: str | None, quiet: bool) -> None:
     """Create a new inventory repository in DIRECTORY (default: here).
 
     Runs 'git init' unless DIRECTORY is inside a git work tree already, and
@@ -29,11 +29,13 @@ def init_cmd(directory: Path, example: bool, git_hooks: bool, ci: str | None, qu
     JSON Schemas editors use (.ctb/schemas/).  Refuses when DIRECTORY already
     holds a ctb.yaml.
     """
-    result = init_repository(directory, example=example, git_hooks=git_hooks)
+    if not directory:  # `ctb init "$UNSET"` must not mean "here"
+        raise click.UsageError("DIRECTORY must not be empty (use '.' for the current folder)")
+    result = init_repository(Path(directory), example=example, git_hooks=git_hooks)
     if ci:
         result.written += write_ci(result.root, ci)
     if not quiet:
-        click.echo(render_init(result, directory, example))
+        click.echo(render_init(result, Path(directory), example))
 
 
 def render_init(result: InitResult, shown: Path, example: bool) -> str:

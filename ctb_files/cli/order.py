@@ -13,13 +13,14 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.models.common import valid_id
+from ctb_files.models.common import LIMIT
 from ctb_files.models.inventory import Inventory
 from ctb_files.models.order import Order
 from ctb_files.ops.costing import price_text, total_text
 from ctb_files.ops.ordering import (
     OrderPlan, cancel_fields, money, order_currency, order_total, place_fields, plan_orders, receive,
 )  # fmt: skip
+from ctb_files.ops.stockops import check_location_id, parse_quantity
 from ctb_files.ops.units import is_whole
 from ctb_files.report import number, table
 from ctb_files.storage.layout import order_path, stock_path
@@ -180,6 +181,8 @@ def generate_cmd(build_ids: tuple[str, ...]) -> None:
 @writes
 def place_cmd(order_id: str, number_: str | None) -> None:
     """Mark an open order as placed with the vendor."""
+    if number_ is not None and not number_.strip():
+        raise UsageError("--number is empty; give the vendor's order number or leave the option out")
     ws = workspace()
     order = _order(ws.inventory, order_id)
     _set_fields(ws, order_id, place_fields(order_id, order, number_, now()))
@@ -219,6 +222,10 @@ def _parse_picks(inv: Inventory, items: tuple[str, ...]) -> dict[str, Decimal] |
             quantity = Decimal(-1)
         if not sep or not part_id or not quantity.is_finite() or quantity <= 0:
             raise UsageError(f"--line {item!r}: write PART=QUANTITY with a positive quantity")
+        try:
+            quantity = parse_quantity(text)
+        except UsageError as error:
+            raise UsageError(f"--line {item!r}: {error}") from None
         part = inv.parts.get(part_id)
         if part is not None and part.unit == "pcs" and not is_whole(quantity):
             raise CtbError(f"--line {item!r}: {part_id} is counted in pcs; give a whole number")
@@ -242,6 +249,9 @@ def _add_stock(ws: Workspace, location: str, quantities: dict[str, Decimal]) -> 
             changed.append((part_id, Decimal(0), quantity))
         else:
             before = Decimal(str(line.get("quantity", 0)))
+            if before + quantity >= LIMIT:
+                after = number(before + quantity)
+                raise CtbError(f"{part_id} at {location} would reach {after}; quantities stay below 10^15")
             line["quantity"] = before + quantity
             changed.append((part_id, before, before + quantity))
     return changed
@@ -264,9 +274,8 @@ def receive_cmd(order_id: str, location: str | None, line_items: tuple[str, ...]
     order = _order(inv, order_id)
     where = location or inv.settings.default_location
     if where is None:
-        raise CtbError("give --location or set default_location in ctb.yaml")
-    if not valid_id(where):
-        raise CtbError(f"{where!r} is not a valid location id (letters, digits, . _ + -, max 80)")
+        raise UsageError("give --location or set default_location in ctb.yaml")
+    check_location_id(inv, where)
     receipt = receive(order_id, order, _parse_picks(inv, line_items))
     doc = ws.changes.edit(order_path(order_id))
     for index, received in receipt.received.items():
@@ -303,17 +312,24 @@ def cart_cmd(order_id: str, output: Path | None) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     skipped = []
+    rows: list[tuple[str, Decimal]] = []
     for line in order.lines:
         if not line.sku:
             skipped.append(line.part)
             continue
+        rows.append((line.sku, line.quantity))
         writer.writerow((line.sku, number(line.quantity)))
     for part_id in skipped:
         click.echo(f"ctb: {order_id}: line for {part_id} has no sku; left out of the cart", err=True)
-    if output is None:
+    if output is None and options().format == "json":
+        echo_json({"id": order_id, "header": list(header), "rows": [list(row) for row in rows], "skipped": skipped})
+    elif output is None:
         click.echo(buffer.getvalue(), nl=False)
     else:
-        output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        try:
+            output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        except OSError as error:
+            raise CtbError(f"cannot write {output}: {error.strerror or error}") from None
         if not options().quiet:
             click.echo(f"wrote {output}", err=True)
 

@@ -17,9 +17,9 @@ def schema_group() -> None:
 
 
 @schema_group.command("export")
-@click.argument("directory", required=False, default="schemas", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", required=False, default="schemas", type=click.Path(file_okay=False))
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if DIRECTORY is not up to date.")
-def export_cmd(directory: Path, check: bool) -> None:
+def export_cmd(directory: str, check: bool) -> None:
     """Write <kind>.schema.json for every file kind into DIRECTORY (default: schemas).
 
     The schemas are draft-07, the dialect editors understand.  Point a file
@@ -27,19 +27,22 @@ def export_cmd(directory: Path, check: bool) -> None:
     '# yaml-language-server: $schema=../.ctb/schemas/part.schema.json'
     (ctb init writes them to .ctb/schemas/ and every file it writes starts so).
     """
+    if not directory:
+        raise click.UsageError("DIRECTORY must not be empty (use '.' for the current folder)")
+    folder = Path(directory)
     if check:
         stale = [
             name for name, text in export_schemas().items()
-            if not (directory / name).is_file() or (directory / name).read_text(encoding="utf-8") != text
+            if not (folder / name).is_file() or (folder / name).read_bytes() != text.encode("utf-8")
         ]  # fmt: skip
         for name in stale:
-            click.echo(f"out of date: {directory / name}")
+            click.echo(f"out of date: {folder / name}")
         if stale:
             raise click.exceptions.Exit(1)
         click.echo(f"{directory}: up to date", err=True)
         return
-    changed = write_schemas(directory)
+    changed = write_schemas(folder)
     for name in changed:
-        click.echo(f"wrote {directory / name}")
+        click.echo(f"wrote {folder / name}")
     if not changed:
         click.echo(f"{directory}: up to date", err=True)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-
 import click
 
 from ctb_files import report_bom
 from ctb_files.cli.app import common, echo_json, options, workspace
 from ctb_files.cli.part import part_group
 from ctb_files.errors import CtbError
-from ctb_files.ops.bomtree import where_used
+from ctb_files.ops.bomtree import hint, where_used
 
 
 @part_group.command("where-used")
@@ -27,8 +25,7 @@ def where_used_cmd(part: str) -> None:
     """
     inv = workspace().inventory
     if part not in inv.parts:
-        close = difflib.get_close_matches(part, list(inv.parts), n=1)
-        raise CtbError(f"unknown part {part!r}" + (f" (did you mean {close[0]}?)" if close else ""))
+        raise CtbError(f"unknown part {part!r}" + hint(part, inv.parts))
     rows = where_used(inv, part)
     if options().format == "json":
         echo_json(report_bom.where_used_doc(part, rows))

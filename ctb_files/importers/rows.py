@@ -26,6 +26,7 @@ from ctb_files.importers.model import (
     ImportedRow,
 )
 from ctb_files.importers.table import Record
+from ctb_files.models.common import LIMIT
 from ctb_files.ops.values import expand_refs
 
 _NOT_SET = frozenset(["", "0", "no", "n", "false", "f", "off", "-", "none"])
@@ -127,10 +128,9 @@ def _read_row(
     qty_text = cell(values, "quantity")
     if qty_text:
         parsed = _parse_quantity(qty_text)
-        if parsed is None:
-            return Diagnostic(
-                path, line, 1, BAD_QUANTITY, f"quantity {qty_text!r} is not a number; row skipped"
-            )
+        if parsed is None or _too_large(qty_text):
+            what = "is not a number" if parsed is None else "is not a number below 10^15"
+            return Diagnostic(path, line, 1, BAD_QUANTITY, f"quantity {qty_text!r} {what}; row skipped")
         quantity, marked_dnp = parsed
         dnp = dnp or marked_dnp
         if refs and quantity != len(refs):
@@ -216,6 +216,12 @@ def _parse_quantity(text: str) -> tuple[Decimal, bool] | None:
     if not quantity.is_finite():
         return None
     return quantity, bool(marks & _DNP_MARKS)
+
+
+def _too_large(text: str) -> bool:
+    """A number that reads but could not be written back (the file format's bound)."""
+    parsed = _parse_quantity(text)
+    return parsed is not None and abs(parsed[0]) >= LIMIT
 
 
 def _show(quantity: Decimal) -> str:

@@ -25,8 +25,9 @@ from typing import Literal
 
 from ctb_files.errors import CtbError
 from ctb_files.models.build import AssemblyNeed, Build, Reservation, Shortage, Take
+from ctb_files.models.common import LIMIT
 from ctb_files.models.inventory import Inventory
-from ctb_files.ops.demand import CYCLE, Demand, Settling, bom_demand, demand_in
+from ctb_files.ops.demand import CYCLE, UNKNOWN, Demand, Settling, bom_demand, demand_in
 from ctb_files.ops.ledger import ZERO, LineKey, line_key
 from ctb_files.ops.supply import Equivalence, StockPool, Tiers, tiers
 from ctb_files.ops.units import convert, normalize
@@ -92,6 +93,7 @@ class Allocator:
             need = demand.needs.get(part)
             if need is None or need.quantity <= 0:
                 continue
+            _recordable(build_id, part, need.quantity)
             assembly = parts[part].is_assembly
             mode: Mode = "assembly" if assembly else "partial" if self.partial else "whole"
             takes, reserved, short = self.take(
@@ -111,6 +113,8 @@ class Allocator:
             need = demand.needs.get(part)
             if need is not None and need.quantity > 0:
                 demand.problem(part, need.quantity, need.lines, CYCLE)
+        for problem in demand.problems:
+            _recordable(build_id, problem.part or f"line {', '.join(map(str, sorted(problem.lines)))}", problem.quantity)
         shortages.extend(_problem_shortages(demand))
         reservations.sort(key=lambda r: r.part)
         shortages.sort(key=lambda s: (s.part is None, s.part or "", s.lines, s.reason or ""))
@@ -251,12 +255,24 @@ def _previous_takes(build: Build) -> dict[str, dict[LineKey, Decimal]]:
     return out
 
 
+class TooLarge(CtbError):
+    """A build needs more of something than a file can record."""
+
+
+def _recordable(build_id: str, what: str, quantity: Decimal) -> None:
+    if quantity >= LIMIT:
+        raise TooLarge(
+            f"build {build_id} needs {normalize(quantity)} of {what}: too large to record (quantities stay below 10^15)"
+        )
+
+
 def _problem_shortages(demand: Demand) -> Iterable[Shortage]:
     for problem in demand.problems:
         if problem.quantity > 0:
-            yield Shortage(
-                part=problem.part, quantity=normalize(problem.quantity), lines=sorted(problem.lines), reason=problem.reason
-            )
+            part, reason = problem.part, problem.reason
+            if reason == UNKNOWN and part is not None:  # the build file names only parts that exist
+                part, reason = None, f"{UNKNOWN} {part!r}"
+            yield Shortage(part=part, quantity=normalize(problem.quantity), lines=sorted(problem.lines), reason=reason)
 
 
 # --- running several builds -------------------------------------------------------------------
@@ -303,7 +319,7 @@ def _open_build(inv: Inventory, build_id: str) -> Build:
 # --- can-build ---------------------------------------------------------------------------------
 
 _PROBE = "\x00can-build"  # an id no file can have
-_CEILING = 2**40
+_CEILING = LIMIT
 
 
 def can_build(inv: Inventory, project: str, version: str) -> CanBuild:
@@ -315,23 +331,33 @@ def can_build(inv: Inventory, project: str, version: str) -> CanBuild:
     def attempt(units: int) -> Plan:
         return allocator.plan(_PROBE, Build(project=project, version=version, quantity=Decimal(units)))
 
+    def clears(units: int) -> bool:
+        try:
+            return attempt(units).cleared
+        except TooLarge:
+            return False
+
     first = attempt(1)
     if first.cleared and not (first.reservations or first.assemblies):
         return CanBuild(project, version, None, [])
     if not first.cleared:
         return CanBuild(project, version, 0, _limits(first))
     low, high = 1, 2  # low clears; find a high that does not
-    while attempt(high).cleared:
+    while clears(high):
         low, high = high, high * 2
-        if high > _CEILING:
+        if high >= _CEILING:
             return CanBuild(project, version, None, [])
     while high - low > 1:
         middle = (low + high) // 2
-        if attempt(middle).cleared:
+        if clears(middle):
             low = middle
         else:
             high = middle
-    return CanBuild(project, version, low, _limits(attempt(low + 1)))
+    try:
+        limits = _limits(attempt(low + 1))
+    except TooLarge:
+        limits = []
+    return CanBuild(project, version, low, limits)
 
 
 def _limits(plan: Plan) -> list[str]:

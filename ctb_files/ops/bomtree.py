@@ -92,8 +92,11 @@ def parse_target(text: str) -> Target:
     return Target(text, part=text)
 
 
-def _hint(name: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1)
+def hint(name: str, choices: Iterable[str]) -> str:
+    """`` (did you mean x?)`` for an unknown id: the same id in another case first, else a close one."""
+    names = list(choices)
+    same = sorted(choice for choice in names if choice.casefold() == name.casefold())
+    close = same or difflib.get_close_matches(name, names, n=1)
     return f" (did you mean {close[0]}?)" if close else ""
 
 
@@ -101,7 +104,7 @@ def require_target(inv: Inventory, target: Target) -> None:
     """Refuse, in one line, a target that has no BOM in ``inv``."""
     if target.project is not None:
         if target.project not in inv.projects:
-            raise CtbError(f"unknown project {target.project!r}" + _hint(target.project, inv.projects))
+            raise CtbError(f"unknown project {target.project!r}" + hint(target.project, inv.projects))
         if (target.project, target.version) not in inv.boms:
             versions = sorted(v for p, v in inv.boms if p == target.project)
             have = f" (BOMs exist for {', '.join(versions)})" if versions else ""
@@ -112,7 +115,7 @@ def require_target(inv: Inventory, target: Target) -> None:
         return
     part = inv.parts.get(str(target.part))
     if part is None:
-        raise CtbError(f"unknown part {target.part!r}" + _hint(str(target.part), inv.parts))
+        raise CtbError(f"unknown part {target.part!r}" + hint(str(target.part), inv.parts))
     if not part.bom:
         raise CtbError(f"part {target.part} is not an assembly (it has no bom)")
 
@@ -197,6 +200,12 @@ def explode(cat: Catalog, target: Target, depth: int | None = None) -> list[Tree
     rows: list[TreeRow] = []
     start = () if target.project is not None else (str(target.part),)
     _walk(cat, lines, source, target.text, ONE, 1, depth or MAX_DEPTH, start, False, rows)
+    if depth is None:
+        cut = next((row for row in rows if row.level >= MAX_DEPTH and row.has_children), None)
+        if cut is not None:  # all levels were asked for: a silently cut tree would give wrong totals
+            raise CtbError(
+                f"the BOM of {target.text} is nested deeper than {MAX_DEPTH} levels (at {cut.part}); not shown"
+            )
     return rows
 
 
@@ -302,6 +311,8 @@ def where_used(inv: Inventory, part_id: str) -> list[UseRow]:
             total = normalize(in_child_unit * per_child)
             cycle = user in path
             out.append(UseRow(level, user, kind, qty, unit, total, cycle))
+            if kind == "part" and not cycle and level >= MAX_DEPTH and parents.get(user):
+                raise CtbError(f"{part_id} is used more than {MAX_DEPTH} levels up (above {user}); not shown")
             if kind == "part" and not cycle and level < MAX_DEPTH:
                 climb(user, total, level + 1, (*path, user))
 

@@ -272,7 +272,7 @@ def _builds(before: Inventory, after: Inventory, skip: set[str]) -> list[BuildCh
 # --- BOMs -------------------------------------------------------------------------------------
 
 
-def _rows(inv: Inventory, target: Target) -> list[FlatRow] | None:
+def _rows(inv: Inventory, target: Target, visible: list[str]) -> list[FlatRow] | None:
     if target.project is not None and (target.project, target.version) not in inv.boms:
         return None
     if target.part is not None and not (inv.parts.get(target.part) and inv.parts[target.part].bom):
@@ -281,7 +281,7 @@ def _rows(inv: Inventory, target: Target) -> list[FlatRow] | None:
         rows = explode(InventoryCatalog(inv), target)
     except CtbError:  # a unit mismatch: check reports it; the BOM reads as empty here
         rows = []
-    return flatten(rows, visible_names(inv.settings.bom_extensions))
+    return flatten(rows, visible)
 
 
 def _targets(inv: Inventory) -> list[Target]:
@@ -292,12 +292,16 @@ def _targets(inv: Inventory) -> list[Target]:
 
 def _boms(before: Inventory, after: Inventory, skip: set[str]) -> list[BomReview]:
     targets = {t.text: t for t in [*_targets(before), *_targets(after)]}
+    # both sides compare the same extension columns: a ctb.yaml that does not read (no
+    # extensions) or a column made visible is not a change of the rows' values
+    names = [*visible_names(before.settings.bom_extensions), *visible_names(after.settings.bom_extensions)]
+    visible = list(dict.fromkeys(names))
     out: list[BomReview] = []
     for text in sorted(targets, key=lambda t: (":" not in t, t)):
         target = targets[text]
         if target.path in skip:
             continue
-        old, new = _rows(before, target), _rows(after, target)
+        old, new = _rows(before, target, visible), _rows(after, target, visible)
         if old == new:
             continue
         if old is None:

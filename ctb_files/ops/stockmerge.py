@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ctb_files.models.common import LIMIT
 from ctb_files.ops.units import normalize
 
 __all__ = ["LineKey", "MergedLine", "StockMerge", "conflict_text", "line_identity", "merge_stock"]
@@ -95,7 +96,7 @@ def _quantity(value: Any) -> Decimal | None:
     if not _is_number(value):
         return None
     number = Decimal(value)
-    return number if number.is_finite() else None
+    return number if number.is_finite() and abs(number) < LIMIT else None
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -141,10 +142,12 @@ def _merge_line(
     merged = _merge_mapping(base, ours, theirs, what, conflicts, skip=("quantity",))
     amounts = [_quantity(side.get("quantity")) for side in (base, ours, theirs)]
     if any(a is None for a in amounts):
-        conflicts.append(f"{what}: a quantity is not a number")
+        conflicts.append(f"{what}: a quantity is not a number below 10^15")
         return None
     b, o, t = (a for a in amounts if a is not None)
     quantity = normalize(b + (o - b) + (t - b))
+    if quantity >= LIMIT:  # the file would not validate
+        conflicts.append(f"{what}: {_num(b)} {_delta(o - b)} {_delta(t - b)} leaves {_num(quantity)}, 10^15 or more")
     if quantity < 0:
         conflicts.append(
             f"{what}: {_num(b)} {_delta(o - b)} {_delta(t - b)} leaves {_num(quantity)}, below zero"

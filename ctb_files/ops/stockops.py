@@ -18,17 +18,20 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.models.common import valid_id
+from ctb_files.models.common import LIMIT, valid_id
 from ctb_files.models.inventory import Inventory
 from ctb_files.models.part import Part
 from ctb_files.ops.ledger import ZERO, LineKey, line_key, line_states, reservations_by_line
 from ctb_files.ops.units import is_whole, normalize
+from ctb_files.report import number
 
 # --- looking things up ----------------------------------------------------------------------
 
 
 def _hint(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
+    """`` (did you mean 'x'?)``: the same id in another case first, else a close one."""
+    same = [choice for choice in choices if choice.casefold() == name.casefold()]
+    close = same or difflib.get_close_matches(name, choices, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -65,10 +68,10 @@ def _check_quantity(part_id: str, part: Part, quantity: Decimal, *, zero_ok: boo
     if quantity < 0 or (quantity == 0 and not zero_ok):
         raise CtbError(f"the quantity must be more than 0, not {quantity}")
     if part.unit == "pcs" and not is_whole(quantity):
-        raise CtbError(f"{part_id} is counted in pieces: {normalize(quantity)} is not a whole number")
+        raise CtbError(f"{part_id} is counted in pieces: {number(quantity)} is not a whole number")
 
 
-def _check_location_id(inv: Inventory, location: str) -> None:
+def check_location_id(inv: Inventory, location: str) -> None:
     """A location a line may be created at: a valid id, not a case variant of another."""
     if not valid_id(location):
         raise UsageError(f"{location!r} is not a valid location id (letters, digits, . _ + -, max 80)")
@@ -256,7 +259,10 @@ def _change(
     """The change of one line; ``new`` maps the current quantity to the new one."""
     found = _find_line(inv, location, part, bin_)
     index, before = found if found is not None else (None, ZERO)
-    return LineChange(location, part, bin_ or None, index, before, normalize(new(before)), note)
+    after = normalize(new(before))
+    if after >= LIMIT:
+        raise CtbError(f"{part} at {where(location, bin_)} would reach {number(after)}; quantities stay below 10^15")
+    return LineChange(location, part, bin_ or None, index, before, after, note)
 
 
 def _held(inv: Inventory, key: LineKey) -> dict[str, Decimal]:
@@ -264,7 +270,7 @@ def _held(inv: Inventory, key: LineKey) -> dict[str, Decimal]:
 
 
 def _builds(held: dict[str, Decimal]) -> str:
-    names = ", ".join(f"{build} ({normalize(qty)})" for build, qty in sorted(held.items()))
+    names = ", ".join(f"{build} ({number(qty)})" for build, qty in sorted(held.items()))
     return ("build " if len(held) == 1 else "builds ") + names
 
 
@@ -276,7 +282,7 @@ def plan_add(
     location = location or inv.settings.default_location
     if location is None:
         raise UsageError("give --location (ctb.yaml has no default_location)")
-    _check_location_id(inv, location)
+    check_location_id(inv, location)
     _check_quantity(part, model, quantity, zero_ok=False)
     return _change(inv, location, part, bin_, lambda before: before + quantity, note)
 
@@ -284,15 +290,15 @@ def plan_add(
 def plan_set(inv: Inventory, part: str, quantity: Decimal, location: str, bin_: str | None = None) -> LineChange:
     """Set a line's on-hand quantity (a stock count); refuses to go below what builds reserve there."""
     model = require_part(inv, part)
-    _check_location_id(inv, location)
+    check_location_id(inv, location)
     _check_quantity(part, model, quantity, zero_ok=True)
     change = _change(inv, location, part, bin_, lambda before: quantity)
     held = _held(inv, change.key)
     reserved = sum(held.values(), ZERO)
     if quantity < reserved:
         raise CtbError(
-            f"cannot set {part} at {where(location, bin_)} to {normalize(quantity)}: {_builds(held)} "
-            f"{'reserves' if len(held) == 1 else 'reserve'} {normalize(reserved)} there; "
+            f"cannot set {part} at {where(location, bin_)} to {number(quantity)}: {_builds(held)} "
+            f"{'reserves' if len(held) == 1 else 'reserve'} {number(reserved)} there; "
             f"cancel or re-clear {'it' if len(held) == 1 else 'them'} first"
         )
     return change
@@ -309,7 +315,7 @@ def plan_move(
 ) -> list[LineChange]:
     """Move ``quantity`` from one line to another; refuses to take reserved stock."""
     model = require_part(inv, part)
-    _check_location_id(inv, target)
+    check_location_id(inv, target)
     _check_quantity(part, model, quantity, zero_ok=False)
     if line_key(source, part, source_bin) == line_key(target, part, target_bin):
         raise UsageError("the source and the target are the same stock line")
@@ -324,10 +330,10 @@ def plan_move(
     reserved = sum(held.values(), ZERO)
     available = on_hand - reserved
     if quantity > available:
-        why = f", {normalize(reserved)} reserved by {_builds(held)}" if held else ""
+        why = f", {number(reserved)} reserved by {_builds(held)}" if held else ""
         raise CtbError(
-            f"cannot move {normalize(quantity)} {part} from {where(source, source_bin)}: "
-            f"{normalize(on_hand)} on hand{why}, {normalize(max(available, ZERO))} available"
+            f"cannot move {number(quantity)} {part} from {where(source, source_bin)}: "
+            f"{number(on_hand)} on hand{why}, {number(max(available, ZERO))} available"
         )
     out = _change(inv, source, part, source_bin, lambda before: before - quantity)
     into = _change(inv, target, part, target_bin, lambda before: before + quantity)

@@ -19,6 +19,7 @@ file is reported and left alone.  Formatting formatted text changes nothing.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,20 @@ def format_bytes(data: bytes, rel: str) -> bytes:
     if not isinstance(before, dict):
         raise YamlProblem(Diagnostic(rel, 1, 1, "CTB101", "the file must be a YAML mapping"))
     model = kind_model(key.kind)
-    doc = parse_roundtrip(data, rel)
+    # CR LF / CR endings: comments would keep their CR and mix line endings; the house style is LF.
+    # Tabs before an end-of-line comment are valid YAML the comment-keeping parser refuses: when it
+    # does, they become spaces (inside a quoted string that would change the data: refused below).
+    text = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    try:
+        doc = parse_roundtrip(text, rel)
+    except YamlProblem as problem:
+        untabbed = _TAB_BEFORE_COMMENT.sub(b"  ", text)
+        if untabbed == text:
+            raise
+        try:
+            doc = parse_roundtrip(untabbed, rel)
+        except YamlProblem:
+            raise problem from None
     _order_flow(doc, model)
     first = dump(doc)
     try:
@@ -67,6 +81,9 @@ def format_bytes(data: bytes, rel: str) -> bytes:
     if load_fast(result, rel) != before:
         raise YamlProblem(Diagnostic(rel, 1, 1, "CTB010", "cannot be formatted without changing its data; left as is"))
     return result
+
+
+_TAB_BEFORE_COMMENT = re.compile(rb"(?<=\S)[ \t]*\t[ \t]*(?=#)")
 
 
 def _flow(node: Any) -> bool:
@@ -240,8 +257,12 @@ def plan_format(root: Path, rels: Iterable[str]) -> FormatPlan:
     """Format each file in memory; nothing is written."""
     plan = FormatPlan()
     for rel in rels:
-        data = (root / rel).read_bytes()
         plan.checked += 1
+        try:
+            data = (root / rel).read_bytes()
+        except OSError as exc:  # a dangling link, a folder named like a file, no permission
+            plan.problems.append(Diagnostic(rel, 1, 1, "CTB001", f"cannot read the file: {exc.strerror or exc}"))
+            continue
         try:
             new = format_bytes(data, rel)
         except YamlProblem as problem:

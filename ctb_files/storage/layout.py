@@ -101,8 +101,11 @@ def read_tree(root: Path) -> dict[str, bytes]:
             rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
             for name in sorted(filenames):
                 if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                    with open(os.path.join(dirpath, name), "rb") as handle:
-                        files[f"{rel_dir}/{name}"] = handle.read()
+                    try:
+                        with open(os.path.join(dirpath, name), "rb") as handle:
+                            files[f"{rel_dir}/{name}"] = handle.read()
+                    except OSError:  # a dangling link or no permission: not data; never a crash
+                        continue
     return files
 
 

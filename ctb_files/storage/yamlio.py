@@ -254,8 +254,12 @@ _RT = _rt_yaml()
 
 
 def load_roundtrip(text: str) -> Any:
-    """Parse for editing: comments, order and quoting are kept."""
-    doc = _RT.load(text)
+    """Parse for editing: comments, order and quoting are kept.
+
+    CR LF and CR line endings become LF: comments keep the text up to the
+    line end, so a CR LF file would otherwise come back with mixed endings.
+    """
+    doc = _RT.load(text.replace("\r\n", "\n").replace("\r", "\n"))
     _hoist_first_item_comments(doc)
     return doc
 
