@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.gen import best  # noqa: E402
 from ctb_files.ops.bomdiff import compare, flatten_view  # noqa: E402
 from ctb_files.ops.bomtree import InventoryCatalog, parse_target  # noqa: E402
 from ctb_files.ops.bomviews import build_view  # noqa: E402
@@ -47,28 +48,19 @@ def write(root: Path, top: str, changed: bool) -> None:
     make(top, 0)
 
 
-def timed(func) -> float:  # type: ignore[no-untyped-def]
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "inv"
         write(root, "a", changed=False)
         write(root, "b", changed=True)
-        load = timed(lambda: load_repo(root))
+        load = best(lambda: load_repo(root))
         cat = InventoryCatalog(load_repo(root).inventory)
         a, b = parse_target("a"), parse_target("b")
         rows = len(build_view(cat, a, "indented").rows)
-        indented = timed(lambda: build_view(cat, a, "indented"))
-        totals = timed(lambda: build_view(cat, a, "totals"))
+        indented = best(lambda: build_view(cat, a, "indented"))
+        totals = best(lambda: build_view(cat, a, "totals"))
         old, new = flatten_view(build_view(cat, a, "indented")), flatten_view(build_view(cat, b, "indented"))
-        diff = timed(lambda: compare(old, new, "a", "b"))
+        diff = best(lambda: compare(old, new, "a", "b"))
         print(f"{rows} indented rows, 6 levels")
         print(f"load_repo (baseline) : {load:.3f} s")
         print(f"bom show --indented  : {indented:.3f} s  ({indented / load:.2f}x load)")

@@ -26,20 +26,11 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.gen import generate  # noqa: E402
+from bench.gen import best, generate  # noqa: E402
 from ctb_files.checks import run_checks  # noqa: E402
 from ctb_files.cli import main as ctb  # noqa: E402
 from ctb_files.storage.layout import read_tree  # noqa: E402
 from ctb_files.storage.loader import load_repo  # noqa: E402
-
-
-def best(func: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

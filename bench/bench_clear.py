@@ -16,16 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.gen import generate  # noqa: E402
+from bench.gen import best, generate  # noqa: E402
 from ctb_files.cli import main as ctb  # noqa: E402
 from ctb_files.ops.allocate import clear_all  # noqa: E402
 from ctb_files.storage.loader import load_repo  # noqa: E402
-
-
-def timed(func) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    func()
-    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -33,15 +27,15 @@ def main() -> None:
     builds = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     with tempfile.TemporaryDirectory() as tmp:
         root = generate(Path(tmp) / "inv", parts=parts, builds=builds)
-        load = min(timed(lambda: load_repo(root)) for _ in range(3))
+        load = best(lambda: load_repo(root))
         inv = load_repo(root).inventory
-        engine = min(timed(lambda: clear_all(inv)) for _ in range(3))
+        engine = best(lambda: clear_all(inv))
         runs = []
         for i in range(2):
             copy = Path(tmp) / f"run{i}"
             shutil.copytree(root, copy)
-            runs.append(timed(lambda: ctb(["--repo", str(copy), "build", "clear", "--all", "-q"])))
-        again = timed(lambda: ctb(["--repo", str(Path(tmp) / "run0"), "build", "clear", "--all", "-q"]))
+            runs.append(best(lambda: ctb(["--repo", str(copy), "build", "clear", "--all", "-q"]), repeat=1))
+        again = best(lambda: ctb(["--repo", str(Path(tmp) / "run0"), "build", "clear", "--all", "-q"]), repeat=1)
         command = min(runs)
         print(f"{parts} parts, {builds} builds")
         print(f"load_repo (baseline)        : {load:.3f} s")

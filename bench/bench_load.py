@@ -14,20 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.gen import generate  # noqa: E402
+from bench.gen import best, generate  # noqa: E402
 from ctb_files.checks import run_checks  # noqa: E402
 from ctb_files.storage.layout import read_tree  # noqa: E402
 from ctb_files.storage.loader import load_repo  # noqa: E402
 from ctb_files.storage.yamlio import load_fast  # noqa: E402
-
-
-def best(func, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

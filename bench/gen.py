@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -39,3 +41,13 @@ def generate(root: Path, parts: int = 5000, locations: int = 10, builds: int = 2
             f"project: big\nversion: v{b % 4}\nquantity: {rng.randint(1, 5)}\npriority: {b % 3}\n"
         )
     return root
+
+
+def best(func: Callable[[], object], repeat: int = 3) -> float:
+    """The fastest of ``repeat`` runs of ``func``, in seconds (the least disturbed by a busy machine)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
