@@ -15,9 +15,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.gen import best  # noqa: E402
-from ctb_files.ops.bomdiff import compare, flatten_view  # noqa: E402
-from ctb_files.ops.bomtree import InventoryCatalog, parse_target  # noqa: E402
-from ctb_files.ops.bomviews import build_view  # noqa: E402
+from ctb_files.ops.bom.diff import compare, flatten_view  # noqa: E402
+from ctb_files.ops.bom.tree import InventoryCatalog, parse_target  # noqa: E402
+from ctb_files.ops.bom.views import build_view  # noqa: E402
 from ctb_files.storage.loader import load_repo  # noqa: E402
 
 FANOUT = 4  # children per assembly; 4 + 16 + … + 4**5 ≈ 1,364 assemblies' rows, plus leaves

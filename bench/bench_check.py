@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.gen import best, generate  # noqa: E402
 from ctb_files.checks import run_checks  # noqa: E402
 from ctb_files.cli import main as ctb  # noqa: E402
-from ctb_files.storage.layout import read_tree  # noqa: E402
 from ctb_files.storage.loader import load_repo  # noqa: E402
+from ctb_files.storage.tree import read_tree  # noqa: E402
 
 
 def main() -> None:

@@ -20,8 +20,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from ctb_files.core import paths as layout
 from ctb_files.errors import CtbError
-from ctb_files.storage import layout
+from ctb_files.storage import tree
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.fmt import plan_format
 
@@ -96,7 +97,7 @@ def fmt_main(argv: list[str] | None = None) -> int:
     by_root: dict[Path, list[tuple[Path, str]]] = defaultdict(list)
     for path in args.files:
         try:
-            root = layout.find_root(path.parent)
+            root = tree.find_root(path.parent)
         except CtbError:
             print(f"{path}: not inside an inventory (no ctb.yaml above it); skipped", file=sys.stderr)
             continue

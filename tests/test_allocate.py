@@ -5,9 +5,25 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ctb_files.models.build import Build
-from ctb_files.ops.allocate import Allocator, clear_all, clear_builds, clear_order
-from tests.test_allocate_world import apply, available, bom, build, load, on_hand, part, shorts, stock, takes
+from ctb_files.core.models.build import Build
+from ctb_files.ops.builds.allocate import (
+    Allocator,
+    clear_all,
+    clear_builds,
+    clear_order,
+)
+from tests.test_allocate_world import (
+    apply,
+    available,
+    bom,
+    build,
+    load,
+    on_hand,
+    part,
+    shorts,
+    stock,
+    takes,
+)
 
 D = Decimal
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctb_files.cli.build import render_build
-from ctb_files.models.build import Build
-from ctb_files.ops.buildfile import KEY_ORDER, WRITTEN, emit_written, written_region
-from ctb_files.storage.yamlio import load_fast
+from ctb_files.core.models.build import Build
+from ctb_files.ops.builds.fields import KEY_ORDER, WRITTEN, emit_written, written_region
+from ctb_files.storage.yaml import load_fast
 
 HEADS = [
     "project: p\nversion: v1\nquantity: 3\n",

@@ -8,14 +8,14 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ctb_files.models.build import Build
-from ctb_files.models.inventory import Inventory
-from ctb_files.models.part import BomLine, Part
-from ctb_files.models.project import BomFile, BomRow, Project, ProjectVersion
-from ctb_files.models.settings import Settings
-from ctb_files.models.stock import Stock, StockLine
-from ctb_files.ops.allocate import Allocator, can_build, clear_all, clear_builds
-from ctb_files.ops.ledger import ZERO, line_states
+from ctb_files.core.models.build import Build
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.models.part import BomLine, Part
+from ctb_files.core.models.project import BomFile, BomRow, Project, ProjectVersion
+from ctb_files.core.models.settings import Settings
+from ctb_files.core.models.stock import Stock, StockLine
+from ctb_files.ops.builds.allocate import Allocator, can_build, clear_all, clear_builds
+from ctb_files.ops.stock.ledger import ZERO, line_states
 from tests.test_allocate_world import apply
 
 PARTS = ["p0", "p1", "p2", "p3"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops.allocate import Plan
-from ctb_files.ops.ledger import line_key, line_states
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.ops.builds.allocate import Plan
+from ctb_files.ops.stock.ledger import line_key, line_states
 from ctb_files.storage.loader import load_repo
 from tests.conftest import write_tree
 

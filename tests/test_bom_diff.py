@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.bomdiff import FlatRow, compare, opcodes, summarize_bom_change
-from ctb_files.report_bom import diff_html
+from ctb_files.ops.bom.diff import FlatRow, compare, opcodes, summarize_bom_change
+from ctb_files.render.bom import diff_html
 from tests.conftest import write_tree
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

@@ -10,8 +10,8 @@ import pytest
 
 from ctb_files.checks import run_checks
 from ctb_files.cli import main
-from ctb_files.models import Extension
-from ctb_files.ops.extensions import parse_value, value_problems
+from ctb_files.core.models import Extension
+from ctb_files.ops.bom.extensions import parse_value, value_problems
 from ctb_files.storage.loader import load_repo, locate_all
 from tests.conftest import write_tree
 

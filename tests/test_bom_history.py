@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.bomtree import parse_target
+from ctb_files.ops.bom.tree import parse_target
 from ctb_files.storage.history import bom_log, inventory_at
 from tests.conftest import commit_all, git, write_tree
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.bomtree import InventoryCatalog, parse_target
-from ctb_files.ops.bomviews import build_view
+from ctb_files.ops.bom.tree import InventoryCatalog, parse_target
+from ctb_files.ops.bom.views import build_view
 from ctb_files.storage.loader import load_repo
 from tests.conftest import write_tree
 

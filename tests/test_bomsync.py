@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ctb_files.importers import read_bom
-from ctb_files.ops.bomsync import BomPlan, plan_bom
-from ctb_files.ops.matching import Matcher
+from ctb_files.ops.bom.matching import Matcher
+from ctb_files.ops.bom.sync import BomPlan, plan_bom
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.loader import load_repo
 from ctb_files.storage.sources import write_plan

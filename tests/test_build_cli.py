@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.ledger import line_key, line_states
-from ctb_files.storage.layout import read_tree
+from ctb_files.ops.stock.ledger import line_key, line_states
 from ctb_files.storage.loader import load_repo
+from ctb_files.storage.tree import read_tree
 from tests.conftest import commit_all, git, write_tree
 from tests.test_allocate_world import BASE, bom, build, part, stock
 

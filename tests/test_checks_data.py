@@ -14,10 +14,9 @@ too.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 

@@ -15,10 +15,10 @@ import pytest
 from ctb_files import checks
 from ctb_files.checks import REGISTRY, run_checks
 from ctb_files.checks._support import Known
+from ctb_files.core.models import Build, Part, Reservation, Stock, StockLine, Take
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.models.order import Order, OrderLine
 from ctb_files.errors import Diagnostic
-from ctb_files.models import Build, Part, Reservation, Stock, StockLine, Take
-from ctb_files.models.inventory import Inventory
-from ctb_files.models.order import Order, OrderLine
 from ctb_files.storage.loader import load_repo, locate_all
 from tests.conftest import write_tree
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from ctb_files import __version__
-from ctb_files.ci import write_ci
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.storage.yamlio import load_fast
+from ctb_files.storage.init.ci import write_ci
+from ctb_files.storage.yaml import load_fast
 from tests.conftest import commit_all, git, write_tree
 from tests.test_mergedriver import ctb_on_path
 

@@ -11,7 +11,7 @@ import pytest
 from ctb_files.cli import main
 from ctb_files.cli.cost import cost_lines as reexported
 from ctb_files.errors import CtbError
-from ctb_files.ops.costing import cost_lines, price_text, summarize, total_text
+from ctb_files.ops.orders.costing import cost_lines, price_text, summarize, total_text
 from tests.test_ordering import R1, load
 
 D = Decimal

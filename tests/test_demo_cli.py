@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.storage.layout import read_tree
+from ctb_files.storage.tree import read_tree
 
 
 def test_demo_refuses_a_folder_inside_an_inventory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,9 +11,9 @@ import yaml
 
 from ctb_files.cli import main
 from ctb_files.cli.demo import STEPS, Demo, run_demo
-from ctb_files.models.inventory import Inventory
-from ctb_files.scaffold import example_files
-from ctb_files.schema import export_schemas
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.schema import export_schemas
+from ctb_files.storage.init.scaffold import example_files
 from ctb_files.storage.loader import load_repo
 from tests.conftest import git
 

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctb_files.cli import main
-from ctb_files.models import Order, OrderLine, Part, VendorPart
-from ctb_files.ops.canonical import canonical_data, canonical_order, nested_model
+from ctb_files.core.canonical import canonical_data, canonical_order, nested_model
+from ctb_files.core.models import Order, OrderLine, Part, VendorPart
 from ctb_files.storage.fmt import format_bytes
-from ctb_files.storage.yamlio import YamlProblem, load_fast
+from ctb_files.storage.yaml import YamlProblem, load_fast
 from tests.conftest import commit_all, git, write_tree
 
 SETTINGS = "ctb: 1\nname: Fmt Lab\n"
@@ -259,7 +259,7 @@ def test_any_key_order_formats_canonically_and_stably(order: list[str], heads: l
 
 def test_the_commented_mix_round_trips_and_takes_edits(git_repo: Path) -> None:
     from ctb_files.storage.changes import ChangeSet
-    from ctb_files.storage.yamlio import dump, load_roundtrip
+    from ctb_files.storage.yaml import dump, load_roundtrip
 
     assert dump(load_roundtrip(COMMENTED_STOCK)) == COMMENTED_STOCK
     write_tree(git_repo, {"ctb.yaml": SETTINGS, "stock/a.yaml": COMMENTED_STOCK})

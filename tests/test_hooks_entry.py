@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from ctb_files.hooks import GIT_HOOKS, check_main, fmt_main, git_hook_text
-from ctb_files.scaffold import pre_commit_config_text
+from ctb_files.storage.init.scaffold import pre_commit_config_text
 from tests.conftest import write_tree
 
 PROJECT = Path(__file__).resolve().parent.parent

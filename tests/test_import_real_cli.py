@@ -15,7 +15,7 @@ import pytest
 
 from ctb_files.cli import main
 from ctb_files.storage.loader import load_repo
-from ctb_files.storage.yamlio import load_fast
+from ctb_files.storage.yaml import load_fast
 from tests.conftest import commit_all, git
 from tests.test_import_real import EXPECTED, REAL
 

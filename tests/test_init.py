@@ -14,16 +14,17 @@ import pytest
 
 from ctb_files import __version__
 from ctb_files.cli import main
+from ctb_files.core import paths as layout
+from ctb_files.core.schema import HINT_PREFIX, export_schemas
 from ctb_files.hooks import git_hook_text
-from ctb_files.schema import HINT_PREFIX, export_schemas
-from ctb_files.storage import layout
+from ctb_files.storage import tree
 from tests.conftest import git, write_tree
 
 FOLDERS = ("parts", "packages", "vendors", "stock", "projects", "builds", "orders")
 
 
 def yaml_files(root: Path) -> list[str]:
-    return sorted(rel for rel in layout.read_tree(root) if layout.classify(rel) is not None)
+    return sorted(rel for rel in tree.read_tree(root) if layout.classify(rel) is not None)
 
 
 def assert_hints_resolve(root: Path) -> None:

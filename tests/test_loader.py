@@ -82,7 +82,7 @@ def test_alias_bombs_and_object_tags_are_refused(tmp_path: Path) -> None:
 
 
 def test_yaml_12_scalars(tmp_path: Path) -> None:
-    from ctb_files.storage.yamlio import load_fast
+    from ctb_files.storage.yaml import load_fast
 
     data = load_fast(b"a: yes\nb: on\nc: 010\nd: 0x1F\ne: 1_000\nf: [R:1]\ng: !!str 12\n", "x")
     assert data == {"a": "yes", "b": "on", "c": 10, "d": 31, "e": "1_000", "f": ["R:1"], "g": "12"}
@@ -126,7 +126,7 @@ def test_a_quoted_quantity_is_not_a_number(tmp_path: Path) -> None:
 def test_the_fast_reader_reads_like_the_stock_safe_loader() -> None:
     import yaml
 
-    from ctb_files.storage.yamlio import load_fast
+    from ctb_files.storage.yaml import load_fast
 
     text = "name: R\nvalue: 10k\nn: 12\nq: 1.50\nt: true\nnone: null\nday: 2026-11-01\nl: [a, 2, {b: c}]\n'k': ~\n"
     plain = yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the stock safe loader

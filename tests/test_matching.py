@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.importers import ImportedRow, read_bom
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops.matching import Match, Matcher, footprint_name, placeholder_id, value_key
-from ctb_files.storage.layout import read_tree
+from ctb_files.ops.bom.matching import (
+    Match,
+    Matcher,
+    footprint_name,
+    placeholder_id,
+    value_key,
+)
 from ctb_files.storage.loader import load_files
+from ctb_files.storage.tree import read_tree
 
 DATA = Path(__file__).parent / "data" / "sync"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.stockmerge import conflict_text, merge_stock
+from ctb_files.ops.stock.merge import conflict_text, merge_stock
 from ctb_files.storage.mergedriver import merge_texts
-from ctb_files.storage.yamlio import load_fast
+from ctb_files.storage.yaml import load_fast
 from tests.conftest import commit_all, git, write_tree
 
 

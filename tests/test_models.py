@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from ctb_files.models import Build, Order, Part, StockLine
-from ctb_files.ops.units import convert, family
+from ctb_files.core.models import Build, Order, Part, StockLine
+from ctb_files.core.units import convert, family
 
 
 @pytest.mark.parametrize("bad", ["..", "a..b", "a/b", "a\\b", "-x", "", "x" * 81, "a b"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.storage.layout import read_tree
+from ctb_files.storage.tree import read_tree
 from tests.conftest import commit_all, git, write_tree
 from tests.test_ordering import BASE, R1, short_build
 

@@ -8,11 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.models.part import PriceBreak, VendorPart
 from ctb_files.errors import CtbError
-from ctb_files.models.inventory import Inventory
-from ctb_files.models.part import PriceBreak, VendorPart
-from ctb_files.ops.ordering import (
-    allowed_quantity, best_offer, choose_offer, money, plan_orders, receive, unit_price_at,
+from ctb_files.ops.orders.plan import (
+    allowed_quantity,
+    best_offer,
+    choose_offer,
+    money,
+    plan_orders,
+    receive,
+    unit_price_at,
 )  # fmt: skip
 from ctb_files.storage.loader import load_repo
 from tests.conftest import write_tree

@@ -13,7 +13,12 @@ import pytest
 
 import ctb_files.cli.vendor as vendor_cli
 from ctb_files.cli import main
-from ctb_files.ops.populate import placeholder_fields, targets, updated_vendor_part, vendor_part_fields
+from ctb_files.ops.orders.populate import (
+    placeholder_fields,
+    targets,
+    updated_vendor_part,
+    vendor_part_fields,
+)
 from ctb_files.storage.loader import load_repo
 from ctb_files.vendors.mouser import MouserPart
 from tests.conftest import write_tree

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.models import KINDS
-from ctb_files.schema import DRAFT_07, export_schemas, kind_schema, schema_hint
+from ctb_files.core.models import KINDS
+from ctb_files.core.schema import DRAFT_07, export_schemas, kind_schema, schema_hint
 
 PROJECT = Path(__file__).resolve().parent.parent
 

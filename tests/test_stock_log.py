@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.stocklog import Unreadable, brought_in, build_log, quantity_in, signed, topo_order
+from ctb_files.ops.stock.log import (
+    Unreadable,
+    brought_in,
+    build_log,
+    quantity_in,
+    signed,
+    topo_order,
+)
 from tests.conftest import commit_all, git, write_tree
 
 BASE = {"ctb.yaml": "ctb: 1\n", "parts/r1.yaml": "name: R1\n", "parts/r2.yaml": "name: R2\n"}

@@ -12,7 +12,7 @@ import pytest
 
 from ctb_files.cli import main
 from ctb_files.storage import sources
-from ctb_files.storage.yamlio import load_fast
+from ctb_files.storage.yaml import load_fast
 from tests.conftest import write_tree
 
 DATA = Path(__file__).parent / "data" / "sync"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ctb_files.ops.values import expand_refs, normalize_value, ref_prefix
+from ctb_files.ops.bom.values import expand_refs, normalize_value, ref_prefix
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.bomtree import where_used
+from ctb_files.ops.bom.tree import where_used
 from ctb_files.storage.loader import load_repo
 from tests.conftest import write_tree
 

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 from ctb_files.errors import CtbError
 from ctb_files.storage import changes as changes_mod
 from ctb_files.storage.changes import ChangeSet, repo_lock
-from ctb_files.storage.yamlio import dump, load_fast, load_roundtrip, merge_into, new_document
+from ctb_files.storage.yaml import (
+    dump,
+    load_fast,
+    load_roundtrip,
+    merge_into,
+    new_document,
+)
 from tests.conftest import write_tree
 
 BUILD = """\

@@ -12,8 +12,8 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
-from ctb_files.models.inventory import Inventory
 
 Check = Callable[[Inventory], list[Diagnostic]]
 

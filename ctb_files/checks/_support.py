@@ -13,10 +13,10 @@ import difflib
 from collections.abc import Iterable
 from decimal import Decimal
 
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.units import normalize
 from ctb_files.errors import Diagnostic, Severity
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops.units import normalize
-from ctb_files.storage.yamlio import Locator
+from ctb_files.storage.yaml import Locator
 
 # how many id comparisons difflib may make for one set of known ids (one kind, one check)
 HINT_BUDGET = 100_000

@@ -11,12 +11,12 @@ from decimal import Decimal
 
 from ctb_files.checks import check
 from ctb_files.checks._support import error, qty
+from ctb_files.core import paths as layout
+from ctb_files.core.models.build import Reservation
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.units import convert, same_family
 from ctb_files.errors import Diagnostic
-from ctb_files.models.build import Reservation
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops.ledger import ZERO
-from ctb_files.ops.units import convert, same_family
-from ctb_files.storage import layout
+from ctb_files.ops.stock.ledger import ZERO
 
 
 def _taken(inv: Inventory, reservation: Reservation) -> Decimal:

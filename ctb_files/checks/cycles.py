@@ -15,9 +15,9 @@ from collections import deque
 
 from ctb_files.checks import check
 from ctb_files.checks._support import error
+from ctb_files.core import paths as layout
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
-from ctb_files.models.inventory import Inventory
-from ctb_files.storage import layout
 
 Graph = dict[str, list[str]]
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from ctb_files.checks import check
+from ctb_files.core import paths as layout
+from ctb_files.core.models import Settings
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
-from ctb_files.models import Settings
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops.extensions import declared, row_problems
-from ctb_files.storage import layout
-from ctb_files.storage.yamlio import YamlProblem, load_fast
+from ctb_files.ops.bom.extensions import declared, row_problems
+from ctb_files.storage.yaml import YamlProblem, load_fast
 
 
 def _settings_valid(inv: Inventory) -> bool:

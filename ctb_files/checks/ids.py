@@ -12,10 +12,10 @@ from collections.abc import Callable, Hashable
 
 from ctb_files.checks import check
 from ctb_files.checks._support import Lines, error, ids_of
+from ctb_files.core import paths as layout
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops.ledger import label, line_key
-from ctb_files.storage import layout
+from ctb_files.ops.stock.ledger import label, line_key
 
 _PATHS: dict[str, Callable[[str], str]] = {
     "part": layout.part_path, "package": layout.package_path, "vendor": layout.vendor_path,

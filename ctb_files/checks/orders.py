@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from ctb_files.checks import check
 from ctb_files.checks._support import error, qty, warning
+from ctb_files.core import paths as layout
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
-from ctb_files.models.inventory import Inventory
-from ctb_files.storage import layout
 
 
 @check("order-lines")

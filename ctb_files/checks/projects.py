@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from ctb_files.checks import check
 from ctb_files.checks._support import Known, error, known, known_boms, warning
+from ctb_files.core import paths as layout
+from ctb_files.core.models.build import Build
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
-from ctb_files.models.build import Build
-from ctb_files.models.inventory import Inventory
-from ctb_files.storage import layout
 
 
 def _versions(inv: Inventory, project: str) -> Known | None:

@@ -15,10 +15,16 @@ from decimal import Decimal
 
 from ctb_files.checks import check
 from ctb_files.checks._support import error, known, qty, warning
+from ctb_files.core import paths as layout
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops.ledger import ZERO, LineKey, label, line_key, reservations_by_line
-from ctb_files.storage import layout
+from ctb_files.ops.stock.ledger import (
+    ZERO,
+    LineKey,
+    label,
+    line_key,
+    reservations_by_line,
+)
 
 
 def _who(holders: dict[str, Decimal]) -> str:

@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from ctb_files.checks import check
 from ctb_files.checks._support import error, qty
+from ctb_files.core import paths as layout
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.units import family, is_whole
 from ctb_files.errors import Diagnostic
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops.units import family, is_whole
-from ctb_files.storage import layout
 
 
 def _mismatch(inv: Inventory, part_id: str | None, unit: str | None) -> str | None:

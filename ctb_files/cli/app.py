@@ -14,7 +14,7 @@ import click
 
 from ctb_files import __version__
 from ctb_files.errors import CtbError
-from ctb_files.report import to_json
+from ctb_files.render.table import to_json
 from ctb_files.storage.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])

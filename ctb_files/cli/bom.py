@@ -1,8 +1,8 @@
 """``ctb bom``: show, diff, log, add and set (PRODUCT.md 5).
 
 Commands are glue: load the inventory (working tree or one commit), call
-:mod:`ctb_files.ops.bomviews` / :mod:`ctb_files.ops.bomdiff` /
-:mod:`ctb_files.storage.history`, render with :mod:`ctb_files.report_bom`.
+:mod:`ctb_files.ops.bom.views` / :mod:`ctb_files.ops.bom.diff` /
+:mod:`ctb_files.storage.history`, render with :mod:`ctb_files.render.bom`.
 Other modules add commands to :data:`bom_group`.
 """
 
@@ -14,19 +14,22 @@ from typing import Any
 
 import click
 
-from ctb_files import report_bom
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
 from ctb_files.cli.cost import cost_json, cost_table
+from ctb_files.core import paths as layout
+from ctb_files.core.models.common import LIMIT
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.units import UNITS, is_whole, normalize, same_family
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.models.common import LIMIT
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops import bomdiff, bomtree, bomviews
-from ctb_files.ops.extensions import applies, declared, display, parse_value
-from ctb_files.ops.units import UNITS, is_whole, normalize, same_family
-from ctb_files.report import number, to_json
-from ctb_files.storage import history, layout
+from ctb_files.ops.bom import diff as bomdiff
+from ctb_files.ops.bom import tree as bomtree
+from ctb_files.ops.bom import views as bomviews
+from ctb_files.ops.bom.extensions import applies, declared, display, parse_value
+from ctb_files.render import bom as report_bom
+from ctb_files.render.table import number, to_json
+from ctb_files.storage import history
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.yamlio import CommentedMap, load_fast, to_roundtrip
+from ctb_files.storage.yaml import CommentedMap, load_fast, to_roundtrip
 
 __all__ = ["bom_group"]
 

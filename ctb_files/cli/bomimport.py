@@ -9,14 +9,19 @@ import click
 
 from ctb_files.cli.app import common, finish, options, workspace, writes
 from ctb_files.cli.bom import bom_group
-from ctb_files.cli.project import import_version, now_utc, render_reports, say_if_unchanged
+from ctb_files.cli.project import (
+    import_version,
+    now_utc,
+    render_reports,
+    say_if_unchanged,
+)
+from ctb_files.core import paths as layout
+from ctb_files.core.models import valid_id
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.importers import FORMATS, read_bom
-from ctb_files.models import valid_id
-from ctb_files.ops.matching import Matcher
-from ctb_files.storage import layout
+from ctb_files.ops.bom.matching import Matcher
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.yamlio import CommentedSeq, new_document, to_roundtrip
+from ctb_files.storage.yaml import CommentedSeq, new_document, to_roundtrip
 
 __all__ = ["import_cmd"]
 

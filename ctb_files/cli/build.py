@@ -12,20 +12,38 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
 from ctb_files.cli.cost import cost_json, cost_lines, cost_totals
+from ctb_files.core.models.build import Build
+from ctb_files.core.models.common import LIMIT, valid_id
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.paths import build_path, stock_path
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.models.build import Build
-from ctb_files.models.common import LIMIT, valid_id
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops.allocate import Plan, clear_all, clear_builds
-from ctb_files.ops.buildfile import (
-    WRITTEN, cancel_fields, complete_fields, emit_written, new_build_data, ordered_build, pick_list, plan_fields, result_data,
-    same_result, stock_after_complete, stock_updates, written_region,
+from ctb_files.ops.builds.allocate import Plan, clear_all, clear_builds
+from ctb_files.ops.builds.fields import (
+    WRITTEN,
+    cancel_fields,
+    complete_fields,
+    emit_written,
+    new_build_data,
+    ordered_build,
+    pick_list,
+    plan_fields,
+    result_data,
+    same_result,
+    stock_after_complete,
+    stock_updates,
+    written_region,
 )  # fmt: skip
-from ctb_files.ops.costing import CostLine
-from ctb_files.report import number, table
-from ctb_files.storage.layout import build_path, stock_path
+from ctb_files.ops.orders.costing import CostLine
+from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.yamlio import CommentedMap, dump, load_roundtrip, merge_into, new_document, to_roundtrip
+from ctb_files.storage.yaml import (
+    CommentedMap,
+    dump,
+    load_roundtrip,
+    merge_into,
+    new_document,
+    to_roundtrip,
+)
 
 
 def now() -> datetime:

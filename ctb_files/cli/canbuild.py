@@ -6,7 +6,7 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
 from ctb_files.errors import CtbError
-from ctb_files.ops.allocate import can_build
+from ctb_files.ops.builds.allocate import can_build
 
 
 @cli.command("can-build")

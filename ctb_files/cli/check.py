@@ -8,7 +8,8 @@ import click
 
 from ctb_files.checks import run_checks
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
-from ctb_files.storage import layout
+from ctb_files.core import paths as layout
+from ctb_files.storage import tree
 from ctb_files.storage.loader import bulk, locate_all
 
 
@@ -23,7 +24,7 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     (the whole repository is still read: references cross files).
     """
     ws = workspace()
-    wanted = layout.scope(ws.root, paths)
+    wanted = tree.scope(ws.root, paths)
     with bulk():  # everything made from here on lives until the command ends
         loaded = ws.loaded
         diags = locate_all(loaded.diagnostics + run_checks(loaded.inventory), loaded.inventory.files)

@@ -1,6 +1,6 @@
 """``ctb cost P V [--quantity N]``: what N units of a project version cost.
 
-:func:`cost_lines` (from :mod:`ctb_files.ops.costing`), :func:`cost_table`,
+:func:`cost_lines` (from :mod:`ctb_files.ops.orders.costing`), :func:`cost_table`,
 :func:`cost_totals` and :func:`cost_json` are here for other commands to
 reuse (``build show``, ``bom show --cost``).  Text rounds money for reading
 (unit prices 2 to 4 decimals, totals 2); JSON gives exact decimal strings.
@@ -14,9 +14,16 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
-from ctb_files.ops.costing import CostLine, CostSummary, cost_lines, price_text, summarize, total_text
-from ctb_files.ops.ordering import money
-from ctb_files.report import number, table
+from ctb_files.ops.orders.costing import (
+    CostLine,
+    CostSummary,
+    cost_lines,
+    price_text,
+    summarize,
+    total_text,
+)
+from ctb_files.ops.orders.plan import money
+from ctb_files.render.table import number, table
 
 __all__ = ["cost_json", "cost_lines", "cost_table", "cost_totals"]
 

@@ -24,12 +24,12 @@ import click
 from ctb_files.checks import run_checks
 from ctb_files.cli.app import cli
 from ctb_files.cli.build import clear_and_write
+from ctb_files.core.models.build import Reservation, Shortage
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import CtbError
-from ctb_files.models.build import Reservation, Shortage
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops.allocate import can_build
-from ctb_files.report import number, table
-from ctb_files.scaffold import init_repository
+from ctb_files.ops.builds.allocate import can_build
+from ctb_files.render.table import number, table
+from ctb_files.storage.init.scaffold import init_repository
 from ctb_files.storage.loader import load_repo, locate_all
 from ctb_files.storage.workspace import Workspace
 

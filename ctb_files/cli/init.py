@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ctb_files.ci import write_ci
 from ctb_files.cli.app import cli
-from ctb_files.scaffold import InitResult, init_repository
-from ctb_files.schema import SCHEMA_DIR
+from ctb_files.core.schema import SCHEMA_DIR
+from ctb_files.storage.init.ci import write_ci
+from ctb_files.storage.init.scaffold import InitResult, init_repository
 
 
 @cli.command("init")

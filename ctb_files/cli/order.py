@@ -12,20 +12,33 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.core.models.common import LIMIT
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.models.order import Order
+from ctb_files.core.paths import order_path, stock_path
+from ctb_files.core.units import is_whole
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.models.common import LIMIT
-from ctb_files.models.inventory import Inventory
-from ctb_files.models.order import Order
-from ctb_files.ops.costing import price_text, total_text
-from ctb_files.ops.ordering import (
-    OrderPlan, cancel_fields, money, order_currency, order_total, place_fields, plan_orders, receive,
+from ctb_files.ops.orders.costing import price_text, total_text
+from ctb_files.ops.orders.plan import (
+    OrderPlan,
+    cancel_fields,
+    money,
+    order_currency,
+    order_total,
+    place_fields,
+    plan_orders,
+    receive,
 )  # fmt: skip
-from ctb_files.ops.stockops import check_location_id, parse_quantity
-from ctb_files.ops.units import is_whole
-from ctb_files.report import number, table
-from ctb_files.storage.layout import order_path, stock_path
+from ctb_files.ops.stock.edits import check_location_id, parse_quantity
+from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.yamlio import CommentedMap, CommentedSeq, load_fast, merge_into, to_roundtrip
+from ctb_files.storage.yaml import (
+    CommentedMap,
+    CommentedSeq,
+    load_fast,
+    merge_into,
+    to_roundtrip,
+)
 
 MOUSER_CART_HEADER = ("Mouser Part Number", "Quantity")
 GENERIC_CART_HEADER = ("sku", "quantity")

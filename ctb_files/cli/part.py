@@ -7,10 +7,16 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
-from ctb_files.models.inventory import Inventory
-from ctb_files.ops.costing import price_text
-from ctb_files.ops.stockops import Totals, equivalents_of, part_rows, require_part, stock_view
-from ctb_files.report import number, table
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.ops.orders.costing import price_text
+from ctb_files.ops.stock.edits import (
+    Totals,
+    equivalents_of,
+    part_rows,
+    require_part,
+    stock_view,
+)
+from ctb_files.render.table import number, table
 
 
 @cli.group("part")

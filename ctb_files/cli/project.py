@@ -7,13 +7,13 @@ from datetime import datetime, timezone
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.core import paths as layout
+from ctb_files.core.models import BomFile, Project, ProjectVersion
 from ctb_files.errors import CtbError
 from ctb_files.importers import ImportResult, read_bom
-from ctb_files.models import BomFile, Project, ProjectVersion
-from ctb_files.ops.bomsync import VersionReport, plan_bom
-from ctb_files.ops.matching import Matcher
-from ctb_files.report import table
-from ctb_files.storage import layout
+from ctb_files.ops.bom.matching import Matcher
+from ctb_files.ops.bom.sync import VersionReport, plan_bom
+from ctb_files.render.table import table
 from ctb_files.storage.sources import Fetcher, write_plan
 from ctb_files.storage.workspace import Workspace
 

@@ -14,9 +14,9 @@ from decimal import Decimal
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
-from ctb_files.models.build import Reservation
+from ctb_files.core.models.build import Reservation
+from ctb_files.core.units import normalize
 from ctb_files.ops.review import BuildChange, OrderChange, Review, review
-from ctb_files.ops.units import normalize
 from ctb_files.storage.history import inventory_at, open_repo
 from ctb_files.storage.loader import LoadResult
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from ctb_files.cli.app import cli
-from ctb_files.scaffold import write_schemas
-from ctb_files.schema import export_schemas
+from ctb_files.core.schema import export_schemas
+from ctb_files.storage.init.scaffold import write_schemas
 
 
 @cli.group("schema")

@@ -8,15 +8,31 @@ from pathlib import Path
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.core import paths as layout
+from ctb_files.core.models.common import valid_id
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.models.common import valid_id
-from ctb_files.ops.stocklog import Deltas, LogEntry, Unreadable, build_log, quantity_in, signed, topo_order
-from ctb_files.ops.stockops import LineChange, parse_quantity, plan_add, plan_move, plan_set, stock_view, where
-from ctb_files.report import number, table
-from ctb_files.storage import layout
+from ctb_files.ops.stock.edits import (
+    LineChange,
+    parse_quantity,
+    plan_add,
+    plan_move,
+    plan_set,
+    stock_view,
+    where,
+)
+from ctb_files.ops.stock.log import (
+    Deltas,
+    LogEntry,
+    Unreadable,
+    build_log,
+    quantity_in,
+    signed,
+    topo_order,
+)
+from ctb_files.render.table import number, table
 from ctb_files.storage.git import GitRepo
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.yamlio import CommentedSeq, YamlProblem, load_fast, to_roundtrip
+from ctb_files.storage.yaml import CommentedSeq, YamlProblem, load_fast, to_roundtrip
 
 
 @cli.group("stock")

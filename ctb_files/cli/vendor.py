@@ -16,11 +16,16 @@ import click
 import httpx
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.core.paths import part_path
 from ctb_files.errors import CtbError
-from ctb_files.ops.populate import Target, placeholder_fields, targets, updated_vendor_part
-from ctb_files.storage.layout import part_path
+from ctb_files.ops.orders.populate import (
+    Target,
+    placeholder_fields,
+    targets,
+    updated_vendor_part,
+)
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.yamlio import CommentedMap, merge_into
+from ctb_files.storage.yaml import CommentedMap, merge_into
 from ctb_files.vendors.http import MOUSER_API_URL, make_client
 from ctb_files.vendors.mouser import LookupFailure, MouserClient, MouserPart
 

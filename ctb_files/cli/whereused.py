@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from ctb_files import report_bom
 from ctb_files.cli.app import common, echo_json, options, workspace
 from ctb_files.cli.part import part_group
 from ctb_files.errors import CtbError
-from ctb_files.ops.bomtree import hint, where_used
+from ctb_files.ops.bom.tree import hint, where_used
+from ctb_files.render import bom as report_bom
 
 
 @part_group.command("where-used")

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from ctb_files.core.models.common import LIMIT
 from ctb_files.errors import Diagnostic
 from ctb_files.importers.base import Column, Role
 from ctb_files.importers.model import (
@@ -26,8 +27,7 @@ from ctb_files.importers.model import (
     ImportedRow,
 )
 from ctb_files.importers.table import Record
-from ctb_files.models.common import LIMIT
-from ctb_files.ops.values import expand_refs
+from ctb_files.ops.bom.values import expand_refs
 
 _NOT_SET = frozenset(["", "0", "no", "n", "false", "f", "off", "-", "none"])
 _DNP_NOTE = re.compile(

@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ctb_files.core import paths as layout
+from ctb_files.core.models.build import Build, Reservation, Shortage
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.models.order import Order
+from ctb_files.core.units import normalize
 from ctb_files.errors import CtbError
-from ctb_files.models.build import Build, Reservation, Shortage
-from ctb_files.models.inventory import Inventory
-from ctb_files.models.order import Order
-from ctb_files.ops.bomdiff import BomChange, FlatRow, flatten, summarize_bom_change
-from ctb_files.ops.bomtree import InventoryCatalog, Target, explode
-from ctb_files.ops.buildfile import reservation_data, shortage_data
-from ctb_files.ops.extensions import visible_names
-from ctb_files.ops.units import normalize
-from ctb_files.storage import layout
+from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_change
+from ctb_files.ops.bom.extensions import visible_names
+from ctb_files.ops.bom.tree import InventoryCatalog, Target, explode
+from ctb_files.ops.builds.fields import reservation_data, shortage_data
 
 __all__ = ["BomReview", "BuildChange", "OrderChange", "Review", "ShortageChange", "StockChange", "review"]
 

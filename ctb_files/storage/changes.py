@@ -22,10 +22,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ctb_files.core import paths as layout
+from ctb_files.core.models import KINDS
 from ctb_files.errors import CtbError
-from ctb_files.models import KINDS
-from ctb_files.storage import layout
-from ctb_files.storage.yamlio import CommentedMap, YamlProblem, dump, load_fast, load_roundtrip
+from ctb_files.storage.yaml import (
+    CommentedMap,
+    YamlProblem,
+    dump,
+    load_fast,
+    load_roundtrip,
+)
 
 
 @contextlib.contextmanager

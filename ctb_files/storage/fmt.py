@@ -6,7 +6,7 @@ A file is formatted in two passes:
    the house style (2-space mappings, ``- `` items indented by 2) and
    reorders the keys of one-line ``{...}`` mappings, which hold no comments.
 2. Block mappings whose keys are out of the models' order
-   (:mod:`ctb_files.ops.canonical`) are reordered *as text*: each entry is
+   (:mod:`ctb_files.core.canonical`) are reordered *as text*: each entry is
    its key line, its value's lines, and the whole-line comments and blank
    lines just above it at its own indentation or less.  Entries move with
    their comments, so a comment heading a key keeps heading it (the YAML
@@ -27,10 +27,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ctb_files.core import paths as layout
+from ctb_files.core.canonical import Model, canonical_order, kind_model, nested_model
 from ctb_files.errors import CtbError, Diagnostic
-from ctb_files.ops.canonical import Model, canonical_order, kind_model, nested_model
-from ctb_files.storage import layout
-from ctb_files.storage.yamlio import (
+from ctb_files.storage import tree
+from ctb_files.storage.yaml import (
     CommentedMap,
     CommentedSeq,
     YamlProblem,
@@ -214,7 +215,7 @@ def inventory_paths(root: Path, paths: Iterable[Path]) -> tuple[list[str], list[
     """
     given = list(paths)
     if not given:
-        return sorted(rel for rel in layout.read_tree(root) if layout.classify(rel) is not None), []
+        return sorted(rel for rel in tree.read_tree(root) if layout.classify(rel) is not None), []
     found: set[str] = set()
     notes: list[Diagnostic] = []
     top = root.resolve()

@@ -18,16 +18,15 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ctb_files.core import paths as layout
+from ctb_files.core.models import BomFile, Extension, Part, Project, Settings
 from ctb_files.errors import CtbError
-from ctb_files.models import BomFile, Extension, Part, Project, Settings
-from ctb_files.ops.bomdiff import BomChange, FlatRow, flatten, summarize_bom_change
-from ctb_files.ops.bomtree import Target, explode
-from ctb_files.ops.extensions import visible_names
-from ctb_files.storage import layout
+from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_change
+from ctb_files.ops.bom.extensions import visible_names
+from ctb_files.ops.bom.tree import Target, explode
 from ctb_files.storage.git import GitRepo
 from ctb_files.storage.loader import LoadResult, load_files
-from ctb_files.storage.yamlio import YamlProblem, load_fast
-
+from ctb_files.storage.yaml import YamlProblem, load_fast
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -93,7 +92,7 @@ class _Parsed:
 
 
 class _RevisionCatalog:
-    """A :class:`~ctb_files.ops.bomtree.Catalog` reading files at one commit on demand."""
+    """A :class:`~ctb_files.ops.bom.tree.Catalog` reading files at one commit on demand."""
 
     def __init__(self, repo: GitRepo, commit: str, base: str, parsed: _Parsed, known: Mapping[str, bytes | None]) -> None:
         self.repo, self.commit, self.base, self.parsed = repo, commit, base, parsed

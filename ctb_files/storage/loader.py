@@ -22,11 +22,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ctb_files.core import paths as layout
+from ctb_files.core.models import KINDS, Settings, valid_id
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
-from ctb_files.models import KINDS, Settings, valid_id
-from ctb_files.models.inventory import Inventory
-from ctb_files.storage import layout
-from ctb_files.storage.yamlio import Locator, YamlProblem, load_fast
+from ctb_files.storage import tree
+from ctb_files.storage.yaml import Locator, YamlProblem, load_fast
 
 
 @dataclasses.dataclass
@@ -41,7 +42,7 @@ class LoadResult:
 
 def load_repo(root: Path) -> LoadResult:
     """Load the working tree of the repository at ``root``."""
-    return load_files(layout.read_tree(root))
+    return load_files(tree.read_tree(root))
 
 
 @contextlib.contextmanager

@@ -3,7 +3,7 @@
 git runs ``ctb merge-driver run %O %A %B %P`` for every ``stock/*.yaml``
 that both branches changed (``.gitattributes``: ``merge=ctb-stock``).  The
 three versions are read as plain data and merged by
-:func:`ctb_files.ops.stockmerge.merge_stock`; the result is written into
+:func:`ctb_files.ops.stock.merge.merge_stock`; the result is written into
 our version's round-trip document, so our comments, key order and quoting
 stay, and lines that only the other branch added come with their own
 comments.  When the merge is not safe, %A gets git's conflict markers and
@@ -19,11 +19,21 @@ from pathlib import Path
 from typing import Any
 
 from ctb_files.errors import CtbError
-from ctb_files.ops.stockmerge import MergedLine, StockMerge, conflict_text, merge_stock
+from ctb_files.ops.stock.merge import MergedLine, StockMerge, conflict_text, merge_stock
 from ctb_files.storage.git import GitRepo
-from ctb_files.storage.yamlio import (
-    CommentedMap, CommentedSeq, YamlProblem, dump, flow_items, load_fast, merge_into, new_document, parse_roundtrip,
-    rebuild_sequence, sequence_comment, to_roundtrip,
+from ctb_files.storage.yaml import (
+    CommentedMap,
+    CommentedSeq,
+    YamlProblem,
+    dump,
+    flow_items,
+    load_fast,
+    merge_into,
+    new_document,
+    parse_roundtrip,
+    rebuild_sequence,
+    sequence_comment,
+    to_roundtrip,
 )  # fmt: skip
 
 __all__ = ["DRIVER", "DRIVER_COMMAND", "DRIVER_NAME", "DriverResult", "install", "merge_files", "merge_texts"]

@@ -35,13 +35,19 @@ from typing import Any
 
 import httpx
 
+from ctb_files.core import paths as layout
+from ctb_files.core.models import Project, ProjectVersion
 from ctb_files.errors import CtbError
-from ctb_files.models import Project, ProjectVersion
-from ctb_files.ops.bomsync import BomPlan, row_key
-from ctb_files.storage import layout
+from ctb_files.ops.bom.sync import BomPlan, row_key
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.git import GitRepo, _CleanGit
-from ctb_files.storage.yamlio import CommentedMap, CommentedSeq, merge_into, new_document, to_roundtrip
+from ctb_files.storage.yaml import (
+    CommentedMap,
+    CommentedSeq,
+    merge_into,
+    new_document,
+    to_roundtrip,
+)
 from ctb_files.vendors.github import GitHubClient
 from ctb_files.vendors.http import GITHUB_API_URL, make_client
 

@@ -6,9 +6,10 @@ import gc
 from functools import cached_property
 from pathlib import Path
 
+from ctb_files.core import paths as layout
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import CtbError
-from ctb_files.models.inventory import Inventory
-from ctb_files.storage import layout
+from ctb_files.storage import tree
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.loader import LoadResult, load_repo
 
@@ -25,7 +26,7 @@ class Workspace:
             if not (repo / layout.SETTINGS).is_file():
                 raise CtbError(f"{repo} holds no ctb.yaml; run 'ctb init {repo}' first")
             return cls(repo)
-        return cls(layout.find_root(Path.cwd()))
+        return cls(tree.find_root(Path.cwd()))
 
     @cached_property
     def loaded(self) -> LoadResult:

@@ -1,0 +1,92 @@
+"""Types shared by every file model: ids, quantities, money, the strict base."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+)
+
+from ctb_files.core.units import Unit, normalize
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,79}$"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+def valid_id(value: str) -> bool:
+    """True when ``value`` may name a file: the id pattern and no ``..``."""
+    return bool(_ID_RE.match(value)) and ".." not in value
+
+
+def _check_id(value: str) -> str:
+    if ".." in value:
+        raise ValueError(f"id {value!r} may not contain '..'")
+    return value
+
+
+def _no_bool(value: Any) -> Any:
+    # YAML ``yes``/``true`` must not sneak in as 1
+    if isinstance(value, bool):
+        raise ValueError("a number is required, not true/false")
+    return value
+
+
+def _number(value: Any) -> Any:
+    # quantities are YAML numbers: neither ``true`` (1) nor a quoted "5" passes as one
+    if isinstance(value, str):
+        raise ValueError("a quantity is a number: write it without quotes")
+    return _no_bool(value)
+
+
+def _serialize_decimal(value: Decimal | int) -> int | float:
+    value = normalize(Decimal(value))
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+Id = Annotated[
+    str,
+    Field(pattern=ID_PATTERN, description="file stem: letters, digits, . _ + - (max 80)"),
+    AfterValidator(_check_id),
+]
+
+# bounds keep every sum and product well inside Decimal's 28 digits
+LIMIT = 10**15
+
+Quantity = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(ge=0, lt=LIMIT, allow_inf_nan=False),
+    PlainSerializer(_serialize_decimal, when_used="json"),
+]
+
+PositiveQuantity = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(gt=0, lt=LIMIT, allow_inf_nan=False),
+    PlainSerializer(_serialize_decimal, when_used="json"),
+]
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_no_bool),
+    Field(ge=0, lt=LIMIT, allow_inf_nan=False, description="decimal amount; write it as a string"),
+    PlainSerializer(lambda v: str(v), when_used="json"),
+]
+
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+
+__all__ = ["Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "valid_id"]
+
+
+class Strict(BaseModel):
+    """Base of every file model: unknown keys are errors, no coercion surprises."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=False)

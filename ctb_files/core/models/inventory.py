@@ -1,0 +1,36 @@
+"""The in-memory inventory: every file of a repository, validated, by id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ctb_files.core.models.build import Build
+from ctb_files.core.models.order import Order
+from ctb_files.core.models.package import Package
+from ctb_files.core.models.part import Part
+from ctb_files.core.models.project import BomFile, Project
+from ctb_files.core.models.settings import Settings
+from ctb_files.core.models.stock import Stock
+from ctb_files.core.models.vendor import Vendor
+
+
+@dataclass
+class Inventory:
+    """One repository's data. Objects whose files failed validation are absent."""
+
+    settings: Settings = field(default_factory=lambda: Settings(ctb=1))
+    parts: dict[str, Part] = field(default_factory=dict)
+    packages: dict[str, Package] = field(default_factory=dict)
+    vendors: dict[str, Vendor] = field(default_factory=dict)
+    stock: dict[str, Stock] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    boms: dict[tuple[str, str], BomFile] = field(default_factory=dict)
+    builds: dict[str, Build] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+    # raw bytes of every inventory file read, by repository-relative path
+    files: dict[str, bytes] = field(default_factory=dict)
+    # ids seen on disk even when their file did not validate, by kind
+    seen: dict[str, set[str]] = field(default_factory=dict)
+
+    def currency(self) -> str:
+        return self.settings.currency

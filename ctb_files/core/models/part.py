@@ -1,0 +1,73 @@
+"""``parts/<id>.yaml``: a part, its vendor parts and (for assemblies) its BOM."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from ctb_files.core.models.common import (
+    Currency,
+    Id,
+    Money,
+    PositiveQuantity,
+    Quantity,
+    Strict,
+    Unit,
+)
+
+
+class PriceBreak(Strict):
+    quantity: PositiveQuantity
+    price: Money
+
+
+class VendorPart(Strict):
+    vendor: Id
+    sku: str = Field(min_length=1, description="the vendor's part number")
+    mpn: str | None = None
+    manufacturer: str | None = None
+    description: str | None = None
+    url: str | None = None
+    min_order: int | None = Field(default=None, ge=1)
+    multiple: int | None = Field(default=None, ge=1)
+    currency: Currency | None = None
+    price_breaks: list[PriceBreak] = Field(default_factory=list)
+    availability: str | None = None
+    lead_time: str | None = None
+    fetched_at: datetime | None = None
+
+
+class BomLine(Strict):
+    """One child of an assembly."""
+
+    part: Id
+    quantity: PositiveQuantity
+    unit: Unit | None = None
+    order: int | None = None
+    refs: list[str] = Field(default_factory=list)
+    note: str | None = None
+    ext: dict[str, Any] = Field(default_factory=dict)
+
+
+class Part(Strict):
+    name: str = Field(min_length=1)
+    description: str | None = None
+    value: str | None = None
+    symbol: str | None = None
+    package: Id | None = None
+    unit: Unit = "pcs"
+    tags: list[str] = Field(default_factory=list)
+    placeholder: bool = Field(default=False, description="created by sync; fill it in")
+    equivalents: list[Id] = Field(default_factory=list)
+    vendor_parts: list[VendorPart] = Field(default_factory=list)
+    notes: str | None = None
+    bom: list[BomLine] | None = None
+
+    @property
+    def is_assembly(self) -> bool:
+        return bool(self.bom)
+
+
+__all__ = ["BomLine", "Part", "PriceBreak", "Quantity", "VendorPart"]

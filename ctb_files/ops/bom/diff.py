@@ -1,0 +1,250 @@
+"""Comparing two BOMs: flattened rows, difflib opcodes and a per-part summary.
+
+A BOM is flattened to a sequence of :class:`FlatRow` (level, part, quantity,
+unit, references, visible extension values); two sequences are compared with
+:class:`difflib.SequenceMatcher`, whose opcodes (``equal``, ``replace``,
+``delete``, ``insert``) drive the side-by-side renderings.  Independently,
+:func:`summarize_bom_change` says per part what happened: added, removed,
+quantity changed (old and new totals) and references that moved between
+parts.  ``ctb bom log`` and ``ctb review`` reuse the summary.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ctb_files.core.units import convert, normalize
+from ctb_files.ops.bom.tree import TreeRow
+from ctb_files.ops.bom.views import BomView
+
+TAGS = ("equal", "replace", "delete", "insert")
+
+
+@dataclass(frozen=True)
+class FlatRow:
+    """One row as the diff sees it; equality ignores ``total``, ``parent`` and ``ext_values``."""
+
+    level: int
+    part: str | None
+    quantity: Decimal
+    unit: str
+    refs: tuple[str, ...] = ()
+    ext: tuple[tuple[str, str], ...] = ()  # visible extension values, canonical text
+    total: Decimal | None = field(default=None, compare=False)  # per one unit of the target
+    parent: str = field(default="", compare=False)
+    ext_values: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def amount(self) -> Decimal:
+        return self.total if self.total is not None else self.quantity
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=lambda v: format(normalize(v), "f") if isinstance(v, Decimal) else str(v))
+
+
+def flatten(rows: Sequence[TreeRow], visible: Sequence[str] = ()) -> list[FlatRow]:
+    """Tree rows as diff rows; only the ``visible`` extension fields take part."""
+    out: list[FlatRow] = []
+    for row in rows:
+        shown = {name: row.ext[name] for name in visible if row.ext.get(name) is not None}
+        out.append(
+            FlatRow(
+                level=row.level, part=row.part, quantity=normalize(row.quantity), unit=row.unit,
+                refs=row.refs, ext=tuple((k, _canonical(v)) for k, v in shown.items()),
+                total=row.total, parent=row.parent, ext_values=shown,
+            )
+        )  # fmt: skip
+    return out
+
+
+def flatten_view(view: BomView) -> list[FlatRow]:
+    """A :class:`BomView` as diff rows (totals become level-1 rows)."""
+    if view.mode == "totals":
+        return [FlatRow(1, t.part, t.quantity, t.unit, total=t.quantity) for t in view.totals]
+    return flatten(view.rows, view.visible)
+
+
+@dataclass(frozen=True)
+class Opcode:
+    tag: str
+    old: list[FlatRow]
+    new: list[FlatRow]
+
+
+def opcodes(old: Sequence[FlatRow], new: Sequence[FlatRow]) -> list[Opcode]:
+    """The difflib opcodes turning ``old`` into ``new``, with their rows."""
+    # autojunk would treat rows repeated by shared sub-assemblies as noise
+    matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
+    return [
+        Opcode(tag, list(old[i1:i2]), list(new[j1:j2])) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+
+
+@dataclass(frozen=True)
+class Amount:
+    part: str
+    quantity: Decimal
+    unit: str
+
+    def text(self) -> str:
+        return f"{self.part} {_num(self.quantity)} {self.unit}"
+
+
+@dataclass(frozen=True)
+class QuantityChange:
+    part: str
+    old_quantity: Decimal
+    old_unit: str
+    new_quantity: Decimal
+    new_unit: str
+
+    def text(self) -> str:
+        return f"{self.part} {_num(self.old_quantity)} {self.old_unit} → {_num(self.new_quantity)} {self.new_unit}"
+
+
+@dataclass(frozen=True)
+class RefMove:
+    ref: str
+    old_part: str
+    new_part: str
+    parent: str = ""
+
+    def text(self) -> str:
+        return f"{self.ref} moved {self.old_part} → {self.new_part}"
+
+
+@dataclass
+class BomChange:
+    """What happened per part between two BOMs."""
+
+    added: list[Amount] = field(default_factory=list)
+    removed: list[Amount] = field(default_factory=list)
+    changed: list[QuantityChange] = field(default_factory=list)
+    moved: list[RefMove] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)  # other differences, one phrase per part
+    reordered: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed or self.moved or self.other or self.reordered)
+
+    def text(self) -> str:
+        """One line: ``+ p2 120 m; p1 2 m → 3 km``."""
+        pieces = [f"+ {a.text()}" for a in self.added]
+        pieces += [f"- {a.text()}" for a in self.removed]
+        pieces += [c.text() for c in self.changed]
+        pieces += [m.text() for m in self.moved]
+        pieces += self.other
+        if self.reordered and not pieces:
+            pieces.append("rows reordered")
+        return "; ".join(pieces) if pieces else "no change"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": [a.part for a in self.added],
+            "removed": [a.part for a in self.removed],
+            "changed": [
+                {"part": c.part, "old_quantity": c.old_quantity, "new_quantity": c.new_quantity,
+                 "old_unit": c.old_unit, "new_unit": c.new_unit}
+                for c in self.changed
+            ],
+            "moved": [{"ref": m.ref, "from": m.old_part, "to": m.new_part} for m in self.moved],
+        }  # fmt: skip
+
+
+def _num(value: Decimal) -> str:
+    return format(normalize(value), "f")
+
+
+def _amounts(rows: Sequence[FlatRow]) -> dict[str, tuple[Decimal, str]]:
+    """Per part (in first-seen order): summed totals, in the unit of its first row."""
+    out: dict[str, tuple[Decimal, str]] = {}
+    for row in rows:
+        if row.part is None:
+            continue
+        if row.part not in out:
+            out[row.part] = (row.amount, row.unit)
+            continue
+        quantity, unit = out[row.part]
+        try:
+            out[row.part] = (quantity + convert(row.amount, row.unit, unit), unit)
+        except ValueError:  # a unit family mismatch is a check error; keep the first
+            pass
+    return {part: (normalize(q), unit) for part, (q, unit) in out.items()}
+
+
+def _refs(rows: Sequence[FlatRow]) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for row in rows:
+        if row.part is not None:
+            # level-1 rows hang off the target itself, whose name differs between
+            # two versions (vco:v1, vco:v2): their references belong to the top
+            parent = row.parent if row.level > 1 else ""
+            for ref in row.refs:
+                out[(parent, ref)] = row.part
+    return out
+
+
+def summarize_bom_change(old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow]) -> BomChange:
+    """Per part: added, removed, quantity changed (totals), references moved."""
+    old, new = _amounts(old_rows), _amounts(new_rows)
+    change = BomChange()
+    change.added = [Amount(p, *new[p]) for p in new if p not in old]
+    change.removed = [Amount(p, *old[p]) for p in old if p not in new]
+    for part, (quantity, unit) in new.items():
+        if part in old:
+            old_quantity, old_unit = old[part]
+            if (old_quantity, old_unit) != (quantity, unit):
+                change.changed.append(QuantityChange(part, old_quantity, old_unit, quantity, unit))
+    old_refs, new_refs = _refs(old_rows), _refs(new_rows)
+    for key, part in new_refs.items():
+        before = old_refs.get(key)
+        if before is not None and before != part:
+            change.moved.append(RefMove(key[1], before, part, key[0]))
+    named = {a.part for a in change.added + change.removed} | {c.part for c in change.changed}
+    named |= {m.old_part for m in change.moved} | {m.new_part for m in change.moved}
+    differing = Counter(old_rows)
+    differing.subtract(Counter(new_rows))
+    other = {row.part for row, n in differing.items() if n and row.part is not None} - named
+    change.other = [_other(part, old_rows, new_rows) for part in sorted(other)]
+    change.reordered = not differing or all(n == 0 for n in differing.values())
+    change.reordered = change.reordered and list(old_rows) != list(new_rows)
+    return change
+
+
+def _other(part: str, old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow]) -> str:
+    """What changed about ``part`` when its quantities did not: references or fields."""
+    old = [r for r in old_rows if r.part == part]
+    new = [r for r in new_rows if r.part == part]
+    old_refs = sorted({ref for r in old for ref in r.refs})
+    new_refs = sorted({ref for r in new for ref in r.refs})
+    if old_refs != new_refs:
+        return f"{part} refs {' '.join(old_refs) or '-'} → {' '.join(new_refs) or '-'}"
+    old_ext = {item for r in old for item in r.ext}
+    new_ext = {item for r in new for item in r.ext}
+    fields = sorted({name for name, _ in old_ext ^ new_ext})
+    return f"{part} {', '.join(fields)} changed" if fields else f"{part} rows changed"
+
+
+@dataclass
+class BomDiff:
+    """Everything ``ctb bom diff`` shows."""
+
+    old_label: str
+    new_label: str
+    opcodes: list[Opcode]
+    summary: BomChange
+    visible: list[str] = field(default_factory=list)
+
+
+def compare(
+    old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow], old_label: str, new_label: str,
+    visible: Sequence[str] = (),
+) -> BomDiff:  # fmt: skip
+    return BomDiff(old_label, new_label, opcodes(old_rows, new_rows), summarize_bom_change(old_rows, new_rows), list(visible))

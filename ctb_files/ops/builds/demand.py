@@ -1,0 +1,154 @@
+"""Demand for allocation: what a build asks for, pooled per part (PRODUCT.md 4.1).
+
+Rows of the version's BOM count unless excluded by line number or marked
+``dnp``; the part asked for is the substitute when set.  Quantities are
+multiplied by the build quantity and converted to the part's unit, and rows
+asking for the same part are pooled.  Rows that cannot be demanded (no part,
+an unknown part, a unit of another family) become problems, never crashes.
+
+Sub-assemblies are expanded by the allocator; this module gives it the
+children of an assembly and an order in which every assembly is settled
+before any part it may add demand to.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ctb_files.core.models.part import Part
+from ctb_files.core.models.project import BomFile
+from ctb_files.core.units import convert, normalize
+
+UNMATCHED = "unmatched BOM row"
+UNKNOWN = "unknown part"
+CYCLE = "part of a BOM cycle"
+
+
+@dataclass
+class Need:
+    """How much of one part is asked for, in the part's unit, and which BOM lines ask."""
+
+    part: str
+    quantity: Decimal
+    lines: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Problem:
+    """Demand that no stock can serve: shortage entries with a reason."""
+
+    part: str | None
+    quantity: Decimal
+    lines: set[int]
+    reason: str
+
+
+@dataclass
+class Demand:
+    needs: dict[str, Need] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, part: str, quantity: Decimal, lines: Iterable[int]) -> None:
+        need = self.needs.get(part)
+        if need is None:
+            need = self.needs[part] = Need(part, Decimal(0))
+        need.quantity += quantity
+        need.lines.update(lines)
+
+    def problem(self, part: str | None, quantity: Decimal, lines: Iterable[int], reason: str) -> None:
+        if part is not None:  # pool problems of one part with the same reason
+            for known in self.problems:
+                if known.part == part and known.reason == reason:
+                    known.quantity += quantity
+                    known.lines.update(lines)
+                    return
+        self.problems.append(Problem(part, quantity, set(lines), reason))
+
+
+def demand_in(
+    parts: Mapping[str, Part], part: str, quantity: Decimal, unit: str | None, lines: Iterable[int], into: Demand
+) -> None:
+    """Ask for ``quantity`` (in ``unit``, None meaning the part's own) of ``part``."""
+    lines = list(lines)
+    known = parts.get(part)
+    if known is None:
+        into.problem(part, quantity, lines, UNKNOWN)
+        return
+    try:
+        amount = convert(quantity, unit or known.unit, known.unit)
+    except ValueError:
+        into.problem(part, quantity, lines, f"BOM unit {unit} does not fit the part's unit {known.unit}")
+        return
+    into.add(part, amount, lines)
+
+
+def bom_demand(parts: Mapping[str, Part], bom: BomFile, units: Decimal, exclude: Iterable[int] = ()) -> Demand:
+    """The first-level demand of ``units`` units of a BOM, pooled per part."""
+    skip = set(exclude)
+    out = Demand()
+    for row in bom.rows:
+        if row.dnp or (row.line is not None and row.line in skip):
+            continue
+        lines = [row.line] if row.line is not None else []
+        quantity = normalize(row.quantity * units)
+        wanted = row.wanted
+        if wanted is None:
+            out.problems.append(Problem(None, quantity, set(lines), UNMATCHED))
+            continue
+        demand_in(parts, wanted, quantity, row.unit, lines, out)
+    return out
+
+
+def children(parts: Mapping[str, Part], part: str) -> list[str]:
+    """The distinct child part ids of an assembly (empty for anything else)."""
+    known = parts.get(part)
+    if known is None or not known.bom:
+        return []
+    return sorted({line.part for line in known.bom})
+
+
+class Settling:
+    """Hands out parts in an order where every assembly comes before its descendants.
+
+    Kahn's algorithm over the assembly graph reachable from the demanded
+    parts; the smallest id first among the ready ones, so plans are stable.
+    Parts caught in a BOM cycle never become ready: :meth:`stuck` lists them.
+    """
+
+    def __init__(self, parts: Mapping[str, Part], roots: Iterable[str]) -> None:
+        self._parts = parts
+        self.reachable: set[str] = set()
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            if node in self.reachable:
+                continue
+            self.reachable.add(node)
+            stack.extend(children(parts, node))
+        self._waiting: dict[str, int] = {node: 0 for node in self.reachable}
+        for node in self.reachable:
+            for child in children(parts, node):
+                self._waiting[child] += 1
+        self._ready = [node for node, count in self._waiting.items() if count == 0]
+        heapq.heapify(self._ready)
+        self._done: set[str] = set()
+
+    def __iter__(self) -> Settling:
+        return self
+
+    def __next__(self) -> str:
+        if not self._ready:
+            raise StopIteration
+        node = heapq.heappop(self._ready)
+        self._done.add(node)
+        for child in children(self._parts, node):
+            self._waiting[child] -= 1
+            if self._waiting[child] == 0:
+                heapq.heappush(self._ready, child)
+        return node
+
+    def stuck(self) -> list[str]:
+        return sorted(self.reachable - self._done)

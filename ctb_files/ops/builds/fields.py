@@ -1,0 +1,312 @@
+"""Build files as data: a plan, a cancel, a complete turned into the keys ctb writes back.
+
+Pure functions over models and plain mappings (no file is opened here).  Key
+order follows PRODUCT.md's example; user keys and comments stay because the
+caller puts :func:`ordered_build` into the round-trip document with
+``merge_into``.
+``cleared_at`` only moves when the result of clearing changes, so clearing
+twice writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from ctb_files.core.models.build import AssemblyNeed, Build, Reservation, Shortage, Take
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.units import normalize
+from ctb_files.errors import CtbError
+from ctb_files.ops.builds.allocate import Plan
+from ctb_files.ops.stock.ledger import ZERO, LineKey, holdings, label, line_key
+
+# The keys ctb writes, in the model's (and so ``ctb fmt``'s) order: ``created_at`` is set once by
+# ``build new`` and carried through every later write so the tail can be emitted whole.
+WRITTEN = ("status", "created_at", "cleared_at", "completed_at", "reservations", "shortages", "assemblies")
+KEY_ORDER = ("project", "version", "quantity", "priority", "due", "exclude", "fallbacks", "note", *WRITTEN)
+
+
+# --- data of the written-back keys --------------------------------------------------------------
+
+
+def take_data(take: Take) -> dict[str, Any]:
+    out: dict[str, Any] = {"location": take.location, "part": take.part}
+    if take.bin:
+        out["bin"] = take.bin
+    out["quantity"] = normalize(take.quantity)
+    return out
+
+
+def reservation_data(reservation: Reservation) -> dict[str, Any]:
+    return {
+        "part": reservation.part,
+        "quantity": normalize(reservation.quantity),
+        "lines": list(reservation.lines),
+        "take": [take_data(t) for t in reservation.take],
+    }
+
+
+def shortage_data(shortage: Shortage) -> dict[str, Any]:
+    out: dict[str, Any] = {"part": shortage.part, "quantity": normalize(shortage.quantity), "lines": list(shortage.lines)}
+    if shortage.reason:
+        out["reason"] = shortage.reason
+    return out
+
+
+def assembly_data(need: AssemblyNeed) -> dict[str, Any]:
+    return {"part": need.part, "quantity": normalize(need.quantity)}
+
+
+def result_data(
+    reservations: Iterable[Reservation], shortages: Iterable[Shortage], assemblies: Iterable[AssemblyNeed]
+) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "reservations": [reservation_data(r) for r in reservations],
+        "shortages": [shortage_data(s) for s in shortages],
+        "assemblies": [assembly_data(a) for a in assemblies],
+    }
+
+
+def same_result(build: Build, plan: Plan) -> bool:
+    """True when clearing changed nothing the build file records."""
+    new = result_data(plan.reservations, plan.shortages, plan.assemblies)
+    old = result_data(build.reservations, build.shortages, build.assemblies)
+    return new == old and build.status == plan.status and build.completed_at is None
+
+
+def plan_fields(build: Build, plan: Plan, now: datetime) -> dict[str, Any]:
+    """The written-back keys after clearing; ``cleared_at`` moves only when the result does."""
+    return {
+        "status": plan.status,
+        "created_at": build.created_at,
+        "cleared_at": build.cleared_at if same_result(build, plan) else now,
+        "completed_at": None,
+        **result_data(plan.reservations, plan.shortages, plan.assemblies),
+    }
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):(?: |$)")
+
+
+def written_region(text: str) -> int | None:
+    """Where ctb's written-back keys start in a build file's text, when they can be rewritten as text.
+
+    That is when the document is a plain block mapping, the written-back keys
+    (if any) come last, and nothing there carries a comment: then the head is
+    kept byte for byte and only the tail is emitted afresh, which avoids a
+    round-trip parse of a long file.  None means: edit the round-trip document.
+    Both ways give the same bytes (a property test holds them equal).
+    """
+    if not text.endswith("\n") or "\t" in text or "\r" in text:
+        return None
+    lines = text.splitlines(keepends=True)
+    offset, start = 0, None
+    seen_key = False
+    for line in lines:
+        if line[:1] not in (" ", "\n", "#") or line.startswith(("---", "...")):
+            match = _TOP_KEY.match(line)
+            if match is None:
+                return None
+            seen_key = True
+            if match.group(1) in WRITTEN:
+                start = offset if start is None else start
+            elif start is not None:
+                return None
+        elif not seen_key and line.strip() and not line.startswith("#"):
+            return None
+        offset += len(line)
+    if not seen_key:
+        return None
+    if start is None:
+        # new keys go after the last one; a trailing comment or blank line would be moved by the
+        # round trip, so leave such files to it
+        last = text.rstrip("\n").rsplit("\n", 1)[-1]
+        return None if text.endswith("\n\n") or last.lstrip().startswith("#") else len(text)
+    region = text[start:]
+    # comments, and quoted scalars (whose style the round trip keeps), are left to the round trip
+    return None if "#" in region or '"' in region or "'" in region else start
+
+
+def cancel_fields(build: Build | None = None) -> dict[str, Any]:
+    """Back to draft: nothing held, nothing short (the creation time stays)."""
+    return {
+        "status": "draft", "created_at": build.created_at if build is not None else None, "cleared_at": None,
+        "completed_at": None, "reservations": [], "shortages": [], "assemblies": [],
+    }  # fmt: skip
+
+
+def complete_fields(build: Build, now: datetime) -> dict[str, Any]:
+    return {
+        "status": "completed",
+        "created_at": build.created_at,
+        "cleared_at": build.cleared_at,
+        "completed_at": now,
+        **result_data(build.reservations, build.shortages, build.assemblies),
+    }
+
+
+def new_build_data(
+    project: str,
+    version: str,
+    quantity: Decimal,
+    *,
+    priority: int = 0,
+    due: date | None = None,
+    exclude: Iterable[int] = (),
+    fallbacks: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The whole content of a new draft build file."""
+    data: dict[str, Any] = {"project": project, "version": version, "quantity": normalize(quantity), "priority": priority}
+    if due is not None:
+        data["due"] = due
+    if exclude:
+        data["exclude"] = sorted(set(exclude))
+    if fallbacks:
+        data["fallbacks"] = dict(sorted(fallbacks.items()))
+    data.update((key, value) for key, value in cancel_fields().items() if value is not None)
+    if now is not None:
+        data["created_at"] = now
+    return {key: data[key] for key in KEY_ORDER if key in data}
+
+
+def ordered_build(current: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole new content of a build document: its keys with ``fields`` put in, in ctb's order.
+
+    Keys the document already has keep their values and place (``merge_into``
+    never moves them); written-back keys that are new land where
+    :data:`KEY_ORDER` puts them.
+    """
+    new: dict[str, Any] = {}
+    for key in KEY_ORDER:
+        if key in fields:
+            if fields[key] is not None:  # an unset timestamp is left out, not written empty
+                new[key] = fields[key]
+        elif key in current:
+            new[key] = current[key]
+    for key in current:
+        if key not in new and key not in fields:
+            new[key] = current[key]
+    return new
+
+
+# --- complete -----------------------------------------------------------------------------------
+
+
+def stock_after_complete(inv: Inventory, build_id: str, build: Build) -> dict[str, dict[LineKey, Decimal]]:
+    """Per location, the new on-hand quantity of each line a completed build draws from.
+
+    Refuses (one line naming every problem line) when a line no longer holds
+    what the build reserved on it.
+    """
+    if build.status != "cleared":
+        raise CtbError(f"build {build_id} is {build.status}; only a cleared build can be completed")
+    on_hand: dict[LineKey, Decimal] = {}
+    for location, stock in inv.stock.items():
+        for line in stock.lines:
+            on_hand.setdefault(line_key(location, line.part, line.bin), line.quantity)
+    problems: list[str] = []
+    out: dict[str, dict[LineKey, Decimal]] = {}
+    for key, take in sorted(holdings(build).items(), key=lambda kv: (kv[0][0], kv[0][2] or "", kv[0][1])):
+        have = on_hand.get(key)
+        if have is None:
+            problems.append(f"{label(key)} is gone (needs {normalize(take)})")
+        elif have < take:
+            problems.append(f"{label(key)} has {normalize(have)}, needs {normalize(take)}")
+        else:
+            out.setdefault(key[0], {})[key] = normalize(have - take)
+    if problems:
+        raise CtbError(f"cannot complete {build_id}: stock no longer holds what was reserved: " + "; ".join(problems))
+    return out
+
+
+def stock_updates(location: str, lines: Iterable[Any], quantities: Mapping[LineKey, Decimal]) -> list[tuple[int, Decimal]]:
+    """(index in the stock document's ``lines``, new quantity) for each line to change."""
+    pending = dict(quantities)
+    out: list[tuple[int, Decimal]] = []
+    for index, item in enumerate(lines):
+        if not isinstance(item, Mapping):
+            continue
+        bin_ = item.get("bin")
+        key = line_key(location, str(item.get("part")), str(bin_) if bin_ is not None else None)
+        if key in pending:
+            out.append((index, pending.pop(key)))
+    if pending:
+        raise CtbError("stock lines not found: " + ", ".join(label(k) for k in pending))
+    return out
+
+
+def pick_list(build: Build) -> list[tuple[str, str, str, Decimal]]:
+    """(location, bin, part, quantity) per stock line, in walking order: location, bin, part."""
+    lines = holdings(build)
+    rows = [(key[0], key[2] or "", key[1], normalize(qty)) for key, qty in lines.items() if qty > ZERO]
+    return sorted(rows, key=lambda r: (r[0], r[1], r[2]))
+
+
+# --- fast text for the written-back keys ---------------------------------------------------------
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*$")
+_RESERVED = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null"})
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return format(value, "f") if isinstance(value, Decimal) else str(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, str) and _PLAIN.match(value) and value.lower() not in _RESERVED:
+        return value
+    raise _NotPlain(value)
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    return _scalar(value)
+
+
+def emit_written(fields: Mapping[str, Any]) -> str | None:
+    """YAML text of the written-back keys in ctb's house style, or None to leave it to the YAML library.
+
+    The round-trip emitter costs about a tenth of a second for a build with a
+    few dozen reservations; ``clear --all`` over hundreds of builds would spend
+    most of its time there.  Only plain ids, numbers and timestamps are
+    written here (anything that might need quoting returns None), and a test
+    holds this text equal to the library's output.
+    """
+    out: list[str] = []
+    try:
+        for key, value in fields.items():
+            if key not in WRITTEN:
+                return None
+            if not isinstance(value, list) or not value:
+                out.append(f"{key}: {_flow(value)}\n")
+            elif key == "reservations":
+                out.append(f"{key}:\n")
+                for item in value:
+                    out.append(f"  - part: {_scalar(item['part'])}\n    quantity: {_scalar(item['quantity'])}\n")
+                    out.append(f"    lines: {_flow(item['lines'])}\n")
+                    if item["take"]:
+                        out.append("    take:\n" + "".join(f"      - {_flow(t)}\n" for t in item["take"]))
+                    else:
+                        out.append("    take: []\n")
+            else:
+                out.append(f"{key}:\n" + "".join(f"  - {_flow(item)}\n" for item in value))
+    except _NotPlain:
+        return None
+    return "".join(out)

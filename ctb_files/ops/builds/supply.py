@@ -1,0 +1,124 @@
+"""Supply for allocation: stock lines indexed once, who holds what, which lines may serve a part.
+
+:class:`StockPool` knows every stock line's on-hand quantity and what each
+open build holds on it, and answers "how much of this line may build B use"
+(on hand minus what *other* builds hold).  It is mutable so that a run that
+plans several builds one after the other updates holdings as it goes.
+
+:class:`Equivalence` is the undirected graph of ``equivalents``; :func:`tiers`
+gives, for one asked-for part, the lines that may serve it in the order of
+PRODUCT.md 4.2: own lines, equivalents' lines, then the fallback's (and its
+equivalents') lines, each physical line once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.models.part import Part
+from ctb_files.ops.stock.ledger import ZERO, LineKey, holdings, line_key
+
+Tiers = list[list[LineKey]]
+
+
+class StockPool:
+    """On hand per line, and what each build holds per line."""
+
+    def __init__(self, inv: Inventory) -> None:
+        self.on_hand: dict[LineKey, Decimal] = {}
+        self.deprioritized: set[LineKey] = set()
+        self.by_part: dict[str, list[LineKey]] = defaultdict(list)
+        self.reserved: dict[LineKey, Decimal] = defaultdict(lambda: ZERO)
+        self.held: dict[str, dict[LineKey, Decimal]] = {}
+        for location in sorted(inv.stock):
+            for line in inv.stock[location].lines:
+                key = line_key(location, line.part, line.bin)
+                if key in self.on_hand:  # a duplicate line: check reports it; count it once
+                    continue
+                self.on_hand[key] = line.quantity
+                if line.deprioritized:
+                    self.deprioritized.add(key)
+                self.by_part[line.part].append(key)
+        for build_id in sorted(inv.builds):
+            build = inv.builds[build_id]
+            if build.is_open:
+                self.hold(build_id, holdings(build))
+
+    def available(self, key: LineKey, build_id: str | None = None) -> Decimal:
+        """On hand minus what builds other than ``build_id`` hold on the line."""
+        own = self.held.get(build_id, {}).get(key, ZERO) if build_id is not None else ZERO
+        return self.on_hand.get(key, ZERO) - self.reserved.get(key, ZERO) + own
+
+    def hold(self, build_id: str, lines: Mapping[LineKey, Decimal]) -> None:
+        """Record what ``build_id`` holds (replacing whatever it held before)."""
+        self.release(build_id)
+        kept = {key: qty for key, qty in lines.items() if qty > 0}
+        self.held[build_id] = kept
+        for key, qty in kept.items():
+            self.reserved[key] += qty
+
+    def release(self, build_id: str) -> None:
+        for key, qty in self.held.pop(build_id, {}).items():
+            self.reserved[key] -= qty
+
+    def lines_of(self, part: str) -> list[LineKey]:
+        return self.by_part.get(part, [])
+
+
+class Equivalence:
+    """The undirected equivalents graph, with breadth-first reach cached per part."""
+
+    def __init__(self, parts: Mapping[str, Part], depth: int) -> None:
+        self.depth = depth
+        self.adjacent: dict[str, set[str]] = defaultdict(set)
+        for part_id, part in parts.items():
+            for other in part.equivalents:
+                if other != part_id:
+                    self.adjacent[part_id].add(other)
+                    self.adjacent[other].add(part_id)
+        self._cache: dict[str, list[str]] = {}
+
+    def reach(self, part: str) -> list[str]:
+        """Parts within ``depth`` hops of ``part`` (not itself), nearest first, then by id."""
+        if part in self._cache:
+            return self._cache[part]
+        seen = {part}
+        out: list[str] = []
+        frontier = [part]
+        for _ in range(self.depth):
+            following: list[str] = []
+            for node in frontier:
+                for other in self.adjacent.get(node, ()):
+                    if other not in seen:
+                        seen.add(other)
+                        following.append(other)
+            following.sort()
+            out.extend(following)
+            frontier = following
+            if not frontier:
+                break
+        self._cache[part] = out
+        return out
+
+
+def tiers(pool: StockPool, graph: Equivalence, part: str, fallback: str | None) -> Tiers:
+    """The lines that may serve ``part``, in tiers; each physical line appears once."""
+    seen: set[LineKey] = set()
+
+    def collect(parts: Iterable[str]) -> list[LineKey]:
+        out: list[LineKey] = []
+        for other in parts:
+            for key in pool.lines_of(other):
+                if key not in seen:
+                    seen.add(key)
+                    out.append(key)
+        return out
+
+    result = [collect([part]), collect(graph.reach(part))]
+    if fallback:
+        result.append(collect([fallback, *graph.reach(fallback)]))
+    return result
+

@@ -1,0 +1,1 @@
+"""ctb_files.ops.stock."""
