@@ -18,8 +18,6 @@ import contextlib
 import io
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml

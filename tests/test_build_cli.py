@@ -279,7 +279,7 @@ def test_show_gives_the_cost_at_the_build_quantity(tmp_path: Path, capsys: pytes
     # 6 × r1 at the 1 break (0.72) + 3 × r2 (1.035) = 1.755 for 3; line 4 is excluded from the build
     assert out.endswith(
         "\n\ncost ('ctb cost p v1 -n 3' lists each part)\n"
-        "total USD 1.76 for 3; unit USD 0.59\n"
+        "total USD 1.755 for 3; unit USD 0.585\n"
         "no price: r3 (no vendor part)\n"
     )
     assert ctb(tmp_path, "build", "show", "b1", "--format", "json") == 0

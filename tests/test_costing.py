@@ -10,8 +10,9 @@ import pytest
 
 from ctb_files.cli import main
 from ctb_files.cli.cost import cost_lines as reexported
+from ctb_files.core.text import money
 from ctb_files.errors import CtbError
-from ctb_files.ops.orders.costing import cost_lines, price_text, summarize, total_text
+from ctb_files.ops.orders.costing import cost_lines, summarize
 from tests.test_ordering import R1, load
 
 D = Decimal
@@ -108,12 +109,12 @@ def test_cost_command_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 @pytest.mark.parametrize(
-    ("value", "price", "total"),
-    [("0.45", "0.45", "0.45"), ("0.012", "0.012", "0.01"), ("0.00812", "0.0081", "0.01"), ("8.746667", "8.7467", "8.75"),
-     ("1", "1.00", "1.00"), ("0.010", "0.01", "0.01"), ("0.125", "0.125", "0.13"), ("1E+2", "100.00", "100.00")],
+    ("value", "shown"),
+    [("0.45", "0.45"), ("0.012", "0.012"), ("0.00812", "0.0081"), ("8.746667", "8.7467"), ("1", "1.00"),
+     ("0.010", "0.01"), ("0.125", "0.125"), ("0.00005", "0.0001"), ("1E+2", "100.00"), ("24.38436", "24.3844")],
 )  # fmt: skip
-def test_prices_show_two_to_four_decimals_and_totals_two(value: str, price: str, total: str) -> None:
-    assert (price_text(D(value)), total_text(D(value))) == (price, total)
+def test_money_shows_two_to_four_decimals_half_up(value: str, shown: str) -> None:
+    assert money(D(value)) == shown
 
 
 def test_cost_text_rounds_for_reading_and_json_stays_exact(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -123,8 +124,8 @@ def test_cost_text_rounds_for_reading_and_json_stays_exact(tmp_path: Path, capsy
     # 3003 × 0.00812 = 24.38436; c1 bought as its minimum 25 × 0.02 = 0.50; 24.88436 for 3 = 8.2947866…
     assert main(["--repo", str(tmp_path), "cost", "p", "v1", "-n", "3"]) == 0
     out = capsys.readouterr().out
-    assert "r9    3003        tayda   T9    3003      0.0081  24.38  USD\n" in out
-    assert "total USD 24.88 for 3; unit USD 8.29\n" in out
+    assert "r9    3003        tayda   T9    3003      0.0081  24.3844  USD\n" in out
+    assert "total USD 24.8844 for 3; unit USD 8.2948\n" in out
     assert main(["--repo", str(tmp_path), "cost", "p", "v1", "-n", "3", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["totals"] == {"USD": {"total": "24.88436", "unit": "8.294787"}}

@@ -189,10 +189,10 @@ def test_show_rounds_money_for_reading_and_json_keeps_it_exact(tmp_path: Path, c
     world(tmp_path, **{"orders/reel.yaml": order})
     assert ctb(tmp_path, "order", "show", "reel") == 0
     out = capsys.readouterr().out
-    assert "r1    603-R1      3003      0.0081       24.38\n" in out  # 3003 × 0.00812 = 24.38436
-    assert out.endswith("total USD 24.38\n")
+    assert "r1    603-R1      3003      0.0081     24.3844\n" in out  # 3003 × 0.00812 = 24.38436
+    assert out.endswith("total USD 24.3844\n")
     assert ctb(tmp_path, "order", "list") == 0
-    assert "reel  mouser  open                1  24.38  USD\n" in capsys.readouterr().out
+    assert "reel  mouser  open                1  24.3844  USD\n" in capsys.readouterr().out
     assert ctb(tmp_path, "order", "show", "reel", "--format", "json") == 0
     doc = json.loads(capsys.readouterr().out)
     assert (doc["total"], doc["lines"][0]["unit_price"]) == ("24.38436", "0.00812")

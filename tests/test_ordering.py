@@ -10,12 +10,12 @@ import pytest
 
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.part import PriceBreak, VendorPart
+from ctb_files.core.text import money_exact
 from ctb_files.errors import CtbError
 from ctb_files.ops.orders.plan import (
     allowed_quantity,
     best_offer,
     choose_offer,
-    money,
     plan_orders,
     receive,
     unit_price_at,
@@ -132,7 +132,7 @@ def test_ties_go_to_fewer_units_then_the_vendor_id(tmp_path: Path) -> None:
 
 
 def test_money_is_exact_with_at_least_two_decimals() -> None:
-    assert [money(D(x)) for x in ("0.5", "0.0125", "12", "0.050", "1E+1")] == ["0.50", "0.0125", "12.00", "0.05", "10.00"]
+    assert [money_exact(D(x)) for x in ("0.5", "0.0125", "12", "0.050", "1E+1")] == ["0.50", "0.0125", "12.00", "0.05", "10.00"]
 
 
 # --- plans ------------------------------------------------------------------------------------

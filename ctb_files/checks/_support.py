@@ -16,7 +16,6 @@ from decimal import Decimal
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.units import normalize
 from ctb_files.errors import Diagnostic, Severity
-from ctb_files.storage.yaml import Locator
 
 # how many id comparisons difflib may make for one set of known ids (one kind, one check)
 HINT_BUDGET = 100_000
@@ -105,15 +104,12 @@ def warning(path: str, code: str, message: str, loc: tuple[str | int, ...]) -> D
 class Lines:
     """Line numbers for messages that name another place ("first at line 3").
 
-    Parsing in round-trip mode is slow, so only the few files that have a
-    duplicate are ever parsed, and each at most once.
+    The loader gives the inventory a lazy ``line_of``: only the few files
+    that have a duplicate are ever parsed for positions, each at most once.
     """
 
     def __init__(self, inv: Inventory) -> None:
-        self._locator: Locator | None = None
-        self._files = inv.files
+        self._line_of = inv.line_of
 
     def line(self, path: str, loc: tuple[str | int, ...]) -> int:
-        if self._locator is None:
-            self._locator = Locator(self._files)
-        return self._locator.locate(path, loc, at_key=True)[0]
+        return self._line_of(path, loc)

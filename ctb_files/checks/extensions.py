@@ -11,26 +11,11 @@ extension would look undeclared, burying the one real error.
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from ctb_files.checks import check
 from ctb_files.core import paths as layout
-from ctb_files.core.models import Settings
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 from ctb_files.ops.bom.extensions import declared, row_problems
-from ctb_files.storage.yaml import YamlProblem, load_fast
-
-
-def _settings_valid(inv: Inventory) -> bool:
-    data = inv.files.get(layout.SETTINGS)
-    if data is None:
-        return True  # no ctb.yaml: no extensions, and that is reported elsewhere
-    try:
-        Settings.model_validate(load_fast(data, layout.SETTINGS) or {})
-    except (ValidationError, YamlProblem):
-        return False
-    return True
 
 
 @check("bom-extension-declarations")
@@ -48,7 +33,7 @@ def check_declarations(inv: Inventory) -> list[Diagnostic]:
 
 @check("bom-extensions")
 def check_extensions(inv: Inventory) -> list[Diagnostic]:
-    if not _settings_valid(inv):
+    if not inv.settings_valid:
         return []
     decls = declared(inv.settings.bom_extensions)
     out: list[Diagnostic] = []

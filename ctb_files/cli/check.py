@@ -8,7 +8,6 @@ import click
 
 from ctb_files.checks import run_checks
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
-from ctb_files.core import paths as layout
 from ctb_files.storage import tree
 from ctb_files.storage.loader import bulk, locate_all
 

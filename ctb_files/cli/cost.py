@@ -14,15 +14,13 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
+from ctb_files.core.text import money, money_exact
 from ctb_files.ops.orders.costing import (
     CostLine,
     CostSummary,
     cost_lines,
-    price_text,
     summarize,
-    total_text,
 )
-from ctb_files.ops.orders.plan import money
 from ctb_files.render.table import number, table
 
 __all__ = ["cost_json", "cost_lines", "cost_table", "cost_totals"]
@@ -45,8 +43,8 @@ def cost_table(lines: list[CostLine], n: Decimal | int) -> str:
             _part(line), line.quantity, line.unit if line.unit != "pcs" else "",
             offer.vendor if offer else "", offer.sku if offer else "",
             offer.quantity if priced and offer else None,
-            price_text(offer.unit_price) if priced and offer and offer.unit_price is not None else "",
-            total_text(line.total) if line.total is not None else "",
+            money(offer.unit_price) if priced and offer and offer.unit_price is not None else "",
+            money(line.total) if line.total is not None else "",
             offer.currency if priced and offer else line.reason or "",
         ))  # fmt: skip
     headers = ["part", "need", "unit", "vendor", "sku", "buy", "unit price", "total", "currency"]
@@ -63,8 +61,8 @@ def cost_totals(lines: list[CostLine], n: Decimal | int) -> list[str]:
 def _totals(summary: CostSummary) -> list[str]:
     out = []
     for currency, total in summary.totals.items():
-        out.append(f"total {currency} {total_text(total)} for {number(summary.quantity)}; "
-                   f"unit {currency} {total_text(summary.unit(currency))}")  # fmt: skip
+        out.append(f"total {currency} {money(total)} for {number(summary.quantity)}; "
+                   f"unit {currency} {money(summary.unit(currency))}")  # fmt: skip
     if not summary.totals:
         out.append("no prices listed")
     if summary.unpriced:
@@ -81,14 +79,14 @@ def cost_json(lines: list[CostLine], n: Decimal | int) -> dict[str, Any]:
                 "part": line.part, "quantity": line.quantity, "unit": line.unit, "lines": list(line.lines),
                 "vendor": line.offer.vendor if line.offer else None, "sku": line.offer.sku if line.offer else None,
                 "buy": line.offer.quantity if line.offer and line.total is not None else None,
-                "unit_price": money(line.offer.unit_price) if line.offer and line.offer.unit_price is not None else None,
-                "total": money(line.total) if line.total is not None else None,
+                "unit_price": money_exact(line.offer.unit_price) if line.offer and line.offer.unit_price is not None else None,
+                "total": money_exact(line.total) if line.total is not None else None,
                 "currency": line.offer.currency if line.offer and line.total is not None else None,
                 "reason": line.reason,
             }
             for line in lines
         ],
-        "totals": {c: {"total": money(t), "unit": money(summary.unit(c))} for c, t in summary.totals.items()},
+        "totals": {c: {"total": money_exact(t), "unit": money_exact(summary.unit(c))} for c, t in summary.totals.items()},
         "unpriced": [{"part": line.part, "lines": list(line.lines), "reason": line.reason} for line in summary.unpriced],
     }  # fmt: skip
 

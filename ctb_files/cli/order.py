@@ -16,14 +16,12 @@ from ctb_files.core.models.common import LIMIT
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.order import Order
 from ctb_files.core.paths import order_path, stock_path
+from ctb_files.core.text import money, money_exact, order_currency
 from ctb_files.core.units import is_whole
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.ops.orders.costing import price_text, total_text
 from ctb_files.ops.orders.plan import (
     OrderPlan,
     cancel_fields,
-    money,
-    order_currency,
     order_total,
     place_fields,
     plan_orders,
@@ -128,8 +126,8 @@ def order_table(order: Order) -> str:
     for line in order.lines:
         total = line.quantity * line.unit_price if line.unit_price is not None else None
         rows.append((line.part, line.sku, line.quantity, *([line.received] if show_received else []),
-                     "" if line.unit_price is None else price_text(line.unit_price),
-                     "" if total is None else total_text(total),
+                     "" if line.unit_price is None else money(line.unit_price),
+                     "" if total is None else money(total),
                      ", ".join(f"{b} {number(q)}" for b, q in line.for_.items())))  # fmt: skip
     money_at = len(headers) - 3
     return table(headers, rows, right=(2, *([3] if show_received else []), money_at, money_at + 1))
@@ -177,7 +175,7 @@ def generate_cmd(build_ids: tuple[str, ...]) -> None:
         currency = order_currency(inv, order)
         head = f"{content['id']} ({order.vendor}, {order.status})"
         body = order_table(order) if order.lines else "(no lines)"
-        blocks.append(f"{head}\n{body}\ntotal {currency} {total_text(order_total(order))}")
+        blocks.append(f"{head}\n{body}\ntotal {currency} {money(order_total(order))}")
     if plan.no_vendor:
         blocks.append("no vendor part (add one to the part file):\n" +
                       "\n".join(f"  {p}  {number(q)}" for p, q in plan.no_vendor))  # fmt: skip
@@ -356,10 +354,10 @@ def list_cmd() -> None:
     if options().format == "json":
         echo_json({"orders": [
             {"id": oid, "vendor": o.vendor, "status": o.status, "number": o.number, "lines": len(o.lines),
-             "total": money(order_total(o)), "currency": order_currency(inv, o)} for oid, o in items
+             "total": money_exact(order_total(o)), "currency": order_currency(inv, o)} for oid, o in items
         ]})  # fmt: skip
         return
-    rows = [(oid, o.vendor, o.status, o.number, len(o.lines), total_text(order_total(o)), order_currency(inv, o)) for oid, o in items]
+    rows = [(oid, o.vendor, o.status, o.number, len(o.lines), money(order_total(o)), order_currency(inv, o)) for oid, o in items]
     click.echo(table(["id", "vendor", "status", "number", "lines", "total", "currency"], rows, right=(4, 5)) if rows else "no orders")
 
 
@@ -373,10 +371,10 @@ def show_cmd(order_id: str) -> None:
     order = _order(inv, order_id)
     currency = order_currency(inv, order)
     if options().format == "json":
-        echo_json({**order_content(ws, order_id), "total": money(order_total(order)), "currency": currency})
+        echo_json({**order_content(ws, order_id), "total": money_exact(order_total(order)), "currency": currency})
         return
     stamps = [f"{k} {v.isoformat().replace('+00:00', 'Z')}" for k, v in
               (("placed", order.placed_at), ("received", order.received_at)) if v is not None]  # fmt: skip
     head = f"{order_id}: {order.vendor}, {order.status}" + (f", number {order.number}" if order.number else "")
     click.echo("\n".join([head + ("; " + "; ".join(stamps) if stamps else ""), order_table(order),
-                          f"total {currency} {total_text(order_total(order))}"]))  # fmt: skip
+                          f"total {currency} {money(order_total(order))}"]))  # fmt: skip

@@ -8,7 +8,7 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
 from ctb_files.core.models.inventory import Inventory
-from ctb_files.ops.orders.costing import price_text
+from ctb_files.core.text import currency_of, money
 from ctb_files.ops.stock.edits import (
     Totals,
     equivalents_of,
@@ -55,7 +55,7 @@ def part_document(inv: Inventory, part_id: str) -> dict[str, Any]:
 
 
 def _price_breaks(breaks: list[Any], currency: str) -> str:
-    return ", ".join(f"{number(b.quantity)}+ {price_text(b.price)} {currency}" for b in breaks)
+    return ", ".join(f"{number(b.quantity)}+ {money(b.price)} {currency}" for b in breaks)
 
 
 @part_group.command("show")
@@ -82,7 +82,7 @@ def show_cmd(part_id: str) -> None:
     if part.vendor_parts:
         rows = [
             (vp.vendor, vp.sku, vp.mpn, vp.manufacturer, vp.min_order, vp.multiple,
-             _price_breaks(vp.price_breaks, vp.currency or inv.currency()))
+             _price_breaks(vp.price_breaks, currency_of(inv, vp)))
             for vp in part.vendor_parts
         ]  # fmt: skip
         out += ["", "vendor parts", table(["vendor", "sku", "mpn", "manufacturer", "min", "multiple", "price breaks"], rows, right=(4, 5))]

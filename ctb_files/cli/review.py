@@ -15,6 +15,7 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
 from ctb_files.core.models.build import Reservation
+from ctb_files.core.text import money
 from ctb_files.core.units import normalize
 from ctb_files.ops.review import BuildChange, OrderChange, Review, review
 from ctb_files.storage.history import inventory_at, open_repo
@@ -174,7 +175,7 @@ def _order_status(change: OrderChange) -> str:
 
 
 def _money(change: OrderChange) -> str:
-    return f"{change.total:.2f} {change.currency}" if change.total is not None else ""
+    return f"{money(change.total)} {change.currency}" if change.total is not None else ""
 
 
 def _skipped_note(result: Review) -> str:

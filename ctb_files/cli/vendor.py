@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 import click
-import httpx
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
 from ctb_files.core.paths import part_path
@@ -26,14 +25,14 @@ from ctb_files.ops.orders.populate import (
 )
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.yaml import CommentedMap, merge_into
-from ctb_files.vendors.http import MOUSER_API_URL, make_client
+from ctb_files.vendors.http import MOUSER_API_URL, HttpClient, make_client
 from ctb_files.vendors.mouser import LookupFailure, MouserClient, MouserPart
 
 # replaced by tests: where requests go, and how the client waits between them
 sleep: Callable[[float], None] = time.sleep
 
 
-def http_client() -> httpx.Client:
+def http_client() -> HttpClient:
     """The HTTP client populate talks to Mouser through."""
     return make_client(MOUSER_API_URL)
 

@@ -21,6 +21,7 @@ from ctb_files.core import paths as layout
 from ctb_files.core.models.build import Build, Reservation, Shortage
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.order import Order
+from ctb_files.core.text import order_currency
 from ctb_files.core.units import normalize
 from ctb_files.errors import CtbError
 from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_change
@@ -338,7 +339,7 @@ def _orders(before: Inventory, after: Inventory, skip: set[str]) -> list[OrderCh
             OrderChange(
                 id=order_id, vendor=shown.vendor, before=old.status if old else None,
                 after=new.status if new else None, lines=len(shown.lines), total=_order_total(shown),
-                currency=shown.currency or after.currency(),
+                currency=order_currency(after, shown),
                 lines_changed=old is not None and new is not None and old_lines != new_lines,
             )
         )  # fmt: skip

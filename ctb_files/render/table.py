@@ -10,14 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ctb_files.core.text import number
 from ctb_files.core.units import normalize
 
-
-def number(value: Decimal | int | float) -> str:
-    """A quantity as a person reads it: ``6``, ``1.5``, never ``6.000`` or ``1E+1``."""
-    if isinstance(value, float):
-        value = Decimal(repr(value))
-    return format(normalize(Decimal(value)), "f")
+__all__ = ["number", "plain", "table", "to_json"]
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[int] = ()) -> str:

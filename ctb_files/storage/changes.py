@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import fcntl
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import filelock
 from pydantic import ValidationError
 
 from ctb_files.core import paths as layout
@@ -37,15 +37,15 @@ from ctb_files.storage.yaml import (
 @contextlib.contextmanager
 def repo_lock(root: Path) -> Iterator[None]:
     """Hold the repository's write lock; refuse at once if another ctb holds it."""
-    handle = open(_lock_path(root), "a+")
+    lock = filelock.FileLock(_lock_path(root), blocking=False)
     try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CtbError(f"another ctb process is writing {root}; try again when it is done") from None
+        lock.acquire()
+    except filelock.Timeout:
+        raise CtbError(f"another ctb process is writing {root}; try again when it is done") from None
+    try:
         yield
     finally:
-        handle.close()
+        lock.release()
 
 
 def _lock_path(root: Path) -> Path:

@@ -81,35 +81,52 @@ def load_files(files: Mapping[str, bytes]) -> LoadResult:
                         Diagnostic(rel, 1, 1, "CTB107", "ignored: not where any inventory file lives", "warning")
                     )
                 continue
-            _load_one(inv, rel, key, files[rel], diags)
+            if not _load_one(inv, rel, key, files[rel], diags) and key.kind == "settings":
+                inv.settings_valid = False
+    inv.line_of = _LazyLines(inv.files).line
     return LoadResult(inv, locate_all(diags, files))
 
 
-def _load_one(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags: list[Diagnostic]) -> None:
+class _LazyLines:
+    """Line numbers for messages that name another place ("first at line 3"), parsed on first use."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self._files = files
+        self._locator: Locator | None = None
+
+    def line(self, path: str, loc: tuple[str | int, ...]) -> int:
+        if self._locator is None:
+            self._locator = Locator(self._files)
+        return self._locator.locate(path, loc, at_key=True)[0]
+
+
+def _load_one(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags: list[Diagnostic]) -> bool:
+    """Validate one file into ``inv``; False when it did not validate."""
     for ident in filter(None, (key.id, key.version)):
         if not valid_id(ident):
             diags.append(
                 Diagnostic(rel, 1, 1, "CTB105", f"{ident!r} is not a valid id (letters, digits, . _ + -, max 80, no '..')")
             )
-            return
+            return False
     inv.seen.setdefault(key.kind, set()).add(f"{key.id}:{key.version}" if key.kind == "bom" else key.id)
     try:
         raw = load_fast(data, rel)
     except YamlProblem as problem:
         diags.append(problem.diagnostic)
-        return
+        return False
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         diags.append(Diagnostic(rel, 1, 1, "CTB101", "the file must be a YAML mapping"))
-        return
+        return False
     model_cls = KINDS[key.kind]
     try:
         obj = model_cls.model_validate(raw)
     except ValidationError as exc:
         diags.extend(validation_diagnostics(rel, model_cls, exc))
-        return
+        return False
     _store(inv, key, obj)
+    return True
 
 
 def _store(inv: Inventory, key: layout.FileKey, obj: Any) -> None:

@@ -22,7 +22,6 @@ from :data:`http_client_factory`, which tests replace with one over
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
@@ -33,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import filelock
 import httpx
 
 from ctb_files.core import paths as layout
@@ -238,8 +238,7 @@ class GitCache:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         self.dir.parent.mkdir(parents=True, exist_ok=True)
-        with open(f"{self.dir}.lock", "a+") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        with filelock.FileLock(f"{self.dir}.lock"):
             yield
 
     def update(self) -> None:

@@ -13,7 +13,10 @@ import httpx
 
 from ctb_files import __version__
 
-__all__ = ["GITHUB_API_URL", "MOUSER_API_URL", "USER_AGENT", "make_client", "redact"]
+__all__ = ["GITHUB_API_URL", "MOUSER_API_URL", "USER_AGENT", "HttpClient", "make_client", "redact"]
+
+# the client type, for callers above this layer that must not import httpx themselves
+HttpClient = httpx.Client
 
 MOUSER_API_URL = "https://api.mouser.com"
 GITHUB_API_URL = "https://api.github.com"

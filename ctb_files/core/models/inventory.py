@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ctb_files.core.models.build import Build
@@ -31,6 +32,11 @@ class Inventory:
     files: dict[str, bytes] = field(default_factory=dict)
     # ids seen on disk even when their file did not validate, by kind
     seen: dict[str, set[str]] = field(default_factory=dict)
+    # False when ctb.yaml exists but did not validate (settings are then the defaults)
+    settings_valid: bool = True
+    # the line of a document path in a file, for messages that name another place;
+    # the loader sets it (reading YAML positions is storage's business)
+    line_of: Callable[[str, tuple[str | int, ...]], int] = field(default=lambda path, loc: 1, repr=False)
 
     def currency(self) -> str:
         return self.settings.currency

@@ -9,9 +9,8 @@ vendor part wins, ties going to fewer units, then the vendor id.  Parts with
 no part, no vendor part or no price are listed, never guessed.  Money is
 exact ``Decimal``; totals are kept per currency.
 
-How money is shown to people (:func:`price_text`, :func:`total_text`): a
-part's unit price with 2 to 4 decimals, a total (and the cost of one built
-unit) with 2, both rounded half up.  Files and JSON keep the exact values.
+Money is shown to people by :func:`ctb_files.core.text.money` (one rule
+for unit prices and totals alike); files and JSON keep the exact values.
 """
 
 from __future__ import annotations
@@ -34,22 +33,6 @@ UNKNOWN = "unknown part"
 _UNIT_PLACES = Decimal("0.000001")
 _CENT = Decimal("0.01")
 _PRICE_PLACES = Decimal("0.0001")
-
-
-def price_text(value: Decimal) -> str:
-    """A unit price for reading: ``0.45``, ``0.012``, ``0.0081`` (2 to 4 decimals, half up)."""
-    value = normalize(value)
-    exponent = value.as_tuple().exponent
-    if exponent < -4:  # type: ignore[operator]
-        value = normalize(value.quantize(_PRICE_PLACES, rounding=ROUND_HALF_UP))
-    if value.as_tuple().exponent > -2:  # type: ignore[operator]
-        value = value.quantize(_CENT)
-    return format(value, "f")
-
-
-def total_text(value: Decimal) -> str:
-    """A total for reading: always 2 decimals, half up (``26.24``, ``8.75``)."""
-    return format(value.quantize(_CENT, rounding=ROUND_HALF_UP), "f")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from ctb_files.core.models.build import Build
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.order import Order, OrderLine
 from ctb_files.core.models.part import PriceBreak, VendorPart
+from ctb_files.core.text import currency_of, money_exact
 from ctb_files.core.units import normalize
 from ctb_files.errors import CtbError
 
@@ -70,11 +71,6 @@ def unit_price_at(breaks: Iterable[PriceBreak], quantity: Decimal) -> Decimal | 
     return max(reached, key=lambda b: b.quantity).price
 
 
-def vendor_currency(inv: Inventory, vp: VendorPart) -> str:
-    vendor = inv.vendors.get(vp.vendor)
-    return vp.currency or (vendor.currency if vendor else None) or inv.settings.currency
-
-
 def best_offer(vp: VendorPart, need: Decimal, currency: str, *, buy_up: bool = True) -> Offer:
     """The cheapest purchase of at least ``need`` from one vendor part.
 
@@ -112,16 +108,8 @@ def choose_offer(inv: Inventory, part_id: str, need: Decimal, *, buy_up: bool = 
     if part is None or not part.vendor_parts:
         return None
     home = inv.settings.currency
-    offers = [best_offer(vp, need, vendor_currency(inv, vp), buy_up=buy_up) for vp in part.vendor_parts]
+    offers = [best_offer(vp, need, currency_of(inv, vp), buy_up=buy_up) for vp in part.vendor_parts]
     return min(offers, key=lambda offer: offer_key(offer, home))
-
-
-def money(value: Decimal) -> str:
-    """Money as written in files and shown to people: exact, at least two decimals."""
-    value = normalize(value)
-    if value.as_tuple().exponent >= -2:  # type: ignore[operator]
-        value = value.quantize(Decimal("0.01"))
-    return format(value, "f")
 
 
 # --- generating order lines -------------------------------------------------------------------
@@ -250,7 +238,7 @@ def _place_lines(inv: Inventory, wanted: dict[str, dict[str, Decimal]], plan: Or
             continue
         data: dict[str, Any] = {"part": part_id, "sku": offer.sku, "quantity": offer.quantity}
         if offer.unit_price is not None:
-            data["unit_price"] = money(offer.unit_price)
+            data["unit_price"] = money_exact(offer.unit_price)
         data["for"] = dict(shares)
         vendor_orders = [oid for oid in open_orders if inv.orders[oid].vendor == offer.vendor]
         holding = [oid for oid in vendor_orders if any(p == part_id for p, _ in kept[oid])]
@@ -303,7 +291,7 @@ def line_data(line: OrderLine) -> dict[str, Any]:
         data["sku"] = line.sku
     data["quantity"] = normalize(line.quantity)
     if line.unit_price is not None:
-        data["unit_price"] = money(line.unit_price)
+        data["unit_price"] = money_exact(line.unit_price)
     if line.received:
         data["received"] = normalize(line.received)
     if line.for_:
@@ -312,11 +300,6 @@ def line_data(line: OrderLine) -> dict[str, Any]:
 
 
 # --- reading orders ---------------------------------------------------------------------------
-
-
-def order_currency(inv: Inventory, order: Order) -> str:
-    vendor = inv.vendors.get(order.vendor)
-    return order.currency or (vendor.currency if vendor else None) or inv.settings.currency
 
 
 def order_total(order: Order) -> Decimal:

@@ -87,7 +87,7 @@ def targets(inv: Inventory, part_ids: Iterable[str] | None = None, api: str = "m
     return found, missing
 
 
-def price_text(price: Decimal) -> str:
+def money(price: Decimal) -> str:
     """A price exactly as the vendor stated it (``0.10`` stays ``0.10``), without exponent."""
     return format(price, "f")
 
@@ -102,7 +102,7 @@ def vendor_part_fields(entry: CatalogEntry, fetched_at: datetime) -> dict[str, A
         "min_order": entry.min_order,
         "multiple": entry.multiple,
         "currency": entry.currency,
-        "price_breaks": [{"quantity": q, "price": price_text(p)} for q, p in entry.price_breaks] or None,
+        "price_breaks": [{"quantity": q, "price": money(p)} for q, p in entry.price_breaks] or None,
         "availability": entry.availability,
         "lead_time": entry.lead_time,
         "fetched_at": fetched_at,

@@ -20,6 +20,7 @@ from typing import Any
 from ctb_files.core.models.common import LIMIT, valid_id
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.part import Part
+from ctb_files.core.text import number
 from ctb_files.core.units import is_whole, normalize
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.stock.ledger import (
@@ -29,7 +30,6 @@ from ctb_files.ops.stock.ledger import (
     line_states,
     reservations_by_line,
 )
-from ctb_files.render.table import number
 
 # --- looking things up ----------------------------------------------------------------------
 

@@ -24,9 +24,9 @@ from ctb_files import __version__
 from ctb_files.core import paths as layout
 from ctb_files.core.schema import SCHEMA_DIR, export_schemas, schema_hint
 from ctb_files.errors import CtbError
-from ctb_files.hooks import GIT_HOOKS, git_hook_text
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.git import GitRepo
+from ctb_files.storage.init.githooks import GIT_HOOKS, git_hook_text
 from ctb_files.storage.mergedriver import DRIVER
 from ctb_files.storage.mergedriver import install as install_merge_driver
 
