@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ctb_files.cli.build import render_build
 from ctb_files.core.models.build import Build
-from ctb_files.ops.builds.fields import KEY_ORDER, WRITTEN, emit_written, written_region
+from ctb_files.ops.builds.fields import KEY_ORDER, WRITTEN
+from ctb_files.storage.writeback.build import emit_written, render_build, written_region
 from ctb_files.storage.yaml import load_fast
 
 HEADS = [

@@ -29,7 +29,9 @@ from ctb_files.render import bom as report_bom
 from ctb_files.render.table import number, to_json
 from ctb_files.storage import history
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.yaml import CommentedMap, load_fast, to_roundtrip
+from ctb_files.storage.writeback.bom import set_ext
+from ctb_files.storage.writeback.part import add_bom_line
+from ctb_files.storage.yaml import load_fast
 
 __all__ = ["bom_group"]
 
@@ -281,11 +283,7 @@ def add_cmd(parent: str, child: str, quantity: str, unit: str | None, order: int
     ref_list = [r for r in (refs or "").replace(",", " ").split() if r]
     if ref_list:
         entry["refs"] = ref_list
-    doc = ws.changes.edit(layout.part_path(parent))
-    if doc.get("bom"):
-        doc["bom"].append(to_roundtrip(entry, in_list=True))
-    else:
-        doc["bom"] = to_roundtrip([entry])
+    add_bom_line(ws.changes, parent, entry)
     if options().format != "json" and not options().quiet:
         click.echo(f"{parent}: added {child} {number(qty)} {unit or child_unit} at order {order}{said}")
     written = finish(ws, f"bom add {parent} {child}", {"Ctb-Part": [parent]})
@@ -367,14 +365,7 @@ def set_cmd(target: str, row: str, assignments: tuple[str, ...]) -> None:
             values[name] = parse_value(ext, text, _yaml_value)
         except ValueError as exc:
             raise CtbError(f"{name}: {exc}") from None
-    doc = ws.changes.edit(tgt.path)
-    node = doc[key][index]
-    ext_map = node.get("ext")
-    if not isinstance(ext_map, CommentedMap):
-        node["ext"] = to_roundtrip(values)
-    else:
-        for name, value in values.items():
-            ext_map[name] = to_roundtrip(value)
+    set_ext(ws.changes, tgt.path, key, index, values)
     if options().format != "json" and not options().quiet:
         for name, value in values.items():
             click.echo(f"{tgt.text} {label}: {name} = {display(value)}")

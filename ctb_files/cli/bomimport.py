@@ -21,7 +21,7 @@ from ctb_files.errors import CtbError, UsageError
 from ctb_files.importers import FORMATS, read_bom
 from ctb_files.ops.bom.matching import Matcher
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.yaml import CommentedSeq, new_document, to_roundtrip
+from ctb_files.storage.writeback.project import add_version, new_project
 
 __all__ = ["import_cmd"]
 
@@ -47,17 +47,11 @@ def _ensure_version(ws: Workspace, project_id: str, version: str) -> None:
     if project is None:
         if rel in ws.inventory.files:
             raise CtbError(f"{rel} exists but does not load; fix it first ('ctb check')")
-        data = {"name": project_id, "versions": [{"name": version}]}
-        ws.changes.write_text(rel, new_document(data))
+        new_project(ws.changes, project_id, {"name": project_id, "versions": [{"name": version}]})
         return
     if any(v.name == version for v in project.versions):
         return
-    doc = ws.changes.edit(rel)
-    versions = doc.get("versions")
-    if isinstance(versions, CommentedSeq):
-        versions.append(to_roundtrip({"name": version}, in_list=True))
-    else:
-        doc["versions"] = to_roundtrip([{"name": version}])
+    add_version(ws.changes, project_id, {"name": version})
 
 
 def _refuse_case_twin(what: str, name: str, existing: Iterable[str]) -> None:

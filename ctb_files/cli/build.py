@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,77 +15,25 @@ from ctb_files.cli.cost import cost_json, cost_lines, cost_totals
 from ctb_files.core.models.build import Build
 from ctb_files.core.models.common import LIMIT, valid_id
 from ctb_files.core.models.inventory import Inventory
-from ctb_files.core.paths import build_path, stock_path
+from ctb_files.core.paths import build_path
+from ctb_files.core.text import now
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.builds.allocate import Plan, clear_all, clear_builds
 from ctb_files.ops.builds.fields import (
-    WRITTEN,
     cancel_fields,
     complete_fields,
-    emit_written,
     new_build_data,
-    ordered_build,
     pick_list,
     plan_fields,
     result_data,
     same_result,
     stock_after_complete,
-    stock_updates,
-    written_region,
 )  # fmt: skip
 from ctb_files.ops.orders.costing import CostLine
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.yaml import (
-    CommentedMap,
-    dump,
-    load_roundtrip,
-    merge_into,
-    new_document,
-    to_roundtrip,
-)
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def write_build(ws: Workspace, build_id: str, fields: dict[str, Any]) -> None:
-    """Put written-back keys into ``builds/<id>.yaml``, keeping user keys and comments."""
-    rel = build_path(build_id)
-    old = ws.changes.old_bytes(rel)
-    ws.changes.write_text(rel, render_build(old.decode("utf-8-sig") if old else "", fields))
-
-
-def render_build(text: str, fields: dict[str, Any], *, fast: bool = True) -> str:
-    """The new text of a build file holding ``fields``.
-
-    Usually ctb's keys come last and carry no comments: the head is then kept
-    byte for byte and only the tail is emitted, which skips the slow round
-    trip.  Otherwise the round-trip document is merged (same result, slower).
-    """
-    # the tail is emitted whole, so every written-back key must be given (None: leave it out)
-    start = written_region(text) if fast and text and all(key in fields for key in WRITTEN) else None
-    if start is not None:
-        tail = {key: fields[key] for key in WRITTEN if fields.get(key) is not None}
-        body = emit_written(tail)
-        if body is None:
-            body = dump(flow_entries(to_roundtrip(tail))) if tail else ""
-        return text[:start] + body
-    doc = load_roundtrip(text) if text else None
-    if not isinstance(doc, CommentedMap):
-        doc = CommentedMap()
-    merge_into(doc, ordered_build(doc, fields))
-    return dump(flow_entries(doc))
-
-
-def flow_entries(doc: CommentedMap) -> CommentedMap:
-    """Shortage and assembly entries one per line, as in PRODUCT.md."""
-    for key in ("shortages", "assemblies"):
-        for item in doc.get(key) or []:
-            if isinstance(item, CommentedMap):
-                item.fa.set_flow_style()
-    return doc
+from ctb_files.storage.writeback.build import new_build, write_build
+from ctb_files.storage.writeback.stock import set_quantities
 
 
 def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Plan]:
@@ -96,7 +44,7 @@ def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Pla
     for build_id, plan in plans.items():
         build = inv.builds[build_id]
         if not same_result(build, plan):  # unchanged builds are not even re-rendered
-            write_build(ws, build_id, plan_fields(build, plan, moment))
+            write_build(ws.changes, build_id, plan_fields(build, plan, moment))
     return plans
 
 
@@ -178,7 +126,7 @@ def new_cmd(project: str, version: str, quantity: int, build_id: str | None, pri
         project, version, Decimal(quantity), priority=priority, due=due.date() if due else None,
         exclude=exclude, fallbacks=fallbacks, now=now(),
     )  # fmt: skip
-    ws.changes.write_text(build_path(build_id), new_document(data))
+    new_build(ws.changes, build_id, data)
     finish(ws, f"new build {build_id}", {"Ctb-Build": [build_id]})
     if options().format == "json":
         echo_json({"id": build_id, "path": build_path(build_id)})
@@ -231,7 +179,7 @@ def cancel_cmd(build_id: str) -> None:
         raise CtbError(f"build {build_id} is {build.status}; a completed build never changes")
     idle = build.status == "draft" and not (build.reservations or build.shortages or build.assemblies)
     if not idle:  # a draft that holds nothing has nothing to cancel: its file is left as it is
-        write_build(ws, build_id, cancel_fields(build))
+        write_build(ws.changes, build_id, cancel_fields(build))
     finish(ws, f"cancel build {build_id}", {"Ctb-Build": [build_id]})
     if options().format == "json":
         echo_json({"builds": [{"id": build_id, "status": "draft", "reservations": [], "shortages": [], "assemblies": []}]})
@@ -249,14 +197,12 @@ def complete_cmd(build_id: str) -> None:
     inv = ws.inventory
     build = _build(inv, build_id)
     new_stock = stock_after_complete(inv, build_id, build)
-    changed: list[tuple[str, str, Decimal, Decimal]] = []
-    for location, quantities in sorted(new_stock.items()):
-        doc = ws.changes.edit(stock_path(location))
-        lines = doc.get("lines") or []
-        for index, quantity in stock_updates(location, lines, quantities):
-            changed.append((location, str(lines[index]["part"]), Decimal(str(lines[index]["quantity"])), quantity))
-            lines[index]["quantity"] = quantity
-    write_build(ws, build_id, complete_fields(build, now()))
+    changed = [
+        (location, part, before, after)
+        for location, quantities in sorted(new_stock.items())
+        for part, before, after in set_quantities(ws.changes, location, quantities)
+    ]
+    write_build(ws.changes, build_id, complete_fields(build, now()))
     parts = sorted({take.part for r in build.reservations for take in r.take})
     finish(ws, f"complete build {build_id}", {"Ctb-Build": [build_id], "Ctb-Part": parts})
     if options().format == "json":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -12,15 +11,13 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
-from ctb_files.core.models.common import LIMIT
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.order import Order
-from ctb_files.core.paths import order_path, stock_path
-from ctb_files.core.text import money, money_exact, order_currency
+from ctb_files.core.paths import order_path
+from ctb_files.core.text import money, money_exact, now, order_currency
 from ctb_files.core.units import is_whole
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.orders.plan import (
-    OrderPlan,
     cancel_fields,
     order_total,
     place_fields,
@@ -30,20 +27,14 @@ from ctb_files.ops.orders.plan import (
 from ctb_files.ops.stock.edits import check_location_id, parse_quantity
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
+from ctb_files.storage.writeback.order import apply_plan, set_fields, set_received
+from ctb_files.storage.writeback.stock import add_to_lines
 from ctb_files.storage.yaml import (
-    CommentedMap,
-    CommentedSeq,
     load_fast,
-    merge_into,
-    to_roundtrip,
 )
 
 MOUSER_CART_HEADER = ("Mouser Part Number", "Quantity")
 GENERIC_CART_HEADER = ("sku", "quantity")
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def _order(inv: Inventory, order_id: str) -> Order:
@@ -51,62 +42,6 @@ def _order(inv: Inventory, order_id: str) -> Order:
     if order is None:
         raise CtbError(f"no order {order_id!r} (orders/{order_id}.yaml)")
     return order
-
-
-def _set_fields(ws: Workspace, order_id: str, fields: dict[str, Any]) -> CommentedMap:
-    """Set top-level keys of an order file, keeping everything else as written."""
-    doc = ws.changes.edit(order_path(order_id))
-    keys = ["vendor", "status", "number", "currency", "created_at", "placed_at", "received_at", "lines"]
-    for key, value in fields.items():
-        if key in doc:
-            doc[key] = to_roundtrip(value)
-            continue
-        following = next((k for k in keys[keys.index(key) + 1 :] if k in doc), None)
-        doc.insert(list(doc).index(following) if following else len(doc), key, to_roundtrip(value))
-    return doc
-
-
-def _flow_for(line: Any) -> None:
-    target = line.get("for") if isinstance(line, CommentedMap) else None
-    if isinstance(target, CommentedMap):
-        target.fa.set_flow_style()
-
-
-def _write_lines(ws: Workspace, order_id: str, lines: list[dict[str, Any]]) -> None:
-    """Make the order's ``lines`` equal ``lines``, reusing the nodes of lines that stay (comments kept)."""
-    doc = ws.changes.edit(order_path(order_id))
-    old = doc.get("lines")
-    old_items = list(old) if isinstance(old, CommentedSeq) else []
-    spare: dict[str, list[CommentedMap]] = {}
-    for item in old_items:
-        if isinstance(item, CommentedMap):
-            spare.setdefault(str(item.get("part")), []).append(item)
-    new_items: list[Any] = []
-    for data in lines:
-        reuse = spare.get(data["part"])
-        if reuse:
-            node = reuse.pop(0)
-            merge_into(node, data)
-        else:
-            node = to_roundtrip(data, in_list=True)
-        _flow_for(node)
-        new_items.append(node)
-    if isinstance(old, CommentedSeq) and [id(n) for n in new_items] == [id(n) for n in old_items]:
-        return
-    seq = CommentedSeq(new_items)
-    if not new_items:
-        seq.fa.set_flow_style()
-    doc["lines"] = seq
-
-
-def apply_plan(ws: Workspace, plan: OrderPlan) -> None:
-    """Stage the order files a plan changes or creates."""
-    for order_id, lines in plan.lines.items():
-        _write_lines(ws, order_id, lines)
-    for order_id, data in plan.created.items():
-        doc = ws.changes.edit(order_path(order_id))
-        merge_into(doc, {**data, "lines": []})
-        _write_lines(ws, order_id, data["lines"])
 
 
 def order_content(ws: Workspace, order_id: str) -> dict[str, Any]:
@@ -153,7 +88,7 @@ def generate_cmd(build_ids: tuple[str, ...]) -> None:
     ws = workspace()
     inv = ws.inventory
     plan = plan_orders(inv, list(build_ids) if build_ids else None, now())
-    apply_plan(ws, plan)
+    apply_plan(ws.changes, plan)
     touched = sorted(set(plan.lines) | set(plan.created))
     changed = [oid for oid in touched if order_path(oid) in ws.changes.pending()]
     parts = sorted({d["part"] for oid in changed for d in plan.lines.get(oid, plan.created.get(oid, {}).get("lines", []))
@@ -196,7 +131,7 @@ def place_cmd(order_id: str, number_: str | None) -> None:
         raise UsageError("--number is empty; give the vendor's order number or leave the option out")
     ws = workspace()
     order = _order(ws.inventory, order_id)
-    _set_fields(ws, order_id, place_fields(order_id, order, number_, now()))
+    set_fields(ws.changes, order_id, place_fields(order_id, order, number_, now()))
     finish(ws, f"place order {order_id}", {"Ctb-Order": [order_id]})
     _say(ws, order_id, f"{order_id}: placed" + (f" as {number_}" if number_ else ""))
 
@@ -209,7 +144,7 @@ def cancel_cmd(order_id: str) -> None:
     """Cancel an open or placed order; received quantities stay in stock."""
     ws = workspace()
     order = _order(ws.inventory, order_id)
-    _set_fields(ws, order_id, cancel_fields(order_id, order))
+    set_fields(ws.changes, order_id, cancel_fields(order_id, order))
     finish(ws, f"cancel order {order_id}", {"Ctb-Order": [order_id]})
     _say(ws, order_id, f"{order_id}: cancelled")
 
@@ -244,30 +179,6 @@ def _parse_picks(inv: Inventory, items: tuple[str, ...]) -> dict[str, Decimal] |
     return picks
 
 
-def _add_stock(ws: Workspace, location: str, quantities: dict[str, Decimal]) -> list[tuple[str, Decimal, Decimal]]:
-    """Add to the location's bin-less line of each part (a new line when it has none)."""
-    doc = ws.changes.edit(stock_path(location))
-    lines = doc.get("lines")
-    if not isinstance(lines, CommentedSeq):
-        lines = CommentedSeq()
-        doc["lines"] = lines
-    changed: list[tuple[str, Decimal, Decimal]] = []
-    for part_id, quantity in sorted(quantities.items()):
-        line = next((item for item in lines if isinstance(item, CommentedMap) and str(item.get("part")) == part_id
-                     and item.get("bin") is None), None)  # fmt: skip
-        if line is None:
-            lines.append(to_roundtrip({"part": part_id, "quantity": quantity}, in_list=True))
-            changed.append((part_id, Decimal(0), quantity))
-        else:
-            before = Decimal(str(line.get("quantity", 0)))
-            if before + quantity >= LIMIT:
-                after = number(before + quantity)
-                raise CtbError(f"{part_id} at {location} would reach {after}; quantities stay below 10^15")
-            line["quantity"] = before + quantity
-            changed.append((part_id, before, before + quantity))
-    return changed
-
-
 @order_group.command("receive")
 @click.argument("order_id")
 @click.option("--location", help="Stock location to put it in (default: default_location in ctb.yaml).")
@@ -288,18 +199,12 @@ def receive_cmd(order_id: str, location: str | None, line_items: tuple[str, ...]
         raise UsageError("give --location or set default_location in ctb.yaml")
     check_location_id(inv, where)
     receipt = receive(order_id, order, _parse_picks(inv, line_items))
-    doc = ws.changes.edit(order_path(order_id))
-    for index, received in receipt.received.items():
-        item = doc["lines"][index]
-        data = {**dict(item), "received": received}
-        keys = ["part", "sku", "quantity", "unit_price", "received", "for"]
-        merge_into(item, {k: data[k] for k in sorted(data, key=lambda k: keys.index(k) if k in keys else len(keys))})
-        _flow_for(item)
+    set_received(ws.changes, order_id, receipt.received)
     fields: dict[str, Any] = {"status": receipt.status}
     if receipt.status == "received":
         fields["received_at"] = now()
-    _set_fields(ws, order_id, fields)
-    changed = _add_stock(ws, where, receipt.stock)
+    set_fields(ws.changes, order_id, fields)
+    changed = add_to_lines(ws.changes, where, receipt.stock)
     finish(ws, f"receive order {order_id}", {"Ctb-Order": [order_id], "Ctb-Part": sorted(receipt.stock)})
     if options().format == "json":
         echo_json({**order_content(ws, order_id),

@@ -32,7 +32,8 @@ from ctb_files.ops.stock.log import (
 from ctb_files.render.table import number, table
 from ctb_files.storage.git import GitRepo
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.yaml import CommentedSeq, YamlProblem, load_fast, to_roundtrip
+from ctb_files.storage.writeback.stock import write_line
+from ctb_files.storage.yaml import YamlProblem, load_fast
 
 
 @cli.group("stock")
@@ -71,26 +72,11 @@ def show_cmd(part: str | None, location: str | None) -> None:
 
 def _write(ws: Workspace, change: LineChange) -> None:
     """Put one line change into its stock file: only that line's quantity (and note) change."""
-    doc = ws.changes.edit(layout.stock_path(change.location))
-    lines = doc.get("lines")
-    if change.index is not None:
-        line = lines[change.index]
-        line["quantity"] = change.after
-        if change.note is not None:
-            line["note"] = change.note
-        return
-    if not ws.changes.old_bytes(layout.stock_path(change.location)):
+    created = write_line(
+        ws.changes, change.location, change.part, change.bin, change.after, index=change.index, note=change.note
+    )
+    if created:
         click.echo(f"new location {change.location} ({layout.stock_path(change.location)})", err=True)
-    new: dict[str, object] = {"part": change.part, "quantity": change.after}
-    if change.bin:
-        new["bin"] = change.bin
-    if change.note is not None:
-        new["note"] = change.note
-    if not isinstance(lines, CommentedSeq):
-        doc["lines"] = to_roundtrip([new])
-        return
-    lines.fa.set_block_style()  # ``lines: []`` grows into one line per entry
-    lines.append(to_roundtrip(new, in_list=True))
 
 
 def _apply(ws: Workspace, changes: list[LineChange], what: str) -> None:

@@ -10,21 +10,15 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
-from ctb_files.core.paths import part_path
-from ctb_files.errors import CtbError
+from ctb_files.core.text import now
 from ctb_files.ops.orders.populate import (
-    Target,
-    placeholder_fields,
     targets,
-    updated_vendor_part,
 )
-from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.yaml import CommentedMap, merge_into
+from ctb_files.storage.writeback.part import write_found
 from ctb_files.vendors.http import MOUSER_API_URL, HttpClient, make_client
 from ctb_files.vendors.mouser import LookupFailure, MouserClient, MouserPart
 
@@ -35,10 +29,6 @@ sleep: Callable[[float], None] = time.sleep
 def http_client() -> HttpClient:
     """The HTTP client populate talks to Mouser through."""
     return make_client(MOUSER_API_URL)
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 @cli.group("vendor")
@@ -59,29 +49,6 @@ def lookup(skus: list[str]) -> dict[str, MouserPart | LookupFailure]:
     with http_client() as client:
         mouser = MouserClient.from_env(client, sleep=sleep)
         return mouser.lookup(skus, progress=_progress)
-
-
-def write_found(ws: Workspace, target: Target, found: MouserPart, moment: datetime) -> None:
-    """Merge the catalogue data into the vendor part (and a placeholder part's name)."""
-    doc = ws.changes.edit(part_path(target.part))
-    items = doc.get("vendor_parts")
-    item = items[target.index] if isinstance(items, list) and target.index < len(items) else None
-    if not isinstance(item, CommentedMap):
-        raise CtbError(f"parts/{target.part}.yaml: vendor_parts[{target.index}] is not a mapping")
-    merge_into(item, updated_vendor_part(dict(item), found, moment))
-    item.fa.set_block_style()  # a filled vendor part is too long for one line
-    for entry in item.get("price_breaks") or []:
-        if isinstance(entry, CommentedMap):
-            entry.fa.set_flow_style()
-    if doc.get("placeholder") is True:
-        after = "name"
-        for key, value in placeholder_fields(found).items():
-            if key in doc:
-                doc[key] = value
-            else:
-                doc.insert(list(doc).index(after) + 1 if after in doc else 0, key, value)
-            after = key
-        del doc["placeholder"]
 
 
 @vendor_group.command("populate")
@@ -114,7 +81,7 @@ def populate_cmd(part_ids: tuple[str, ...]) -> None:
         if isinstance(outcome, LookupFailure):
             failed.setdefault(target.part, []).append(f"{target.sku}: {outcome.message}")
         else:
-            write_found(ws, target, outcome, moment)
+            write_found(ws.changes, target, outcome, moment)
     parts = list(dict.fromkeys(t.part for t in wanted))
     done = [p for p in parts if p not in failed]
     for part_id in parts:

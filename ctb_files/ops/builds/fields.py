@@ -10,9 +10,8 @@ twice writes the same bytes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -86,48 +85,6 @@ def plan_fields(build: Build, plan: Plan, now: datetime) -> dict[str, Any]:
         "completed_at": None,
         **result_data(plan.reservations, plan.shortages, plan.assemblies),
     }
-
-
-_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):(?: |$)")
-
-
-def written_region(text: str) -> int | None:
-    """Where ctb's written-back keys start in a build file's text, when they can be rewritten as text.
-
-    That is when the document is a plain block mapping, the written-back keys
-    (if any) come last, and nothing there carries a comment: then the head is
-    kept byte for byte and only the tail is emitted afresh, which avoids a
-    round-trip parse of a long file.  None means: edit the round-trip document.
-    Both ways give the same bytes (a property test holds them equal).
-    """
-    if not text.endswith("\n") or "\t" in text or "\r" in text:
-        return None
-    lines = text.splitlines(keepends=True)
-    offset, start = 0, None
-    seen_key = False
-    for line in lines:
-        if line[:1] not in (" ", "\n", "#") or line.startswith(("---", "...")):
-            match = _TOP_KEY.match(line)
-            if match is None:
-                return None
-            seen_key = True
-            if match.group(1) in WRITTEN:
-                start = offset if start is None else start
-            elif start is not None:
-                return None
-        elif not seen_key and line.strip() and not line.startswith("#"):
-            return None
-        offset += len(line)
-    if not seen_key:
-        return None
-    if start is None:
-        # new keys go after the last one; a trailing comment or blank line would be moved by the
-        # round trip, so leave such files to it
-        last = text.rstrip("\n").rsplit("\n", 1)[-1]
-        return None if text.endswith("\n\n") or last.lstrip().startswith("#") else len(text)
-    region = text[start:]
-    # comments, and quoted scalars (whose style the round trip keeps), are left to the round trip
-    return None if "#" in region or '"' in region or "'" in region else start
 
 
 def cancel_fields(build: Build | None = None) -> dict[str, Any]:
@@ -223,90 +180,8 @@ def stock_after_complete(inv: Inventory, build_id: str, build: Build) -> dict[st
     return out
 
 
-def stock_updates(location: str, lines: Iterable[Any], quantities: Mapping[LineKey, Decimal]) -> list[tuple[int, Decimal]]:
-    """(index in the stock document's ``lines``, new quantity) for each line to change."""
-    pending = dict(quantities)
-    out: list[tuple[int, Decimal]] = []
-    for index, item in enumerate(lines):
-        if not isinstance(item, Mapping):
-            continue
-        bin_ = item.get("bin")
-        key = line_key(location, str(item.get("part")), str(bin_) if bin_ is not None else None)
-        if key in pending:
-            out.append((index, pending.pop(key)))
-    if pending:
-        raise CtbError("stock lines not found: " + ", ".join(label(k) for k in pending))
-    return out
-
-
 def pick_list(build: Build) -> list[tuple[str, str, str, Decimal]]:
     """(location, bin, part, quantity) per stock line, in walking order: location, bin, part."""
     lines = holdings(build)
     rows = [(key[0], key[2] or "", key[1], normalize(qty)) for key, qty in lines.items() if qty > ZERO]
     return sorted(rows, key=lambda r: (r[0], r[1], r[2]))
-
-
-# --- fast text for the written-back keys ---------------------------------------------------------
-
-_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*$")
-_RESERVED = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null"})
-
-
-class _NotPlain(Exception):
-    pass
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, Decimal)):
-        return format(value, "f") if isinstance(value, Decimal) else str(value)
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, str) and _PLAIN.match(value) and value.lower() not in _RESERVED:
-        return value
-    raise _NotPlain(value)
-
-
-def _flow(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
-    return _scalar(value)
-
-
-def emit_written(fields: Mapping[str, Any]) -> str | None:
-    """YAML text of the written-back keys in ctb's house style, or None to leave it to the YAML library.
-
-    The round-trip emitter costs about a tenth of a second for a build with a
-    few dozen reservations; ``clear --all`` over hundreds of builds would spend
-    most of its time there.  Only plain ids, numbers and timestamps are
-    written here (anything that might need quoting returns None), and a test
-    holds this text equal to the library's output.
-    """
-    out: list[str] = []
-    try:
-        for key, value in fields.items():
-            if key not in WRITTEN:
-                return None
-            if not isinstance(value, list) or not value:
-                out.append(f"{key}: {_flow(value)}\n")
-            elif key == "reservations":
-                out.append(f"{key}:\n")
-                for item in value:
-                    out.append(f"  - part: {_scalar(item['part'])}\n    quantity: {_scalar(item['quantity'])}\n")
-                    out.append(f"    lines: {_flow(item['lines'])}\n")
-                    if item["take"]:
-                        out.append("    take:\n" + "".join(f"      - {_flow(t)}\n" for t in item["take"]))
-                    else:
-                        out.append("    take: []\n")
-            else:
-                out.append(f"{key}:\n" + "".join(f"  - {_flow(item)}\n" for item in value))
-    except _NotPlain:
-        return None
-    return "".join(out)

@@ -587,3 +587,16 @@ def flow_items(seq: CommentedSeq) -> None:
             texts.append(entry[0].value.strip())
         text = " ".join(line.strip() for chunk in texts for line in chunk.splitlines())
         entry[0] = CommentToken("  " + text + "\n", CommentMark(0))
+
+
+def set_in_order(doc: CommentedMap, key: str, value: Any, model: type[Any]) -> None:
+    """Set ``doc[key]``; a new key goes where the model's field order puts it (the one such rule)."""
+    from ctb_files.core.canonical import field_positions
+
+    if key in doc:
+        doc[key] = to_roundtrip(value)
+        return
+    positions = field_positions(model)
+    mine = positions.get(key, len(positions))
+    following = next((k for k in doc if isinstance(k, str) and positions.get(k, len(positions)) > mine), None)
+    doc.insert(list(doc).index(following) if following is not None else len(doc), key, to_roundtrip(value))

@@ -1,0 +1,79 @@
+"""Writing order files: top-level fields, lines from a plan, what was received.
+
+The only code that edits ``orders/<id>.yaml``.  Lines that stay keep their
+nodes (and so their comments); new keys go where the model's order puts them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from ctb_files.core.canonical import canonical_order
+from ctb_files.core.models.order import Order, OrderLine
+from ctb_files.core.paths import order_path
+from ctb_files.ops.orders.plan import OrderPlan
+from ctb_files.storage.changes import ChangeSet
+from ctb_files.storage.yaml import CommentedMap, CommentedSeq, merge_into, set_in_order, to_roundtrip
+
+
+def set_fields(changes: ChangeSet, order_id: str, fields: dict[str, Any]) -> CommentedMap:
+    """Set top-level keys of an order file, keeping everything else as written."""
+    doc = changes.edit(order_path(order_id))
+    for key, value in fields.items():
+        set_in_order(doc, key, value, Order)
+    return doc
+
+
+def _flow_for(line: Any) -> None:
+    target = line.get("for") if isinstance(line, CommentedMap) else None
+    if isinstance(target, CommentedMap):
+        target.fa.set_flow_style()
+
+
+def _write_lines(changes: ChangeSet, order_id: str, lines: list[dict[str, Any]]) -> None:
+    """Make the order's ``lines`` equal ``lines``, reusing the nodes of lines that stay (comments kept)."""
+    doc = changes.edit(order_path(order_id))
+    old = doc.get("lines")
+    old_items = list(old) if isinstance(old, CommentedSeq) else []
+    spare: dict[str, list[CommentedMap]] = {}
+    for item in old_items:
+        if isinstance(item, CommentedMap):
+            spare.setdefault(str(item.get("part")), []).append(item)
+    new_items: list[Any] = []
+    for data in lines:
+        reuse = spare.get(data["part"])
+        if reuse:
+            node = reuse.pop(0)
+            merge_into(node, data)
+        else:
+            node = to_roundtrip(data, in_list=True)
+        _flow_for(node)
+        new_items.append(node)
+    if isinstance(old, CommentedSeq) and [id(n) for n in new_items] == [id(n) for n in old_items]:
+        return
+    seq = CommentedSeq(new_items)
+    if not new_items:
+        seq.fa.set_flow_style()
+    doc["lines"] = seq
+
+
+def apply_plan(changes: ChangeSet, plan: OrderPlan) -> None:
+    """Stage the order files a plan changes or creates."""
+    for order_id, lines in plan.lines.items():
+        _write_lines(changes, order_id, lines)
+    for order_id, data in plan.created.items():
+        doc = changes.edit(order_path(order_id))
+        merge_into(doc, {**data, "lines": []})
+        _write_lines(changes, order_id, data["lines"])
+
+
+def set_received(changes: ChangeSet, order_id: str, received: Mapping[int, Decimal]) -> None:
+    """Set ``received`` on the order's lines, by index in ``lines``."""
+    doc = changes.edit(order_path(order_id))
+    for index, quantity in received.items():
+        item = doc["lines"][index]
+        data = {**dict(item), "received": quantity}
+        merge_into(item, {k: data[k] for k in canonical_order(OrderLine, data)})
+        _flow_for(item)

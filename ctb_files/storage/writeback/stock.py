@@ -1,0 +1,103 @@
+"""Writing stock files: quantities of existing lines, new lines, notes.
+
+The only code that edits ``stock/<location>.yaml``: a change touches only the
+lines it names (their quantity and note), so comments and every other byte
+stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from ctb_files.core.models.common import LIMIT
+from ctb_files.core.paths import stock_path
+from ctb_files.core.text import number
+from ctb_files.errors import CtbError
+from ctb_files.ops.stock.ledger import LineKey, label, line_key
+from ctb_files.storage.changes import ChangeSet
+from ctb_files.storage.yaml import CommentedMap, CommentedSeq, to_roundtrip
+
+
+def stock_updates(location: str, lines: Iterable[Any], quantities: Mapping[LineKey, Decimal]) -> list[tuple[int, Decimal]]:
+    """(index in the stock document's ``lines``, new quantity) for each line to change."""
+    pending = dict(quantities)
+    out: list[tuple[int, Decimal]] = []
+    for index, item in enumerate(lines):
+        if not isinstance(item, Mapping):
+            continue
+        bin_ = item.get("bin")
+        key = line_key(location, str(item.get("part")), str(bin_) if bin_ is not None else None)
+        if key in pending:
+            out.append((index, pending.pop(key)))
+    if pending:
+        raise CtbError("stock lines not found: " + ", ".join(label(k) for k in pending))
+    return out
+
+
+def set_quantities(changes: ChangeSet, location: str, quantities: Mapping[LineKey, Decimal]) -> list[tuple[str, Decimal, Decimal]]:
+    """Set the on-hand quantity of existing lines of one location; (part, before, after) per line."""
+    doc = changes.edit(stock_path(location))
+    lines = doc.get("lines") or []
+    changed: list[tuple[str, Decimal, Decimal]] = []
+    for index, quantity in stock_updates(location, lines, quantities):
+        changed.append((str(lines[index]["part"]), Decimal(str(lines[index]["quantity"])), quantity))
+        lines[index]["quantity"] = quantity
+    return changed
+
+
+def write_line(
+    changes: ChangeSet, location: str, part: str, bin_: str | None, after: Decimal,
+    *, index: int | None = None, note: str | None = None,
+) -> bool:
+    """Put one line's new quantity (and note) into its stock file; True when the location file is new.
+
+    ``index`` is the line's position in the file's ``lines`` when it exists;
+    otherwise a new line is appended.
+    """
+    rel = stock_path(location)
+    doc = changes.edit(rel)
+    lines = doc.get("lines")
+    if index is not None:
+        line = lines[index]
+        line["quantity"] = after
+        if note is not None:
+            line["note"] = note
+        return False
+    created = not changes.old_bytes(rel)
+    new: dict[str, object] = {"part": part, "quantity": after}
+    if bin_:
+        new["bin"] = bin_
+    if note is not None:
+        new["note"] = note
+    if not isinstance(lines, CommentedSeq):
+        doc["lines"] = to_roundtrip([new])
+        return created
+    lines.fa.set_block_style()  # ``lines: []`` grows into one line per entry
+    lines.append(to_roundtrip(new, in_list=True))
+    return created
+
+
+def add_to_lines(changes: ChangeSet, location: str, quantities: dict[str, Decimal]) -> list[tuple[str, Decimal, Decimal]]:
+    """Add to the location's bin-less line of each part (a new line when it has none)."""
+    doc = changes.edit(stock_path(location))
+    lines = doc.get("lines")
+    if not isinstance(lines, CommentedSeq):
+        lines = CommentedSeq()
+        doc["lines"] = lines
+    changed: list[tuple[str, Decimal, Decimal]] = []
+    for part_id, quantity in sorted(quantities.items()):
+        line = next((item for item in lines if isinstance(item, CommentedMap) and str(item.get("part")) == part_id
+                     and item.get("bin") is None), None)  # fmt: skip
+        if line is None:
+            lines.append(to_roundtrip({"part": part_id, "quantity": quantity}, in_list=True))
+            changed.append((part_id, Decimal(0), quantity))
+        else:
+            before = Decimal(str(line.get("quantity", 0)))
+            if before + quantity >= LIMIT:
+                after = number(before + quantity)
+                raise CtbError(f"{part_id} at {location} would reach {after}; quantities stay below 10^15")
+            line["quantity"] = before + quantity
+            changed.append((part_id, before, before + quantity))
+    return changed
