@@ -11,12 +11,12 @@ from ctb_files.cli.app import common, finish, options, workspace, writes
 from ctb_files.cli.bom import bom_group
 from ctb_files.cli.project import (
     import_version,
-    now_utc,
     render_reports,
     say_if_unchanged,
 )
 from ctb_files.core import paths as layout
 from ctb_files.core.models import valid_id
+from ctb_files.core.text import now
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.importers import FORMATS, read_bom
 from ctb_files.ops.bom.matching import Matcher
@@ -103,6 +103,6 @@ def import_cmd(file: Path, project_id: str, version: str) -> None:
     result = read_bom(data, file.name, bom_format)
     _ensure_version(ws, project_id, version)
     source = {"path": _source_name(ws, file), "format": result.format}
-    report = import_version(ws, Matcher(inventory), project_id, version, result, source, now_utc())
+    report = import_version(ws, Matcher(inventory), project_id, version, result, source, now())
     say_if_unchanged(finish(ws, f"import {project_id} {version}", {"Ctb-Project": [project_id]}))
     render_reports([report])

@@ -20,7 +20,7 @@ from ctb_files.core.text import now
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.builds.allocate import Plan, clear_all, clear_builds
 from ctb_files.ops.builds.fields import (
-    cancel_fields,
+    cancelled_build_fields,
     complete_fields,
     new_build_data,
     pick_list,
@@ -179,7 +179,7 @@ def cancel_cmd(build_id: str) -> None:
         raise CtbError(f"build {build_id} is {build.status}; a completed build never changes")
     idle = build.status == "draft" and not (build.reservations or build.shortages or build.assemblies)
     if not idle:  # a draft that holds nothing has nothing to cancel: its file is left as it is
-        write_build(ws.changes, build_id, cancel_fields(build))
+        write_build(ws.changes, build_id, cancelled_build_fields(build))
     finish(ws, f"cancel build {build_id}", {"Ctb-Build": [build_id]})
     if options().format == "json":
         echo_json({"builds": [{"id": build_id, "status": "draft", "reservations": [], "shortages": [], "assemblies": []}]})

@@ -18,7 +18,7 @@ from ctb_files.core.text import money, money_exact, now, order_currency
 from ctb_files.core.units import is_whole
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.orders.plan import (
-    cancel_fields,
+    cancelled_order_fields,
     order_total,
     place_fields,
     plan_orders,
@@ -144,7 +144,7 @@ def cancel_cmd(order_id: str) -> None:
     """Cancel an open or placed order; received quantities stay in stock."""
     ws = workspace()
     order = _order(ws.inventory, order_id)
-    set_fields(ws.changes, order_id, cancel_fields(order_id, order))
+    set_fields(ws.changes, order_id, cancelled_order_fields(order_id, order))
     finish(ws, f"cancel order {order_id}", {"Ctb-Order": [order_id]})
     _say(ws, order_id, f"{order_id}: cancelled")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
 from ctb_files.core import paths as layout
 from ctb_files.core.models import BomFile, Project, ProjectVersion
+from ctb_files.core.text import now
 from ctb_files.errors import CtbError
 from ctb_files.importers import ImportResult, read_bom
 from ctb_files.ops.bom.matching import Matcher
@@ -17,11 +18,7 @@ from ctb_files.render.table import table
 from ctb_files.storage.sources import Fetcher, write_plan
 from ctb_files.storage.workspace import Workspace
 
-__all__ = ["import_version", "now_utc", "render_reports", "say_if_unchanged"]
-
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+__all__ = ["import_version", "render_reports", "say_if_unchanged"]
 
 
 def import_version(
@@ -186,7 +183,7 @@ def sync_cmd(project_id: str, names: tuple[str, ...]) -> None:
     chosen = _chosen(project_id, project, names)
     if project.source is None:
         raise CtbError(f"project {project_id} has no source; write its BOM files by hand or use 'ctb bom import'")
-    matcher, now, reports = Matcher(ws.inventory), now_utc(), []
+    matcher, moment, reports = Matcher(ws.inventory), now(), []
     with Fetcher(ws.root) as fetcher:
         for version in chosen:
             if len(chosen) > 1 and not options().quiet:
@@ -194,6 +191,6 @@ def sync_cmd(project_id: str, names: tuple[str, ...]) -> None:
             fetched = fetcher.fetch(project_id, project, version)
             result = read_bom(fetched.data, fetched.name, project.bom_format)
             source = {**fetched.source, "format": result.format}
-            reports.append(import_version(ws, matcher, project_id, version.name, result, source, now))
+            reports.append(import_version(ws, matcher, project_id, version.name, result, source, moment))
     say_if_unchanged(finish(ws, f"sync {project_id} {', '.join(v.name for v in chosen)}", {"Ctb-Project": [project_id]}))
     render_reports(reports)

@@ -22,7 +22,7 @@ from ctb_files.ops.stock.edits import (
 )
 from ctb_files.ops.stock.log import (
     Deltas,
-    LogEntry,
+    StockLogEntry,
     Unreadable,
     build_log,
     quantity_in,
@@ -175,7 +175,7 @@ class _Reader:
         return Decimal(0)
 
 
-def stock_history(root: Path, part: str) -> tuple[list[LogEntry], list[str]]:
+def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]]:
     """The part's log entries (oldest first) and notes about versions that could not be read."""
     repo = GitRepo.find(root)
     if repo is None:

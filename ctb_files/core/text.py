@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -104,4 +104,4 @@ def hint(name: str, choices: Iterable[str]) -> str:
 
 def now() -> datetime:
     """The current time in UTC, to the second: what ctb writes as ``cleared_at``, ``placed_at``, …."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)

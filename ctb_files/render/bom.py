@@ -19,7 +19,7 @@ from ctb_files.ops.bom.extensions import display
 from ctb_files.ops.bom.tree import TreeRow, UseRow
 from ctb_files.ops.bom.views import BomView
 from ctb_files.render.table import number, table
-from ctb_files.storage.history import LogEntry
+from ctb_files.storage.history import BomLogEntry
 
 MARKS = {"equal": "", "replace": "|", "delete": "<", "insert": ">"}
 
@@ -253,7 +253,7 @@ def diff_html(diff: BomDiff, compact: bool = False) -> str:
 # --- bom log and where-used ---------------------------------------------------------------
 
 
-def log_doc(entries: Sequence[LogEntry]) -> dict[str, Any]:
+def log_doc(entries: Sequence[BomLogEntry]) -> dict[str, Any]:
     return {
         "commits": [
             {"commit": e.commit, "date": e.date, "author": e.author, "summary": e.summary} for e in entries
@@ -265,7 +265,7 @@ def _cut(text: str, width: int | None) -> str:
     return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
-def log_text(entries: Sequence[LogEntry], width: int | None = 100) -> str:
+def log_text(entries: Sequence[BomLogEntry], width: int | None = 100) -> str:
     """One line per commit; summaries longer than ``width`` are cut (None: never)."""
     if not entries:
         return "no commit changed this BOM"

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -174,15 +174,15 @@ def _end_of_day(text: str) -> str:
     try:
         if _DATE.fullmatch(text):
             day = datetime.fromisoformat(text)
-            moment = day.replace(hour=23, minute=59, second=59, tzinfo=timezone.utc)
+            moment = day.replace(hour=23, minute=59, second=59, tzinfo=UTC)
         else:
             moment = datetime.fromisoformat(text)
             if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
+                moment = moment.replace(tzinfo=UTC)
     except ValueError:
         raise CtbError(f"not a valid date: {text}") from None
     # git compares whole seconds, so flooring keeps "at or before" exact
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S +0000")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S +0000")
 
 
 class _ObjectReader:

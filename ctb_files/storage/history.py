@@ -125,7 +125,7 @@ class _RevisionCatalog:
 
 
 @dataclass(frozen=True)
-class LogEntry:
+class BomLogEntry:
     commit: str
     short: str
     date: datetime
@@ -146,7 +146,7 @@ def _rows(cat: _RevisionCatalog, target: Target) -> list[FlatRow]:
     return flatten(rows, visible_names(cat.extensions()))
 
 
-def bom_log(root: Path, target: Target, max_count: int | None = None) -> list[LogEntry]:
+def bom_log(root: Path, target: Target, max_count: int | None = None) -> list[BomLogEntry]:
     """Commits reachable from HEAD that changed ``target``'s BOM (any level), newest first."""
     repo, base = open_repo(root)
     try:
@@ -193,7 +193,7 @@ class _Log:
             self.last = cat
         return self.results[commit]
 
-    def run(self, max_count: int | None) -> list[LogEntry]:
+    def run(self, max_count: int | None) -> list[BomLogEntry]:
         head = self.repo.head()
         if head is None:
             return []
@@ -209,8 +209,8 @@ class _Log:
                 return entries
             self.query |= found  # the BOM was made of other files in the past: ask again
 
-    def _walk(self, max_count: int | None) -> tuple[list[LogEntry], set[str]]:
-        entries: list[LogEntry] = []
+    def _walk(self, max_count: int | None) -> tuple[list[BomLogEntry], set[str]]:
+        entries: list[BomLogEntry] = []
         found: set[str] = set()
         query = sorted(self.query)
         for info in self.repo.history(query):
@@ -233,7 +233,7 @@ class _Log:
             if before == after:
                 continue
             change = summarize_bom_change(before, after)
-            entries.append(LogEntry(info.sha, info.short, info.date, info.author, info.summary, change))
+            entries.append(BomLogEntry(info.sha, info.short, info.date, info.author, info.summary, change))
             if max_count is not None and len(entries) >= max_count:
                 break
         return entries, found

@@ -13,7 +13,7 @@ import binascii
 import os
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -227,7 +227,7 @@ def _reset_time(response: httpx.Response) -> str:
     reset = response.headers.get("X-RateLimit-Reset", "")
     if not reset.isdigit():
         return "an unknown time"
-    return datetime.fromtimestamp(int(reset), tz=timezone.utc).strftime("%H:%M UTC")
+    return datetime.fromtimestamp(int(reset), tz=UTC).strftime("%H:%M UTC")
 
 
 def _is_json_envelope(response: httpx.Response) -> bool:

@@ -87,7 +87,7 @@ def plan_fields(build: Build, plan: Plan, now: datetime) -> dict[str, Any]:
     }
 
 
-def cancel_fields(build: Build | None = None) -> dict[str, Any]:
+def cancelled_build_fields(build: Build | None = None) -> dict[str, Any]:
     """Back to draft: nothing held, nothing short (the creation time stays)."""
     return {
         "status": "draft", "created_at": build.created_at if build is not None else None, "cleared_at": None,
@@ -124,7 +124,7 @@ def new_build_data(
         data["exclude"] = sorted(set(exclude))
     if fallbacks:
         data["fallbacks"] = dict(sorted(fallbacks.items()))
-    data.update((key, value) for key, value in cancel_fields().items() if value is not None)
+    data.update((key, value) for key, value in cancelled_build_fields().items() if value is not None)
     if now is not None:
         data["created_at"] = now
     return {key: data[key] for key in KEY_ORDER if key in data}

@@ -322,7 +322,7 @@ def place_fields(order_id: str, order: Order, number: str | None, now: datetime)
     return fields
 
 
-def cancel_fields(order_id: str, order: Order) -> dict[str, Any]:
+def cancelled_order_fields(order_id: str, order: Order) -> dict[str, Any]:
     """The keys ``order cancel`` sets; what was received stays received."""
     if order.status not in ("open", "placed"):
         raise CtbError(f"order {order_id} is {order.status}; only an open or placed order can be cancelled")

@@ -53,7 +53,7 @@ class CatalogEntry(Protocol):
 
 
 @dataclass(frozen=True)
-class Target:
+class VendorPartRef:
     """One vendor part to look up: ``parts/<part>.yaml`` ``vendor_parts[index]``."""
 
     part: str
@@ -66,7 +66,7 @@ def api_vendors(inv: Inventory, api: str = "mouser") -> set[str]:
     return {vid for vid, vendor in inv.vendors.items() if vendor.api == api}
 
 
-def targets(inv: Inventory, part_ids: Iterable[str] | None = None, api: str = "mouser") -> tuple[list[Target], list[str]]:
+def targets(inv: Inventory, part_ids: Iterable[str] | None = None, api: str = "mouser") -> tuple[list[VendorPartRef], list[str]]:
     """Vendor parts at ``api`` vendors of the named parts (every part when None).
 
     Returns the targets and one message per named part that has none.
@@ -77,10 +77,10 @@ def targets(inv: Inventory, part_ids: Iterable[str] | None = None, api: str = "m
     unknown = [p for p in names if p not in inv.parts]
     if unknown:
         raise CtbError("unknown part " + ", ".join(repr(p) for p in unknown))
-    found: list[Target] = []
+    found: list[VendorPartRef] = []
     missing: list[str] = []
     for part_id in names:
-        mine = [Target(part_id, i, vp.vendor, vp.sku) for i, vp in enumerate(inv.parts[part_id].vendor_parts) if vp.vendor in vendors]
+        mine = [VendorPartRef(part_id, i, vp.vendor, vp.sku) for i, vp in enumerate(inv.parts[part_id].vendor_parts) if vp.vendor in vendors]
         if not mine and part_ids is not None:
             missing.append(f"parts/{part_id}.yaml: no vendor part at a vendor with 'api: {api}'")
         found.extend(mine)

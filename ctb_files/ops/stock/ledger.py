@@ -79,10 +79,3 @@ def line_states(inv: Inventory, exclude: Iterable[str] = ()) -> dict[LineKey, Li
                 continue
             out[key] = LineState(key, line.quantity, held, line.deprioritized)
     return out
-
-
-def lines_by_part(states: dict[LineKey, LineState]) -> dict[str, list[LineState]]:
-    out: dict[str, list[LineState]] = defaultdict(list)
-    for state in states.values():
-        out[state.key[1]].append(state)
-    return dict(out)

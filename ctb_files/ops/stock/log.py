@@ -56,7 +56,7 @@ class CommitLike(Protocol):
 
 
 @dataclass(frozen=True)
-class LogEntry:
+class StockLogEntry:
     commit: str
     date: datetime
     author: str
@@ -173,7 +173,7 @@ def build_log(
     parents: Mapping[str, Sequence[str]],
     commits: Mapping[str, CommitLike],
     deltas: Mapping[str, Deltas],
-) -> list[LogEntry]:
+) -> list[StockLogEntry]:
     """Log entries, oldest first, from first-parent deltas of the listed ``commits``.
 
     ``order`` is :func:`topo_order`; ``commits`` are the commits that changed
@@ -182,7 +182,7 @@ def build_log(
     """
     rank = {sha: index for index, sha in enumerate(order)}
     own: dict[str, Deltas] = {}
-    entries: list[LogEntry] = []
+    entries: list[StockLogEntry] = []
     total = ZERO
     for sha in order:
         info = commits.get(sha)
@@ -198,5 +198,5 @@ def build_log(
             own[sha] = change
         for location in sorted(change, key=lambda loc: (change[loc] > 0, loc)):
             total += change[location]
-            entries.append(LogEntry(sha, info.date, info.author, info.summary, location, change[location], normalize(total)))
+            entries.append(StockLogEntry(sha, info.date, info.author, info.summary, location, change[location], normalize(total)))
     return entries

@@ -26,20 +26,20 @@ from typing import Any
 from ctb_files.core.models.common import LIMIT
 from ctb_files.core.units import normalize
 
-__all__ = ["LineKey", "MergedLine", "StockMerge", "conflict_text", "line_identity", "merge_stock"]
+__all__ = ["FileLineKey", "MergedLine", "StockMerge", "conflict_text", "line_identity", "merge_stock"]
 
-LineKey = tuple[str, str | None]  # (part, bin)
+FileLineKey = tuple[str, str | None]  # (part, bin)
 
 _MISSING = object()
 
 
-def line_identity(line: Mapping[str, Any]) -> LineKey:
+def line_identity(line: Mapping[str, Any]) -> FileLineKey:
     """``(part, bin)``; a blank bin is no bin, as in the ledger."""
     bin_ = line.get("bin")
     return (str(line.get("part")), str(bin_) if bin_ not in (None, "") else None)
 
 
-def _label(key: LineKey) -> str:
+def _label(key: FileLineKey) -> str:
     part, bin_ = key
     return f"{part} (bin {bin_})" if bin_ is not None else part
 
@@ -48,7 +48,7 @@ def _label(key: LineKey) -> str:
 class MergedLine:
     """One line of the result, and which side's line (by index) it is written from."""
 
-    key: LineKey
+    key: FileLineKey
     side: str  # "ours" | "theirs"
     index: int  # position of the line in that side's ``lines``
     data: dict[str, Any]
@@ -67,14 +67,14 @@ class StockMerge:
         return not self.conflicts
 
 
-def _lines(doc: Mapping[str, Any], side: str, conflicts: list[str]) -> dict[LineKey, tuple[int, dict[str, Any]]] | None:
+def _lines(doc: Mapping[str, Any], side: str, conflicts: list[str]) -> dict[FileLineKey, tuple[int, dict[str, Any]]] | None:
     raw = doc.get("lines", [])
     if raw is None:
         raw = []
     if not isinstance(raw, list):
         conflicts.append(f"{side}: 'lines' is not a list")
         return None
-    out: dict[LineKey, tuple[int, dict[str, Any]]] = {}
+    out: dict[FileLineKey, tuple[int, dict[str, Any]]] = {}
     for index, line in enumerate(raw):
         if not isinstance(line, dict) or not isinstance(line.get("part"), str):
             conflicts.append(f"{side}: line {index + 1} is not a stock line with a part")
@@ -135,7 +135,7 @@ def _merge_mapping(
 
 
 def _merge_line(
-    key: LineKey, base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], conflicts: list[str]
+    key: FileLineKey, base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], conflicts: list[str]
 ) -> dict[str, Any] | None:
     what = _label(key)
     before = len(conflicts)
@@ -183,7 +183,7 @@ def merge_stock(
     if conflicts:
         return result
     base_lines, our_lines, their_lines = (s or {} for s in sides)
-    merged: dict[LineKey, MergedLine] = {}
+    merged: dict[FileLineKey, MergedLine] = {}
     for key in dict.fromkeys([*our_lines, *their_lines, *base_lines]):
         line = _merge_key(key, base_lines.get(key), our_lines.get(key), their_lines.get(key), conflicts)
         if line is not None:
@@ -201,7 +201,7 @@ def merge_stock(
 
 
 def _merge_key(
-    key: LineKey, base: tuple[int, dict[str, Any]] | None, ours: tuple[int, dict[str, Any]] | None,
+    key: FileLineKey, base: tuple[int, dict[str, Any]] | None, ours: tuple[int, dict[str, Any]] | None,
     theirs: tuple[int, dict[str, Any]] | None, conflicts: list[str],
 ) -> MergedLine | None:  # fmt: skip
     what = _label(key)
@@ -232,8 +232,8 @@ def _equal(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 
 def _order(
-    merged: dict[LineKey, MergedLine], ours: Mapping[LineKey, tuple[int, dict[str, Any]]],
-    theirs: Mapping[LineKey, tuple[int, dict[str, Any]]],
+    merged: dict[FileLineKey, MergedLine], ours: Mapping[FileLineKey, tuple[int, dict[str, Any]]],
+    theirs: Mapping[FileLineKey, tuple[int, dict[str, Any]]],
 ) -> list[MergedLine]:  # fmt: skip
     """Our order; a line only theirs has goes right after the line it follows in theirs."""
     keys = [k for k in sorted(ours, key=lambda k: ours[k][0]) if k in merged]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -123,7 +123,7 @@ def _scalar(value: Any) -> str:
         return format(value, "f") if isinstance(value, Decimal) else str(value)
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+            return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
         return value.isoformat(timespec="seconds")
     if isinstance(value, str) and _PLAIN.match(value) and value.lower() not in _RESERVED:
         return value

@@ -12,7 +12,7 @@ from typing import Any
 from ctb_files.core.models.part import Part
 from ctb_files.core.paths import part_path
 from ctb_files.errors import CtbError
-from ctb_files.ops.orders.populate import CatalogEntry, Target, placeholder_fields, updated_vendor_part
+from ctb_files.ops.orders.populate import CatalogEntry, VendorPartRef, placeholder_fields, updated_vendor_part
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.yaml import CommentedMap, merge_into, new_document, set_in_order, to_roundtrip
 
@@ -22,7 +22,7 @@ def new_part(changes: ChangeSet, part_id: str, data: dict[str, Any], header: str
     changes.write_text(part_path(part_id), new_document(data, header=header))
 
 
-def write_found(changes: ChangeSet, target: Target, found: CatalogEntry, moment: datetime) -> None:
+def write_found(changes: ChangeSet, target: VendorPartRef, found: CatalogEntry, moment: datetime) -> None:
     """Merge the catalogue data into the vendor part (and a placeholder part's name)."""
     doc = changes.edit(part_path(target.part))
     items = doc.get("vendor_parts")

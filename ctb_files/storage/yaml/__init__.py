@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -231,7 +231,7 @@ def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any
 
 def _represent_datetime(representer: RoundTripRepresenter, value: datetime) -> Any:
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
         text = value.isoformat(timespec="seconds") + "Z"
     else:
         text = value.isoformat(timespec="seconds")
@@ -359,7 +359,7 @@ def _same(old: Any, new: Any) -> bool:
 
 
 def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
 
 
 def merge_into(doc: CommentedMap, new: dict[str, Any], *, drop_missing: bool = True) -> None:
