@@ -73,7 +73,7 @@ def test_add_bad_quantity_is_a_usage_error(world: Path, capsys: pytest.CaptureFi
     assert main(["bom", "add", "top", "r1", "lots", "--repo", str(world)]) == 2
     capsys.readouterr()
     assert main(["bom", "add", "top", "r1", "9" * 29, "--repo", str(world)]) == 2
-    assert capsys.readouterr().err == f"ctb: a quantity must be a positive number below 10^15, not '{'9' * 29}'\n"
+    assert capsys.readouterr().err == f"ctb: not a quantity: '{'9' * 29}' (too large)\n"
 
 
 def test_add_with_commit(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ Other modules add commands to :data:`bom_group`.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,9 @@ import click
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
 from ctb_files.cli.cost import cost_json, cost_table
 from ctb_files.core import paths as layout
-from ctb_files.core.models.common import LIMIT
 from ctb_files.core.models.inventory import Inventory
-from ctb_files.core.units import UNITS, is_whole, normalize, same_family
+from ctb_files.core.text import hint, parse_quantity
+from ctb_files.core.units import UNITS, is_whole, same_family
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.bom import diff as bomdiff
 from ctb_files.ops.bom import tree as bomtree
@@ -227,19 +227,10 @@ def log_cmd(target: str, max_count: int | None) -> None:
 
 
 def _quantity(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise UsageError(f"not a quantity: {text!r}") from None
-    if not value.is_finite() or value <= 0:
+    value = parse_quantity(text)
+    if value == 0:
         raise UsageError(f"a quantity must be a positive number, not {text!r}")
-    if value >= LIMIT:  # the file format's bound
-        raise UsageError(f"a quantity must be a positive number below 10^15, not {text!r}")
-    return normalize(value)
-
-
-def _hint(name: str, choices: Any) -> str:
-    return bomtree.hint(name, choices)
+    return value
 
 
 @bom_group.command("add")
@@ -263,7 +254,7 @@ def add_cmd(parent: str, child: str, quantity: str, unit: str | None, order: int
     qty = _quantity(quantity)
     for name in (parent, child):
         if name not in inv.parts:
-            raise CtbError(f"unknown part {name!r}" + _hint(name, inv.parts))
+            raise CtbError(f"unknown part {name!r}" + hint(name, inv.parts))
     cycle = [parent] if child == parent else bomtree.find_path(inv, child, parent)
     if cycle:
         raise CtbError(f"refusing: {parent} → {' → '.join(cycle)} would be a cycle")
@@ -356,7 +347,7 @@ def set_cmd(target: str, row: str, assignments: tuple[str, ...]) -> None:
         ext = decls.get(name)
         if ext is None:
             known = ", ".join(sorted(decls)) or "none are declared in ctb.yaml"
-            raise CtbError(f"unknown extension {name!r}" + (_hint(name, decls) or f" (known: {known})"))
+            raise CtbError(f"unknown extension {name!r}" + (hint(name, decls) or f" (known: {known})"))
         if not ext.editable:
             raise CtbError(f"extension {name!r} is not editable (declare it with editable: true in ctb.yaml)")
         if not applies(ext, tags):

@@ -14,7 +14,7 @@ from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.order import Order
 from ctb_files.core.paths import order_path
-from ctb_files.core.text import money, money_exact, now, order_currency
+from ctb_files.core.text import money, money_exact, now, order_currency, parse_quantity
 from ctb_files.core.units import is_whole
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.orders.plan import (
@@ -24,7 +24,7 @@ from ctb_files.ops.orders.plan import (
     plan_orders,
     receive,
 )  # fmt: skip
-from ctb_files.ops.stock.edits import check_location_id, parse_quantity
+from ctb_files.ops.stock.edits import check_location_id
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.order import apply_plan, set_fields, set_received

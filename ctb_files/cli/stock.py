@@ -10,10 +10,10 @@ import click
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
 from ctb_files.core import paths as layout
 from ctb_files.core.models.common import valid_id
+from ctb_files.core.text import parse_quantity
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.stock.edits import (
     LineChange,
-    parse_quantity,
     plan_add,
     plan_move,
     plan_set,

@@ -6,8 +6,9 @@ import click
 
 from ctb_files.cli.app import common, echo_json, options, workspace
 from ctb_files.cli.part import part_group
+from ctb_files.core.text import hint
 from ctb_files.errors import CtbError
-from ctb_files.ops.bom.tree import hint, where_used
+from ctb_files.ops.bom.tree import where_used
 from ctb_files.render import bom as report_bom
 
 

@@ -94,12 +94,18 @@ def parse_quantity(text: str) -> Decimal:
     return value
 
 
-def hint(name: str, choices: Iterable[str]) -> str:
-    """`` (did you mean x?)`` for an unknown name: the same name in another case first, else a close one."""
-    names = list(choices)
+def hint(name: str, choices: Iterable[str], *, quoted: bool = False) -> str:
+    """`` (did you mean x?)`` for an unknown name: the same name in another case first, else a close one.
+
+    ``quoted`` writes the suggestion as a Python literal (``'x'``), for
+    messages that quote the unknown name the same way.
+    """
+    names = [str(choice) for choice in choices]
     same = sorted(choice for choice in names if choice.casefold() == name.casefold())
     close = same or difflib.get_close_matches(name, names, n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
+    if not close:
+        return ""
+    return f" (did you mean {close[0]!r}?)" if quoted else f" (did you mean {close[0]}?)"
 
 
 def now() -> datetime:

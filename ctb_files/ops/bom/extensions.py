@@ -8,13 +8,13 @@ compared against the declared shape.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ctb_files.core.models.settings import Extension
+from ctb_files.core.text import hint
 
 # (document path below the ``ext`` mapping, message)
 Problem = tuple[tuple[str | int, ...], str]
@@ -83,7 +83,7 @@ def value_problems(ext: Extension, value: Any) -> list[Problem]:
         out: list[Problem] = []
         for key, item in value.items():
             if key not in fields:
-                out.append(((str(key),), f"unknown field {key!r}" + _hint(str(key), fields)))
+                out.append(((str(key),), f"unknown field {key!r}" + hint(str(key), fields, quoted=True)))
                 continue
             problem = _scalar_problem(item, fields[key]) if item is not None else None
             if problem:
@@ -103,11 +103,6 @@ def value_problems(ext: Extension, value: Any) -> list[Problem]:
     return [((), problem)] if problem else []
 
 
-def _hint(name: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def row_problems(
     ext_values: Mapping[str, Any], decls: Mapping[str, Extension], tags: Sequence[str], owner: str
 ) -> list[tuple[str, tuple[str | int, ...], str]]:
@@ -120,8 +115,8 @@ def row_problems(
         ext = decls.get(name)
         if ext is None:
             known = ", ".join(sorted(decls)) or "none are declared"
-            hint = _hint(str(name), decls) or f" (declared in ctb.yaml bom_extensions: {known})"
-            out.append((UNKNOWN, (name,), f"unknown extension {name!r}{hint}"))
+            suggestion = hint(str(name), decls, quoted=True) or f" (declared in ctb.yaml bom_extensions: {known})"
+            out.append((UNKNOWN, (name,), f"unknown extension {name!r}{suggestion}"))
             continue
         if not applies(ext, tags):
             wanted = ", ".join(ext.applies_to.tags) if ext.applies_to else ""

@@ -13,8 +13,7 @@ code serves the working tree, a git snapshot and the lazily read revisions of
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -29,6 +28,7 @@ from ctb_files.core.models import (
     valid_id,
 )
 from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.text import hint
 from ctb_files.core.units import convert, normalize
 from ctb_files.errors import CtbError, UsageError
 
@@ -98,14 +98,6 @@ def parse_target(text: str) -> Target:
     if not valid_id(text):
         raise UsageError(f"not a BOM target: {text!r} (expected PROJECT:VERSION or a part id)")
     return Target(text, part=text)
-
-
-def hint(name: str, choices: Iterable[str]) -> str:
-    """`` (did you mean x?)`` for an unknown id: the same id in another case first, else a close one."""
-    names = list(choices)
-    same = sorted(choice for choice in names if choice.casefold() == name.casefold())
-    close = same or difflib.get_close_matches(name, names, n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def require_target(inv: Inventory, target: Target) -> None:

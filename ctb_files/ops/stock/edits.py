@@ -11,16 +11,15 @@ new line to be appended.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ctb_files.core.models.common import LIMIT, valid_id
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.part import Part
-from ctb_files.core.text import number
+from ctb_files.core.text import hint, number
 from ctb_files.core.units import is_whole, normalize
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.stock.ledger import (
@@ -34,40 +33,17 @@ from ctb_files.ops.stock.ledger import (
 # --- looking things up ----------------------------------------------------------------------
 
 
-def _hint(name: str, choices: list[str]) -> str:
-    """`` (did you mean 'x'?)``: the same id in another case first, else a close one."""
-    same = [choice for choice in choices if choice.casefold() == name.casefold()]
-    close = same or difflib.get_close_matches(name, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def require_part(inv: Inventory, part: str) -> Part:
     """The part ``part``, or a one-line refusal with a "did you mean" hint."""
     found = inv.parts.get(part)
     if found is None:
-        raise CtbError(f"no part {part!r} (parts/{part}.yaml){_hint(part, sorted(inv.parts))}")
+        raise CtbError(f"no part {part!r} (parts/{part}.yaml){hint(part, sorted(inv.parts), quoted=True)}")
     return found
 
 
 def require_location(inv: Inventory, location: str) -> None:
     if location not in inv.stock:
-        raise CtbError(f"no stock location {location!r} (stock/{location}.yaml){_hint(location, sorted(inv.stock))}")
-
-
-def parse_quantity(text: str) -> Decimal:
-    """A quantity typed on the command line: a finite, non-negative decimal."""
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise UsageError(f"not a quantity: {text!r}") from None
-    if not value.is_finite() or value < 0:
-        raise UsageError(f"not a quantity: {text!r} (a number of 0 or more)")
-    if value and value.adjusted() > 14:
-        raise UsageError(f"not a quantity: {text!r} (too large)")
-    value = normalize(value)
-    if value.as_tuple().exponent < -9:  # type: ignore[operator]
-        raise UsageError(f"not a quantity: {text!r} (at most 9 decimal places)")
-    return value
+        raise CtbError(f"no stock location {location!r} (stock/{location}.yaml){hint(location, sorted(inv.stock), quoted=True)}")
 
 
 def _check_quantity(part_id: str, part: Part, quantity: Decimal, *, zero_ok: bool) -> None:
