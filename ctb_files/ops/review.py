@@ -21,7 +21,7 @@ from ctb_files.core import paths as layout
 from ctb_files.core.models.build import Build, Reservation, Shortage
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.order import Order
-from ctb_files.core.text import order_currency
+from ctb_files.core.text import money_exact, order_currency
 from ctb_files.core.units import normalize
 from ctb_files.errors import CtbError
 from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_change
@@ -123,7 +123,7 @@ class OrderChange:
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id, "vendor": self.vendor, "before": self.before, "after": self.after, "lines": self.lines,
-            "total": self.total, "currency": self.currency, "lines_changed": self.lines_changed,
+            "total": None if self.total is None else money_exact(self.total), "currency": self.currency, "lines_changed": self.lines_changed,
         }  # fmt: skip
 
 
