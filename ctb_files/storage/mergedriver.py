@@ -151,10 +151,10 @@ def _reads_as(text: str, document: dict[str, Any], path: str) -> bool:
 def merge_files(base: Path, ours: Path, theirs: Path, path: str = "") -> DriverResult:
     """What git asks of the driver: merge the three files and write the result into ``ours``."""
     try:
-        data = [p.read_bytes() for p in (base, ours, theirs)]
+        base_data, ours_data, theirs_data = (p.read_bytes() for p in (base, ours, theirs))
     except OSError as exc:
         raise CtbError(f"cannot read {exc.filename}: {exc.strerror}") from None
-    result = merge_texts(*data, path=path)
+    result = merge_texts(base_data, ours_data, theirs_data, path=path)
     tmp = ours.with_name(ours.name + ".ctb-merge.tmp")
     try:
         tmp.write_text(result.text, encoding="utf-8", errors="surrogateescape")

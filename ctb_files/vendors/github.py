@@ -235,7 +235,8 @@ def _is_json_envelope(response: httpx.Response) -> bool:
     media = response.headers.get("X-GitHub-Media-Type", "")
     if "raw" in media:
         return False
-    return response.headers.get("Content-Type", "").startswith("application/json")
+    content_type: str = response.headers.get("Content-Type", "")
+    return content_type.startswith("application/json")
 
 
 def _decode_envelope(data: Any, place: str, max_bytes: int) -> bytes:

@@ -255,7 +255,10 @@ def conflict_text(base: str, ours: str, theirs: str, path: str = "", marker_size
     tail = 0
     while tail < min(len(a), len(o), len(b)) - head and a[-1 - tail] == o[-1 - tail] == b[-1 - tail]:
         tail += 1
-    end = lambda lines: len(lines) - tail  # noqa: E731 - tiny local helper
+
+    def end(lines: list[str]) -> int:
+        return len(lines) - tail
+
     name = f" {path}" if path else ""
     parts = [
         *a[:head],
