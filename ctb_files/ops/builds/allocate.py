@@ -187,7 +187,7 @@ class Allocator:
                 found.append((key, tier, hops, _to_base(held.get(key, ZERO), line_unit)))
             rows[part] = found
         numbers = [*base_need.values(), *capacity.values(), *(row[3] for found in rows.values() for row in found)]
-        places = max([0, *(-_exponent(n) for n in numbers if n)])
+        places = max([0, *(-_exponent(n) for n in numbers)])
 
         def whole(amount: Decimal) -> int:
             return int(amount.scaleb(places))
@@ -203,7 +203,7 @@ class Allocator:
             takes: list[Take] = []
             total = ZERO
             chosen = solution.takes.get(part, {})
-            for line in sorted(cast(dict[LineKey, int], chosen), key=_walk):
+            for line in sorted(cast(dict[LineKey, int], chosen), key=_walk) if len(chosen) > 1 else chosen:
                 amount = Decimal(chosen[line]).scaleb(-places)
                 total += amount
                 in_line = normalize(_from_base(amount, self._unit(line[1])))
@@ -239,15 +239,22 @@ _BASE = {"count": "pcs", "amount": "mol", "length": "m", "volume": "L", "mass": 
 
 
 def _to_base(quantity: Decimal, unit: str) -> Decimal:
+    if unit == "pcs":
+        return quantity
     return normalize(convert(quantity, unit, _BASE[family(unit)]))
 
 
 def _from_base(quantity: Decimal, unit: str) -> Decimal:
+    if unit == "pcs":
+        return quantity
     return convert(quantity, _BASE[family(unit)], unit)
 
 
 def _exponent(number: Decimal) -> int:
-    exponent = number.normalize().as_tuple().exponent
+    exponent = number.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    exponent = number.normalize().as_tuple().exponent  # "2.50" needs one place, not two
     return exponent if isinstance(exponent, int) else 0
 
 
@@ -260,6 +267,8 @@ def _offers(found: list[_Row], capacity: Mapping[LineKey, Decimal], whole: Calla
     it holds; then new lines: own before equivalents before fallbacks, fewer
     hops, least available, then location and bin.
     """
+    if len(found) == 1 and found[0][3] <= 0:  # the common case: one line, not yet held
+        return [Offer(found[0][0], whole(capacity[found[0][0]]), 0)]
     kept = {row[0]: min(row[3], capacity[row[0]]) for row in found if row[3] > 0}
     holding = sorted(
         (row for row in found if row[0] in kept), key=lambda r: (r[1], capacity[r[0]] - kept[r[0]], _walk(r[0]))

@@ -58,7 +58,7 @@ def solve(
     capacity: Mapping[Line, int],
     partial: bool,
 ) -> Solution:
-    """Assign lines to the parts of ``order`` (first BOM line first)."""
+    """Assign lines to the parts of ``order`` (first BOM line first); offers come cheapest first."""
     out = Solution({}, {})
     for group in _components(order, offers):
         if len(group) == 1:
@@ -106,7 +106,7 @@ def _alone(part: str, need: int, offers: Sequence[Offer], capacity: Mapping[Line
         return
     rest = need
     takes: dict[Line, int] = {}
-    for offer in sorted(offers, key=lambda o: o.cost):
+    for offer in offers:  # cheapest first, as the caller lists them
         if rest <= 0:
             break
         amount = min(offer.capacity, left[offer.line], rest)
