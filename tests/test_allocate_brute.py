@@ -14,7 +14,6 @@ from decimal import Decimal
 from itertools import combinations
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from ctb_files.core.models.build import Build
 from ctb_files.core.models.inventory import Inventory

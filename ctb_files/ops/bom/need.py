@@ -56,6 +56,8 @@ def line_need(parts: Mapping[str, Part] | PartLookup, asked: str | None, quantit
     if part is None:
         return RowNeed(asked, amount, unit or "pcs", UNKNOWN)
     written = unit or part.unit
+    if written == part.unit:
+        return RowNeed(asked, amount, written)
     try:
         return RowNeed(asked, normalize(convert(amount, written, part.unit)), part.unit)
     except ValueError:
@@ -64,7 +66,8 @@ def line_need(parts: Mapping[str, Part] | PartLookup, asked: str | None, quantit
 
 def bom_row_need(parts: Mapping[str, Part] | PartLookup, row: BomRow, units: Decimal, exclude: Iterable[int] = ()) -> RowNeed | None:
     """A project BOM row at ``units`` units of the project; None for dnp and excluded rows."""
-    if row.dnp or (row.line is not None and row.line in set(exclude)):
+    skip = exclude if isinstance(exclude, (set, frozenset)) else set(exclude)
+    if row.dnp or (row.line is not None and row.line in skip):
         return None
     return line_need(parts, row.wanted, row.quantity, row.unit, units)
 

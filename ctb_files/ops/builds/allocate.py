@@ -177,7 +177,7 @@ class Allocator:
                 if key in self.pool.deprioritized:
                     continue
                 line_unit = self._unit(key[1])
-                if family(line_unit) != family(unit):
+                if line_unit != unit and family(line_unit) != family(unit):
                     continue
                 if key not in capacity:
                     left = self.pool.available(key, build_id) - used.get(key, ZERO)
@@ -202,8 +202,8 @@ class Allocator:
             unit = self.inv.parts[part].unit
             takes: list[Take] = []
             total = ZERO
-            chosen = solution.takes.get(part, {})
-            for line in sorted(cast(dict[LineKey, int], chosen), key=_walk) if len(chosen) > 1 else chosen:
+            chosen = cast(dict[LineKey, int], solution.takes.get(part, {}))
+            for line in sorted(chosen, key=_walk) if len(chosen) > 1 else list(chosen):
                 amount = Decimal(chosen[line]).scaleb(-places)
                 total += amount
                 in_line = normalize(_from_base(amount, self._unit(line[1])))
