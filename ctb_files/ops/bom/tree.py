@@ -31,6 +31,7 @@ from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.text import hint
 from ctb_files.core.units import convert, normalize
 from ctb_files.errors import CtbError, UsageError
+from ctb_files.ops.bom.need import bom_line_need, bom_row_need, line_need
 
 ONE = Decimal(1)
 MAX_DEPTH = 64  # deeper than any real product; cycles are cut before this anyway
@@ -218,14 +219,14 @@ def _walk(
         part_unit = part.unit if part is not None else (ln.unit or "pcs")
         unit = ln.unit or part_unit
         total = normalize(count * ln.quantity)
-        try:
-            need = convert(total, unit, part_unit)
-        except ValueError:
+        asked = line_need(cat.part, ln.part, ln.quantity, ln.unit, count)
+        if asked.problem is not None and part is not None:
             where = f"{source} line {ln.line}" if ln.line is not None else f"{source} bom[{ln.index}]"
             raise CtbError(
                 f"{where}: {ln.quantity} {unit} of {ln.part} cannot be converted to {part_unit}; "
                 "'ctb check' reports the unit family mismatch"
-            ) from None
+            )
+        need = asked.quantity
         cycle = ln.part is not None and ln.part in path
         children = part.bom if part is not None and part.bom and not cycle else None
         out.append(
@@ -285,29 +286,35 @@ class UseRow:
 
 def where_used(inv: Inventory, part_id: str) -> list[UseRow]:
     """Everything that uses ``part_id``, indented upwards (assemblies, then project versions)."""
-    parents: dict[str, list[tuple[str, str, Decimal, str]]] = {}
+    # child -> (user, kind, quantity as written, its unit, need per one user in the child's unit)
+    parents: dict[str, list[tuple[str, str, Decimal, str, Decimal]]] = {}
     for pid in sorted(inv.parts):
         for line in inv.parts[pid].bom or []:
-            parents.setdefault(line.part, []).append((pid, "part", line.quantity, line.unit or _unit(inv, line.part)))
+            asked = bom_line_need(inv.parts, line, ONE)
+            unit = line.unit or _unit(inv, line.part)
+            parents.setdefault(line.part, []).append((pid, "part", line.quantity, unit, asked.quantity))
     for (project, version), bom in sorted(inv.boms.items()):
         for row in bom.rows:
-            if row.wanted:
-                unit = row.unit or _unit(inv, row.wanted)
-                parents.setdefault(row.wanted, []).append((f"{project}:{version}", "project", row.quantity, unit))
+            found = bom_row_need(inv.parts, row, ONE)
+            if found is not None and found.part is not None:
+                unit = row.unit or _unit(inv, found.part)
+                parents.setdefault(found.part, []).append(
+                    (f"{project}:{version}", "project", row.quantity, unit, found.quantity)
+                )
     out: list[UseRow] = []
 
     def climb(child: str, per_child: Decimal, level: int, path: tuple[str, ...]) -> None:
-        grouped: dict[str, tuple[str, Decimal, str]] = {}
-        for user, kind, qty, unit in parents.get(child, []):
+        grouped: dict[str, tuple[str, Decimal, str, Decimal]] = {}
+        for user, kind, qty, unit, need in parents.get(child, []):
             if user in grouped:
-                kind0, qty0, unit0 = grouped[user]
+                kind0, qty0, unit0, need0 = grouped[user]
                 qty = qty0 + _to(qty, unit, unit0)
                 unit = unit0
-            grouped[user] = (kind, qty, unit)
+                need += need0
+            grouped[user] = (kind, qty, unit, need)
         for user in sorted(grouped):
-            kind, qty, unit = grouped[user]
+            kind, qty, unit, in_child_unit = grouped[user]
             # per_child: asked-for part per one ``child`` (in its own unit)
-            in_child_unit = _to(qty, unit, _unit(inv, child))
             total = normalize(in_child_unit * per_child)
             cycle = user in path
             out.append(UseRow(level, user, kind, qty, unit, total, cycle))

@@ -17,29 +17,29 @@ Rules, in one place:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, cast
 
 from ctb_files.core.models.build import AssemblyNeed, Build, Reservation, Shortage, Take
 from ctb_files.core.models.common import LIMIT
 from ctb_files.core.models.inventory import Inventory
-from ctb_files.core.units import convert, normalize
+from ctb_files.core.units import convert, family, normalize
 from ctb_files.errors import CtbError
 from ctb_files.ops.builds.demand import (
     CYCLE,
     UNKNOWN,
     Demand,
+    Need,
     Settling,
     bom_demand,
-    demand_in,
+    children_demand,
 )
-from ctb_files.ops.builds.supply import Equivalence, StockPool, Tiers, tiers
+from ctb_files.ops.builds.flow import Offer, solve
+from ctb_files.ops.builds.supply import Equivalence, Ranked, StockPool, ranked
 from ctb_files.ops.stock.ledger import ZERO, LineKey, line_key
-
-Mode = Literal["whole", "partial", "assembly"]
 
 __all__ = ["Allocator", "CanBuild", "Plan", "can_build", "clear_all", "clear_builds", "clear_order"]
 
@@ -75,8 +75,7 @@ class Allocator:
         self.pool = StockPool(inv)
         self.graph = Equivalence(inv.parts, inv.settings.equivalence_depth)
         self.partial = inv.settings.partial_reservations
-        self._tiers: dict[tuple[str, str | None], Tiers] = {}
-        self._factors: dict[tuple[str, str], Decimal | None] = {}
+        self._ranked: dict[tuple[str, str | None], Ranked] = {}
 
     # --- whole builds ----------------------------------------------------------------------
 
@@ -95,27 +94,32 @@ class Allocator:
         reservations: list[Reservation] = []
         shortages: list[Shortage] = []
         assemblies: list[AssemblyNeed] = []
+        leaves: list[str] = []
         settling = Settling(parts, list(demand.needs))
         for part in settling:
             need = demand.needs.get(part)
             if need is None or need.quantity <= 0:
                 continue
             _recordable(build_id, part, need.quantity)
-            assembly = parts[part].is_assembly
-            mode: Mode = "assembly" if assembly else "partial" if self.partial else "whole"
-            takes, reserved, short = self.take(
-                build_id, part, need.quantity, build.fallbacks.get(part), previous.get(part, {}), used, mode
-            )
-            lines = sorted(need.lines)
-            if takes:
-                reservations.append(Reservation(part=part, quantity=normalize(reserved), lines=lines, take=takes))
-            rest = need.quantity - reserved
-            if assembly and rest > 0:
+            if not parts[part].is_assembly:
+                leaves.append(part)
+                continue
+            # an assembly uses its own stock first; the rest is built from its children
+            got = self.assign(build_id, [part], demand.needs, build.fallbacks, previous, used, partial=True)[part]
+            if got.takes:
+                reservations.append(Reservation(part=part, quantity=got.reserved, lines=sorted(need.lines), take=got.takes))
+            rest = need.quantity - got.reserved
+            if rest > 0:
                 assemblies.append(AssemblyNeed(part=part, quantity=normalize(rest)))
-                for child in parts[part].bom or []:
-                    demand_in(parts, child.part, rest * child.quantity, child.unit, need.lines, demand)
-            elif short > 0:
-                shortages.append(Shortage(part=part, quantity=normalize(short), lines=lines))
+                children_demand(parts, part, rest, need.lines, demand)
+        leaves.sort(key=lambda p: (min(demand.needs[p].lines, default=_LAST), p))
+        result = self.assign(build_id, leaves, demand.needs, build.fallbacks, previous, used, partial=self.partial)
+        for part in leaves:
+            got, lines = result[part], sorted(demand.needs[part].lines)
+            if got.takes:
+                reservations.append(Reservation(part=part, quantity=got.reserved, lines=lines, take=got.takes))
+            if got.short > 0:
+                shortages.append(Shortage(part=part, quantity=got.short, lines=lines))
         for part in settling.stuck():
             need = demand.needs.get(part)
             if need is not None and need.quantity > 0:
@@ -143,107 +147,136 @@ class Allocator:
     def release(self, build_id: str) -> None:
         self.pool.release(build_id)
 
-    # --- one part --------------------------------------------------------------------------
+    # --- parts together --------------------------------------------------------------------
 
-    def take(
+    def assign(
         self,
         build_id: str,
-        part: str,
-        need: Decimal,
-        fallback: str | None,
-        previous: Mapping[LineKey, Decimal],
+        order: list[str],
+        needs: Mapping[str, Need],
+        fallbacks: Mapping[str, str],
+        previous: Mapping[str, Mapping[LineKey, Decimal]],
         used: dict[LineKey, Decimal],
-        mode: Mode,
-    ) -> tuple[list[Take], Decimal, Decimal]:
-        """Choose lines for ``need`` of ``part``: (takes, reserved, short), quantities in the part's unit.
+        partial: bool,
+    ) -> dict[str, Got]:
+        """Serve the parts of ``order`` jointly from the lines this build may use.
 
-        ``used`` is what this build already took for other parts (line units);
-        it is updated with the takes chosen here.
+        ``used`` is what this build already took (line units); it is updated.
+        Quantities go to the solver as whole numbers of the family's base
+        unit, scaled by a power of ten so that nothing is rounded.
         """
-        available: dict[LineKey, Decimal] = {}
-        ordered: list[LineKey] = []
-        for tier in self._tiers_for(part, fallback):
-            row: list[LineKey] = []
-            for key in tier:
+        base_need: dict[str, Decimal] = {}
+        capacity: dict[LineKey, Decimal] = {}
+        rows: dict[str, list[_Row]] = {}
+        for part in order:
+            unit = self.inv.parts[part].unit
+            base_need[part] = _to_base(needs[part].quantity, unit)
+            held = previous.get(part, {})
+            found: list[_Row] = []
+            for key, tier, hops in self._ranked_for(part, fallbacks.get(part)):
                 if key in self.pool.deprioritized:
                     continue
-                left = self.pool.available(key, build_id) - used.get(key, ZERO)
-                amount = self._convert(left, key[1], part) if left > 0 else None
-                if amount is None or amount <= 0:
+                line_unit = self._unit(key[1])
+                if line_unit != unit and family(line_unit) != family(unit):
                     continue
-                available[key] = amount
-                row.append(key)
-            row.sort(key=lambda k: (available[k], k[0], k[2] or "", k[1]))
-            ordered.extend(row)
-        supply = sum(available.values(), ZERO)
-        if mode == "whole" and supply < need:
-            return [], ZERO, need - supply
-        target = min(need, supply)
-        chosen = _choose(ordered, available, self._previous_in(previous, part, available), target)
-        takes: list[Take] = []
-        for key in sorted(chosen, key=_walk):
-            in_line_unit = self._convert(chosen[key], part, key[1]) or ZERO
-            used[key] = used.get(key, ZERO) + in_line_unit
-            takes.append(Take(location=key[0], part=key[1], bin=key[2], quantity=normalize(in_line_unit)))
-        short = need - target if mode == "partial" else ZERO
-        return takes, target, short
+                if key not in capacity:
+                    left = self.pool.available(key, build_id) - used.get(key, ZERO)
+                    capacity[key] = _to_base(left, line_unit) if left > 0 else ZERO
+                if capacity[key] <= 0:
+                    continue
+                found.append((key, tier, hops, _to_base(held.get(key, ZERO), line_unit)))
+            rows[part] = found
+        numbers = [*base_need.values(), *capacity.values(), *(row[3] for found in rows.values() for row in found)]
+        places = max([0, *(-_exponent(n) for n in numbers)])
 
-    def _previous_in(
-        self, previous: Mapping[LineKey, Decimal], part: str, available: Mapping[LineKey, Decimal]
-    ) -> dict[LineKey, Decimal]:
-        kept: dict[LineKey, Decimal] = {}
-        for key, qty in previous.items():
-            if key in available:
-                amount = self._convert(qty, key[1], part)
-                if amount:
-                    kept[key] = min(amount, available[key])
-        return kept
+        def whole(amount: Decimal) -> int:
+            return int(amount.scaleb(places))
 
-    def _tiers_for(self, part: str, fallback: str | None) -> Tiers:
-        found = self._tiers.get((part, fallback))
+        offers = {part: _offers(found, capacity, whole) for part, found in rows.items()}
+        solution = solve(
+            order, {part: whole(q) for part, q in base_need.items()}, offers,
+            {key: whole(q) for key, q in capacity.items()}, partial,
+        )  # fmt: skip
+        out: dict[str, Got] = {}
+        for part in order:
+            unit = self.inv.parts[part].unit
+            takes: list[Take] = []
+            total = ZERO
+            chosen = cast(dict[LineKey, int], solution.takes.get(part, {}))
+            for line in sorted(chosen, key=_walk) if len(chosen) > 1 else list(chosen):
+                amount = Decimal(chosen[line]).scaleb(-places)
+                total += amount
+                in_line = normalize(_from_base(amount, self._unit(line[1])))
+                used[line] = used.get(line, ZERO) + in_line
+                takes.append(Take(location=line[0], part=line[1], bin=line[2], quantity=in_line))
+            short = Decimal(solution.short.get(part, 0)).scaleb(-places)
+            out[part] = Got(takes, normalize(_from_base(total, unit)), normalize(_from_base(short, unit)))
+        return out
+
+    def _ranked_for(self, part: str, fallback: str | None) -> Ranked:
+        found = self._ranked.get((part, fallback))
         if found is None:
-            found = self._tiers[(part, fallback)] = tiers(self.pool, self.graph, part, fallback)
+            found = self._ranked[(part, fallback)] = ranked(self.pool, self.graph, part, fallback)
         return found
 
-    def _convert(self, quantity: Decimal, from_part: str, to_part: str) -> Decimal | None:
-        """``quantity`` of ``from_part``'s unit in ``to_part``'s unit; None across families."""
-        if from_part == to_part:
-            return quantity
-        pair = (from_part, to_part)
-        if pair not in self._factors:
-            a, b = self.inv.parts.get(from_part), self.inv.parts.get(to_part)
-            try:
-                self._factors[pair] = convert(Decimal(1), a.unit, b.unit) if a and b else Decimal(1)
-            except ValueError:
-                self._factors[pair] = None
-        factor = self._factors[pair]
-        return None if factor is None else normalize(quantity * factor)
+    def _unit(self, part: str) -> str:
+        known = self.inv.parts.get(part)
+        return known.unit if known is not None else "pcs"
 
 
-def _choose(
-    ordered: list[LineKey], available: Mapping[LineKey, Decimal], kept: dict[LineKey, Decimal], target: Decimal
-) -> dict[LineKey, Decimal]:
-    """Keep what is already held, release the excess, top up in tier order."""
-    chosen = dict(kept)
-    excess = sum(chosen.values(), ZERO) - target
-    if excess > 0:
-        # release from the lines that would have the most stock left, first
-        for key in sorted(chosen, key=lambda k: (-(available[k] - chosen[k]), _walk(k))):
-            cut = min(chosen[key], excess)
-            chosen[key] -= cut
-            excess -= cut
-            if excess <= 0:
-                break
-    rest = target - sum(chosen.values(), ZERO)
-    # top up lines already held first, then new lines, both in tier order
-    for key in [k for k in ordered if k in chosen] + [k for k in ordered if k not in chosen]:
-        if rest <= 0:
-            break
-        extra = min(available[key] - chosen.get(key, ZERO), rest)
-        if extra > 0:
-            chosen[key] = chosen.get(key, ZERO) + extra
-            rest -= extra
-    return {key: qty for key, qty in chosen.items() if qty > 0}
+@dataclass(frozen=True)
+class Got:
+    """What one part gets: takes (line units), reserved and short (the part's unit)."""
+
+    takes: list[Take]
+    reserved: Decimal
+    short: Decimal
+
+
+_Row = tuple[LineKey, int, int, Decimal]  # line, tier, equivalence hops, held by this part (base unit)
+_LAST = 1 << 62
+_BASE = {"count": "pcs", "amount": "mol", "length": "m", "volume": "L", "mass": "g"}
+
+
+def _to_base(quantity: Decimal, unit: str) -> Decimal:
+    if unit == "pcs":
+        return quantity
+    return normalize(convert(quantity, unit, _BASE[family(unit)]))
+
+
+def _from_base(quantity: Decimal, unit: str) -> Decimal:
+    if unit == "pcs":
+        return quantity
+    return convert(quantity, _BASE[family(unit)], unit)
+
+
+def _exponent(number: Decimal) -> int:
+    exponent = number.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    exponent = number.normalize().as_tuple().exponent  # "2.50" needs one place, not two
+    return exponent if isinstance(exponent, int) else 0
+
+
+def _offers(found: list[_Row], capacity: Mapping[LineKey, Decimal], whole: Callable[[Decimal], int]) -> list[Offer]:
+    """One part's offers, cheapest first.
+
+    What it holds comes first, kept from the first tier and the least
+    remaining line first (so excess is released from the last tier, then
+    from the line with the most stock remaining); then the rest of the lines
+    it holds; then new lines: own before equivalents before fallbacks, fewer
+    hops, least available, then location and bin.
+    """
+    if len(found) == 1 and found[0][3] <= 0:  # the common case: one line, not yet held
+        return [Offer(found[0][0], whole(capacity[found[0][0]]), 0)]
+    kept = {row[0]: min(row[3], capacity[row[0]]) for row in found if row[3] > 0}
+    holding = sorted(
+        (row for row in found if row[0] in kept), key=lambda r: (r[1], capacity[r[0]] - kept[r[0]], _walk(r[0]))
+    )
+    fresh = sorted(found, key=lambda r: (r[0] not in kept, r[1], r[2], capacity[r[0]], _walk(r[0])))
+    plan = [(row[0], kept[row[0]]) for row in holding]
+    plan += [(row[0], capacity[row[0]] - kept.get(row[0], ZERO)) for row in fresh]
+    return [Offer(key, whole(amount), cost) for cost, (key, amount) in enumerate(plan) if amount > 0]
 
 
 def _walk(key: LineKey) -> tuple[str, str, str]:

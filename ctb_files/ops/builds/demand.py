@@ -20,10 +20,9 @@ from decimal import Decimal
 
 from ctb_files.core.models.part import Part
 from ctb_files.core.models.project import BomFile
-from ctb_files.core.units import convert, normalize
+from ctb_files.ops.bom.need import UNKNOWN, UNMATCHED, RowNeed, bom_line_need, bom_row_need
 
-UNMATCHED = "unmatched BOM row"
-UNKNOWN = "unknown part"
+__all__ = ["CYCLE", "UNKNOWN", "UNMATCHED", "Demand", "Need", "Problem", "Settling", "bom_demand", "children_demand"]
 CYCLE = "part of a BOM cycle"
 
 
@@ -68,21 +67,22 @@ class Demand:
         self.problems.append(Problem(part, quantity, set(lines), reason))
 
 
-def demand_in(
-    parts: Mapping[str, Part], part: str, quantity: Decimal, unit: str | None, lines: Iterable[int], into: Demand
-) -> None:
-    """Ask for ``quantity`` (in ``unit``, None meaning the part's own) of ``part``."""
+def add_need(asked: RowNeed, lines: Iterable[int], into: Demand) -> None:
+    """Pool one row's need (from :mod:`ctb_files.ops.bom.need`) into ``into``."""
     lines = list(lines)
-    known = parts.get(part)
-    if known is None:
-        into.problem(part, quantity, lines, UNKNOWN)
-        return
-    try:
-        amount = convert(quantity, unit or known.unit, known.unit)
-    except ValueError:
-        into.problem(part, quantity, lines, f"BOM unit {unit} does not fit the part's unit {known.unit}")
-        return
-    into.add(part, amount, lines)
+    if asked.part is None:
+        into.problems.append(Problem(None, asked.quantity, set(lines), UNMATCHED))
+    elif asked.problem is not None:
+        into.problem(asked.part, asked.quantity, lines, asked.problem)
+    else:
+        into.add(asked.part, asked.quantity, lines)
+
+
+def children_demand(parts: Mapping[str, Part], assembly: str, units: Decimal, lines: Iterable[int], into: Demand) -> None:
+    """Ask for the children of ``units`` units of ``assembly`` (in its unit)."""
+    lines = list(lines)
+    for line in parts[assembly].bom or []:
+        add_need(bom_line_need(parts, line, units), lines, into)
 
 
 def bom_demand(parts: Mapping[str, Part], bom: BomFile, units: Decimal, exclude: Iterable[int] = ()) -> Demand:
@@ -90,15 +90,9 @@ def bom_demand(parts: Mapping[str, Part], bom: BomFile, units: Decimal, exclude:
     skip = set(exclude)
     out = Demand()
     for row in bom.rows:
-        if row.dnp or (row.line is not None and row.line in skip):
-            continue
-        lines = [row.line] if row.line is not None else []
-        quantity = normalize(row.quantity * units)
-        wanted = row.wanted
-        if wanted is None:
-            out.problems.append(Problem(None, quantity, set(lines), UNMATCHED))
-            continue
-        demand_in(parts, wanted, quantity, row.unit, lines, out)
+        asked = bom_row_need(parts, row, units, skip)
+        if asked is not None:
+            add_need(asked, [row.line] if row.line is not None else [], out)
     return out
 
 

@@ -22,6 +22,7 @@ from ctb_files.core.models.part import Part
 from ctb_files.ops.stock.ledger import ZERO, LineKey, holdings, line_key
 
 Tiers = list[list[LineKey]]
+Ranked = list[tuple[LineKey, int, int]]  # (line, tier, equivalence hops)
 
 
 class StockPool:
@@ -80,6 +81,7 @@ class Equivalence:
                     self.adjacent[part_id].add(other)
                     self.adjacent[other].add(part_id)
         self._cache: dict[str, list[str]] = {}
+        self._hops: dict[str, dict[str, int]] = {}
 
     def reach(self, part: str) -> list[str]:
         """Parts within ``depth`` hops of ``part`` (not itself), nearest first, then by id."""
@@ -87,21 +89,29 @@ class Equivalence:
             return self._cache[part]
         seen = {part}
         out: list[str] = []
+        hops: dict[str, int] = {part: 0}
         frontier = [part]
-        for _ in range(self.depth):
+        for step in range(1, self.depth + 1):
             following: list[str] = []
             for node in frontier:
                 for other in self.adjacent.get(node, ()):
                     if other not in seen:
                         seen.add(other)
                         following.append(other)
+                        hops[other] = step
             following.sort()
             out.extend(following)
             frontier = following
             if not frontier:
                 break
         self._cache[part] = out
+        self._hops[part] = hops
         return out
+
+    def hops(self, part: str, other: str) -> int:
+        """Equivalence hops from ``part`` to ``other`` (0 for itself; only within ``depth``)."""
+        self.reach(part)
+        return self._hops[part].get(other, self.depth + 1)
 
 
 def tiers(pool: StockPool, graph: Equivalence, part: str, fallback: str | None) -> Tiers:
@@ -122,3 +132,12 @@ def tiers(pool: StockPool, graph: Equivalence, part: str, fallback: str | None) 
         result.append(collect([fallback, *graph.reach(fallback)]))
     return result
 
+
+
+def ranked(pool: StockPool, graph: Equivalence, part: str, fallback: str | None) -> Ranked:
+    """:func:`tiers` flattened, each line with its tier (0 own, 1 equivalents, 2 fallback) and hops."""
+    out: Ranked = []
+    for tier, keys in enumerate(tiers(pool, graph, part, fallback)):
+        origin = part if tier < 2 else str(fallback)
+        out.extend((key, tier, graph.hops(origin, key[1])) for key in keys)
+    return out
