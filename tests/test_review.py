@@ -158,7 +158,7 @@ def test_json_between_two_commits(inv: Path, capsys: pytest.CaptureFixture[str])
         "text": "+ bat54s 2 pcs; r1 2 pcs → 3 pcs",
     }]  # fmt: skip
     assert doc["orders"] == [{
-        "id": "o1", "vendor": "mouser", "before": None, "after": "placed", "lines": 1, "total": 1.2,
+        "id": "o1", "vendor": "mouser", "before": None, "after": "placed", "lines": 1, "total": "1.20",
         "currency": "USD", "lines_changed": False,
     }]  # fmt: skip
 
