@@ -161,7 +161,7 @@ def test_files_stay_formatted_after_the_demo_and_what_follows(tmp_path: Path, ca
     assert "status: cleared\ncreated_at: " in (root / "builds/one.yaml").read_text()
     ctb("build", "complete", "one")
     ctb("order", "place", "tayda-1", "--number", "T-1")
-    ctb("order", "receive", "tayda-1", "--location", "bench")
+    ctb("order", "receive", "tayda-1", "--location", "bench", "--new-location")
     ctb("order", "place", "mouser-open")
     ctb("order", "receive", "mouser-open")  # its line ends with a comment block: received goes above it
     ctb("stock", "add", "r-1m", "4", "--location", "drawer-a", "--bin", "Z9")

@@ -24,7 +24,7 @@ from ctb_files.ops.orders.plan import (
     plan_orders,
     receive,
 )  # fmt: skip
-from ctb_files.ops.stock.edits import check_location_id, parse_quantity
+from ctb_files.ops.stock.edits import parse_quantity, require_known_location
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.order import apply_plan, set_fields, set_received
@@ -183,9 +183,10 @@ def _parse_picks(inv: Inventory, items: tuple[str, ...]) -> dict[str, Decimal] |
 @click.argument("order_id")
 @click.option("--location", help="Stock location to put it in (default: default_location in ctb.yaml).")
 @click.option("--line", "line_items", multiple=True, metavar="PART=QTY", help="Receive only this much of PART (repeatable).")
+@click.option("--new-location", is_flag=True, help="Create the location when it does not exist yet.")
 @common()
 @writes
-def receive_cmd(order_id: str, location: str | None, line_items: tuple[str, ...]) -> None:
+def receive_cmd(order_id: str, location: str | None, line_items: tuple[str, ...], new_location: bool) -> None:
     """Record what arrived and add it to stock, in one change.
 
     Without --line every outstanding quantity is received.  The order is
@@ -197,7 +198,7 @@ def receive_cmd(order_id: str, location: str | None, line_items: tuple[str, ...]
     where = location or inv.settings.default_location
     if where is None:
         raise UsageError("give --location or set default_location in ctb.yaml")
-    check_location_id(inv, where)
+    require_known_location(inv, where, new_location=new_location)
     receipt = receive(order_id, order, _parse_picks(inv, line_items))
     set_received(ws.changes, order_id, receipt.received)
     fields: dict[str, Any] = {"status": receipt.status}
