@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "project": ("project",),
     "review": ("review",),
     "schema": ("schema",),
-    "stock": ("stock",),
+    "stock": ("stock", "stocktake"),
     "vendor": ("vendor",),
 }
 
