@@ -11,10 +11,12 @@ from ctb_files.cli.stock import stock_group
 from ctb_files.core.text import money, now
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.stock.count import Counted, parse_line_option, plan_count, sheet_counts, unfit_builds
-from ctb_files.ops.stock.edits import require_known_location
+from ctb_files.ops.stock.edits import plan_add, require_known_location
+from ctb_files.ops.stock.intake import match_rows
+from ctb_files.ops.stock.log import signed
 from ctb_files.ops.stock.sheets import read_sheet
 from ctb_files.render.table import number, table
-from ctb_files.storage.writeback.stock import write_counts
+from ctb_files.storage.writeback.stock import write_counts, write_line
 
 
 def read_file(path: Path) -> bytes:
@@ -70,3 +72,46 @@ def count_cmd(
         echo_json(plan.to_json())
     elif plan.unfit:
         click.echo(f"re-clear: {unfit_builds(plan)} (reserve more than was counted)", err=True)
+
+
+@stock_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--location", help="Where the stock goes (default: default_location in ctb.yaml).")
+@click.option("--skip-unmatched", is_flag=True, help="Import the rows that match; list the others.")
+@click.option("--new-location", is_flag=True, help="Create the location when it does not exist yet.")
+@common()
+@writes
+def import_cmd(file: Path, location: str | None, skip_unmatched: bool, new_location: bool) -> None:
+    """Add the quantities of a packing list or stock sheet (part / sku / mpn, quantity, bin) to a location."""
+    ws = workspace()
+    inv = ws.inventory
+    where_to = location or inv.settings.default_location
+    if where_to is None:
+        raise UsageError("give --location (ctb.yaml has no default_location)")
+    require_known_location(inv, where_to, new_location=new_location)
+    rows = read_sheet(read_file(file), file.name, ("quantity",))
+    intake = match_rows(inv, rows, file.name)
+    if not intake.matched and not intake.unmatched:
+        raise CtbError(f"{file.name}: no rows")
+    if intake.unmatched and not skip_unmatched:
+        first = "; ".join(f"line {line}: {why}" for line, why in intake.unmatched)
+        raise CtbError(f"{file.name}: {len(intake.unmatched)} row(s) match no part, nothing imported ({first}); "
+                       "fix them or give --skip-unmatched")  # fmt: skip
+    changes = [
+        plan_add(inv, part, quantity, where_to, bin_, new_location=True)
+        for (part, bin_), quantity in sorted(intake.quantities.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+    ]  # fmt: skip
+    opts = options()
+    if not opts.quiet:
+        for line, why in intake.unmatched:
+            click.echo(f"{file.name}:{line}: skipped: {why}", err=True)
+    if not changes:
+        raise CtbError(f"{file.name}: no row matches a part; nothing imported")
+    for change in changes:
+        write_line(ws.changes, change.location, change.part, change.bin, change.after, index=change.index)
+    finish(ws, f"stock import {file.name} to {where_to}", {"Ctb-Part": sorted({c.part for c in changes})})
+    if opts.format == "json":
+        echo_json({**intake.to_json(), "changes": [c.to_json() for c in changes]})
+    elif not opts.dry_run and not opts.quiet:
+        rows_out = [(c.part, c.bin, c.before, c.after, signed(c.delta)) for c in changes]
+        click.echo(table(["part", "bin", "before", "after", "delta"], rows_out, right=(2, 3, 4)))

@@ -28,7 +28,7 @@ _NAMES: dict[str, Role] = {
     "sku": "sku", "vendor sku": "sku", "partnum": "sku", "order code": "sku", "supplier part number": "sku",
     "vendor part number": "sku", "distributor part number": "sku",
     "mpn": "mpn", "part number": "mpn", "manufacturer part number": "mpn", "manufacturer_part": "mpn",
-    "mfr part number": "mpn", "mfr. #": "mpn", "mfr part #": "mpn", "mfr. part #": "mpn", "mfr #": "mpn",
+    "mfr part number": "mpn", "mfr. no": "mpn", "mfr no": "mpn", "mfr. no.": "mpn", "mfr. #": "mpn", "mfr part #": "mpn", "mfr. part #": "mpn", "mfr #": "mpn",
     "bin": "bin", "box": "bin", "slot": "bin",
 }  # fmt: skip
 
