@@ -18,6 +18,7 @@ from ctb_files.core.text import money, money_exact, now, order_currency
 from ctb_files.core.units import is_whole
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.orders.plan import (
+    add_restock,
     cancel_fields,
     order_total,
     place_fields,
@@ -25,6 +26,7 @@ from ctb_files.ops.orders.plan import (
     receive,
 )  # fmt: skip
 from ctb_files.ops.stock.edits import parse_quantity, require_known_location
+from ctb_files.ops.stock.low import low_stock
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.order import apply_plan, set_fields, set_received
@@ -75,9 +77,10 @@ def order_group() -> None:
 
 @order_group.command("generate")
 @click.argument("build_ids", nargs=-1)
+@click.option("--restock", is_flag=True, help="Also bring parts below their min_stock back to it.")
 @common()
 @writes
-def generate_cmd(build_ids: tuple[str, ...]) -> None:
+def generate_cmd(build_ids: tuple[str, ...], restock: bool) -> None:
     """Add open order lines covering the shortages of BUILD_IDS (every open build by default).
 
     Quantities on placed orders (and your own open lines without 'for') not
@@ -88,11 +91,13 @@ def generate_cmd(build_ids: tuple[str, ...]) -> None:
     ws = workspace()
     inv = ws.inventory
     plan = plan_orders(inv, list(build_ids) if build_ids else None, now())
+    if restock:
+        add_restock(inv, plan, {row.part: row.buy for row in low_stock(inv)}, now())
     apply_plan(ws.changes, plan)
     touched = sorted(set(plan.lines) | set(plan.created))
     changed = [oid for oid in touched if order_path(oid) in ws.changes.pending()]
     parts = sorted({d["part"] for oid in changed for d in plan.lines.get(oid, plan.created.get(oid, {}).get("lines", []))
-                    if d.get("for")})  # fmt: skip
+                    if d.get("for") or d.get("restock")})  # fmt: skip
     finish(ws, "generate orders", {"Ctb-Order": changed, "Ctb-Part": parts})
     contents = [order_content(ws, oid) for oid in touched]
     if options().format == "json":

@@ -14,6 +14,7 @@ from ctb_files.ops.stock.count import Counted, parse_line_option, plan_count, sh
 from ctb_files.ops.stock.edits import plan_add, require_known_location
 from ctb_files.ops.stock.intake import match_rows
 from ctb_files.ops.stock.log import signed
+from ctb_files.ops.stock.low import low_stock
 from ctb_files.ops.stock.sheets import read_sheet
 from ctb_files.render.table import number, table
 from ctb_files.storage.writeback.stock import write_counts, write_line
@@ -115,3 +116,18 @@ def import_cmd(file: Path, location: str | None, skip_unmatched: bool, new_locat
     elif not opts.dry_run and not opts.quiet:
         rows_out = [(c.part, c.bin, c.before, c.after, signed(c.delta)) for c in changes]
         click.echo(table(["part", "bin", "before", "after", "delta"], rows_out, right=(2, 3, 4)))
+
+
+@stock_group.command("low")
+@common()
+def low_cmd() -> None:
+    """Parts whose available stock (on hand − reserved + on order) is below their min_stock, and how many to buy."""
+    rows = low_stock(workspace().inventory)
+    if options().format == "json":
+        echo_json({"parts": [row.to_json() for row in rows]})
+        return
+    if not rows:
+        click.echo("no part is below its min_stock")
+        return
+    cells = [(r.part, r.min_stock, r.on_hand, r.reserved, r.on_order, r.available, r.buy) for r in rows]
+    click.echo(table(["part", "min", "on hand", "reserved", "on order", "available", "buy"], cells, right=(1, 2, 3, 4, 5, 6)))
