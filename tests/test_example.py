@@ -110,11 +110,11 @@ def test_demo_exits_0_and_prints_the_summary(tmp_path: Path, capsys: pytest.Capt
     assert main(["demo", str(root)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"ctb demo in {root.resolve()}\n")
-    assert "  parts        29 (12 packages, vendors: mouser, tayda)\n" in out
+    assert "  parts        30 (12 packages, vendors: mouser, tayda)\n" in out
     assert "  stock lines  30 at 2 locations (drawer-a, shelf)\n" in out
-    assert "  projects     vco:v1 (55 BOM rows)\n" in out
+    assert "  projects     vco:v1 (55 BOM rows, makes vco-module)\n" in out
     assert "  orders       mouser-open (mouser, open, 1 line)\n" in out
-    assert "  ctb check    clean: 50 files, 0 errors, 0 warnings\n" in out
+    assert "  ctb check    clean: 51 files, 0 errors, 0 warnings\n" in out
     assert git(root, "log", "--format=%s").strip() == "ctb: example inventory"
 
 
