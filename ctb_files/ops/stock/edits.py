@@ -204,13 +204,23 @@ class PartRow:
         return asdict(self)
 
 
-def part_rows(inv: Inventory, tag: str | None = None) -> list[PartRow]:
-    """Every part (or those tagged ``tag``) with its stock in total, sorted by id."""
+def matches(part_id: str, part: Part, search: str) -> bool:
+    """Whether ``search`` occurs (ignoring case) in the part's id, name, value, description, an MPN or a SKU."""
+    needle = search.casefold()
+    texts = [part_id, part.name, part.value or "", part.description or ""]
+    texts += [text for vp in part.vendor_parts for text in (vp.sku, vp.mpn or "")]
+    return any(needle in text.casefold() for text in texts)
+
+
+def part_rows(inv: Inventory, tag: str | None = None, search: str | None = None) -> list[PartRow]:
+    """Every part (or those tagged ``tag``, or matching ``search``) with its stock in total, sorted by id."""
     totals = stock_view(inv).totals
     out: list[PartRow] = []
     for part_id in sorted(inv.parts):
         part = inv.parts[part_id]
         if tag is not None and tag not in part.tags:
+            continue
+        if search is not None and not matches(part_id, part, search):
             continue
         t = totals.get(part_id, Totals())
         out.append(PartRow(part_id, part.name, part.value, part.package, part.unit, t.on_hand, t.available))
