@@ -105,3 +105,11 @@ def test_package_vendor_and_project_new(inv: Path, capsys: pytest.CaptureFixture
 def test_part_list_search(inv: Path, capsys: pytest.CaptureFixture[str], text: str, found: list[str]) -> None:
     assert ctb(inv, "part", "list", "--search", text, "--format", "json") == 0
     assert [p["id"] for p in json.loads(capsys.readouterr().out)["parts"]] == found
+
+
+def test_part_show_shows_the_datasheet_and_min_stock(inv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert ctb(inv, "part", "new", "u1", "--name", "TL074", "--datasheet", "https://example.invalid/tl074.pdf",
+               "--min-stock", "5", "-q") == 0  # fmt: skip
+    assert ctb(inv, "part", "show", "u1") == 0
+    out = capsys.readouterr().out
+    assert "  datasheet: https://example.invalid/tl074.pdf\n  min_stock: 5\n" in out
