@@ -121,14 +121,14 @@ def plan_count(inv: Inventory, location: str, counts: list[Counted], *, complete
         if key in seen:
             raise CtbError(f"{item.source}: {item.part} at {where(location, item.bin)} was already counted ({seen[key]})")
         seen[key] = item.source
-        index = index_of.get(key)
-        expected = lines[index].quantity if index is not None else ZERO
-        plan.rows.append(CountRow(item.part, item.bin, index, expected, item.quantity, best_known_price(inv, item.part)))
+        at = index_of.get(key)
+        expected = lines[at].quantity if at is not None else ZERO
+        plan.rows.append(CountRow(item.part, item.bin, at, expected, item.quantity, best_known_price(inv, item.part)))
     if complete:
-        for key, index in index_of.items():
+        for key, at in index_of.items():
             if key not in seen:
-                line = lines[index]
-                plan.rows.append(CountRow(line.part, line.bin, index, line.quantity, ZERO, best_known_price(inv, line.part)))
+                line = lines[at]
+                plan.rows.append(CountRow(line.part, line.bin, at, line.quantity, ZERO, best_known_price(inv, line.part)))
     held = reservations_by_line(inv)
     for row in plan.rows:
         builds = held.get(line_key(location, row.part, row.bin), {})
