@@ -110,11 +110,11 @@ def test_demo_exits_0_and_prints_the_summary(tmp_path: Path, capsys: pytest.Capt
     assert main(["demo", str(root)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"ctb demo in {root.resolve()}\n")
-    assert "  parts        29 (12 packages, vendors: mouser, tayda)\n" in out
+    assert "  parts        30 (12 packages, vendors: mouser, tayda)\n" in out
     assert "  stock lines  30 at 2 locations (drawer-a, shelf)\n" in out
-    assert "  projects     vco:v1 (55 BOM rows)\n" in out
+    assert "  projects     vco:v1 (55 BOM rows, makes vco-module)\n" in out
     assert "  orders       mouser-open (mouser, open, 1 line)\n" in out
-    assert "  ctb check    clean: 50 files, 0 errors, 0 warnings\n" in out
+    assert "  ctb check    clean: 51 files, 0 errors, 0 warnings\n" in out
     assert git(root, "log", "--format=%s").strip() == "ctb: example inventory"
 
 
@@ -161,7 +161,7 @@ def test_files_stay_formatted_after_the_demo_and_what_follows(tmp_path: Path, ca
     assert "status: cleared\ncreated_at: " in (root / "builds/one.yaml").read_text()
     ctb("build", "complete", "one")
     ctb("order", "place", "tayda-1", "--number", "T-1")
-    ctb("order", "receive", "tayda-1", "--location", "bench")
+    ctb("order", "receive", "tayda-1", "--location", "bench", "--new-location")
     ctb("order", "place", "mouser-open")
     ctb("order", "receive", "mouser-open")  # its line ends with a comment block: received goes above it
     ctb("stock", "add", "r-1m", "4", "--location", "drawer-a", "--bin", "Z9")

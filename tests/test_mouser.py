@@ -103,6 +103,7 @@ def test_single_hit_reads_every_field(time: FakeTime) -> None:
             currency="USD",
             availability="1,234,567 In Stock",
             lead_time="84 Days",
+            datasheet="https://www.mouser.com/datasheet/2/447/PYu_RC_Group_51_RoHS_L_12-3313590.pdf",
         )
     }
     (request,) = server.requests

@@ -112,7 +112,9 @@ def test_place_then_receive_in_parts_with_one_commit_each(git_repo: Path, capsys
     assert git(git_repo, "show", "--name-only", "--format=", "HEAD").split() == ["orders/mouser-1.yaml", "stock/shelf.yaml"]
     assert ctb(git_repo, "order", "receive", "mouser-1", "--line", "r1=7") == 1
     assert "r1: 7 received but only 6 outstanding" in capsys.readouterr().err
-    assert ctb(git_repo, "order", "receive", "mouser-1", "--location", "bench") == 0
+    assert ctb(git_repo, "order", "receive", "mouser-1", "--location", "bench") == 1
+    assert "no stock location 'bench'" in capsys.readouterr().err
+    assert ctb(git_repo, "order", "receive", "mouser-1", "--location", "bench", "--new-location") == 0
     assert (git_repo / "stock/bench.yaml").read_text() == "lines:\n  - {part: r1, quantity: 6}\n"
     text = (git_repo / "orders/mouser-1.yaml").read_text()
     assert "status: received\n" in text and "received_at: " in text and "received: 10," in text

@@ -107,6 +107,7 @@ def test_single_hit_fills_the_vendor_part_keeping_comments(tmp_path: Path, mouse
     assert (tmp_path / "parts/tl074.yaml").read_text() == (
         "# quad op amp, the VCO's workhorse\n"
         "name: TL074 SOIC\n"
+        "datasheet: https://www.mouser.com/datasheet/2/405/tl074-example.pdf\n"  # filled: the part had none
         "vendor_parts:\n"
         "  - vendor: mouser   # main source\n"
         "    sku: 595-TL074CDR\n"
@@ -240,6 +241,7 @@ def test_placeholders_get_a_name_and_lose_the_flag(tmp_path: Path, mouser: Calla
         "# 'ctb vendor populate' fills in the vendor data: complete the rest by hand.\n"
         "name: Texas Instruments TL074CDR\n"
         "description: Operational Amplifiers - Op Amps Quad Low-Noise JFET-Input\n"
+        "datasheet: https://www.mouser.com/datasheet/2/405/tl074-example.pdf\n"
         "vendor_parts:\n"
     )
     assert "placeholder" not in text.split("\n", 2)[2]
@@ -288,3 +290,11 @@ def test_targets_are_vendor_parts_at_api_vendors(tmp_path: Path) -> None:
     found, missing = targets(inv)
     assert [(t.part, t.index, t.sku) for t in found] == [("r1", 0, "603-RC0805FR-0710KL"), ("tl074", 0, "595-TL074CDR")]
     assert missing == []
+
+
+def test_a_datasheet_set_by_hand_stays(tmp_path: Path, mouser: Callable[..., Recorder]) -> None:
+    world(tmp_path, **{"parts/mouser-595-TL074CDR.yaml": PLACEHOLDER.replace("vendor_parts:", "datasheet: https://example.invalid/mine.pdf\nvendor_parts:", 1)})
+    mouser((200, "single_hit.json"))
+    assert populate(tmp_path, "mouser-595-TL074CDR") == 0
+    text = (tmp_path / "parts/mouser-595-TL074CDR.yaml").read_text()
+    assert "datasheet: https://example.invalid/mine.pdf\n" in text and "tl074-example.pdf" not in text

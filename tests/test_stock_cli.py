@@ -133,14 +133,14 @@ def test_add_to_an_existing_line_changes_only_its_quantity(world: Path) -> None:
 
 
 def test_add_creates_a_new_location_file(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert ctb(world, "stock", "add", "chip", "2", "--location", "shelf", "--note", "from kit") == 0
+    assert ctb(world, "stock", "add", "chip", "2", "--location", "shelf", "--note", "from kit", "--new-location") == 0
     assert (world / "stock/shelf.yaml").read_text() == "lines:\n  - {part: chip, quantity: 2, note: from kit}\n"
     assert "new location shelf (stock/shelf.yaml)" in capsys.readouterr().err
 
 
 def test_add_to_an_empty_flow_list(world: Path) -> None:
     (world / "stock/c.yaml").write_text("name: C\nlines: []  # nothing yet\n")
-    assert ctb(world, "stock", "add", "r1", "4", "--location", "c") == 0
+    assert ctb(world, "stock", "add", "r1", "4", "--location", "c", "--new-location") == 0
     assert load_repo(world).inventory.stock["c"].lines[0].quantity == 4
     assert (world / "stock/c.yaml").read_text().startswith("name: C\nlines:")
 
@@ -237,7 +237,7 @@ def test_set_needs_a_location(world: Path) -> None:
 
 def test_move_leaves_the_rest_and_creates_the_target_line(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (world / "builds/b1.yaml").unlink()
-    assert ctb(world, "stock", "move", "r1", "4", "--from", "a", "--to", "shelf", "--to-bin", "2") == 0
+    assert ctb(world, "stock", "move", "r1", "4", "--from", "a", "--to", "shelf", "--to-bin", "2", "--new-location") == 0
     assert (world / "stock/a.yaml").read_text() == DRAWER.replace("quantity: 10}  #", "quantity: 6}   #")
     assert (world / "stock/shelf.yaml").read_text() == 'lines:\n  - {part: r1, quantity: 4, bin: "2"}\n'
     assert (world / "stock/b.yaml").read_text() == "lines:\n  - {part: r1, quantity: 1}\n"

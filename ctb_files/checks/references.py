@@ -3,7 +3,7 @@
 Codes: CTB201 unknown part, CTB202 unknown package, CTB203 unknown vendor,
 CTB207 unknown build (order lines' ``for``), CTB215 ``default_location``
 names no stock file yet (a warning: receiving an order creates it).
-References from BOM files and builds are in :mod:`.projects`.
+A project's product ``part`` is checked here too.\nReferences from BOM files and builds are in :mod:`.projects`.
 """
 
 from __future__ import annotations
@@ -60,6 +60,17 @@ def stock_references(inv: Inventory) -> list[Diagnostic]:
             if line.part not in parts:
                 out.append(error(layout.stock_path(location), "CTB201", parts.unknown(line.part), ("lines", i, "part")))
     return out
+
+
+@check("project-product")
+def project_products(inv: Inventory) -> list[Diagnostic]:
+    """The product ``part`` a project names."""
+    parts = known(inv, "part")
+    return [
+        error(layout.project_path(project_id), "CTB201", parts.unknown(project.part), ("part",))
+        for project_id, project in sorted(inv.projects.items())
+        if project.part is not None and project.part not in parts
+    ]
 
 
 @check("order-references")

@@ -25,12 +25,13 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "init": ("init",),
     "merge-driver": ("mergedriver",),
     "order": ("order",),
-    "part": ("part", "whereused"),
-    "project": ("project",),
+    "package": ("create",),
+    "part": ("part", "whereused", "create"),
+    "project": ("project", "create"),
     "review": ("review",),
     "schema": ("schema",),
-    "stock": ("stock",),
-    "vendor": ("vendor",),
+    "stock": ("stock", "stocktake"),
+    "vendor": ("vendor", "create"),
 }
 
 cli.lazy_commands = COMMANDS

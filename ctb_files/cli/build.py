@@ -25,15 +25,17 @@ from ctb_files.ops.builds.fields import (
     new_build_data,
     pick_list,
     plan_fields,
+    product_of,
     result_data,
     same_result,
     stock_after_complete,
 )  # fmt: skip
 from ctb_files.ops.orders.costing import CostLine
+from ctb_files.ops.stock.edits import require_known_location
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.build import new_build, write_build
-from ctb_files.storage.writeback.stock import set_quantities
+from ctb_files.storage.writeback.stock import add_to_lines, set_quantities
 
 
 def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Plan]:
@@ -189,21 +191,32 @@ def cancel_cmd(build_id: str) -> None:
 
 @build_group.command("complete")
 @click.argument("build_id")
+@click.option("--into", help="Where the built units go (default: default_location in ctb.yaml).")
+@click.option("--new-location", is_flag=True, help="Create that location when it does not exist yet.")
 @common()
 @writes
-def complete_cmd(build_id: str) -> None:
-    """Take a cleared build's reservations out of stock and mark it completed."""
+def complete_cmd(build_id: str, into: str | None, new_location: bool) -> None:
+    """Take a cleared build's reservations out of stock, add the built units to the project's part, mark it completed."""
     ws = workspace()
     inv = ws.inventory
     build = _build(inv, build_id)
     new_stock = stock_after_complete(inv, build_id, build)
+    product = product_of(inv, build_id, build)
+    target = into or inv.settings.default_location
+    if product is not None:
+        if target is None:
+            raise UsageError(f"give --into: {build_id} makes {product} and ctb.yaml has no default_location")
+        require_known_location(inv, target, new_location=new_location)
     changed = [
         (location, part, before, after)
         for location, quantities in sorted(new_stock.items())
         for part, before, after in set_quantities(ws.changes, location, quantities)
     ]
+    if product is not None and target is not None:
+        built = add_to_lines(ws.changes, target, {product: Decimal(build.quantity)})
+        changed += [(target, part, before, after) for part, before, after in built]
     write_build(ws.changes, build_id, complete_fields(build, now()))
-    parts = sorted({take.part for r in build.reservations for take in r.take})
+    parts = sorted({take.part for r in build.reservations for take in r.take} | ({product} if product else set()))
     finish(ws, f"complete build {build_id}", {"Ctb-Build": [build_id], "Ctb-Part": parts})
     if options().format == "json":
         echo_json({"id": build_id, "status": "completed",

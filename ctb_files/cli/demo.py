@@ -89,7 +89,10 @@ def _builds_text(inv: Inventory) -> str:
 def step_inventory(demo: Demo) -> int:
     inv = demo.inventory()
     lines = sum(len(stock.lines) for stock in inv.stock.values())
-    projects = [f"{p}:{v} ({len(bom.rows)} BOM rows)" for (p, v), bom in sorted(inv.boms.items())]
+    projects = [
+        f"{p}:{v} ({len(bom.rows)} BOM rows" + (f", makes {inv.projects[p].part}" if p in inv.projects and inv.projects[p].part else "") + ")"
+        for (p, v), bom in sorted(inv.boms.items())
+    ]  # fmt: skip
     orders = [
         f"{i} ({o.vendor}, {o.status}, {_n(len(o.lines), 'line')})" for i, o in sorted(inv.orders.items())
     ]
@@ -158,6 +161,10 @@ def step_clear(demo: Demo) -> int:
             demo.block(shortages_table(plan.shortages))
         for a in plan.assemblies:
             demo.echo(f"    to build first: {number(a.quantity)} × {a.part} from its parts")
+        project = inv.projects.get(build.project)
+        if project is not None and project.part and plan.status == "cleared":
+            demo.echo(f"    ctb build complete {build_id} takes these out of stock and adds "
+                      f"{number(build.quantity)} × {project.part} to {inv.settings.default_location or 'stock'}")  # fmt: skip
     if not plans:
         demo.echo("  no open builds")
     demo.note("builds", _builds_text(inv))

@@ -18,13 +18,15 @@ from ctb_files.core.text import money, money_exact, now, order_currency, parse_q
 from ctb_files.core.units import is_whole
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.orders.plan import (
+    add_restock,
     cancelled_order_fields,
     order_total,
     place_fields,
     plan_orders,
     receive,
 )  # fmt: skip
-from ctb_files.ops.stock.edits import check_location_id
+from ctb_files.ops.stock.edits import require_known_location
+from ctb_files.ops.stock.low import low_stock
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.order import apply_plan, set_fields, set_received
@@ -75,9 +77,10 @@ def order_group() -> None:
 
 @order_group.command("generate")
 @click.argument("build_ids", nargs=-1)
+@click.option("--restock", is_flag=True, help="Also bring parts below their min_stock back to it.")
 @common()
 @writes
-def generate_cmd(build_ids: tuple[str, ...]) -> None:
+def generate_cmd(build_ids: tuple[str, ...], restock: bool) -> None:
     """Add open order lines covering the shortages of BUILD_IDS (every open build by default).
 
     Quantities on placed orders (and your own open lines without 'for') not
@@ -88,11 +91,13 @@ def generate_cmd(build_ids: tuple[str, ...]) -> None:
     ws = workspace()
     inv = ws.inventory
     plan = plan_orders(inv, list(build_ids) if build_ids else None, now())
+    if restock:
+        add_restock(inv, plan, {row.part: row.buy for row in low_stock(inv)}, now())
     apply_plan(ws.changes, plan)
     touched = sorted(set(plan.lines) | set(plan.created))
     changed = [oid for oid in touched if order_path(oid) in ws.changes.pending()]
     parts = sorted({d["part"] for oid in changed for d in plan.lines.get(oid, plan.created.get(oid, {}).get("lines", []))
-                    if d.get("for")})  # fmt: skip
+                    if d.get("for") or d.get("restock")})  # fmt: skip
     finish(ws, "generate orders", {"Ctb-Order": changed, "Ctb-Part": parts})
     contents = [order_content(ws, oid) for oid in touched]
     if options().format == "json":
@@ -183,9 +188,10 @@ def _parse_picks(inv: Inventory, items: tuple[str, ...]) -> dict[str, Decimal] |
 @click.argument("order_id")
 @click.option("--location", help="Stock location to put it in (default: default_location in ctb.yaml).")
 @click.option("--line", "line_items", multiple=True, metavar="PART=QTY", help="Receive only this much of PART (repeatable).")
+@click.option("--new-location", is_flag=True, help="Create the location when it does not exist yet.")
 @common()
 @writes
-def receive_cmd(order_id: str, location: str | None, line_items: tuple[str, ...]) -> None:
+def receive_cmd(order_id: str, location: str | None, line_items: tuple[str, ...], new_location: bool) -> None:
     """Record what arrived and add it to stock, in one change.
 
     Without --line every outstanding quantity is received.  The order is
@@ -197,7 +203,7 @@ def receive_cmd(order_id: str, location: str | None, line_items: tuple[str, ...]
     where = location or inv.settings.default_location
     if where is None:
         raise UsageError("give --location or set default_location in ctb.yaml")
-    check_location_id(inv, where)
+    require_known_location(inv, where, new_location=new_location)
     receipt = receive(order_id, order, _parse_picks(inv, line_items))
     set_received(ws.changes, order_id, receipt.received)
     fields: dict[str, Any] = {"status": receipt.status}

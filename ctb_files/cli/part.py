@@ -26,15 +26,16 @@ def part_group() -> None:
 
 @part_group.command("list")
 @click.option("--tag", help="Only parts with this tag.")
+@click.option("--search", help="Only parts whose id, name, value, description, MPN or SKU contains this.")
 @common()
-def list_cmd(tag: str | None) -> None:
+def list_cmd(tag: str | None, search: str | None) -> None:
     """Every part with its stock: on hand and available (not reserved by open builds)."""
-    rows = part_rows(workspace().inventory, tag)
+    rows = part_rows(workspace().inventory, tag, search)
     if options().format == "json":
         echo_json({"parts": [row.to_json() for row in rows]})
         return
     if not rows:
-        click.echo("no parts" + (f" tagged {tag}" if tag else ""))
+        click.echo("no parts" + (f" tagged {tag}" if tag else "") + (f" matching {search!r}" if search else ""))
         return
     cells = [(r.id, r.name, r.value, r.package, r.unit, r.on_hand, r.available) for r in rows]
     click.echo(table(["id", "name", "value", "package", "unit", "on hand", "available"], cells, right=(5, 6)))
@@ -70,7 +71,7 @@ def show_cmd(part_id: str) -> None:
         return
     part = inv.parts[part_id]
     out = [f"{part_id}: {part.name}"]
-    for key in ("description", "value", "symbol", "package", "unit", "notes"):
+    for key in ("description", "value", "symbol", "package", "unit", "datasheet", "min_stock", "notes"):
         value = getattr(part, key)
         if value:
             out.append(f"  {key}: {value}")

@@ -16,6 +16,7 @@ from ctb_files.ops.stock.edits import (
     LineChange,
     plan_add,
     plan_move,
+    plan_remove,
     plan_set,
     stock_view,
     where,
@@ -97,12 +98,13 @@ def _apply(ws: Workspace, changes: list[LineChange], what: str) -> None:
 @click.option("--location", help="Where (default: default_location in ctb.yaml).")
 @click.option("--bin", "bin_", help="Bin within the location.")
 @click.option("--note", help="Note written on the stock line.")
+@click.option("--new-location", is_flag=True, help="Create the location when it does not exist yet.")
 @common()
 @writes
-def add_cmd(part: str, quantity: str, location: str | None, bin_: str | None, note: str | None) -> None:
+def add_cmd(part: str, quantity: str, location: str | None, bin_: str | None, note: str | None, new_location: bool) -> None:
     """Add QUANTITY of PART to a stock line (created if missing)."""
     ws = workspace()
-    change = plan_add(ws.inventory, part, parse_quantity(quantity), location, bin_, note)
+    change = plan_add(ws.inventory, part, parse_quantity(quantity), location, bin_, note, new_location=new_location)
     _apply(ws, [change], f"stock add {number(change.delta)} {part} to {where(change.location, change.bin)}")
 
 
@@ -111,12 +113,13 @@ def add_cmd(part: str, quantity: str, location: str | None, bin_: str | None, no
 @click.argument("quantity")
 @click.option("--location", required=True, help="Where.")
 @click.option("--bin", "bin_", help="Bin within the location.")
+@click.option("--new-location", is_flag=True, help="Create the location when it does not exist yet.")
 @common()
 @writes
-def set_cmd(part: str, quantity: str, location: str, bin_: str | None) -> None:
+def set_cmd(part: str, quantity: str, location: str, bin_: str | None, new_location: bool) -> None:
     """Set the on-hand QUANTITY of PART at a location (a stock count)."""
     ws = workspace()
-    change = plan_set(ws.inventory, part, parse_quantity(quantity), location, bin_)
+    change = plan_set(ws.inventory, part, parse_quantity(quantity), location, bin_, new_location=new_location)
     _apply(ws, [change], f"stock set {part} at {where(location, change.bin)} to {number(change.after)}")
 
 
@@ -127,14 +130,35 @@ def set_cmd(part: str, quantity: str, location: str, bin_: str | None) -> None:
 @click.option("--to", "target", required=True, help="Target location (created if new).")
 @click.option("--from-bin", help="Bin at the source.")
 @click.option("--to-bin", help="Bin at the target.")
+@click.option("--new-location", is_flag=True, help="Create the location when it does not exist yet.")
 @common()
 @writes
-def move_cmd(part: str, quantity: str, source: str, target: str, from_bin: str | None, to_bin: str | None) -> None:
+def move_cmd(
+    part: str, quantity: str, source: str, target: str, from_bin: str | None, to_bin: str | None, new_location: bool
+) -> None:
     """Move QUANTITY of PART between locations; never takes stock that builds reserve."""
     ws = workspace()
-    changes = plan_move(ws.inventory, part, parse_quantity(quantity), source, target, from_bin, to_bin)
+    changes = plan_move(
+        ws.inventory, part, parse_quantity(quantity), source, target, from_bin, to_bin, new_location=new_location
+    )
     amount = number(changes[1].delta)
     _apply(ws, changes, f"stock move {amount} {part} from {where(source, from_bin)} to {where(target, to_bin)}")
+
+
+@stock_group.command("remove")
+@click.argument("part")
+@click.argument("quantity")
+@click.option("--location", required=True, help="Where.")
+@click.option("--bin", "bin_", help="Bin within the location.")
+@click.option("--reason", help="Why (scrapped, used for a repair, …); goes into the commit message.")
+@common()
+@writes
+def remove_cmd(part: str, quantity: str, location: str, bin_: str | None, reason: str | None) -> None:
+    """Take QUANTITY of PART out of a stock line; never below what open builds reserve on it."""
+    ws = workspace()
+    change = plan_remove(ws.inventory, part, parse_quantity(quantity), location, bin_)
+    what = f"stock remove {number(-change.delta)} {part} from {where(location, change.bin)}"
+    _apply(ws, [change], what + (f": {reason}" if reason else ""))
 
 
 # --- log ------------------------------------------------------------------------------------

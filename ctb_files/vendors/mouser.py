@@ -57,6 +57,7 @@ class MouserPart:
     currency: str | None
     availability: str | None
     lead_time: str | None
+    datasheet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,7 @@ def _to_part(raw: dict[str, Any]) -> MouserPart:
         currency=currency,
         availability=_text(raw.get("Availability")) or None,
         lead_time=_text(raw.get("LeadTime")) or None,
+        datasheet=_text(raw.get("DataSheetUrl")) or None,
     )
 
 

@@ -27,6 +27,7 @@ class OrderLine(Strict):
     unit_price: Money | None = None
     received: Quantity = Field(default=Decimal(0))
     for_: dict[Id, Quantity] = Field(default_factory=dict, alias="for")
+    restock: bool = Field(default=False, description="added by `ctb order generate --restock` to reach min_stock")
 
 
 class Order(Strict):

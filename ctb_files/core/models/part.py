@@ -59,6 +59,8 @@ class Part(Strict):
     package: Id | None = None
     unit: Unit = "pcs"
     tags: list[str] = Field(default_factory=list)
+    datasheet: str | None = None
+    min_stock: Quantity | None = Field(default=None, description="`ctb stock low` and `order generate --restock` keep at least this available")
     placeholder: bool = Field(default=False, description="created by sync; fill it in")
     equivalents: list[Id] = Field(default_factory=list)
     vendor_parts: list[VendorPart] = Field(default_factory=list)

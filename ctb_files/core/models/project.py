@@ -42,6 +42,7 @@ class Project(Strict):
     source: Source | None = None
     bom_path: str | None = None
     bom_format: BomFormat = "auto"
+    part: Id | None = Field(default=None, description="the finished product; `ctb build complete` adds the built units to its stock")
     versions: list[ProjectVersion] = Field(default_factory=list)
 
 

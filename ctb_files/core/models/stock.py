@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field
 
 from ctb_files.core.models.common import Id, Quantity, Strict
@@ -11,6 +13,7 @@ class StockLine(Strict):
     part: Id
     quantity: Quantity
     bin: str | None = None
+    counted_at: date | None = None  # set by ``ctb stock count``
     deprioritized: bool = False
     note: str | None = None
 

@@ -185,3 +185,14 @@ def pick_list(build: Build) -> list[tuple[str, str, str, Decimal]]:
     lines = holdings(build)
     rows = [(key[0], key[2] or "", key[1], normalize(qty)) for key, qty in lines.items() if qty > ZERO]
     return sorted(rows, key=lambda r: (r[0], r[1], r[2]))
+
+
+def product_of(inv: Inventory, build_id: str, build: Build) -> str | None:
+    """The part the build makes (its project's ``part``), or None when the project names none."""
+    project = inv.projects.get(build.project)
+    if project is None or project.part is None:
+        return None
+    if project.part not in inv.parts:
+        raise CtbError(f"cannot complete {build_id}: project {build.project} names product part {project.part!r}, "
+                       f"which has no file (parts/{project.part}.yaml)")  # fmt: skip
+    return project.part

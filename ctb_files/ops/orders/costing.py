@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.text import currency_of
 from ctb_files.core.units import normalize
 from ctb_files.errors import CtbError
 from ctb_files.ops.bom.tree import InventoryCatalog, Target, explode, require_target
@@ -120,3 +121,24 @@ def summarize(lines: Iterable[CostLine], n: Decimal | int) -> CostSummary:
         summary.totals[currency] = summary.totals.get(currency, ZERO) + total
     summary.totals = dict(sorted(summary.totals.items()))
     return summary
+
+
+def best_known_price(inv: Inventory, part_id: str) -> tuple[Decimal, str] | None:
+    """The lowest unit price any of the part's vendor parts lists, and its currency (the inventory's first).
+
+    What a unit of stock is worth when a count finds more or fewer than expected.
+    """
+    part = inv.parts.get(part_id)
+    if part is None:
+        return None
+    home = inv.settings.currency
+    prices = [
+        (currency != home, brk.price, currency)
+        for vp in part.vendor_parts
+        for currency in [currency_of(inv, vp)]
+        for brk in vp.price_breaks
+    ]  # fmt: skip
+    if not prices:
+        return None
+    _, price, currency = min(prices)
+    return price, currency

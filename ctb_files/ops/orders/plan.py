@@ -186,7 +186,7 @@ def plan_orders(inv: Inventory, build_ids: Iterable[str] | None = None, now: dat
     old_shares: dict[str, dict[str, Decimal]] = {}
     for order in inv.orders.values():
         for line in order.lines:
-            if order.status == "placed" or (order.status == "open" and not _managed(line)):
+            if order.status == "placed" or (order.status == "open" and not _managed(line) and not line.restock):
                 cover[line.part] = cover.get(line.part, ZERO) + _outstanding(line)
             elif order.status == "open":
                 shares = old_shares.setdefault(line.part, {})
@@ -267,6 +267,35 @@ def _place_lines(inv: Inventory, wanted: dict[str, dict[str, Decimal]], plan: Or
         order["lines"] = [data for target, data in placed.values() if target == order_id]
 
 
+def add_restock(inv: Inventory, plan: OrderPlan, wanted: Mapping[str, Decimal], now: datetime | None) -> None:
+    """Lines that bring parts back to ``min_stock`` (``wanted``: part -> quantity to buy), marked ``restock``.
+
+    The vendor part is chosen as for shortages; the line goes to an open
+    order of that vendor (the one this plan creates, if any), else a new one.
+    """
+    taken = {oid.lower() for oid in inv.orders} | {oid.lower() for oid in inv.seen.get("order", set())} | {
+        oid.lower() for oid in plan.created}
+    for part_id in sorted(wanted):
+        offer = choose_offer(inv, part_id, wanted[part_id])
+        if offer is None:
+            plan.no_vendor.append((part_id, normalize(wanted[part_id])))
+            continue
+        data: dict[str, Any] = {"part": part_id, "sku": offer.sku, "quantity": offer.quantity}
+        if offer.unit_price is not None:
+            data["unit_price"] = money_exact(offer.unit_price)
+        data["restock"] = True
+        existing = sorted((oid for oid in plan.lines if inv.orders[oid].vendor == offer.vendor), key=_natural)
+        created = [oid for oid, order in plan.created.items() if order["vendor"] == offer.vendor]
+        if existing:
+            plan.lines[existing[0]].append(data)
+        elif created:
+            plan.created[created[0]]["lines"].append(data)
+        else:
+            new_id = _new_order_id(offer.vendor, taken)
+            taken.add(new_id.lower())
+            plan.created[new_id] = {**_new_order(offer, now), "lines": [data]}
+
+
 def _new_order_id(vendor: str, taken: set[str]) -> str:
     n = 1
     while True:
@@ -296,6 +325,8 @@ def line_data(line: OrderLine) -> dict[str, Any]:
         data["received"] = normalize(line.received)
     if line.for_:
         data["for"] = dict(line.for_)
+    if line.restock:
+        data["restock"] = True
     return data
 
 

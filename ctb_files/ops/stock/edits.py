@@ -53,6 +53,20 @@ def _check_quantity(part_id: str, part: Part, quantity: Decimal, *, zero_ok: boo
         raise CtbError(f"{part_id} is counted in pieces: {number(quantity)} is not a whole number")
 
 
+def require_known_location(inv: Inventory, location: str, *, new_location: bool = False) -> None:
+    """A location stock may be put at: an existing one (or ``default_location``), or a new one when asked.
+
+    A typo in ``--location`` would otherwise silently create a new stock file.
+    """
+    check_location_id(inv, location)
+    if new_location or location in inv.stock or location == inv.settings.default_location:
+        return
+    raise CtbError(
+        f"no stock location {location!r} (stock/{location}.yaml){hint(location, sorted(inv.stock))}; "
+        "give --new-location to create it"
+    )
+
+
 def check_location_id(inv: Inventory, location: str) -> None:
     """A location a line may be created at: a valid id, not a case variant of another."""
     if not valid_id(location):
@@ -166,13 +180,23 @@ class PartRow:
         return asdict(self)
 
 
-def part_rows(inv: Inventory, tag: str | None = None) -> list[PartRow]:
-    """Every part (or those tagged ``tag``) with its stock in total, sorted by id."""
+def matches(part_id: str, part: Part, search: str) -> bool:
+    """Whether ``search`` occurs (ignoring case) in the part's id, name, value, description, an MPN or a SKU."""
+    needle = search.casefold()
+    texts = [part_id, part.name, part.value or "", part.description or ""]
+    texts += [text for vp in part.vendor_parts for text in (vp.sku, vp.mpn or "")]
+    return any(needle in text.casefold() for text in texts)
+
+
+def part_rows(inv: Inventory, tag: str | None = None, search: str | None = None) -> list[PartRow]:
+    """Every part (or those tagged ``tag``, or matching ``search``) with its stock in total, sorted by id."""
     totals = stock_view(inv).totals
     out: list[PartRow] = []
     for part_id in sorted(inv.parts):
         part = inv.parts[part_id]
         if tag is not None and tag not in part.tags:
+            continue
+        if search is not None and not matches(part_id, part, search):
             continue
         t = totals.get(part_id, Totals())
         out.append(PartRow(part_id, part.name, part.value, part.package, part.unit, t.on_hand, t.available))
@@ -257,22 +281,25 @@ def _builds(held: dict[str, Decimal]) -> str:
 
 
 def plan_add(
-    inv: Inventory, part: str, quantity: Decimal, location: str | None, bin_: str | None = None, note: str | None = None
+    inv: Inventory, part: str, quantity: Decimal, location: str | None, bin_: str | None = None, note: str | None = None,
+    *, new_location: bool = False,
 ) -> LineChange:
     """Add ``quantity`` to a line (created, with its stock file, when missing)."""
     model = require_part(inv, part)
     location = location or inv.settings.default_location
     if location is None:
         raise UsageError("give --location (ctb.yaml has no default_location)")
-    check_location_id(inv, location)
+    require_known_location(inv, location, new_location=new_location)
     _check_quantity(part, model, quantity, zero_ok=False)
     return _change(inv, location, part, bin_, lambda before: before + quantity, note)
 
 
-def plan_set(inv: Inventory, part: str, quantity: Decimal, location: str, bin_: str | None = None) -> LineChange:
+def plan_set(
+    inv: Inventory, part: str, quantity: Decimal, location: str, bin_: str | None = None, *, new_location: bool = False
+) -> LineChange:
     """Set a line's on-hand quantity (a stock count); refuses to go below what builds reserve there."""
     model = require_part(inv, part)
-    check_location_id(inv, location)
+    require_known_location(inv, location, new_location=new_location)
     _check_quantity(part, model, quantity, zero_ok=True)
     change = _change(inv, location, part, bin_, lambda before: quantity)
     held = _held(inv, change.key)
@@ -294,10 +321,12 @@ def plan_move(
     target: str,
     source_bin: str | None = None,
     target_bin: str | None = None,
+    *,
+    new_location: bool = False,
 ) -> list[LineChange]:
     """Move ``quantity`` from one line to another; refuses to take reserved stock."""
     model = require_part(inv, part)
-    check_location_id(inv, target)
+    require_known_location(inv, target, new_location=new_location)
     _check_quantity(part, model, quantity, zero_ok=False)
     if line_key(source, part, source_bin) == line_key(target, part, target_bin):
         raise UsageError("the source and the target are the same stock line")
@@ -320,3 +349,27 @@ def plan_move(
     out = _change(inv, source, part, source_bin, lambda before: before - quantity)
     into = _change(inv, target, part, target_bin, lambda before: before + quantity)
     return [out, into]
+
+
+def plan_remove(inv: Inventory, part: str, quantity: Decimal, location: str, bin_: str | None = None) -> LineChange:
+    """Take ``quantity`` out of an existing line; never below what open builds reserve on it."""
+    model = require_part(inv, part)
+    _check_quantity(part, model, quantity, zero_ok=False)
+    found = _find_line(inv, location, part, bin_)
+    if found is None:
+        require_location(inv, location)
+        bins = sorted(line.bin for line in inv.stock[location].lines if line.part == part and line.bin)
+        bin_hint = f" (it is in bin {', '.join(bins)}: give --bin)" if bins and bin_ is None else ""
+        raise CtbError(f"{where(location, bin_)} holds no {part}{bin_hint}")
+    _, on_hand = found
+    if quantity > on_hand:
+        raise CtbError(f"cannot remove {number(quantity)} {part} from {where(location, bin_)}: only {number(on_hand)} on hand")
+    held = _held(inv, line_key(location, part, bin_))
+    reserved = sum(held.values(), ZERO)
+    if on_hand - quantity < reserved:
+        raise CtbError(
+            f"cannot remove {number(quantity)} {part} from {where(location, bin_)}: {number(on_hand)} on hand, "
+            f"{_builds(held)} {'reserves' if len(held) == 1 else 'reserve'} {number(reserved)}, "
+            f"at most {number(on_hand - reserved)} can be removed"
+        )
+    return _change(inv, location, part, bin_, lambda before: before - quantity)

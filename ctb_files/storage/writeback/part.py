@@ -1,4 +1,4 @@
-"""Writing part files: catalogue data from a vendor, lines of an assembly's ``bom``.
+"""Writing part files: catalogue data from a vendor (and its datasheet when the part has none), lines of an assembly's ``bom``.
 
 The only code that edits ``parts/<id>.yaml`` (new files are made by
 :func:`new_part`).  Comments and untouched keys stay.
@@ -34,6 +34,8 @@ def write_found(changes: ChangeSet, target: VendorPartRef, found: CatalogEntry, 
     for entry in item.get("price_breaks") or []:
         if isinstance(entry, CommentedMap):
             entry.fa.set_flow_style()
+    if found.datasheet and not doc.get("datasheet"):  # a datasheet set by hand stays
+        set_in_order(doc, "datasheet", found.datasheet, Part)
     if doc.get("placeholder") is True:
         for key, value in placeholder_fields(found).items():
             set_in_order(doc, key, value, Part)

@@ -7,17 +7,19 @@ stay.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from ctb_files.core.models.common import LIMIT
+from ctb_files.core.models.stock import StockLine
 from ctb_files.core.paths import stock_path
 from ctb_files.core.text import number
 from ctb_files.errors import CtbError
 from ctb_files.ops.stock.ledger import LineKey, label, line_key
 from ctb_files.storage.changes import ChangeSet
-from ctb_files.storage.yaml import CommentedMap, CommentedSeq, to_roundtrip
+from ctb_files.storage.yaml import CommentedMap, CommentedSeq, set_in_order, to_roundtrip
 
 
 def stock_updates(location: str, lines: Iterable[Any], quantities: Mapping[LineKey, Decimal]) -> list[tuple[int, Decimal]]:
@@ -101,3 +103,27 @@ def add_to_lines(changes: ChangeSet, location: str, quantities: dict[str, Decima
             line["quantity"] = before + quantity
             changed.append((part_id, before, before + quantity))
     return changed
+
+
+def write_counts(
+    changes: ChangeSet, location: str, counts: Sequence[tuple[int | None, str, str | None, Decimal]], counted_at: date
+) -> None:
+    """A stocktake: each (index or None for a new line, part, bin, quantity) gets its quantity and ``counted_at``."""
+    doc = changes.edit(stock_path(location))
+    lines = doc.get("lines")
+    if not isinstance(lines, CommentedSeq):
+        lines = CommentedSeq()
+        doc["lines"] = lines
+    for index, part, bin_, quantity in counts:
+        counted_at = date.fromordinal(counted_at.toordinal())  # one object per line: YAML would anchor a shared one
+        if index is not None:
+            line = lines[index]
+            line["quantity"] = quantity
+            set_in_order(line, "counted_at", counted_at, StockLine)
+            continue
+        new: dict[str, object] = {"part": part, "quantity": quantity}
+        if bin_:
+            new["bin"] = bin_
+        new["counted_at"] = counted_at
+        lines.fa.set_block_style()
+        lines.append(to_roundtrip(new, in_list=True))
