@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "project": ("project",),
     "review": ("review",),
     "schema": ("schema",),
+    "shortages": ("shortages",),
     "stock": ("stock",),
     "vendor": ("vendor",),
 }
