@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from ctb_files.core.units import convert, normalize
+from ctb_files.core.units import convert, is_whole, normalize, same_family
+from ctb_files.errors import CtbError
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -87,3 +88,29 @@ def max_units(
     while guess > 0 and round_need(row_need(per_unit, guess, attrition, setup), unit) > available:
         guess -= 1
     return Decimal(guess)
+
+
+def check_setup(setup: Decimal, setup_unit: str | None, row_unit: str, where: str) -> Decimal:
+    """``setup`` in the row's unit, or a one-line :class:`CtbError` saying why it does not fit.
+
+    A setup typed with a unit must be of the row's unit family (it is
+    converted); in ``pcs`` it must be whole.
+    """
+    if setup < ZERO:
+        raise CtbError(f"{where}: setup is a quantity of 0 or more, not {normalize(setup)}")
+    if setup_unit is not None and setup_unit != row_unit:
+        if not same_family(setup_unit, row_unit):
+            raise CtbError(
+                f"{where}: setup {normalize(setup)} {setup_unit} does not fit a row counted in {row_unit}"
+                f" (give the setup in {row_unit})"
+            )
+        setup = convert(setup, setup_unit, row_unit)
+    if row_unit == "pcs" and not is_whole(setup):
+        raise CtbError(f"{where}: setup {normalize(setup)} is not a whole number of pcs")
+    return normalize(setup)
+
+
+def check_attrition(attrition: Decimal, where: str) -> Decimal:
+    if attrition < ZERO:
+        raise CtbError(f"{where}: attrition is a percent of 0 or more, not {normalize(attrition)}")
+    return normalize(attrition)
