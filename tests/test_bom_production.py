@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_set_attrition_setup_consumable_keeps_comments(tmp_path: Path) -> None:
     lines = {c.part: c for c in cost_lines(inv, "p", "v1", 10)}
     assert lines["c0402"].quantity == 1035  # 100 × 10 × 1.02 + 15
     # a consumable with no stock is costed: 25 g at 0.10
-    assert (lines["solder"].quantity, lines["solder"].total) == (25, 2)
+    assert (lines["solder"].quantity, lines["solder"].total) == (25, Decimal("2.5"))
 
 
 def test_setup_in_another_unit_is_converted(tmp_path: Path) -> None:
