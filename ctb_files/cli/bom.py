@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.bomproduction import production_fields
 from ctb_files.cli.cost import cost_json, cost_table
 from ctb_files.core import paths as layout
 from ctb_files.core.models.common import LIMIT
@@ -29,7 +30,6 @@ from ctb_files.render import bom as report_bom
 from ctb_files.render.table import number, to_json
 from ctb_files.storage import history
 from ctb_files.storage.workspace import Workspace
-from ctb_files.cli.bomproduction import production_fields
 from ctb_files.storage.writeback.bom import set_ext, set_row_fields
 from ctb_files.storage.writeback.part import add_bom_line
 from ctb_files.storage.yaml import load_fast

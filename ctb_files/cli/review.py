@@ -155,8 +155,8 @@ def markdown(result: Review, base: str, head: str) -> str:
     if result.shortages:
         out += ["", "#### Shortages (all open builds)", ""]
         if any(c.label in result.on_order for c in result.shortages):
-            rows = [(c.label, _move(c.before, c.after), orders_text(result.on_order.get(c.label, []))) for c in result.shortages]
-            out += _table(["Part", "Short", "On order"], rows, right=(1,))
+            covered = [(c.label, _move(c.before, c.after), orders_text(result.on_order.get(c.label, []))) for c in result.shortages]
+            out += _table(["Part", "Short", "On order"], covered, right=(1,))
         else:
             out += _table(["Part", "Short"], [(c.label, _move(c.before, c.after)) for c in result.shortages], right=(1,))
     if result.boms:

@@ -72,13 +72,13 @@ def _row(inv: Inventory, row: BomRow, n: Decimal) -> ExportRow:
     unit = row.unit or (part.unit if part else "pcs")
     need = row_need(row.quantity, n, _attrition(inv, part, row.attrition), row.setup)
     skus: dict[str, str] = {}
-    for sku in row.skus:
-        skus.setdefault(sku.vendor, sku.sku)
+    for carried in row.skus:
+        skus.setdefault(carried.vendor, carried.sku)
     if row.vendor and row.partnum:  # files written before ``skus`` existed
         skus.setdefault(row.vendor, row.partnum)
-    for vendor, sku in part_skus.items():
+    for vendor, number in part_skus.items():
         if vendor.casefold() not in {v.casefold() for v in skus}:
-            skus[vendor] = sku
+            skus[vendor] = number
     return ExportRow(
         refs=tuple(row.refs), quantity=round_need(need, unit), unit=unit,
         value=row.value or value, footprint=row.footprint or footprint, mpn=row.mpn or mpn,

@@ -154,10 +154,10 @@ def shortage_list(inv: Inventory, build_ids: Mapping[str, object] | None = None)
     on_hand: dict[str, Decimal] = {}
     available: dict[str, Decimal] = {}
     for state in line_states(inv).values():
-        part = state.key[1]
-        on_hand[part] = on_hand.get(part, ZERO) + state.on_hand
+        held = state.key[1]
+        on_hand[held] = on_hand.get(held, ZERO) + state.on_hand
         if not state.deprioritized:
-            available[part] = available.get(part, ZERO) + max(ZERO, state.available)
+            available[held] = available.get(held, ZERO) + max(ZERO, state.available)
     orders = _part_orders(inv)
     for part_id in sorted(per_part):
         part = inv.parts.get(part_id)
