@@ -58,13 +58,15 @@ def test_project_version_priced_at_the_break_its_quantity_reaches(world: Path, c
     assert main(_show(world, "vco:v1", "--cost", "10")) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "vco:v1 × 10"
-    # jack 6 × 10 through the panel; r10k (2 + 4) × 10, the dnp row left out; the unmatched row unpriced
+    # jack 6 × 10 through the panel; r10k (2 + 4) × 10, the dnp row left out, bought up to the 100 break
+    # (100 × 0.006 = 0.60 beats 60 × 0.02 = 1.20; 60 used = 0.36); the unmatched row unpriced
     assert [line.split() for line in lines[3:6]] == [
-        ["jack", "60", "tayda", "A-2563", "60", "0.20", "12.00", "USD"],
-        ["r10k", "60", "tayda", "A-2115", "60", "0.02", "1.20", "USD"],
+        ["jack", "60", "tayda", "A-2563", "60", "0.20", "12.00", "12.00", "USD"],
+        ["r10k", "60", "tayda", "A-2115", "100", "0.006", "0.60", "0.36", "USD"],
         ["(line", "4)", "20", "unmatched", "BOM", "row"],
     ]
-    assert lines[6:] == ["total USD 13.20 for 10; unit USD 1.32", "no price: (line 4) (unmatched BOM row)"]
+    assert lines[6:] == ["to buy USD 12.60 for 10; unit USD 1.26", "used USD 12.36 for 10; unit USD 1.236",
+                         "no price: (line 4) (unmatched BOM row)"]  # fmt: skip
 
 
 def test_assembly_is_costed_by_its_leaf_totals(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -75,7 +77,7 @@ def test_assembly_is_costed_by_its_leaf_totals(world: Path, capsys: pytest.Captu
         ("jack", 300, 300, "0.20", "60.00"),
         ("r10k", 100, 100, "0.006", "0.60"),
     ]
-    assert doc["totals"] == {"USD": {"total": "60.60", "unit": "1.212"}}
+    assert doc["totals"] == {"USD": {"total": "60.60", "unit": "1.212", "used": "60.60", "used_unit": "1.212"}}
     assert doc["unpriced"] == []
 
 
@@ -94,9 +96,9 @@ def test_cost_at_a_past_commit_uses_that_commit_s_bom(git_repo: Path, capsys: py
     write_tree(git_repo, {"parts/panel.yaml": "name: Panel\nbom:\n  - {part: jack, quantity: 1, order: 10}\n"})
     commit_all(git_repo, "one jack", date="2024-03-02T10:00:00+00:00")
     assert main(_show(git_repo, "panel", "--cost", "10", "--at", "2024-03-01", "--format", "json")) == 0
-    assert json.loads(capsys.readouterr().out)["totals"] == {"USD": {"total": "12.40", "unit": "1.24"}}
+    assert json.loads(capsys.readouterr().out)["totals"] == {"USD": {"total": "12.40", "unit": "1.24", "used": "12.40", "used_unit": "1.24"}}
     assert main(_show(git_repo, "panel", "--cost", "10", "--format", "json")) == 0
-    assert json.loads(capsys.readouterr().out)["totals"] == {"USD": {"total": "2.50", "unit": "0.25"}}
+    assert json.loads(capsys.readouterr().out)["totals"] == {"USD": {"total": "2.50", "unit": "0.25", "used": "2.50", "used_unit": "0.25"}}
 
 
 @pytest.mark.parametrize(

@@ -276,17 +276,19 @@ def test_show_gives_the_cost_at_the_build_quantity(tmp_path: Path, capsys: pytes
     world(tmp_path, **PRICED)
     assert ctb(tmp_path, "build", "show", "b1") == 0
     out = capsys.readouterr().out
-    # 6 × r1 at the 1 break (0.72) + 3 × r2 (1.035) = 1.755 for 3; line 4 is excluded from the build
+    # r1: 6 needed, bought as 10 at the 10 break (0.50, of which 6 × 0.05 = 0.30 used) + 3 × r2 (1.035);
+    # line 4 is excluded from the build
     assert out.endswith(
         "\n\ncost ('ctb cost p v1 -n 3' lists each part)\n"
-        "total USD 1.755 for 3; unit USD 0.585\n"
+        "to buy USD 1.535 for 3; unit USD 0.5117\n"
+        "used USD 1.335 for 3; unit USD 0.445\n"
         "no price: r3 (no vendor part)\n"
     )
     assert ctb(tmp_path, "build", "show", "b1", "--format", "json") == 0
     cost = json.loads(capsys.readouterr().out)["builds"][0]["cost"]
-    assert cost["totals"] == {"USD": {"total": "1.755", "unit": "0.585"}}
+    assert cost["totals"] == {"USD": {"total": "1.535", "unit": "0.511667", "used": "1.335", "used_unit": "0.445"}}
     assert [(c["part"], c["quantity"], c["unit_price"], c["total"]) for c in cost["lines"]] == [
-        ("r1", 6, "0.12", "0.72"), ("r2", 3, "0.345", "1.035"), ("r3", 3, None, None),
+        ("r1", 6, "0.05", "0.50"), ("r2", 3, "0.345", "1.035"), ("r3", 3, None, None),
     ]  # fmt: skip
     assert cost["unpriced"] == [{"part": "r3", "lines": [3], "reason": "no vendor part"}]
 

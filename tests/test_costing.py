@@ -63,13 +63,23 @@ def test_each_part_at_the_break_its_total_reaches(tmp_path: Path) -> None:
     assert reexported is cost_lines
 
 
-def test_five_units_do_not_buy_up_to_a_cheaper_break(tmp_path: Path) -> None:
+def test_five_units_are_priced_as_ordering_buys_them(tmp_path: Path) -> None:
     bom = "project: p\nversion: v1\nrows:\n  - {line: 1, quantity: 1, part: r1}\n"
     inv = load(tmp_path, {"parts/r1.yaml": R1, "projects/p/bom/v1.yaml": bom})
     (line,) = cost_lines(inv, "p", "v1", 5)
-    # 5 reach only the 1 break: tayda 5 × 0.11 = 0.55 beats mouser 5 × 0.12
-    assert (line.offer.vendor, line.offer.quantity, line.total) == ("tayda", 5, D("0.55"))  # type: ignore[union-attr]
-    assert summarize([line], 3).unit("USD") == D("0.183333")
+    # buying up: mouser 10 × 0.05 = 0.50 beats tayda 5 × 0.11 = 0.55 and mouser 5 × 0.12 = 0.60
+    assert (line.offer.vendor, line.offer.quantity, line.total) == ("mouser", 10, D("0.50"))  # type: ignore[union-attr]
+    assert line.used == D("0.25")  # the 5 used, at the 0.05 paid
+    assert summarize([line], 3).unit("USD") == D("0.166667")
+    assert summarize([line], 5).used_unit("USD") == D("0.05")
+
+
+def test_cost_says_what_order_generate_buys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bom = "project: p\nversion: v1\nrows:\n  - {line: 1, quantity: 1, part: r1}\n"
+    load(tmp_path, {"parts/r1.yaml": R1, "projects/p/bom/v1.yaml": bom})
+    assert main(["--repo", str(tmp_path), "cost", "p", "v1", "-n", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "to buy USD 0.50 for 5; unit USD 0.10\nused USD 0.25 for 5; unit USD 0.05\n" in out
 
 
 def test_excluded_lines_and_their_subtrees_are_left_out(tmp_path: Path) -> None:
@@ -91,15 +101,15 @@ def test_cost_command_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["--repo", str(tmp_path), "cost", "p", "v1", "--quantity", "2"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("p:v1 × 2\n")
-    assert "r1          10        mouser  603-R1   10        0.05   0.50  USD" in out
-    assert "total USD 1.00 for 2; unit USD 0.50" in out
+    assert "r1          10        mouser  603-R1   10        0.05    0.50  0.50  USD" in out
+    assert "to buy USD 1.00 for 2; unit USD 0.50\nused USD 0.62 for 2; unit USD 0.31" in out
     assert "no price: knob (no vendor part), (line 4) (unmatched BOM row)" in out
     assert main(["--repo", str(tmp_path), "cost", "p", "v1", "-n", "2", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["totals"] == {"USD": {"total": "1.00", "unit": "0.50"}}
+    assert doc["totals"] == {"USD": {"total": "1.00", "unit": "0.50", "used": "0.62", "used_unit": "0.31"}}
     assert doc["lines"][0] == {
         "part": "c1", "quantity": 6, "unit": "pcs", "lines": [2, 5], "vendor": "tayda", "sku": "T-C1", "buy": 25,
-        "unit_price": "0.02", "total": "0.50", "currency": "USD", "reason": None,
+        "unit_price": "0.02", "total": "0.50", "used": "0.12", "currency": "USD", "reason": None,
     }  # fmt: skip
     assert doc["unpriced"] == [{"part": "knob", "lines": [2], "reason": "no vendor part"},
                                {"part": None, "lines": [4], "reason": "unmatched BOM row"}]  # fmt: skip
@@ -124,9 +134,9 @@ def test_cost_text_rounds_for_reading_and_json_stays_exact(tmp_path: Path, capsy
     # 3003 × 0.00812 = 24.38436; c1 bought as its minimum 25 × 0.02 = 0.50; 24.88436 for 3 = 8.2947866…
     assert main(["--repo", str(tmp_path), "cost", "p", "v1", "-n", "3"]) == 0
     out = capsys.readouterr().out
-    assert "r9    3003        tayda   T9    3003      0.0081  24.3844  USD\n" in out
-    assert "total USD 24.8844 for 3; unit USD 8.2948\n" in out
+    assert "r9    3003        tayda   T9    3003      0.0081  24.3844  24.3844  USD\n" in out
+    assert "to buy USD 24.8844 for 3; unit USD 8.2948\nused USD 24.4444 for 3; unit USD 8.1481\n" in out
     assert main(["--repo", str(tmp_path), "cost", "p", "v1", "-n", "3", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["totals"] == {"USD": {"total": "24.88436", "unit": "8.294787"}}
+    assert doc["totals"] == {"USD": {"total": "24.88436", "unit": "8.294787", "used": "24.44436", "used_unit": "8.14812"}}
     assert (doc["lines"][1]["unit_price"], doc["lines"][1]["total"]) == ("0.00812", "24.38436")

@@ -48,10 +48,11 @@ def test_a_price_is_in_the_vendors_currency_in_every_command(tmp_path: Path, cap
     write_tree(tmp_path, WORLD)
     assert "1+ 0.10 EUR" in run(tmp_path, capsys, "part", "show", "r1")
     cost = run(tmp_path, capsys, "cost", "p", "v1")
-    assert "total EUR 0.10 for 1; unit EUR 0.10" in cost
-    assert "total EUR 0.10 for 1; unit EUR 0.10" in run(tmp_path, capsys, "build", "show", "b1")
+    assert "to buy EUR 0.10 for 1; unit EUR 0.10\nused EUR 0.10 for 1; unit EUR 0.10\n" in cost
+    assert "to buy EUR 0.10 for 1; unit EUR 0.10" in run(tmp_path, capsys, "build", "show", "b1")
+    assert "to buy EUR 0.10 for 1" in run(tmp_path, capsys, "bom", "show", "p:v1", "--cost", "1")
     doc = json.loads(run(tmp_path, capsys, "cost", "p", "v1", "--format", "json"))
-    assert doc["totals"] == {"EUR": {"total": "0.10", "unit": "0.10"}}
+    assert doc["totals"]["EUR"]["total"] == "0.10"
 
 
 def test_an_order_total_is_the_same_text_in_order_show_and_review(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

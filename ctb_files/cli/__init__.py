@@ -15,7 +15,7 @@ from ctb_files.cli.app import cli, run
 __all__ = ["COMMANDS", "cli", "main"]
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "bom": ("bom", "bomimport"),
+    "bom": ("bom", "bomimport", "bomexport", "bomproduction"),
     "build": ("build",),
     "can-build": ("canbuild",),
     "check": ("check",),
@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "project": ("project", "create"),
     "review": ("review",),
     "schema": ("schema",),
+    "shortages": ("shortages",),
     "stock": ("stock", "stocktake"),
     "vendor": ("vendor", "create"),
 }

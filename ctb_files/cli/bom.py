@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.bomproduction import production_fields
 from ctb_files.cli.cost import cost_json, cost_table
 from ctb_files.core import paths as layout
 from ctb_files.core.models.inventory import Inventory
@@ -29,7 +30,7 @@ from ctb_files.render import bom as report_bom
 from ctb_files.render.table import number, to_json
 from ctb_files.storage import history
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.writeback.bom import set_ext
+from ctb_files.storage.writeback.bom import set_ext, set_row_fields
 from ctb_files.storage.writeback.part import add_bom_line
 from ctb_files.storage.yaml import load_fast
 
@@ -314,11 +315,15 @@ def _yaml_value(text: str) -> Any:
 @bom_group.command("set")
 @click.argument("target")
 @click.argument("row")
-@click.argument("assignments", nargs=-1, required=True, metavar="NAME=VALUE...")
+@click.argument("assignments", nargs=-1, metavar="[NAME=VALUE...]")
+@click.option("--attrition", help="Percent extra per build (0 or more).")
+@click.option("--setup", help="Extra quantity once per build, in the row's unit (e.g. 15, or 200mm).")
+@click.option("--consumable/--not-consumable", default=None, help="Listed and costed, never reserved or short.")
 @common()
 @writes
-def set_cmd(target: str, row: str, assignments: tuple[str, ...]) -> None:
-    """Set editable extension fields on one BOM row.
+def set_cmd(target: str, row: str, assignments: tuple[str, ...], attrition: str | None, setup: str | None,
+            consumable: bool | None) -> None:
+    """Set production fields (attrition, setup, consumable) and editable extension fields on one BOM row.
 
     ROW is a line number (project BOMs), an order number (assemblies) or a
     part id. Values are read per the field's type; objects and lists are
@@ -327,12 +332,16 @@ def set_cmd(target: str, row: str, assignments: tuple[str, ...]) -> None:
     \b
     ctb bom set vco:v2 8 assembly_note="hand solder"
     ctb bom set panel-vco jack-3.5mm assembly_note="after washing"
+    ctb bom set vco:v2 12 --attrition 2 --setup 15
     """
     ws = workspace()
     inv = ws.inventory
     tgt = bomtree.parse_target(target)
     bomtree.require_target(inv, tgt)
     index, label = _find_row(inv, tgt, row)
+    production = production_fields(inv, tgt, index, f"{tgt.text} {label}", attrition, setup, consumable)
+    if not assignments and not production:
+        raise UsageError("nothing to set: give NAME=VALUE, --attrition, --setup or --consumable")
     decls = declared(inv.settings.bom_extensions)
     if tgt.project is not None:
         project = inv.projects.get(tgt.project)
@@ -356,10 +365,13 @@ def set_cmd(target: str, row: str, assignments: tuple[str, ...]) -> None:
             values[name] = parse_value(ext, text, _yaml_value)
         except ValueError as exc:
             raise CtbError(f"{name}: {exc}") from None
-    set_ext(ws.changes, tgt.path, key, index, values)
+    if values:
+        set_ext(ws.changes, tgt.path, key, index, values)
+    if production:
+        set_row_fields(ws.changes, tgt.path, key, index, production)
     if options().format != "json" and not options().quiet:
-        for name, value in values.items():
+        for name, value in {**production, **values}.items():
             click.echo(f"{tgt.text} {label}: {name} = {display(value)}")
     written = finish(ws, f"bom set {tgt.text} {label}", {"Ctb-Bom": [tgt.text]})
     if options().format == "json":
-        echo_json({"target": tgt.text, "row": label, "ext": values, "written": written})
+        echo_json({"target": tgt.text, "row": label, **production, "ext": values, "written": written})

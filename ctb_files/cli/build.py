@@ -31,7 +31,9 @@ from ctb_files.ops.builds.fields import (
     stock_after_complete,
 )  # fmt: skip
 from ctb_files.ops.orders.costing import CostLine
+from ctb_files.ops.orders.shortages import OnOrder, build_on_order, on_order_for
 from ctb_files.ops.stock.edits import require_known_location
+from ctb_files.render.shortages import orders_text
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.build import new_build, write_build
@@ -45,8 +47,9 @@ def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Pla
     moment = now()
     for build_id, plan in plans.items():
         build = inv.builds[build_id]
-        if not same_result(build, plan):  # unchanged builds are not even re-rendered
-            write_build(ws.changes, build_id, plan_fields(build, plan, moment))
+        on_order = build_on_order(inv, build_id)
+        if not same_result(build, plan, on_order):  # unchanged builds are not even re-rendered
+            write_build(ws.changes, build_id, plan_fields(build, plan, moment, on_order))
     return plans
 
 
@@ -238,7 +241,8 @@ def show_cmd(build_id: str | None) -> None:
     if options().format == "json":
         echo_json({"builds": [{**build_json(bid, b.status, b), "cost": _cost_json(inv, b)} for bid, b in builds]})
         return
-    click.echo("\n\n".join(_show_text(bid, b) + _cost_text(inv, b) for bid, b in builds) if builds else "no builds")
+    coming = on_order_for(inv)
+    click.echo("\n\n".join(_show_text(bid, b, coming) + _cost_text(inv, b) for bid, b in builds) if builds else "no builds")
 
 
 def _costs(inv: Inventory, build: Build) -> list[CostLine] | str:
@@ -266,7 +270,7 @@ def _cost_text(inv: Inventory, build: Build) -> str:
     return "\n\n" + "\n".join([head, *cost_totals(lines, build.quantity)])
 
 
-def _show_text(build_id: str, build: Build) -> str:
+def _show_text(build_id: str, build: Build, coming: dict[tuple[str, str], list[OnOrder]] | None = None) -> str:
     when = build.completed_at if build.status == "completed" else build.cleared_at
     stamp = f" ({when.isoformat().replace('+00:00', 'Z')})" if when else ""
     out = [f"{build_id}: {number(build.quantity)} × {build.project}:{build.version}, {build.status}{stamp}"]
@@ -279,8 +283,10 @@ def _show_text(build_id: str, build: Build) -> str:
                              t.location, t.bin, t.part, t.quantity))  # fmt: skip
         out += ["", "reservations", table(["part", "quantity", "lines", "location", "bin", "stock part", "take"], rows, right=(1, 6))]
     if build.shortages:
-        rows = [(s.part or "(none)", s.quantity, s.lines, s.reason) for s in build.shortages]
-        out += ["", "shortages", table(["part", "quantity", "lines", "reason"], rows, right=(1,))]
+        # the orders as they are now: placed or expected since the build was last cleared
+        rows = [(s.part or "(none)", s.quantity, s.lines, orders_text((coming or {}).get((build_id, s.part or ""), [])),
+                 s.reason) for s in build.shortages]  # fmt: skip
+        out += ["", "shortages", table(["part", "quantity", "lines", "on order", "reason"], rows, right=(1,))]
     if build.assemblies:
         rows = [(a.part, a.quantity) for a in build.assemblies]
         out += ["", "assemblies to build", table(["part", "quantity"], rows, right=(1,))]

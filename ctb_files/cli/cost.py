@@ -45,10 +45,11 @@ def cost_table(lines: list[CostLine], n: Decimal | int) -> str:
             offer.quantity if priced and offer else None,
             money(offer.unit_price) if priced and offer and offer.unit_price is not None else "",
             money(line.total) if line.total is not None else "",
+            money(line.used) if line.used is not None else "",
             offer.currency if priced and offer else line.reason or "",
         ))  # fmt: skip
-    headers = ["part", "need", "unit", "vendor", "sku", "buy", "unit price", "total", "currency"]
-    out = [table(headers, rows, right=(1, 5, 6, 7))]
+    headers = ["part", "need", "unit", "vendor", "sku", "buy", "unit price", "to buy", "used", "currency"]
+    out = [table(headers, rows, right=(1, 5, 6, 7, 8))]
     out.extend(_totals(summary))
     return "\n".join(out)
 
@@ -61,8 +62,11 @@ def cost_totals(lines: list[CostLine], n: Decimal | int) -> list[str]:
 def _totals(summary: CostSummary) -> list[str]:
     out = []
     for currency, total in summary.totals.items():
-        out.append(f"total {currency} {money(total)} for {number(summary.quantity)}; "
+        out.append(f"to buy {currency} {money(total)} for {number(summary.quantity)}; "
                    f"unit {currency} {money(summary.unit(currency))}")  # fmt: skip
+        used = summary.used.get(currency, total)
+        out.append(f"used {currency} {money(used)} for {number(summary.quantity)}; "
+                   f"unit {currency} {money(summary.used_unit(currency))}")  # fmt: skip
     if not summary.totals:
         out.append("no prices listed")
     if summary.unpriced:
@@ -81,12 +85,17 @@ def cost_json(lines: list[CostLine], n: Decimal | int) -> dict[str, Any]:
                 "buy": line.offer.quantity if line.offer and line.total is not None else None,
                 "unit_price": money_exact(line.offer.unit_price) if line.offer and line.offer.unit_price is not None else None,
                 "total": money_exact(line.total) if line.total is not None else None,
+                "used": money_exact(line.used) if line.used is not None else None,
                 "currency": line.offer.currency if line.offer and line.total is not None else None,
                 "reason": line.reason,
             }
             for line in lines
         ],
-        "totals": {c: {"total": money_exact(t), "unit": money_exact(summary.unit(c))} for c, t in summary.totals.items()},
+        "totals": {
+            c: {"total": money_exact(t), "unit": money_exact(summary.unit(c)),
+                "used": money_exact(summary.used[c]), "used_unit": money_exact(summary.used_unit(c))}
+            for c, t in summary.totals.items()
+        },
         "unpriced": [{"part": line.part, "lines": list(line.lines), "reason": line.reason} for line in summary.unpriced],
     }  # fmt: skip
 
@@ -99,8 +108,9 @@ def cost_json(lines: list[CostLine], n: Decimal | int) -> dict[str, Any]:
 def cost_cmd(project: str, version: str, quantity: int) -> None:
     """Unit and total cost of QUANTITY units of PROJECT VERSION.
 
-    Each part is priced at the break its total quantity reaches (rounded up
-    to the vendor's minimum and multiple), from its cheapest vendor part.
+    'to buy' is what 'ctb order generate' would buy for the need (attrition
+    and setup included; buying up to a cheaper break, minimum and multiple);
+    'used' is the need at the unit price of that purchase.
     """
     inv = workspace().inventory
     lines = cost_lines(inv, project, version, quantity)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -128,15 +129,20 @@ def generate_cmd(build_ids: tuple[str, ...], restock: bool) -> None:
 @order_group.command("place")
 @click.argument("order_id")
 @click.option("--number", "number_", help="The vendor's order number.")
+@click.option("--expected", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Expected delivery date (YYYY-MM-DD), shown with the shortages the order covers.")
 @common()
 @writes
-def place_cmd(order_id: str, number_: str | None) -> None:
+def place_cmd(order_id: str, number_: str | None, expected: datetime | None) -> None:
     """Mark an open order as placed with the vendor."""
     if number_ is not None and not number_.strip():
         raise UsageError("--number is empty; give the vendor's order number or leave the option out")
     ws = workspace()
     order = _order(ws.inventory, order_id)
-    set_fields(ws.changes, order_id, place_fields(order_id, order, number_, now()))
+    fields = place_fields(order_id, order, number_, now())
+    if expected is not None:
+        fields["expected"] = expected.date()
+    set_fields(ws.changes, order_id, fields)
     finish(ws, f"place order {order_id}", {"Ctb-Order": [order_id]})
     _say(ws, order_id, f"{order_id}: placed" + (f" as {number_}" if number_ else ""))
 

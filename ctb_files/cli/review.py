@@ -18,6 +18,7 @@ from ctb_files.core.models.build import Reservation
 from ctb_files.core.text import money
 from ctb_files.core.units import normalize
 from ctb_files.ops.review import BuildChange, OrderChange, Review, review
+from ctb_files.render.shortages import orders_text
 from ctb_files.storage.history import inventory_at, open_repo
 from ctb_files.storage.loader import LoadResult
 
@@ -153,7 +154,11 @@ def markdown(result: Review, base: str, head: str) -> str:
             out += _build_details(change)
     if result.shortages:
         out += ["", "#### Shortages (all open builds)", ""]
-        out += _table(["Part", "Short"], [(c.label, _move(c.before, c.after)) for c in result.shortages], right=(1,))
+        if any(c.label in result.on_order for c in result.shortages):
+            covered = [(c.label, _move(c.before, c.after), orders_text(result.on_order.get(c.label, []))) for c in result.shortages]
+            out += _table(["Part", "Short", "On order"], covered, right=(1,))
+        else:
+            out += _table(["Part", "Short"], [(c.label, _move(c.before, c.after)) for c in result.shortages], right=(1,))
     if result.boms:
         out += ["", "#### BOMs", ""]
         out += _table(["BOM", "Change"], [(b.target, b.text()) for b in result.boms])

@@ -28,6 +28,7 @@ from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_ch
 from ctb_files.ops.bom.extensions import visible_names
 from ctb_files.ops.bom.tree import InventoryCatalog, Target, explode
 from ctb_files.ops.builds.fields import reservation_data, shortage_data
+from ctb_files.ops.orders.shortages import OnOrder, shortage_list
 
 __all__ = ["BomReview", "BuildChange", "OrderChange", "Review", "ShortageChange", "StockChange", "review"]
 
@@ -135,17 +136,24 @@ class Review:
     boms: list[BomReview] = field(default_factory=list)
     orders: list[OrderChange] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files unreadable on either side
+    on_order: dict[str, list[OnOrder]] = field(default_factory=dict)  # short part -> open/placed orders after
 
     def __bool__(self) -> bool:
         return bool(self.stock or self.builds or self.boms or self.orders)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "stock": [s.to_json() for s in self.stock],
             "builds": [b.to_json() for b in self.builds],
             "boms": [b.to_json() for b in self.boms],
             "orders": [o.to_json() for o in self.orders],
         }
+        if self.on_order:  # only when open builds are short of something already ordered
+            doc["on_order"] = {
+                part: [{"order": e.order, "status": e.status, "quantity": e.quantity, "expected": e.expected} for e in entries]
+                for part, entries in self.on_order.items()
+            }
+        return doc
 
 
 def review(before: Inventory, after: Inventory, skip: Iterable[str] = ()) -> Review:
@@ -158,6 +166,7 @@ def review(before: Inventory, after: Inventory, skip: Iterable[str] = ()) -> Rev
         boms=_boms(before, after, skipped),
         orders=_orders(before, after, skipped),
         skipped=sorted(skipped),
+        on_order={row.part: row.orders for row in shortage_list(after).parts if row.orders},
     )
 
 

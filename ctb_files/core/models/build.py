@@ -32,6 +32,7 @@ class Shortage(Strict):
     quantity: PositiveQuantity
     lines: list[int] = Field(default_factory=list)
     reason: str | None = None
+    on_order: Quantity | None = Field(default=None, description="covered by open/placed order lines for this build")
 
 
 class AssemblyNeed(Strict):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -34,6 +34,7 @@ class Order(Strict):
     vendor: Id
     status: OrderStatus = "open"
     number: str | None = None
+    expected: date | None = Field(default=None, description="expected delivery date")
     currency: Currency | None = None
     created_at: datetime | None = None
     placed_at: datetime | None = None

@@ -58,6 +58,13 @@ class BomSource(Strict):
     synced_at: datetime | None = None
 
 
+class Sku(Strict):
+    """One distributor part number a BOM row carries."""
+
+    vendor: str
+    sku: str
+
+
 class BomRow(Strict):
     line: int | None = Field(default=None, ge=0)
     implicit: bool = False
@@ -66,7 +73,10 @@ class BomRow(Strict):
     unit: Unit | None = None
     value: str | None = None
     footprint: str | None = None
+    mpn: str | None = None
+    manufacturer: str | None = None
     description: str | None = None
+    skus: list[Sku] = Field(default_factory=list)
     vendor: str | None = None
     partnum: str | None = None
     part: Id | None = None
@@ -75,6 +85,9 @@ class BomRow(Strict):
     dnp: bool = False
     substitute: Id | None = None
     order: int | None = None
+    attrition: Quantity | None = Field(default=None, description="percent extra per build (PRODUCT.md 4.1)")
+    setup: Quantity | None = Field(default=None, description="extra quantity once per build, in the row's unit")
+    consumable: bool = Field(default=False, description="listed and costed, never reserved or short")
     flags: list[str] = Field(default_factory=list)
     ext: dict[str, Any] = Field(default_factory=dict)
 
@@ -97,4 +110,4 @@ class BomFile(Strict):
     rows: list[BomRow] = Field(default_factory=list)
 
 
-__all__ = ["BomFile", "BomRow", "BomSource", "Project", "ProjectVersion", "Quantity", "Source"]
+__all__ = ["BomFile", "BomRow", "BomSource", "Project", "ProjectVersion", "Quantity", "Sku", "Source"]

@@ -25,7 +25,7 @@ from ctb_files.ops.bom.matching import Match, Matcher, Placeholder
 __all__ = ["HAND_SET", "BomPlan", "VersionReport", "plan_bom", "row_key"]
 
 # row keys only a person sets; a re-sync carries them over by line
-HAND_SET: tuple[str, ...] = ("unit", "order", "substitute", "ext")
+HAND_SET: tuple[str, ...] = ("unit", "order", "substitute", "attrition", "setup", "consumable", "ext")
 
 RowKey = tuple[Any, ...]
 
@@ -133,10 +133,15 @@ def plan_bom(
 def _hand_set(existing: BomFile | None) -> dict[RowKey, dict[str, Any]]:
     kept: dict[RowKey, dict[str, Any]] = {}
     for row in existing.rows if existing else ():
-        values = {k: getattr(row, k) for k in HAND_SET if getattr(row, k) not in (None, {})}
+        values = {k: getattr(row, k) for k in HAND_SET if _set(getattr(row, k))}
         if values:
             kept[row_key(row)] = values
     return kept
+
+
+def _set(value: Any) -> bool:
+    # ``attrition: 0`` is a choice (it overrides a part's default); ``consumable: false`` is the default
+    return value is not None and value is not False and value != {}
 
 
 def _row(row: ImportedRow, match: Match, kept: dict[str, Any]) -> dict[str, Any]:
@@ -162,6 +167,9 @@ def _row(row: ImportedRow, match: Match, kept: dict[str, Any]) -> dict[str, Any]
     data["substitute"] = kept.get("substitute")
     if "order" in kept:
         data["order"] = kept["order"]
+    for key in ("attrition", "setup", "consumable"):
+        if key in kept:
+            data[key] = kept[key]
     if row.flags:
         data["flags"] = list(row.flags)
     data["ext"] = kept.get("ext", {})

@@ -48,10 +48,14 @@ def reservation_data(reservation: Reservation) -> dict[str, Any]:
     }
 
 
-def shortage_data(shortage: Shortage) -> dict[str, Any]:
+def shortage_data(shortage: Shortage, on_order: Mapping[str, Decimal] | None = None) -> dict[str, Any]:
+    """A shortage as written; ``on_order`` (per part, for this build) replaces what the shortage carried."""
     out: dict[str, Any] = {"part": shortage.part, "quantity": normalize(shortage.quantity), "lines": list(shortage.lines)}
     if shortage.reason:
         out["reason"] = shortage.reason
+    covered = shortage.on_order if on_order is None else on_order.get(shortage.part or "")
+    if covered:
+        out["on_order"] = normalize(min(covered, shortage.quantity))
     return out
 
 
@@ -60,30 +64,37 @@ def assembly_data(need: AssemblyNeed) -> dict[str, Any]:
 
 
 def result_data(
-    reservations: Iterable[Reservation], shortages: Iterable[Shortage], assemblies: Iterable[AssemblyNeed]
+    reservations: Iterable[Reservation],
+    shortages: Iterable[Shortage],
+    assemblies: Iterable[AssemblyNeed],
+    on_order: Mapping[str, Decimal] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     return {
         "reservations": [reservation_data(r) for r in reservations],
-        "shortages": [shortage_data(s) for s in shortages],
+        "shortages": [shortage_data(s, on_order) for s in shortages],
         "assemblies": [assembly_data(a) for a in assemblies],
     }
 
 
-def same_result(build: Build, plan: Plan) -> bool:
-    """True when clearing changed nothing the build file records."""
-    new = result_data(plan.reservations, plan.shortages, plan.assemblies)
+def same_result(build: Build, plan: Plan, on_order: Mapping[str, Decimal] | None = None) -> bool:
+    """True when clearing changed nothing the build file records (``on_order``: per part, for this build)."""
+    new = result_data(plan.reservations, plan.shortages, plan.assemblies, on_order or {})
     old = result_data(build.reservations, build.shortages, build.assemblies)
     return new == old and build.status == plan.status and build.completed_at is None
 
 
-def plan_fields(build: Build, plan: Plan, now: datetime) -> dict[str, Any]:
-    """The written-back keys after clearing; ``cleared_at`` moves only when the result does."""
+def plan_fields(build: Build, plan: Plan, now: datetime, on_order: Mapping[str, Decimal] | None = None) -> dict[str, Any]:
+    """The written-back keys after clearing; ``cleared_at`` moves only when the result does.
+
+    ``on_order`` (per part: what open or placed orders bring for this build)
+    becomes each shortage's ``on_order``; the build stays short all the same.
+    """
     return {
         "status": plan.status,
         "created_at": build.created_at,
-        "cleared_at": build.cleared_at if same_result(build, plan) else now,
+        "cleared_at": build.cleared_at if same_result(build, plan, on_order) else now,
         "completed_at": None,
-        **result_data(plan.reservations, plan.shortages, plan.assemblies),
+        **result_data(plan.reservations, plan.shortages, plan.assemblies, on_order or {}),
     }
 
 

@@ -1,13 +1,22 @@
 """What a project version costs at a build quantity (``ctb cost``).
 
 The BOM is exploded down to its leaf parts (sub-assemblies are costed by
-their children; ``dnp`` rows and excluded lines left out) and each leaf's
-quantity is multiplied by the build quantity N.  Each part is priced at the
-break that quantity reaches, after rounding it up to the vendor part's
-``min_order`` and ``multiple`` (you pay for what you must buy); the cheapest
-vendor part wins, ties going to fewer units, then the vendor id.  Parts with
-no part, no vendor part or no price are listed, never guessed.  Money is
-exact ``Decimal``; totals are kept per currency.
+their children; ``dnp`` rows and excluded lines left out) and each leaf row's
+need for N units comes from the production rule
+(:mod:`ctb_files.ops.bom.production`: attrition and setup included, pooled
+per part, whole pieces for ``pcs``); consumable rows are costed like any other.
+
+Two figures per part, both labelled wherever they are shown:
+
+* **to buy** — exactly what ``order generate`` would buy for that need
+  (:func:`ctb_files.ops.orders.plan.choose_offer` with buying up to a cheaper
+  break, ``min_order`` and ``multiple``): 5 pieces with breaks 1: 0.12 and
+  10: 0.05 cost 0.50 to buy (10 pieces);
+* **used** — the need × the unit price of that purchase (0.25 above): the
+  cost of the parts that go into the build, the rest staying in stock.
+
+Parts with no part, no vendor part or no price are listed, never guessed.
+Money is exact ``Decimal``; totals are kept per currency.
 
 Money is shown to people by :func:`ctb_files.core.text.money` (one rule
 for unit prices and totals alike); files and JSON keep the exact values.
@@ -19,11 +28,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from ctb_files.core.models import BomRow
 from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.models.part import BomLine
 from ctb_files.core.text import currency_of
-from ctb_files.core.units import normalize
+from ctb_files.core.units import convert, normalize
 from ctb_files.errors import CtbError
-from ctb_files.ops.bom.tree import InventoryCatalog, Target, explode, require_target
+from ctb_files.ops.bom.production import effective_attrition, round_need, row_need
+from ctb_files.ops.bom.tree import InventoryCatalog, Target, TreeRow, explode, require_target
 from ctb_files.ops.orders.plan import ZERO, Offer, choose_offer
 
 NO_PART = "unmatched BOM row"
@@ -49,21 +61,38 @@ class CostLine:
 
     @property
     def total(self) -> Decimal | None:
+        """What buying costs (the whole purchase, as ``order generate`` would buy it)."""
         return None if self.offer is None else self.offer.total
+
+    @property
+    def used(self) -> Decimal | None:
+        """What the parts used cost: the need × the unit price of the purchase."""
+        if self.offer is None or self.offer.unit_price is None:
+            return None
+        return self.quantity * self.offer.unit_price
 
 
 @dataclass
 class CostSummary:
     quantity: Decimal
-    totals: dict[str, Decimal] = field(default_factory=dict)  # currency -> total for N units
+    totals: dict[str, Decimal] = field(default_factory=dict)  # currency -> to buy for N units
+    used: dict[str, Decimal] = field(default_factory=dict)  # currency -> cost of the parts used
     unpriced: list[CostLine] = field(default_factory=list)
 
     def unit(self, currency: str) -> Decimal:
-        """Cost of one unit: the total divided by N (rounded to 6 places when it does not end)."""
-        exact = self.totals[currency] / self.quantity
-        if normalize(exact).as_tuple().exponent < -6:  # type: ignore[operator]
-            return exact.quantize(_UNIT_PLACES, rounding=ROUND_HALF_UP)
-        return exact
+        """To buy, per unit: the total divided by N (rounded to 6 places when it does not end)."""
+        return _per_unit(self.totals[currency], self.quantity)
+
+    def used_unit(self, currency: str) -> Decimal:
+        """Used, per unit: what one built unit consumes."""
+        return _per_unit(self.used[currency], self.quantity)
+
+
+def _per_unit(total: Decimal, n: Decimal) -> Decimal:
+    exact = total / n
+    if normalize(exact).as_tuple().exponent < -6:  # type: ignore[operator]
+        return exact.quantize(_UNIT_PLACES, rounding=ROUND_HALF_UP)
+    return exact
 
 
 def cost_lines(inv: Inventory, project: str, version: str, n: Decimal | int, exclude: Iterable[int] = ()) -> list[CostLine]:
@@ -87,15 +116,38 @@ def cost_lines(inv: Inventory, project: str, version: str, n: Decimal | int, exc
             continue
         key = (row.part, row.part_unit)
         total, lines = needs.get(key, (ZERO, set()))
-        needs[key] = (total + row.need * quantity, lines | ({top_line} if top_line is not None else set()))
+        needs[key] = (total + _row_need(inv, target, row, quantity), lines | ({top_line} if top_line is not None else set()))
     out: list[CostLine] = []
     for (part_id, unit), (need, lines) in sorted(needs.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1])):
-        out.append(price_part(inv, part_id, normalize(need), unit, tuple(sorted(lines))))
+        out.append(price_part(inv, part_id, round_need(need, unit), unit, tuple(sorted(lines))))
     return out
 
 
+def _row_need(inv: Inventory, target: Target, row: TreeRow, n: Decimal) -> Decimal:
+    """The production need of one exploded row for ``n`` units of the target, in the part's unit.
+
+    The row's own ``attrition`` and ``setup`` apply (its part's or package's
+    attrition when it sets none); ``setup`` is in the row's unit.
+    """
+    source: BomRow | BomLine | None = None
+    if row.level == 1 and target.project is not None:
+        bom = inv.boms.get((target.project, str(target.version)))
+        source = bom.rows[row.index] if bom is not None and row.index < len(bom.rows) else None
+    else:
+        parent = inv.parts.get(row.parent)
+        lines = parent.bom if parent is not None and parent.bom else []
+        source = lines[row.index] if row.index < len(lines) else None
+    if source is None:
+        return row.need * n
+    part = inv.parts.get(row.part) if row.part else None
+    package = inv.packages.get(part.package) if part is not None and part.package else None
+    attrition = effective_attrition(source.attrition, part.attrition if part else None, package.attrition if package else None)
+    setup = convert(source.setup, row.unit, row.part_unit) if source.setup else None
+    return row_need(row.need, n, attrition, setup)
+
+
 def price_part(inv: Inventory, part_id: str | None, need: Decimal, unit: str, lines: tuple[int, ...] = ()) -> CostLine:
-    """What ``need`` of one part costs at its cheapest vendor part (no buying up), or why it has no price."""
+    """What buying ``need`` of one part costs at its best vendor part (as ordering buys it), or why it has no price."""
     if part_id is None:
         return CostLine(None, need, unit, lines, reason=NO_PART)
     part = inv.parts.get(part_id)
@@ -103,7 +155,7 @@ def price_part(inv: Inventory, part_id: str | None, need: Decimal, unit: str, li
         return CostLine(part_id, need, unit, lines, reason=UNKNOWN)
     if not part.vendor_parts:
         return CostLine(part_id, need, unit, lines, reason=NO_VENDOR)
-    offer = choose_offer(inv, part_id, need, buy_up=False)
+    offer = choose_offer(inv, part_id, need)  # what ``order generate`` would buy
     if offer is None or offer.unit_price is None:
         return CostLine(part_id, need, unit, lines, offer=offer, reason=NO_PRICE)
     return CostLine(part_id, need, unit, lines, offer=offer)
@@ -119,7 +171,9 @@ def summarize(lines: Iterable[CostLine], n: Decimal | int) -> CostSummary:
             continue
         currency = line.offer.currency
         summary.totals[currency] = summary.totals.get(currency, ZERO) + total
+        summary.used[currency] = summary.used.get(currency, ZERO) + (line.used or ZERO)
     summary.totals = dict(sorted(summary.totals.items()))
+    summary.used = dict(sorted(summary.used.items()))
     return summary
 
 

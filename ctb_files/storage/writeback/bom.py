@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ctb_files.core.models import BomRow
+from ctb_files.core.models.part import BomLine
 from ctb_files.storage.changes import ChangeSet
-from ctb_files.storage.yaml import CommentedMap, to_roundtrip
+from ctb_files.storage.yaml import CommentedMap, set_in_order, to_roundtrip
 
 
 def set_ext(changes: ChangeSet, rel: str, key: str, index: int, values: dict[str, Any]) -> None:
@@ -21,3 +23,18 @@ def set_ext(changes: ChangeSet, rel: str, key: str, index: int, values: dict[str
     else:
         for name, value in values.items():
             ext_map[name] = to_roundtrip(value)
+
+
+def set_row_fields(changes: ChangeSet, rel: str, key: str, index: int, fields: dict[str, Any]) -> None:
+    """Set plain keys (``attrition``, ``setup``, ``consumable``) of item ``index`` of ``key`` in ``rel``.
+
+    New keys go where the row's model puts them; a value of None removes the key.
+    """
+    doc = changes.edit(rel)
+    node = doc[key][index]
+    model = BomRow if key == "rows" else BomLine
+    for name, value in fields.items():
+        if value is None:
+            node.pop(name, None)
+        else:
+            set_in_order(node, name, value, model)

@@ -1,0 +1,60 @@
+"""On-order visibility: ``order place --expected``, ``on_order`` in build files, build show and review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ctb_files.cli import main
+from ctb_files.storage.loader import load_repo
+from tests.conftest import commit_all, git, write_tree
+from tests.test_build_cli import world
+
+OPEN = "vendor: v\nstatus: open\nlines:\n  - {part: r1, quantity: 10, for: {b1: 2}}\n"
+
+
+def ctb(root: Path, *args: str) -> int:
+    return main(["--repo", str(root), *args])
+
+
+def test_place_with_expected_then_clear_writes_on_order_and_stays_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 3 units × 2 = 6 needed, 4 on hand: short 2; an order of 10 brings 2 for b1
+    world(tmp_path, on_hand=4, **{"vendors/v.yaml": "name: V\n", "orders/v-1.yaml": OPEN})
+    assert ctb(tmp_path, "order", "place", "v-1", "--expected", "2026-12-04") == 0
+    text = (tmp_path / "orders/v-1.yaml").read_text()
+    assert "status: placed\n" in text and "expected: 2026-12-04\n" in text
+    assert load_repo(tmp_path).inventory.orders["v-1"].expected is not None
+    assert ctb(tmp_path, "build", "clear", "b1") == 0
+    build_text = (tmp_path / "builds/b1.yaml").read_text()
+    assert "status: short\n" in build_text
+    assert "  - {part: r1, quantity: 2, lines: [1], on_order: 2}\n" in build_text
+    first = build_text
+    assert ctb(tmp_path, "build", "clear", "b1") == 0
+    assert (tmp_path / "builds/b1.yaml").read_text() == first  # idempotent with on_order
+    capsys.readouterr()
+    assert ctb(tmp_path, "build", "show", "b1") == 0
+    out = capsys.readouterr().out
+    assert "v-1 (placed, 2, expected 2026-12-04)" in out
+
+
+def test_bad_expected_date_is_refused_and_nothing_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(tmp_path, on_hand=4, **{"vendors/v.yaml": "name: V\n", "orders/v-1.yaml": OPEN})
+    assert ctb(tmp_path, "order", "place", "v-1", "--expected", "soon") == 2
+    assert (tmp_path / "orders/v-1.yaml").read_text() == OPEN
+
+
+def test_review_shows_the_order_covering_a_shortage(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    world(git_repo, on_hand=4, **{"vendors/v.yaml": "name: V\n"})
+    commit_all(git_repo, "base")
+    base = git(git_repo, "rev-parse", "HEAD").strip()
+    assert ctb(git_repo, "build", "clear", "b1") == 0
+    write_tree(git_repo, {"orders/v-1.yaml": OPEN.replace("status: open", "status: placed\nexpected: 2026-12-04")})
+    commit_all(git_repo, "clear and order")
+    capsys.readouterr()
+    assert ctb(git_repo, "review", base, "HEAD") == 0
+    out = capsys.readouterr().out
+    assert "| Part | Short | On order |" in out
+    assert "| r1 | 0 → 2 (+2) | v-1 (placed, 10, expected 2026-12-04) |" in out
