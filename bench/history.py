@@ -100,5 +100,5 @@ def date_of(commit_number: int) -> str:
     """The committer date of commit ``commit_number`` (1-based), as ``ctb --at`` takes it."""
     import datetime
 
-    when = datetime.datetime.fromtimestamp(START + commit_number * STEP, tz=datetime.timezone.utc)
+    when = datetime.datetime.fromtimestamp(START + commit_number * STEP, tz=datetime.UTC)
     return when.strftime("%Y-%m-%dT%H:%M:%S+00:00")

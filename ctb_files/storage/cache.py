@@ -169,10 +169,11 @@ class FileCache:
 
 
 def _target(inv: Inventory, kind: str) -> dict[Any, Any]:
-    return {
+    targets: dict[str, dict[Any, Any]] = {
         "part": inv.parts, "package": inv.packages, "vendor": inv.vendors, "stock": inv.stock,
         "project": inv.projects, "build": inv.builds, "order": inv.orders, "bom": inv.boms,
-    }[kind]  # fmt: skip
+    }  # fmt: skip
+    return targets[kind]
 
 
 def _stored(inv: Inventory, key: layout.FileKey) -> Any:

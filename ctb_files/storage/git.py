@@ -506,7 +506,7 @@ class GitRepo:
             sha, _, rest = record.partition(b"\0")
             fields = rest.lstrip(b"\n").split(b"\0")
             rows: list[tuple[str, str | None, str | None]] = []
-            for meta, raw_path in zip(fields[0::2], fields[1::2]):
+            for meta, raw_path in zip(fields[0::2], fields[1::2], strict=False):
                 old_mode, new_mode, old_sha, new_sha, _status = _decode(meta).lstrip("\n:").split(" ")
                 old = old_sha if old_mode in _REGULAR_FILE_MODES else None
                 new = new_sha if new_mode in _REGULAR_FILE_MODES else None
