@@ -8,7 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def generate(root: Path, parts: int = 5000, locations: int = 10, builds: int = 200, rows: int = 60) -> Path:
+def generate(
+    root: Path, parts: int = 5000, locations: int = 10, builds: int = 200, rows: int = 60, projects: int = 1
+) -> Path:
+    """``parts`` parts stocked over ``locations`` files; ``projects`` projects of 4 BOM versions of
+    ``rows`` rows (the first is called ``big``); ``builds`` builds spread over every project version."""
     rng = random.Random(7)
     root.mkdir(parents=True, exist_ok=True)
     (root / "ctb.yaml").write_text("ctb: 1\nname: bench\ndefault_location: loc-0\n")
@@ -29,18 +33,26 @@ def generate(root: Path, parts: int = 5000, locations: int = 10, builds: int = 2
     for loc, lines in per_loc.items():
         (root / f"stock/loc-{loc}.yaml").write_text("lines:\n" + "".join(lines))
     versions = "".join(f"  - {{name: v{v}}}\n" for v in range(4))
-    (root / "projects/big/project.yaml").write_text(f"name: Big\nversions:\n{versions}")
-    for v in range(4):
-        body = "".join(
-            f"  - {{line: {r + 1}, refs: [R{r + 1}], quantity: {rng.randint(1, 4)}, part: p{rng.randrange(parts)}}}\n"
-            for r in range(rows)
-        )
-        (root / f"projects/big/bom/v{v}.yaml").write_text(f"project: big\nversion: v{v}\nrows:\n{body}")
+    names = [project_name(j) for j in range(projects)]
+    for name in names:
+        (root / f"projects/{name}/bom").mkdir(parents=True, exist_ok=True)
+        (root / f"projects/{name}/project.yaml").write_text(f"name: {name.title()}\nversions:\n{versions}")
+        for v in range(4):
+            body = "".join(
+                f"  - {{line: {r + 1}, refs: [R{r + 1}], quantity: {rng.randint(1, 4)}, part: p{rng.randrange(parts)}}}\n"
+                for r in range(rows)
+            )
+            (root / f"projects/{name}/bom/v{v}.yaml").write_text(f"project: {name}\nversion: v{v}\nrows:\n{body}")
     for b in range(builds):
+        name = names[(b // 4) % projects]
         (root / f"builds/b{b:03d}.yaml").write_text(
-            f"project: big\nversion: v{b % 4}\nquantity: {rng.randint(1, 5)}\npriority: {b % 3}\n"
+            f"project: {name}\nversion: v{b % 4}\nquantity: {rng.randint(1, 5)}\npriority: {b % 3}\n"
         )
     return root
+
+
+def project_name(index: int) -> str:
+    return "big" if index == 0 else f"prj{index}"
 
 
 def best(func: Callable[[], object], repeat: int = 3) -> float:

@@ -29,6 +29,7 @@ class Options:
     debug: bool = False
     dry_run: bool = False
     commit: bool = False
+    no_cache: bool = False
 
 
 def options() -> Options:
@@ -54,6 +55,10 @@ def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
 
     def wrap(func: F) -> F:
         func = click.option("--debug", is_flag=True, expose_value=False, callback=_store("debug"), help="Show tracebacks of internal errors.")(func)
+        func = click.option(
+            "--no-cache", "no_cache", is_flag=True, expose_value=False, callback=_store("no_cache"),
+            help="Read and validate every file again; neither use nor update the cache in .git/ctb (also CTB_NO_CACHE=1).",
+        )(func)  # fmt: skip
         func = click.option("-v", "--verbose", count=True, expose_value=False, callback=_store("verbose"), help="Say more.")(func)
         func = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_store("quiet"), help="Say less.")(func)
         func = click.option(
@@ -77,7 +82,7 @@ def writes(func: F) -> F:
 
 
 def workspace() -> Workspace:
-    return Workspace.open(options().repo)
+    return Workspace.open(options().repo, cache=not options().no_cache)
 
 
 def echo_json(doc: Any) -> None:
@@ -124,6 +129,7 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="ctb")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=None, expose_value=False, callback=_store("repo"), help="Inventory repository (default: nearest parent with ctb.yaml).")
 @click.option("--debug", is_flag=True, expose_value=False, callback=_store("debug"), help="Show tracebacks of internal errors.")
+@click.option("--no-cache", "no_cache", is_flag=True, expose_value=False, callback=_store("no_cache"), help="Bypass the cache of validated files in .git/ctb.")
 def cli() -> None:
     """ctb — Clear To Build, kept as files.
 

@@ -216,9 +216,10 @@ def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]
         reader = _Reader(repo, part)
         notes: list[str] = []
         deltas: dict[str, Deltas] = {}
+        changed = repo.changes_along([base + "stock"])  # one walk and one blob batch, not one git per commit
         for sha, info in listed.items():
             change: Deltas = {}
-            for path, old, new in repo.changes(sha, [base + "stock"]):
+            for path, old, new in changed.get(sha, []):
                 key = layout.classify(path[len(base):])
                 if key is None or key.kind != "stock":
                     continue

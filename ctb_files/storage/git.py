@@ -490,6 +490,35 @@ class GitRepo:
             (path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in sorted(rows)
         ]
 
+    def changes_along(self, paths: Iterable[str]) -> dict[str, list[tuple[str, bytes | None, bytes | None]]]:
+        """:meth:`changes` of every commit reachable from HEAD that touched ``paths``, by sha.
+
+        One ``git log --raw`` walks only those commits (history simplified as in
+        :meth:`history`, each compared with its first parent) and one batch
+        reads every blob they name: two processes for any length of history.
+        """
+        if self.head() is None:
+            return {}
+        args = ["-z", "--raw", "--no-renames", "--no-abbrev", "--diff-merges=first-parent", "--root", "--format=%x01%H"]
+        _, out = self._run("log", *args, "HEAD", "--", *(_check_path(p) for p in paths))
+        listed: dict[str, list[tuple[str, str | None, str | None]]] = {}
+        for record in out.split(b"\x01")[1:]:
+            sha, _, rest = record.partition(b"\0")
+            fields = rest.lstrip(b"\n").split(b"\0")
+            rows: list[tuple[str, str | None, str | None]] = []
+            for meta, raw_path in zip(fields[0::2], fields[1::2], strict=False):
+                old_mode, new_mode, old_sha, new_sha, _status = _decode(meta).lstrip("\n:").split(" ")
+                old = old_sha if old_mode in _REGULAR_FILE_MODES else None
+                new = new_sha if new_mode in _REGULAR_FILE_MODES else None
+                if old != new:  # a mode-only change leaves the bytes alone
+                    rows.append((_decode(raw_path), old, new))
+            listed[_decode(sha)] = sorted(rows)
+        blobs = self._blobs(s for rows in listed.values() for _, old, new in rows for s in (old, new) if s is not None)
+        return {
+            sha: [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in rows]
+            for sha, rows in listed.items()
+        }
+
     # -- work tree and index ------------------------------------------------------
 
     def _status(self) -> list[tuple[str, str]]:

@@ -17,20 +17,21 @@ from ctb_files.storage.loader import LoadResult, load_repo
 class Workspace:
     """Loads the repository once and hands out one :class:`ChangeSet`."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: bool = True) -> None:
         self.root = root
+        self.cache = cache  # False: read and validate every file again (--no-cache)
 
     @classmethod
-    def open(cls, repo: Path | None) -> Workspace:
+    def open(cls, repo: Path | None, cache: bool = True) -> Workspace:
         if repo is not None:
             if not (repo / layout.SETTINGS).is_file():
                 raise CtbError(f"{repo} holds no ctb.yaml; run 'ctb init {repo}' first")
-            return cls(repo)
-        return cls(tree.find_root(Path.cwd()))
+            return cls(repo, cache)
+        return cls(tree.find_root(Path.cwd()), cache)
 
     @cached_property
     def loaded(self) -> LoadResult:
-        result = load_repo(self.root)
+        result = load_repo(self.root, cache=self.cache)
         # the inventory lives as long as the command: keep the collector from
         # walking its many small objects again on every later collection
         gc.freeze()

@@ -1,0 +1,212 @@
+"""``python -m bench``: every benchmark at one size, one table of ratios.
+
+Each command runs in a fresh process, as a user runs it, and is compared with
+a baseline measured in the same run on the same repository:
+
+* ``parse``: a fresh Python that reads every YAML file of the repository and
+  parses it with PyYAML's libyaml loader (``CSafeLoader``), nothing else;
+* ``git log -p`` of the paths a history command reads, or one ``git show``
+  of the blobs it reads.
+
+Times are the best of ``--repeat`` runs; the ratio is what to compare across
+machines.  Peak memory is the child's maximum resident set size.
+Run: ``python -m bench [--parts N] [--commits N] [--builds N] [--only NAME]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.gen import generate  # noqa: E402
+from bench.history import date_of, make_history  # noqa: E402
+
+PARSE = """
+import os, sys, yaml
+for top in sys.argv[1:]:
+    for folder, dirs, names in os.walk(top):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.endswith(".yaml"):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+"""
+
+
+@dataclass
+class Row:
+    name: str
+    baseline: str
+    base_seconds: float
+    seconds: float
+    peak_mib: float
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.base_seconds if self.base_seconds else float("nan")
+
+
+def child(args: list[str], cwd: Path | None = None, ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run one process to the end: (seconds, peak resident MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(args)} exited {proc.returncode}:\n{err.decode(errors='replace')}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def best(run: Callable[[], tuple[float, float]], repeat: int, before: Callable[[], None] | None = None) -> tuple[float, float]:
+    """The fastest of ``repeat`` runs (``before`` runs untimed ahead of each), and the largest peak."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        seconds, peak = run()
+        times.append(seconds)
+        peaks.append(peak)
+    return min(times), max(peaks)
+
+
+def ctb(repo: Path, *args: str, ok: tuple[int, ...] = (0,), no_cache: bool = False) -> Callable[[], tuple[float, float]]:
+    env = dict(os.environ)
+    env.pop("CTB_NO_CACHE", None)
+    if no_cache:
+        env["CTB_NO_CACHE"] = "1"
+    return lambda: child([sys.executable, "-m", "ctb_files", "--repo", str(repo), *args], ok=ok, env=env)
+
+
+def drop_cache(repo: Path) -> Callable[[], None]:
+    return lambda: shutil.rmtree(repo / ".git" / "ctb", ignore_errors=True)
+
+
+def git_init(repo: Path) -> None:
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "init"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+
+
+def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | None) -> list[Row]:
+    repo = generate(tmp / "inv", parts=parts, builds=builds, projects=max(1, parts // 100))
+    git_init(repo)
+    parse = best(lambda: child([sys.executable, "-c", PARSE, str(repo)]), repeat)
+    rows: list[Row] = []
+
+    def add(name: str, measured: tuple[float, float], base: tuple[float, float] = parse, label: str = "parse") -> None:
+        rows.append(Row(name, label, base[0], measured[0], measured[1]))
+
+    def wanted(name: str) -> bool:
+        return only is None or only in name
+
+    if wanted("import"):
+        add("import ctb (floor)", best(lambda: child([sys.executable, "-c", "import ctb_files.cli.check"]), repeat))
+    if wanted("check"):
+        add("check cold", best(ctb(repo, "check", "-q"), repeat, drop_cache(repo)))
+        add("check --no-cache", best(ctb(repo, "check", "-q", no_cache=True), repeat))
+        ctb(repo, "check", "-q")()
+        add("check warm", best(ctb(repo, "check", "-q"), repeat))
+        target = repo / "parts" / "p1.yaml"
+        original = target.read_bytes()
+        counter = iter(range(10**6))
+
+        def touch() -> None:
+            target.write_bytes(original + f"notes: edit {next(counter)}\n".encode())
+
+        add("check warm, 1 file changed", best(ctb(repo, "check", "-q"), repeat, touch))
+        target.write_bytes(original)
+    if wanted("clear"):
+        copies = iter(range(10**6))
+        current: list[Path] = []
+
+        def fresh() -> None:
+            copy = tmp / f"clear{next(copies)}"
+            shutil.copytree(repo, copy)
+            shutil.rmtree(copy / ".git" / "ctb", ignore_errors=True)
+            current[:] = [copy]
+
+        add("build clear --all cold", best(lambda: ctb(current[0], "build", "clear", "--all", "-q")(), repeat, fresh))
+        cleared = current[0]
+        ctb(cleared, "build", "clear", "--all", "-q")()
+        add("build clear --all again, warm", best(ctb(cleared, "build", "clear", "--all", "-q"), repeat))
+    return rows
+
+
+def history_rows(tmp: Path, parts: int, commits: int, repeat: int, only: str | None) -> list[Row]:
+    if only is not None and not any(only in n for n in ("stock log", "bom log", "review", "bom show --at")):
+        return []
+    repo = make_history(tmp / "hist", commits=commits, parts=max(50, parts // 10))
+    rows: list[Row] = []
+
+    def git(*args: str) -> Callable[[], tuple[float, float]]:
+        return lambda: child(["git", *args], cwd=repo)
+
+    def blobs_at(rev: str) -> list[str]:
+        names = subprocess.run(["git", "ls-tree", "-r", "--name-only", rev], cwd=repo, check=True, capture_output=True, text=True)
+        return [f"{rev}:{name}" for name in names.stdout.split()]
+
+    back = max(1, commits // 2)
+    at_commit = subprocess.run(["git", "rev-parse", f"HEAD~{back}"], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+    review_base = f"HEAD~{min(100, commits - 1)}"
+    cases = [
+        ("stock log p1", ("stock", "log", "p1"), ("log", "-p", "--", "stock"), "git log -p"),
+        ("bom log big:v0", ("bom", "log", "big:v0"), ("log", "-p", "--", "projects/big", "parts"), "git log -p"),
+        (f"review {review_base}", ("review", review_base), ("show", *blobs_at(review_base)), "git show blobs"),
+        (
+            f"bom show --at ({back} back)",
+            ("bom", "show", "big:v0", "--at", date_of(commits - back)),
+            ("show", *blobs_at(at_commit)),
+            "git show blobs",
+        ),
+    ]
+    for name, command, baseline, label in cases:
+        if only is not None and only not in name:
+            continue
+        base = best(git(*baseline), repeat)
+        measured = best(lambda command=command: child([sys.executable, "-m", "ctb_files", *command], cwd=repo), repeat)
+        rows.append(Row(name, label, base[0], measured[0], measured[1]))
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    head = f"{'benchmark':<34} {'baseline':<15} {'base s':>8} {'seconds':>8} {'ratio':>7} {'peak MiB':>9}"
+    lines = [head, "-" * len(head)]
+    for row in rows:
+        lines.append(
+            f"{row.name:<34} {row.baseline:<15} {row.base_seconds:8.3f} {row.seconds:8.3f} {row.ratio:6.2f}x {row.peak_mib:9.0f}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--parts", type=int, default=5000, help="parts in the inventory (default 5,000)")
+    parser.add_argument("--builds", type=int, default=None, help="builds (default parts / 25: 200 at 5,000)")
+    parser.add_argument("--commits", type=int, default=10_000, help="commits in the history repository")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest counts")
+    parser.add_argument("--only", default=None, help="run only benchmarks whose name contains this")
+    args = parser.parse_args(argv)
+    builds = args.builds if args.builds is not None else max(1, args.parts // 25)
+    with tempfile.TemporaryDirectory(prefix="ctb-bench-") as name:
+        tmp = Path(name)
+        rows = inventory_rows(tmp, args.parts, builds, args.repeat, args.only)
+        rows += history_rows(tmp, args.parts, args.commits, args.repeat, args.only)
+    print(f"{args.parts} parts, {max(1, args.parts // 100)} projects, {builds} builds; {args.commits} commits")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,35 @@
+"""``python -m bench`` at a small size: it runs to the end and prints every row (no timing assertions)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_smoke() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--parts", "200", "--commits", "50", "--repeat", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "200 parts, 2 projects, 8 builds; 50 commits"
+    names = [line[:34].strip() for line in lines[3:]]
+    assert names == [
+        "import ctb (floor)",
+        "check cold",
+        "check --no-cache",
+        "check warm",
+        "check warm, 1 file changed",
+        "build clear --all cold",
+        "build clear --all again, warm",
+        "stock log p1",
+        "bom log big:v0",
+        "review HEAD~49",
+        "bom show --at (25 back)",
+    ]
+    for line in lines[3:]:
+        assert line.rstrip().split()[-2].endswith("x")

@@ -1,0 +1,105 @@
+"""The warm cache in .git/ctb/cache: same answers as without it, never trusted when damaged."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ctb_files.cli import main
+from ctb_files.storage.cache import FileCache, git_dir
+from ctb_files.storage.loader import load_repo
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE, root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def check(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    status = main(["--repo", str(root), "check", *extra])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_check_is_the_same_cold_warm_and_without(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "parts/r-1k.yaml").write_text("name: R 1k\nbogus: 1\n")
+    plain = check(repo, capsys, "--no-cache")
+    assert not (repo / ".git/ctb/cache").exists()
+    cold = check(repo, capsys)
+    assert (repo / ".git/ctb/cache").is_file()
+    warm = check(repo, capsys)
+    assert plain == cold == warm
+    assert plain[0] == 1
+    assert "parts/r-1k.yaml:2:1: CTB102 bogus: unknown key 'bogus'" in plain[1]
+
+
+def test_a_changed_file_is_read_again(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert check(repo, capsys)[0] == 0
+    (repo / "parts/r-1k.yaml").write_text("name: R 1k\nunit: lightyears\n")
+    status, out, _ = check(repo, capsys)
+    assert status == 1
+    assert out.startswith("parts/r-1k.yaml:2:7: CTB101")
+    assert (status, out) == check(repo, capsys, "--no-cache")[:2]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "empty"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(repo: Path, damage: str) -> None:
+    first = load_repo(repo)
+    path = repo / ".git/ctb/cache"
+    blob = path.read_bytes()
+    damaged = {
+        "truncate": blob[: len(blob) // 2],
+        "flip": blob[:-10] + bytes([blob[-10] ^ 0xFF]) + blob[-9:],
+        "foreign": b"not a cache at all",
+        "empty": b"",
+    }[damage]
+    path.write_bytes(damaged)
+    cache = FileCache(path, (repo / "ctb.yaml").read_bytes())
+    assert cache._old == {}
+    again = load_repo(repo)
+    assert again.diagnostics == first.diagnostics
+    assert sorted(again.inventory.parts) == sorted(first.inventory.parts)
+    assert path.read_bytes() != damaged  # rebuilt
+
+
+def test_settings_change_drops_every_entry(repo: Path) -> None:
+    load_repo(repo)
+    settings = (repo / "ctb.yaml").read_bytes()
+    assert len(FileCache(repo / ".git/ctb/cache", settings)._old) == len(load_repo(repo).inventory.files)
+    assert FileCache(repo / ".git/ctb/cache", settings + b"# edited\n")._old == {}
+
+
+def test_warm_models_equal_cold_ones(repo: Path) -> None:
+    cold = load_repo(repo, cache=False).inventory
+    load_repo(repo)
+    warm = load_repo(repo).inventory
+    assert warm.parts == cold.parts and warm.boms == cold.boms and warm.stock == cold.stock
+    assert warm.builds == cold.builds and warm.orders == cold.orders and warm.settings == cold.settings
+    assert warm.seen == cold.seen
+
+
+def test_no_git_directory_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "plain"
+    shutil.copytree(EXAMPLE, root)
+    assert git_dir(root) is None or not str(git_dir(root)).startswith(str(tmp_path))
+    monkeypatch.setenv("CTB_NO_CACHE", "1")
+    assert FileCache.open(root, None) is None
+
+
+def test_linked_worktree_keeps_the_cache_in_its_git_dir(repo: Path, tmp_path: Path) -> None:
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    subprocess.run([*git, "worktree", "add", "-q", str(tmp_path / "wt")], check=True)
+    load_repo(tmp_path / "wt")
+    found = git_dir(tmp_path / "wt")
+    assert found is not None and found.parent.parent.resolve() == (repo / ".git").resolve()
+    assert (found / "ctb/cache").is_file()
