@@ -45,7 +45,7 @@ def test_kicad_csv_refs_quantities_dnp_matches_and_knob(inv: Path, capsys: pytes
     ]
     assert rows(inv)[5]["missing"] == "no part with value 47u, footprint CP_Radial_D5.0mm and symbol C"
     out = capsys.readouterr().out
-    assert out.splitlines()[2].split() == ["v1", "5", "4", "1", "1", "0", "0"]
+    assert out.splitlines()[2].split() == ["v1", "5", "4", "1", "1", "0", "0", "0"]
     assert "v1 line 5: no part with value 47u, footprint CP_Radial_D5.0mm and symbol C" in out
     source = load_fast((inv / BOM).read_bytes(), BOM)["source"]
     assert (source["path"], source["format"]) == ("kicad-vco.csv", "ctb-csv")

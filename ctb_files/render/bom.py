@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from itertools import zip_longest
 from typing import Any
 
+from ctb_files.core import paths as layout
 from ctb_files.ops.bom.diff import BomDiff, FlatRow
 from ctb_files.ops.bom.extensions import display
+from ctb_files.ops.bom.sync import VersionReport
 from ctb_files.ops.bom.tree import TreeRow, UseRow
 from ctb_files.ops.bom.views import BomView
 from ctb_files.render.table import number, table
@@ -292,3 +294,46 @@ def where_used_text(part: str, unit: str, rows: Sequence[UseRow]) -> str:
         for r in rows
     ]
     return table(["used in", "kind", "quantity", "unit", f"{part} per one ({unit})"], body, right=(2, 4))
+
+
+# --- sync and import summaries ------------------------------------------------------------
+
+# a list of per-row notes longer than this is summarised with the command that lists it
+NOTE_LIMIT = 10
+
+
+def sync_notes(report: VersionReport, quiet: bool = False, limit: int = NOTE_LIMIT) -> list[str]:
+    """The lines under the summary table for one version: flags, unmatched rows, problems.
+
+    Every flag names the BOM source file and line; ``quiet`` keeps only the
+    problems (rows skipped) and the counts; a list longer than ``limit`` is
+    a count and the command that lists it.
+    """
+    target = f"{report.project}:{report.version}"
+    out: list[str] = []
+    if report.flags:
+        if quiet or len(report.flags) > limit:
+            out.append(f"{target}: {len(report.flags)} flagged rows; list them with 'ctb check {report.file}'")
+        else:
+            for at, line, refs, flag in report.flags:
+                where = f"{report.source_path}:{at}" if at else report.source_path
+                out.append(f"{target} {where}: line {line} {refs}: {flag}".replace("  ", " "))
+    if report.unmatched:
+        if quiet or len(report.unmatched) > limit:
+            out.append(
+                f"{target}: {len(report.unmatched)} unmatched rows; "
+                f"list them with 'ctb bom show {target} --unmatched'"
+            )
+        else:
+            out.extend(f"{report.version} line {line}: {text}" for line, text in report.unmatched)
+    if len(report.placeholders) > limit:
+        out.append(f"{target}: {len(report.placeholders)} new placeholder parts (placeholder: true in parts/)")
+    else:
+        out.extend(
+            f"{report.version}: new placeholder part {part} ({layout.part_path(part)})"
+            for part in report.placeholders
+        )
+    for problem in report.problems:
+        label = "" if problem.severity == "error" else " (warning)"
+        out.append(f"{report.version}: {problem.render()}{label}")
+    return out

@@ -50,6 +50,9 @@ class VersionReport:
     implicit: int = 0
     placeholders: list[str] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    # (line in the BOM source file, row line, refs, what is questionable)
+    flags: list[tuple[int, int, str, str]] = field(default_factory=list)
+    source_path: str = ""
     changed: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -64,6 +67,10 @@ class VersionReport:
             "implicit": self.implicit,
             "placeholders": list(self.placeholders),
             "problems": [p.to_json() for p in self.problems],
+            "flags": [
+                {"path": self.source_path, "source_line": at, "line": line, "refs": refs, "flag": flag}
+                for at, line, refs, flag in self.flags
+            ],
             "changed": self.changed,
         }
 
@@ -101,6 +108,7 @@ def plan_bom(
     kept = _hand_set(existing, hand_set_keys(row_model))
     report = VersionReport(project, version, file, commit=(source or {}).get("commit"))
     report.problems = list(imported.problems)
+    report.source_path = str((source or {}).get("path") or file)
     rows: list[dict[str, Any]] = []
     placeholders: list[Placeholder] = []
     for row in sorted(imported.rows, key=lambda r: r.line):
@@ -110,6 +118,8 @@ def plan_bom(
             report.placeholders.append(match.placeholder.id)
         rows.append(_row(row, match, kept.get(("row", row.line), {})))
         report.rows += 1
+        for flag in row.flags:
+            report.flags.append((row.source_line, row.line, " ".join(row.refs), flag))
         if match.part is not None:
             report.matched += 1
         else:
