@@ -17,6 +17,7 @@ from typing import Any
 from ctb_files.core import paths as layout
 from ctb_files.ops.bom.diff import BomDiff, FlatRow
 from ctb_files.ops.bom.extensions import display
+from ctb_files.ops.bom.rowtext import unmatched_label
 from ctb_files.ops.bom.sync import VersionReport
 from ctb_files.ops.bom.tree import TreeRow, UseRow
 from ctb_files.ops.bom.views import BomView
@@ -30,8 +31,9 @@ MARKS = {"equal": "", "replace": "|", "delete": "<", "insert": ">"}
 
 
 def _label(row: TreeRow, indent: bool) -> str:
-    name = row.part if row.part is not None else "(unmatched)"
-    flags = [f for f, on in (("dnp", row.dnp), ("cycle", row.cycle)) if on]
+    name = row.part if row.part is not None else unmatched_label(row.about)
+    flagged = any(key == "flags" for key, _ in row.about)
+    flags = [f for f, on in (("dnp", row.dnp), ("cycle", row.cycle), ("flagged", flagged)) if on]
     text = name + (f" ({', '.join(flags)})" if flags else "")
     return "  " * (row.level - 1) + text if indent else text
 
@@ -76,7 +78,7 @@ def view_doc(view: BomView) -> dict[str, Any]:
     else:
         rows = [
             {"level": r.level, "part": r.part, "quantity": r.quantity, "unit": r.unit, "order": r.order,
-             "refs": list(r.refs), "ext": dict(r.ext)}
+             "refs": list(r.refs), "ext": dict(r.ext), **dict(r.about)}
             for r in view.rows
         ]  # fmt: skip
     return {"target": view.target.text, "rows": rows}
@@ -100,8 +102,14 @@ def cost_csv(doc: dict[str, Any]) -> str:
 
 
 def flat_doc(row: FlatRow) -> dict[str, Any]:
-    return {"level": row.level, "part": row.part, "quantity": row.quantity, "unit": row.unit,
-            "refs": list(row.refs), "ext": dict(row.ext_values)}  # fmt: skip
+    doc: dict[str, Any] = {"level": row.level, "part": row.part, "quantity": row.quantity, "unit": row.unit,
+                           "refs": list(row.refs), "ext": dict(row.ext_values)}  # fmt: skip
+    doc.update(row.content)  # value, footprint, mpn, skus of a project BOM row
+    if row.dnp:
+        doc["dnp"] = True
+    if row.flags:
+        doc["flags"] = row.flags
+    return doc
 
 
 def diff_doc(diff: BomDiff) -> dict[str, Any]:
@@ -121,7 +129,8 @@ def _cells(row: FlatRow | None, visible: Sequence[str]) -> list[str]:
     if row is None:
         return ["", "", "", "", *("" for _ in visible)]
     ext = dict(row.ext_values)
-    name = "  " * (row.level - 1) + (row.part or "(unmatched)")
+    marks = [m for m, on in (("dnp", row.dnp), ("flagged", bool(row.flags))) if on]
+    name = "  " * (row.level - 1) + row.name + (f" ({', '.join(marks)})" if marks else "")
     return [name, number(row.quantity), row.unit, " ".join(row.refs), *(display(ext.get(n)) for n in visible)]
 
 
@@ -143,6 +152,8 @@ def summary_lines(diff: BomDiff) -> list[str]:
     ]
     if s.other:
         lines.append("other: " + "; ".join(s.other))
+    if s.changed_rows:
+        lines.append("changed rows: " + "; ".join(r.text() for r in s.changed_rows))
     return lines
 
 
