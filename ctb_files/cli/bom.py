@@ -139,7 +139,7 @@ def _show_cost(inv: Inventory, target: bomtree.Target, n: int) -> None:
 @click.option("--levels", "depth", type=click.IntRange(min=1), default=1, show_default=True, help="Levels to compare.")
 @click.option("--indented", is_flag=True, help="Compare every level.")
 @click.option("--totals", is_flag=True, help="Compare the totals per leaf part.")
-@click.option("--compact", is_flag=True, help="HTML: fold runs of more than 3 equal rows.")
+@click.option("--compact", is_flag=True, help="Text and HTML: fold runs of more than 3 equal rows.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
 @common(("text", "json", "html"))
 def diff_cmd(
@@ -182,7 +182,7 @@ def diff_cmd(
     elif fmt == "html":
         text = report_bom.diff_html(result, compact=compact)
     else:
-        text = report_bom.diff_text(result)
+        text = report_bom.diff_text(result, compact=compact)
     if output is None:
         click.echo(text)
         return

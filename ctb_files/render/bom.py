@@ -157,10 +157,17 @@ def summary_lines(diff: BomDiff) -> list[str]:
     return lines
 
 
-def diff_text(diff: BomDiff) -> str:
-    """Two columns, changed rows marked ``|``, removed ``<``, added ``>``."""
+def diff_text(diff: BomDiff, compact: bool = False) -> str:
+    """Two columns, changed rows marked ``|``, removed ``<``, added ``>``; ``compact`` folds equal runs."""
     head = ["part", "quantity", "unit", "refs", *diff.visible]
-    rows = [[*_cells(old, diff.visible), MARKS[tag], *_cells(new, diff.visible)] for tag, old, new in _pairs(diff)]
+    rows: list[list[str]] = []
+    pairs = _pairs(diff)
+    for item in _fold(pairs) if compact else pairs:
+        if isinstance(item, int):
+            rows.append([f"⋯ {item} equal rows ⋯", *([""] * (2 * len(head)))])
+            continue
+        tag, old, new = item
+        rows.append([*_cells(old, diff.visible), MARKS[tag], *_cells(new, diff.visible)])
     width = len(head)
     right = (1, width + 2)
     body = table([*head, "", *head], rows, right=right)

@@ -231,8 +231,12 @@ class _Log:
             else:
                 before = []
             if before == after:
-                continue
-            change = summarize_bom_change(before, after)
+                if self.base + self.target.path not in changed:
+                    continue
+                # the file itself changed (a re-sync, a hand edit) but no row did: still listed
+                change = BomChange(other=[f"{self.target.path} edited; rows unchanged"])
+            else:
+                change = summarize_bom_change(before, after)
             entries.append(LogEntry(info.sha, info.short, info.date, info.author, info.summary, change))
             if max_count is not None and len(entries) >= max_count:
                 break
