@@ -34,6 +34,7 @@ from ctb_files.ops.builds.fields import (
     written_region,
 )  # fmt: skip
 from ctb_files.ops.orders.costing import CostLine
+from ctb_files.render.bom import shortage_rows
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.yaml import (
@@ -279,7 +280,7 @@ def show_cmd(build_id: str | None) -> None:
     if options().format == "json":
         echo_json({"builds": [{**build_json(bid, b.status, b), "cost": _cost_json(inv, b)} for bid, b in builds]})
         return
-    click.echo("\n\n".join(_show_text(bid, b) + _cost_text(inv, b) for bid, b in builds) if builds else "no builds")
+    click.echo("\n\n".join(_show_text(bid, b, inv) + _cost_text(inv, b) for bid, b in builds) if builds else "no builds")
 
 
 def _costs(inv: Inventory, build: Build) -> list[CostLine] | str:
@@ -307,7 +308,7 @@ def _cost_text(inv: Inventory, build: Build) -> str:
     return "\n\n" + "\n".join([head, *cost_totals(lines, build.quantity)])
 
 
-def _show_text(build_id: str, build: Build) -> str:
+def _show_text(build_id: str, build: Build, inv: Inventory) -> str:
     when = build.completed_at if build.status == "completed" else build.cleared_at
     stamp = f" ({when.isoformat().replace('+00:00', 'Z')})" if when else ""
     out = [f"{build_id}: {number(build.quantity)} × {build.project}:{build.version}, {build.status}{stamp}"]
@@ -320,7 +321,7 @@ def _show_text(build_id: str, build: Build) -> str:
                              t.location, t.bin, t.part, t.quantity))  # fmt: skip
         out += ["", "reservations", table(["part", "quantity", "lines", "location", "bin", "stock part", "take"], rows, right=(1, 6))]
     if build.shortages:
-        rows = [(s.part or "(none)", s.quantity, s.lines, s.reason) for s in build.shortages]
+        rows = shortage_rows(build.shortages, inv.boms.get((build.project, build.version)))
         out += ["", "shortages", table(["part", "quantity", "lines", "reason"], rows, right=(1,))]
     if build.assemblies:
         rows = [(a.part, a.quantity) for a in build.assemblies]

@@ -10,14 +10,17 @@ from __future__ import annotations
 import csv
 import html
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from itertools import zip_longest
 from typing import Any
 
 from ctb_files.core import paths as layout
+from ctb_files.core.models import BomFile, BomRow, Shortage
+from ctb_files.core.units import normalize
 from ctb_files.ops.bom.diff import BomDiff, FlatRow
 from ctb_files.ops.bom.extensions import display
-from ctb_files.ops.bom.rowtext import unmatched_label
+from ctb_files.ops.bom.rowtext import about, unmatched_label
 from ctb_files.ops.bom.sync import VersionReport
 from ctb_files.ops.bom.tree import TreeRow, UseRow
 from ctb_files.ops.bom.views import BomView
@@ -355,3 +358,43 @@ def sync_notes(report: VersionReport, quiet: bool = False, limit: int = NOTE_LIM
         label = "" if problem.severity == "error" else " (warning)"
         out.append(f"{report.version}: {problem.render()}{label}")
     return out
+
+
+# --- shortages of unmatched rows ----------------------------------------------------------
+
+
+def shortage_rows(shortages: Sequence[Shortage], bom: BomFile | None) -> list[tuple[Any, ...]]:
+    """One table row per shortage: (part, quantity, lines, reason).
+
+    A shortage of unmatched rows (no part) is split into one row per BOM
+    line, named by what the row asks for (``(unmatched: 330 R_0805)``) with
+    its quantity per the build, so a build short of 38 unmatched rows is 38
+    readable rows, not one cell of every line number.
+    """
+    rows_by_line = {row.line: row for row in bom.rows if not row.implicit} if bom else {}
+    out: list[tuple[Any, ...]] = []
+    for shortage in shortages:
+        if shortage.part is not None or len(shortage.lines) <= 1 or not rows_by_line:
+            name = shortage.part or _line_label(shortage.lines, rows_by_line)
+            out.append((name, shortage.quantity, _lines(shortage.lines), shortage.reason))
+            continue
+        per_unit = sum((rows_by_line[n].quantity for n in shortage.lines if n in rows_by_line), Decimal(0))
+        scale = shortage.quantity / per_unit if per_unit else Decimal(0)
+        for n in shortage.lines:
+            row = rows_by_line.get(n)
+            quantity = normalize(row.quantity * scale) if row is not None and scale else None
+            out.append((_line_label([n], rows_by_line), quantity, str(n), shortage.reason))
+    return out
+
+
+def _lines(lines: Sequence[int]) -> str:
+    return ", ".join(map(str, lines))
+
+
+def _line_label(lines: Sequence[int], rows_by_line: Mapping[int | None, BomRow]) -> str:
+    if len(lines) == 1 and lines[0] in rows_by_line:
+        row = rows_by_line[lines[0]]
+        refs = " ".join(row.refs)
+        label = unmatched_label(about(row))
+        return f"{refs} {label}" if refs else label
+    return "(unmatched)"
