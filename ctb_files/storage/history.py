@@ -231,9 +231,10 @@ class _Log:
             else:
                 before = []
             if before == after:
-                if self.base + self.target.path not in changed:
+                own = self.target.path.startswith("projects/") and after
+                if not own or self.base + self.target.path not in changed:
                     continue
-                # the file itself changed (a re-sync, a hand edit) but no row did: still listed
+                # a project BOM file that changed (a re-sync, a hand edit) while no row did: still listed
                 change = BomChange(other=[f"{self.target.path} edited; rows unchanged"])
             else:
                 change = summarize_bom_change(before, after)
