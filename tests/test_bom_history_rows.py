@@ -73,3 +73,14 @@ def test_log_lists_every_change_never_no_change(inv: Path, capsys: pytest.Captur
     ]
     assert len(commits) == 3
     assert all(c["summary"] and c["summary"] != "no change" for c in commits)
+
+
+def test_a_file_edit_without_row_changes_is_still_listed(inv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bom = inv / "projects/vco/bom/v1.yaml"
+    bom.write_text(bom.read_text().replace("Inductor_SMD:L_0805\n", "Inductor_SMD:L_0805\n    description: shielded\n", 1))
+    commit_all(inv, "describe the inductor", date=DAY4)
+    capsys.readouterr()
+    assert main(["--repo", str(inv), "bom", "log", "vco:v1", "--format", "json"]) == 0
+    commits = json.loads(capsys.readouterr().out)["commits"]
+    assert len(commits) == 4
+    assert commits[0]["summary"] == "projects/vco/bom/v1.yaml edited; rows unchanged"
