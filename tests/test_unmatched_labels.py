@@ -49,3 +49,15 @@ def test_bom_show_names_unmatched_rows_and_lists_them(tmp_path: Path, capsys: py
     assert main(["--repo", str(tmp_path), "bom", "show", "p:v1", "--unmatched", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert [(r["refs"], r.get("value"), r.get("mpn")) for r in rows] == [(["R1", "R2"], "330", None), (["U1"], "TL074", "TL074CDR")]
+
+
+def test_build_clear_cell_counts_unmatched_rows_instead_of_listing_them() -> None:
+    from ctb_files.render.bom import shortage_summary
+
+    many = Shortage(part=None, quantity=Decimal(76), lines=list(range(1, 39)), reason="unmatched BOM row")
+    tl074 = Shortage(part="tl074", quantity=Decimal(2))
+    assert shortage_summary([tl074, many], "ctb build show b1") == (
+        "tl074 2; 38 unmatched rows ('ctb build show b1' lists them)"
+    )
+    parts = [Shortage(part=f"p{n}", quantity=Decimal(1)) for n in range(6)]
+    assert shortage_summary(parts, "ctb build show b1") == "6 shortages ('ctb build show b1' lists them)"

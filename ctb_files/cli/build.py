@@ -34,7 +34,7 @@ from ctb_files.ops.builds.fields import (
     written_region,
 )  # fmt: skip
 from ctb_files.ops.orders.costing import CostLine
-from ctb_files.render.bom import shortage_rows
+from ctb_files.render.bom import shortage_rows, shortage_summary
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.yaml import (
@@ -106,14 +106,6 @@ def _build(inv: Inventory, build_id: str) -> Build:
     if build is None:
         raise CtbError(f"no build {build_id!r} (builds/{build_id}.yaml)")
     return build
-
-
-def _summary(plan_or_build: Plan | Build) -> str:
-    shorts = [
-        f"{s.part or 'line ' + ', '.join(map(str, s.lines))} {number(s.quantity)}" + (f" ({s.reason})" if s.reason else "")
-        for s in plan_or_build.shortages
-    ]
-    return "; ".join(shorts)
 
 
 def build_json(build_id: str, status: str, source: Plan | Build) -> dict[str, Any]:
@@ -212,7 +204,10 @@ def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) ->
     elif not plans:
         click.echo("no open builds")
     elif not opts.dry_run and not opts.quiet:
-        rows = [(bid, plan.status, len(plan.reservations), _summary(plan)) for bid, plan in plans.items()]
+        rows = [
+            (bid, plan.status, len(plan.reservations), shortage_summary(plan.shortages, f"ctb build show {bid}"))
+            for bid, plan in plans.items()
+        ]
         click.echo(table(["build", "status", "reserved", "short"], rows, right=(2,)))
     short = [bid for bid, plan in plans.items() if not plan.cleared]
     if fail_on_shortage and short:

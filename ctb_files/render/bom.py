@@ -398,3 +398,26 @@ def _line_label(lines: Sequence[int], rows_by_line: Mapping[int | None, BomRow])
         label = unmatched_label(about(row))
         return f"{refs} {label}" if refs else label
     return "(unmatched)"
+
+
+def shortage_summary(shortages: Sequence[Shortage], listing: str, limit: int = 5) -> str:
+    """One short cell for a build's shortages: a few parts, else a count and ``listing``.
+
+    Unmatched rows are counted (``38 unmatched rows``), never listed line by
+    line in one cell; ``listing`` is the command that shows them all.
+    """
+    pieces: list[str] = []
+    for s in shortages:
+        reason = f" ({s.reason})" if s.reason else ""
+        if s.part is not None:
+            pieces.append(f"{s.part} {number(s.quantity)}{reason}")
+        elif len(s.lines) == 1:
+            pieces.append(f"line {s.lines[0]} {number(s.quantity)}{reason}")
+        else:
+            pieces.append(f"{len(s.lines)} unmatched rows")
+    if len(pieces) > limit:
+        return f"{len(pieces)} shortages ('{listing}' lists them)"
+    text = "; ".join(pieces)
+    if any(s.part is None and len(s.lines) > 1 for s in shortages):
+        text += f" ('{listing}' lists them)"
+    return text
