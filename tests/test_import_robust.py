@@ -19,7 +19,7 @@ def read(text: str | bytes, fmt: str = "auto") -> ImportResult:
 
 def test_formats_are_the_contract_list() -> None:
     assert FORMATS == (
-        "auto", "kicad-cli", "kicad-legacy", "kicad-legacy-fp", "pcbnew", "kibom", "jlc", "ctb-csv",
+        "auto", "kicad-cli", "kicad-legacy", "kicad-legacy-fp", "pcbnew", "kibom", "jlc", "kitspace", "ctb-csv",
     )  # fmt: skip
 
 

@@ -57,7 +57,7 @@ def test_unquoted_comma_never_shifts_an_mpn_into_dnp() -> None:
 
 def test_kitspace_tsv_keeps_every_distributor_in_column_order() -> None:
     result = load("kitspace.tsv")
-    assert result.delimiter == "\t"
+    assert (result.format, result.delimiter) == ("kitspace", "\t")
     caps, resistor = result.rows
     assert [vendor for vendor, _ in caps.skus] == ["Digi-Key", "Mouser", "RS", "Farnell", "LCSC"]
     assert (caps.mpn, caps.manufacturer, caps.description) == ("C0603C104K5RACTU", "KEMET", "CAP 100n")

@@ -19,6 +19,7 @@ FORMATS: tuple[str, ...] = (
     "pcbnew",
     "kibom",
     "jlc",
+    "kitspace",
     "ctb-csv",
 )
 

@@ -26,6 +26,7 @@ from ctb_files.importers.generic import CTB_CSV
 from ctb_files.importers.jlc import JLC
 from ctb_files.importers.kibom import KIBOM
 from ctb_files.importers.kicad import KICAD_CLI
+from ctb_files.importers.kitspace import KITSPACE
 from ctb_files.importers.legacy import COLLATED_MARKER, KICAD_LEGACY, KICAD_LEGACY_FP
 from ctb_files.importers.pcbnew import PCBNEW
 from ctb_files.importers.table import split_line
@@ -37,6 +38,7 @@ SPECS: tuple[FormatSpec, ...] = (
     KICAD_LEGACY_FP,
     KICAD_LEGACY,
     JLC,
+    KITSPACE,
     CTB_CSV,
     KICAD_CLI,
 )

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, PrivateAttr, model_validator
 from ctb_files.core.models.common import Id, PositiveQuantity, Quantity, Strict, Unit
 
 BomFormat = Literal[
-    "auto", "kicad-cli", "kicad-legacy", "kicad-legacy-fp", "pcbnew", "kibom", "jlc", "ctb-csv"
+    "auto", "kicad-cli", "kicad-legacy", "kicad-legacy-fp", "pcbnew", "kibom", "jlc", "kitspace", "ctb-csv"
 ]
 
 
