@@ -238,6 +238,8 @@ class _Log:
                 change = BomChange(other=[f"{self.target.path} edited; rows unchanged"])
             else:
                 change = summarize_bom_change(before, after)
+                if not change:  # rows differ in a way no summary names: still never "no change"
+                    change.other.append("rows changed")
             entries.append(LogEntry(info.sha, info.short, info.date, info.author, info.summary, change))
             if max_count is not None and len(entries) >= max_count:
                 break
