@@ -61,3 +61,17 @@ def test_build_clear_cell_counts_unmatched_rows_instead_of_listing_them() -> Non
     )
     parts = [Shortage(part=f"p{n}", quantity=Decimal(1)) for n in range(6)]
     assert shortage_summary(parts, "ctb build show b1") == "6 shortages ('ctb build show b1' lists them)"
+
+
+def test_can_build_lists_unmatched_blockers_as_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(tmp_path, {
+        "ctb.yaml": "ctb: 1\n", "parts/c1.yaml": "name: C\n", "projects/p/project.yaml": "name: P\nversions: [{name: v1}]\n",
+        "projects/p/bom/v1.yaml": BOM, "stock/a.yaml": "lines:\n  - {part: c1, quantity: 5}\n",
+    })  # fmt: skip
+    assert main(["--repo", str(tmp_path), "can-build", "p", "v1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "p:v1: 0 can be built now; limited by 2:"
+    assert [line.split("  ")[0] for line in lines[3:]] == [
+        "R1 R2 (unmatched: 330 R_0805)", "U1 (unmatched: TL074 MPN TL074CDR)",
+    ]  # fmt: skip
+    assert lines[3].rstrip().endswith("unmatched BOM row (line 1)")

@@ -421,3 +421,26 @@ def shortage_summary(shortages: Sequence[Shortage], listing: str, limit: int = 5
     if any(s.part is None and len(s.lines) > 1 for s in shortages):
         text += f" ('{listing}' lists them)"
     return text
+
+
+def blocker_rows(limited_by: Sequence[str], bom: BomFile | None) -> list[tuple[str, str]]:
+    """What limits ``can-build``, one row each: parts short, and each unmatched BOM row by name.
+
+    ``limited_by`` names parts, and unmatched rows as ``line …`` entries;
+    those are listed once from the BOM itself, one per row that needs stock.
+    """
+    out: list[tuple[str, str]] = []
+    listed = False
+    for name in limited_by:
+        if not name.startswith("line ") or bom is None:
+            out.append((name, "short"))
+            continue
+        if listed:
+            continue
+        listed = True
+        for row in bom.rows:
+            if row.part is None and row.substitute is None and not (row.implicit or row.dnp or row.optional):
+                refs = " ".join(row.refs)
+                label = unmatched_label(about(row))
+                out.append((f"{refs} {label}" if refs else label, f"unmatched BOM row (line {row.line})"))
+    return out
