@@ -21,6 +21,7 @@ from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.units import normalize
 from ctb_files.errors import CtbError
 from ctb_files.ops.bom.extensions import visible_names
+from ctb_files.ops.bom.rowtext import unmatched_label
 from ctb_files.ops.bom.tree import (
     Catalog,
     InventoryCatalog,
@@ -29,7 +30,6 @@ from ctb_files.ops.bom.tree import (
     explode,
     require_target,
 )
-from ctb_files.ops.bom.rowtext import unmatched_label
 from ctb_files.ops.orders.costing import CostLine, cost_lines, price_part
 
 MODES = ("levels", "indented", "leaves", "totals")
