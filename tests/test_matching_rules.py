@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated
 
 import pytest
 
+from ctb_files.checks import run_checks
 from ctb_files.core.models import BomFile, BomRow, Part, Vendor, VendorPart
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.project import HAND_SET, hand_set_keys
@@ -15,6 +17,8 @@ from ctb_files.importers import ImportedRow, ImportResult
 from ctb_files.ops.bom.matching import Matcher
 from ctb_files.ops.bom.sync import plan_bom
 from ctb_files.ops.bom.values import mpn_key, value_key
+from ctb_files.storage.loader import load_repo, locate_all
+from tests.conftest import write_tree
 
 
 def world() -> Inventory:
@@ -112,3 +116,18 @@ def test_old_vendor_partnum_rows_read_as_skus_and_resync_rewrites() -> None:
     assert plan.changed
     assert plan.data["rows"][0]["skus"] == [{"vendor": "Mouser", "sku": "863-BAT54SLT1G"}]
     assert "vendor" not in plan.data["rows"][0]
+
+
+def test_an_alias_shared_by_two_vendors_is_a_warning(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "ctb.yaml": "ctb: 1\n",
+        "vendors/digikey.yaml": "name: Digi-Key\naliases: [DK, Mouser]\n",
+        "vendors/mouser.yaml": "name: Mouser\n",
+    })  # fmt: skip
+    loaded = load_repo(tmp_path)
+    diagnostics = locate_all(loaded.diagnostics + run_checks(loaded.inventory), loaded.inventory.files)
+    found = [d for d in diagnostics if d.code == "CTB216"]
+    assert [(d.path, d.line, d.severity) for d in found] == [
+        ("vendors/digikey.yaml", 2, "warning"), ("vendors/mouser.yaml", 1, "warning"),
+    ]  # fmt: skip
+    assert found[0].message == "'Mouser' also names vendor mouser; BOM SKUs at 'Mouser' match only one"
