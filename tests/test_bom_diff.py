@@ -120,7 +120,7 @@ def test_cli_two_targets_json(vco: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert doc["summary"] == {
         "added": ["tl074"], "removed": ["tl072"],
         "changed": [{"part": "r10k", "old_quantity": 2, "new_quantity": 3, "old_unit": "pcs", "new_unit": "pcs"}],
-        "moved": [{"ref": "U1", "from": "tl072", "to": "tl074"}],
+        "moved": [{"ref": "U1", "from": "tl072", "to": "tl074"}], "changed_rows": [],
     }  # fmt: skip
 
 

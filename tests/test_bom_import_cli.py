@@ -45,7 +45,7 @@ def test_kicad_csv_refs_quantities_dnp_matches_and_knob(inv: Path, capsys: pytes
     ]
     assert rows(inv)[5]["missing"] == "no part with value 47u, footprint CP_Radial_D5.0mm and symbol C"
     out = capsys.readouterr().out
-    assert out.splitlines()[2].split() == ["v1", "5", "4", "1", "1", "0", "0"]
+    assert out.splitlines()[2].split() == ["v1", "5", "4", "1", "1", "0", "0", "0"]
     assert "v1 line 5: no part with value 47u, footprint CP_Radial_D5.0mm and symbol C" in out
     source = load_fast((inv / BOM).read_bytes(), BOM)["source"]
     assert (source["path"], source["format"]) == ("kicad-vco.csv", "ctb-csv")
@@ -53,11 +53,11 @@ def test_kicad_csv_refs_quantities_dnp_matches_and_knob(inv: Path, capsys: pytes
 
 
 def test_jlc_csv_with_explicit_format_and_json(inv: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(inv, str(DATA / "jlc-vco.csv"), "--project", "vco", "--version", "v1", "--format", "jlc") == 0
+    assert run(inv, str(DATA / "jlc-vco.csv"), "--project", "vco", "--version", "v1", "--bom-format", "jlc") == 0
     capsys.readouterr()
-    assert [(r["refs"], r["value"], r["vendor"], r["partnum"], r["part"]) for r in rows(inv)] == [
-        (["R1", "R2"], "4.7k", "LCSC", "C17673", "r-0805-4k7"),
-        (["C1"], "100n", "LCSC", "C49678", "c-0805-100n"),
+    assert [(r["refs"], r["value"], r["skus"], r["part"]) for r in rows(inv)] == [
+        (["R1", "R2"], "4.7k", [{"vendor": "LCSC", "sku": "C17673"}], "r-0805-4k7"),
+        (["C1"], "100n", [{"vendor": "LCSC", "sku": "C49678"}], "c-0805-100n"),
     ]
     assert run(inv, str(DATA / "vco-v1.csv"), "--project", "vco", "--version", "v1", "--format", "json") == 0
     doc = json.loads(capsys.readouterr().out)

@@ -24,9 +24,8 @@ def test_kicad_cli_default_header_ranges_dnp_and_custom_fields() -> None:
         quantity=Decimal(4),
         value="100n",
         footprint="Capacitor_SMD:C_0805_2012Metric",
-        vendor="Mouser",
-        partnum="187-CL21B104KBCNNNC",
-        fields={"MPN": "CL21B104KBCNNNC"},
+        mpn="CL21B104KBCNNNC",
+        skus=(("Mouser", "187-CL21B104KBCNNNC"),),
         source_line=2,
     )
     resistors, dnp, _, diodes = result.rows[1:]
@@ -48,8 +47,9 @@ def test_legacy_grouped_reads_only_the_collated_table() -> None:
         (3, ("U1",), 1),
     ]
     amp = result.rows[2]
-    assert (amp.value, amp.vendor, amp.partnum, amp.source_line) == ("TL072", "Mouser", None, 24)
+    assert (amp.value, amp.skus, amp.source_line) == ("TL072", (), 24)
     assert amp.fields == {
+        "Vendor": "Mouser",
         "LibPart": "Amplifier_Operational:TL072",
         "Datasheet": "http://www.ti.com/lit/ds/symlink/tl071.pdf",
     }
@@ -70,7 +70,7 @@ def test_legacy_with_fp_preamble_and_trailing_commas() -> None:
     assert jack.description == "Audio Jack, 2 Poles"
     assert jack.vendor is None
     assert jack.fields == {"Cmp name": "AudioJack2"}
-    assert result.rows[3].vendor == "Tayda"
+    assert result.rows[3].fields["Vendor"] == "Tayda"  # a vendor without a part number
 
 
 def test_kibom_ranges_dnf_quantity_and_metadata_block() -> None:

@@ -140,7 +140,7 @@ def test_ungrouped_export_with_dnp_column_of_x() -> None:
     assert first.value == "0201, 1uF, 10V, X5R, 20%"
     assert first.footprint == "tomu-fpga:C_0201_0603Metric"
     usb = by_line(result, 7)
-    assert (usb.refs, usb.dnp, usb.fields["MPN"]) == (("U9",), True, "DNP")
+    assert (usb.refs, usb.dnp, usb.mpn) == (("U9",), True, "DNP")
     fpga = by_line(result, 26)
     assert fpga.refs == ("U5",)
     assert fpga.fields["DPN"] == "ICE40UP5K-UWG30ITR-ND"
@@ -164,7 +164,7 @@ def test_digikey_cart_with_bom_and_mixed_line_endings() -> None:
     assert first.refs == ("R3", "R4")
     assert first.quantity == 2
     assert (first.vendor, first.partnum) == ("Digi-Key", "311-15LRCT-ND")
-    assert first.fields["Manufacturer Part Number"] == "RC0402FR-0715RL"
+    assert first.mpn == "RC0402FR-0715RL"
     assert first.description == "RES SMD 15 OHM 1% 1/16W 0402"
     last = by_line(result, 7)
     assert (last.refs, last.partnum, last.source_line) == (("D2",), "LNJ247W82RACT-ND", 8)

@@ -19,7 +19,7 @@ def read(text: str | bytes, fmt: str = "auto") -> ImportResult:
 
 def test_formats_are_the_contract_list() -> None:
     assert FORMATS == (
-        "auto", "kicad-cli", "kicad-legacy", "kicad-legacy-fp", "pcbnew", "kibom", "jlc", "ctb-csv",
+        "auto", "kicad-cli", "kicad-legacy", "kicad-legacy-fp", "pcbnew", "kibom", "jlc", "kitspace", "ctb-csv",
     )  # fmt: skip
 
 
@@ -157,14 +157,15 @@ def test_repeated_item_numbers_fall_back_to_file_order() -> None:
 def test_cells_beyond_the_header_are_kept() -> None:
     result = read("Ref,Value,Qty\nR1,1k,1,,extra\n")
     assert result.rows[0].fields == {"column 5": "extra"}
+    assert result.rows[0].flags == ()  # every row of the file is that long: the file's shape
 
 
-def test_vendor_columns_first_filled_wins() -> None:
+def test_every_vendor_column_is_an_sku_in_column_order() -> None:
     text = "Ref,Value,Qty,Mouser Part Number,LCSC\nR1,1k,1,,C25585\nR2,2k,1,603-RC0805,C1\n"
     first, second = read(text).rows
-    assert (first.vendor, first.partnum, first.fields) == ("LCSC", "C25585", {})
-    assert (second.vendor, second.partnum) == ("Mouser", "603-RC0805")
-    assert second.fields == {"LCSC": "C1"}
+    assert (first.skus, first.fields) == ((("LCSC", "C25585"),), {})
+    assert second.skus == (("Mouser", "603-RC0805"), ("LCSC", "C1"))
+    assert second.fields == {}
 
 
 def test_pcbnew_forced_reads_ragged_rows() -> None:

@@ -31,6 +31,8 @@ def inventory() -> Inventory:
 
 def row(refs: str, value: str | None, footprint: str | None = None, **kw: object) -> ImportedRow:
     refs_t = tuple(refs.split())
+    if "partnum" in kw:
+        kw["skus"] = ((kw.pop("vendor"), kw.pop("partnum")),)
     return ImportedRow(line=1, refs=refs_t, quantity=Decimal(len(refs_t) or 1), value=value, footprint=footprint, **kw)  # type: ignore[arg-type]
 
 

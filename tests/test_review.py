@@ -152,7 +152,7 @@ def test_json_between_two_commits(inv: Path, capsys: pytest.CaptureFixture[str])
     assert doc["boms"] == [{
         "target": "p:v1", "project": "p", "version": "v1", "change": "changed",
         "summary": {
-            "added": ["bat54s"], "removed": [], "moved": [],
+            "changed_rows": [], "added": ["bat54s"], "removed": [], "moved": [],
             "changed": [{"part": "r1", "old_quantity": 2, "new_quantity": 3, "old_unit": "pcs", "new_unit": "pcs"}],
         },
         "text": "+ bat54s 2 pcs; r1 2 pcs → 3 pcs",

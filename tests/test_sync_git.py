@@ -76,9 +76,9 @@ def test_two_versions_differ_in_exactly_the_changed_row(
     assert "syncing vco v1 (v1.0)" in err and "syncing vco v2 (dev)" in err
     assert "wrote projects/vco/bom/v1.yaml" in err
     header, rule, v1, v2 = out.splitlines()[:4]
-    assert header.split() == ["version", "commit", "rows", "matched", "unmatched", "implicit", "placeholders", "problems"]
-    assert v1.split() == ["v1", hw["v1"][:7], "9", "7", "2", "1", "1", "0"]
-    assert v2.split() == ["v2", hw["v2"][:7], "9", "7", "2", "1", "0", "0"]
+    assert header.split() == ["version", "commit", "rows", "matched", "unmatched", "implicit", "placeholders", "problems", "flags"]
+    assert v1.split() == ["v1", hw["v1"][:7], "9", "7", "2", "1", "1", "0", "0"]
+    assert v2.split() == ["v2", hw["v2"][:7], "9", "7", "2", "1", "0", "0", "0"]
     assert "v1 line 6: no part with value 22k, footprint R_0805 and symbol R" in out
     one, two = bom(inv, "v1"), bom(inv, "v2")
     assert {k: v for k, v in one["source"].items() if k != "synced_at"} == {

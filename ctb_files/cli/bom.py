@@ -81,13 +81,15 @@ def _load(ws: Workspace, rev: str | None, target: bomtree.Target | None = None) 
 @click.option("--indented", is_flag=True, help="Every level, depth first.")
 @click.option("--leaves", is_flag=True, help="Only rows without children, quantity per direct parent.")
 @click.option("--totals", is_flag=True, help="One row per leaf part, quantities multiplied down and summed.")
+@click.option("--unmatched", is_flag=True, help="Only rows with no part, shown by value, footprint and MPN.")
 @click.option("--at", "at", metavar="REV_OR_DATE", help="Read every file as it was at this commit or date.")
 @click.option(
     "--cost", "cost", type=click.IntRange(min=1, max=10**9), metavar="N", help="Price the leaf parts for N units."
 )
 @common(("text", "json", "csv"))
 def show_cmd(
-    target: str, depth: int, indented: bool, leaves: bool, totals: bool, at: str | None, cost: int | None
+    target: str, depth: int, indented: bool, leaves: bool, totals: bool, at: str | None, cost: int | None,
+    unmatched: bool = False,
 ) -> None:  # fmt: skip
     """Show a BOM: the first level, every level, the leaves, the totals or their cost.
 
@@ -96,6 +98,7 @@ def show_cmd(
     ctb bom show panel-vco --indented
     ctb bom show vco:v2 --totals --at 2026-11-01
     ctb bom show vco:v2 --cost 25
+    ctb bom show vco:v2 --unmatched
     """
     mode = _view_mode(indented, leaves, totals)
     tgt = bomtree.parse_target(target)
@@ -107,6 +110,10 @@ def show_cmd(
         _show_cost(inv, tgt, cost)
         return
     view = bomviews.build_view(bomtree.InventoryCatalog(inv), tgt, mode, depth)
+    if unmatched:
+        if mode == "totals":
+            raise UsageError("--unmatched lists rows; it does not combine with --totals")
+        view.rows = [row for row in view.rows if row.part is None]
     fmt = options().format
     if fmt == "json":
         echo_json(report_bom.view_doc(view))
@@ -135,7 +142,7 @@ def _show_cost(inv: Inventory, target: bomtree.Target, n: int) -> None:
 @click.option("--levels", "depth", type=click.IntRange(min=1), default=1, show_default=True, help="Levels to compare.")
 @click.option("--indented", is_flag=True, help="Compare every level.")
 @click.option("--totals", is_flag=True, help="Compare the totals per leaf part.")
-@click.option("--compact", is_flag=True, help="HTML: fold runs of more than 3 equal rows.")
+@click.option("--compact", is_flag=True, help="Text and HTML: fold runs of more than 3 equal rows.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
 @common(("text", "json", "html"))
 def diff_cmd(
@@ -178,7 +185,7 @@ def diff_cmd(
     elif fmt == "html":
         text = report_bom.diff_html(result, compact=compact)
     else:
-        text = report_bom.diff_text(result)
+        text = report_bom.diff_text(result, compact=compact)
     if output is None:
         click.echo(text)
         return

@@ -29,10 +29,10 @@ _OUTPUT = ("text", "json")
 
 
 def _format_option(func: click.Command) -> click.Command:
-    # --format names the BOM file's format here; text/json still choose the output
+    # --format chooses text/json output; a BOM format given there is still read (older spelling)
     for param in func.params:
         if param.name == "format":
-            param.help = "BOM file format (" + ", ".join(FORMATS) + "; default: the project's bom_format, else auto), or text/json output."
+            param.help = "Output: text or json (a BOM format here works as --bom-format)."
     return func
 
 
@@ -72,9 +72,16 @@ def _source_name(ws: Workspace, file: Path) -> str:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--project", "project_id", required=True, metavar="P", help="Project id (created if new).")
 @click.option("--version", "version", required=True, metavar="V", help="Version name (added to the project if new).")
+@click.option(
+    "--bom-format",
+    "bom_format_option",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="BOM file format (default: the project's bom_format, else auto).",
+)
 @common(_OUTPUT + tuple(f for f in FORMATS if f not in _OUTPUT))
 @writes
-def import_cmd(file: Path, project_id: str, version: str) -> None:
+def import_cmd(file: Path, project_id: str, version: str, bom_format_option: str | None) -> None:
     """Import a BOM file (KiCad, KiBoM, JLC, CSV…) from disk as version V of project P.
 
     Rows are matched to parts as 'ctb project sync' does, and written to
@@ -82,13 +89,13 @@ def import_cmd(file: Path, project_id: str, version: str) -> None:
     re-import. Bad rows are reported with their line and skipped.
 
     \b
-    Example:  ctb bom import vco-bom.csv --project vco --version v3
+    Example:  ctb bom import vco-bom.csv --project vco --version v3 --bom-format kibom
     """
     for what, ident in (("project", project_id), ("version", version)):
         if not valid_id(ident):
             raise UsageError(f"{what} {ident!r} is not a valid id (letters, digits, . _ + -, max 80)")
     opts = options()
-    bom_format = opts.format if opts.format in FORMATS else None
+    bom_format = bom_format_option or (opts.format if opts.format in FORMATS else None)
     if opts.format not in _OUTPUT:
         opts.format = "text"
     try:

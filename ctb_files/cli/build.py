@@ -33,6 +33,7 @@ from ctb_files.ops.builds.fields import (
 from ctb_files.ops.orders.costing import CostLine
 from ctb_files.ops.orders.shortages import OnOrder, build_on_order, on_order_for
 from ctb_files.ops.stock.edits import require_known_location
+from ctb_files.render.bom import shortage_rows, shortage_summary
 from ctb_files.render.shortages import orders_text
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
@@ -58,14 +59,6 @@ def _build(inv: Inventory, build_id: str) -> Build:
     if build is None:
         raise CtbError(f"no build {build_id!r} (builds/{build_id}.yaml)")
     return build
-
-
-def _summary(plan_or_build: Plan | Build) -> str:
-    shorts = [
-        f"{s.part or 'line ' + ', '.join(map(str, s.lines))} {number(s.quantity)}" + (f" ({s.reason})" if s.reason else "")
-        for s in plan_or_build.shortages
-    ]
-    return "; ".join(shorts)
 
 
 def build_json(build_id: str, status: str, source: Plan | Build) -> dict[str, Any]:
@@ -164,7 +157,10 @@ def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) ->
     elif not plans:
         click.echo("no open builds")
     elif not opts.dry_run and not opts.quiet:
-        rows = [(bid, plan.status, len(plan.reservations), _summary(plan)) for bid, plan in plans.items()]
+        rows = [
+            (bid, plan.status, len(plan.reservations), shortage_summary(plan.shortages, f"ctb build show {bid}"))
+            for bid, plan in plans.items()
+        ]
         click.echo(table(["build", "status", "reserved", "short"], rows, right=(2,)))
     short = [bid for bid, plan in plans.items() if not plan.cleared]
     if fail_on_shortage and short:
@@ -242,7 +238,7 @@ def show_cmd(build_id: str | None) -> None:
         echo_json({"builds": [{**build_json(bid, b.status, b), "cost": _cost_json(inv, b)} for bid, b in builds]})
         return
     coming = on_order_for(inv)
-    click.echo("\n\n".join(_show_text(bid, b, coming) + _cost_text(inv, b) for bid, b in builds) if builds else "no builds")
+    click.echo("\n\n".join(_show_text(bid, b, inv, coming) + _cost_text(inv, b) for bid, b in builds) if builds else "no builds")
 
 
 def _costs(inv: Inventory, build: Build) -> list[CostLine] | str:
@@ -270,7 +266,7 @@ def _cost_text(inv: Inventory, build: Build) -> str:
     return "\n\n" + "\n".join([head, *cost_totals(lines, build.quantity)])
 
 
-def _show_text(build_id: str, build: Build, coming: dict[tuple[str, str], list[OnOrder]] | None = None) -> str:
+def _show_text(build_id: str, build: Build, inv: Inventory, coming: dict[tuple[str, str], list[OnOrder]] | None = None) -> str:
     when = build.completed_at if build.status == "completed" else build.cleared_at
     stamp = f" ({when.isoformat().replace('+00:00', 'Z')})" if when else ""
     out = [f"{build_id}: {number(build.quantity)} × {build.project}:{build.version}, {build.status}{stamp}"]
@@ -284,8 +280,10 @@ def _show_text(build_id: str, build: Build, coming: dict[tuple[str, str], list[O
         out += ["", "reservations", table(["part", "quantity", "lines", "location", "bin", "stock part", "take"], rows, right=(1, 6))]
     if build.shortages:
         # the orders as they are now: placed or expected since the build was last cleared
-        rows = [(s.part or "(none)", s.quantity, s.lines, orders_text((coming or {}).get((build_id, s.part or ""), [])),
-                 s.reason) for s in build.shortages]  # fmt: skip
+        rows = [
+            (name, quantity, lines, orders_text((coming or {}).get((build_id, str(name)), [])), reason)
+            for name, quantity, lines, reason in shortage_rows(build.shortages, inv.boms.get((build.project, build.version)))
+        ]
         out += ["", "shortages", table(["part", "quantity", "lines", "on order", "reason"], rows, right=(1,))]
     if build.assemblies:
         rows = [(a.part, a.quantity) for a in build.assemblies]

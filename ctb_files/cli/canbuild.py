@@ -7,6 +7,8 @@ import click
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
 from ctb_files.errors import CtbError
 from ctb_files.ops.builds.allocate import can_build
+from ctb_files.render.bom import blocker_rows
+from ctb_files.render.table import table
 
 
 @cli.command("can-build")
@@ -30,6 +32,11 @@ def can_build_cmd(project: str, version: str) -> None:
         return
     if result.quantity is None:
         click.echo(f"{project}:{version}: no limit (the BOM asks for no stock)")
+        return
+    blockers = blocker_rows(result.limited_by, inv.boms.get((project, version)))
+    if len(blockers) > 5 or any(why != "short" for _, why in blockers):
+        click.echo(f"{project}:{version}: {result.quantity} can be built now; limited by {len(blockers)}:")
+        click.echo(table(["blocker", "why"], blockers))
         return
     limit = f"; limited by {', '.join(result.limited_by)}" if result.limited_by else ""
     click.echo(f"{project}:{version}: {result.quantity} can be built now{limit}")

@@ -14,6 +14,7 @@ from ctb_files.errors import CtbError
 from ctb_files.importers import ImportResult, read_bom
 from ctb_files.ops.bom.matching import Matcher
 from ctb_files.ops.bom.sync import VersionReport, plan_bom
+from ctb_files.render.bom import sync_notes
 from ctb_files.render.table import table
 from ctb_files.storage.sources import Fetcher, write_plan
 from ctb_files.storage.workspace import Workspace
@@ -58,19 +59,15 @@ def render_reports(reports: list[VersionReport]) -> None:
         echo_json({"versions": [r.to_json() for r in reports]})
         return
     rows = [
-        (r.version, (r.commit or "")[:7], r.rows, r.matched, len(r.unmatched), r.implicit, len(r.placeholders), len(r.problems))
+        (r.version, (r.commit or "")[:7], r.rows, r.matched, len(r.unmatched), r.implicit, len(r.placeholders),
+         len(r.problems), len(r.flags))
         for r in reports
     ]  # fmt: skip
-    headers = ("version", "commit", "rows", "matched", "unmatched", "implicit", "placeholders", "problems")
-    click.echo(table(headers, rows, right=(2, 3, 4, 5, 6, 7)))
+    headers = ("version", "commit", "rows", "matched", "unmatched", "implicit", "placeholders", "problems", "flags")
+    click.echo(table(headers, rows, right=(2, 3, 4, 5, 6, 7, 8)))
     for r in reports:
-        for line, text in r.unmatched:
-            click.echo(f"{r.version} line {line}: {text}")
-        for part in r.placeholders:
-            click.echo(f"{r.version}: new placeholder part {part} ({layout.part_path(part)})")
-        for problem in r.problems:
-            label = "" if problem.severity == "error" else " (warning)"
-            click.echo(f"{r.version}: {problem.render()}{label}")
+        for note in sync_notes(r, quiet=options().quiet):
+            click.echo(note)
 
 
 @cli.group("project")

@@ -39,6 +39,7 @@ def read_bom(data: bytes, source_name: str, fmt: str = "auto") -> ImportResult:
         layout.columns,
         source_name,
         header_line,
+        layout.delimiter,
     )
     return ImportResult(
         format=layout.spec.name,

@@ -26,6 +26,9 @@ Role = Literal[
     "notes",
     "vendor",
     "partnum",
+    "mpn",
+    "manufacturer",
+    "populate",
 ]
 
 # header names (see header_key) understood in every format
@@ -36,6 +39,8 @@ COMMON_ALIASES: Mapping[str, Role] = {
     "item": "line",
     "item #": "line",
     "item no.": "line",
+    "item#": "line",
+    "item no": "line",
     "refs": "refs",
     "ref": "refs",
     "ref des": "refs",
@@ -71,7 +76,36 @@ COMMON_ALIASES: Mapping[str, Role] = {
     "dnf": "dnp",
     "do not populate": "dnp",
     "do not place": "dnp",
+    "not fitted": "dnp",
+    "populate": "populate",
+    "populated": "populate",
+    "fitted": "populate",
+    "fit": "populate",
+    "mount": "populate",
     "optional": "optional",
+    "mpn": "mpn",
+    "part number": "mpn",
+    "manufacturer_part": "mpn",
+    "manufacturer part": "mpn",
+    "manufacturer part number": "mpn",
+    "manufacturer_part_number": "mpn",
+    "manufacturer pn": "mpn",
+    "mfr part number": "mpn",
+    "mfr. part number": "mpn",
+    "mfr part #": "mpn",
+    "mfr. part #": "mpn",
+    "mfr pn": "mpn",
+    "mfg part number": "mpn",
+    "mfg part #": "mpn",
+    "mfg pn": "mpn",
+    "mpn1": "mpn",
+    "manufacturer": "manufacturer",
+    "manufacturer_name": "manufacturer",
+    "manufacturer name": "manufacturer",
+    "mfr": "manufacturer",
+    "mfr.": "manufacturer",
+    "mfg": "manufacturer",
+    "mfg.": "manufacturer",
     "note": "notes",
     "notes": "notes",
     "comment": "notes",
@@ -99,13 +133,23 @@ _VENDOR_PREFIXES: tuple[tuple[str, str], ...] = (
     ("jlc", "LCSC"),
     ("mouser", "Mouser"),
     ("digikey", "Digi-Key"),
+    ("digkey", "Digi-Key"),
+    ("dk", "Digi-Key"),
     ("farnell", "Farnell"),
+    ("element14", "Farnell"),
     ("newark", "Newark"),
     ("arrow", "Arrow"),
     ("tme", "TME"),
+    ("rs", "RS"),
+    ("rscomponents", "RS"),
+    ("rsonline", "RS"),
+    ("tayda", "Tayda"),
 )
 _VENDOR_SUFFIXES = frozenset(
-    ["", "pn", "part", "partno", "partnum", "partnumber", "number", "no", "num", "sku", "ordercode"]
+    [
+        "", "pn", "part", "partno", "partnum", "partnumber", "number", "no", "num", "sku",
+        "ordercode", "ordernumber", "orderno", "stockno", "stocknumber", "code", "id", "ref",
+    ]
 )
 
 
@@ -118,8 +162,8 @@ def vendor_column(key: str) -> str | None:
     """The vendor whose part numbers a column holds (``"lcsc part #"`` -> ``LCSC``)."""
     compact = re.sub(r"[^a-z0-9]", "", key)
     for prefix, name in _VENDOR_PREFIXES:
-        if compact.startswith(prefix):
-            return name if compact[len(prefix) :] in _VENDOR_SUFFIXES else None
+        if compact.startswith(prefix) and compact[len(prefix) :] in _VENDOR_SUFFIXES:
+            return name
     return None
 
 
@@ -164,11 +208,15 @@ def map_columns(cells: list[str], aliases: Mapping[str, Role]) -> list[Column]:
     return columns
 
 
-def is_header(columns: list[Column]) -> bool:
-    """A header names the references and at least one other thing about a row."""
+def is_header(columns: list[Column], mechanical: bool = False) -> bool:
+    """A header names the references and at least one other thing about a row.
+
+    A ``mechanical`` header (screws, spacers) has no references: a quantity
+    and a description, value or MPN.
+    """
     roles = {c.role for c in columns}
     if "refs" not in roles:
-        return False
+        return mechanical and "quantity" in roles and bool(roles & {"description", "value", "mpn"})
     return bool(roles & {"quantity", "value", "footprint", "partnum"}) or any(
         c.vendor for c in columns
     )

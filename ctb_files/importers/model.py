@@ -19,6 +19,7 @@ FORMATS: tuple[str, ...] = (
     "pcbnew",
     "kibom",
     "jlc",
+    "kitspace",
     "ctb-csv",
 )
 
@@ -28,6 +29,8 @@ EMPTY_ROW = "CTB602"
 NO_QUANTITY = "CTB603"
 UNREADABLE_ROW = "CTB604"
 LINE_NUMBERS = "CTB605"
+# a row kept but marked questionable (its ``flags``), reported as a warning
+FLAGGED_ROW = "CTB606"
 
 
 @dataclass(frozen=True)
@@ -39,14 +42,26 @@ class ImportedRow:
     quantity: Decimal
     value: str | None = None
     footprint: str | None = None
-    vendor: str | None = None
-    partnum: str | None = None
+    mpn: str | None = None
+    manufacturer: str | None = None
+    # (vendor as written, part number), every distributor part number in column order
+    skus: tuple[tuple[str, str], ...] = ()
     dnp: bool = False
     optional: bool = False
     description: str | None = None
     fields: dict[str, str] = field(default_factory=dict, hash=False)
     source_line: int = 0
     flags: tuple[str, ...] = ()
+
+    @property
+    def vendor(self) -> str | None:
+        """The vendor of the first SKU."""
+        return self.skus[0][0] if self.skus else None
+
+    @property
+    def partnum(self) -> str | None:
+        """The part number of the first SKU."""
+        return self.skus[0][1] if self.skus else None
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,26 @@
 """Turning the records under a header into :class:`ImportedRow` values.
 
 Common to every format: references are expanded, the quantity is parsed
-exactly (or counted from the references), DNP is read from a DNP column, a
-note saying DNP or a KiBoM ``(DNF)`` quantity, the vendor part number is
-taken from the generic Vendor/PartNum pair or a vendor's own column, and
-every other non-empty cell is kept in ``fields``.  A row that cannot be
-used becomes a :class:`Diagnostic` and is skipped; the rest go on.
+exactly (or counted from the references), DNP is read by :mod:`.dnp`, every
+distributor part number (the Vendor/PartNum pair, "--or--" lists, each
+vendor's own column) becomes an SKU in column order, and every other
+non-empty cell is kept in ``fields``.  A row whose cell count differs from
+the header's is realigned only where that is certain (:mod:`.shape`) and
+flagged.  A row that cannot be used becomes a :class:`Diagnostic` and is
+skipped; the rest go on.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ctb_files.core.models.common import LIMIT
 from ctb_files.errors import Diagnostic
 from ctb_files.importers.base import Column, Role
+from ctb_files.importers.dnp import read_dnp
 from ctb_files.importers.model import (
     BAD_QUANTITY,
     EMPTY_ROW,
@@ -26,13 +29,12 @@ from ctb_files.importers.model import (
     UNREADABLE_ROW,
     ImportedRow,
 )
+from ctb_files.importers.shape import align, usual_width
 from ctb_files.importers.table import Record
 from ctb_files.ops.bom.values import expand_refs
 
 _NOT_SET = frozenset(["", "0", "no", "n", "false", "f", "off", "-", "none"])
-_DNP_NOTE = re.compile(
-    r"\b(?:dnp|dnf|do not (?:populate|place|fit|mount|stuff)|not fitted|no ?pop)\b", re.I
-)
+_OR_AND = re.compile(r"\s*--(?:or|and)--\s*", re.I)
 _QTY_MARKS = re.compile(r"\(([^)]*)\)")
 _DNP_MARKS = frozenset(["dnf", "dnp"])
 _ITEM = re.compile(r"^\d+$")
@@ -49,8 +51,9 @@ class _Draft:
     quantity: Decimal
     value: str | None
     footprint: str | None
-    vendor: str | None
-    partnum: str | None
+    mpn: str | None
+    manufacturer: str | None
+    skus: tuple[tuple[str, str], ...]
     dnp: bool
     optional: bool
     description: str | None
@@ -77,13 +80,19 @@ class _Table:
 
 
 def build_rows(
-    records: Iterable[Record], columns: list[Column], path: str, header_line: int
+    records: Iterable[Record],
+    columns: list[Column],
+    path: str,
+    header_line: int,
+    delimiter: str = ",",
 ) -> tuple[list[ImportedRow], list[Diagnostic]]:
     """Read every record under the header until the end or a ``Label:`` trailer."""
     table = _Table(columns)
     problems: list[Diagnostic] = []
     drafts: list[_Draft] = []
     index = 0
+    records = list(records)
+    usual = usual_width([[_clean(c) for c in cells] for _, cells in records if cells is not None])
     for line, cells in records:
         if cells is None:
             index += 1
@@ -97,7 +106,11 @@ def build_rows(
         if len(filled) <= 2 and filled[0].endswith(":"):
             break  # KiBoM's metadata block, or any other trailer
         index += 1
+        values, shape_flags, raw = align(values, table.columns, delimiter, _plausible(table), usual)
         result = _read_row(table, values, line, index, path)
+        if isinstance(result, _Draft) and shape_flags:
+            result.flags[:0] = shape_flags
+            result.fields["row as written"] = raw
         if isinstance(result, Diagnostic):
             problems.append(result)
         else:
@@ -119,12 +132,15 @@ def _read_row(
     value = cell(values, "value")
     footprint = cell(values, "footprint")
     description = cell(values, "description")
-    vendor, partnum, unused_vendor_columns = _vendor_part(table, values)
-    if not (refs or value or footprint or partnum or description):
+    mpn = cell(values, "mpn")
+    skus = _skus(table, values)
+    if not (refs or value or footprint or skus or description or mpn):
         message = "row has no references, value, footprint or part number; skipped"
         return Diagnostic(path, line, 1, EMPTY_ROW, message)
-    dnp = _is_set(cell(values, "dnp")) or bool(_DNP_NOTE.search(cell(values, "notes")))
     flags: list[str] = []
+    dnp = read_dnp(
+        cell(values, "dnp"), cell(values, "populate"), value, cell(values, "notes"), flags
+    )
     qty_text = cell(values, "quantity")
     if qty_text:
         parsed = _parse_quantity(qty_text)
@@ -157,35 +173,63 @@ def _read_row(
         quantity=quantity,
         value=value or None,
         footprint=footprint or None,
-        vendor=vendor,
-        partnum=partnum,
+        mpn=mpn or None,
+        manufacturer=cell(values, "manufacturer") or None,
+        skus=skus,
         dnp=dnp,
         optional=_is_set(cell(values, "optional")),
         description=description or None,
-        fields=_fields(table, values, unused_vendor_columns),
+        fields=_fields(table, values, skus),
         flags=flags,
     )
 
 
-def _vendor_part(table: _Table, values: list[str]) -> tuple[str | None, str | None, list[Column]]:
-    """(vendor, part number, vendor columns not used) of one row."""
-    vendor = table.cell(values, "vendor") or None
-    partnum = table.cell(values, "partnum") or None
-    unused: list[Column] = []
+def _plausible(table: _Table) -> Callable[[list[str]], bool]:
+    """Whether a realigned row reads sensibly: its quantity and DNP cells make sense."""
+
+    def check(values: list[str]) -> bool:
+        refs = expand_refs(table.cell(values, "refs"))
+        qty_text = table.cell(values, "quantity")
+        if qty_text:
+            parsed = _parse_quantity(qty_text)
+            if parsed is None or (refs and parsed[0] != len(refs)):
+                return False
+        probe: list[str] = []
+        read_dnp(table.cell(values, "dnp"), table.cell(values, "populate"), "", "", probe)
+        return not probe
+
+    return check
+
+
+def _skus(table: _Table, values: list[str]) -> tuple[tuple[str, str], ...]:
+    """Every (vendor, part number) of one row, in column order, without repeats."""
+    found: list[tuple[int, str, str]] = []
+    vendors = _OR_AND.split(table.cell(values, "vendor"))
+    numbers = _OR_AND.split(table.cell(values, "partnum"))
+    at = table.by_role.get("partnum", table.by_role.get("vendor", 0))
+    for position, number in enumerate(numbers):
+        vendor = vendors[position] if position < len(vendors) else vendors[-1]
+        if number.strip() and vendor.strip():
+            found.append((at, vendor.strip(), number.strip()))
     for column in table.vendor_columns:
         text = values[column.index] if column.index < len(values) else ""
-        if not text:
-            continue
-        if partnum is None:
-            vendor, partnum = column.vendor, text
-        else:
-            unused.append(column)
-    return vendor, partnum, unused
+        for number in _OR_AND.split(text):
+            if number.strip() and column.vendor:
+                found.append((column.index, column.vendor, number.strip()))
+    out: dict[tuple[str, str], None] = {}
+    for _, vendor, number in sorted(found, key=lambda item: item[0]):
+        out.setdefault((vendor, number), None)
+    return tuple(out)
 
 
-def _fields(table: _Table, values: list[str], extra: list[Column]) -> dict[str, str]:
+def _fields(table: _Table, values: list[str], skus: tuple[tuple[str, str], ...]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for column in [*table.field_columns, *extra]:
+    extra: list[Column] = []
+    if table.cell(values, "vendor") and not skus:
+        extra.append(table.columns[table.by_role["vendor"]])
+    if table.cell(values, "partnum") and not skus:
+        extra.append(table.columns[table.by_role["partnum"]])
+    for column in sorted([*table.field_columns, *extra], key=lambda c: c.index):
         if column.index < len(values) and values[column.index]:
             name = column.name or f"column {column.index + 1}"
             _put(out, name, values[column.index], column.index)
@@ -275,8 +319,9 @@ def _finish(draft: _Draft, duplicates: dict[str, int]) -> ImportedRow:
         quantity=draft.quantity,
         value=draft.value,
         footprint=draft.footprint,
-        vendor=draft.vendor,
-        partnum=draft.partnum,
+        mpn=draft.mpn,
+        manufacturer=draft.manufacturer,
+        skus=draft.skus,
         dnp=draft.dnp,
         optional=draft.optional,
         description=draft.description,

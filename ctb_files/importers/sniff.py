@@ -26,6 +26,7 @@ from ctb_files.importers.generic import CTB_CSV
 from ctb_files.importers.jlc import JLC
 from ctb_files.importers.kibom import KIBOM
 from ctb_files.importers.kicad import KICAD_CLI
+from ctb_files.importers.kitspace import KITSPACE
 from ctb_files.importers.legacy import COLLATED_MARKER, KICAD_LEGACY, KICAD_LEGACY_FP
 from ctb_files.importers.pcbnew import PCBNEW
 from ctb_files.importers.table import split_line
@@ -37,6 +38,7 @@ SPECS: tuple[FormatSpec, ...] = (
     KICAD_LEGACY_FP,
     KICAD_LEGACY,
     JLC,
+    KITSPACE,
     CTB_CSV,
     KICAD_CLI,
 )
@@ -70,25 +72,28 @@ def find_layout(lines: list[str], fmt: str, source_name: str) -> Layout:
     else:
         delimiters = _delimiter_order(lines, start)
     tolerant = forced is not None and forced.tolerant
-    seen = 0
-    for index in range(start, len(lines)):
-        line = lines[index]
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > _HEADER_SEARCH:
-            break
-        found = _best_split(line, delimiters, tolerant)
-        if found is None:
-            continue
-        delimiter, cells = found
-        spec = forced or _detect(cells, delimiter)
-        if spec.tolerant and not tolerant:
-            cells = split_line(line, delimiter, tolerant=True)
-        return Layout(spec, delimiter, index, map_columns(cells, spec.aliases))
+    # a header with references first; a mechanical BOM's header only when there is none
+    for mechanical in (False, True):
+        seen = 0
+        for index in range(start, len(lines)):
+            line = lines[index]
+            if not line.strip():
+                continue
+            seen += 1
+            if seen > _HEADER_SEARCH:
+                break
+            found = _best_split(line, delimiters, tolerant, mechanical)
+            if found is None:
+                continue
+            delimiter, cells = found
+            spec = forced or _detect(cells, delimiter)
+            if spec.tolerant and not tolerant:
+                cells = split_line(line, delimiter, tolerant=True)
+            return Layout(spec, delimiter, index, map_columns(cells, spec.aliases))
     raise CtbError(
         f"{source_name}: no BOM header found "
-        "(expected a references column and a value, footprint or quantity column)"
+        "(expected a references column and a value, footprint or quantity column, "
+        "or a quantity and a description, value or MPN column)"
     )
 
 
@@ -112,7 +117,7 @@ def _delimiter_order(lines: list[str], start: int) -> tuple[str, ...]:
 
 
 def _best_split(
-    line: str, delimiters: tuple[str, ...], tolerant: bool
+    line: str, delimiters: tuple[str, ...], tolerant: bool, mechanical: bool = False
 ) -> tuple[str, list[str]] | None:
     """The delimiter under which ``line`` is the best header, with its cells."""
     best: tuple[int, str, list[str]] | None = None
@@ -121,7 +126,7 @@ def _best_split(
             continue
         cells = split_line(line, delimiter, tolerant)
         columns = map_columns(cells, _ALL_ALIASES)
-        if not is_header(columns):
+        if not is_header(columns, mechanical):
             continue
         score = header_score(columns)
         if best is None or score > best[0]:

@@ -10,12 +10,18 @@ from __future__ import annotations
 import csv
 import html
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from itertools import zip_longest
 from typing import Any
 
+from ctb_files.core import paths as layout
+from ctb_files.core.models import BomFile, BomRow, Shortage
+from ctb_files.core.units import normalize
 from ctb_files.ops.bom.diff import BomDiff, FlatRow
 from ctb_files.ops.bom.extensions import display
+from ctb_files.ops.bom.rowtext import about, unmatched_label
+from ctb_files.ops.bom.sync import VersionReport
 from ctb_files.ops.bom.tree import TreeRow, UseRow
 from ctb_files.ops.bom.views import BomView
 from ctb_files.render.table import number, table
@@ -28,8 +34,9 @@ MARKS = {"equal": "", "replace": "|", "delete": "<", "insert": ">"}
 
 
 def _label(row: TreeRow, indent: bool) -> str:
-    name = row.part if row.part is not None else "(unmatched)"
-    flags = [f for f, on in (("dnp", row.dnp), ("cycle", row.cycle)) if on]
+    name = row.part if row.part is not None else unmatched_label(row.about)
+    flagged = any(key == "flags" for key, _ in row.about)
+    flags = [f for f, on in (("dnp", row.dnp), ("cycle", row.cycle), ("flagged", flagged)) if on]
     text = name + (f" ({', '.join(flags)})" if flags else "")
     return "  " * (row.level - 1) + text if indent else text
 
@@ -43,7 +50,7 @@ def view_headers(view: BomView) -> list[str]:
 def view_text(view: BomView) -> str:
     """An aligned table; parts indented by level."""
     if view.mode == "totals":
-        rows: list[list[Any]] = [[t.part or "(unmatched)", t.quantity, t.unit] for t in view.totals]
+        rows: list[list[Any]] = [[t.part or t.label, t.quantity, t.unit] for t in view.totals]
         return table(view_headers(view), rows, right=(1,))
     rows = [
         [r.level, _label(r, True), r.quantity, r.unit, r.order, " ".join(r.refs),
@@ -70,11 +77,14 @@ def view_csv(view: BomView) -> str:
 def view_doc(view: BomView) -> dict[str, Any]:
     """The ``bom show`` JSON document (PRODUCT.md 2.1)."""
     if view.mode == "totals":
-        rows: list[dict[str, Any]] = [{"part": t.part, "quantity": t.quantity, "unit": t.unit} for t in view.totals]
+        rows: list[dict[str, Any]] = [
+            {"part": t.part, "quantity": t.quantity, "unit": t.unit, **({"row": t.label} if t.label else {})}
+            for t in view.totals
+        ]
     else:
         rows = [
             {"level": r.level, "part": r.part, "quantity": r.quantity, "unit": r.unit, "order": r.order,
-             "refs": list(r.refs), "ext": dict(r.ext)}
+             "refs": list(r.refs), "ext": dict(r.ext), **dict(r.about)}
             for r in view.rows
         ]  # fmt: skip
     return {"target": view.target.text, "rows": rows}
@@ -98,8 +108,14 @@ def cost_csv(doc: dict[str, Any]) -> str:
 
 
 def flat_doc(row: FlatRow) -> dict[str, Any]:
-    return {"level": row.level, "part": row.part, "quantity": row.quantity, "unit": row.unit,
-            "refs": list(row.refs), "ext": dict(row.ext_values)}  # fmt: skip
+    doc: dict[str, Any] = {"level": row.level, "part": row.part, "quantity": row.quantity, "unit": row.unit,
+                           "refs": list(row.refs), "ext": dict(row.ext_values)}  # fmt: skip
+    doc.update(row.content)  # value, footprint, mpn, skus of a project BOM row
+    if row.dnp:
+        doc["dnp"] = True
+    if row.flags:
+        doc["flags"] = row.flags
+    return doc
 
 
 def diff_doc(diff: BomDiff) -> dict[str, Any]:
@@ -119,7 +135,8 @@ def _cells(row: FlatRow | None, visible: Sequence[str]) -> list[str]:
     if row is None:
         return ["", "", "", "", *("" for _ in visible)]
     ext = dict(row.ext_values)
-    name = "  " * (row.level - 1) + (row.part or "(unmatched)")
+    marks = [m for m, on in (("dnp", row.dnp), ("flagged", bool(row.flags))) if on]
+    name = "  " * (row.level - 1) + row.name + (f" ({', '.join(marks)})" if marks else "")
     return [name, number(row.quantity), row.unit, " ".join(row.refs), *(display(ext.get(n)) for n in visible)]
 
 
@@ -141,13 +158,22 @@ def summary_lines(diff: BomDiff) -> list[str]:
     ]
     if s.other:
         lines.append("other: " + "; ".join(s.other))
+    if s.changed_rows:
+        lines.append("changed rows: " + "; ".join(r.text() for r in s.changed_rows))
     return lines
 
 
-def diff_text(diff: BomDiff) -> str:
-    """Two columns, changed rows marked ``|``, removed ``<``, added ``>``."""
+def diff_text(diff: BomDiff, compact: bool = False) -> str:
+    """Two columns, changed rows marked ``|``, removed ``<``, added ``>``; ``compact`` folds equal runs."""
     head = ["part", "quantity", "unit", "refs", *diff.visible]
-    rows = [[*_cells(old, diff.visible), MARKS[tag], *_cells(new, diff.visible)] for tag, old, new in _pairs(diff)]
+    rows: list[list[str]] = []
+    pairs = _pairs(diff)
+    for item in _fold(pairs) if compact else pairs:
+        if isinstance(item, int):
+            rows.append([f"⋯ {item} equal rows ⋯", *([""] * (2 * len(head)))])
+            continue
+        tag, old, new = item
+        rows.append([*_cells(old, diff.visible), MARKS[tag], *_cells(new, diff.visible)])
     width = len(head)
     right = (1, width + 2)
     body = table([*head, "", *head], rows, right=right)
@@ -292,3 +318,132 @@ def where_used_text(part: str, unit: str, rows: Sequence[UseRow]) -> str:
         for r in rows
     ]
     return table(["used in", "kind", "quantity", "unit", f"{part} per one ({unit})"], body, right=(2, 4))
+
+
+# --- sync and import summaries ------------------------------------------------------------
+
+# a list of per-row notes longer than this is summarised with the command that lists it
+NOTE_LIMIT = 10
+
+
+def sync_notes(report: VersionReport, quiet: bool = False, limit: int = NOTE_LIMIT) -> list[str]:
+    """The lines under the summary table for one version: flags, unmatched rows, problems.
+
+    Every flag names the BOM source file and line; ``quiet`` keeps only the
+    problems (rows skipped) and the counts; a list longer than ``limit`` is
+    a count and the command that lists it.
+    """
+    target = f"{report.project}:{report.version}"
+    out: list[str] = []
+    if report.flags:
+        if quiet or len(report.flags) > limit:
+            out.append(f"{target}: {len(report.flags)} flagged rows; list them with 'ctb check {report.file}'")
+        else:
+            for at, line, refs, flag in report.flags:
+                where = f"{report.source_path}:{at}" if at else report.source_path
+                out.append(f"{target} {where}: line {line} {refs}: {flag}".replace("  ", " "))
+    if report.unmatched:
+        if quiet or len(report.unmatched) > limit:
+            out.append(
+                f"{target}: {len(report.unmatched)} unmatched rows; "
+                f"list them with 'ctb bom show {target} --unmatched'"
+            )
+        else:
+            out.extend(f"{report.version} line {line}: {text}" for line, text in report.unmatched)
+    if len(report.placeholders) > limit:
+        out.append(f"{target}: {len(report.placeholders)} new placeholder parts (placeholder: true in parts/)")
+    else:
+        out.extend(
+            f"{report.version}: new placeholder part {part} ({layout.part_path(part)})"
+            for part in report.placeholders
+        )
+    for problem in report.problems:
+        label = "" if problem.severity == "error" else " (warning)"
+        out.append(f"{report.version}: {problem.render()}{label}")
+    return out
+
+
+# --- shortages of unmatched rows ----------------------------------------------------------
+
+
+def shortage_rows(shortages: Sequence[Shortage], bom: BomFile | None) -> list[tuple[Any, ...]]:
+    """One table row per shortage: (part, quantity, lines, reason).
+
+    A shortage of unmatched rows (no part) is split into one row per BOM
+    line, named by what the row asks for (``(unmatched: 330 R_0805)``) with
+    its quantity per the build, so a build short of 38 unmatched rows is 38
+    readable rows, not one cell of every line number.
+    """
+    rows_by_line = {row.line: row for row in bom.rows if not row.implicit} if bom else {}
+    out: list[tuple[Any, ...]] = []
+    for shortage in shortages:
+        if shortage.part is not None or len(shortage.lines) <= 1 or not rows_by_line:
+            name = shortage.part or _line_label(shortage.lines, rows_by_line)
+            out.append((name, shortage.quantity, _lines(shortage.lines), shortage.reason))
+            continue
+        per_unit = sum((rows_by_line[n].quantity for n in shortage.lines if n in rows_by_line), Decimal(0))
+        scale = shortage.quantity / per_unit if per_unit else Decimal(0)
+        for n in shortage.lines:
+            row = rows_by_line.get(n)
+            quantity = normalize(row.quantity * scale) if row is not None and scale else None
+            out.append((_line_label([n], rows_by_line), quantity, str(n), shortage.reason))
+    return out
+
+
+def _lines(lines: Sequence[int]) -> str:
+    return ", ".join(map(str, lines))
+
+
+def _line_label(lines: Sequence[int], rows_by_line: Mapping[int | None, BomRow]) -> str:
+    if len(lines) == 1 and lines[0] in rows_by_line:
+        row = rows_by_line[lines[0]]
+        refs = " ".join(row.refs)
+        label = unmatched_label(about(row))
+        return f"{refs} {label}" if refs else label
+    return "(unmatched)"
+
+
+def shortage_summary(shortages: Sequence[Shortage], listing: str, limit: int = 5) -> str:
+    """One short cell for a build's shortages: a few parts, else a count and ``listing``.
+
+    Unmatched rows are counted (``38 unmatched rows``), never listed line by
+    line in one cell; ``listing`` is the command that shows them all.
+    """
+    pieces: list[str] = []
+    for s in shortages:
+        reason = f" ({s.reason})" if s.reason else ""
+        if s.part is not None:
+            pieces.append(f"{s.part} {number(s.quantity)}{reason}")
+        elif len(s.lines) == 1:
+            pieces.append(f"line {s.lines[0]} {number(s.quantity)}{reason}")
+        else:
+            pieces.append(f"{len(s.lines)} unmatched rows")
+    if len(pieces) > limit:
+        return f"{len(pieces)} shortages ('{listing}' lists them)"
+    text = "; ".join(pieces)
+    if any(s.part is None and len(s.lines) > 1 for s in shortages):
+        text += f" ('{listing}' lists them)"
+    return text
+
+
+def blocker_rows(limited_by: Sequence[str], bom: BomFile | None) -> list[tuple[str, str]]:
+    """What limits ``can-build``, one row each: parts short, and each unmatched BOM row by name.
+
+    ``limited_by`` names parts, and unmatched rows as ``line …`` entries;
+    those are listed once from the BOM itself, one per row that needs stock.
+    """
+    out: list[tuple[str, str]] = []
+    listed = False
+    for name in limited_by:
+        if not name.startswith("line ") or bom is None:
+            out.append((name, "short"))
+            continue
+        if listed:
+            continue
+        listed = True
+        for row in bom.rows:
+            if row.part is None and row.substitute is None and not (row.implicit or row.dnp or row.optional):
+                refs = " ".join(row.refs)
+                label = unmatched_label(about(row))
+                out.append((f"{refs} {label}" if refs else label, f"unmatched BOM row (line {row.line})"))
+    return out

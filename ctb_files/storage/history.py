@@ -231,8 +231,15 @@ class _Log:
             else:
                 before = []
             if before == after:
-                continue
-            change = summarize_bom_change(before, after)
+                own = self.target.path.startswith("projects/") and after
+                if not own or self.base + self.target.path not in changed:
+                    continue
+                # a project BOM file that changed (a re-sync, a hand edit) while no row did: still listed
+                change = BomChange(other=[f"{self.target.path} edited; rows unchanged"])
+            else:
+                change = summarize_bom_change(before, after)
+                if not change:  # rows differ in a way no summary names: still never "no change"
+                    change.other.append("rows changed")
             entries.append(BomLogEntry(info.sha, info.short, info.date, info.author, info.summary, change))
             if max_count is not None and len(entries) >= max_count:
                 break

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from ctb_files.core.models.common import Id, PositiveQuantity, Quantity, Strict, Unit
 
 BomFormat = Literal[
-    "auto", "kicad-cli", "kicad-legacy", "kicad-legacy-fp", "pcbnew", "kibom", "jlc", "ctb-csv"
+    "auto", "kicad-cli", "kicad-legacy", "kicad-legacy-fp", "pcbnew", "kibom", "jlc", "kitspace", "ctb-csv"
 ]
 
 
@@ -58,11 +58,34 @@ class BomSource(Strict):
     synced_at: datetime | None = None
 
 
+class HandSet:
+    """Marks a BOM-row field that only a person sets: a re-sync carries it over.
+
+    ``Annotated[int | None, HAND_SET] = None``; :func:`hand_set_keys` reads the
+    marks, so a new hand-set field survives re-sync without any list to keep.
+    """
+
+    def __repr__(self) -> str:
+        return "HAND_SET"
+
+
+HAND_SET = HandSet()
+
+
+def hand_set_keys(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` marked :data:`HAND_SET`, in declaration order."""
+    return tuple(
+        name
+        for name, info in model.model_fields.items()
+        if any(isinstance(mark, HandSet) for mark in info.metadata)
+    )
+
+
 class Sku(Strict):
     """One distributor part number a BOM row carries."""
 
-    vendor: str
-    sku: str
+    vendor: str = Field(min_length=1)
+    sku: str = Field(min_length=1)
 
 
 class BomRow(Strict):
@@ -70,32 +93,56 @@ class BomRow(Strict):
     implicit: bool = False
     refs: list[str] = Field(default_factory=list)
     quantity: PositiveQuantity
-    unit: Unit | None = None
+    unit: Annotated[Unit | None, HAND_SET] = None
     value: str | None = None
     footprint: str | None = None
     mpn: str | None = None
     manufacturer: str | None = None
     description: str | None = None
     skus: list[Sku] = Field(default_factory=list)
+    # written before ``skus`` existed: read as the first SKU; the next sync writes ``skus``
     vendor: str | None = None
     partnum: str | None = None
+    fields: dict[str, str] = Field(default_factory=dict)
+    flags: list[str] = Field(default_factory=list)
     part: Id | None = None
     missing: str | None = None
     optional: bool = False
     dnp: bool = False
-    substitute: Id | None = None
-    order: int | None = None
-    attrition: Quantity | None = Field(default=None, description="percent extra per build (PRODUCT.md 4.1)")
-    setup: Quantity | None = Field(default=None, description="extra quantity once per build, in the row's unit")
-    consumable: bool = Field(default=False, description="listed and costed, never reserved or short")
-    flags: list[str] = Field(default_factory=list)
-    ext: dict[str, Any] = Field(default_factory=dict)
+    substitute: Annotated[Id | None, HAND_SET] = None
+    order: Annotated[int | None, HAND_SET] = None
+    attrition: Annotated[Quantity | None, HAND_SET] = Field(
+        default=None, description="percent extra per build (PRODUCT.md 4.1)"
+    )
+    setup: Annotated[Quantity | None, HAND_SET] = Field(
+        default=None, description="extra quantity once per build, in the row's unit"
+    )
+    consumable: Annotated[bool, HAND_SET] = Field(default=False, description="listed and costed, never reserved or short")
+    ext: Annotated[dict[str, Any], HAND_SET] = Field(default_factory=dict)
+
+    _legacy: bool = PrivateAttr(default=False)
 
     @model_validator(mode="after")
     def _needs_line(self) -> BomRow:
         if not self.implicit and self.line is None:
             raise ValueError("a BOM row needs a 'line' (unique in the file)")
+        if self.vendor is not None or self.partnum is not None:
+            if self.vendor and self.partnum:
+                old = Sku(vendor=self.vendor, sku=self.partnum)
+                if old not in self.skus:
+                    self.skus.insert(0, old)
+            elif self.vendor:
+                self.fields.setdefault("Vendor", self.vendor)
+            elif self.partnum:
+                self.fields.setdefault("PartNum", self.partnum)
+            self.vendor = self.partnum = None
+            self._legacy = True
         return self
+
+    @property
+    def legacy(self) -> bool:
+        """Read from the old ``vendor``/``partnum`` keys (the next sync rewrites it)."""
+        return self._legacy
 
     @property
     def wanted(self) -> str | None:
@@ -110,4 +157,16 @@ class BomFile(Strict):
     rows: list[BomRow] = Field(default_factory=list)
 
 
-__all__ = ["BomFile", "BomRow", "BomSource", "Project", "ProjectVersion", "Quantity", "Sku", "Source"]
+__all__ = [
+    "HAND_SET",
+    "BomFile",
+    "BomRow",
+    "BomSource",
+    "HandSet",
+    "Project",
+    "ProjectVersion",
+    "Quantity",
+    "Sku",
+    "Source",
+    "hand_set_keys",
+]

@@ -1,12 +1,15 @@
-"""Comparing two BOMs: flattened rows, difflib opcodes and a per-part summary.
+"""Comparing two BOMs: flattened rows, difflib opcodes and a per-part and per-row summary.
 
 A BOM is flattened to a sequence of :class:`FlatRow` (level, part, quantity,
-unit, references, visible extension values); two sequences are compared with
+unit, references, DNP, the row's own content: value, footprint, MPN, SKUs,
+and visible extension values); two sequences are compared with
 :class:`difflib.SequenceMatcher`, whose opcodes (``equal``, ``replace``,
 ``delete``, ``insert``) drive the side-by-side renderings.  Independently,
 :func:`summarize_bom_change` says per part what happened: added, removed,
 quantity changed (old and new totals) and references that moved between
-parts.  ``ctb bom log`` and ``ctb review`` reuse the summary.
+parts; and per row (by its references) which field changed from what to
+what (``changed_rows``), so a value change on an unmatched row is seen.
+``ctb bom log`` and ``ctb review`` reuse the summary.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ import difflib
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from ctb_files.core.units import convert, normalize
+from ctb_files.ops.bom.rowtext import CONTENT, About, unmatched_label
 from ctb_files.ops.bom.tree import TreeRow
 from ctb_files.ops.bom.views import BomView
 
@@ -36,6 +40,9 @@ class FlatRow:
     unit: str
     refs: tuple[str, ...] = ()
     ext: tuple[tuple[str, str], ...] = ()  # visible extension values, canonical text
+    dnp: bool = False
+    content: About = ()  # value, footprint, MPN, SKUs of a project BOM row (rowtext.CONTENT)
+    flags: str = field(default="", compare=False)
     total: Decimal | None = field(default=None, compare=False)  # per one unit of the target
     parent: str = field(default="", compare=False)
     ext_values: Mapping[str, Any] = field(default_factory=dict, compare=False)
@@ -43,6 +50,21 @@ class FlatRow:
     @property
     def amount(self) -> Decimal:
         return self.total if self.total is not None else self.quantity
+
+    @property
+    def name(self) -> str:
+        """The part, or what an unmatched row asks for: ``(unmatched: 330 R_0805)``."""
+        return self.part if self.part is not None else unmatched_label(self.content)
+
+    def get(self, name: str) -> str:
+        """One field as text, for ``changed_rows``."""
+        if name == "quantity":
+            return f"{_num(self.quantity)} {self.unit}" if self.unit != "pcs" else _num(self.quantity)
+        if name == "dnp":
+            return "yes" if self.dnp else "no"
+        if name == "part":
+            return self.part or ""
+        return dict(self.content).get(name, "")
 
 
 def _canonical(value: Any) -> str:
@@ -58,7 +80,8 @@ def flatten(rows: Sequence[TreeRow], visible: Sequence[str] = ()) -> list[FlatRo
             FlatRow(
                 level=row.level, part=row.part, quantity=normalize(row.quantity), unit=row.unit,
                 refs=row.refs, ext=tuple((k, _canonical(v)) for k, v in shown.items()),
-                total=row.total, parent=row.parent, ext_values=shown,
+                dnp=row.dnp, content=tuple(p for p in row.about if p[0] in CONTENT),
+                flags=dict(row.about).get("flags", ""), total=row.total, parent=row.parent, ext_values=shown,
             )
         )  # fmt: skip
     return out
@@ -120,27 +143,50 @@ class RefMove:
         return f"{self.ref} moved {self.old_part} → {self.new_part}"
 
 
+@dataclass(frozen=True)
+class RowChange:
+    """One field of one row (named by its references) that changed."""
+
+    refs: str
+    field: str  # value, footprint, mpn, skus, dnp, quantity; "row" for an unmatched row added/removed
+    old: str
+    new: str
+
+    def text(self) -> str:
+        if self.field == "row":
+            return f"{self.refs}: + {self.new}" if not self.old else f"{self.refs}: - {self.old}"
+        return f"{self.refs}: {self.field} {self.old or '-'} → {self.new or '-'}"
+
+    def to_json(self) -> dict[str, str]:
+        return {"refs": self.refs, "field": self.field, "old": self.old, "new": self.new}
+
+
 @dataclass
 class BomChange:
-    """What happened per part between two BOMs."""
+    """What happened per part, and per row, between two BOMs."""
 
     added: list[Amount] = field(default_factory=list)
     removed: list[Amount] = field(default_factory=list)
     changed: list[QuantityChange] = field(default_factory=list)
     moved: list[RefMove] = field(default_factory=list)
     other: list[str] = field(default_factory=list)  # other differences, one phrase per part
+    changed_rows: list[RowChange] = field(default_factory=list)
     reordered: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.changed or self.moved or self.other or self.reordered)
+        return bool(
+            self.added or self.removed or self.changed or self.moved or self.other or self.changed_rows
+            or self.reordered
+        )  # fmt: skip
 
     def text(self) -> str:
-        """One line: ``+ p2 120 m; p1 2 m → 3 km``."""
+        """One line: ``+ p2 120 m; p1 2 m → 3 km; R16 R20: value 330 → 300``."""
         pieces = [f"+ {a.text()}" for a in self.added]
         pieces += [f"- {a.text()}" for a in self.removed]
         pieces += [c.text() for c in self.changed]
         pieces += [m.text() for m in self.moved]
         pieces += self.other
+        pieces += [r.text() for r in self.changed_rows]
         if self.reordered and not pieces:
             pieces.append("rows reordered")
         return "; ".join(pieces) if pieces else "no change"
@@ -155,6 +201,7 @@ class BomChange:
                 for c in self.changed
             ],
             "moved": [{"ref": m.ref, "from": m.old_part, "to": m.new_part} for m in self.moved],
+            "changed_rows": [r.to_json() for r in self.changed_rows],
         }  # fmt: skip
 
 
@@ -209,13 +256,54 @@ def summarize_bom_change(old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow
             change.moved.append(RefMove(key[1], before, part, key[0]))
     named = {a.part for a in change.added + change.removed} | {c.part for c in change.changed}
     named |= {m.old_part for m in change.moved} | {m.new_part for m in change.moved}
-    differing = Counter(old_rows)
-    differing.subtract(Counter(new_rows))
+    change.changed_rows = _row_changes(old_rows, new_rows)
+    # the part-level "other" ignores what changed_rows already says
+    differing = Counter(_bare(r) for r in old_rows)
+    differing.subtract(Counter(_bare(r) for r in new_rows))
     other = {row.part for row, n in differing.items() if n and row.part is not None} - named
     change.other = [_other(part, old_rows, new_rows) for part in sorted(other)]
-    change.reordered = not differing or all(n == 0 for n in differing.values())
-    change.reordered = change.reordered and list(old_rows) != list(new_rows)
+    change.reordered = Counter(old_rows) == Counter(new_rows) and list(old_rows) != list(new_rows)
     return change
+
+
+def _bare(row: FlatRow) -> FlatRow:
+    return replace(row, dnp=False, content=())
+
+
+_ROW_FIELDS = ("value", "footprint", "mpn", "skus", "dnp")
+
+
+def _row_key(row: FlatRow) -> tuple[str, str]:
+    parent = row.parent if row.level > 1 else ""
+    return parent, " ".join(row.refs) if row.refs else row.name
+
+
+def _row_changes(old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow]) -> list[RowChange]:
+    """Per row, by its references: fields that changed; unmatched rows added or removed.
+
+    A matched row's part and quantity changes are the per-part summary's; an
+    unmatched row has no part, so its quantity change is said here.
+    """
+    old = {_row_key(r): r for r in old_rows}
+    new = {_row_key(r): r for r in new_rows}
+    out: list[RowChange] = []
+    for key, after in new.items():
+        before = old.get(key)
+        label = key[1]
+        if before is None:
+            if after.part is None:
+                out.append(RowChange(label, "row", "", after.name))
+            continue
+        names = list(_ROW_FIELDS)
+        if before.part is None and after.part is None:
+            names.insert(0, "quantity")
+        for name in names:
+            if before.get(name) != after.get(name):
+                out.append(RowChange(label, name, before.get(name), after.get(name)))
+    for key, before in old.items():
+        if key not in new and before.part is None:
+            out.append(RowChange(key[1], "row", before.name, ""))
+    return out
 
 
 def _other(part: str, old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow]) -> str:

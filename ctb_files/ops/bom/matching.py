@@ -3,20 +3,23 @@
 Pure: an :class:`Inventory` and :class:`ImportedRow` values in, a
 :class:`Match` per row out.  The order of the rules:
 
-1. The row names a vendor and a part number, and the vendor is known (its id
-   or name, ignoring case): the part holding that vendor part (sku, ignoring
-   case).  An unknown sku at a vendor with an API gets a placeholder part,
-   ``parts/<vendor>-<sku>.yaml``, which ``ctb vendor populate`` fills in.
-2. Otherwise value, footprint and symbol: the part's normalised ``value``
-   equals the row's, its package lists the row's footprint (with or without
-   the ``lib:`` prefix) and its ``symbol`` is one of the row's designator
-   prefixes.  A row with no footprint, or no references, skips that test.
-3. Nothing found: no part, and a sentence saying what was looked for.
+1. Any of the row's SKUs whose vendor is known (its id, name or one of its
+   ``aliases``, ignoring case): the part holding that vendor part (sku,
+   ignoring case).  An SKU at an unknown vendor is passed over, never
+   blocking the next one.  When no SKU matched, the first unknown sku at a
+   vendor with an API gets a placeholder part, ``parts/<vendor>-<sku>.yaml``,
+   which ``ctb vendor populate`` fills in.
+2. Otherwise the MPN: the part one of whose vendor parts has that ``mpn``
+   (ignoring case, spaces and dashes).
+3. Otherwise value, footprint and symbol: the part's ``value`` equals the
+   row's as a quantity (:func:`values.value_key`), its package lists the
+   row's footprint (with or without the ``lib:`` prefix) and its ``symbol``
+   is one of the row's designator prefixes.  A row with no footprint, or no
+   references, skips that test.
+4. Nothing found: no part, and a sentence saying what was looked for.
 
 Among several candidates the part with the most stock on hand wins, then the
-lowest id.  Value comparison is exact, except that the kilo letter is read
-the same in either case (``10K`` = ``10k``, ``4.7K`` = ``4.7k``): ``K`` is
-kilo in every BOM we have seen, whereas ``m``/``M`` mean milli and mega.
+lowest id.
 """
 
 from __future__ import annotations
@@ -29,11 +32,10 @@ from decimal import Decimal
 from ctb_files.core.models import Part, VendorPart, valid_id
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.importers.model import ImportedRow
-from ctb_files.ops.bom.values import normalize_value, ref_prefix
+from ctb_files.ops.bom.values import mpn_key, ref_prefix, value_key
 
 __all__ = ["Match", "Matcher", "Placeholder", "footprint_name", "placeholder_id", "value_key"]
 
-_KILO = re.compile(r"^(\d+(?:\.\d+)?)K")
 _NOT_ID = re.compile(r"[^A-Za-z0-9._+-]+")
 
 
@@ -55,11 +57,6 @@ class Match:
     placeholder: Placeholder | None = None
 
 
-def value_key(value: str) -> str:
-    """The form values are compared in: normalised, kilo written ``k``."""
-    return _KILO.sub(lambda m: f"{m.group(1)}k", normalize_value(value))
-
-
 def footprint_name(footprint: str) -> str:
     """A footprint without its library: ``Resistor_SMD:R_0805`` -> ``R_0805``."""
     return footprint.strip().rsplit(":", 1)[-1]
@@ -78,10 +75,13 @@ def placeholder_id(vendor: str, sku: str) -> str:
 class _Index:
     skus: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     values: dict[str, set[str]] = field(default_factory=dict)
+    mpns: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, part_id: str, part: Part) -> None:
         for vp in part.vendor_parts:
             self.skus.setdefault((vp.vendor.lower(), vp.sku.strip().lower()), set()).add(part_id)
+            if vp.mpn and mpn_key(vp.mpn):
+                self.mpns.setdefault(mpn_key(vp.mpn), set()).add(part_id)
         if part.value:
             self.values.setdefault(value_key(part.value), set()).add(part_id)
 
@@ -106,6 +106,8 @@ class Matcher:
         self._vendors: dict[str, str] = {}
         for vid, vendor in sorted(inventory.vendors.items()):
             self._vendors.setdefault(vendor.name.strip().lower(), vid)
+            for alias in vendor.aliases:
+                self._vendors.setdefault(alias.strip().lower(), vid)
         for vid in inventory.vendors:  # an id wins over another vendor's name
             self._vendors[vid.lower()] = vid
         self._index = _Index()
@@ -115,18 +117,31 @@ class Matcher:
     # --- the rules ------------------------------------------------------------------------
 
     def match(self, row: ImportedRow) -> Match:
-        vendor_id = self.vendor_id(row.vendor) if row.vendor and row.partnum else None
-        if vendor_id is not None and row.partnum:
-            found = self._best(self._index.skus.get((vendor_id.lower(), row.partnum.strip().lower()), ()))
+        known = [(vid, sku) for vid, sku in self._known_skus(row)]
+        for vendor_id, sku in known:
+            found = self._best(self._index.skus.get((vendor_id.lower(), sku.strip().lower()), ()))
             if found is not None:
                 return Match(found, rule="vendor part")
+        if row.mpn and mpn_key(row.mpn):
+            found = self._best(self._index.mpns.get(mpn_key(row.mpn), ()))
+            if found is not None:
+                return Match(found, rule="mpn")
+        for vendor_id, sku in known:
             if self.inventory.vendors[vendor_id].api is not None:
-                made = self._placeholder(vendor_id, row)
+                made = self._placeholder(vendor_id, sku, row)
                 return Match(made.id, rule="placeholder", placeholder=made)
         found = self._by_value(row)
         if found is not None:
             return Match(found, rule="value")
-        return Match(None, missing=self._missing(row, vendor_id))
+        return Match(None, missing=self._missing(row, known))
+
+    def _known_skus(self, row: ImportedRow) -> list[tuple[str, str]]:
+        out = []
+        for vendor, sku in row.skus:
+            vendor_id = self.vendor_id(vendor)
+            if vendor_id is not None and sku.strip():
+                out.append((vendor_id, sku))
+        return out
 
     def vendor_id(self, name: str | None) -> str | None:
         """The vendor a BOM's Vendor cell means: an id or a name, ignoring case."""
@@ -161,8 +176,8 @@ class Matcher:
 
     # --- placeholders ---------------------------------------------------------------------
 
-    def _placeholder(self, vendor_id: str, row: ImportedRow) -> Placeholder:
-        sku = (row.partnum or "").strip()
+    def _placeholder(self, vendor_id: str, sku: str, row: ImportedRow) -> Placeholder:
+        sku = sku.strip()
         base = placeholder_id(vendor_id, sku)
         pid, n = base, 1
         while pid.lower() in self._taken:
@@ -182,7 +197,7 @@ class Matcher:
 
     # --- words ----------------------------------------------------------------------------
 
-    def _missing(self, row: ImportedRow, vendor_id: str | None) -> str:
+    def _missing(self, row: ImportedRow, known: list[tuple[str, str]]) -> str:
         criteria = []
         if row.value:
             criteria.append(f"value {value_key(row.value)}")
@@ -191,17 +206,16 @@ class Matcher:
         symbols = sorted({ref_prefix(r) for r in row.refs if ref_prefix(r)})
         if symbols:
             criteria.append("symbol " + " or ".join(symbols))
-        if not row.value:
-            text = "no value to match on"
-        else:
-            text = "no part with " + _and(criteria)
-        if row.vendor and row.partnum:
-            if vendor_id is None:
-                text += f" (and vendor {row.vendor} is not in vendors/)"
-            else:
-                text += f" (and no part has {vendor_id} part number {row.partnum})"
-        elif row.partnum:
-            text += f" (part number {row.partnum} names no vendor)"
+        text = "no part with " + _and(criteria) if row.value else "no value to match on"
+        if row.mpn:
+            text += f", no part with MPN {row.mpn}"
+        for vendor_id, sku in known:
+            text += f" (and no part has {vendor_id} part number {sku})"
+        unknown = sorted({v for v, _ in row.skus if self.vendor_id(v) is None})
+        if unknown:
+            noun = "vendor" if len(unknown) == 1 else "vendors"
+            verb = "is" if len(unknown) == 1 else "are"
+            text += f" (and {noun} {', '.join(unknown)} {verb} not in vendors/)"
         return text
 
 

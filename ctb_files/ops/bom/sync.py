@@ -3,8 +3,8 @@
 Pure.  :func:`plan_bom` takes the rows an importer read, a :class:`Matcher`,
 the version's current :class:`BomFile` (if any) and the source description,
 and returns the whole new document as plain data plus a report.  It keeps,
-per BOM line, what sync never decides itself (``substitute``, ``ext``,
-``unit``, ``order``), adds a row per implicit part of the matched part's
+per BOM line, what sync never decides itself (every ``BomRow`` field marked
+``HAND_SET``: ``substitute``, ``ext``, ``unit``, ``order`` …), adds a row per implicit part of the matched part's
 package right after its row, and leaves ``source.synced_at`` alone unless
 something else in the file changes, so re-syncing unchanged data changes
 nothing at all.
@@ -17,15 +17,13 @@ from datetime import datetime
 from typing import Any
 
 from ctb_files.core.models import BomFile, BomRow
+from ctb_files.core.models.project import hand_set_keys
 from ctb_files.core.units import normalize
 from ctb_files.errors import Diagnostic
 from ctb_files.importers.model import ImportedRow, ImportResult
 from ctb_files.ops.bom.matching import Match, Matcher, Placeholder
 
-__all__ = ["HAND_SET", "BomPlan", "VersionReport", "plan_bom", "row_key"]
-
-# row keys only a person sets; a re-sync carries them over by line
-HAND_SET: tuple[str, ...] = ("unit", "order", "substitute", "attrition", "setup", "consumable", "ext")
+__all__ = ["BomPlan", "VersionReport", "plan_bom", "row_key"]
 
 RowKey = tuple[Any, ...]
 
@@ -52,6 +50,9 @@ class VersionReport:
     implicit: int = 0
     placeholders: list[str] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    # (line in the BOM source file, row line, refs, what is questionable)
+    flags: list[tuple[int, int, str, str]] = field(default_factory=list)
+    source_path: str = ""
     changed: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -66,6 +67,10 @@ class VersionReport:
             "implicit": self.implicit,
             "placeholders": list(self.placeholders),
             "problems": [p.to_json() for p in self.problems],
+            "flags": [
+                {"path": self.source_path, "source_line": at, "line": line, "refs": refs, "flag": flag}
+                for at, line, refs, flag in self.flags
+            ],
             "changed": self.changed,
         }
 
@@ -93,15 +98,17 @@ def plan_bom(
     now: datetime,
     *,
     file: str = "",
+    row_model: type[BomRow] = BomRow,
 ) -> BomPlan:
     """Build ``projects/<project>/bom/<version>.yaml`` from an import.
 
     ``source`` is the ``source`` mapping without ``synced_at`` (``None``
     writes none); ``now`` becomes ``synced_at`` only when the file changes.
     """
-    kept = _hand_set(existing)
+    kept = _hand_set(existing, hand_set_keys(row_model))
     report = VersionReport(project, version, file, commit=(source or {}).get("commit"))
     report.problems = list(imported.problems)
+    report.source_path = str((source or {}).get("path") or file)
     rows: list[dict[str, Any]] = []
     placeholders: list[Placeholder] = []
     for row in sorted(imported.rows, key=lambda r: r.line):
@@ -111,6 +118,8 @@ def plan_bom(
             report.placeholders.append(match.placeholder.id)
         rows.append(_row(row, match, kept.get(("row", row.line), {})))
         report.rows += 1
+        for flag in row.flags:
+            report.flags.append((row.source_line, row.line, " ".join(row.refs), flag))
         if match.part is not None:
             report.matched += 1
         else:
@@ -124,16 +133,16 @@ def plan_bom(
     if source is not None:
         data["source"] = {**source, "synced_at": old_stamp or now}
     data["rows"] = rows
-    report.changed = existing is None or not _same_content(BomFile.model_validate(data), existing)
+    report.changed = existing is None or not _same_content(data, existing, row_model)
     if report.changed and source is not None:
         data["source"]["synced_at"] = now
     return BomPlan(data, report, placeholders)
 
 
-def _hand_set(existing: BomFile | None) -> dict[RowKey, dict[str, Any]]:
+def _hand_set(existing: BomFile | None, keys: tuple[str, ...]) -> dict[RowKey, dict[str, Any]]:
     kept: dict[RowKey, dict[str, Any]] = {}
     for row in existing.rows if existing else ():
-        values = {k: getattr(row, k) for k in HAND_SET if _set(getattr(row, k))}
+        values = {k: getattr(row, k) for k in keys if _set(getattr(row, k, None))}
         if values:
             kept[row_key(row)] = values
     return kept
@@ -154,12 +163,18 @@ def _row(row: ImportedRow, match: Match, kept: dict[str, Any]) -> dict[str, Any]
         data["unit"] = kept["unit"]
     data["value"] = row.value
     data["footprint"] = row.footprint
+    if row.mpn:
+        data["mpn"] = row.mpn
+    if row.manufacturer:
+        data["manufacturer"] = row.manufacturer
     if row.description:
         data["description"] = row.description
-    if row.vendor:
-        data["vendor"] = row.vendor
-    if row.partnum:
-        data["partnum"] = row.partnum
+    if row.skus:
+        data["skus"] = [{"vendor": vendor, "sku": sku} for vendor, sku in row.skus]
+    if row.fields:
+        data["fields"] = dict(row.fields)
+    if row.flags:
+        data["flags"] = list(row.flags)
     data["part"] = match.part
     data["missing"] = match.missing
     data["optional"] = row.optional
@@ -167,12 +182,9 @@ def _row(row: ImportedRow, match: Match, kept: dict[str, Any]) -> dict[str, Any]
     data["substitute"] = kept.get("substitute")
     if "order" in kept:
         data["order"] = kept["order"]
-    for key in ("attrition", "setup", "consumable"):
-        if key in kept:
-            data[key] = kept[key]
-    if row.flags:
-        data["flags"] = list(row.flags)
     data["ext"] = kept.get("ext", {})
+    for key, value in kept.items():  # any other hand-set field, by construction
+        data.setdefault(key, value)
     return data
 
 
@@ -199,6 +211,12 @@ def _implicit_rows(
     return out
 
 
-def _same_content(new: BomFile, old: BomFile) -> bool:
-    skip = {"source": {"synced_at"}}
-    return new.model_dump(exclude=skip) == old.model_dump(exclude=skip)
+def _same_content(data: dict[str, Any], old: BomFile, row_model: type[BomRow]) -> bool:
+    if any(row.legacy for row in old.rows):
+        return False  # written with vendor/partnum: the sync writes skus
+    head = BomFile.model_validate({**data, "rows": []})
+    skip: dict[str, Any] = {"source": {"synced_at"}, "rows": True}
+    if head.model_dump(exclude=skip) != old.model_dump(exclude=skip):
+        return False
+    new_rows = [row_model.model_validate(row).model_dump() for row in data["rows"]]
+    return new_rows == [row.model_dump() for row in old.rows]

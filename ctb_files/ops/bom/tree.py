@@ -32,6 +32,7 @@ from ctb_files.core.text import hint
 from ctb_files.core.units import convert, normalize
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.bom.need import bom_line_need, bom_row_need, line_need
+from ctb_files.ops.bom.rowtext import About, about
 
 ONE = Decimal(1)
 MAX_DEPTH = 64  # deeper than any real product; cycles are cut before this anyway
@@ -142,6 +143,7 @@ class TreeRow:
     index: int = 0  # position in the parent's list in its file
     source: str = ""  # file the row is written in
     line: int | None = None  # project BOM line number
+    about: About = ()  # a project BOM row's value, footprint, MPN, SKUs, flags (rowtext)
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ class _Line:
     dnp: bool
     index: int
     line: int | None
+    about: About = ()
 
 
 def _part_lines(part: Part) -> list[_Line]:
@@ -173,7 +176,9 @@ def _row_lines(bom: BomFile) -> list[_Line]:
 
 def _from_bom_row(index: int, row: BomRow) -> _Line:
     order = row.order if row.order is not None else row.line
-    return _Line(row.wanted, row.quantity, row.unit, order, tuple(row.refs), row.ext, row.dnp, index, row.line)
+    return _Line(
+        row.wanted, row.quantity, row.unit, order, tuple(row.refs), row.ext, row.dnp, index, row.line, about(row)
+    )
 
 
 def _top_lines(cat: Catalog, target: Target) -> tuple[list[_Line], str] | None:
@@ -234,7 +239,7 @@ def _walk(
                 level=level, part=ln.part, quantity=ln.quantity, unit=unit, order=ln.order, refs=ln.refs,
                 ext=ln.ext, parent=parent, total=total, part_unit=part_unit, need=need,
                 has_children=bool(children), dnp=dnp or ln.dnp, cycle=cycle, index=ln.index,
-                source=source, line=ln.line,
+                source=source, line=ln.line, about=ln.about,
             )
         )  # fmt: skip
         if children and part is not None and level < depth and ln.part is not None:

@@ -21,6 +21,7 @@ from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.units import normalize
 from ctb_files.errors import CtbError
 from ctb_files.ops.bom.extensions import visible_names
+from ctb_files.ops.bom.rowtext import unmatched_label
 from ctb_files.ops.bom.tree import (
     Catalog,
     InventoryCatalog,
@@ -41,6 +42,7 @@ class TotalRow:
     part: str | None
     quantity: Decimal
     unit: str
+    label: str = ""  # an unmatched row: its refs and what it asks for (each such row on its own)
 
 
 @dataclass
@@ -59,14 +61,15 @@ def leaves(rows: Sequence[TreeRow]) -> list[TreeRow]:
 
 def totals(rows: Sequence[TreeRow]) -> list[TotalRow]:
     """Per leaf part, the multiplied quantities summed (in the part's unit), by part id."""
-    sums: dict[tuple[str | None, str], Decimal] = {}
+    sums: dict[tuple[str | None, str, str], Decimal] = {}
     for row in rows:
         if row.has_children or row.dnp:
             continue
-        key = (row.part, row.part_unit)
+        label = "" if row.part is not None else " ".join([*row.refs, unmatched_label(row.about)])
+        key = (row.part, row.part_unit, label)
         sums[key] = sums.get(key, Decimal(0)) + row.need
     ordered = sorted(sums, key=lambda k: (k[0] is None, k[0] or "", k[1]))
-    return [TotalRow(part, normalize(sums[(part, unit)]), unit) for part, unit in ordered]
+    return [TotalRow(part, normalize(sums[(part, unit, label)]), unit, label) for part, unit, label in ordered]
 
 
 def build_view(cat: Catalog, target: Target, mode: str = "levels", depth: int = 1) -> BomView:
