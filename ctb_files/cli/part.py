@@ -81,7 +81,7 @@ def show_cmd(part_id: str) -> None:
         out.append("  placeholder: yes (created by sync; fill it in)")
     out.append(f"  equivalents: {', '.join(doc['equivalents']) or '-'}")
     if part.vendor_parts:
-        rows = [
+        rows: list[tuple[Any, ...]] = [
             (vp.vendor, vp.sku, vp.mpn, vp.manufacturer, vp.min_order, vp.multiple,
              _price_breaks(vp.price_breaks, currency_of(inv, vp)))
             for vp in part.vendor_parts

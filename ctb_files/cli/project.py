@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -28,7 +30,7 @@ def import_version(
     project: str,
     version: str,
     result: ImportResult,
-    source: dict[str, object] | None,
+    source: Mapping[str, object] | None,
     now: datetime,
 ) -> VersionReport:
     """Match one imported BOM and queue its file (and placeholders) in the workspace's changes.
@@ -123,7 +125,7 @@ def show_cmd(project_id: str) -> None:
     Example:  ctb project show vco
     """
     ws, project = _project(project_id)
-    versions = []
+    versions: list[dict[str, Any]] = []
     for v in project.versions:
         bom = ws.inventory.boms.get((project_id, v.name))
         src = bom.source if bom else None

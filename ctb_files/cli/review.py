@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import click
 
@@ -138,7 +139,7 @@ def markdown(result: Review, base: str, head: str) -> str:
     out = [f"### Inventory changes ({span})"]
     if result.stock:
         out += ["", "#### Stock", ""]
-        rows = [
+        rows: list[tuple[Any, ...]] = [
             (
                 s.part, s.location, _move(s.before, s.after), _move(s.reserved_before, s.reserved_after),
                 _move(s.before - s.reserved_before, s.after - s.reserved_after),
@@ -148,8 +149,8 @@ def markdown(result: Review, base: str, head: str) -> str:
         out += _table(["Part", "Location", "On hand", "Reserved", "Available"], rows, right=(2, 3, 4))
     if result.builds:
         out += ["", "#### Builds", ""]
-        rows = [(b.id, f"{_num(b.quantity)} × {b.project}:{b.version}", _status(b), _shortage_cell(b)) for b in result.builds]
-        out += _table(["Build", "What", "Status", "Shortages"], rows)
+        build_rows = [(b.id, f"{_num(b.quantity)} × {b.project}:{b.version}", _status(b), _shortage_cell(b)) for b in result.builds]
+        out += _table(["Build", "What", "Status", "Shortages"], build_rows)
         for change in result.builds:
             out += _build_details(change)
     if result.shortages:
@@ -164,8 +165,8 @@ def markdown(result: Review, base: str, head: str) -> str:
         out += _table(["BOM", "Change"], [(b.target, b.text()) for b in result.boms])
     if result.orders:
         out += ["", "#### Orders", ""]
-        rows = [(o.id, o.vendor, _order_status(o), o.lines, _money(o)) for o in result.orders]
-        out += _table(["Order", "Vendor", "Status", "Lines", "Total"], rows, right=(3, 4))
+        order_rows = [(o.id, o.vendor, _order_status(o), o.lines, _money(o)) for o in result.orders]
+        out += _table(["Order", "Vendor", "Status", "Lines", "Total"], order_rows, right=(3, 4))
     return "\n".join(out) + "\n" + _skipped_note(result)
 
 

@@ -12,6 +12,7 @@ nothing at all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -94,7 +95,7 @@ def plan_bom(
     imported: ImportResult,
     matcher: Matcher,
     existing: BomFile | None,
-    source: dict[str, Any] | None,
+    source: Mapping[str, Any] | None,
     now: datetime,
     *,
     file: str = "",

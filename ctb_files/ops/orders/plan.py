@@ -189,9 +189,9 @@ def plan_orders(inv: Inventory, build_ids: Iterable[str] | None = None, now: dat
             if order.status == "placed" or (order.status == "open" and not _managed(line) and not line.restock):
                 cover[line.part] = cover.get(line.part, ZERO) + _outstanding(line)
             elif order.status == "open":
-                shares = old_shares.setdefault(line.part, {})
+                held = old_shares.setdefault(line.part, {})
                 for build_id, quantity in line.for_.items():
-                    shares[build_id] = shares.get(build_id, ZERO) + quantity
+                    held[build_id] = held.get(build_id, ZERO) + quantity
 
     wanted: dict[str, dict[str, Decimal]] = {}
     for part_id in sorted(set(demand) | set(old_shares)):
@@ -256,11 +256,11 @@ def _place_lines(inv: Inventory, wanted: dict[str, dict[str, Decimal]], plan: Or
         placed[part_id] = (target, data)
     for order_id in open_orders:
         lines: list[dict[str, Any]] = []
-        for part_id, data in kept[order_id]:
-            if part_id is None:
+        for kept_part, data in kept[order_id]:
+            if kept_part is None:
                 lines.append(data)
-            elif part_id in placed and placed[part_id][0] == order_id:
-                lines.append(placed.pop(part_id)[1])
+            elif kept_part in placed and placed[kept_part][0] == order_id:
+                lines.append(placed.pop(kept_part)[1])
         lines.extend(data for target, data in placed.values() if target == order_id)
         plan.lines[order_id] = lines
     for order_id, order in plan.created.items():
