@@ -14,7 +14,7 @@ from ctb_files.ops.bom.matching import Matcher
 from ctb_files.ops.bom.sync import BomPlan, plan_bom
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.loader import load_repo
-from ctb_files.storage.sources import write_plan
+from ctb_files.storage.writeback.bom import write_plan
 from tests.conftest import write_tree
 
 DATA = Path(__file__).parent / "data" / "sync"

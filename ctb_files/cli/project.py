@@ -18,8 +18,9 @@ from ctb_files.ops.bom.matching import Matcher
 from ctb_files.ops.bom.sync import VersionReport, plan_bom
 from ctb_files.render.bom import sync_notes
 from ctb_files.render.table import table
-from ctb_files.storage.sources import Fetcher, write_plan
+from ctb_files.storage.sources import Fetcher
 from ctb_files.storage.workspace import Workspace
+from ctb_files.storage.writeback.bom import write_plan
 
 __all__ = ["import_version", "render_reports", "say_if_unchanged"]
 

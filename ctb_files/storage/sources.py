@@ -35,24 +35,14 @@ from typing import Any
 import filelock
 import httpx
 
-from ctb_files.core import paths as layout
 from ctb_files.core.models import Project, ProjectVersion
 from ctb_files.errors import CtbError
-from ctb_files.ops.bom.sync import BomPlan, row_key
-from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.git import GitRepo, _CleanGit
-from ctb_files.storage.yaml import (
-    CommentedMap,
-    CommentedSeq,
-    merge_into,
-    new_document,
-    to_roundtrip,
-)
 from ctb_files.vendors.github import GitHubClient
 from ctb_files.vendors.http import GITHUB_API_URL, make_client
 
 __all__ = [
-    "MAX_BOM_BYTES", "Fetched", "Fetcher", "GitCache", "cache_home", "http_client_factory", "write_plan",
+    "MAX_BOM_BYTES", "Fetched", "Fetcher", "GitCache", "cache_home", "http_client_factory",
 ]  # fmt: skip
 
 MAX_BOM_BYTES = 10 * 1024 * 1024
@@ -311,55 +301,3 @@ class GitCache:
             raise _too_big(f"{self.location}:{clean}", int(size), max_bytes)
         _, data, _ = self._git("cat-file", "blob", name)
         return bytes(data)
-
-
-# --- writing ----------------------------------------------------------------------------------
-
-
-def write_plan(changes: ChangeSet, plan: BomPlan, rel: str) -> None:
-    """Put a synced BOM and its new placeholder parts into ``changes``.
-
-    Rows are merged by line (implicit rows by line and part), so comments on
-    rows that stay survive.  An unchanged plan is not written at all.
-    """
-    for made in plan.placeholders:
-        part = {"name": made.part.name, "placeholder": True}
-        part["vendor_parts"] = [{"vendor": vp.vendor, "sku": vp.sku} for vp in made.part.vendor_parts]
-        header = (
-            f"Placeholder made by ctb for {part['vendor_parts'][0]['vendor']} part {part['vendor_parts'][0]['sku']};\n"
-            "'ctb vendor populate' fills in the vendor data: complete the rest by hand."
-        )
-        changes.write_text(layout.part_path(made.id), new_document(part, header=header))
-    if not plan.changed:
-        return
-    doc = changes.edit(rel)
-    old = doc.get("rows")
-    if not isinstance(old, CommentedSeq):
-        merge_into(doc, plan.data)
-        return
-    rows = _merge_rows(old, plan.data["rows"])
-    merge_into(doc, {**plan.data, "rows": old})
-    if rows is not old:
-        doc["rows"] = rows
-
-
-def _merge_rows(old: CommentedSeq, new: list[dict[str, Any]]) -> CommentedSeq:
-    by_key: dict[Any, int] = {}
-    for index, item in enumerate(old):
-        if isinstance(item, CommentedMap):
-            by_key.setdefault(row_key(dict(item)), index)
-    merged: list[tuple[Any, int | None]] = []
-    for row in new:
-        index = by_key.pop(row_key(row), None)
-        if index is None:
-            merged.append((to_roundtrip(row, in_list=True), None))
-        else:
-            merge_into(old[index], row)
-            merged.append((old[index], index))
-    if len(merged) == len(old) and all(i == n for n, (_, i) in enumerate(merged)):
-        return old
-    seq = CommentedSeq(node for node, _ in merged)
-    for n, (_, index) in enumerate(merged):
-        if index is not None and index in old.ca.items:
-            seq.ca.items[n] = old.ca.items[index]
-    return seq

@@ -1,6 +1,8 @@
-"""Writing BOM rows: extension values on a project BOM row or an assembly's ``bom`` line.
+"""Writing BOM files: a synced BOM (and its placeholder parts), extension values on a row.
 
-Rows are edited in place, so comments on other rows stay.
+The only code that edits ``projects/<id>/bom/<version>.yaml``.  Rows are
+merged by line (implicit rows by line and part), so comments on rows that
+stay survive.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from typing import Any
 
 from ctb_files.core.models import BomRow
 from ctb_files.core.models.part import BomLine
+from ctb_files.ops.bom.sync import BomPlan, row_key
 from ctb_files.storage.changes import ChangeSet
-from ctb_files.storage.yaml import CommentedMap, set_in_order, to_roundtrip
+from ctb_files.storage.writeback.lists import merge_by_key
+from ctb_files.storage.writeback.part import new_part
+from ctb_files.storage.yaml import CommentedMap, CommentedSeq, merge_into, set_in_order, to_roundtrip
 
 
 def set_ext(changes: ChangeSet, rel: str, key: str, index: int, values: dict[str, Any]) -> None:
@@ -38,3 +43,26 @@ def set_row_fields(changes: ChangeSet, rel: str, key: str, index: int, fields: d
             node.pop(name, None)
         else:
             set_in_order(node, name, value, model)
+
+
+def write_plan(changes: ChangeSet, plan: BomPlan, rel: str) -> None:
+    """Put a synced BOM and its new placeholder parts into ``changes``; an unchanged plan writes nothing."""
+    for made in plan.placeholders:
+        part: dict[str, Any] = {"name": made.part.name, "placeholder": True}
+        part["vendor_parts"] = [{"vendor": vp.vendor, "sku": vp.sku} for vp in made.part.vendor_parts]
+        header = (
+            f"Placeholder made by ctb for {part['vendor_parts'][0]['vendor']} part {part['vendor_parts'][0]['sku']};\n"
+            "'ctb vendor populate' fills in the vendor data: complete the rest by hand."
+        )
+        new_part(changes, made.id, part, header=header)
+    if not plan.changed:
+        return
+    doc = changes.edit(rel)
+    old = doc.get("rows")
+    if not isinstance(old, CommentedSeq):
+        merge_into(doc, plan.data)
+        return
+    rows = merge_by_key(old, plan.data["rows"], row_key)
+    merge_into(doc, {**plan.data, "rows": old})
+    if rows is not old:
+        doc["rows"] = rows

@@ -15,7 +15,8 @@ from ctb_files.core.models.order import Order, OrderLine
 from ctb_files.core.paths import order_path
 from ctb_files.ops.orders.plan import OrderPlan
 from ctb_files.storage.changes import ChangeSet
-from ctb_files.storage.yaml import CommentedMap, CommentedSeq, merge_into, set_in_order, to_roundtrip
+from ctb_files.storage.writeback.lists import merge_by_key
+from ctb_files.storage.yaml import CommentedMap, CommentedSeq, merge_into, set_in_order
 
 
 def set_fields(changes: ChangeSet, order_id: str, fields: dict[str, Any]) -> CommentedMap:
@@ -36,25 +37,12 @@ def _write_lines(changes: ChangeSet, order_id: str, lines: list[dict[str, Any]])
     """Make the order's ``lines`` equal ``lines``, reusing the nodes of lines that stay (comments kept)."""
     doc = changes.edit(order_path(order_id))
     old = doc.get("lines")
-    old_items = list(old) if isinstance(old, CommentedSeq) else []
-    spare: dict[str, list[CommentedMap]] = {}
-    for item in old_items:
-        if isinstance(item, CommentedMap):
-            spare.setdefault(str(item.get("part")), []).append(item)
-    new_items: list[Any] = []
-    for data in lines:
-        reuse = spare.get(data["part"])
-        if reuse:
-            node = reuse.pop(0)
-            merge_into(node, data)
-        else:
-            node = to_roundtrip(data, in_list=True)
+    seq = merge_by_key(old if isinstance(old, CommentedSeq) else CommentedSeq(), lines, lambda item: str(item.get("part")))
+    for node in seq:
         _flow_for(node)
-        new_items.append(node)
-    if isinstance(old, CommentedSeq) and [id(n) for n in new_items] == [id(n) for n in old_items]:
+    if seq is old:
         return
-    seq = CommentedSeq(new_items)
-    if not new_items:
+    if not lines:
         seq.fa.set_flow_style()
     doc["lines"] = seq
 
