@@ -19,8 +19,16 @@ from ctb_files.storage.init.scaffold import InitResult, init_repository
     "--git-hooks", is_flag=True, help="Install plain git pre-commit and post-merge hooks running 'ctb check'."
 )
 @click.option("--ci", type=click.Choice(["github"]), default=None, help="Also write a CI workflow (GitHub Actions).")
+@click.option(
+    "--pre-commit-repo", metavar="URL", default=None,
+    help="Write pre-commit's remote form (this repository at --rev) instead of local hooks running the installed ctb.",
+)  # fmt: skip
+@click.option("--rev", "pre_commit_rev", metavar="REV", default=None, help="The tag or commit of --pre-commit-repo.")
 @click.option("-q", "--quiet", is_flag=True, help="Say nothing unless something goes wrong.")
-def init_cmd(directory: str, example: bool, git_hooks: bool, ci: str | None, quiet: bool) -> None:
+def init_cmd(
+    directory: str, example: bool, git_hooks: bool, ci: str | None,
+    pre_commit_repo: str | None, pre_commit_rev: str | None, quiet: bool,
+) -> None:  # fmt: skip
     """Create a new inventory repository in DIRECTORY (default: here).
 
     Runs 'git init' unless DIRECTORY is inside a git work tree already, and
@@ -31,7 +39,10 @@ def init_cmd(directory: str, example: bool, git_hooks: bool, ci: str | None, qui
     """
     if not directory:  # `ctb init "$UNSET"` must not mean "here"
         raise click.UsageError("DIRECTORY must not be empty (use '.' for the current folder)")
-    result = init_repository(Path(directory), example=example, git_hooks=git_hooks)
+    result = init_repository(
+        Path(directory), example=example, git_hooks=git_hooks,
+        pre_commit_repo=pre_commit_repo, pre_commit_rev=pre_commit_rev,
+    )  # fmt: skip
     if ci:
         result.written += write_ci(result.root, ci)
     if not quiet:
@@ -61,6 +72,7 @@ def render_init(result: InitResult, shown: Path, example: bool) -> str:
     if str(shown) not in ("", "."):
         lines.append(f"  cd {shown}")
     if not result.hooks:
+        lines.append("  pip install 'ctb-files[hooks]' # the pre-commit framework, if you do not have it")
         lines.append("  pre-commit install            # run ctb check and ctb fmt before each commit")
     lines.append("  ctb check")
     return "\n".join(lines)
