@@ -36,6 +36,7 @@ import filelock
 import httpx
 
 from ctb_files.core import paths as layout
+from ctb_files.core.canonical import canonical_data, kind_model
 from ctb_files.core.models import Project, ProjectVersion
 from ctb_files.errors import CtbError
 from ctb_files.ops.bom.sync import BomPlan, row_key
@@ -329,16 +330,17 @@ def write_plan(changes: ChangeSet, plan: BomPlan, rel: str) -> None:
             f"Placeholder made by ctb for {part['vendor_parts'][0]['vendor']} part {part['vendor_parts'][0]['sku']};\n"
             "'ctb vendor populate' fills in the vendor data: complete the rest by hand."
         )
-        changes.write_text(layout.part_path(made.id), new_document(part, header=header))
+        changes.write_text(layout.part_path(made.id), new_document(canonical_data(kind_model("part"), part), header=header))
     if not plan.changed:
         return
+    data = canonical_data(kind_model("bom"), plan.data)  # what ctb writes is already in `ctb fmt` form
     doc = changes.edit(rel)
     old = doc.get("rows")
     if not isinstance(old, CommentedSeq):
-        merge_into(doc, plan.data)
+        merge_into(doc, data)
         return
-    rows = _merge_rows(old, plan.data["rows"])
-    merge_into(doc, {**plan.data, "rows": old})
+    rows = _merge_rows(old, data["rows"])
+    merge_into(doc, {**data, "rows": old})
     if rows is not old:
         doc["rows"] = rows
 
