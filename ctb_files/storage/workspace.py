@@ -12,6 +12,7 @@ from ctb_files.errors import CtbError
 from ctb_files.storage import tree
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.loader import LoadResult, load_repo
+from ctb_files.storage.mergedriver import declared_not_installed
 
 
 class Workspace:
@@ -31,6 +32,7 @@ class Workspace:
     @cached_property
     def loaded(self) -> LoadResult:
         result = load_repo(self.root)
+        result.inventory.merge_driver_missing = declared_not_installed(self.root)
         # the inventory lives as long as the command: keep the collector from
         # walking its many small objects again on every later collection
         gc.freeze()
