@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 import sys
 import traceback
 from collections.abc import Callable
@@ -14,7 +15,8 @@ import click
 
 from ctb_files import __version__
 from ctb_files.errors import CtbError
-from ctb_files.render.table import to_json
+from ctb_files.render.progress import configure as configure_progress
+from ctb_files.render.table import set_terminal_width, to_json
 from ctb_files.storage.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,11 +51,19 @@ def _store(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
     return callback
 
 
+def _no_progress(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    configure_progress(wanted=not value)
+
+
 def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
     """``--repo --format -q -v --debug`` after the subcommand."""
 
     def wrap(func: F) -> F:
         func = click.option("--debug", is_flag=True, expose_value=False, callback=_store("debug"), help="Show tracebacks of internal errors.")(func)
+        func = click.option(
+            "--no-progress", is_flag=True, expose_value=False, callback=_no_progress,
+            help="No progress bars (they only ever show on a terminal).",
+        )(func)  # fmt: skip
         func = click.option("-v", "--verbose", count=True, expose_value=False, callback=_store("verbose"), help="Say more.")(func)
         func = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_store("quiet"), help="Say less.")(func)
         func = click.option(
@@ -135,6 +145,9 @@ def cli() -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place that turns exceptions into exit codes."""
+    # tables fit a terminal and bars show on one; into a pipe both stay plain
+    set_terminal_width(shutil.get_terminal_size().columns if sys.stdout.isatty() else None)
+    configure_progress(wanted=True)
     try:
         result = cli.main(args=argv, prog_name="ctb", standalone_mode=False)
     except click.exceptions.Exit as exc:

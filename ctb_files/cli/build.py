@@ -30,6 +30,7 @@ from ctb_files.ops.builds.fields import (
     stock_after_complete,
 )  # fmt: skip
 from ctb_files.ops.orders.costing import CostLine
+from ctb_files.render.progress import progress
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.build import new_build, write_build
@@ -41,10 +42,12 @@ def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Pla
     inv = ws.inventory
     plans = clear_all(inv) if build_ids is None else clear_builds(inv, build_ids)
     moment = now()
-    for build_id, plan in plans.items():
-        build = inv.builds[build_id]
-        if not same_result(build, plan):  # unchanged builds are not even re-rendered
-            write_build(ws.changes, build_id, plan_fields(build, plan, moment))
+    with progress("writing builds", len(plans)) as step:
+        for build_id, plan in plans.items():
+            build = inv.builds[build_id]
+            if not same_result(build, plan):  # unchanged builds are not even re-rendered
+                write_build(ws.changes, build_id, plan_fields(build, plan, moment))
+            step()
     return plans
 
 

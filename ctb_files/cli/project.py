@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 
@@ -13,6 +13,7 @@ from ctb_files.errors import CtbError
 from ctb_files.importers import ImportResult, read_bom
 from ctb_files.ops.bom.matching import Matcher
 from ctb_files.ops.bom.sync import VersionReport, plan_bom
+from ctb_files.render.progress import progress
 from ctb_files.render.table import table
 from ctb_files.storage.sources import Fetcher, write_plan
 from ctb_files.storage.workspace import Workspace
@@ -21,7 +22,7 @@ __all__ = ["import_version", "now_utc", "render_reports", "say_if_unchanged"]
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def import_version(
@@ -187,13 +188,15 @@ def sync_cmd(project_id: str, names: tuple[str, ...]) -> None:
     if project.source is None:
         raise CtbError(f"project {project_id} has no source; write its BOM files by hand or use 'ctb bom import'")
     matcher, now, reports = Matcher(ws.inventory), now_utc(), []
-    with Fetcher(ws.root) as fetcher:
+    with Fetcher(ws.root) as fetcher, progress(f"syncing {project_id}", len(chosen)) as step:
         for version in chosen:
+            step(0, version.name)
             if len(chosen) > 1 and not options().quiet:
                 click.echo(f"syncing {project_id} {version.name} ({version.ref or 'no ref'})", err=True)
             fetched = fetcher.fetch(project_id, project, version)
             result = read_bom(fetched.data, fetched.name, project.bom_format)
             source = {**fetched.source, "format": result.format}
             reports.append(import_version(ws, matcher, project_id, version.name, result, source, now))
+            step()
     say_if_unchanged(finish(ws, f"sync {project_id} {', '.join(v.name for v in chosen)}", {"Ctb-Project": [project_id]}))
     render_reports(reports)
