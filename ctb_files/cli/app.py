@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from ctb_files import __version__
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import CtbError
 from ctb_files.render.progress import configure as configure_progress
 from ctb_files.render.table import set_terminal_width, to_json
@@ -88,6 +89,22 @@ def writes(func: F) -> F:
 
 def workspace() -> Workspace:
     return Workspace.open(options().repo)
+
+
+def read_inventory(ws: Workspace | None = None) -> Inventory:
+    """The inventory for a command that only reads: answers from the files that validate.
+
+    The files that do not are named in one warning on stderr (once per
+    command); commands that write use ``ws.inventory``, which refuses.
+    """
+    ws = ws or workspace()
+    inventory, bad = ws.readable()
+    if bad and not getattr(ws, "warned", False):
+        ws.warned = True  # type: ignore[attr-defined]
+        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        noun = "file does" if len(bad) == 1 else "files do"
+        click.echo(f"ctb: warning: {len(bad)} {noun} not validate and are left out: {shown} ('ctb check' says why)", err=True)
+    return inventory
 
 
 def echo_json(doc: Any) -> None:

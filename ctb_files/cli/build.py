@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.cli.cost import cost_json, cost_lines, cost_totals
 from ctb_files.core.models.build import Build
 from ctb_files.core.models.common import LIMIT, valid_id
@@ -222,7 +222,7 @@ def complete_cmd(build_id: str) -> None:
 @common()
 def show_cmd(build_id: str | None) -> None:
     """Show a build's reservations (with where they come from), shortages and assemblies."""
-    inv = workspace().inventory
+    inv = read_inventory()
     ids = [build_id] if build_id else sorted(inv.builds)
     builds = [(bid, _build(inv, bid)) for bid in ids]
     if options().format == "json":
@@ -281,7 +281,7 @@ def _show_text(build_id: str, build: Build) -> str:
 @common()
 def list_cmd() -> None:
     """List builds: id, project:version, quantity, status, priority, due, shortages."""
-    inv = workspace().inventory
+    inv = read_inventory()
     items = [(bid, inv.builds[bid]) for bid in sorted(inv.builds)]
     if options().format == "json":
         echo_json({"builds": [
@@ -298,7 +298,7 @@ def list_cmd() -> None:
 @common(("text", "json", "csv", "markdown"))
 def pick_cmd(build_id: str) -> None:
     """Pick list of a cleared build, in walking order (location, bin, part)."""
-    build = _build(workspace().inventory, build_id)
+    build = _build(read_inventory(), build_id)
     if build.status != "cleared":
         raise CtbError(f"build {build_id} is {build.status}; only a cleared build has a pick list")
     rows = pick_list(build)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, options, workspace
+from ctb_files.cli.app import cli, common, echo_json, options, read_inventory
 from ctb_files.errors import CtbError
 from ctb_files.ops.builds.allocate import can_build
 
@@ -19,7 +19,7 @@ def can_build_cmd(project: str, version: str) -> None:
     Uses the same rules as 'ctb build clear' and respects what open builds
     already hold; also names the parts that would be short at one more unit.
     """
-    inv = workspace().inventory
+    inv = read_inventory()
     if project not in inv.projects:
         raise CtbError(f"no project {project!r} (projects/{project}/project.yaml)")
     if (project, version) not in inv.boms:

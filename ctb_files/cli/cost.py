@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, options, workspace
+from ctb_files.cli.app import cli, common, echo_json, options, read_inventory
 from ctb_files.core.text import money, money_exact
 from ctb_files.ops.orders.costing import (
     CostLine,
@@ -102,7 +102,7 @@ def cost_cmd(project: str, version: str, quantity: int) -> None:
     Each part is priced at the break its total quantity reaches (rounded up
     to the vendor's minimum and multiple), from its cheapest vendor part.
     """
-    inv = workspace().inventory
+    inv = read_inventory()
     lines = cost_lines(inv, project, version, quantity)
     if options().format == "json":
         echo_json({"project": project, "version": version, "quantity": quantity, **cost_json(lines, quantity)})

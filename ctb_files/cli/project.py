@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.core import paths as layout
 from ctb_files.core.models import BomFile, Project, ProjectVersion
 from ctb_files.errors import CtbError
@@ -82,11 +82,12 @@ def project_group() -> None:
     """Projects: where their BOM comes from, their versions, syncing them."""
 
 
-def _project(project_id: str) -> tuple[Workspace, Project]:
+def _project(project_id: str, *, read_only: bool = False) -> tuple[Workspace, Project]:
     ws = workspace()
-    project = ws.inventory.projects.get(project_id)
+    inv = read_inventory(ws) if read_only else ws.inventory
+    project = inv.projects.get(project_id)
     if project is None:
-        known = ", ".join(sorted(ws.inventory.projects)) or "none"
+        known = ", ".join(sorted(inv.projects)) or "none"
         raise CtbError(f"no project {project_id} (projects: {known})")
     return ws, project
 
@@ -108,7 +109,7 @@ def list_cmd() -> None:
     \b
     Example:  ctb project list
     """
-    inv = workspace().inventory
+    inv = read_inventory()
     if options().format == "json":
         echo_json({"projects": [
             {"id": pid, "name": p.name, "source": p.source.model_dump(exclude_none=True) if p.source else None,
@@ -129,10 +130,10 @@ def show_cmd(project_id: str) -> None:
     \b
     Example:  ctb project show vco
     """
-    ws, project = _project(project_id)
+    ws, project = _project(project_id, read_only=True)
     versions = []
     for v in project.versions:
-        bom = ws.inventory.boms.get((project_id, v.name))
+        bom = read_inventory(ws).boms.get((project_id, v.name))
         src = bom.source if bom else None
         real = [r for r in bom.rows if not r.implicit] if bom else []
         versions.append({

@@ -47,6 +47,14 @@ class Workspace:
             raise CtbError(f"{errors[0].render()}{more}; fix the data first ('ctb check' lists everything)")
         return self.loaded.inventory
 
+    def readable(self) -> tuple[Inventory, list[str]]:
+        """For commands that only read: the inventory of the files that validate, and the others.
+
+        Commands that write use :attr:`inventory` and refuse instead.
+        """
+        loaded = self.loaded
+        return loaded.inventory, sorted({d.path for d in loaded.errors})
+
     @cached_property
     def changes(self) -> ChangeSet:
         return ChangeSet(self.root, self.loaded.inventory.files)
