@@ -12,6 +12,7 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.cli.cost import cost_json, cost_lines, cost_totals
+from ctb_files.cli.targets import project_version, split_project
 from ctb_files.core.models.build import Build
 from ctb_files.core.models.common import LIMIT, valid_id
 from ctb_files.core.models.inventory import Inventory
@@ -76,9 +77,9 @@ def build_group() -> None:
 
 
 @build_group.command("new")
-@click.argument("project")
-@click.argument("version")
-@click.argument("quantity", type=click.IntRange(min=1, max=LIMIT - 1))
+@click.argument("project", metavar="PROJECT[:VERSION]")
+@click.argument("version", required=False)
+@click.argument("quantity_text", metavar="QUANTITY", required=False)
 @click.option("--id", "build_id", help="Build id (default: <project>-<version>-<n>, the next free n).")
 @click.option("--priority", type=int, default=0, show_default=True, help="Lower clears first with --all.")
 @click.option("--due", type=click.DateTime(formats=["%Y-%m-%d"]), help="Due date (YYYY-MM-DD).")
@@ -86,9 +87,17 @@ def build_group() -> None:
 @click.option("--fallback", multiple=True, metavar="PART=OTHER", help="If short of PART, also draw on OTHER.")
 @common()
 @writes
-def new_cmd(project: str, version: str, quantity: int, build_id: str | None, priority: int,
+def new_cmd(project: str, version: str | None, quantity_text: str | None, build_id: str | None, priority: int,
             due: datetime | None, exclude: tuple[int, ...], fallback: tuple[str, ...]) -> None:  # fmt: skip
-    """Create a draft build of QUANTITY units of PROJECT:VERSION."""
+    """Create a draft build of QUANTITY units of PROJECT:VERSION (or PROJECT VERSION QUANTITY)."""
+    if split_project(project)[1] is not None:  # P:V QTY
+        if quantity_text is not None:
+            raise UsageError(f"one too many arguments: ctb build new {project} QUANTITY")
+        version, quantity_text = None, version
+    project, version = project_version(project, version)
+    if quantity_text is None:
+        raise UsageError(f"how many? ctb build new {project}:{version} QUANTITY")
+    quantity = click.IntRange(min=1, max=LIMIT - 1).convert(quantity_text, None, None)
     ws = workspace()
     inv = ws.inventory
     if project not in inv.projects:

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, read_inventory
+from ctb_files.cli.targets import project_version
 from ctb_files.core.text import money, money_exact
 from ctb_files.ops.orders.costing import (
     CostLine,
@@ -92,16 +93,17 @@ def cost_json(lines: list[CostLine], n: Decimal | int) -> dict[str, Any]:
 
 
 @cli.command("cost")
-@click.argument("project")
-@click.argument("version")
+@click.argument("project", metavar="PROJECT[:VERSION]")
+@click.argument("version", required=False)
 @click.option("--quantity", "-n", type=click.IntRange(min=1), default=1, show_default=True, help="Units to build.")
 @common()
-def cost_cmd(project: str, version: str, quantity: int) -> None:
-    """Unit and total cost of QUANTITY units of PROJECT VERSION.
+def cost_cmd(project: str, version: str | None, quantity: int) -> None:
+    """Unit and total cost of QUANTITY units of PROJECT:VERSION (or PROJECT VERSION).
 
     Each part is priced at the break its total quantity reaches (rounded up
     to the vendor's minimum and multiple), from its cheapest vendor part.
     """
+    project, version = project_version(project, version)
     inv = read_inventory()
     lines = cost_lines(inv, project, version, quantity)
     if options().format == "json":

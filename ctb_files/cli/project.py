@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
+from ctb_files.cli.targets import split_project
 from ctb_files.core import paths as layout
 from ctb_files.core.models import BomFile, Project, ProjectVersion
 from ctb_files.errors import CtbError
@@ -170,7 +171,7 @@ def _chosen(project_id: str, project: Project, names: tuple[str, ...]) -> list[P
 
 
 @project_group.command("sync")
-@click.argument("project_id")
+@click.argument("project_id", metavar="PROJECT[:VERSION]")
 @click.option("--version", "names", multiple=True, metavar="V", help="Only this version (repeatable); default: all.")
 @common()
 @writes
@@ -184,6 +185,9 @@ def sync_cmd(project_id: str, names: tuple[str, ...]) -> None:
     \b
     Example:  ctb project sync vco --version v2 --commit
     """
+    project_id, named = split_project(project_id)  # vco:v1 means vco --version v1
+    if named is not None:
+        names = (*names, named)
     ws, project = _project(project_id)
     chosen = _chosen(project_id, project, names)
     if project.source is None:

@@ -365,16 +365,19 @@ class GitRepo:
         """Full sha of a revision, or of the last first-parent commit at a date.
 
         ``YYYY-MM-DD`` means the end of that day (UTC); an ISO datetime without
-        a zone is UTC too.  A branch or tag spelled like a date wins over the date.
+        a zone is UTC too.  Anything else that is not a revision is a date as
+        git reads one (``yesterday``, ``2 weeks ago``, ``last friday``).  A
+        branch or tag spelled like a date wins over the date.
         """
         text = _check_rev(rev_or_date)
-        if not (_DATE.fullmatch(text) or _DATETIME.fullmatch(text)):
-            return self._commit(text)
         try:
             return self._commit(text)
         except CtbError:
-            pass
-        before = _end_of_day(text)
+            if not (_DATE.fullmatch(text) or _DATETIME.fullmatch(text) or self._git_date(text)):
+                raise CtbError(
+                    f"unknown revision: {text} (nor a date git knows, such as 2026-11-01, yesterday, '2 weeks ago')"
+                ) from None
+        before = _end_of_day(text) if _DATE.fullmatch(text) or _DATETIME.fullmatch(text) else self._git_date(text)
         if self.head() is None:
             raise CtbError(f"no commit at or before {text}: the repository has no commits yet")
         _, out = self._run("rev-list", "-1", "--first-parent", f"--before={before}", "HEAD")
@@ -382,6 +385,23 @@ class GitRepo:
         if not sha:
             raise CtbError(f"no commit at or before {text} on the current branch")
         return sha
+
+    def _git_date(self, text: str) -> str | None:
+        """``@<unix time>`` of a date in git's words, or None when git does not read it as one.
+
+        git reads words it does not know as "now"; only the words that mean
+        now are taken as now, so a mistyped revision is not silently HEAD.
+        """
+        status, out = self._run("rev-parse", f"--since={text}", ok=(0, 128))
+        found = re.fullmatch(r"--max-age=(\d+)", _decode(out).strip())
+        if status != 0 or found is None:
+            return None
+        stamp = int(found.group(1))
+        _, now_out = self._run("rev-parse", "--since=now")
+        now_match = re.fullmatch(r"--max-age=(\d+)", _decode(now_out).strip())
+        if now_match and abs(int(now_match.group(1)) - stamp) <= 2 and text.lower() not in ("now", "today"):
+            return None
+        return f"@{stamp}"
 
     # -- reading ------------------------------------------------------------------
 
