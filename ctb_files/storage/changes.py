@@ -153,6 +153,9 @@ class ChangeSet:
             repo = GitRepo.find(self.root)
             if repo is None:
                 raise CtbError(f"--commit needs a git repository; {self.root} is not one")
+            who = repo.identity_problem()
+            if who is not None:
+                raise CtbError(f"--commit refused, nothing written: {who}")
             staged = set(repo.staged_paths()) - {self._git_rel(repo, rel) for rel in pending}
             if staged:
                 raise CtbError("--commit refused: other changes are staged: " + ", ".join(sorted(staged)))
