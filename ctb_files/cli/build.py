@@ -12,11 +12,11 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.cli.cost import cost_json, cost_lines, cost_totals
-from ctb_files.cli.targets import project_version, split_project
 from ctb_files.core.models.build import Build
 from ctb_files.core.models.common import LIMIT, valid_id
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.paths import build_path
+from ctb_files.core.targets import project_version, split_project
 from ctb_files.core.text import now
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.builds.allocate import Plan, clear_all, clear_builds

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, read_inventory
-from ctb_files.cli.targets import project_version
+from ctb_files.core.targets import project_version
 from ctb_files.errors import CtbError
 from ctb_files.ops.builds.allocate import can_build
 

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, read_inventory
-from ctb_files.cli.targets import project_version
+from ctb_files.core.targets import project_version
 from ctb_files.core.text import money, money_exact
 from ctb_files.ops.orders.costing import (
     CostLine,

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
-from ctb_files.cli.targets import split_project
 from ctb_files.core import paths as layout
 from ctb_files.core.models import BomFile, Project, ProjectVersion
+from ctb_files.core.targets import split_project
 from ctb_files.errors import CtbError
 from ctb_files.importers import ImportResult, read_bom
 from ctb_files.ops.bom.matching import Matcher
