@@ -97,7 +97,7 @@ def new_cmd(project: str, version: str | None, quantity_text: str | None, build_
     project, version = project_version(project, version)
     if quantity_text is None:
         raise UsageError(f"how many? ctb build new {project}:{version} QUANTITY")
-    quantity = click.IntRange(min=1, max=LIMIT - 1).convert(quantity_text, None, None)
+    quantity: int = click.IntRange(min=1, max=LIMIT - 1)(quantity_text)
     ws = workspace()
     inv = ws.inventory
     if project not in inv.projects:
