@@ -65,7 +65,9 @@ def _fitted(headers: Sequence[str], cells: list[list[str]], right: Sequence[int]
     grid = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 2, 0, 0),
                  header_style="", show_header=True)  # fmt: skip
     for i, head in enumerate(headers):
-        grid.add_column(head, justify="right" if i in right else "left", overflow="fold", min_width=min(widths[i], 4))
+        # headers and numbers stay whole; long text columns fold
+        keep = widths[i] if i in right else max(cell_len(head), min(widths[i], 12))
+        grid.add_column(head, justify="right" if i in right else "left", overflow="fold", min_width=keep)
     for row in cells:
         grid.add_row(*(Text(text) for text in row))
     console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False, soft_wrap=False)
