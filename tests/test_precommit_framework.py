@@ -307,13 +307,17 @@ def test_a_fresh_init_repository_commits_through_the_local_hooks(
     for args in (
         ["build", "clear", "vco-batch-1"],
         ["stock", "add", "r-4k7", "100", "--location", "shelf"],
-        ["build", "new", "vco", "v1", "2", "--id", "vco-batch-2"],
+        ["build", "new", "vco:v1", "2", "--id", "vco-batch-2"],
         ["order", "generate"],
+        ["stock", "move", "r-1k", "5", "--from", "drawer-a", "--from-bin", "A3", "--to", "shelf"],
+        ["order", "place", "mouser-open", "--number", "PO-1"],
+        ["order", "receive", "mouser-open", "--location", "shelf"],
+        ["build", "cancel", "vco-batch-1"],
     ):
         done = run(root, env, "ctb", *args, "--commit")
         assert done.returncode == 0, (args, done.stdout + done.stderr)
     assert git(root, "status", "--porcelain") == ""
-    assert len(git(root, "log", "--format=%s").splitlines()) == 6
+    assert len(git(root, "log", "--format=%s").splitlines()) == 10
     (root / "stock" / "shelf.yaml").write_text(
         (root / "stock" / "shelf.yaml").read_text().replace("part: r-4k7", "part: r-4k8")
     )
@@ -323,4 +327,4 @@ def test_a_fresh_init_repository_commits_through_the_local_hooks(
     assert refused.returncode == 1, output
     assert re.search(r"^ctb check\.+Failed$", output, re.M), output
     assert re.search(r"stock/shelf\.yaml:\d+:\d+: CTB2\d\d .*r-4k8", output), output
-    assert len(git(root, "log", "--format=%s").splitlines()) == 6
+    assert len(git(root, "log", "--format=%s").splitlines()) == 10
