@@ -41,7 +41,11 @@ from ctb_files.storage.writeback.stock import set_quantities
 def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Plan]:
     """Clear the named builds (every open build when None) and stage the files that change."""
     inv = ws.inventory
-    plans = clear_all(inv) if build_ids is None else clear_builds(inv, build_ids)
+    if build_ids is None:
+        with progress("clearing builds", sum(1 for b in inv.builds.values() if b.is_open)) as step:
+            plans = clear_all(inv, step)
+    else:
+        plans = clear_builds(inv, build_ids)
     moment = now()
     with progress("writing builds", len(plans)) as step:
         for build_id, plan in plans.items():
