@@ -95,7 +95,7 @@ def test_unmatched_then_part_added_then_reimport_keeps_substitute(inv: Path, cap
 def test_new_project_and_new_version_are_listed(inv: Path) -> None:
     csv = str(DATA / "jlc-vco.csv")
     assert run(inv, csv, "--project", "lfo", "--version", "r1") == 0
-    assert (inv / "projects/lfo/project.yaml").read_text() == "name: lfo\nversions:\n  - {name: r1}\n"
+    assert (inv / "projects/lfo/project.yaml").read_text() == "# yaml-language-server: $schema=../../.ctb/schemas/project.schema.json\nname: lfo\nversions:\n  - {name: r1}\n"
     assert run(inv, csv, "--project", "vco", "--version", "v2") == 0
     assert (inv / "projects/vco/project.yaml").read_text() == "name: Eurorack VCO\nversions:\n  - {name: v1}\n  - {name: v2}\n"
     assert (inv / "projects/vco/bom/v2.yaml").is_file()

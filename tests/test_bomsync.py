@@ -72,7 +72,7 @@ def test_rows_matches_dnp_optional_and_implicit_knob(inv: Path) -> None:
     ]
     assert report.placeholders == ["mouser-595-TL074CDR"]
     text = (inv / BOM).read_text()
-    assert "  - {line: 4, implicit: true, part: knob-davies, quantity: 2}\n" in text
+    assert "  - {line: 4, implicit: true, quantity: 2, part: knob-davies}\n" in text
     assert "synced_at: 2026-11-01T12:00:00Z" in text
     placeholder = (inv / "parts/mouser-595-TL074CDR.yaml").read_text()
     assert "name: TL074\nplaceholder: true\nvendor_parts:\n  - {vendor: mouser, sku: 595-TL074CDR}\n" in placeholder
@@ -131,7 +131,7 @@ def test_changed_row_changes_only_that_row(inv: Path) -> None:
         ("  synced_at: 2026-11-01T12:00:00Z", "  synced_at: 2026-11-02T09:30:00Z"),
         ("    refs: [RV1, RV2]", "    refs: [RV1, RV2, RV3]"),
         ("    quantity: 2", "    quantity: 3"),
-        ("  - {line: 4, implicit: true, part: knob-davies, quantity: 2}", "  - {line: 4, implicit: true, part: knob-davies, quantity: 3}"),
+        ("  - {line: 4, implicit: true, quantity: 2, part: knob-davies}", "  - {line: 4, implicit: true, quantity: 3, part: knob-davies}"),
     ]
 
 

@@ -214,7 +214,7 @@ def test_new_build_takes_the_next_free_id(tmp_path: Path, capsys: pytest.Capture
     world(tmp_path, **{"builds/p-v1-1.yaml": build(1)})
     assert ctb(tmp_path, "build", "new", "p", "v1", "4", "--priority", "2", "--due", "2026-12-01", "--exclude", "1") == 0
     text = (tmp_path / "builds/p-v1-2.yaml").read_text()
-    assert text.startswith("project: p\nversion: v1\nquantity: 4\npriority: 2\ndue: 2026-12-01\nexclude: [1]\nstatus: draft\ncreated_at: ")
+    assert text.startswith("# yaml-language-server: $schema=../.ctb/schemas/build.schema.json\nproject: p\nversion: v1\nquantity: 4\npriority: 2\ndue: 2026-12-01\nexclude: [1]\nstatus: draft\ncreated_at: ")
     assert text.endswith("Z\nreservations: []\nshortages: []\nassemblies: []\n")
     assert ctb(tmp_path, "build", "new", "p", "v1", "1", "--id", "b1") == 1
     assert "already exists" in capsys.readouterr().err

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from tests.conftest import write_tree
+from tests.conftest import git, write_tree
 
 BROKEN = {
     "ctb.yaml": "ctb: 1\n",
@@ -134,3 +134,26 @@ def test_interrupted_exits_130(
     monkeypatch.setattr("ctb_files.cli.check.run_checks", interrupted)
     assert main(["--repo", str(tmp_path), "check"]) == 130
     assert capsys.readouterr().err == "\nctb: interrupted\n"  # the newline ends the ^C line
+
+
+def test_merge_driver_declared_but_not_installed_is_a_warning(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(git_repo, {
+        "ctb.yaml": "ctb: 1\n", "parts/r1.yaml": "name: R\n",
+        ".gitattributes": "# stock merges\nstock/*.yaml merge=ctb-stock\n",
+    })  # fmt: skip
+    assert main(["check", "--repo", str(git_repo)]) == 0
+    out = capsys.readouterr()
+    assert out.out == (
+        ".gitattributes:2:1: CTB601 the ctb-stock merge driver is declared here but not installed in this clone; "
+        "stock files would merge as text: run 'ctb merge-driver install' (warning)\n"
+    )
+    assert out.err.endswith("0 errors, 1 warning\n")
+    git(git_repo, "config", "merge.ctb-stock.driver", "ctb merge-driver run %O %A %B %P")
+    assert main(["check", "--repo", str(git_repo)]) == 0
+    assert capsys.readouterr().out == ""
+    (git_repo / ".gitattributes").write_text("# stock/*.yaml merge=ctb-stock\n")
+    git(git_repo, "config", "--unset", "merge.ctb-stock.driver")
+    assert main(["check", "--repo", str(git_repo)]) == 0
+    assert capsys.readouterr().out == ""

@@ -500,3 +500,25 @@ def test_a_real_hook_calling_ctb(git_repo: Path, tmp_path: Path) -> None:
     # `git commit <path>` runs the hook with GIT_INDEX_FILE pointing at a temporary index
     subprocess.run(["git", "commit", "-q", "-m", "outer", "x.txt"], cwd=outer, env=env, check=True)
     assert out_file.read_text() == f"True {inventory_head} []"
+
+
+def test_dates_in_git_words(git_repo: Path) -> None:
+    import time
+
+    from tests.conftest import commit_all, write_tree
+
+    now = int(time.time())
+    write_tree(git_repo, {"parts/r1.yaml": "name: old\n"})
+    old = commit_all(git_repo, "three days ago", date=f"@{now - 3 * 86400} +0000")
+    write_tree(git_repo, {"parts/r1.yaml": "name: new\n"})
+    commit_all(git_repo, "an hour ago", date=f"@{now - 3600} +0000")
+    repo = GitRepo.find(git_repo)
+    assert repo is not None
+    with repo:
+        assert repo.resolve("yesterday") == old
+        assert repo.resolve("2 days ago") == old
+        assert repo.resolve("now") == repo.head()
+        with pytest.raises(CtbError, match=r"^no commit at or before 2 weeks ago on the current branch$"):
+            repo.resolve("2 weeks ago")
+        with pytest.raises(CtbError, match=r"^unknown revision: bananas \(nor a date git knows, such as 2026-11-01, yesterday"):
+            repo.resolve("bananas")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ctb_files.errors import UsageError
 from ctb_files.hooks import GIT_HOOKS, check_main, fmt_main, git_hook_text
 from ctb_files.storage.init.scaffold import pre_commit_config_text
 from tests.conftest import write_tree
@@ -123,8 +124,24 @@ def test_hooks_folder_holds_the_generated_texts() -> None:
         assert path.stat().st_mode & stat.S_IXUSR
     assert (folder / "example-pre-commit-config.yaml").read_text() == pre_commit_config_text()
     example = yaml.safe_load(pre_commit_config_text())
-    assert [hook["id"] for hook in example["repos"][0]["hooks"]] == ["ctb-check", "ctb-fmt"]
-    assert set(hooks_manifest()) == {hook["id"] for hook in example["repos"][0]["hooks"]}
+    assert example["repos"][0]["repo"] == "local"
+    local = {hook["id"]: hook for hook in example["repos"][0]["hooks"]}
+    assert list(local) == ["ctb-check", "ctb-fmt"]
+    # the local hooks are the manifest's hooks, run by the installed ctb instead of a clone
+    for hook_id, hook in hooks_manifest().items():
+        manifest = {k: v for k, v in hook.items() if k != "description"}
+        assert {**manifest, "language": "system"} == local[hook_id]
+
+
+def test_remote_pre_commit_form_names_the_repository_and_revision() -> None:
+    remote = yaml.safe_load(pre_commit_config_text("https://example.org/ctb-files.git", "abc123"))
+    assert remote == {
+        "repos": [{"repo": "https://example.org/ctb-files.git", "rev": "abc123", "hooks": [{"id": "ctb-check"}, {"id": "ctb-fmt"}]}]
+    }
+    with pytest.raises(UsageError, match="--pre-commit-repo needs --rev"):
+        pre_commit_config_text("https://example.org/ctb-files.git")
+    with pytest.raises(UsageError, match="--rev needs --pre-commit-repo"):
+        pre_commit_config_text(None, "v1")
 
 
 def test_git_hook_text_names_the_inventory_folder() -> None:

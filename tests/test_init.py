@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from ctb_files import __version__
 from ctb_files.cli import main
 from ctb_files.core import paths as layout
 from ctb_files.core.schema import HINT_PREFIX, export_schemas
 from ctb_files.hooks import git_hook_text
 from ctb_files.storage import tree
+from ctb_files.storage.init.scaffold import pre_commit_config_text
 from tests.conftest import git, write_tree
 
 FOLDERS = ("parts", "packages", "vendors", "stock", "projects", "builds", "orders")
@@ -52,9 +52,9 @@ def test_init_then_check_is_clean(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert (root / ".gitattributes").read_text().splitlines()[-1] == "stock/*.yaml merge=ctb-stock"
     assert ".ctb.lock" in (root / ".gitignore").read_text().splitlines()
     config = (root / ".pre-commit-config.yaml").read_text()
-    assert "repo: https://github.com/ctb-files/ctb-files\n" in config
-    assert f"rev: v{__version__}\n" in config
-    assert "- id: ctb-check\n" in config and "- id: ctb-fmt\n" in config
+    assert config == pre_commit_config_text()
+    assert "  - repo: local\n" in config and config.count("language: system\n") == 2
+    assert "  pip install 'ctb-files[hooks]'" in out
     assert {p.name: p.read_text() for p in (root / ".ctb/schemas").iterdir()} == export_schemas()
     assert_hints_resolve(root)
     assert main(["check", "--repo", str(root)]) == 0

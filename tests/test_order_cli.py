@@ -28,7 +28,7 @@ def test_generate_writes_one_open_order_and_prints_it(tmp_path: Path, capsys: py
     world(tmp_path, **{"builds/b1.yaml": short_build("{part: r1, quantity: 5}", "{part: knob, quantity: 2}")})
     assert ctb(tmp_path, "order", "generate") == 0
     text = (tmp_path / "orders/mouser-1.yaml").read_text()
-    assert text.startswith("vendor: mouser\nstatus: open\nnumber: null\ncurrency: USD\ncreated_at: ")
+    assert text.startswith("# yaml-language-server: $schema=../.ctb/schemas/order.schema.json\nvendor: mouser\nstatus: open\nnumber: null\ncurrency: USD\ncreated_at: ")
     assert text.endswith(
         "placed_at: null\nreceived_at: null\nlines:\n"
         "  - part: r1\n    sku: 603-R1\n    quantity: 10\n    unit_price: \"0.05\"\n    for: {b1: 5}\n"
@@ -115,7 +115,7 @@ def test_place_then_receive_in_parts_with_one_commit_each(git_repo: Path, capsys
     assert ctb(git_repo, "order", "receive", "mouser-1", "--location", "bench") == 1
     assert "no stock location 'bench'" in capsys.readouterr().err
     assert ctb(git_repo, "order", "receive", "mouser-1", "--location", "bench", "--new-location") == 0
-    assert (git_repo / "stock/bench.yaml").read_text() == "lines:\n  - {part: r1, quantity: 6}\n"
+    assert (git_repo / "stock/bench.yaml").read_text() == "# yaml-language-server: $schema=../.ctb/schemas/stock.schema.json\nlines:\n  - {part: r1, quantity: 6}\n"
     text = (git_repo / "orders/mouser-1.yaml").read_text()
     assert "status: received\n" in text and "received_at: " in text and "received: 10," in text
     assert ctb(git_repo, "check") == 0
@@ -165,7 +165,7 @@ def test_receiving_10_into_shelf_clears_the_build(tmp_path: Path, capsys: pytest
     assert "    quantity: 10\n    unit_price: \"0.05\"\n    for: {b1: 10}\n" in (tmp_path / "orders/mouser-1.yaml").read_text()
     assert ctb(tmp_path, "order", "place", "mouser-1") == 0
     assert ctb(tmp_path, "order", "receive", "mouser-1") == 0
-    assert (tmp_path / "stock/shelf.yaml").read_text() == "lines:\n  - {part: r1, quantity: 10}\n"
+    assert (tmp_path / "stock/shelf.yaml").read_text() == "# yaml-language-server: $schema=../.ctb/schemas/stock.schema.json\nlines:\n  - {part: r1, quantity: 10}\n"
     assert ctb(tmp_path, "build", "clear", "b1") == 0
     text = (tmp_path / "builds/b1.yaml").read_text()
     assert "status: cleared\n" in text and "shortages: []\n" in text

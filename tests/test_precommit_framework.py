@@ -273,3 +273,58 @@ def test_plain_git_hook_in_a_worktree(git_repo: Path, tmp_path: Path, monkeypatc
     assert '"before": 10' in review and '"after": 4' in review
     assert git(worktree, "log", "-1", "--format=%s") == "used six\n"
     assert git(git_repo, "log", "-1", "--format=%s") == "inventory\n"
+
+
+# --- a fresh `ctb init` repository: local hooks, offline, first use -----------------------------------
+
+
+@pytest.fixture
+def local_pre_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """pre-commit with ctb on PATH and its own cache; no hook repository is cloned, no network."""
+    ctb_on_path(monkeypatch)
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-home"))
+    return dict(os.environ)
+
+
+def test_a_fresh_init_repository_commits_through_the_local_hooks(
+    tmp_path: Path, local_pre_commit: dict[str, str]
+) -> None:
+    env = local_pre_commit
+    root = tmp_path / "lab"
+    made = run(tmp_path, env, "ctb", "init", str(root), "--example", "-q")
+    assert made.returncode == 0, made.stderr
+    assert "  - repo: local\n" in (root / ".pre-commit-config.yaml").read_text()
+    installed = run(root, env, sys.executable, "-m", "pre_commit", "install")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    git(root, "add", ".pre-commit-config.yaml")
+    (root / "parts" / "r-4k7.yaml").write_text("name: 4.7k resistor\nunit: pcs\n")
+    git(root, "add", "-A")
+    good = run(root, env, "git", "commit", "-q", "-m", "a new resistor")
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert re.search(r"^ctb check\.+Passed$", good.stderr, re.M), good.stderr
+    assert re.search(r"^ctb fmt\.+Passed$", good.stderr, re.M), good.stderr
+    # ctb's own --commit goes through the same hooks: its files are already in fmt form
+    for args in (
+        ["build", "clear", "vco-batch-1"],
+        ["stock", "add", "r-4k7", "100", "--location", "shelf"],
+        ["build", "new", "vco:v1", "2", "--id", "vco-batch-2"],
+        ["order", "generate"],
+        ["stock", "move", "r-1k", "5", "--from", "drawer-a", "--from-bin", "A3", "--to", "shelf"],
+        ["order", "place", "mouser-open", "--number", "PO-1"],
+        ["order", "receive", "mouser-open", "--location", "shelf"],
+        ["build", "cancel", "vco-batch-1"],
+    ):
+        done = run(root, env, "ctb", *args, "--commit")
+        assert done.returncode == 0, (args, done.stdout + done.stderr)
+    assert git(root, "status", "--porcelain") == ""
+    assert len(git(root, "log", "--format=%s").splitlines()) == 10
+    (root / "stock" / "shelf.yaml").write_text(
+        (root / "stock" / "shelf.yaml").read_text().replace("part: r-4k7", "part: r-4k8")
+    )
+    git(root, "add", "-A")
+    refused = run(root, env, "git", "commit", "-q", "-m", "a part that does not exist")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode == 1, output
+    assert re.search(r"^ctb check\.+Failed$", output, re.M), output
+    assert re.search(r"stock/shelf\.yaml:\d+:\d+: CTB2\d\d .*r-4k8", output), output
+    assert len(git(root, "log", "--format=%s").splitlines()) == 10

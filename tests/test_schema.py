@@ -60,11 +60,14 @@ def test_schemas_are_draft_07(kind: str) -> None:
 def test_decimal_bounds_and_aliases() -> None:
     line = kind_schema("order")["definitions"]["OrderLine"]["properties"]
     assert "for" in line and "for_" not in line
-    quantity = {branch["type"]: branch for branch in line["quantity"]["anyOf"]}
-    assert quantity["number"]["exclusiveMinimum"] == 0
-    assert quantity["number"]["exclusiveMaximum"] == 10**15
+    # a quantity is a number, never a string (ctb refuses "5"); money is a number or a decimal string
+    assert line["quantity"] == {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10**15, "title": "Quantity"}
     stock_line = kind_schema("stock")["definitions"]["StockLine"]["properties"]
-    assert {b["type"]: b for b in stock_line["quantity"]["anyOf"]}["number"]["minimum"] == 0
+    assert stock_line["quantity"]["type"] == "number" and stock_line["quantity"]["minimum"] == 0
+    money, none = line["unit_price"]["anyOf"]
+    assert none == {"type": "null"}
+    assert [b["type"] for b in money["anyOf"]] == ["number", "string"]
+    assert money["anyOf"][1]["pattern"] == r"^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
 
 
 def test_export_is_stable_text() -> None:

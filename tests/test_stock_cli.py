@@ -134,7 +134,7 @@ def test_add_to_an_existing_line_changes_only_its_quantity(world: Path) -> None:
 
 def test_add_creates_a_new_location_file(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert ctb(world, "stock", "add", "chip", "2", "--location", "shelf", "--note", "from kit", "--new-location") == 0
-    assert (world / "stock/shelf.yaml").read_text() == "lines:\n  - {part: chip, quantity: 2, note: from kit}\n"
+    assert (world / "stock/shelf.yaml").read_text() == "# yaml-language-server: $schema=../.ctb/schemas/stock.schema.json\nlines:\n  - {part: chip, quantity: 2, note: from kit}\n"
     assert "new location shelf (stock/shelf.yaml)" in capsys.readouterr().err
 
 
@@ -239,7 +239,7 @@ def test_move_leaves_the_rest_and_creates_the_target_line(world: Path, capsys: p
     (world / "builds/b1.yaml").unlink()
     assert ctb(world, "stock", "move", "r1", "4", "--from", "a", "--to", "shelf", "--to-bin", "2", "--new-location") == 0
     assert (world / "stock/a.yaml").read_text() == DRAWER.replace("quantity: 10}  #", "quantity: 6}   #")
-    assert (world / "stock/shelf.yaml").read_text() == 'lines:\n  - {part: r1, quantity: 4, bin: "2"}\n'
+    assert (world / "stock/shelf.yaml").read_text() == '# yaml-language-server: $schema=../.ctb/schemas/stock.schema.json\nlines:\n  - {part: r1, quantity: 4, bin: "2"}\n'
     assert (world / "stock/b.yaml").read_text() == "lines:\n  - {part: r1, quantity: 1}\n"
     assert capsys.readouterr().out == "a: r1 10 → 6 (-4)\nshelf bin 2: r1 0 → 4 (+4)\n"
 

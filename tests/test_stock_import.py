@@ -65,7 +65,7 @@ def test_part_ids_and_bins_into_a_new_location(inv: Path, capsys: pytest.Capture
     assert ctb(inv, "stock", "import", str(inv / "initial.csv"), "--location", "drawr") == 1
     assert capsys.readouterr().err.startswith("ctb: no stock location 'drawr'")
     assert ctb(inv, "stock", "import", str(inv / "initial.csv"), "--location", "drawer", "--new-location", "-q") == 0
-    assert (inv / "stock/drawer.yaml").read_text() == "lines:\n  - {part: c1, quantity: 50, bin: A1}\n  - {part: r1, quantity: 4}\n"
+    assert (inv / "stock/drawer.yaml").read_text() == "# yaml-language-server: $schema=../.ctb/schemas/stock.schema.json\nlines:\n  - {part: c1, quantity: 50, bin: A1}\n  - {part: r1, quantity: 4}\n"
 
 
 @pytest.mark.parametrize(

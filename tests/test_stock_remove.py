@@ -64,4 +64,4 @@ def test_add_to_a_mistyped_location_is_refused_with_a_hint(tmp_path: Path, capsy
         assert "did you mean shelf" in capsys.readouterr().err
         assert not (root / "stock/shlef.yaml").exists()
     assert ctb(root, "stock", "add", "r1", "5", "--location", "bench", "--new-location") == 0
-    assert (root / "stock/bench.yaml").read_text() == "lines:\n  - {part: r1, quantity: 5}\n"
+    assert (root / "stock/bench.yaml").read_text() == "# yaml-language-server: $schema=../.ctb/schemas/stock.schema.json\nlines:\n  - {part: r1, quantity: 5}\n"

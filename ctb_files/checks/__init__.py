@@ -35,11 +35,13 @@ def _discover() -> None:
         importlib.import_module(f"{__name__}.{info.name}")
 
 
-def run_checks(inv: Inventory) -> list[Diagnostic]:
-    """Run every registered check; a crash is reported, not raised."""
+def run_checks(inv: Inventory, step: Callable[[], object] | None = None) -> list[Diagnostic]:
+    """Run every registered check; a crash is reported, not raised.  ``step`` is called after each one."""
     _discover()
     out: list[Diagnostic] = []
     for name in sorted(REGISTRY):
+        if step is not None:
+            step()
         try:
             out.extend(REGISTRY[name](inv))
         except Exception as exc:  # noqa: BLE001 - a broken check must not hide the rest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 import sys
 import traceback
 from collections.abc import Callable
@@ -13,8 +14,10 @@ from typing import Any, TypeVar
 import click
 
 from ctb_files import __version__
+from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import CtbError
-from ctb_files.render.table import to_json
+from ctb_files.render.progress import configure as configure_progress
+from ctb_files.render.table import set_terminal_width, to_json
 from ctb_files.storage.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,6 +53,10 @@ def _store(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
     return callback
 
 
+def _no_progress(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    configure_progress(wanted=not value)
+
+
 def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
     """``--repo --format -q -v --debug`` after the subcommand."""
 
@@ -58,6 +65,10 @@ def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
         func = click.option(
             "--no-cache", "no_cache", is_flag=True, expose_value=False, callback=_store("no_cache"),
             help="Read and validate every file again; neither use nor update the cache in .git/ctb (also CTB_NO_CACHE=1).",
+        )(func)  # fmt: skip
+        func = click.option(
+            "--no-progress", is_flag=True, expose_value=False, callback=_no_progress,
+            help="No progress bars (they only ever show on a terminal).",
         )(func)  # fmt: skip
         func = click.option("-v", "--verbose", count=True, expose_value=False, callback=_store("verbose"), help="Say more.")(func)
         func = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_store("quiet"), help="Say less.")(func)
@@ -83,6 +94,22 @@ def writes(func: F) -> F:
 
 def workspace() -> Workspace:
     return Workspace.open(options().repo, cache=not options().no_cache)
+
+
+def read_inventory(ws: Workspace | None = None) -> Inventory:
+    """The inventory for a command that only reads: answers from the files that validate.
+
+    The files that do not are named in one warning on stderr (once per
+    command); commands that write use ``ws.inventory``, which refuses.
+    """
+    ws = ws or workspace()
+    inventory, bad = ws.readable()
+    if bad and not getattr(ws, "warned", False):
+        ws.warned = True  # type: ignore[attr-defined]
+        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        noun = "file does" if len(bad) == 1 else "files do"
+        click.echo(f"ctb: warning: {len(bad)} {noun} not validate and are left out: {shown} ('ctb check' says why)", err=True)
+    return inventory
 
 
 def echo_json(doc: Any) -> None:
@@ -141,6 +168,9 @@ def cli() -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place that turns exceptions into exit codes."""
+    # tables fit a terminal and bars show on one; into a pipe both stay plain
+    set_terminal_width(shutil.get_terminal_size().columns if sys.stdout.isatty() else None)
+    configure_progress(wanted=True)
     try:
         result = cli.main(args=argv, prog_name="ctb", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.cli.bomproduction import production_fields
 from ctb_files.cli.cost import cost_json, cost_table
 from ctb_files.core import paths as layout
@@ -59,7 +59,13 @@ def _load(ws: Workspace, rev: str | None, target: bomtree.Target | None = None) 
     showing it as missing or empty would be wrong.
     """
     if rev is None:
-        return ws.inventory, ""
+        inventory, bad = ws.readable()
+        if target is not None:
+            own = [target.path] + ([layout.project_path(target.project)] if target.project is not None else [])
+            broken = [path for path in own if path in bad]
+            if broken:
+                raise CtbError(f"{broken[0]} does not validate; 'ctb check' shows why")
+        return read_inventory(ws), ""
     snap = history.inventory_at(ws.root, rev)
     if layout.SETTINGS not in snap.loaded.inventory.files:
         raise CtbError(f"there is no inventory at {rev} ({snap.short}): its {layout.SETTINGS} is not in that commit")

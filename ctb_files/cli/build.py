@@ -10,12 +10,13 @@ from typing import Any
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.cli.cost import cost_json, cost_lines, cost_totals
 from ctb_files.core.models.build import Build
 from ctb_files.core.models.common import LIMIT, valid_id
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.paths import build_path
+from ctb_files.core.targets import project_version, split_project
 from ctb_files.core.text import now
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.builds.allocate import Plan, clear_all, clear_builds
@@ -34,6 +35,7 @@ from ctb_files.ops.orders.costing import CostLine
 from ctb_files.ops.orders.shortages import OnOrder, build_on_order, on_order_for
 from ctb_files.ops.stock.edits import require_known_location
 from ctb_files.render.bom import shortage_rows, shortage_summary
+from ctb_files.render.progress import progress
 from ctb_files.render.shortages import orders_text
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
@@ -44,13 +46,19 @@ from ctb_files.storage.writeback.stock import add_to_lines, set_quantities
 def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Plan]:
     """Clear the named builds (every open build when None) and stage the files that change."""
     inv = ws.inventory
-    plans = clear_all(inv) if build_ids is None else clear_builds(inv, build_ids)
+    if build_ids is None:
+        with progress("clearing builds", sum(1 for b in inv.builds.values() if b.is_open)) as step:
+            plans = clear_all(inv, step)
+    else:
+        plans = clear_builds(inv, build_ids)
     moment = now()
-    for build_id, plan in plans.items():
-        build = inv.builds[build_id]
-        on_order = build_on_order(inv, build_id)
-        if not same_result(build, plan, on_order):  # unchanged builds are not even re-rendered
-            write_build(ws.changes, build_id, plan_fields(build, plan, moment, on_order))
+    with progress("writing builds", len(plans)) as step:
+        for build_id, plan in plans.items():
+            build = inv.builds[build_id]
+            on_order = build_on_order(inv, build_id)
+            if not same_result(build, plan, on_order):  # unchanged builds are not even re-rendered
+                write_build(ws.changes, build_id, plan_fields(build, plan, moment, on_order))
+            step()
     return plans
 
 
@@ -71,9 +79,9 @@ def build_group() -> None:
 
 
 @build_group.command("new")
-@click.argument("project")
-@click.argument("version")
-@click.argument("quantity", type=click.IntRange(min=1, max=LIMIT - 1))
+@click.argument("project", metavar="PROJECT[:VERSION]")
+@click.argument("version", required=False)
+@click.argument("quantity_text", metavar="QUANTITY", required=False)
 @click.option("--id", "build_id", help="Build id (default: <project>-<version>-<n>, the next free n).")
 @click.option("--priority", type=int, default=0, show_default=True, help="Lower clears first with --all.")
 @click.option("--due", type=click.DateTime(formats=["%Y-%m-%d"]), help="Due date (YYYY-MM-DD).")
@@ -81,9 +89,17 @@ def build_group() -> None:
 @click.option("--fallback", multiple=True, metavar="PART=OTHER", help="If short of PART, also draw on OTHER.")
 @common()
 @writes
-def new_cmd(project: str, version: str, quantity: int, build_id: str | None, priority: int,
+def new_cmd(project: str, version: str | None, quantity_text: str | None, build_id: str | None, priority: int,
             due: datetime | None, exclude: tuple[int, ...], fallback: tuple[str, ...]) -> None:  # fmt: skip
-    """Create a draft build of QUANTITY units of PROJECT:VERSION."""
+    """Create a draft build of QUANTITY units of PROJECT:VERSION (or PROJECT VERSION QUANTITY)."""
+    if split_project(project)[1] is not None:  # P:V QTY
+        if quantity_text is not None:
+            raise UsageError(f"one too many arguments: ctb build new {project} QUANTITY")
+        version, quantity_text = None, version
+    project, version = project_version(project, version)
+    if quantity_text is None:
+        raise UsageError(f"how many? ctb build new {project}:{version} QUANTITY")
+    quantity: int = click.IntRange(min=1, max=LIMIT - 1)(quantity_text)
     ws = workspace()
     inv = ws.inventory
     if project not in inv.projects:
@@ -231,7 +247,7 @@ def complete_cmd(build_id: str, into: str | None, new_location: bool) -> None:
 @common()
 def show_cmd(build_id: str | None) -> None:
     """Show a build's reservations (with where they come from), shortages and assemblies."""
-    inv = workspace().inventory
+    inv = read_inventory()
     ids = [build_id] if build_id else sorted(inv.builds)
     builds = [(bid, _build(inv, bid)) for bid in ids]
     if options().format == "json":
@@ -295,7 +311,7 @@ def _show_text(build_id: str, build: Build, inv: Inventory, coming: dict[tuple[s
 @common()
 def list_cmd() -> None:
     """List builds: id, project:version, quantity, status, priority, due, shortages."""
-    inv = workspace().inventory
+    inv = read_inventory()
     items = [(bid, inv.builds[bid]) for bid in sorted(inv.builds)]
     if options().format == "json":
         echo_json({"builds": [
@@ -312,7 +328,7 @@ def list_cmd() -> None:
 @common(("text", "json", "csv", "markdown"))
 def pick_cmd(build_id: str) -> None:
     """Pick list of a cleared build, in walking order (location, bin, part)."""
-    build = _build(workspace().inventory, build_id)
+    build = _build(read_inventory(), build_id)
     if build.status != "cleared":
         raise CtbError(f"build {build_id} is {build.status}; only a cleared build has a pick list")
     rows = pick_list(build)

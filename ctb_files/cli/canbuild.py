@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, options, workspace
+from ctb_files.cli.app import cli, common, echo_json, options, read_inventory
+from ctb_files.core.targets import project_version
 from ctb_files.errors import CtbError
 from ctb_files.ops.builds.allocate import can_build
 from ctb_files.render.bom import blocker_rows
@@ -12,16 +13,17 @@ from ctb_files.render.table import table
 
 
 @cli.command("can-build")
-@click.argument("project")
-@click.argument("version")
+@click.argument("project", metavar="PROJECT[:VERSION]")
+@click.argument("version", required=False)
 @common()
-def can_build_cmd(project: str, version: str) -> None:
-    """The largest number of units of PROJECT:VERSION that would clear now.
+def can_build_cmd(project: str, version: str | None) -> None:
+    """The largest number of units of PROJECT:VERSION (or PROJECT VERSION) that would clear now.
 
     Uses the same rules as 'ctb build clear' and respects what open builds
     already hold; also names the parts that would be short at one more unit.
     """
-    inv = workspace().inventory
+    project, version = project_version(project, version)
+    inv = read_inventory()
     if project not in inv.projects:
         raise CtbError(f"no project {project!r} (projects/{project}/project.yaml)")
     if (project, version) not in inv.boms:

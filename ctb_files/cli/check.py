@@ -6,10 +6,13 @@ from pathlib import Path
 
 import click
 
-from ctb_files.checks import run_checks
+from ctb_files.checks import REGISTRY, run_checks
 from ctb_files.cli.app import cli, common, echo_json, options, workspace
+from ctb_files.render.progress import progress
 from ctb_files.storage import tree
 from ctb_files.storage.loader import bulk, locate_all
+
+LARGE = 2000  # files; below this checking is over before a bar could say anything
 
 
 @cli.command("check")
@@ -26,7 +29,11 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     wanted = tree.scope(ws.root, paths)
     with bulk():  # everything made from here on lives until the command ends
         loaded = ws.loaded
-        diags = locate_all(loaded.diagnostics + run_checks(loaded.inventory), loaded.inventory.files)
+        # a bar only where checking takes a while: a large repository
+        large = len(loaded.inventory.files) >= LARGE
+        with progress("checking", len(REGISTRY) if large else None) as step:
+            found = run_checks(loaded.inventory, step if large else None)
+        diags = locate_all(loaded.diagnostics + found, loaded.inventory.files)
     if paths:
         diags = [d for d in diags if any(not w or d.path == w or d.path.startswith(w + "/") for w in wanted)]
     errors = [d for d in diags if d.severity == "error"]

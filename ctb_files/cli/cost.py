@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, options, workspace
+from ctb_files.cli.app import cli, common, echo_json, options, read_inventory
+from ctb_files.core.targets import project_version
 from ctb_files.core.text import money, money_exact
 from ctb_files.ops.orders.costing import (
     CostLine,
@@ -101,18 +102,19 @@ def cost_json(lines: list[CostLine], n: Decimal | int) -> dict[str, Any]:
 
 
 @cli.command("cost")
-@click.argument("project")
-@click.argument("version")
+@click.argument("project", metavar="PROJECT[:VERSION]")
+@click.argument("version", required=False)
 @click.option("--quantity", "-n", type=click.IntRange(min=1), default=1, show_default=True, help="Units to build.")
 @common()
-def cost_cmd(project: str, version: str, quantity: int) -> None:
-    """Unit and total cost of QUANTITY units of PROJECT VERSION.
+def cost_cmd(project: str, version: str | None, quantity: int) -> None:
+    """Unit and total cost of QUANTITY units of PROJECT:VERSION (or PROJECT VERSION).
 
     'to buy' is what 'ctb order generate' would buy for the need (attrition
     and setup included; buying up to a cheaper break, minimum and multiple);
     'used' is the need at the unit price of that purchase.
     """
-    inv = workspace().inventory
+    project, version = project_version(project, version)
+    inv = read_inventory()
     lines = cost_lines(inv, project, version, quantity)
     if options().format == "json":
         echo_json({"project": project, "version": version, "quantity": quantity, **cost_json(lines, quantity)})

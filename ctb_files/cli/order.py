@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.order import Order
 from ctb_files.core.paths import order_path
@@ -204,7 +204,7 @@ def receive_cmd(order_id: str, location: str | None, line_items: tuple[str, ...]
     'received' once every line is in.
     """
     ws = workspace()
-    inv = ws.inventory
+    inv = read_inventory(ws)
     order = _order(inv, order_id)
     where = location or inv.settings.default_location
     if where is None:
@@ -232,7 +232,7 @@ def receive_cmd(order_id: str, location: str | None, line_items: tuple[str, ...]
 @common()
 def cart_cmd(order_id: str, output: Path | None) -> None:
     """The vendor's bulk-upload CSV for an order (Mouser: 'Mouser Part Number,Quantity')."""
-    inv = workspace().inventory
+    inv = read_inventory()
     order = _order(inv, order_id)
     vendor = inv.vendors.get(order.vendor)
     header = MOUSER_CART_HEADER if vendor is not None and vendor.api == "mouser" else GENERIC_CART_HEADER
@@ -266,7 +266,7 @@ def cart_cmd(order_id: str, output: Path | None) -> None:
 @common()
 def list_cmd() -> None:
     """Every order: vendor, status, lines, total."""
-    inv = workspace().inventory
+    inv = read_inventory()
     items = [(oid, inv.orders[oid]) for oid in sorted(inv.orders)]
     if options().format == "json":
         echo_json({"orders": [
@@ -284,7 +284,7 @@ def list_cmd() -> None:
 def show_cmd(order_id: str) -> None:
     """An order's lines: quantity, received, price, and the builds each line is for."""
     ws = workspace()
-    inv = ws.inventory
+    inv = read_inventory(ws)
     order = _order(inv, order_id)
     currency = order_currency(inv, order)
     if options().format == "json":

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, options, workspace
+from ctb_files.cli.app import cli, common, echo_json, options, read_inventory
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.text import currency_of, money
 from ctb_files.ops.stock.edits import (
@@ -30,7 +30,7 @@ def part_group() -> None:
 @common()
 def list_cmd(tag: str | None, search: str | None) -> None:
     """Every part with its stock: on hand and available (not reserved by open builds)."""
-    rows = part_rows(workspace().inventory, tag, search)
+    rows = part_rows(read_inventory(), tag, search)
     if options().format == "json":
         echo_json({"parts": [row.to_json() for row in rows]})
         return
@@ -64,7 +64,7 @@ def _price_breaks(breaks: list[Any], currency: str) -> str:
 @common()
 def show_cmd(part_id: str) -> None:
     """One part: its fields, vendor parts with price breaks, stock lines and equivalents."""
-    inv = workspace().inventory
+    inv = read_inventory()
     doc = part_document(inv, part_id)
     if options().format == "json":
         echo_json(doc)

@@ -8,15 +8,17 @@ from typing import Any
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.core import paths as layout
 from ctb_files.core.models import BomFile, Project, ProjectVersion
+from ctb_files.core.targets import split_project
 from ctb_files.core.text import now
 from ctb_files.errors import CtbError
 from ctb_files.importers import ImportResult, read_bom
 from ctb_files.ops.bom.matching import Matcher
 from ctb_files.ops.bom.sync import VersionReport, plan_bom
 from ctb_files.render.bom import sync_notes
+from ctb_files.render.progress import progress
 from ctb_files.render.table import table
 from ctb_files.storage.sources import Fetcher
 from ctb_files.storage.workspace import Workspace
@@ -78,11 +80,12 @@ def project_group() -> None:
     """Projects: where their BOM comes from, their versions, syncing them."""
 
 
-def _project(project_id: str) -> tuple[Workspace, Project]:
+def _project(project_id: str, *, read_only: bool = False) -> tuple[Workspace, Project]:
     ws = workspace()
-    project = ws.inventory.projects.get(project_id)
+    inv = read_inventory(ws) if read_only else ws.inventory
+    project = inv.projects.get(project_id)
     if project is None:
-        known = ", ".join(sorted(ws.inventory.projects)) or "none"
+        known = ", ".join(sorted(inv.projects)) or "none"
         raise CtbError(f"no project {project_id} (projects: {known})")
     return ws, project
 
@@ -104,7 +107,7 @@ def list_cmd() -> None:
     \b
     Example:  ctb project list
     """
-    inv = workspace().inventory
+    inv = read_inventory()
     if options().format == "json":
         echo_json({"projects": [
             {"id": pid, "name": p.name, "source": p.source.model_dump(exclude_none=True) if p.source else None,
@@ -125,10 +128,10 @@ def show_cmd(project_id: str) -> None:
     \b
     Example:  ctb project show vco
     """
-    ws, project = _project(project_id)
+    ws, project = _project(project_id, read_only=True)
     versions: list[dict[str, Any]] = []
     for v in project.versions:
-        bom = ws.inventory.boms.get((project_id, v.name))
+        bom = read_inventory(ws).boms.get((project_id, v.name))
         src = bom.source if bom else None
         real = [r for r in bom.rows if not r.implicit] if bom else []
         versions.append({
@@ -165,7 +168,7 @@ def _chosen(project_id: str, project: Project, names: tuple[str, ...]) -> list[P
 
 
 @project_group.command("sync")
-@click.argument("project_id")
+@click.argument("project_id", metavar="PROJECT[:VERSION]")
 @click.option("--version", "names", multiple=True, metavar="V", help="Only this version (repeatable); default: all.")
 @common()
 @writes
@@ -179,18 +182,23 @@ def sync_cmd(project_id: str, names: tuple[str, ...]) -> None:
     \b
     Example:  ctb project sync vco --version v2 --commit
     """
+    project_id, named = split_project(project_id)  # vco:v1 means vco --version v1
+    if named is not None:
+        names = (*names, named)
     ws, project = _project(project_id)
     chosen = _chosen(project_id, project, names)
     if project.source is None:
         raise CtbError(f"project {project_id} has no source; write its BOM files by hand or use 'ctb bom import'")
     matcher, moment, reports = Matcher(ws.inventory), now(), []
-    with Fetcher(ws.root) as fetcher:
+    with Fetcher(ws.root) as fetcher, progress(f"syncing {project_id}", len(chosen)) as step:
         for version in chosen:
+            step(0, version.name)
             if len(chosen) > 1 and not options().quiet:
                 click.echo(f"syncing {project_id} {version.name} ({version.ref or 'no ref'})", err=True)
             fetched = fetcher.fetch(project_id, project, version)
             result = read_bom(fetched.data, fetched.name, project.bom_format)
             source = {**fetched.source, "format": result.format}
             reports.append(import_version(ws, matcher, project_id, version.name, result, source, moment))
+            step()
     say_if_unchanged(finish(ws, f"sync {project_id} {', '.join(v.name for v in chosen)}", {"Ctb-Project": [project_id]}))
     render_reports(reports)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.core import paths as layout
 from ctb_files.core.models.common import valid_id
 from ctb_files.core.text import parse_quantity
@@ -51,7 +51,7 @@ def stock_group() -> None:
 @common()
 def show_cmd(part: str | None, location: str | None) -> None:
     """On hand, reserved (by open builds) and available, per line and per part."""
-    inv = workspace().inventory
+    inv = read_inventory()
     view = stock_view(inv, part, location)
     if options().format == "json":
         echo_json(view.to_json())

@@ -7,7 +7,6 @@ answers and a no-op) so nothing touches the network or waits.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 
@@ -18,6 +17,7 @@ from ctb_files.core.text import now
 from ctb_files.ops.orders.populate import (
     targets,
 )
+from ctb_files.render.progress import progress
 from ctb_files.storage.writeback.part import write_found
 from ctb_files.vendors.http import MOUSER_API_URL, HttpClient, make_client
 from ctb_files.vendors.mouser import LookupFailure, MouserClient, MouserPart
@@ -36,19 +36,28 @@ def vendor_group() -> None:
     """Vendors: fill vendor parts from their APIs."""
 
 
-def _progress(done: int, total: int) -> None:
-    if options().quiet or options().format == "json":
-        return
-    end = "\n" if done >= total else ""
-    sys.stderr.write(f"\rMouser: {done}/{total} part numbers{end}")
-    sys.stderr.flush()
-
-
 def lookup(skus: list[str]) -> dict[str, MouserPart | LookupFailure]:
-    """Ask Mouser about ``skus``; refuses in one line when ``MOUSER_API_KEY`` is not set."""
-    with http_client() as client:
-        mouser = MouserClient.from_env(client, sleep=sleep)
-        return mouser.lookup(skus, progress=_progress)
+    """Ask Mouser about ``skus``; refuses in one line when ``MOUSER_API_KEY`` is not set.
+
+    On a terminal a bar counts the part numbers and names every wait (rate
+    limit, retry) while it lasts; into a pipe nothing is shown.
+    """
+    with http_client() as client, progress("Mouser", len(skus)) as step:
+        done = 0
+
+        def advance(now_done: int, total: int) -> None:
+            nonlocal done
+            step(now_done - done)
+            done = now_done
+
+        def wait(seconds: float) -> None:
+            if seconds >= 1:
+                step(0, f"waiting {seconds:.0f} s")
+            sleep(seconds)
+            step(0)
+
+        mouser = MouserClient.from_env(client, sleep=wait)
+        return mouser.lookup(skus, progress=advance)
 
 
 @vendor_group.command("populate")

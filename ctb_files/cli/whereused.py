@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ctb_files.cli.app import common, echo_json, options, workspace
+from ctb_files.cli.app import common, echo_json, options, read_inventory
 from ctb_files.cli.part import part_group
 from ctb_files.core.text import hint
 from ctb_files.errors import CtbError
@@ -24,7 +24,7 @@ def where_used_cmd(part: str) -> None:
     \b
     ctb part where-used r-0805-10k
     """
-    inv = workspace().inventory
+    inv = read_inventory()
     if part not in inv.parts:
         raise CtbError(f"unknown part {part!r}" + hint(part, inv.parts))
     rows = where_used(inv, part)

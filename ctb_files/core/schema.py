@@ -83,6 +83,11 @@ def _convert(node: Any) -> Any:
             out[key] = _convert(value)
     if bounds:
         _apply_bounds(out, bounds)
+    if out.get("format") == "date-time" and out.get("type") == "string":
+        # ctb takes a plain date for a moment (midnight); a YAML 1.1 reader sees either as a timestamp
+        fmt = out.pop("format")
+        out.pop("type")
+        out["anyOf"] = [{"type": "string", "format": fmt}, {"type": "string", "format": "date"}]
     if "$ref" in out and len(out) > 1:
         ref = out.pop("$ref")
         out = {"allOf": [{"$ref": ref}], **out}

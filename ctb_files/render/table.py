@@ -1,7 +1,15 @@
-"""Renderers shared by commands: aligned text tables and JSON (no click here)."""
+"""Renderers shared by commands: aligned text tables and JSON (no click here).
+
+Widths are terminal cells (rich's ``cell_len``): a CJK character or an emoji
+takes two, a combining accent none, so columns line up on screen.  Into a
+pipe or a file a table is plain aligned text, never wrapped; on a terminal
+(:func:`set_terminal_width`, called by the CLI) a table wider than the
+terminal is laid out by rich, which folds the widest cells to fit.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -9,26 +17,63 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from ctb_files.core.text import number
 from ctb_files.core.units import normalize
 
-__all__ = ["number", "plain", "table", "to_json"]
+__all__ = ["number", "plain", "set_terminal_width", "table", "to_json"]
+
+# the width of the terminal the output goes to; None: a pipe or a file (never wrap)
+_terminal_width: int | None = None
+
+
+def set_terminal_width(width: int | None) -> None:
+    """Tell tables the width of the terminal stdout is (None when it is not one)."""
+    global _terminal_width
+    _terminal_width = width if width and width > 0 else None
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[int] = ()) -> str:
     """An aligned plain-text table; columns listed in ``right`` are right-aligned."""
     cells = [[_cell(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
+    widths = [cell_len(h) for h in headers]
     for row in cells:
         for i, text in enumerate(row):
-            widths[i] = max(widths[i], len(text))
+            widths[i] = max(widths[i], cell_len(text))
+
+    def pad(text: str, i: int) -> str:
+        fill = " " * (widths[i] - cell_len(text))
+        return fill + text if i in right else text + fill
+
     def line(values: Sequence[str]) -> str:
-        parts = [v.rjust(widths[i]) if i in right else v.ljust(widths[i]) for i, v in enumerate(values)]
-        return "  ".join(parts).rstrip()
+        return "  ".join(pad(v, i) for i, v in enumerate(values)).rstrip()
+
+    total = sum(widths) + 2 * (len(widths) - 1)
+    if _terminal_width is not None and total > _terminal_width:
+        return _fitted(headers, cells, right, widths, _terminal_width)
     out = [line(list(headers)), line(["-" * w for w in widths])]
     out.extend(line(row) for row in cells)
     return "\n".join(out)
+
+
+def _fitted(headers: Sequence[str], cells: list[list[str]], right: Sequence[int], widths: list[int], width: int) -> str:
+    """The table laid out by rich within ``width`` cells, wide cells folded."""
+    grid = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 2, 0, 0),
+                 header_style="", show_header=True)  # fmt: skip
+    for i, head in enumerate(headers):
+        # headers and numbers stay whole; long text columns fold
+        keep = widths[i] if i in right else max(cell_len(head), min(widths[i], 12))
+        grid.add_column(head, justify="right" if i in right else "left", overflow="fold", min_width=keep)
+    for row in cells:
+        grid.add_row(*(Text(text) for text in row))
+    console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False, soft_wrap=False)
+    with console.capture() as captured:
+        console.print(grid)
+    return "\n".join(line.rstrip() for line in captured.get().rstrip("\n").splitlines())
 
 
 def _cell(value: Any) -> str:

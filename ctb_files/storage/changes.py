@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from ctb_files.core import paths as layout
 from ctb_files.core.models import KINDS
+from ctb_files.core.schema import HINT_PREFIX, schema_hint
 from ctb_files.errors import CtbError
 from ctb_files.storage.yaml import (
     CommentedMap,
@@ -63,6 +64,14 @@ def _lock_path(root: Path) -> Path:
                     return git_dir / "ctb.lock"
             break
     return root / ".ctb.lock"
+
+
+def _with_schema_hint(rel: str, data: bytes) -> bytes:
+    """A new inventory file starts with the line that points editors at its JSON Schema."""
+    key = layout.classify(rel)
+    if key is None or data.startswith(HINT_PREFIX.encode()):
+        return data
+    return (schema_hint(rel, key.kind) + "\n").encode("utf-8") + data
 
 
 class ChangeSet:
@@ -106,6 +115,9 @@ class ChangeSet:
         out = dict(self._new)
         for rel, doc in self._docs.items():
             out[rel] = dump(doc).encode("utf-8")
+        for rel, new in out.items():
+            if new is not None and self.old_bytes(rel) is None:
+                out[rel] = _with_schema_hint(rel, new)
         return {rel: new for rel, new in sorted(out.items()) if new != self.old_bytes(rel)}
 
     # --- showing and applying -------------------------------------------------------------
@@ -141,6 +153,9 @@ class ChangeSet:
             repo = GitRepo.find(self.root)
             if repo is None:
                 raise CtbError(f"--commit needs a git repository; {self.root} is not one")
+            who = repo.identity_problem()
+            if who is not None:
+                raise CtbError(f"--commit refused, nothing written: {who}")
             staged = set(repo.staged_paths()) - {self._git_rel(repo, rel) for rel in pending}
             if staged:
                 raise CtbError("--commit refused: other changes are staged: " + ", ".join(sorted(staged)))

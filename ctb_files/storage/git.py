@@ -154,6 +154,20 @@ def _under(path: str, prefixes: Sequence[str]) -> bool:
 
 def _call(git: Git, command: str, *args: str, ok: Iterable[int] = (0,)) -> tuple[int, bytes]:
     """Run ``git <command> <args>``; (status, stdout), CtbError on any other status."""
+    status, out, _ = _call_full(git, command, *args, ok=ok)
+    return status, out
+
+
+def _commit_problem(stderr: str) -> str:
+    """One line on why ``git commit`` failed: the hooks that failed, else git's own reason."""
+    failed = [line.split("....")[0].strip(" .") for line in stderr.splitlines() if line.rstrip().endswith("Failed")]
+    if failed:
+        return "the pre-commit hook refused it (" + ", ".join(f"{name}: Failed" for name in failed) + ")"
+    return _first_problem(stderr)
+
+
+def _call_full(git: Git, command: str, *args: str, ok: Iterable[int] = (0,)) -> tuple[int, bytes, str]:
+    """``_call`` that also hands back stderr, for callers that word git's failure themselves."""
     try:
         status, out, err = getattr(git, command.replace("-", "_"))(
             *args,
@@ -166,7 +180,7 @@ def _call(git: Git, command: str, *args: str, ok: Iterable[int] = (0,)) -> tuple
         raise CtbError(f"cannot run git {command}: {str(exc).splitlines()[0]}") from None
     if status not in tuple(ok):
         raise CtbError(f"git {command} failed: {_first_problem(err)}")
-    return status, out
+    return status, out, err if isinstance(err, str) else _decode(err)
 
 
 def _end_of_day(text: str) -> str:
@@ -365,16 +379,19 @@ class GitRepo:
         """Full sha of a revision, or of the last first-parent commit at a date.
 
         ``YYYY-MM-DD`` means the end of that day (UTC); an ISO datetime without
-        a zone is UTC too.  A branch or tag spelled like a date wins over the date.
+        a zone is UTC too.  Anything else that is not a revision is a date as
+        git reads one (``yesterday``, ``2 weeks ago``, ``last friday``).  A
+        branch or tag spelled like a date wins over the date.
         """
         text = _check_rev(rev_or_date)
-        if not (_DATE.fullmatch(text) or _DATETIME.fullmatch(text)):
-            return self._commit(text)
         try:
             return self._commit(text)
         except CtbError:
-            pass
-        before = _end_of_day(text)
+            if not (_DATE.fullmatch(text) or _DATETIME.fullmatch(text) or self._git_date(text)):
+                raise CtbError(
+                    f"unknown revision: {text} (nor a date git knows, such as 2026-11-01, yesterday, '2 weeks ago')"
+                ) from None
+        before = _end_of_day(text) if _DATE.fullmatch(text) or _DATETIME.fullmatch(text) else self._git_date(text)
         if self.head() is None:
             raise CtbError(f"no commit at or before {text}: the repository has no commits yet")
         _, out = self._run("rev-list", "-1", "--first-parent", f"--before={before}", "HEAD")
@@ -382,6 +399,23 @@ class GitRepo:
         if not sha:
             raise CtbError(f"no commit at or before {text} on the current branch")
         return sha
+
+    def _git_date(self, text: str) -> str | None:
+        """``@<unix time>`` of a date in git's words, or None when git does not read it as one.
+
+        git reads words it does not know as "now"; only the words that mean
+        now are taken as now, so a mistyped revision is not silently HEAD.
+        """
+        status, out = self._run("rev-parse", f"--since={text}", ok=(0, 128))
+        found = re.fullmatch(r"--max-age=(\d+)", _decode(out).strip())
+        if status != 0 or found is None:
+            return None
+        stamp = int(found.group(1))
+        _, now_out = self._run("rev-parse", "--since=now")
+        now_match = re.fullmatch(r"--max-age=(\d+)", _decode(now_out).strip())
+        if now_match and abs(int(now_match.group(1)) - stamp) <= 2 and text.lower() not in ("now", "today"):
+            return None
+        return f"@{stamp}"
 
     # -- reading ------------------------------------------------------------------
 
@@ -562,11 +596,25 @@ class GitRepo:
         if not present:
             raise CtbError("nothing to commit: none of the files exist or are tracked")
         self._run("add", "--all", "--", *present)
-        self._run("commit", "--quiet", "--cleanup=whitespace", "-m", text)
+        status, _, err = _call_full(self._git, "commit", "--quiet", "--cleanup=whitespace", "-m", text, ok=(0, 1, 128))
+        if status != 0:
+            raise CtbError(f"git commit failed: {_commit_problem(err)}; the files are written and staged, not committed")
         head = self.head()
         if head is None:
             raise CtbError("git commit did not create a commit")
         return head
+
+    def identity_problem(self) -> str | None:
+        """Why git could not commit here for want of a name or email, or None when it can."""
+        for who in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+            status, _ = self._run("var", who, ok=(0, 128))
+            if status != 0:
+                return (
+                    "git does not know who you are; set it once with "
+                    'git config --global user.name "Your Name" and '
+                    "git config --global user.email you@example.com (without --global: this repository only)"
+                )
+        return None
 
     def config_set(self, key: str, value: str) -> None:
         """Set ``key`` in the repository's own (local) git config."""

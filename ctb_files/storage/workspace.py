@@ -12,6 +12,7 @@ from ctb_files.errors import CtbError
 from ctb_files.storage import tree
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.loader import LoadResult, load_repo
+from ctb_files.storage.mergedriver import declared_not_installed
 
 
 class Workspace:
@@ -32,6 +33,7 @@ class Workspace:
     @cached_property
     def loaded(self) -> LoadResult:
         result = load_repo(self.root, cache=self.cache)
+        result.inventory.merge_driver_missing = declared_not_installed(self.root)
         # the inventory lives as long as the command: keep the collector from
         # walking its many small objects again on every later collection
         gc.freeze()
@@ -45,6 +47,14 @@ class Workspace:
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             raise CtbError(f"{errors[0].render()}{more}; fix the data first ('ctb check' lists everything)")
         return self.loaded.inventory
+
+    def readable(self) -> tuple[Inventory, list[str]]:
+        """For commands that only read: the inventory of the files that validate, and the others.
+
+        Commands that write use :attr:`inventory` and refuse instead.
+        """
+        loaded = self.loaded
+        return loaded.inventory, sorted({d.path for d in loaded.errors})
 
     @cached_property
     def changes(self) -> ChangeSet:

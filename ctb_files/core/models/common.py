@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    WithJsonSchema,
 )
 
 from ctb_files.core.units import Unit, normalize
@@ -60,11 +61,16 @@ Id = Annotated[
 # bounds keep every sum and product well inside Decimal's 28 digits
 LIMIT = 10**15
 
+# what the schemas say of these types is what the validators above accept: a quantity is a
+# YAML number, never a string; money is a decimal number or a string of one ("0.45")
+_DECIMAL_TEXT = r"^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+
 Quantity = Annotated[
     Decimal,
     BeforeValidator(_number),
     Field(ge=0, lt=LIMIT, allow_inf_nan=False),
     PlainSerializer(_serialize_decimal, when_used="json"),
+    WithJsonSchema({"type": "number", "minimum": 0, "exclusiveMaximum": LIMIT}),
 ]
 
 PositiveQuantity = Annotated[
@@ -72,6 +78,7 @@ PositiveQuantity = Annotated[
     BeforeValidator(_number),
     Field(gt=0, lt=LIMIT, allow_inf_nan=False),
     PlainSerializer(_serialize_decimal, when_used="json"),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": LIMIT}),
 ]
 
 Money = Annotated[
@@ -79,6 +86,13 @@ Money = Annotated[
     BeforeValidator(_no_bool),
     Field(ge=0, lt=LIMIT, allow_inf_nan=False, description="decimal amount; write it as a string"),
     PlainSerializer(lambda v: str(v), when_used="json"),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "number", "minimum": 0, "exclusiveMaximum": LIMIT},
+            {"type": "string", "pattern": _DECIMAL_TEXT, "maxLength": 40},
+        ],
+        "description": "decimal amount; write it as a string",
+    }),  # fmt: skip
 ]
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]

@@ -37,6 +37,9 @@ class Inventory:
     # the line of a document path in a file, for messages that name another place;
     # the loader sets it (reading YAML positions is storage's business)
     line_of: Callable[[str, tuple[str | int, ...]], int] = field(default=lambda path, loc: 1, repr=False)
+    # (.gitattributes path, line) when it names ctb's stock merge driver but this clone's git
+    # config does not define it; storage sets it (reading git config is not the checks' business)
+    merge_driver_missing: tuple[str, int] | None = None
 
     def currency(self) -> str:
         return self.settings.currency

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from ctb_files.core.models.common import Id, PositiveQuantity, Quantity, Strict, Unit
 
@@ -89,6 +89,14 @@ class Sku(Strict):
 
 
 class BomRow(Strict):
+    # the schema says what _needs_line says: only implicit rows go without a line
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, validate_default=False,
+        json_schema_extra={"anyOf": [
+            {"required": ["line"], "properties": {"line": {"type": "integer"}}},
+            {"required": ["implicit"], "properties": {"implicit": {"const": True}}},
+        ]},
+    )  # fmt: skip
     line: int | None = Field(default=None, ge=0)
     implicit: bool = False
     refs: list[str] = Field(default_factory=list)

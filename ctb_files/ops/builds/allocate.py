@@ -338,13 +338,21 @@ def clear_builds(inv: Inventory, build_ids: Iterable[str]) -> dict[str, Plan]:
     return out
 
 
-def clear_all(inv: Inventory) -> dict[str, Plan]:
-    """Re-plan every open build: release them all, then clear in :func:`clear_order`."""
+def clear_all(inv: Inventory, step: Callable[[], object] | None = None) -> dict[str, Plan]:
+    """Re-plan every open build: release them all, then clear in :func:`clear_order`.
+
+    ``step`` (a progress bar's) is called after each build is cleared.
+    """
     allocator = Allocator(inv)
     order = clear_order(inv)
     for build_id in order:
         allocator.release(build_id)
-    return {build_id: allocator.clear(build_id, inv.builds[build_id]) for build_id in order}
+    plans: dict[str, Plan] = {}
+    for build_id in order:
+        plans[build_id] = allocator.clear(build_id, inv.builds[build_id])
+        if step is not None:
+            step()
+    return plans
 
 
 def _open_build(inv: Inventory, build_id: str) -> Build:

@@ -4,7 +4,7 @@
 enclosing work tree when there is one), a commented ``ctb.yaml``, the
 folders, ``.gitattributes`` naming the stock merge driver (registered in
 this clone's git config too), ``.gitignore``,
-``.pre-commit-config.yaml`` using this project's hooks, and the JSON Schemas
+``.pre-commit-config.yaml`` running the installed ctb (``repo: local``), and the JSON Schemas
 in ``.ctb/schemas/`` that the ``# yaml-language-server: $schema=`` first line
 of every file points editors at.  All files go through one ChangeSet: they
 are written together or not at all.  ``example=True`` adds the bundled
@@ -20,10 +20,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from ctb_files import __version__
 from ctb_files.core import paths as layout
 from ctb_files.core.schema import SCHEMA_DIR, export_schemas, schema_hint
-from ctb_files.errors import CtbError
+from ctb_files.errors import CtbError, UsageError
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.git import GitRepo
 from ctb_files.storage.init.githooks import GIT_HOOKS, git_hook_text
@@ -31,7 +30,7 @@ from ctb_files.storage.mergedriver import DRIVER
 from ctb_files.storage.mergedriver import install as install_merge_driver
 
 __all__ = [
-    "EXAMPLE_COMMIT", "PROJECT_URL", "InitResult", "example_files", "gitattributes_text", "gitignore_text",
+    "EXAMPLE_COMMIT", "HOOKS", "PROJECT_URL", "InitResult", "example_files", "gitattributes_text", "gitignore_text",
     "init_repository", "install_git_hooks", "pre_commit_config_text", "settings_text", "write_schemas",
 ]  # fmt: skip
 
@@ -83,20 +82,61 @@ def gitignore_text() -> str:
 """
 
 
-def pre_commit_config_text(version: str = __version__) -> str:
-    """The ``.pre-commit-config.yaml`` ``ctb init`` writes: this project's two hooks."""
-    return f"""\
+HOOK_FILES = r"^(ctb\.yaml|(parts|packages|vendors|stock|projects|builds|orders)/.*\.yaml)$"
+# The two hooks as this project's .pre-commit-hooks.yaml declares them; the local form repeats them.
+HOOKS: tuple[dict[str, str | bool], ...] = (
+    {
+        "id": "ctb-check", "name": "ctb check", "entry": "ctb-check-hook",
+        "pass_filenames": False, "require_serial": True, "files": HOOK_FILES,
+    },
+    {"id": "ctb-fmt", "name": "ctb fmt", "entry": "ctb-fmt-hook", "require_serial": True, "files": HOOK_FILES},
+)  # fmt: skip
+_PRE_COMMIT_HEAD = """\
 # pre-commit (https://pre-commit.com) runs ctb before every commit:
 #   ctb-check  validates the whole inventory, as `ctb check` does
 #   ctb-fmt    puts the changed files in canonical form, as `ctb fmt` does
-# Enable it once per clone:  pip install pre-commit && pre-commit install
-repos:
-  - repo: {PROJECT_URL}
-    rev: v{version}
-    hooks:
-      - id: ctb-check
-      - id: ctb-fmt
 """
+
+
+def _yaml_scalar(value: str | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"'{value}'" if value.startswith("^") else value
+
+
+def pre_commit_config_text(repo_url: str | None = None, rev: str | None = None) -> str:
+    """The ``.pre-commit-config.yaml`` ``ctb init`` writes.
+
+    By default ``repo: local`` hooks that run the installed ctb (``language:
+    system``): nothing is cloned or downloaded, so the first commit works
+    offline.  With ``repo_url`` and ``rev``, the remote form that makes
+    pre-commit install ctb itself from that repository at that revision.
+    """
+    if repo_url is not None:
+        if not rev:
+            raise UsageError("--pre-commit-repo needs --rev (a tag or commit of that repository)")
+        return (
+            _PRE_COMMIT_HEAD
+            + "# Enable it once per clone:  pip install pre-commit && pre-commit install\n"
+            + f"repos:\n  - repo: {repo_url}\n    rev: {rev}\n    hooks:\n"
+            + "".join(f"      - id: {hook['id']}\n" for hook in HOOKS)
+        )
+    if rev is not None:
+        raise UsageError("--rev needs --pre-commit-repo")
+    lines = [
+        _PRE_COMMIT_HEAD.rstrip("\n"),
+        "# The hooks run the ctb installed on PATH. Enable them once per clone:",
+        "#   pip install 'ctb-files[hooks]' && pre-commit install",
+        "repos:",
+        "  - repo: local",
+        "    hooks:",
+    ]
+    for hook in HOOKS:
+        lines.append(f"      - id: {hook['id']}")
+        fields = {**hook, "language": "system"}
+        order = ["name", "entry", "language", *[key for key in hook if key not in ("id", "name", "entry")]]
+        lines.extend(f"        {key}: {_yaml_scalar(fields[key])}" for key in order)
+    return "\n".join(lines) + "\n"
 
 
 def write_schemas(directory: Path) -> list[str]:
@@ -152,14 +192,14 @@ class InitResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _skeleton(root: Path, at_git_top: bool) -> dict[str, str]:
+def _skeleton(root: Path, at_git_top: bool, pre_commit: tuple[str | None, str | None]) -> dict[str, str]:
     files: dict[str, str] = {
         layout.SETTINGS: settings_text(root.name or "inventory"),
         ".gitattributes": gitattributes_text(),
         ".gitignore": gitignore_text(),
     }
     if at_git_top:
-        files[".pre-commit-config.yaml"] = pre_commit_config_text()
+        files[".pre-commit-config.yaml"] = pre_commit_config_text(*pre_commit)
     for folder in layout.FOLDERS:
         files[f"{folder}/.gitkeep"] = ""
     for name, text in export_schemas().items():
@@ -167,8 +207,13 @@ def _skeleton(root: Path, at_git_top: bool) -> dict[str, str]:
     return files
 
 
-def init_repository(target: Path, *, example: bool = False, git_hooks: bool = False) -> InitResult:
+def init_repository(
+    target: Path, *, example: bool = False, git_hooks: bool = False,
+    pre_commit_repo: str | None = None, pre_commit_rev: str | None = None,
+) -> InitResult:  # fmt: skip
     """Make ``target`` a new inventory repository (see the module docstring)."""
+    pre_commit = (pre_commit_repo, pre_commit_rev)
+    pre_commit_config_text(*pre_commit)  # refuse a wrong pair before anything is created
     if (target / layout.SETTINGS).exists():
         raise CtbError(f"{target} already holds {layout.SETTINGS}; it is an inventory already")
     try:
@@ -183,17 +228,20 @@ def init_repository(target: Path, *, example: bool = False, git_hooks: bool = Fa
     elif repo.root.resolve() != root:
         notes.append(f"using the enclosing git repository at {repo.root}")
     try:
-        return _fill(repo, root, notes, example=example, git_hooks=git_hooks)
+        return _fill(repo, root, notes, example=example, git_hooks=git_hooks, pre_commit=pre_commit)
     finally:
         repo.close()
 
 
-def _fill(repo: GitRepo, root: Path, notes: list[str], *, example: bool, git_hooks: bool) -> InitResult:
+def _fill(
+    repo: GitRepo, root: Path, notes: list[str], *, example: bool, git_hooks: bool,
+    pre_commit: tuple[str | None, str | None],
+) -> InitResult:  # fmt: skip
     git_root = repo.root.resolve()
     at_top = git_root == root
     if not at_top:
         notes.append("no .pre-commit-config.yaml written: pre-commit reads it from the top of the repository")
-    files = _skeleton(root, at_top)
+    files = _skeleton(root, at_top, pre_commit)
     if example:
         for rel, data in example_files().items():
             files[rel] = data.decode("utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ctb_files.core.canonical import canonical_data, kind_model
 from ctb_files.core.models import BomRow
 from ctb_files.core.models.part import BomLine
 from ctb_files.ops.bom.sync import BomPlan, row_key
@@ -54,15 +55,16 @@ def write_plan(changes: ChangeSet, plan: BomPlan, rel: str) -> None:
             f"Placeholder made by ctb for {part['vendor_parts'][0]['vendor']} part {part['vendor_parts'][0]['sku']};\n"
             "'ctb vendor populate' fills in the vendor data: complete the rest by hand."
         )
-        new_part(changes, made.id, part, header=header)
+        new_part(changes, made.id, canonical_data(kind_model("part"), part), header=header)
     if not plan.changed:
         return
+    data = canonical_data(kind_model("bom"), plan.data)  # what ctb writes is already in `ctb fmt` form
     doc = changes.edit(rel)
     old = doc.get("rows")
     if not isinstance(old, CommentedSeq):
-        merge_into(doc, plan.data)
+        merge_into(doc, data)
         return
-    rows = merge_by_key(old, plan.data["rows"], row_key)
-    merge_into(doc, {**plan.data, "rows": old})
+    rows = merge_by_key(old, data["rows"], row_key)
+    merge_into(doc, {**data, "rows": old})
     if rows is not old:
         doc["rows"] = rows
