@@ -16,7 +16,6 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.cli.bomproduction import production_fields
-from ctb_files.cli.cost import cost_json, cost_table
 from ctb_files.core import paths as layout
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.text import hint, parse_quantity
@@ -27,6 +26,7 @@ from ctb_files.ops.bom import tree as bomtree
 from ctb_files.ops.bom import views as bomviews
 from ctb_files.ops.bom.extensions import applies, declared, display, parse_value
 from ctb_files.render import bom as report_bom
+from ctb_files.render.cost import cost_json, cost_table
 from ctb_files.render.table import number, to_json
 from ctb_files.storage import history
 from ctb_files.storage.workspace import Workspace

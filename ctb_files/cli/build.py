@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
-from ctb_files.cli.cost import cost_json, cost_lines, cost_totals
 from ctb_files.core.models.build import Build
 from ctb_files.core.models.common import LIMIT, valid_id
 from ctb_files.core.models.inventory import Inventory
@@ -27,16 +26,16 @@ from ctb_files.ops.builds.fields import (
     pick_list,
     plan_fields,
     product_of,
-    result_data,
     same_result,
     stock_after_complete,
 )  # fmt: skip
-from ctb_files.ops.orders.costing import CostLine
-from ctb_files.ops.orders.shortages import OnOrder, build_on_order, on_order_for
+from ctb_files.ops.orders.costing import CostLine, cost_lines
+from ctb_files.ops.orders.shortages import build_on_order, on_order_for
 from ctb_files.ops.stock.edits import require_known_location
-from ctb_files.render.bom import shortage_rows, shortage_summary
+from ctb_files.render.bom import shortage_summary
+from ctb_files.render.build import build_json, show_text
+from ctb_files.render.cost import cost_json, cost_totals
 from ctb_files.render.progress import progress
-from ctb_files.render.shortages import orders_text
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.build import new_build, write_build
@@ -67,10 +66,6 @@ def _build(inv: Inventory, build_id: str) -> Build:
     if build is None:
         raise CtbError(f"no build {build_id!r} (builds/{build_id}.yaml)")
     return build
-
-
-def build_json(build_id: str, status: str, source: Plan | Build) -> dict[str, Any]:
-    return {"id": build_id, "status": status, **result_data(source.reservations, source.shortages, source.assemblies)}
 
 
 @cli.group("build")
@@ -254,7 +249,7 @@ def show_cmd(build_id: str | None) -> None:
         echo_json({"builds": [{**build_json(bid, b.status, b), "cost": _cost_json(inv, b)} for bid, b in builds]})
         return
     coming = on_order_for(inv)
-    click.echo("\n\n".join(_show_text(bid, b, inv, coming) + _cost_text(inv, b) for bid, b in builds) if builds else "no builds")
+    click.echo("\n\n".join(show_text(bid, b, inv, coming) + _cost_text(inv, b) for bid, b in builds) if builds else "no builds")
 
 
 def _costs(inv: Inventory, build: Build) -> list[CostLine] | str:
@@ -280,31 +275,6 @@ def _cost_text(inv: Inventory, build: Build) -> str:
         return f"\n\ncost\nnot available: {lines}"
     head = f"cost ('ctb cost {build.project} {build.version} -n {n}' lists each part)"
     return "\n\n" + "\n".join([head, *cost_totals(lines, build.quantity)])
-
-
-def _show_text(build_id: str, build: Build, inv: Inventory, coming: dict[tuple[str, str], list[OnOrder]] | None = None) -> str:
-    when = build.completed_at if build.status == "completed" else build.cleared_at
-    stamp = f" ({when.isoformat().replace('+00:00', 'Z')})" if when else ""
-    out = [f"{build_id}: {number(build.quantity)} × {build.project}:{build.version}, {build.status}{stamp}"]
-    if build.reservations:
-        rows: list[tuple[Any, ...]] = []
-        for r in build.reservations:
-            for i, t in enumerate(r.take):
-                first = i == 0
-                rows.append((r.part if first else "", r.quantity if first else None, r.lines if first else None,
-                             t.location, t.bin, t.part, t.quantity))  # fmt: skip
-        out += ["", "reservations", table(["part", "quantity", "lines", "location", "bin", "stock part", "take"], rows, right=(1, 6))]
-    if build.shortages:
-        # the orders as they are now: placed or expected since the build was last cleared
-        rows = [
-            (name, quantity, lines, orders_text((coming or {}).get((build_id, str(name)), [])), reason)
-            for name, quantity, lines, reason in shortage_rows(build.shortages, inv.boms.get((build.project, build.version)))
-        ]
-        out += ["", "shortages", table(["part", "quantity", "lines", "on order", "reason"], rows, right=(1,))]
-    if build.assemblies:
-        rows = [(a.part, a.quantity) for a in build.assemblies]
-        out += ["", "assemblies to build", table(["part", "quantity"], rows, right=(1,))]
-    return "\n".join(out)
 
 
 @build_group.command("list")

@@ -28,6 +28,7 @@ from ctb_files.ops.orders.plan import (
 )  # fmt: skip
 from ctb_files.ops.stock.edits import require_known_location
 from ctb_files.ops.stock.low import low_stock
+from ctb_files.render.order import order_table
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.order import apply_plan, set_fields, set_received
@@ -52,23 +53,6 @@ def order_content(ws: Workspace, order_id: str) -> dict[str, Any]:
     rel = order_path(order_id)
     data = ws.changes.pending().get(rel) or ws.changes.old_bytes(rel) or b"{}"
     return {"id": order_id, **(load_fast(data, rel) or {})}
-
-
-
-
-def order_table(order: Order) -> str:
-    """The lines of an order; the ``received`` column only once something was received."""
-    show_received = any(line.received for line in order.lines)
-    headers = ["part", "sku", "quantity", *(["received"] if show_received else []), "unit price", "line total", "for"]
-    rows = []
-    for line in order.lines:
-        total = line.quantity * line.unit_price if line.unit_price is not None else None
-        rows.append((line.part, line.sku, line.quantity, *([line.received] if show_received else []),
-                     "" if line.unit_price is None else money(line.unit_price),
-                     "" if total is None else money(total),
-                     ", ".join(f"{b} {number(q)}" for b, q in line.for_.items())))  # fmt: skip
-    money_at = len(headers) - 3
-    return table(headers, rows, right=(2, *([3] if show_received else []), money_at, money_at + 1))
 
 
 @cli.group("order")

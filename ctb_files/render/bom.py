@@ -94,7 +94,7 @@ COST_COLUMNS = ("part", "quantity", "unit", "vendor", "sku", "buy", "unit_price"
 
 
 def cost_csv(doc: dict[str, Any]) -> str:
-    """The ``lines`` of a cost document (``ctb_files.cli.cost.cost_json``) as CSV, money exact."""
+    """The ``lines`` of a cost document (``ctb_files.render.cost.cost_json``) as CSV, money exact."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COST_COLUMNS)

@@ -1,0 +1,45 @@
+"""A build as text (reservations, shortages with what is on order, assemblies) and as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ctb_files.core.models.build import Build
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.ops.builds.allocate import Plan
+from ctb_files.ops.builds.fields import (
+    result_data,
+)  # fmt: skip
+from ctb_files.ops.orders.shortages import OnOrder
+from ctb_files.render.bom import shortage_rows
+from ctb_files.render.shortages import orders_text
+from ctb_files.render.table import number, table
+
+
+def build_json(build_id: str, status: str, source: Plan | Build) -> dict[str, Any]:
+    return {"id": build_id, "status": status, **result_data(source.reservations, source.shortages, source.assemblies)}
+
+
+def show_text(build_id: str, build: Build, inv: Inventory, coming: dict[tuple[str, str], list[OnOrder]] | None = None) -> str:
+    when = build.completed_at if build.status == "completed" else build.cleared_at
+    stamp = f" ({when.isoformat().replace('+00:00', 'Z')})" if when else ""
+    out = [f"{build_id}: {number(build.quantity)} × {build.project}:{build.version}, {build.status}{stamp}"]
+    if build.reservations:
+        rows: list[tuple[Any, ...]] = []
+        for r in build.reservations:
+            for i, t in enumerate(r.take):
+                first = i == 0
+                rows.append((r.part if first else "", r.quantity if first else None, r.lines if first else None,
+                             t.location, t.bin, t.part, t.quantity))  # fmt: skip
+        out += ["", "reservations", table(["part", "quantity", "lines", "location", "bin", "stock part", "take"], rows, right=(1, 6))]
+    if build.shortages:
+        # the orders as they are now: placed or expected since the build was last cleared
+        rows = [
+            (name, quantity, lines, orders_text((coming or {}).get((build_id, str(name)), [])), reason)
+            for name, quantity, lines, reason in shortage_rows(build.shortages, inv.boms.get((build.project, build.version)))
+        ]
+        out += ["", "shortages", table(["part", "quantity", "lines", "on order", "reason"], rows, right=(1,))]
+    if build.assemblies:
+        rows = [(a.part, a.quantity) for a in build.assemblies]
+        out += ["", "assemblies to build", table(["part", "quantity"], rows, right=(1,))]
+    return "\n".join(out)
