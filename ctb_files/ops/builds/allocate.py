@@ -266,17 +266,35 @@ def _offers(found: list[_Row], capacity: Mapping[LineKey, Decimal], whole: Calla
     from the line with the most stock remaining); then the rest of the lines
     it holds; then new lines: own before equivalents before fallbacks, fewer
     hops, least available, then location and bin.
+
+    Costs compare across the parts of a build: a unit a part already holds
+    is cheapest, then own lines, equivalents (fewer hops first) and
+    fallbacks, whichever part asks; the position in the part's own order
+    breaks ties.  So a re-plan keeps what each part holds, and the same data
+    always gives the same assignment.
     """
     if len(found) == 1 and found[0][3] <= 0:  # the common case: one line, not yet held
-        return [Offer(found[0][0], whole(capacity[found[0][0]]), 0)]
+        return [Offer(found[0][0], whole(capacity[found[0][0]]), _rank_cost(found[0], 0))]
     kept = {row[0]: min(row[3], capacity[row[0]]) for row in found if row[3] > 0}
     holding = sorted(
         (row for row in found if row[0] in kept), key=lambda r: (r[1], capacity[r[0]] - kept[r[0]], _walk(r[0]))
     )
     fresh = sorted(found, key=lambda r: (r[0] not in kept, r[1], r[2], capacity[r[0]], _walk(r[0])))
-    plan = [(row[0], kept[row[0]]) for row in holding]
-    plan += [(row[0], capacity[row[0]] - kept.get(row[0], ZERO)) for row in fresh]
-    return [Offer(key, whole(amount), cost) for cost, (key, amount) in enumerate(plan) if amount > 0]
+    plan = [(row, kept[row[0]], True) for row in holding]
+    plan += [(row, capacity[row[0]] - kept.get(row[0], ZERO), False) for row in fresh]
+    return [
+        Offer(row[0], whole(amount), position if held else _rank_cost(row, position))
+        for position, (row, amount, held) in enumerate(plan)
+        if amount > 0
+    ]
+
+
+_CLASS = 1_000_000  # more offers than any part has, so the class always decides first
+
+
+def _rank_cost(row: _Row, position: int) -> int:
+    """Cost of a unit not yet held: by tier and hops (the same scale for every part), then position."""
+    return (1 + row[1] * 100 + min(row[2], 99)) * _CLASS + position
 
 
 def _walk(key: LineKey) -> tuple[str, str, str]:
