@@ -152,3 +152,33 @@ def test_a_bom_of_consumables_only_is_never_limited(tmp_path: Path, capsys: pyte
     bom = "project: p\nversion: v1\nrows:\n  - {line: 1, quantity: 2, unit: g, part: solder, consumable: true}\n"
     write_tree(tmp_path, {**WORLD, "projects/p/bom/v1.yaml": bom})
     assert as_json(tmp_path, capsys, "can-build", "p", "v1")["quantity"] is None
+
+
+def test_check_reports_negative_attrition_and_setups_that_do_not_fit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bom = """\
+project: p
+version: v1
+rows:
+  - {line: 1, quantity: 100, part: c0402, attrition: -2}
+  - {line: 2, quantity: 3, part: r1, setup: 1.5}
+  - {line: 3, quantity: 2, unit: mm, part: x, setup: 4}
+  - {line: 4, quantity: 0.5, unit: g, part: solder, setup: 0.25, consumable: true}
+"""
+    write_tree(tmp_path, {**WORLD, "projects/p/bom/v1.yaml": bom, "packages/r0402.yaml": "name: R\nattrition: -1\n"})
+    capsys.readouterr()
+    assert main(["check", "--repo", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    found = sorted(line for line in out.splitlines() if "CTB405" in line or "CTB406" in line)
+    assert found == [
+        "packages/r0402.yaml:2:12: CTB405 attrition: attrition -1 is negative: a percent extra per build is 0 or more",
+        "projects/p/bom/v1.yaml:4:54: CTB405 rows[0].attrition: attrition -2 is negative: a percent extra per build is 0 or more",
+        "projects/p/bom/v1.yaml:5:45: CTB406 rows[1].setup: setup 1.5 is not a whole number, and 'r1' is counted in pcs",
+        "projects/p/bom/v1.yaml:6:54: CTB406 rows[2].setup: setup 4 is in the row's unit 'mm', which cannot measure 'x' (counted in 'pcs')",
+    ]
+    # a command that needs the negative attrition refuses in one line
+    capsys.readouterr()
+    assert main(["cost", "p", "v1", "--repo", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "negative" in err[0] and "CTB405" in err[0]

@@ -67,6 +67,15 @@ Quantity = Annotated[
     PlainSerializer(_serialize_decimal, when_used="json"),
 ]
 
+# a percent a person writes (attrition); a negative one is a check error (CTB405), not a schema error,
+# so that it is reported with its own code
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(gt=-LIMIT, lt=LIMIT, allow_inf_nan=False),
+    PlainSerializer(_serialize_decimal, when_used="json"),
+]
+
 PositiveQuantity = Annotated[
     Decimal,
     BeforeValidator(_number),
