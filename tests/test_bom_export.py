@@ -58,8 +58,8 @@ def test_row_need_attrition_and_setup() -> None:
     assert row_need(D(100), 10, D(2), D(15)) == D(1035)
     assert round_need(row_need(D(1), 3, D(10)), "pcs") == D(4)  # 3.3 → 4 whole pieces
     assert round_need(row_need(D("2.5"), 3, D(10)), "g") == D("8.25")
-    assert pooled_need([RowNeed(D("0.6"), "pcs"), RowNeed(D("0.6"), "pcs")], "pcs") == D(2)
-    assert pooled_need([RowNeed(D(500), "mm"), RowNeed(D(1), "m")], "m") == D("1.5")
+    assert pooled_need([RowNeed("r", D("0.6"), "pcs"), RowNeed("r", D("0.6"), "pcs")], "pcs") == D(2)
+    assert pooled_need([RowNeed("w", D(500), "mm"), RowNeed("w", D(1), "m")], "m") == D("1.5")
     # 19 × 102 + 15 = 1,953 ≤ 2,000 < 2,055 = 20 × 102 + 15
     assert max_units(D(2000), D(100), D(2), D(15)) == D(19)
     assert max_units(D(10), D(100), D(2), D(15)) == D(0)

@@ -55,21 +55,40 @@ def test_three_commits_give_exact_entries_and_totals(git_repo: Path, capsys: pyt
         "part": "r1",
         "entries": [
             {"commit": first, "date": "2026-03-01T10:00:00+00:00", "author": "Test Maker",
-             "message": "receive the reel", "location": "a", "delta": 250, "total": 250},
+             "message": "receive the reel", "location": "a", "bin": None, "delta": 250, "total": 250},
             {"commit": second, "date": "2026-03-02T10:00:00+00:00", "author": "Test Maker",
-             "message": "build b1", "location": "a", "delta": -6, "total": 244},
+             "message": "build b1", "location": "a", "bin": None, "delta": -6, "total": 244},
             {"commit": third, "date": "2026-03-03T10:00:00+00:00", "author": "Test Maker",
-             "message": "found some in b", "location": "b", "delta": 5, "total": 249},
+             "message": "found some in b", "location": "b", "bin": None, "delta": 5, "total": 249},
         ],
     }  # fmt: skip
     assert main(["--repo", str(root), "stock", "log", "r1"]) == 0
     assert capsys.readouterr().out == (
-        "date              author      commit   location  delta  total  message\n"
-        "----------------  ----------  -------  --------  -----  -----  ----------------\n"
-        f"2026-03-01 10:00  Test Maker  {first[:7]}  a          +250    250  receive the reel\n"
-        f"2026-03-02 10:00  Test Maker  {second[:7]}  a            -6    244  build b1\n"
-        f"2026-03-03 10:00  Test Maker  {third[:7]}  b            +5    249  found some in b\n"
+        "date              author      commit   location  bin  delta  total  message\n"
+        "----------------  ----------  -------  --------  ---  -----  -----  ----------------\n"
+        f"2026-03-01 10:00  Test Maker  {first[:7]}  a               +250    250  receive the reel\n"
+        f"2026-03-02 10:00  Test Maker  {second[:7]}  a                 -6    244  build b1\n"
+        f"2026-03-03 10:00  Test Maker  {third[:7]}  b                 +5    249  found some in b\n"
     )
+
+
+def test_each_change_names_its_bin(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = git_repo
+    write_tree(root, {**BASE, "stock/a.yaml": stock("{part: r1, bin: A1, quantity: 10}", "{part: r1, quantity: 4}")})
+    commit_all(root, "receive", date=day(1))
+    write_tree(root, {"stock/a.yaml": stock("{part: r1, bin: A1, quantity: 7}", "{part: r1, bin: B2, quantity: 3}",
+                                            "{part: r1, quantity: 4}")})  # fmt: skip
+    moved = commit_all(root, "move three to B2", date=day(2))
+    assert main(["--repo", str(root), "stock", "log", "r1", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [(e["message"], e["location"], e["bin"], e["delta"], e["total"]) for e in doc["entries"]] == [
+        ("receive", "a", None, 4, 4), ("receive", "a", "A1", 10, 14),
+        ("move three to B2", "a", "A1", -3, 11), ("move three to B2", "a", "B2", 3, 14),
+    ]  # fmt: skip
+    assert main(["--repo", str(root), "stock", "log", "r1"]) == 0
+    out = capsys.readouterr().out
+    assert f"2026-03-02 10:00  Test Maker  {moved[:7]}  a         A1      -3     11  move three to B2\n" in out
+    assert f"2026-03-02 10:00  Test Maker  {moved[:7]}  a         B2      +3     14  move three to B2\n" in out
 
 
 def branches(root: Path, ours: dict[str, str], theirs: dict[str, str]) -> None:
@@ -170,7 +189,8 @@ def test_inventory_in_a_subfolder_and_decimal_quantities(git_repo: Path, capsys:
     write_tree(inv, {"stock/a.yaml": stock("{part: w, quantity: 1.75, bin: x}")})
     commit_all(git_repo, "cut", date=day(2))
     entries, _ = log(inv, capsys, "w")
-    assert entries == [("wire", "a", 2.5, 2.5), ("cut", "a", -0.75, 1.75)]
+    # the cut also moved it into bin x: one line per bin
+    assert entries == [("wire", "a", 2.5, 2.5), ("cut", "a", -2.5, 0), ("cut", "a", 1.75, 1.75)]
 
 
 def test_no_history_and_unknown_parts(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

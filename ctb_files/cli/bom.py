@@ -92,10 +92,14 @@ def _load(ws: Workspace, rev: str | None, target: bomtree.Target | None = None) 
 @click.option(
     "--cost", "cost", type=click.IntRange(min=1, max=10**9), metavar="N", help="Price the leaf parts for N units."
 )
+@click.option(
+    "--quantity", "units", type=click.IntRange(min=1, max=10**9), metavar="N",
+    help="With --totals: what a build of N needs (attrition and setup included, whole pieces).",
+)  # fmt: skip
 @common(("text", "json", "csv"))
 def show_cmd(
     target: str, depth: int, indented: bool, leaves: bool, totals: bool, at: str | None, cost: int | None,
-    unmatched: bool = False,
+    unmatched: bool = False, units: int | None = None,
 ) -> None:  # fmt: skip
     """Show a BOM: the first level, every level, the leaves, the totals or their cost.
 
@@ -103,6 +107,7 @@ def show_cmd(
     ctb bom show vco:v2
     ctb bom show panel-vco --indented
     ctb bom show vco:v2 --totals --at 2026-11-01
+    ctb bom show vco:v2 --totals --quantity 10
     ctb bom show vco:v2 --cost 25
     ctb bom show vco:v2 --unmatched
     """
@@ -115,7 +120,10 @@ def show_cmd(
             raise UsageError(f"--cost prices the totals per leaf part; it does not combine with --{mode}")
         _show_cost(inv, tgt, cost)
         return
-    view = bomviews.build_view(bomtree.InventoryCatalog(inv), tgt, mode, depth)
+    if units is not None and mode != "totals":
+        raise UsageError("--quantity gives the totals of a build of N; use it with --totals")
+    quantity = Decimal(units) if units is not None else None
+    view = bomviews.build_view(bomtree.InventoryCatalog(inv), tgt, mode, depth, quantity, inv)
     if unmatched:
         if mode == "totals":
             raise UsageError("--unmatched lists rows; it does not combine with --totals")

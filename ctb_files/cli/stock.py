@@ -25,8 +25,8 @@ from ctb_files.ops.stock.log import (
     Deltas,
     StockLogEntry,
     Unreadable,
+    bin_quantities_in,
     build_log,
-    quantity_in,
     signed,
     topo_order,
 )
@@ -170,33 +170,33 @@ class _Reader:
     def __init__(self, repo: GitRepo, part: str) -> None:
         self.repo = repo
         self.part = part
-        self._cache: dict[bytes, Decimal | str] = {}
+        self._cache: dict[bytes, dict[str | None, Decimal] | str] = {}
 
-    def quantity(self, data: bytes | None, path: str) -> Decimal | str:
-        """The quantity, or why the version cannot be read."""
+    def quantity(self, data: bytes | None, path: str) -> dict[str | None, Decimal] | str:
+        """The quantity per bin, or why the version cannot be read."""
         if data is None or self.part.encode() not in data:
-            return Decimal(0)  # cannot hold the part: no need to parse
+            return {}  # cannot hold the part: no need to parse
         if data not in self._cache:
             try:
-                self._cache[data] = quantity_in(load_fast(data, path), self.part)
+                self._cache[data] = bin_quantities_in(load_fast(data, path), self.part)
             except YamlProblem as exc:
                 self._cache[data] = exc.diagnostic.render()
             except Unreadable as exc:
                 self._cache[data] = f"{path}: {exc}"
         return self._cache[data]
 
-    def last_readable(self, parents: dict[str, tuple[str, ...]], commit: str, path: str) -> Decimal:
-        """The quantity in the newest readable version of ``path`` along first parents from ``commit``."""
+    def last_readable(self, parents: dict[str, tuple[str, ...]], commit: str, path: str) -> dict[str | None, Decimal]:
+        """The quantity per bin in the newest readable version of ``path`` along first parents from ``commit``."""
         seen: set[str] = set()
         while commit in parents and commit not in seen:
             seen.add(commit)
             value = self.quantity(self.repo.read_at(commit, path), path)
-            if isinstance(value, Decimal):
+            if not isinstance(value, str):
                 return value
             if not parents[commit]:
                 break
             commit = parents[commit][0]
-        return Decimal(0)
+        return {}
 
 
 def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]]:
@@ -229,16 +229,18 @@ def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]
                     continue
                 before = reader.quantity(old, path)
                 if isinstance(before, str):
-                    before = reader.last_readable(parents, info.parents[0], path) if info.parents else Decimal(0)
-                if after != before:
-                    change[key.id] = change.get(key.id, Decimal(0)) + after - before
+                    before = reader.last_readable(parents, info.parents[0], path) if info.parents else {}
+                for where in sorted(after.keys() | before.keys(), key=lambda b: b or ""):
+                    moved = after.get(where, Decimal(0)) - before.get(where, Decimal(0))
+                    if moved:
+                        change[(key.id, where)] = change.get((key.id, where), Decimal(0)) + moved
             deltas[sha] = change
         entries = build_log(topo_order(parents, head), parents, listed, deltas)
         now = Decimal(0)
         for path in repo.snapshot(head, [base + "stock/"]):
             key = layout.classify(path[len(base):])
             if key is not None and key.kind == "stock":
-                now += reader.last_readable(parents, head, path)
+                now += sum(reader.last_readable(parents, head, path).values(), Decimal(0))
         logged = entries[-1].total if entries else Decimal(0)
         if logged != now:
             notes.append(f"the history adds up to {number(logged)} but the last commit holds {number(now)}")
@@ -252,7 +254,7 @@ def log_cmd(part: str) -> None:
     """PART's stock history from git: who changed how much where, oldest first.
 
     Each commit that changed PART's quantity in a stock file gives one line
-    per location with a signed delta and the running total.  A merge shows
+    per location and bin with a signed delta and the running total.  A merge shows
     only what it changed itself (beyond the commits it merged, listed on
     their own), so the last total is the committed quantity.
     """
@@ -273,7 +275,8 @@ def log_cmd(part: str) -> None:
         click.echo(f"no stock history for {part}")
         return
     rows = [
-        (e.date.strftime("%Y-%m-%d %H:%M"), e.author, e.commit[:7], e.location, signed(e.delta), e.total, e.message)
+        (e.date.strftime("%Y-%m-%d %H:%M"), e.author, e.commit[:7], e.location, e.bin or "", signed(e.delta), e.total,
+         e.message)
         for e in entries
     ]  # fmt: skip
-    click.echo(table(["date", "author", "commit", "location", "delta", "total", "message"], rows, right=(4, 5)))
+    click.echo(table(["date", "author", "commit", "location", "bin", "delta", "total", "message"], rows, right=(5, 6)))

@@ -50,7 +50,9 @@ def view_headers(view: BomView) -> list[str]:
 def view_text(view: BomView) -> str:
     """An aligned table; parts indented by level."""
     if view.mode == "totals":
-        rows: list[list[Any]] = [[t.part or t.label, t.quantity, t.unit] for t in view.totals]
+        rows: list[list[Any]] = [
+            [(t.part or t.label) + (" (consumable)" if t.consumable else ""), t.quantity, t.unit] for t in view.totals
+        ]
         return table(view_headers(view), rows, right=(1,))
     rows = [
         [r.level, _label(r, True), r.quantity, r.unit, r.order, " ".join(r.refs),
@@ -78,7 +80,8 @@ def view_doc(view: BomView) -> dict[str, Any]:
     """The ``bom show`` JSON document (PRODUCT.md 2.1)."""
     if view.mode == "totals":
         rows: list[dict[str, Any]] = [
-            {"part": t.part, "quantity": t.quantity, "unit": t.unit, **({"row": t.label} if t.label else {})}
+            {"part": t.part, "quantity": t.quantity, "unit": t.unit, **({"row": t.label} if t.label else {}),
+             **({"consumable": True} if t.consumable else {})}
             for t in view.totals
         ]
     else:

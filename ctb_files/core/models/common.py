@@ -73,6 +73,15 @@ Quantity = Annotated[
     WithJsonSchema({"type": "number", "minimum": 0, "exclusiveMaximum": LIMIT}),
 ]
 
+# a percent a person writes (attrition); a negative one is a check error (CTB405), not a schema error,
+# so that it is reported with its own code
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(gt=-LIMIT, lt=LIMIT, allow_inf_nan=False),
+    PlainSerializer(_serialize_decimal, when_used="json"),
+]
+
 PositiveQuantity = Annotated[
     Decimal,
     BeforeValidator(_number),

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ctb_files.core.models.common import Id, PositiveQuantity, Quantity, Strict
+from ctb_files.core.models.common import Id, Percent, PositiveQuantity, Strict
 
 
 class ImplicitPart(Strict):
@@ -19,4 +19,4 @@ class Package(Strict):
     technology: Literal["smd", "tht", "unknown"] = "unknown"
     footprints: list[str] = Field(default_factory=list)
     implicit_parts: list[ImplicitPart] = Field(default_factory=list)
-    attrition: Quantity | None = Field(default=None, description="default attrition (percent) of rows using parts of this package")
+    attrition: Percent | None = Field(default=None, description="default attrition (percent) of rows using parts of this package")

@@ -11,6 +11,7 @@ from ctb_files.core.models.common import (
     Currency,
     Id,
     Money,
+    Percent,
     PositiveQuantity,
     Quantity,
     Strict,
@@ -47,7 +48,7 @@ class BomLine(Strict):
     unit: Unit | None = None
     order: int | None = None
     refs: list[str] = Field(default_factory=list)
-    attrition: Quantity | None = Field(default=None, description="percent extra per build (PRODUCT.md 4.1)")
+    attrition: Percent | None = Field(default=None, description="percent extra per build (PRODUCT.md 4.1)")
     setup: Quantity | None = Field(default=None, description="extra quantity once per build, in the line's unit")
     consumable: bool = Field(default=False, description="listed and costed, never reserved or short")
     note: str | None = None
@@ -61,7 +62,7 @@ class Part(Strict):
     symbol: str | None = None
     package: Id | None = None
     unit: Unit = "pcs"
-    attrition: Quantity | None = Field(default=None, description="default attrition (percent) of rows using this part")
+    attrition: Percent | None = Field(default=None, description="default attrition (percent) of rows using this part")
     tags: list[str] = Field(default_factory=list)
     datasheet: str | None = None
     min_stock: Quantity | None = Field(default=None, description="`ctb stock low` and `order generate --restock` keep at least this available")

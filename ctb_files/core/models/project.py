@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from ctb_files.core.models.common import Id, PositiveQuantity, Quantity, Strict, Unit
+from ctb_files.core.models.common import Id, Percent, PositiveQuantity, Quantity, Strict, Unit
 
 BomFormat = Literal[
     "auto", "kicad-cli", "kicad-legacy", "kicad-legacy-fp", "pcbnew", "kibom", "jlc", "kitspace", "ctb-csv"
@@ -119,7 +119,7 @@ class BomRow(Strict):
     dnp: bool = False
     substitute: Annotated[Id | None, HAND_SET] = None
     order: Annotated[int | None, HAND_SET] = None
-    attrition: Annotated[Quantity | None, HAND_SET] = Field(
+    attrition: Annotated[Percent | None, HAND_SET] = Field(
         default=None, description="percent extra per build (PRODUCT.md 4.1)"
     )
     setup: Annotated[Quantity | None, HAND_SET] = Field(

@@ -2,9 +2,10 @@
 
 Pure.  One :class:`ExportRow` per first-level row of the target (a project
 version's BOM, or an assembly's ``bom``), DNP rows left out.  The quantity
-is the row's production need for N units (:func:`ctb_files.ops.bom.production.row_need`:
-attrition and setup included), rounded up to whole pieces when counted in
-``pcs``.  What the row carries wins (value, footprint, MPN, manufacturer,
+is the row's production need for N units from the one row-need function
+(:func:`ctb_files.ops.bom.need.bom_row_need`: attrition and setup included,
+in the part's unit), rounded up to whole pieces when counted in ``pcs``;
+consumable rows are exported and flagged.  What the row carries wins (value, footprint, MPN, manufacturer,
 SKUs); a matched row fills the gaps from its part, the part's package and
 the part's vendor parts; an unmatched row is exported from what it carries.
 """
@@ -18,7 +19,7 @@ from ctb_files.core.models import BomRow, Part
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.part import BomLine
 from ctb_files.errors import CtbError
-from ctb_files.ops.bom.production import effective_attrition, round_need, row_need
+from ctb_files.ops.bom.need import bom_line_need, bom_row_need, round_need
 from ctb_files.ops.bom.tree import Target, require_target
 
 LCSC_VENDORS = ("lcsc", "jlcpcb", "jlc")
@@ -60,17 +61,12 @@ def _fill(part: Part | None, inv: Inventory) -> tuple[str, str, str, str, dict[s
     return part.value or "", footprint, mpn or "", maker or "", skus
 
 
-def _attrition(inv: Inventory, part: Part | None, own: Decimal | None) -> Decimal:
-    package = inv.packages.get(part.package) if part is not None and part.package else None
-    return effective_attrition(own, part.attrition if part else None, package.attrition if package else None)
-
-
 def _row(inv: Inventory, row: BomRow, n: Decimal) -> ExportRow:
     part_id = row.wanted
     part = inv.parts.get(part_id) if part_id else None
     value, footprint, mpn, maker, part_skus = _fill(part, inv)
-    unit = row.unit or (part.unit if part else "pcs")
-    need = row_need(row.quantity, n, _attrition(inv, part, row.attrition), row.setup)
+    need = bom_row_need(inv.parts, row, n, packages=inv.packages)
+    assert need is not None  # dnp rows are left out before
     skus: dict[str, str] = {}
     for carried in row.skus:
         skus.setdefault(carried.vendor, carried.sku)
@@ -80,7 +76,7 @@ def _row(inv: Inventory, row: BomRow, n: Decimal) -> ExportRow:
         if vendor.casefold() not in {v.casefold() for v in skus}:
             skus[vendor] = number
     return ExportRow(
-        refs=tuple(row.refs), quantity=round_need(need, unit), unit=unit,
+        refs=tuple(row.refs), quantity=round_need(need.quantity, need.unit), unit=need.unit,
         value=row.value or value, footprint=row.footprint or footprint, mpn=row.mpn or mpn,
         manufacturer=row.manufacturer or maker, part=part_id or "", consumable=row.consumable, skus=skus,
     )  # fmt: skip
@@ -89,9 +85,8 @@ def _row(inv: Inventory, row: BomRow, n: Decimal) -> ExportRow:
 def _line(inv: Inventory, line: BomLine, n: Decimal) -> ExportRow:
     part = inv.parts.get(line.part)
     value, footprint, mpn, maker, skus = _fill(part, inv)
-    unit = line.unit or (part.unit if part else "pcs")
-    need = row_need(line.quantity, n, _attrition(inv, part, line.attrition), line.setup)
-    return ExportRow(tuple(line.refs), round_need(need, unit), unit, value, footprint, mpn, maker, line.part,
+    need = bom_line_need(inv.parts, line, n, inv.packages)
+    return ExportRow(tuple(line.refs), round_need(need.quantity, need.unit), need.unit, value, footprint, mpn, maker, line.part,
                      line.consumable, skus)  # fmt: skip
 
 

@@ -1,7 +1,8 @@
-"""The production need of BOM rows: attrition, setup and consumables (PRODUCT.md 4.1).
+"""Production quantities: checking typed attrition and setup, and the largest N a stock allows.
 
-One rule, used by every command that turns a BOM into quantities (shortages,
-``bom export``, costing, and the demand of clearing):
+The rule itself (:func:`row_need`, :func:`round_need`, :func:`pooled_need`,
+:func:`effective_attrition`) lives in :mod:`ctb_files.ops.bom.need`, the one
+row-need function every command goes through; it is re-exported here.  In short:
 
 * a row's need for N units is ``quantity × N × (1 + attrition/100) + setup``,
   in the row's unit (``setup`` is an absolute extra once per build);
@@ -15,55 +16,24 @@ reserved is the caller's business (they never are).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 from ctb_files.core.units import convert, is_whole, normalize, same_family
 from ctb_files.errors import CtbError
+from ctb_files.ops.bom.need import (
+    HUNDRED,
+    ZERO,
+    RowNeed,
+    effective_attrition,
+    pooled_need,
+    round_need,
+    row_need,
+)
 
-ZERO = Decimal(0)
-HUNDRED = Decimal(100)
-
-
-@dataclass(frozen=True)
-class RowNeed:
-    """One row's contribution to a part: its need for the build, in ``unit``."""
-
-    quantity: Decimal
-    unit: str
-
-
-def row_need(
-    quantity_per_unit: Decimal,
-    n: Decimal | int,
-    attrition: Decimal | None = None,
-    setup: Decimal | None = None,
-) -> Decimal:
-    """``quantity × n × (1 + attrition/100) + setup``, exact (not rounded)."""
-    factor = Decimal(1) + (attrition or ZERO) / HUNDRED
-    return normalize(quantity_per_unit * Decimal(n) * factor + (setup or ZERO))
-
-
-def round_need(quantity: Decimal, unit: str) -> Decimal:
-    """Whole pieces for parts counted in ``pcs`` (rounded up); other units stay exact."""
-    if unit == "pcs":
-        return normalize(quantity.to_integral_value(rounding=ROUND_CEILING))
-    return normalize(quantity)
-
-
-def pooled_need(rows: Iterable[RowNeed], part_unit: str) -> Decimal:
-    """Σ of the rows' needs converted to the part's unit, then :func:`round_need`."""
-    total = sum((convert(row.quantity, row.unit, part_unit) for row in rows), ZERO)
-    return round_need(total, part_unit)
-
-
-def effective_attrition(row: Decimal | None, part: Decimal | None = None, package: Decimal | None = None) -> Decimal:
-    """The attrition that applies to a row: its own, else its part's, else its package's, else 0."""
-    for value in (row, part, package):
-        if value is not None:
-            return value
-    return ZERO
+__all__ = [
+    "RowNeed", "check_attrition", "check_setup", "effective_attrition", "max_units", "pooled_need", "round_need",
+    "row_need",
+]
 
 
 def max_units(

@@ -6,6 +6,13 @@ sub-assembly is expanded, siblings come in ``order`` then part id (project
 rows in ``line`` order), and each row carries its quantity per direct parent
 and its quantity per one unit of the target, converted exactly between units.
 
+With ``units=N`` the tree is a production plan for a build of N
+(PRODUCT.md 4.1): each row's ``need`` is its production need through the one
+row-need function (:mod:`ctb_files.ops.bom.need`: attrition and setup once
+per build), and a sub-assembly's children are exploded for the whole number
+of assemblies its own row needs (its line's attrition and setup apply at its
+level, then each child line adds its own).
+
 The tree reads parts and BOM files through a :class:`Catalog`, so the same
 code serves the working tree, a git snapshot and the lazily read revisions of
 ``ctb bom log``.
@@ -31,7 +38,7 @@ from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.text import hint
 from ctb_files.core.units import convert, normalize
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.ops.bom.need import bom_line_need, bom_row_need, line_need
+from ctb_files.ops.bom.need import ZERO, Packages, line_need, plain_line_need, plain_row_need, round_need
 from ctb_files.ops.bom.rowtext import About, about
 
 ONE = Decimal(1)
@@ -134,9 +141,9 @@ class TreeRow:
     refs: tuple[str, ...]
     ext: Mapping[str, Any]
     parent: str  # part id, or PROJECT:VERSION at level 1 of a project BOM
-    total: Decimal  # per one unit of the target, in ``unit``
+    total: Decimal  # per one unit of the target (or for the ``units`` asked), in ``unit``, plain
     part_unit: str  # the child part's own unit (``unit`` when the part is unknown)
-    need: Decimal  # ``total`` in ``part_unit``
+    need: Decimal  # ``total`` in ``part_unit``; with ``units``: the production need, not rounded
     has_children: bool = False
     dnp: bool = False
     cycle: bool = False
@@ -144,6 +151,7 @@ class TreeRow:
     source: str = ""  # file the row is written in
     line: int | None = None  # project BOM line number
     about: About = ()  # a project BOM row's value, footprint, MPN, SKUs, flags (rowtext)
+    consumable: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +166,9 @@ class _Line:
     index: int
     line: int | None
     about: About = ()
+    attrition: Decimal | None = None
+    setup: Decimal | None = None
+    consumable: bool = False
 
 
 def _part_lines(part: Part) -> list[_Line]:
@@ -166,7 +177,10 @@ def _part_lines(part: Part) -> list[_Line]:
 
 
 def _from_bom_line(index: int, line: BomLine) -> _Line:
-    return _Line(line.part, line.quantity, line.unit, line.order, tuple(line.refs), line.ext, False, index, None)
+    return _Line(
+        line.part, line.quantity, line.unit, line.order, tuple(line.refs), line.ext, False, index, None, (),
+        line.attrition, line.setup, line.consumable,
+    )  # fmt: skip
 
 
 def _row_lines(bom: BomFile) -> list[_Line]:
@@ -177,8 +191,9 @@ def _row_lines(bom: BomFile) -> list[_Line]:
 def _from_bom_row(index: int, row: BomRow) -> _Line:
     order = row.order if row.order is not None else row.line
     return _Line(
-        row.wanted, row.quantity, row.unit, order, tuple(row.refs), row.ext, row.dnp, index, row.line, about(row)
-    )
+        row.wanted, row.quantity, row.unit, order, tuple(row.refs), row.ext, row.dnp, index, row.line, about(row),
+        row.attrition, row.setup, row.consumable,
+    )  # fmt: skip
 
 
 def _top_lines(cat: Catalog, target: Target) -> tuple[list[_Line], str] | None:
@@ -192,8 +207,14 @@ def _top_lines(cat: Catalog, target: Target) -> tuple[list[_Line], str] | None:
     return _part_lines(part), target.path
 
 
-def explode(cat: Catalog, target: Target, depth: int | None = None) -> list[TreeRow]:
+def explode(
+    cat: Catalog, target: Target, depth: int | None = None, units: Decimal | None = None, packages: Packages = None
+) -> list[TreeRow]:
     """The rows of ``target`` down to ``depth`` levels (all when None), depth first.
+
+    ``units``: a build of that many units, production quantities included
+    (``packages`` gives the package defaults of attrition); None: plain
+    quantities per one unit of the target.
 
     Raises :class:`CtbError` when a row's unit cannot be converted to its
     part's unit (a check error); a cycle is cut where it closes and the row
@@ -205,7 +226,8 @@ def explode(cat: Catalog, target: Target, depth: int | None = None) -> list[Tree
     lines, source = top
     rows: list[TreeRow] = []
     start = () if target.project is not None else (str(target.part),)
-    _walk(cat, lines, source, target.text, ONE, 1, depth or MAX_DEPTH, start, False, rows)
+    production = (units, packages) if units is not None else None
+    _walk(cat, lines, source, target.text, units or ONE, 1, depth or MAX_DEPTH, start, False, rows, production)
     if depth is None:
         cut = next((row for row in rows if row.level >= MAX_DEPTH and row.has_children), None)
         if cut is not None:  # all levels were asked for: a silently cut tree would give wrong totals
@@ -217,14 +239,19 @@ def explode(cat: Catalog, target: Target, depth: int | None = None) -> list[Tree
 
 def _walk(
     cat: Catalog, lines: list[_Line], source: str, parent: str, count: Decimal, level: int,
-    depth: int, path: tuple[str, ...], dnp: bool, out: list[TreeRow],
+    depth: int, path: tuple[str, ...], dnp: bool, out: list[TreeRow], production: tuple[Decimal, Packages] | None,
 ) -> None:  # fmt: skip
     for ln in lines:
         part = cat.part(ln.part) if ln.part else None
         part_unit = part.unit if part is not None else (ln.unit or "pcs")
         unit = ln.unit or part_unit
         total = normalize(count * ln.quantity)
-        asked = line_need(cat.part, ln.part, ln.quantity, ln.unit, count)
+        if production is None:
+            asked = line_need(cat.part, ln.part, ln.quantity, ln.unit, count, ZERO, None, ln.consumable)
+        else:
+            asked = line_need(
+                cat.part, ln.part, ln.quantity, ln.unit, count, ln.attrition, ln.setup, ln.consumable, production[1]
+            )
         if asked.problem is not None and part is not None:
             where = f"{source} line {ln.line}" if ln.line is not None else f"{source} bom[{ln.index}]"
             raise CtbError(
@@ -239,13 +266,14 @@ def _walk(
                 level=level, part=ln.part, quantity=ln.quantity, unit=unit, order=ln.order, refs=ln.refs,
                 ext=ln.ext, parent=parent, total=total, part_unit=part_unit, need=need,
                 has_children=bool(children), dnp=dnp or ln.dnp, cycle=cycle, index=ln.index,
-                source=source, line=ln.line, about=ln.about,
+                source=source, line=ln.line, about=ln.about, consumable=ln.consumable,
             )
         )  # fmt: skip
         if children and part is not None and level < depth and ln.part is not None:
+            built = need if production is None else round_need(need, part_unit)  # whole assemblies are built
             _walk(
-                cat, _part_lines(part), f"parts/{ln.part}.yaml", ln.part, need, level + 1, depth,
-                (*path, ln.part), dnp or ln.dnp, out,
+                cat, _part_lines(part), f"parts/{ln.part}.yaml", ln.part, built, level + 1, depth,
+                (*path, ln.part), dnp or ln.dnp, out, production,
             )  # fmt: skip
 
 
@@ -295,12 +323,12 @@ def where_used(inv: Inventory, part_id: str) -> list[UseRow]:
     parents: dict[str, list[tuple[str, str, Decimal, str, Decimal]]] = {}
     for pid in sorted(inv.parts):
         for line in inv.parts[pid].bom or []:
-            asked = bom_line_need(inv.parts, line, ONE)
+            asked = plain_line_need(inv.parts, line, ONE)
             unit = line.unit or _unit(inv, line.part)
             parents.setdefault(line.part, []).append((pid, "part", line.quantity, unit, asked.quantity))
     for (project, version), bom in sorted(inv.boms.items()):
         for row in bom.rows:
-            found = bom_row_need(inv.parts, row, ONE)
+            found = plain_row_need(inv.parts, row, ONE)
             if found is not None and found.part is not None:
                 unit = row.unit or _unit(inv, found.part)
                 parents.setdefault(found.part, []).append(

@@ -4,7 +4,10 @@
 * ``indented``: every level, every occurrence of a sub-assembly expanded;
 * ``leaves``: only rows without children, each with its quantity per direct parent;
 * ``totals``: one row per leaf part, quantities multiplied down the levels and
-  summed in the leaf part's own unit (do-not-populate rows left out).
+  summed in the leaf part's own unit (do-not-populate rows left out); with a
+  build quantity N (``--quantity N``) each row's production need for a build
+  of N (attrition, setup once per build) through the one row-need function,
+  pooled per part and rounded up to whole pieces, as clearing reserves it.
 
 :func:`target_cost` prices those totals at a build quantity (``--cost N``).
 
@@ -21,6 +24,7 @@ from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.units import normalize
 from ctb_files.errors import CtbError
 from ctb_files.ops.bom.extensions import visible_names
+from ctb_files.ops.bom.need import round_need
 from ctb_files.ops.bom.rowtext import unmatched_label
 from ctb_files.ops.bom.tree import (
     Catalog,
@@ -43,6 +47,7 @@ class TotalRow:
     quantity: Decimal
     unit: str
     label: str = ""  # an unmatched row: its refs and what it asks for (each such row on its own)
+    consumable: bool = False  # every row of it is consumable: listed, never reserved or short
 
 
 @dataclass
@@ -59,26 +64,46 @@ def leaves(rows: Sequence[TreeRow]) -> list[TreeRow]:
     return [row for row in rows if not row.has_children]
 
 
-def totals(rows: Sequence[TreeRow]) -> list[TotalRow]:
-    """Per leaf part, the multiplied quantities summed (in the part's unit), by part id."""
+def totals(rows: Sequence[TreeRow], whole: bool = False) -> list[TotalRow]:
+    """Per leaf part, the multiplied quantities summed (in the part's unit), by part id.
+
+    ``whole``: rows exploded for a build quantity; each sum is rounded up to
+    whole pieces for parts counted in ``pcs`` (PRODUCT.md 4.1).
+    """
     sums: dict[tuple[str | None, str, str], Decimal] = {}
+    consumable: dict[tuple[str | None, str, str], bool] = {}
     for row in rows:
         if row.has_children or row.dnp:
             continue
         label = "" if row.part is not None else " ".join([*row.refs, unmatched_label(row.about)])
         key = (row.part, row.part_unit, label)
         sums[key] = sums.get(key, Decimal(0)) + row.need
+        consumable[key] = consumable.get(key, True) and row.consumable
     ordered = sorted(sums, key=lambda k: (k[0] is None, k[0] or "", k[1]))
-    return [TotalRow(part, normalize(sums[(part, unit, label)]), unit, label) for part, unit, label in ordered]
+    return [
+        TotalRow(part, round_need(sums[key], unit) if whole else normalize(sums[key]), unit, label, consumable[key])
+        for key in ordered
+        for part, unit, label in [key]
+    ]
 
 
-def build_view(cat: Catalog, target: Target, mode: str = "levels", depth: int = 1) -> BomView:
-    """Explode ``target`` as much as ``mode`` needs and select its rows."""
+def build_view(
+    cat: Catalog, target: Target, mode: str = "levels", depth: int = 1, units: Decimal | None = None,
+    inv: Inventory | None = None,
+) -> BomView:  # fmt: skip
+    """Explode ``target`` as much as ``mode`` needs and select its rows.
+
+    ``units``: the totals of a build of that many units (production
+    quantities; ``inv`` supplies the package defaults of attrition).
+    """
     if mode not in MODES:
         raise ValueError(f"unknown view {mode!r}")
     visible = visible_names(cat.extensions())
     if mode == "levels":
         return BomView(target, mode, explode(cat, target, max(depth, 1)), visible=visible)
+    if mode == "totals" and units is not None:
+        rows = explode(cat, target, units=units, packages=inv.packages if inv is not None else None)
+        return BomView(target, mode, totals=totals(rows, whole=True), visible=visible)
     rows = explode(cat, target)
     if mode == "indented":
         return BomView(target, mode, rows, visible=visible)
@@ -99,5 +124,5 @@ def target_cost(inv: Inventory, target: Target, n: int | Decimal) -> list[CostLi
     quantity = Decimal(n)
     if quantity <= 0:
         raise CtbError(f"a quantity to cost must be positive, not {n}")
-    leaf_totals = totals(explode(InventoryCatalog(inv), target))
-    return [price_part(inv, row.part, normalize(row.quantity * quantity), row.unit) for row in leaf_totals]
+    leaf_totals = totals(explode(InventoryCatalog(inv), target, units=quantity, packages=inv.packages), whole=True)
+    return [price_part(inv, row.part, row.quantity, row.unit) for row in leaf_totals]

@@ -28,6 +28,7 @@ from ctb_files.core.models.common import LIMIT
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.units import convert, family, normalize
 from ctb_files.errors import CtbError
+from ctb_files.ops.bom.need import round_need
 from ctb_files.ops.builds.demand import (
     CYCLE,
     UNKNOWN,
@@ -88,7 +89,8 @@ class Allocator:
                 f"build {build_id}: no BOM for {build.project}:{build.version} "
                 f"(projects/{build.project}/bom/{build.version}.yaml)"
             )
-        demand = bom_demand(parts, bom, build.quantity, build.exclude)
+        packages = self.inv.packages
+        demand = bom_demand(parts, bom, build.quantity, build.exclude, packages)
         previous = _previous_takes(build)
         used: dict[LineKey, Decimal] = {}
         reservations: list[Reservation] = []
@@ -100,6 +102,8 @@ class Allocator:
             need = demand.needs.get(part)
             if need is None or need.quantity <= 0:
                 continue
+            if parts[part].unit == "pcs":  # every row has added to it now: whole pieces (PRODUCT.md 4.1)
+                need.quantity = round_need(need.quantity, "pcs")
             _recordable(build_id, part, need.quantity)
             if not parts[part].is_assembly:
                 leaves.append(part)
@@ -111,7 +115,7 @@ class Allocator:
             rest = need.quantity - got.reserved
             if rest > 0:
                 assemblies.append(AssemblyNeed(part=part, quantity=normalize(rest)))
-                children_demand(parts, part, rest, need.lines, demand)
+                children_demand(parts, part, rest, need.lines, demand, packages)
         leaves.sort(key=lambda p: (min(demand.needs[p].lines, default=_LAST), p))
         result = self.assign(build_id, leaves, demand.needs, build.fallbacks, previous, used, partial=self.partial)
         for part in leaves:

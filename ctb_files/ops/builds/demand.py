@@ -2,8 +2,11 @@
 
 Rows of the version's BOM count unless excluded by line number or marked
 ``dnp``; the part asked for is the substitute when set.  Quantities are
-multiplied by the build quantity and converted to the part's unit, and rows
-asking for the same part are pooled.  Rows that cannot be demanded (no part,
+the row's production need for the build quantity (attrition and setup
+included, :mod:`ctb_files.ops.bom.need`) in the part's unit, and rows asking
+for the same part are pooled; the allocator rounds a pooled need up to whole
+pieces when it settles the part (after every row has added to it).
+Consumable rows are left out: they are never reserved and never short.  Rows that cannot be demanded (no part,
 an unknown part, a unit of another family) become problems, never crashes.
 
 Sub-assemblies are expanded by the allocator; this module gives it the
@@ -20,7 +23,7 @@ from decimal import Decimal
 
 from ctb_files.core.models.part import Part
 from ctb_files.core.models.project import BomFile
-from ctb_files.ops.bom.need import UNKNOWN, UNMATCHED, RowNeed, bom_line_need, bom_row_need
+from ctb_files.ops.bom.need import UNKNOWN, UNMATCHED, Packages, RowNeed, bom_line_need, bom_row_need
 
 __all__ = ["CYCLE", "UNKNOWN", "UNMATCHED", "Demand", "Need", "Problem", "Settling", "bom_demand", "children_demand"]
 CYCLE = "part of a BOM cycle"
@@ -68,7 +71,9 @@ class Demand:
 
 
 def add_need(asked: RowNeed, lines: Iterable[int], into: Demand) -> None:
-    """Pool one row's need (from :mod:`ctb_files.ops.bom.need`) into ``into``."""
+    """Pool one row's need (from :mod:`ctb_files.ops.bom.need`) into ``into``; consumables ask for nothing."""
+    if asked.consumable:
+        return
     lines = list(lines)
     if asked.part is None:
         into.problems.append(Problem(None, asked.quantity, set(lines), UNMATCHED))
@@ -78,19 +83,28 @@ def add_need(asked: RowNeed, lines: Iterable[int], into: Demand) -> None:
         into.add(asked.part, asked.quantity, lines)
 
 
-def children_demand(parts: Mapping[str, Part], assembly: str, units: Decimal, lines: Iterable[int], into: Demand) -> None:
-    """Ask for the children of ``units`` units of ``assembly`` (in its unit)."""
+def children_demand(
+    parts: Mapping[str, Part], assembly: str, units: Decimal, lines: Iterable[int], into: Demand,
+    packages: Packages = None,
+) -> None:  # fmt: skip
+    """Ask for the children of ``units`` units of ``assembly`` (in its unit).
+
+    ``units`` is what is built of the assembly: its own line's attrition and
+    setup are already in it, and each child line adds its own on top.
+    """
     lines = list(lines)
     for line in parts[assembly].bom or []:
-        add_need(bom_line_need(parts, line, units), lines, into)
+        add_need(bom_line_need(parts, line, units, packages), lines, into)
 
 
-def bom_demand(parts: Mapping[str, Part], bom: BomFile, units: Decimal, exclude: Iterable[int] = ()) -> Demand:
+def bom_demand(
+    parts: Mapping[str, Part], bom: BomFile, units: Decimal, exclude: Iterable[int] = (), packages: Packages = None
+) -> Demand:
     """The first-level demand of ``units`` units of a BOM, pooled per part."""
     skip = set(exclude)
     out = Demand()
     for row in bom.rows:
-        asked = bom_row_need(parts, row, units, skip)
+        asked = bom_row_need(parts, row, units, skip, packages)
         if asked is not None:
             add_need(asked, [row.line] if row.line is not None else [], out)
     return out

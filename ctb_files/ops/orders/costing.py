@@ -1,10 +1,12 @@
 """What a project version costs at a build quantity (``ctb cost``).
 
 The BOM is exploded down to its leaf parts (sub-assemblies are costed by
-their children; ``dnp`` rows and excluded lines left out) and each leaf row's
-need for N units comes from the production rule
-(:mod:`ctb_files.ops.bom.production`: attrition and setup included, pooled
-per part, whole pieces for ``pcs``); consumable rows are costed like any other.
+their children; ``dnp`` rows and excluded lines left out) for a build of N
+(:func:`ctb_files.ops.bom.tree.explode` with ``units``), so each leaf row's
+need comes from the one row-need function (:mod:`ctb_files.ops.bom.need`:
+attrition and setup included), pooled per part and rounded up to whole
+pieces for ``pcs``, exactly what clearing reserves; consumable rows are
+costed like any other.
 
 Two figures per part, both labelled wherever they are shown:
 
@@ -28,14 +30,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from ctb_files.core.models import BomRow
 from ctb_files.core.models.inventory import Inventory
-from ctb_files.core.models.part import BomLine
 from ctb_files.core.text import currency_of
-from ctb_files.core.units import convert, normalize
+from ctb_files.core.units import normalize
 from ctb_files.errors import CtbError
-from ctb_files.ops.bom.production import effective_attrition, round_need, row_need
-from ctb_files.ops.bom.tree import InventoryCatalog, Target, TreeRow, explode, require_target
+from ctb_files.ops.bom.need import round_need
+from ctb_files.ops.bom.tree import InventoryCatalog, Target, explode, require_target
 from ctb_files.ops.orders.plan import ZERO, Offer, choose_offer
 
 NO_PART = "unmatched BOM row"
@@ -108,7 +108,7 @@ def cost_lines(inv: Inventory, project: str, version: str, n: Decimal | int, exc
     skip = set(exclude)
     top_line: int | None = None
     skipping = False
-    for row in explode(InventoryCatalog(inv), target):
+    for row in explode(InventoryCatalog(inv), target, units=quantity, packages=inv.packages):
         if row.level == 1:
             top_line = row.line
             skipping = row.line is not None and row.line in skip
@@ -116,34 +116,11 @@ def cost_lines(inv: Inventory, project: str, version: str, n: Decimal | int, exc
             continue
         key = (row.part, row.part_unit)
         total, lines = needs.get(key, (ZERO, set()))
-        needs[key] = (total + _row_need(inv, target, row, quantity), lines | ({top_line} if top_line is not None else set()))
+        needs[key] = (total + row.need, lines | ({top_line} if top_line is not None else set()))
     out: list[CostLine] = []
     for (part_id, unit), (need, lines) in sorted(needs.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1])):
         out.append(price_part(inv, part_id, round_need(need, unit), unit, tuple(sorted(lines))))
     return out
-
-
-def _row_need(inv: Inventory, target: Target, row: TreeRow, n: Decimal) -> Decimal:
-    """The production need of one exploded row for ``n`` units of the target, in the part's unit.
-
-    The row's own ``attrition`` and ``setup`` apply (its part's or package's
-    attrition when it sets none); ``setup`` is in the row's unit.
-    """
-    source: BomRow | BomLine | None = None
-    if row.level == 1 and target.project is not None:
-        bom = inv.boms.get((target.project, str(target.version)))
-        source = bom.rows[row.index] if bom is not None and row.index < len(bom.rows) else None
-    else:
-        parent = inv.parts.get(row.parent)
-        lines = parent.bom if parent is not None and parent.bom else []
-        source = lines[row.index] if row.index < len(lines) else None
-    if source is None:
-        return row.need * n
-    part = inv.parts.get(row.part) if row.part else None
-    package = inv.packages.get(part.package) if part is not None and part.package else None
-    attrition = effective_attrition(source.attrition, part.attrition if part else None, package.attrition if package else None)
-    setup = convert(source.setup, row.unit, row.part_unit) if source.setup else None
-    return row_need(row.need, n, attrition, setup)
 
 
 def price_part(inv: Inventory, part_id: str | None, need: Decimal, unit: str, lines: tuple[int, ...] = ()) -> CostLine:

@@ -35,7 +35,12 @@ from ctb_files.core.units import normalize
 
 ZERO = Decimal(0)
 
-Deltas = dict[str, Decimal]  # location -> signed change
+Place = str | tuple[str, str | None]  # a location, or a location and a bin (None: no bin)
+Deltas = dict[Place, Decimal]  # place -> signed change
+
+
+def _place(key: Place) -> tuple[str, str | None]:
+    return key if isinstance(key, tuple) else (key, None)
 
 
 class Unreadable(ValueError):
@@ -64,39 +69,48 @@ class StockLogEntry:
     location: str
     delta: Decimal
     total: Decimal
+    bin: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "commit": self.commit, "date": self.date.isoformat(), "author": self.author,
-            "message": self.message, "location": self.location, "delta": self.delta, "total": self.total,
+            "message": self.message, "location": self.location, "bin": self.bin, "delta": self.delta,
+            "total": self.total,
         }  # fmt: skip
 
 
 def quantity_in(doc: Any, part: str) -> Decimal:
-    """The part's on-hand quantity in one parsed stock file, every bin summed.
+    """The part's on-hand quantity in one parsed stock file, every bin summed."""
+    return sum(bin_quantities_in(doc, part).values(), ZERO)
+
+
+def bin_quantities_in(doc: Any, part: str) -> dict[str | None, Decimal]:
+    """The part's on-hand quantity per bin (None: lines without a bin) in one parsed stock file.
 
     ``None`` (an absent or empty file) holds nothing.  Lines of other parts
     are not inspected; :class:`Unreadable` when the file is not a mapping of
     ``lines`` or the part's own lines have no usable quantity.
     """
     if doc is None:
-        return ZERO
+        return {}
     if not isinstance(doc, Mapping):
         raise Unreadable("not a mapping")
     lines = doc.get("lines")
     if lines is None:
-        return ZERO
+        return {}
     if not isinstance(lines, list):
         raise Unreadable("'lines' is not a list")
-    total = ZERO
+    out: dict[str | None, Decimal] = {}
     for index, line in enumerate(lines):
         if not isinstance(line, Mapping) or line.get("part") != part:
             continue
         quantity = line.get("quantity")
         if isinstance(quantity, bool) or not isinstance(quantity, (int, Decimal)):
             raise Unreadable(f"lines[{index}].quantity is not a number")
-        total += Decimal(quantity)
-    return total
+        where = line.get("bin")
+        key = str(where) if where is not None else None
+        out[key] = out.get(key, ZERO) + Decimal(quantity)
+    return out
 
 
 def signed(value: Decimal) -> str:
@@ -178,7 +192,7 @@ def build_log(
 
     ``order`` is :func:`topo_order`; ``commits`` are the commits that changed
     stock (others are only walked through); ``deltas[sha]`` is the part's
-    change per location against the first parent.
+    change per location (or per location and bin) against the first parent.
     """
     rank = {sha: index for index, sha in enumerate(order)}
     own: dict[str, Deltas] = {}
@@ -196,7 +210,10 @@ def build_log(
         change = {loc: normalize(d) for loc, d in change.items() if d != 0}
         if change:
             own[sha] = change
-        for location in sorted(change, key=lambda loc: (change[loc] > 0, loc)):
-            total += change[location]
-            entries.append(StockLogEntry(sha, info.date, info.author, info.summary, location, change[location], normalize(total)))
+        for key in sorted(change, key=lambda k: (change[k] > 0, _place(k)[0], _place(k)[1] or "")):
+            total += change[key]
+            location, where = _place(key)
+            entries.append(
+                StockLogEntry(sha, info.date, info.author, info.summary, location, change[key], normalize(total), where)
+            )
     return entries
