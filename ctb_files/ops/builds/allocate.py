@@ -77,6 +77,7 @@ class Allocator:
         self.graph = Equivalence(inv.parts, inv.settings.equivalence_depth)
         self.partial = inv.settings.partial_reservations
         self._ranked: dict[tuple[str, str | None], Ranked] = {}
+        self._usable_lines: dict[tuple[str, str | None], list[tuple[LineKey, int, int, str]]] = {}
 
     # --- whole builds ----------------------------------------------------------------------
 
@@ -172,50 +173,85 @@ class Allocator:
         base_need: dict[str, Decimal] = {}
         capacity: dict[LineKey, Decimal] = {}
         rows: dict[str, list[_Row]] = {}
+        askers: dict[LineKey, int] = {}
+        pool = self.pool
         for part in order:
             unit = self.inv.parts[part].unit
             base_need[part] = _to_base(needs[part].quantity, unit)
             held = previous.get(part, {})
             found: list[_Row] = []
-            for key, tier, hops in self._ranked_for(part, fallbacks.get(part)):
-                if key in self.pool.deprioritized:
-                    continue
-                line_unit = self._unit(key[1])
-                if line_unit != unit and family(line_unit) != family(unit):
-                    continue
+            for key, tier, hops, line_unit in self._usable(part, fallbacks.get(part)):
                 if key not in capacity:
-                    left = self.pool.available(key, build_id) - used.get(key, ZERO)
+                    left = pool.available(key, build_id) - used.get(key, ZERO)
                     capacity[key] = _to_base(left, line_unit) if left > 0 else ZERO
                 if capacity[key] <= 0:
                     continue
-                found.append((key, tier, hops, _to_base(held.get(key, ZERO), line_unit)))
+                held_here = held.get(key)
+                found.append((key, tier, hops, _to_base(held_here, line_unit) if held_here else ZERO))
+                askers[key] = askers.get(key, 0) + 1
             rows[part] = found
-        numbers = [*base_need.values(), *capacity.values(), *(row[3] for found in rows.values() for row in found)]
+        out: dict[str, Got] = {}
+        # a part with at most one usable line that no other part of the build may use needs no solver
+        joint = [part for part in order if len(rows[part]) > 1 or (rows[part] and askers[rows[part][0][0]] > 1)]
+        for part in order:
+            found = rows[part]
+            if len(found) > 1 or (found and askers[found[0][0]] > 1):
+                continue
+            need = base_need[part]
+            supply = capacity[found[0][0]] if found else ZERO
+            # short by what the line cannot give, either way; whole or nothing then takes none of it
+            got = need if supply >= need else (supply if partial else ZERO)
+            chosen_alone = {found[0][0]: got} if found and got > 0 else {}
+            out[part] = self._got(part, chosen_alone, max(need - supply, ZERO), used)
+        if not joint:
+            return out
+        numbers = [*(base_need[p] for p in joint), *(row[3] for p in joint for row in rows[p]),
+                   *(capacity[row[0]] for p in joint for row in rows[p])]  # fmt: skip
         places = max([0, *(-_exponent(n) for n in numbers)])
 
         def whole(amount: Decimal) -> int:
             return int(amount.scaleb(places))
 
-        offers = {part: _offers(found, capacity, whole) for part, found in rows.items()}
+        offers = {part: _offers(rows[part], capacity, whole) for part in joint}
+        lines = {row[0] for part in joint for row in rows[part]}
         solution = solve(
-            order, {part: whole(q) for part, q in base_need.items()}, offers,
-            {key: whole(q) for key, q in capacity.items()}, partial,
+            joint, {part: whole(base_need[part]) for part in joint}, offers,
+            {key: whole(capacity[key]) for key in lines}, partial,
         )  # fmt: skip
-        out: dict[str, Got] = {}
-        for part in order:
-            unit = self.inv.parts[part].unit
-            takes: list[Take] = []
-            total = ZERO
+        for part in joint:
             chosen = cast(dict[LineKey, int], solution.takes.get(part, {}))
-            for line in sorted(chosen, key=_walk) if len(chosen) > 1 else list(chosen):
-                amount = Decimal(chosen[line]).scaleb(-places)
-                total += amount
-                in_line = normalize(_from_base(amount, self._unit(line[1])))
-                used[line] = used.get(line, ZERO) + in_line
-                takes.append(Take(location=line[0], part=line[1], bin=line[2], quantity=in_line))
-            short = Decimal(solution.short.get(part, 0)).scaleb(-places)
-            out[part] = Got(takes, normalize(_from_base(total, unit)), normalize(_from_base(short, unit)))
-        return out
+            amounts = {line: Decimal(q).scaleb(-places) for line, q in chosen.items()}
+            out[part] = self._got(part, amounts, Decimal(solution.short.get(part, 0)).scaleb(-places), used)
+        return {part: out[part] for part in order}
+
+    def _got(self, part: str, chosen: Mapping[LineKey, Decimal], short: Decimal, used: dict[LineKey, Decimal]) -> Got:
+        """Takes (in each line's unit) from amounts in the part's base unit; ``used`` is updated."""
+        unit = self.inv.parts[part].unit
+        takes: list[Take] = []
+        total = ZERO
+        for line in sorted(chosen, key=_walk) if len(chosen) > 1 else list(chosen):
+            amount = chosen[line]
+            total += amount
+            in_line = normalize(_from_base(amount, self._unit(line[1])))
+            used[line] = used.get(line, ZERO) + in_line
+            takes.append(Take(location=line[0], part=line[1], bin=line[2], quantity=in_line))
+        return Got(takes, normalize(_from_base(total, unit)), normalize(_from_base(short, unit)))
+
+    def _usable(self, part: str, fallback: str | None) -> list[tuple[LineKey, int, int, str]]:
+        """The lines that may serve ``part`` at all (not deprioritized, a unit of its family), ranked, with their unit."""
+        found = self._usable_lines.get((part, fallback))
+        if found is None:
+            unit = self.inv.parts[part].unit
+            found = []
+            for key, tier, hops in self._ranked_for(part, fallback):
+                if key in self.pool.deprioritized:
+                    continue
+                line_unit = self._unit(key[1])
+                if line_unit != unit and family(line_unit) != family(unit):
+                    continue
+                found.append((key, tier, hops, line_unit))
+            self._usable_lines[(part, fallback)] = found
+        return found
 
     def _ranked_for(self, part: str, fallback: str | None) -> Ranked:
         found = self._ranked.get((part, fallback))
