@@ -26,8 +26,10 @@ from ctb_files.cli.app import cli
 from ctb_files.cli.build import clear_and_write
 from ctb_files.core.models.build import Reservation, Shortage
 from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.models.project import BomFile
 from ctb_files.errors import CtbError
 from ctb_files.ops.builds.allocate import can_build
+from ctb_files.render.bom import shortage_rows
 from ctb_files.render.table import number, table
 from ctb_files.storage.init.scaffold import init_repository
 from ctb_files.storage.loader import load_repo, locate_all
@@ -76,11 +78,16 @@ def step_init(demo: Demo) -> int:
     return 0
 
 
+def _lines_text(lines: list[int]) -> str:
+    """Unmatched BOM rows by line (``ctb build show`` names them by value and footprint)."""
+    return f"unmatched line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}"
+
+
 def _builds_text(inv: Inventory) -> str:
     items = []
     for build_id in sorted(inv.builds):
         b = inv.builds[build_id]
-        shorts = ", ".join(f"{s.part or '(unmatched)'} {number(s.quantity)}" for s in b.shortages)
+        shorts = ", ".join(f"{s.part or _lines_text(s.lines)} {number(s.quantity)}" for s in b.shortages)
         items.append(f"{build_id} ({number(b.quantity)} × {b.project}:{b.version}, {b.status}" +
                      (f": {shorts}" if shorts else "") + ")")  # fmt: skip
     return ", ".join(items) or "none"
@@ -137,9 +144,9 @@ def reservations_table(reservations: list[Reservation]) -> str:
     return table(["part", "reserved", "from (location/bin)"], rows, right=(1,))
 
 
-def shortages_table(shortages: list[Shortage]) -> str:
-    rows = [(s.part or "(unmatched)", s.quantity, s.lines, s.reason) for s in shortages]
-    return table(["part", "short", "BOM lines", "reason"], rows, right=(1,))
+def shortages_table(shortages: list[Shortage], bom: BomFile | None) -> str:
+    """One row per shortage; an unmatched BOM row is named by what it asks for."""
+    return table(["part", "short", "BOM lines", "reason"], shortage_rows(shortages, bom), right=(1,))
 
 
 def step_clear(demo: Demo) -> int:
@@ -158,7 +165,7 @@ def step_clear(demo: Demo) -> int:
             demo.block(reservations_table(plan.reservations))
         if plan.shortages:
             demo.echo("")
-            demo.block(shortages_table(plan.shortages))
+            demo.block(shortages_table(plan.shortages, inv.boms.get((build.project, build.version))))
         for a in plan.assemblies:
             demo.echo(f"    to build first: {number(a.quantity)} × {a.part} from its parts")
         project = inv.projects.get(build.project)
