@@ -38,6 +38,10 @@ def test_place_with_expected_then_clear_writes_on_order_and_stays_short(
     assert ctb(tmp_path, "build", "show", "b1") == 0
     out = capsys.readouterr().out
     assert "v-1 (placed, 2, expected 2026-12-04)" in out
+    assert ctb(tmp_path, "order", "show", "v-1") == 0
+    assert capsys.readouterr().out.startswith("v-1: v, placed; placed ")
+    assert ctb(tmp_path, "order", "show", "v-1") == 0
+    assert "; expected 2026-12-04\n" in capsys.readouterr().out
 
 
 def test_bad_expected_date_is_refused_and_nothing_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

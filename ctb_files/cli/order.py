@@ -277,5 +277,7 @@ def show_cmd(order_id: str) -> None:
     stamps = [f"{k} {v.isoformat().replace('+00:00', 'Z')}" for k, v in
               (("placed", order.placed_at), ("received", order.received_at)) if v is not None]  # fmt: skip
     head = f"{order_id}: {order.vendor}, {order.status}" + (f", number {order.number}" if order.number else "")
+    if order.expected is not None and order.status in ("open", "placed"):
+        stamps.append(f"expected {order.expected.isoformat()}")
     click.echo("\n".join([head + ("; " + "; ".join(stamps) if stamps else ""), order_table(order),
                           f"total {currency} {money(order_total(order))}"]))  # fmt: skip
