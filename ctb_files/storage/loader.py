@@ -27,7 +27,7 @@ from ctb_files.core.models import KINDS, Settings, valid_id
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree
-from ctb_files.storage.yaml import Locator, YamlProblem, load_fast
+from ctb_files.storage.yaml import DEFAULT_LIMITS, Locator, YamlProblem, load_fast
 
 
 @dataclasses.dataclass
@@ -71,7 +71,8 @@ def load_files(files: Mapping[str, bytes]) -> LoadResult:
     if layout.SETTINGS not in files:
         diags.append(Diagnostic(layout.SETTINGS, 1, 1, "CTB100", "ctb.yaml is missing"))
     with bulk():
-        for rel in sorted(files):
+        # ctb.yaml first: its limits apply to every other file
+        for rel in sorted(files, key=lambda rel: (rel != layout.SETTINGS, rel)):
             key = layout.classify(rel)
             if key is None:
                 if rel.endswith(".yml"):
@@ -105,12 +106,15 @@ def _load_one(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags:
     for ident in filter(None, (key.id, key.version)):
         if not valid_id(ident):
             diags.append(
-                Diagnostic(rel, 1, 1, "CTB105", f"{ident!r} is not a valid id (letters, digits, . _ + -, max 80, no '..')")
+                Diagnostic(
+                    rel, 1, 1, "CTB105", f"{ident!r} is not a valid id (letters, digits, . _ + -, max 80, no '..')"
+                )
             )
             return False
     inv.seen.setdefault(key.kind, set()).add(f"{key.id}:{key.version}" if key.kind == "bom" else key.id)
+    limits = inv.settings.limits if key.kind != "settings" else DEFAULT_LIMITS
     try:
-        raw = load_fast(data, rel)
+        raw = load_fast(data, rel, limits)
     except YamlProblem as problem:
         diags.append(problem.diagnostic)
         return False
@@ -118,6 +122,19 @@ def _load_one(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags:
         raw = {}
     if not isinstance(raw, dict):
         diags.append(Diagnostic(rel, 1, 1, "CTB101", "the file must be a YAML mapping"))
+        return False
+    name = raw.get("name")
+    if isinstance(name, str) and len(name) > limits.name:
+        diags.append(
+            Diagnostic(
+                rel,
+                0,
+                0,
+                "CTB013",
+                f"a name of {len(name):,} characters, more than the limit of {limits.name:,}",
+                loc=("name",),
+            )
+        )
         return False
     model_cls = KINDS[key.kind]
     try:
