@@ -145,6 +145,15 @@ def load_fast(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         raise YamlProblem(Diagnostic(path, exc.mark.line + 1, exc.mark.column + 1, exc.code, exc.message)) from None
     except pyyaml.MarkedYAMLError as exc:
         raise YamlProblem(_marked(exc, path)) from None
+    except pyyaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise YamlProblem(
+            Diagnostic(
+                path, line, col, "CTB002", f"YAML syntax: the control character U+{ord(char):04X} is not allowed"
+            )
+        ) from None
     except pyyaml.YAMLError as exc:
         raise YamlProblem(Diagnostic(path, 1, 1, "CTB002", f"YAML error: {exc}")) from None
     except RecursionError:
@@ -376,6 +385,6 @@ class Locator:
             try:
                 text = data.decode("utf-8-sig") if data is not None else None
                 self._docs[path] = pyyaml.compose(text, Loader=_FastLoader) if text is not None else None
-            except (pyyaml.YAMLError, UnicodeDecodeError):
+            except (pyyaml.YAMLError, UnicodeDecodeError, RecursionError):
                 self._docs[path] = None
         return self._docs[path]
