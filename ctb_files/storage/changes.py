@@ -117,7 +117,9 @@ class ChangeSet:
             old_lines = old.decode("utf-8-sig").splitlines(keepends=True) if old else []
             new_lines = new.decode("utf-8").splitlines(keepends=True) if new else []
             chunks.extend(
-                difflib.unified_diff(old_lines, new_lines, f"a/{rel}" if old else "/dev/null", f"b/{rel}" if new else "/dev/null")
+                difflib.unified_diff(
+                    old_lines, new_lines, f"a/{rel}" if old else "/dev/null", f"b/{rel}" if new else "/dev/null"
+                )
             )
         return "".join(chunks)
 

@@ -313,9 +313,7 @@ class GitRepo:
     def __enter__(self) -> GitRepo:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     def __repr__(self) -> str:
@@ -446,9 +444,7 @@ class GitRepo:
             raise CtbError("git log gave output ctb cannot read")
         commits: list[CommitInfo] = []
         for start in range(0, len(fields), len(_LOG_FIELDS)):
-            sha, short, date, author, email, parents, message = map(
-                _decode, fields[start : start + len(_LOG_FIELDS)]
-            )
+            sha, short, date, author, email, parents, message = map(_decode, fields[start : start + len(_LOG_FIELDS)])
             message = message.rstrip("\n")
             commits.append(
                 CommitInfo(
@@ -486,9 +482,7 @@ class GitRepo:
             if old != new:  # a mode-only change leaves the bytes alone
                 rows.append((_decode(raw_path), old, new))
         blobs = self._blobs(s for _, old, new in rows for s in (old, new) if s is not None)
-        return [
-            (path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in sorted(rows)
-        ]
+        return [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in sorted(rows)]
 
     # -- work tree and index ------------------------------------------------------
 

@@ -30,6 +30,10 @@ from ctb_files.storage import tree
 from ctb_files.storage.yaml import DEFAULT_LIMITS, Locator, YamlProblem, load_fast
 
 
+#: schema problems listed for one file; a file of thousands of bad keys gets one line for the rest
+MAX_PROBLEMS_PER_FILE = 100
+
+
 @dataclasses.dataclass
 class LoadResult:
     inventory: Inventory
@@ -163,7 +167,12 @@ def _store(inv: Inventory, key: layout.FileKey, obj: Any) -> None:
 def validation_diagnostics(rel: str, model_cls: type[BaseModel], exc: ValidationError) -> list[Diagnostic]:
     """One diagnostic per pydantic error, with the document path and a hint."""
     out: list[Diagnostic] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    if len(errors) > MAX_PROBLEMS_PER_FILE:
+        more = len(errors) - MAX_PROBLEMS_PER_FILE
+        out.append(Diagnostic(rel, 1, 1, "CTB015", f"{more:,} more problems in this file are not listed"))
+        errors = errors[:MAX_PROBLEMS_PER_FILE]
+    for err in errors:
         loc = tuple(err["loc"])
         kind = err["type"]
         if kind == "extra_forbidden":

@@ -101,13 +101,13 @@ class Fetcher:
     def fetch(self, project_id: str, project: Project, version: ProjectVersion) -> Fetched:
         source = project.source
         if source is None:
-            raise CtbError(
-                f"project {project_id} has no source; write its BOM files by hand or use 'ctb bom import'"
-            )
+            raise CtbError(f"project {project_id} has no source; write its BOM files by hand or use 'ctb bom import'")
         if source.path:
             return self._from_path(source.path, project.bom_path, version.ref)
         if not project.bom_path:
-            raise CtbError(f"project {project_id} has no bom_path: say where the BOM is in {source.github or source.git}")
+            raise CtbError(
+                f"project {project_id} has no bom_path: say where the BOM is in {source.github or source.git}"
+            )
         if source.github:
             return self._from_github(source.github, project.bom_path, version.ref)
         assert source.git is not None
@@ -117,7 +117,9 @@ class Fetcher:
 
     def _from_github(self, repo: str, path: str, ref: str | None) -> Fetched:
         if not ref:
-            raise CtbError(f"a version synced from GitHub needs a ref (commit, branch or tag) to fetch {repo}:{path} at")
+            raise CtbError(
+                f"a version synced from GitHub needs a ref (commit, branch or tag) to fetch {repo}:{path} at"
+            )
         client = self._github_client()
         commit = client.resolve_ref(repo, ref)
         data = client.fetch_file(repo, path, commit, self.max_bytes)
@@ -262,7 +264,9 @@ class GitCache:
         self._fetched = True
 
     def _commit_of(self, name: str) -> str | None:
-        status, out, _ = self._git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}", ok=(0, 1, 128))
+        status, out, _ = self._git(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}", ok=(0, 1, 128)
+        )
         return out.decode().strip() if status == 0 else None
 
     def _by_sha(self, ref: str) -> str | None:

@@ -354,6 +354,19 @@ class Locator:
     def __init__(self, texts: dict[str, bytes]) -> None:
         self._texts = texts
         self._docs: dict[str, Any] = {}
+        self._index: dict[int, dict[str, tuple[Any, Any]]] = {}
+
+    def _keys(self, node: Any) -> dict[str, tuple[Any, Any]]:
+        """A mapping node's ``{key: (key node, value node)}``, built once: thousands of
+        messages about one big mapping must not scan it thousands of times."""
+        index = self._index.get(id(node))
+        if index is None:
+            index = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, pyyaml.ScalarNode):
+                    index.setdefault(key_node.value, (key_node, value_node))
+            self._index[id(node)] = index
+        return index
 
     def locate(self, path: str, loc: tuple[str | int, ...], at_key: bool = False) -> tuple[int, int]:
         node = self._doc(path)
@@ -364,12 +377,12 @@ class Locator:
             last = depth == len(loc) - 1
             found = None
             if isinstance(node, pyyaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, pyyaml.ScalarNode) and key_node.value == str(key):
-                        scalar = isinstance(value_node, pyyaml.ScalarNode)
-                        mark = value_node.start_mark if last and not at_key and scalar else key_node.start_mark
-                        found = (value_node, mark)
-                        break
+                pair = self._keys(node).get(str(key))
+                if pair is not None:
+                    key_node, value_node = pair
+                    scalar = isinstance(value_node, pyyaml.ScalarNode)
+                    mark = value_node.start_mark if last and not at_key and scalar else key_node.start_mark
+                    found = (value_node, mark)
             elif isinstance(node, pyyaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
                 item = node.value[key]
                 found = (item, item.start_mark)
