@@ -28,6 +28,7 @@ import contextlib
 import dataclasses
 import io
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -83,7 +84,10 @@ class Mutation:
         return f"{self.path}: {self.kind}({self.a}, {self.b}){extra}"
 
 
-KINDS = ("flip", "insert", "value", "truncate", "duplicate", "bom", "utf16", "crlf", "cr", "nul", "repeat-key")
+KINDS = ("flip", "insert", "value", "number", "truncate", "duplicate", "bom", "utf16", "crlf", "cr", "nul", "repeat-key")
+
+
+_NUMBER = re.compile(rb"\b(quantity|price|min_stock|multiple|min_order|priority|ctb): ([^,}\n#]+)")
 
 
 def plan(seed: int, files: list[str]) -> list[Mutation]:
@@ -119,6 +123,13 @@ def apply(data: bytes, mutation: Mutation) -> bytes:
         head = lines[index].split(b": ", 1)[0]
         lines[index] = head + b": " + snippet
         return b"\n".join(lines)
+    if kind == "number":
+        # put the snippet in place of the n-th quantity, price or count, inside its flow mapping
+        found = list(_NUMBER.finditer(data))
+        if not found:
+            return data
+        match = found[mutation.a % len(found)]
+        return data[: match.start(2)] + snippet.replace(b"\n", b" ") + data[match.end(2) :]
     if kind == "truncate":
         return data[:at]
     if kind == "duplicate":

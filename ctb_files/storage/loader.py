@@ -27,8 +27,9 @@ from ctb_files.core.models import KINDS, Settings, valid_id
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree
+from ctb_files.storage.changes import recover
+from ctb_files.storage.journal import JournalError
 from ctb_files.storage.yaml import DEFAULT_LIMITS, Locator, YamlProblem, load_fast
-
 
 #: schema problems listed for one file; a file of thousands of bad keys gets one line for the rest
 MAX_PROBLEMS_PER_FILE = 100
@@ -45,7 +46,18 @@ class LoadResult:
 
 
 def load_repo(root: Path) -> LoadResult:
-    """Load the working tree of the repository at ``root``."""
+    """Load the working tree of the repository at ``root``.
+
+    A write that a killed command left half done is finished (or discarded)
+    first; one that cannot be is reported as CTB016 and the files are read as
+    they are.
+    """
+    try:
+        recover(root)
+    except JournalError as exc:
+        result = load_files(tree.read_tree(root))
+        result.diagnostics.insert(0, exc.diagnostic())
+        return result
     return load_files(tree.read_tree(root))
 
 

@@ -47,6 +47,7 @@ class Limits(Strict):
     string: int = Field(default=10_000, ge=1, description="characters in one value or key")
     name: int = Field(default=200, ge=1, description="characters in a name")
     aliases: int = Field(default=10_000, ge=0, description="values that aliases (*name) may expand to in one file")
+    format_size: int = Field(default=64_000, ge=0, description="bytes of the largest file 'ctb fmt' formats")
 
 
 class Settings(Strict):
