@@ -198,6 +198,20 @@ def cache_home() -> Path:
     return base / "ctb-files" / "git"
 
 
+# "<transport>::<address>" makes git run a helper (ext:: runs any command, fd:: reads a descriptor)
+_TRANSPORT = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
+
+
+def _refuse_unsafe(location: str) -> None:
+    """Refuse, before git ever runs, a git source that could make git run something or read an option."""
+    if location.startswith("-"):
+        raise CtbError(f"git source {location!r} looks like a git option; refused")
+    if _TRANSPORT.match(location):
+        raise CtbError(f"git source {location!r} names a transport helper ({location.split('::')[0]}::); refused")
+    if any(ch in location for ch in "\0\n\r") or not location.strip():
+        raise CtbError(f"git source {location!r} is not a URL or a path; refused")
+
+
 def _is_url(location: str) -> bool:
     return bool(_URL.match(location))
 
@@ -206,6 +220,7 @@ class GitCache:
     """A bare mirror of one remote, fetched on first use in each command."""
 
     def __init__(self, location: str, root: Path) -> None:
+        _refuse_unsafe(location)
         if _is_url(location):
             self.remote = location
         else:
