@@ -21,6 +21,11 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ctb_files.errors import Diagnostic
 from ctb_files.storage.yaml.read import YamlProblem, load_fast
 
+__all__ = [
+    "CommentedMap", "CommentedSeq", "dump", "flow_items", "load_roundtrip", "merge_into", "new_document",
+    "parse_roundtrip", "rebuild_sequence", "sequence_comment", "to_roundtrip",
+]  # fmt: skip
+
 
 def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any:
     text = format(value, "f")

@@ -79,7 +79,7 @@ def _resolve(self: _FastLoader, kind: Any, value: Any, implicit: Any) -> str:
         if implicit[0]:
             for tag, regexp in _IMPLICIT.get(value[:1], ()):
                 if regexp.match(value):
-                    return tag
+                    return str(tag)
         return _STR
     return _SEQ if kind is pyyaml.SequenceNode else _MAP
 
@@ -88,9 +88,9 @@ def _no_path_resolvers(self: _FastLoader, *args: Any) -> None:
     return None
 
 
-_FastLoader.resolve = _resolve  # type: ignore[method-assign]
-_FastLoader.descend_resolver = _no_path_resolvers  # type: ignore[method-assign]
-_FastLoader.ascend_resolver = _no_path_resolvers  # type: ignore[method-assign]
+_FastLoader.resolve = _resolve  # type: ignore[method-assign,assignment]
+_FastLoader.descend_resolver = _no_path_resolvers  # type: ignore[method-assign,assignment]
+_FastLoader.ascend_resolver = _no_path_resolvers  # type: ignore[method-assign,assignment]
 
 
 _INT_RX = re.compile(r"^(?:[-+]?[0-9][0-9_]*|[-+]?0o[0-7_]+|[-+]?0x[0-9a-fA-F_]+)$")
