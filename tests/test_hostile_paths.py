@@ -85,3 +85,28 @@ def test_the_html_diff_shows_markup_in_values_as_text(tmp_path: Path, capsys: py
     out = capsys.readouterr().out
     assert "<script" not in out and "<img" not in out
     assert "&lt;img src=x onerror=alert(1)&gt;" in out
+
+
+def test_inventory_files_linked_from_outside_are_ignored_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("name: the secret text\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "p2.yaml").write_text("name: another secret\n")
+    root = tmp_path / "inv"
+    (root / "parts").mkdir(parents=True)
+    (root / "ctb.yaml").write_text("ctb: 1\n")
+    (root / "parts" / "p1.yaml").symlink_to(secret)
+    (root / "packages").symlink_to(elsewhere)
+    (root / "parts" / "inside.yaml").write_text("name: fine\n")
+    (root / "parts" / "alias.yaml").symlink_to(root / "parts" / "inside.yaml")
+    assert main(["check", "--repo", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "packages/p2.yaml:1:1: CTB108 ignored: a symbolic link to a file outside the inventory (warning)",
+        "parts/p1.yaml:1:1: CTB108 ignored: a symbolic link to a file outside the inventory (warning)",
+    ]
+    assert main(["part", "list", "--repo", str(root)]) == 0
+    assert "secret" not in capsys.readouterr().out

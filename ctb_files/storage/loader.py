@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import difflib
 import gc
+import os
 import types
 import typing
 from collections.abc import Iterable, Iterator, Mapping
@@ -52,13 +53,43 @@ def load_repo(root: Path) -> LoadResult:
     first; one that cannot be is reported as CTB016 and the files are read as
     they are.
     """
+    problems: list[Diagnostic] = []
     try:
         recover(root)
     except JournalError as exc:
-        result = load_files(tree.read_tree(root))
-        result.diagnostics.insert(0, exc.diagnostic())
-        return result
-    return load_files(tree.read_tree(root))
+        problems.append(exc.diagnostic())
+    files = tree.read_tree(root)
+    problems.extend(_outside(root, files))
+    result = load_files(files)
+    result.diagnostics[:0] = problems
+    return result
+
+
+def _outside(root: Path, files: dict[str, bytes]) -> list[Diagnostic]:
+    """Drop files that are symbolic links (or sit in linked folders) leading outside the inventory.
+
+    Their bytes were read but are never used: a repository cannot make ctb
+    show, check or copy a file elsewhere on the machine.
+    """
+    top = os.path.realpath(root)
+    inside: dict[str, bool] = {}
+    out = []
+    for rel in list(files):
+        full = os.path.join(root, rel)
+        folder = os.path.dirname(full)
+        if folder not in inside:
+            real = os.path.realpath(folder)
+            inside[folder] = real == top or real.startswith(top + os.sep)
+        if inside[folder] and not os.path.islink(full):
+            continue
+        real = os.path.realpath(full)
+        if real == top or real.startswith(top + os.sep):
+            continue
+        del files[rel]
+        out.append(
+            Diagnostic(rel, 1, 1, "CTB108", "ignored: a symbolic link to a file outside the inventory", "warning")
+        )
+    return out
 
 
 @contextlib.contextmanager
