@@ -84,7 +84,20 @@ class Mutation:
         return f"{self.path}: {self.kind}({self.a}, {self.b}){extra}"
 
 
-KINDS = ("flip", "insert", "value", "number", "truncate", "duplicate", "bom", "utf16", "crlf", "cr", "nul", "repeat-key")
+KINDS = (
+    "flip",
+    "insert",
+    "value",
+    "number",
+    "truncate",
+    "duplicate",
+    "bom",
+    "utf16",
+    "crlf",
+    "cr",
+    "nul",
+    "repeat-key",
+)
 
 
 _NUMBER = re.compile(rb"\b(quantity|price|min_stock|multiple|min_order|priority|ctb): ([^,}\n#]+)")

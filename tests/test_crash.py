@@ -30,7 +30,19 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "ctb_files" / "data" / "examp
 
 COMMANDS: dict[str, list[str]] = {
     "build-clear": ["build", "clear", "--all"],
-    "stock-move": ["stock", "move", "r-10k", "5", "--from", "drawer-a", "--from-bin", "A5", "--to", "shelf", "--commit"],
+    "stock-move": [
+        "stock",
+        "move",
+        "r-10k",
+        "5",
+        "--from",
+        "drawer-a",
+        "--from-bin",
+        "A5",
+        "--to",
+        "shelf",
+        "--commit",
+    ],
     "order-receive": ["order", "receive", "mouser-open"],
 }
 STEPS = ["after-prepare", "after-temps", "after-commit", "after-rename-1", "after-rename-2", "before-cleanup"]
