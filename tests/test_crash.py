@@ -33,17 +33,18 @@ COMMANDS: dict[str, list[str]] = {
     "stock-move": [
         "stock",
         "move",
-        "r-10k",
+        "r-100r",
         "5",
         "--from",
         "drawer-a",
         "--from-bin",
-        "A5",
+        "A2",
         "--to",
         "shelf",
         "--commit",
     ],
     "order-receive": ["order", "receive", "mouser-open"],
+    "build-complete": ["build", "complete", "vco-batch-1"],
 }
 STEPS = ["after-prepare", "after-temps", "after-commit", "after-rename-1", "after-rename-2", "before-cleanup"]
 
@@ -79,7 +80,7 @@ def leftovers(root: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example with five builds and a placed order, committed; cleared states differ in every build."""
+    """The example with five builds (the first cleared) and a placed order, committed."""
     root = tmp_path_factory.mktemp("template") / "inv"
     shutil.copytree(EXAMPLE, root)
     build = (root / "builds" / "vco-batch-1.yaml").read_text(encoding="utf-8")
@@ -89,6 +90,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     commit_all(root, "inventory")
     placed = ctb(root, "order", "place", "mouser-open", "--commit")
     assert placed.returncode == 0, placed.stderr
+    for part, location in (("knob-davies", "shelf"), ("panel-vco", "shelf"), ("tl074-dip", "drawer-a")):
+        added = ctb(root, "stock", "add", part, "5", "--location", location, "--commit")
+        assert added.returncode == 0, added.stderr
+    cleared = ctb(root, "build", "clear", "vco-batch-1", "--commit")  # for build complete
+    assert cleared.returncode == 0, cleared.stderr
     return root
 
 
