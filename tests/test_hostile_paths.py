@@ -110,3 +110,13 @@ def test_inventory_files_linked_from_outside_are_ignored_not_read(
     ]
     assert main(["part", "list", "--repo", str(root)]) == 0
     assert "secret" not in capsys.readouterr().out
+
+
+def test_a_link_to_outside_does_not_stop_commands_from_writing(tmp_path: Path) -> None:
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE, root)
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("name: the secret text\n")
+    (root / "parts" / "zz-link.yaml").symlink_to(secret)
+    assert main(["stock", "add", "r-100r", "1", "--location", "drawer-a", "--bin", "A2", "--repo", str(root)]) == 0
+    assert "{part: r-100r, quantity: 101, bin: A2}" in (root / "stock" / "drawer-a.yaml").read_text()
