@@ -15,7 +15,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "ctb_files" / "data" / "examp
 READ_ONLY = [
     ["check"], ["fmt", "--check"], ["part", "list"], ["part", "show", "r-10k"], ["part", "where-used", "r-10k"],
     ["stock", "show"], ["stock", "log", "r-10k"], ["bom", "show", "vco:v1"],
-    ["bom", "log", "vco:v1"], ["build", "list"], ["build", "show", "vco-batch-1"], ["can-build", "vco", "v1"], ["cost", "vco", "v1", "2"],
+    ["bom", "log", "vco:v1"], ["build", "list"], ["build", "show", "vco-batch-1"], ["can-build", "vco", "v1"], ["cost", "vco", "v1"],
     ["review", "HEAD"], ["build", "clear", "--all", "--dry-run"],
     ["stock", "add", "r-10k", "1", "--location", "drawer-a", "--bin", "A5", "--dry-run"],
 ]  # fmt: skip
