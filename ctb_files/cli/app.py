@@ -107,8 +107,8 @@ def read_inventory(ws: Workspace | None = None) -> Inventory:
     if bad and not getattr(ws, "warned", False):
         ws.warned = True  # type: ignore[attr-defined]
         shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-        noun = "file does" if len(bad) == 1 else "files do"
-        click.echo(f"ctb: warning: {len(bad)} {noun} not validate and are left out: {shown} ('ctb check' says why)", err=True)
+        said = "file does not validate and is" if len(bad) == 1 else "files do not validate and are"
+        click.echo(f"ctb: warning: {len(bad)} {said} left out: {shown} ('ctb check' says why)", err=True)
     return inventory
 
 

@@ -2,10 +2,11 @@
 
 Every command that writes collects its edits in one :class:`ChangeSet`:
 round-trip documents for YAML it edits (comments and untouched bytes kept),
-plain text for files it creates.  :meth:`ChangeSet.apply` then, under the
-repository lock, checks each new file against its model, writes every file
-to a temporary sibling, and renames them into place; if anything fails, the
-files already renamed are put back.  ``--dry-run`` prints a unified diff
+plain text for files it creates.  :meth:`ChangeSet.apply` then checks each
+new file against its model and, under the repository lock, refuses if
+another command changed the inventory since it was read, and writes every
+file through the write-ahead journal (:mod:`ctb_files.storage.journal`):
+all files change or none, even when the process is killed.  ``--dry-run`` prints a unified diff
 instead, and ``--commit`` commits exactly the changed files.
 """
 
@@ -13,8 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from ctb_files.core import paths as layout
 from ctb_files.core.models import KINDS
 from ctb_files.core.schema import HINT_PREFIX, schema_hint
 from ctb_files.errors import CtbError
+from ctb_files.storage import journal, tree
 from ctb_files.storage.yaml import (
     CommentedMap,
     YamlProblem,
@@ -34,11 +34,20 @@ from ctb_files.storage.yaml import (
     load_roundtrip,
 )
 
+#: seconds a writer waits for another ctb writing the same repository before it gives up
+LOCK_WAIT = 10.0
+
 
 @contextlib.contextmanager
-def repo_lock(root: Path) -> Iterator[None]:
-    """Hold the repository's write lock; refuse at once if another ctb holds it."""
-    lock = filelock.FileLock(_lock_path(root), blocking=False)
+def repo_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the repository's write lock, waiting up to ``timeout`` seconds (default :data:`LOCK_WAIT`).
+
+    Writers queue rather than fail: two commands started together both run,
+    one after the other.  A lock held longer than the wait is refused in one
+    line.  The lock is the kernel's (flock): a killed process releases it.
+    """
+    wait = LOCK_WAIT if timeout is None else timeout
+    lock = filelock.FileLock(_lock_path(root), timeout=wait, blocking=wait > 0)
     try:
         lock.acquire()
     except filelock.Timeout:
@@ -47,6 +56,30 @@ def repo_lock(root: Path) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def journal_path(root: Path) -> Path:
+    """Where the write-ahead journal of ``root`` lives: beside the lock, in the git directory."""
+    lock = _lock_path(root)
+    return lock.parent / (journal.JOURNAL if lock.name == "ctb.lock" else "." + journal.JOURNAL)
+
+
+def recover(root: Path) -> None:
+    """Finish or discard a write that a killed command left half done; cheap when there is none.
+
+    Called before anything reads the inventory.  :class:`journal.JournalError`
+    (a CtbError) when the journal cannot be completed.
+    """
+    path = journal_path(root)
+    # a command killed while writing the journal itself leaves only the journal's temporary file
+    pattern = f".{journal.JOURNAL}.*{journal.TEMP_SUFFIX}"
+    if not path.exists() and not any(path.parent.glob(pattern)):
+        return
+    with repo_lock(root):
+        journal.recover(root, path)
+        for leftover in path.parent.glob(pattern):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
 
 def _lock_path(root: Path) -> Path:
@@ -129,7 +162,9 @@ class ChangeSet:
             old_lines = old.decode("utf-8-sig").splitlines(keepends=True) if old else []
             new_lines = new.decode("utf-8").splitlines(keepends=True) if new else []
             chunks.extend(
-                difflib.unified_diff(old_lines, new_lines, f"a/{rel}" if old else "/dev/null", f"b/{rel}" if new else "/dev/null")
+                difflib.unified_diff(
+                    old_lines, new_lines, f"a/{rel}" if old else "/dev/null", f"b/{rel}" if new else "/dev/null"
+                )
             )
         return "".join(chunks)
 
@@ -160,10 +195,33 @@ class ChangeSet:
             if staged:
                 raise CtbError("--commit refused: other changes are staged: " + ", ".join(sorted(staged)))
         with repo_lock(self.root):
-            _write_all(self.root, pending)
+            journal.recover(self.root, journal_path(self.root))
+            self._refuse_if_changed(pending)
+            journal.write_all(self.root, journal_path(self.root), pending)
         if commit is not None:
             repo.commit_files([self._git_rel(repo, rel) for rel in pending], commit, trailers or {})
         return list(pending)
+
+    def _refuse_if_changed(self, pending: dict[str, bytes | None]) -> None:
+        """Refuse when another command changed the inventory since this one read it.
+
+        Checked under the lock, so a command's result always rests on the files
+        it writes over: six builds cleared at once never reserve the same stock
+        twice, and two stock changes to one line never lose either.
+        """
+        if not self._known:
+            return
+        now = tree.read_tree(self.root)
+        changed = sorted(
+            rel
+            for rel in set(now) | set(self._known)
+            if now.get(rel) != self._known.get(rel)
+            # the loader leaves out links to files outside the inventory (CTB108): not a change
+            and not (rel not in self._known and (self.root / rel).is_symlink())
+        )
+        if changed:
+            more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+            raise CtbError(f"{changed[0]}{more} changed while this command ran; nothing written, run it again")
 
     def _git_rel(self, repo: Any, rel: str) -> str:
         top = Path(repo.root).resolve()
@@ -179,53 +237,3 @@ def _validate(rel: str, data: bytes) -> None:
         KINDS[key.kind].model_validate(raw or {})
     except (YamlProblem, ValidationError) as exc:
         raise CtbError(f"refusing to write {rel}: the result would not be valid ({str(exc).splitlines()[0]})") from None
-
-
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _write_all(root: Path, pending: dict[str, bytes | None]) -> None:
-    temps: dict[str, str] = {}
-    done: list[str] = []
-    backups: dict[str, bytes | None] = {}
-    try:
-        for rel, new in pending.items():
-            if new is None:
-                continue
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            # mkstemp creates 0600; give the file the mode it had, or the usual one
-            os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _default_mode())
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(new)
-                handle.flush()
-                os.fsync(handle.fileno())
-            temps[rel] = tmp
-        for rel, new in pending.items():
-            target = root / rel
-            backups[rel] = target.read_bytes() if target.is_file() else None
-            if new is None:
-                if target.exists():
-                    target.unlink()
-            else:
-                os.replace(temps[rel], target)
-                del temps[rel]
-            done.append(rel)
-    except BaseException:
-        for rel in reversed(done):
-            target = root / rel
-            old = backups[rel]
-            if old is None:
-                with contextlib.suppress(FileNotFoundError):
-                    target.unlink()
-            else:
-                target.write_bytes(old)
-        raise
-    finally:
-        for tmp in temps.values():
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from ctb_files.core import paths as layout
 from ctb_files.core.canonical import Model, canonical_order, kind_model, nested_model
+from ctb_files.core.models.settings import Limits, Settings
 from ctb_files.errors import CtbError, Diagnostic
 from ctb_files.storage import tree
 from ctb_files.storage.yaml import (
@@ -254,15 +255,30 @@ class FormatPlan:
         return [d for d in self.problems if d.severity == "error"]
 
 
+def _format_size(root: Path) -> int:
+    """``limits.format_size`` of the repository's ``ctb.yaml`` (the default when it does not validate)."""
+    try:
+        settings = Settings.model_validate(load_fast((root / layout.SETTINGS).read_bytes(), layout.SETTINGS) or {})
+    except (OSError, YamlProblem, ValidationError):
+        return Limits().format_size
+    return settings.limits.format_size
+
+
 def plan_format(root: Path, rels: Iterable[str]) -> FormatPlan:
     """Format each file in memory; nothing is written."""
     plan = FormatPlan()
+    largest = _format_size(root)
     for rel in rels:
         plan.checked += 1
         try:
             data = (root / rel).read_bytes()
         except OSError as exc:  # a dangling link, a folder named like a file, no permission
             plan.problems.append(Diagnostic(rel, 1, 1, "CTB001", f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        if len(data) > largest:
+            # the comment-keeping parser reads some 50 kB a second: bound the time a file can take
+            message = f"not formatted: {len(data):,} bytes, more than limits.format_size ({largest:,}); left as is"
+            plan.problems.append(Diagnostic(rel, 1, 1, "CTB012", message, "warning"))
             continue
         try:
             new = format_bytes(data, rel)

@@ -327,9 +327,7 @@ class GitRepo:
     def __enter__(self) -> GitRepo:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     def __repr__(self) -> str:
@@ -480,9 +478,7 @@ class GitRepo:
             raise CtbError("git log gave output ctb cannot read")
         commits: list[CommitInfo] = []
         for start in range(0, len(fields), len(_LOG_FIELDS)):
-            sha, short, date, author, email, parents, message = map(
-                _decode, fields[start : start + len(_LOG_FIELDS)]
-            )
+            sha, short, date, author, email, parents, message = map(_decode, fields[start : start + len(_LOG_FIELDS)])
             message = message.rstrip("\n")
             commits.append(
                 CommitInfo(
@@ -520,9 +516,7 @@ class GitRepo:
             if old != new:  # a mode-only change leaves the bytes alone
                 rows.append((_decode(raw_path), old, new))
         blobs = self._blobs(s for _, old, new in rows for s in (old, new) if s is not None)
-        return [
-            (path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in sorted(rows)
-        ]
+        return [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in sorted(rows)]
 
     def changes_along(self, paths: Iterable[str]) -> dict[str, list[tuple[str, bytes | None, bytes | None]]]:
         """:meth:`changes` of every commit reachable from HEAD that touched ``paths``, by sha.

@@ -94,7 +94,9 @@ class _Parsed:
 class _RevisionCatalog:
     """A :class:`~ctb_files.ops.bom.tree.Catalog` reading files at one commit on demand."""
 
-    def __init__(self, repo: GitRepo, commit: str, base: str, parsed: _Parsed, known: Mapping[str, bytes | None]) -> None:
+    def __init__(
+        self, repo: GitRepo, commit: str, base: str, parsed: _Parsed, known: Mapping[str, bytes | None]
+    ) -> None:
         self.repo, self.commit, self.base, self.parsed = repo, commit, base, parsed
         self.files: dict[str, bytes | None] = dict(known)
         self.read: set[str] = set()  # every path this revision's BOM depended on

@@ -29,7 +29,12 @@ from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree
 from ctb_files.storage.cache import FileCache
-from ctb_files.storage.yaml import Locator, YamlProblem, load_fast
+from ctb_files.storage.changes import recover
+from ctb_files.storage.journal import JournalError
+from ctb_files.storage.yaml import DEFAULT_LIMITS, Locator, YamlProblem, load_fast
+
+#: schema problems listed for one file; a file of thousands of bad keys gets one line for the rest
+MAX_PROBLEMS_PER_FILE = 100
 
 
 @dataclasses.dataclass
@@ -43,17 +48,56 @@ class LoadResult:
 
 
 def load_repo(root: Path, cache: bool = True) -> LoadResult:
-    """Load the working tree of the repository at ``root`` (through the warm cache unless ``cache`` is False)."""
+    """Load the working tree of the repository at ``root`` (through the warm cache unless ``cache`` is False).
+
+    A write that a killed command left half done is finished (or discarded)
+    first; one that cannot be is reported as CTB016 and the files are read as
+    they are.
+    """
+    problems: list[Diagnostic] = []
+    try:
+        recover(root)
+    except JournalError as exc:
+        problems.append(exc.diagnostic())
     # CTB_CACHE_TEST=warm: load twice and answer from the second, warm load (the test suite runs this way too)
     warm_test = cache and os.environ.get("CTB_CACHE_TEST") == "warm"
     for _ in range(2 if warm_test else 1):
         files = tree.read_tree(root)
+        outside = _outside(root, files)
         with bulk():  # unpickling makes the many objects that stay
             store = FileCache.open(root, files.get(layout.SETTINGS)) if cache else None
         result = load_files(files, store)
         if store is not None:
             store.save()
+    result.diagnostics[:0] = [*problems, *outside]
     return result
+
+
+def _outside(root: Path, files: dict[str, bytes]) -> list[Diagnostic]:
+    """Drop files that are symbolic links (or sit in linked folders) leading outside the inventory.
+
+    Their bytes were read but are never used: a repository cannot make ctb
+    show, check or copy a file elsewhere on the machine.
+    """
+    top = os.path.realpath(root)
+    inside: dict[str, bool] = {}
+    out = []
+    for rel in list(files):
+        full = os.path.join(root, rel)
+        folder = os.path.dirname(full)
+        if folder not in inside:
+            real = os.path.realpath(folder)
+            inside[folder] = real == top or real.startswith(top + os.sep)
+        if inside[folder] and not os.path.islink(full):
+            continue
+        real = os.path.realpath(full)
+        if real == top or real.startswith(top + os.sep):
+            continue
+        del files[rel]
+        out.append(
+            Diagnostic(rel, 1, 1, "CTB108", "ignored: a symbolic link to a file outside the inventory", "warning")
+        )
+    return out
 
 
 @contextlib.contextmanager
@@ -82,7 +126,8 @@ def load_files(files: Mapping[str, bytes], cache: FileCache | None = None) -> Lo
     if layout.SETTINGS not in files:
         diags.append(Diagnostic(layout.SETTINGS, 1, 1, "CTB100", "ctb.yaml is missing"))
     with bulk():
-        for rel in sorted(files):
+        # ctb.yaml first: its limits apply to every other file
+        for rel in sorted(files, key=lambda rel: (rel != layout.SETTINGS, rel)):
             key = layout.classify(rel)
             if key is None:
                 if rel.endswith(".yml"):
@@ -120,12 +165,15 @@ def _load_one(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags:
     for ident in filter(None, (key.id, key.version)):
         if not valid_id(ident):
             diags.append(
-                Diagnostic(rel, 1, 1, "CTB105", f"{ident!r} is not a valid id (letters, digits, . _ + -, max 80, no '..')")
+                Diagnostic(
+                    rel, 1, 1, "CTB105", f"{ident!r} is not a valid id (letters, digits, . _ + -, max 80, no '..')"
+                )
             )
             return False
     inv.seen.setdefault(key.kind, set()).add(f"{key.id}:{key.version}" if key.kind == "bom" else key.id)
+    limits = inv.settings.limits if key.kind != "settings" else DEFAULT_LIMITS
     try:
-        raw = load_fast(data, rel)
+        raw = load_fast(data, rel, limits)
     except YamlProblem as problem:
         diags.append(problem.diagnostic)
         return False
@@ -133,6 +181,19 @@ def _load_one(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags:
         raw = {}
     if not isinstance(raw, dict):
         diags.append(Diagnostic(rel, 1, 1, "CTB101", "the file must be a YAML mapping"))
+        return False
+    name = raw.get("name")
+    if isinstance(name, str) and len(name) > limits.name:
+        diags.append(
+            Diagnostic(
+                rel,
+                0,
+                0,
+                "CTB013",
+                f"a name of {len(name):,} characters, more than the limit of {limits.name:,}",
+                loc=("name",),
+            )
+        )
         return False
     model_cls = KINDS[key.kind]
     try:
@@ -161,7 +222,12 @@ def _store(inv: Inventory, key: layout.FileKey, obj: Any) -> None:
 def validation_diagnostics(rel: str, model_cls: type[BaseModel], exc: ValidationError) -> list[Diagnostic]:
     """One diagnostic per pydantic error, with the document path and a hint."""
     out: list[Diagnostic] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    if len(errors) > MAX_PROBLEMS_PER_FILE:
+        more = len(errors) - MAX_PROBLEMS_PER_FILE
+        out.append(Diagnostic(rel, 1, 1, "CTB015", f"{more:,} more problems in this file are not listed"))
+        errors = errors[:MAX_PROBLEMS_PER_FILE]
+    for err in errors:
         loc = tuple(err["loc"])
         kind = err["type"]
         if kind == "extra_forbidden":

@@ -91,13 +91,13 @@ class Fetcher:
     def fetch(self, project_id: str, project: Project, version: ProjectVersion) -> Fetched:
         source = project.source
         if source is None:
-            raise CtbError(
-                f"project {project_id} has no source; write its BOM files by hand or use 'ctb bom import'"
-            )
+            raise CtbError(f"project {project_id} has no source; write its BOM files by hand or use 'ctb bom import'")
         if source.path:
             return self._from_path(source.path, project.bom_path, version.ref)
         if not project.bom_path:
-            raise CtbError(f"project {project_id} has no bom_path: say where the BOM is in {source.github or source.git}")
+            raise CtbError(
+                f"project {project_id} has no bom_path: say where the BOM is in {source.github or source.git}"
+            )
         if source.github:
             return self._from_github(source.github, project.bom_path, version.ref)
         assert source.git is not None
@@ -107,7 +107,9 @@ class Fetcher:
 
     def _from_github(self, repo: str, path: str, ref: str | None) -> Fetched:
         if not ref:
-            raise CtbError(f"a version synced from GitHub needs a ref (commit, branch or tag) to fetch {repo}:{path} at")
+            raise CtbError(
+                f"a version synced from GitHub needs a ref (commit, branch or tag) to fetch {repo}:{path} at"
+            )
         client = self._github_client()
         commit = client.resolve_ref(repo, ref)
         data = client.fetch_file(repo, path, commit, self.max_bytes)
@@ -186,6 +188,20 @@ def cache_home() -> Path:
     return base / "ctb-files" / "git"
 
 
+# "<transport>::<address>" makes git run a helper (ext:: runs any command, fd:: reads a descriptor)
+_TRANSPORT = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
+
+
+def _refuse_unsafe(location: str) -> None:
+    """Refuse, before git ever runs, a git source that could make git run something or read an option."""
+    if location.startswith("-"):
+        raise CtbError(f"git source {location!r} looks like a git option; refused")
+    if _TRANSPORT.match(location):
+        raise CtbError(f"git source {location!r} names a transport helper ({location.split('::')[0]}::); refused")
+    if any(ch in location for ch in "\0\n\r") or not location.strip():
+        raise CtbError(f"git source {location!r} is not a URL or a path; refused")
+
+
 def _is_url(location: str) -> bool:
     return bool(_URL.match(location))
 
@@ -194,6 +210,7 @@ class GitCache:
     """A bare mirror of one remote, fetched on first use in each command."""
 
     def __init__(self, location: str, root: Path) -> None:
+        _refuse_unsafe(location)
         if _is_url(location):
             self.remote = location
         else:
@@ -252,7 +269,9 @@ class GitCache:
         self._fetched = True
 
     def _commit_of(self, name: str) -> str | None:
-        status, out, _ = self._git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}", ok=(0, 1, 128))
+        status, out, _ = self._git(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}", ok=(0, 1, 128)
+        )
         return out.decode().strip() if status == 0 else None
 
     def _by_sha(self, ref: str) -> str | None:

@@ -10,7 +10,8 @@ from ctb_files.core import paths as layout
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import CtbError
 from ctb_files.storage import tree
-from ctb_files.storage.changes import ChangeSet
+from ctb_files.storage.changes import ChangeSet, recover
+from ctb_files.storage.journal import JournalError
 from ctb_files.storage.loader import LoadResult, load_repo
 from ctb_files.storage.mergedriver import declared_not_installed
 
@@ -21,14 +22,27 @@ class Workspace:
     def __init__(self, root: Path, cache: bool = True) -> None:
         self.root = root
         self.cache = cache  # False: read and validate every file again (--no-cache)
+        self.journal_problem: JournalError | None = None
 
     @classmethod
     def open(cls, repo: Path | None, cache: bool = True) -> Workspace:
+        """The repository at ``repo`` (else the nearest one above the current folder).
+
+        Before anything is read, a write that a killed command left half done
+        is finished or discarded (:func:`changes.recover`); one that cannot be
+        is reported by ``ctb check`` (CTB016) and refused by every other command.
+        """
         if repo is not None:
             if not (repo / layout.SETTINGS).is_file():
                 raise CtbError(f"{repo} holds no ctb.yaml; run 'ctb init {repo}' first")
-            return cls(repo, cache)
-        return cls(tree.find_root(Path.cwd()), cache)
+            ws = cls(repo, cache)
+        else:
+            ws = cls(tree.find_root(Path.cwd()), cache)
+        try:
+            recover(ws.root)
+        except JournalError as exc:
+            ws.journal_problem = exc
+        return ws
 
     @cached_property
     def loaded(self) -> LoadResult:
@@ -42,6 +56,8 @@ class Workspace:
     @property
     def inventory(self) -> Inventory:
         """The inventory, refusing to work on data that does not validate."""
+        if self.journal_problem is not None:
+            raise self.journal_problem
         errors = self.loaded.errors
         if errors:
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -51,8 +67,12 @@ class Workspace:
     def readable(self) -> tuple[Inventory, list[str]]:
         """For commands that only read: the inventory of the files that validate, and the others.
 
-        Commands that write use :attr:`inventory` and refuse instead.
+        Commands that write use :attr:`inventory` and refuse instead.  A write
+        that a killed command left half done is refused here too: the files
+        may be half old, half new.
         """
+        if self.journal_problem is not None:
+            raise self.journal_problem
         loaded = self.loaded
         return loaded.inventory, sorted({d.path for d in loaded.errors})
 

@@ -37,6 +37,19 @@ class Extension(Strict):
         return self
 
 
+class Limits(Strict):
+    """How much one file may hold before it is refused: bounds the work a hostile file can cause."""
+
+    file_size: int = Field(default=5_000_000, ge=1, description="bytes in one YAML file")
+    keys: int = Field(default=10_000, ge=1, description="keys in one mapping")
+    items: int = Field(default=10_000, ge=1, description="items in one list")
+    depth: int = Field(default=32, ge=2, le=1000, description="nesting levels of mappings and lists")
+    string: int = Field(default=10_000, ge=1, description="characters in one value or key")
+    name: int = Field(default=200, ge=1, description="characters in a name")
+    aliases: int = Field(default=10_000, ge=0, description="values that aliases (*name) may expand to in one file")
+    format_size: int = Field(default=64_000, ge=0, description="bytes of the largest file 'ctb fmt' formats")
+
+
 class Settings(Strict):
     ctb: Literal[1] = Field(description="format version")
     name: str | None = None
@@ -45,3 +58,4 @@ class Settings(Strict):
     equivalence_depth: int = Field(default=5, ge=0, le=100)
     partial_reservations: bool = False
     bom_extensions: list[Extension] = Field(default_factory=list)
+    limits: Limits = Field(default_factory=Limits)

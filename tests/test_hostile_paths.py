@@ -1,0 +1,122 @@
+"""Paths and sources a hostile repository or command line could use to reach outside, run code or inject HTML."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ctb_files.cli import main
+from ctb_files.errors import CtbError
+from ctb_files.storage import sources
+from ctb_files.storage.sources import Fetcher, GitCache
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "ctb_files" / "data" / "example-inventory"
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "ext::sh -c touch% /tmp/ctb-pwned",
+        "fd::3",
+        "FD::0,1",
+        "--upload-pack=touch /tmp/ctb-pwned",
+        "-oProxyCommand=x",
+        "a\nb",
+    ],
+)
+def test_git_sources_that_could_run_something_are_refused_before_git_runs(
+    location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_git(*args: object, **kwargs: object) -> None:
+        raise AssertionError("git ran")
+
+    monkeypatch.setattr(sources._CleanGit, "execute", no_git)
+    with pytest.raises(CtbError, match="refused$"):
+        GitCache(location, tmp_path)
+
+
+def test_path_sources_never_leave_the_inventory_not_even_through_a_symlink(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.kicad_sch"
+    outside.write_text("secret\n")
+    root = tmp_path / "inv"
+    (root / "hw").mkdir(parents=True)
+    (root / "ctb.yaml").write_text("ctb: 1\n")
+    (root / "hw" / "link.kicad_sch").symlink_to(outside)
+    fetcher = Fetcher(root)
+    for path in ("../secret.kicad_sch", str(outside), "hw/link.kicad_sch", "hw/../../secret.kicad_sch"):
+        with pytest.raises(CtbError, match="outside the inventory repository"):
+            fetcher._from_path(path, None, None)
+
+
+@pytest.mark.parametrize("ident", ["../../etc/passwd", "/etc/passwd", "..", "a/b", "a\\b", "x" * 200])
+def test_ids_that_would_escape_are_refused_in_one_line(
+    ident: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE, root)
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    for args in (["build", "show", ident], ["bom", "show", f"{ident}:v1"], ["part", "show", ident]):
+        status = main([*args, "--repo", str(root)])
+        out, err = capsys.readouterr()
+        assert status in (1, 2), (args, out, err)
+        assert "Traceback" not in out + err
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
+
+
+def test_the_html_diff_shows_markup_in_values_as_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE, root)
+    bom = root / "projects" / "vco" / "bom"
+    text = (bom / "v1.yaml").read_text(encoding="utf-8").replace("version: v1", "version: v2")
+    text = text.replace("value: 1N5817", "value: \"<script>alert('x')</script>\"")
+    text = text.replace("refs: [J1]", 'refs: ["<img src=x onerror=alert(1)>"]')
+    (bom / "v2.yaml").write_text(text, encoding="utf-8")
+    project = root / "projects" / "vco" / "project.yaml"
+    project.write_text(
+        project.read_text(encoding="utf-8").replace(
+            "  - {name: v1, note: first panel run}", "  - {name: v1, note: first panel run}\n  - {name: v2}"
+        ),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["bom", "diff", "vco:v1", "vco:v2", "--format", "html", "--repo", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "<script" not in out and "<img" not in out
+    assert "&lt;img src=x onerror=alert(1)&gt;" in out
+
+
+def test_inventory_files_linked_from_outside_are_ignored_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("name: the secret text\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "p2.yaml").write_text("name: another secret\n")
+    root = tmp_path / "inv"
+    (root / "parts").mkdir(parents=True)
+    (root / "ctb.yaml").write_text("ctb: 1\n")
+    (root / "parts" / "p1.yaml").symlink_to(secret)
+    (root / "packages").symlink_to(elsewhere)
+    (root / "parts" / "inside.yaml").write_text("name: fine\n")
+    (root / "parts" / "alias.yaml").symlink_to(root / "parts" / "inside.yaml")
+    assert main(["check", "--repo", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "packages/p2.yaml:1:1: CTB108 ignored: a symbolic link to a file outside the inventory (warning)",
+        "parts/p1.yaml:1:1: CTB108 ignored: a symbolic link to a file outside the inventory (warning)",
+    ]
+    assert main(["part", "list", "--repo", str(root)]) == 0
+    assert "secret" not in capsys.readouterr().out
+
+
+def test_a_link_to_outside_does_not_stop_commands_from_writing(tmp_path: Path) -> None:
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE, root)
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("name: the secret text\n")
+    (root / "parts" / "zz-link.yaml").symlink_to(secret)
+    assert main(["stock", "add", "r-100r", "1", "--location", "drawer-a", "--bin", "A2", "--repo", str(root)]) == 0
+    assert "{part: r-100r, quantity: 101, bin: A2}" in (root / "stock" / "drawer-a.yaml").read_text()
