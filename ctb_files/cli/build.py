@@ -305,7 +305,7 @@ def pick_cmd(build_id: str) -> None:
     headers = ["location", "bin", "part", "quantity"]
     fmt = options().format
     if fmt == "json":
-        echo_json({"id": build_id, "pick": [dict(zip(headers, row)) for row in rows]})
+        echo_json({"id": build_id, "pick": [dict(zip(headers, row, strict=False)) for row in rows]})
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

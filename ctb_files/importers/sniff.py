@@ -100,9 +100,8 @@ def find_layout(lines: list[str], fmt: str, source_name: str) -> Layout:
 def _table_start(lines: list[str]) -> int:
     """After ``Collated Components:`` if the file has that line, else 0."""
     for index, line in enumerate(lines):
-        if COLLATED_MARKER[:-1] in line.lower():
-            if header_key(_FIRST_CELL.split(line, 1)[0]) == COLLATED_MARKER:
-                return index + 1
+        if COLLATED_MARKER[:-1] in line.lower() and header_key(_FIRST_CELL.split(line, 1)[0]) == COLLATED_MARKER:
+            return index + 1
     return 0
 
 

@@ -249,7 +249,7 @@ def diff_html(diff: BomDiff, compact: bool = False) -> str:
     head = ["part", "quantity", "unit", "refs", *visible]
     span = 2 * len(head) + 1
     classes = ["side" if i == 0 else "num" if i == 1 else "" for i in range(len(head))]
-    ths = "".join(f'<th class="{c}">{html.escape(h)}</th>' for c, h in zip(classes, head))
+    ths = "".join(f'<th class="{c}">{html.escape(h)}</th>' for c, h in zip(classes, head, strict=False))
     rows: list[str] = []
     pairs = _pairs(diff)
     for item in _fold(pairs) if compact else pairs:

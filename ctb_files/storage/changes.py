@@ -133,7 +133,8 @@ class ChangeSet:
                 # comments only: keep them as the header of the new mapping
                 doc = load_roundtrip(old.decode("utf-8-sig").rstrip("\n") + "\n{}\n")
             self._docs[rel] = doc if isinstance(doc, CommentedMap) else CommentedMap()
-        return self._docs[rel]
+        found: CommentedMap = self._docs[rel]
+        return found
 
     def write_text(self, rel: str, text: str) -> None:
         self._docs.pop(rel, None)
@@ -182,6 +183,7 @@ class ChangeSet:
         for rel, new in pending.items():
             if new is not None:
                 _validate(rel, new)
+        repo = None
         if commit is not None:
             from ctb_files.storage.git import GitRepo
 
@@ -198,7 +200,7 @@ class ChangeSet:
             journal.recover(self.root, journal_path(self.root))
             self._refuse_if_changed(pending)
             journal.write_all(self.root, journal_path(self.root), pending)
-        if commit is not None:
+        if commit is not None and repo is not None:
             repo.commit_files([self._git_rel(repo, rel) for rel in pending], commit, trailers or {})
         return list(pending)
 

@@ -78,11 +78,11 @@ def format_bytes(data: bytes, rel: str) -> bytes:
         message = "not formatted: the YAML writer would not write it back as valid YAML; left as is"
         raise YamlProblem(Diagnostic(rel, 1, 1, "CTB012", message, "warning")) from None
     lines = first.splitlines(keepends=True)
-    text = "".join(_Text(lines).block(again, model, 0, len(lines)))
-    result = text.encode("utf-8")
+    formatted = "".join(_Text(lines).block(again, model, 0, len(lines)))
+    result = formatted.encode("utf-8")
     if load_fast(result, rel) != before:
         raise YamlProblem(Diagnostic(rel, 1, 1, "CTB010", "cannot be formatted without changing its data; left as is"))
-    return result
+    return bytes(result)
 
 
 _TAB_BEFORE_COMMENT = re.compile(rb"(?<=\S)[ \t]*\t[ \t]*(?=#)")

@@ -421,7 +421,7 @@ class GitRepo:
         wanted = sorted(set(shas))
         found = self._objects.read(wanted)
         blobs: dict[str, bytes] = {}
-        for sha, item in zip(wanted, found):
+        for sha, item in zip(wanted, found, strict=False):
             if item is None or item[0] != "blob":
                 raise CtbError(f"git object {sha} is missing from the repository")
             blobs[sha] = item[1]
@@ -509,7 +509,7 @@ class GitRepo:
             _, out = self._run("diff-tree", "-r", "-z", "--no-renames", "--root", "--no-commit-id", sha, *pathspec)
         fields = out.split(b"\0")
         rows: list[tuple[str, str | None, str | None]] = []
-        for meta, raw_path in zip(fields[0::2], fields[1::2]):
+        for meta, raw_path in zip(fields[0::2], fields[1::2], strict=False):
             old_mode, new_mode, old_sha, new_sha, _status = _decode(meta).lstrip(":").split(" ")
             old = old_sha if old_mode in _REGULAR_FILE_MODES else None
             new = new_sha if new_mode in _REGULAR_FILE_MODES else None

@@ -212,11 +212,11 @@ def _store(inv: Inventory, key: layout.FileKey, obj: Any) -> None:
     elif key.kind == "bom":
         inv.boms[(key.id, key.version)] = obj
     else:
-        target = {
+        targets: dict[str, dict[str, Any]] = {
             "part": inv.parts, "package": inv.packages, "vendor": inv.vendors, "stock": inv.stock,
             "project": inv.projects, "build": inv.builds, "order": inv.orders,
-        }[key.kind]  # fmt: skip
-        target[key.id] = obj
+        }  # fmt: skip
+        targets[key.kind][key.id] = obj
 
 
 def validation_diagnostics(rel: str, model_cls: type[BaseModel], exc: ValidationError) -> list[Diagnostic]:

@@ -139,10 +139,7 @@ def _canonical(digits: str, mark: str | None, text: str) -> str:
             decimal = None
         else:
             whole, fraction = digits.split(sep)
-            if len(fraction) != 3 or whole.strip("0") == "" or mark is None or mark == sep:
-                decimal = sep
-            else:
-                decimal = None
+            decimal = sep if len(fraction) != 3 or whole.strip("0") == "" or mark is None or mark == sep else None
     if decimal is None:
         whole, fraction = digits, ""
     else:

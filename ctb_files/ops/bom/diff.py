@@ -14,6 +14,7 @@ what (``changed_rows``), so a value change on an unmatched row is seen.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 from collections import Counter
@@ -219,10 +220,8 @@ def _amounts(rows: Sequence[FlatRow]) -> dict[str, tuple[Decimal, str]]:
             out[row.part] = (row.amount, row.unit)
             continue
         quantity, unit = out[row.part]
-        try:
+        with contextlib.suppress(ValueError):  # a unit family mismatch is a check error; keep the first
             out[row.part] = (quantity + convert(row.amount, row.unit, unit), unit)
-        except ValueError:  # a unit family mismatch is a check error; keep the first
-            pass
     return {part: (normalize(q), unit) for part, (q, unit) in out.items()}
 
 

@@ -64,7 +64,7 @@ def write_plan(changes: ChangeSet, plan: BomPlan, rel: str) -> None:
     if not isinstance(old, CommentedSeq):
         merge_into(doc, data)
         return
-    rows = merge_by_key(old, data["rows"], row_key)
+    rows = merge_by_key(old, data["rows"], lambda item: row_key(dict(item)))
     merge_into(doc, {**data, "rows": old})
     if rows is not old:
         doc["rows"] = rows

@@ -35,7 +35,7 @@ def merge_by_key(
     if len(merged) == len(old) and all(i == n for n, (_, i) in enumerate(merged)):
         return old
     seq = CommentedSeq(node for node, _ in merged)
-    for n, (_, index) in enumerate(merged):
-        if index is not None and index in old.ca.items:
-            seq.ca.items[n] = old.ca.items[index]
+    for n, (_, kept) in enumerate(merged):
+        if kept is not None and kept in old.ca.items:
+            seq.ca.items[n] = old.ca.items[kept]
     return seq

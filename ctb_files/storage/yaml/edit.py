@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
@@ -356,7 +357,7 @@ def flow_items(seq: CommentedSeq) -> None:
         entry[0] = CommentToken("  " + text + "\n", CommentMark(0))
 
 
-def set_in_order(doc: CommentedMap, key: str, value: Any, model: type[Any]) -> None:
+def set_in_order(doc: CommentedMap, key: str, value: Any, model: type[BaseModel]) -> None:
     """Set ``doc[key]``; a new key goes where the model's field order puts it (the one such rule)."""
     from ctb_files.core.canonical import field_positions
 
