@@ -39,6 +39,16 @@ STEPS: list[tuple[list[str], list[str]]] = [
     (["bom", "import", "{root}/boms/vco.csv", "--project", "vco", "--version", "v2"], ["projects/vco/bom/v2.yaml"]),
     (["project", "sync", "synth", "--version", "v1"], ["projects/synth/bom/v1.yaml"]),
     (["order", "cancel", "tayda-1"], ["orders/tayda-1.yaml"]),
+    (["stock", "remove", "knob-davies", "3", "--location", "shelf", "--reason", "dropped"], ["stock/shelf.yaml"]),
+    (["stock", "count", "--location", "drawer-a", "--line", "r-10k@A5=28"], ["stock/drawer-a.yaml"]),
+    (["stock", "import", "{root}/boms/packing.csv", "--location", "bench", "--new-location"], ["stock/bench.yaml"]),
+    (["package", "new", "sot-23", "--name", "SOT-23", "--technology", "smd",
+      "--footprint", "Package_TO_SOT_SMD:SOT-23"], ["packages/sot-23.yaml"]),
+    (["vendor", "new", "lcsc", "--name", "LCSC", "--currency", "USD"], ["vendors/lcsc.yaml"]),
+    (["part", "new", "bat54s", "--name", "BAT54S diode", "--value", "BAT54S", "--symbol", "D", "--package", "sot-23",
+      "--vendor", "lcsc", "--sku", "C19726", "--mpn", "BAT54SLT1G", "--min-stock", "20"], ["parts/bat54s.yaml"]),
+    (["project", "new", "lfo", "--name", "LFO", "--path", "boms/vco.csv", "--version", "v1=main"],
+     ["projects/lfo/project.yaml"]),
 ]
 
 
@@ -48,6 +58,7 @@ def example(tmp_path: Path) -> Path:
     assert main(["init", str(root), "--example", "-q"]) == 0
     (root / "boms").mkdir()
     shutil.copy(SYNC / "vco-v1.csv", root / "boms" / "vco.csv")
+    (root / "boms" / "packing.csv").write_text("part,quantity,bin\nr-1k,10,B1\nknob-davies,4,\n")
     (root / "projects" / "synth").mkdir()
     (root / "projects" / "synth" / "project.yaml").write_text(
         "name: Synth\nsource: {path: boms/vco.csv}\nversions: [{name: v1, ref: main}]\n"
