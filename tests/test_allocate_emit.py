@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +27,7 @@ quantities = st.decimals(min_value=Decimal("0.001"), max_value=Decimal(10000), p
 bins = st.none() | st.sampled_from(["3", "A", "top shelf", "#2", "x: y", "07"])
 reasons = st.none() | st.sampled_from(["unmatched BOM row", "unknown part", "part of a BOM cycle", "it's: odd # really"])
 moments = st.none() | st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)).map(
-    lambda d: d.replace(microsecond=0, tzinfo=timezone.utc)
+    lambda d: d.replace(microsecond=0, tzinfo=UTC)
 )
 
 
@@ -96,12 +96,12 @@ def test_emit_leaves_anything_that_may_need_quotes_to_the_library() -> None:
 
 
 def test_ctb_writes_build_keys_in_the_models_order() -> None:
-    assert KEY_ORDER == tuple(field.alias or name for name, field in Build.model_fields.items())
+    assert tuple(field.alias or name for name, field in Build.model_fields.items()) == KEY_ORDER
     assert KEY_ORDER[-len(WRITTEN) :] == WRITTEN
 
 
 def test_a_build_written_before_created_at_moved_is_put_in_order() -> None:
-    moment = datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
     old = "project: p\nversion: v1\nquantity: 3\ncreated_at: 2026-11-01T10:00:00Z\nstatus: draft\nreservations: []\n"
     after = {"status": "cleared", "created_at": moment, "cleared_at": moment, "completed_at": None,
              "reservations": [], "shortages": [], "assemblies": []}  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,8 +19,8 @@ from tests.conftest import write_tree
 
 DATA = Path(__file__).parent / "data" / "sync"
 BOM = "projects/vco/bom/v1.yaml"
-T1 = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
-T2 = datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)
+T1 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+T2 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 SOURCE = {"path": "boms/vco.csv", "format": "ctb-csv"}
 
 

@@ -392,7 +392,7 @@ def test_token_is_sent_only_when_set() -> None:
     assert TOKEN not in repr(with_token)
 
 
-def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_token_is_passed_in_never_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[httpx.Request] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -400,9 +400,9 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
         return reply("commit.json")
 
     http = httpx.Client(transport=httpx.MockTransport(answer), base_url="https://api.github.com")
-    GitHubClient.from_env(http).resolve_ref(REPO, "2ba24d5")
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    GitHubClient.from_env(http).resolve_ref(REPO, "2ba24d5")
+    GitHubClient(http).resolve_ref(REPO, "2ba24d5")
+    GitHubClient(http, TOKEN).resolve_ref(REPO, "2ba24d5")
     assert "Authorization" not in seen[0].headers
     assert seen[1].headers["Authorization"] == f"Bearer {TOKEN}"
 

@@ -360,20 +360,18 @@ def test_the_key_never_appears_in_failures(time: FakeTime) -> None:
     assert KEY not in repr(client)
 
 
-def test_from_env_requires_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_key_requires_a_key() -> None:
     http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(500)))
     with pytest.raises(CtbError, match=r"^MOUSER_API_KEY is not set; "):
-        MouserClient.from_env(http)
-    monkeypatch.setenv("MOUSER_API_KEY", "   ")
+        MouserClient.with_key(http, None)
     with pytest.raises(CtbError, match=r"^MOUSER_API_KEY is not set; "):
-        MouserClient.from_env(http)
+        MouserClient.with_key(http, "   ")
 
 
-def test_from_env_uses_the_key(monkeypatch: pytest.MonkeyPatch, time: FakeTime) -> None:
-    monkeypatch.setenv("MOUSER_API_KEY", "env-key-123")
+def test_with_key_uses_the_key(time: FakeTime) -> None:
     server = Server(time, ok("no_hit.json"))
     http = httpx.Client(transport=httpx.MockTransport(server), base_url="https://api.mouser.com")
-    client = MouserClient.from_env(http, sleep=time.sleep, clock=time.clock)
+    client = MouserClient.with_key(http, " env-key-123 ", sleep=time.sleep, clock=time.clock)
     client.lookup(["X1"])
     assert server.requests[0].url.params["apiKey"] == "env-key-123"
 

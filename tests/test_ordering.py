@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from ctb_files.storage.loader import load_repo
 from tests.conftest import write_tree
 
 D = Decimal
-NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 BASE = {
     "ctb.yaml": "ctb: 1\ndefault_location: shelf\n",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from tests.conftest import write_tree
 
 DATA = Path(__file__).parent / "data" / "populate"
 KEY = "test-key-0000"
-MOMENT = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
+MOMENT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 TL074 = """\
 # quad op amp, the VCO's workhorse

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -214,7 +214,7 @@ def test_outside_git_refuses_in_one_line(tmp_path: Path, capsys: pytest.CaptureF
 class Info:
     def __init__(self, sha: str, parents: tuple[str, ...]) -> None:
         self.sha, self.parents = sha, parents
-        self.date = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        self.date = datetime(2026, 1, 1, tzinfo=UTC)
         self.author = "A"
         self.summary = sha
 

@@ -141,10 +141,9 @@ def test_dry_run_diff_and_no_write(tmp_path: Path) -> None:
 
 def test_second_writer_is_refused(tmp_path: Path) -> None:
     write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n"})
-    with repo_lock(tmp_path):
-        with pytest.raises(CtbError, match="another ctb process is writing"):
-            with repo_lock(tmp_path, timeout=0):
-                pass
+    with repo_lock(tmp_path), pytest.raises(CtbError, match="another ctb process is writing"):
+        with repo_lock(tmp_path, timeout=0):
+            pass
 
 
 def test_written_files_keep_their_mode_and_new_ones_follow_the_umask(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 import sys
 import traceback
@@ -19,6 +20,7 @@ from ctb_files.errors import CtbError
 from ctb_files.render.progress import configure as configure_progress
 from ctb_files.render.table import set_terminal_width, to_json
 from ctb_files.storage.workspace import Workspace
+from ctb_files.vendors.http import SECRET_VARIABLES, redact
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -166,6 +168,11 @@ def cli() -> None:
     """
 
 
+def _secret_free(text: str) -> str:
+    """``text`` with the API tokens of the environment replaced by ``***`` (errors and tracebacks are shared)."""
+    return redact(text, *(os.environ.get(name) for name in SECRET_VARIABLES))
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place that turns exceptions into exit codes."""
     # tables fit a terminal and bars show on one; into a pipe both stay plain
@@ -182,7 +189,7 @@ def run(argv: list[str] | None = None) -> int:
         exc.show()
         return 2
     except CtbError as exc:
-        click.echo(f"ctb: {exc}", err=True)
+        click.echo(_secret_free(f"ctb: {exc}"), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("ctb: interrupted", err=True)
@@ -190,11 +197,10 @@ def run(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the exit-code boundary
-        opts = click.globals.get_current_context(silent=True)
         debug = "--debug" in (argv if argv is not None else sys.argv)
         if debug:
-            traceback.print_exc()
-        click.echo(f"ctb: internal error: {type(exc).__name__}: {exc}" + ("" if debug else " (run with --debug for details)"), err=True)
-        del opts
+            click.echo(_secret_free(traceback.format_exc()).rstrip("\n"), err=True)
+        said = f"ctb: internal error: {type(exc).__name__}: {exc}" + ("" if debug else " (run with --debug for details)")
+        click.echo(_secret_free(said), err=True)
         return 3
     return result if isinstance(result, int) else 0

@@ -7,6 +7,7 @@ answers and a no-op) so nothing touches the network or waits.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -56,7 +57,7 @@ def lookup(skus: list[str]) -> dict[str, MouserPart | LookupFailure]:
             sleep(seconds)
             step(0)
 
-        mouser = MouserClient.from_env(client, sleep=wait)
+        mouser = MouserClient.with_key(client, os.environ.get("MOUSER_API_KEY"), sleep=wait)
         return mouser.lookup(skus, progress=advance)
 
 

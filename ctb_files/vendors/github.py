@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -45,11 +44,6 @@ class GitHubClient:
     def __init__(self, client: httpx.Client, token: str | None = None) -> None:
         self._client = client
         self._token = token.strip() if token and token.strip() else None
-
-    @classmethod
-    def from_env(cls, client: httpx.Client) -> GitHubClient:
-        """A client using ``GITHUB_TOKEN`` when it is set (anonymous otherwise)."""
-        return cls(client, os.environ.get("GITHUB_TOKEN"))
 
     def __repr__(self) -> str:
         return f"GitHubClient(authenticated={self._token is not None})"

@@ -13,7 +13,10 @@ import httpx
 
 from ctb_files import __version__
 
-__all__ = ["GITHUB_API_URL", "MOUSER_API_URL", "USER_AGENT", "HttpClient", "make_client", "redact"]
+__all__ = ["GITHUB_API_URL", "MOUSER_API_URL", "SECRET_VARIABLES", "USER_AGENT", "HttpClient", "make_client", "redact"]
+
+# the environment variables that hold API tokens: never in files, errors or tracebacks
+SECRET_VARIABLES = ("MOUSER_API_KEY", "GITHUB_TOKEN")
 
 # the client type, for callers above this layer that must not import httpx themselves
 HttpClient = httpx.Client

@@ -15,7 +15,6 @@ every pause.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,9 +96,9 @@ class MouserClient:
         self._next_start: float | None = None
 
     @classmethod
-    def from_env(cls, client: httpx.Client, **options: Any) -> MouserClient:
-        """A client using the key in ``MOUSER_API_KEY``; ``options`` go to the constructor."""
-        key = os.environ.get("MOUSER_API_KEY", "").strip()
+    def with_key(cls, client: httpx.Client, key: str | None, **options: Any) -> MouserClient:
+        """A client using ``key`` (the caller reads ``MOUSER_API_KEY``); ``options`` go to the constructor."""
+        key = (key or "").strip()
         if not key:
             raise CtbError(
                 "MOUSER_API_KEY is not set; get a Search API key under My Mouser > APIs "
