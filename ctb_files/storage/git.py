@@ -462,7 +462,10 @@ class GitRepo:
         """:meth:`read_at` of several files at one commit, in one pipelined request."""
         sha = self._commit(commit)
         found = self._objects.read([f"{sha}:{_check_path(path)}" for path in paths])
-        return {path: item[1] if item is not None and item[0] == "blob" else None for path, item in zip(paths, found)}
+        return {
+            path: item[1] if item is not None and item[0] == "blob" else None
+            for path, item in zip(paths, found, strict=True)
+        }
 
     def history(self, paths: list[str], *, max_count: int | None = None) -> list[CommitInfo]:
         """Commits reachable from HEAD that touched any of ``paths``, newest first.

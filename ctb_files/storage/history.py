@@ -25,7 +25,8 @@ from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_ch
 from ctb_files.ops.bom.extensions import visible_names
 from ctb_files.ops.bom.tree import Target, explode
 from ctb_files.storage.git import GitRepo
-from ctb_files.storage.loader import LoadResult, load_files
+from ctb_files.storage.cache import FileCache
+from ctb_files.storage.loader import LoadResult, bulk, load_files
 from ctb_files.storage.yaml import YamlProblem, load_fast
 
 M = TypeVar("M", bound=BaseModel)
@@ -52,8 +53,13 @@ def open_repo(root: Path) -> tuple[GitRepo, str]:
     return repo, _base(root, repo)
 
 
-def inventory_at(root: Path, rev_or_date: str, repo: GitRepo | None = None) -> Snapshot:
-    """Every inventory file as it was at one commit (a date means the last commit by then)."""
+def inventory_at(root: Path, rev_or_date: str, repo: GitRepo | None = None, cache: bool = True) -> Snapshot:
+    """Every inventory file as it was at one commit (a date means the last commit by then).
+
+    Files whose bytes equal those of a working-tree file validated before
+    load from the warm cache (read only: a snapshot never replaces the
+    working tree's entries); ``cache=False`` validates every file.
+    """
     own = repo is None
     git, base = open_repo(root) if repo is None else (repo, _base(root, repo))
     try:
@@ -63,7 +69,9 @@ def inventory_at(root: Path, rev_or_date: str, repo: GitRepo | None = None) -> S
         if own:
             git.close()
     stripped = {rel[len(base) :]: data for rel, data in files.items()}
-    return Snapshot(commit, load_files(stripped))
+    with bulk():  # unpickling makes the many objects that stay
+        store = FileCache.open(root, stripped.get(layout.SETTINGS)) if cache else None
+    return Snapshot(commit, load_files(stripped, store))
 
 
 def _base(root: Path, repo: GitRepo) -> str:
