@@ -35,34 +35,17 @@ from ctb_files import __version__
 from ctb_files.core import paths as layout
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
+from ctb_files.storage.cachebase import NO_CACHE_ENV, disabled, git_dir
 
 MAGIC = b"ctb-cache 1\n"
 DIGEST = 32
-NO_CACHE_ENV = "CTB_NO_CACHE"
 
 # what one file loads to: the model (None when it did not validate), its diagnostics,
 # and whether its id counts as seen on disk
+__all__ = ["NO_CACHE_ENV", "FileCache", "disabled", "git_dir"]
+
 Outcome = tuple[Any, tuple[Diagnostic, ...], bool]
 LoadOne = Callable[[Inventory, str, layout.FileKey, bytes, list[Diagnostic]], bool]
-
-
-def disabled() -> bool:
-    return os.environ.get(NO_CACHE_ENV, "") not in ("", "0")
-
-
-def git_dir(root: Path) -> Path | None:
-    """The git directory of the work tree holding ``root``, or None."""
-    for folder in (root, *root.resolve().parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():  # a linked worktree or a submodule: ".git" names the git directory
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                found = folder / text.removeprefix("gitdir:").strip()
-                return found if found.is_dir() else None
-            return None
-    return None
 
 
 def _stamp(settings: bytes | None) -> bytes:

@@ -24,8 +24,8 @@ from ctb_files.errors import CtbError
 from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_change
 from ctb_files.ops.bom.extensions import visible_names
 from ctb_files.ops.bom.tree import Target, explode
-from ctb_files.storage.git import GitRepo
 from ctb_files.storage.cache import FileCache
+from ctb_files.storage.git import GitRepo
 from ctb_files.storage.loader import LoadResult, bulk, load_files
 from ctb_files.storage.yaml import YamlProblem, load_fast
 

@@ -6,13 +6,12 @@ import gc
 from functools import cached_property
 from pathlib import Path
 
-from ctb_files.core import paths as layout
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import CtbError
 from ctb_files.storage import tree
 from ctb_files.storage.changes import ChangeSet
+from ctb_files.storage.gitattributes import declared_not_installed
 from ctb_files.storage.loader import LoadResult, load_repo
-from ctb_files.storage.mergedriver import declared_not_installed
 
 
 class Workspace:
@@ -24,11 +23,7 @@ class Workspace:
 
     @classmethod
     def open(cls, repo: Path | None, cache: bool = True) -> Workspace:
-        if repo is not None:
-            if not (repo / layout.SETTINGS).is_file():
-                raise CtbError(f"{repo} holds no ctb.yaml; run 'ctb init {repo}' first")
-            return cls(repo, cache)
-        return cls(tree.find_root(Path.cwd()), cache)
+        return cls(tree.inventory_root(repo), cache)
 
     @cached_property
     def loaded(self) -> LoadResult:
