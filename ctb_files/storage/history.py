@@ -237,9 +237,9 @@ class _Log:
         names = {info.sha for info in listed}
         below: _RevisionCatalog | None = None  # the first parent of the commit listed before
         for info in listed:
-            if info.sha not in self.catalogs and below is not None and self._unchanged_between(below.commit, info.sha, names):
+            if below is not None and self._unchanged_between(below.commit, info.sha, names):
                 # no commit in between touched the query paths: they read as in that parent
-                self._catalog(info.sha, {p: data for p, data in below.files.items() if p in self.query})
+                self._fill(info.sha, {p: data for p, data in below.files.items() if p in self.query})
             after = self._result(info.sha)
             cat = self.catalogs[info.sha]
             found |= cat.read
@@ -250,7 +250,7 @@ class _Log:
                 # files untouched by this commit are the same in its parent
                 known = {p: data for p, data in cat.files.items() if p in self.query and p not in changed}
                 known.update(changed)
-                below = self._catalog(parent, known)
+                below = self._fill(parent, known)
             if not set(changed) & cat.read:
                 continue  # nothing this BOM is made of changed in this commit
             if info.parents:
@@ -272,6 +272,13 @@ class _Log:
             if max_count is not None and len(entries) >= max_count:
                 break
         return entries, found
+
+    def _fill(self, commit: str, known: Mapping[str, bytes | None]) -> _RevisionCatalog:
+        """The catalog of ``commit``, given files known to be as they are there (a later walk asks for more)."""
+        cat = self._catalog(commit, known)
+        for path, data in known.items():
+            cat.files.setdefault(path, data)
+        return cat
 
     def _unchanged_between(self, start: str, end: str, listed: set[str]) -> bool:
         """Whether ``end`` is reached from ``start`` along single-parent commits that were not listed.
