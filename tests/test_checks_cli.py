@@ -114,7 +114,7 @@ def test_a_bug_exits_3_in_one_line_and_shows_the_traceback_with_debug(
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ctb_files.cli.check.locate_all", broken)
+    monkeypatch.setattr("ctb_files.storage.loader.locate_all", broken)
     assert main(["--repo", str(tmp_path), "check"]) == 3
     out, err = capsys.readouterr()
     assert (out, err) == ("", "ctb: internal error: RuntimeError: boom (run with --debug for details)\n")
@@ -131,7 +131,7 @@ def test_interrupted_exits_130(
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ctb_files.cli.check.run_checks", interrupted)
+    monkeypatch.setattr("ctb_files.checks.run_checks", interrupted)
     assert main(["--repo", str(tmp_path), "check"]) == 130
     assert capsys.readouterr().err == "\nctb: interrupted\n"  # the newline ends the ^C line
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import ctb_files.cli.check as check_cli
+import ctb_files.checks as checks
 from ctb_files.cli import main
 from ctb_files.errors import CtbError
 
@@ -28,7 +28,7 @@ def test_an_internal_error_with_debug_prints_no_token(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"failed with token {TOKEN} and key {KEY}")
 
-    monkeypatch.setattr(check_cli, "run_checks", broken)
+    monkeypatch.setattr(checks, "run_checks", broken)
     assert main(["check", "--repo", str(inv), "--debug"]) in (1, 3)
     err = capsys.readouterr().err
     assert TOKEN not in err and KEY not in err
@@ -41,6 +41,6 @@ def test_a_refusal_naming_a_token_prints_stars(
     def refuse(*args: object, **kwargs: object) -> None:
         raise CtbError(f"GitHub said no to {TOKEN}")
 
-    monkeypatch.setattr(check_cli, "run_checks", refuse)
+    monkeypatch.setattr(checks, "run_checks", refuse)
     assert main(["check", "--repo", str(inv)]) == 1
     assert capsys.readouterr().err == "ctb: GitHub said no to ***\n"

@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ctb_files.errors import CtbError
-from ctb_files.storage import changes as changes_mod
 from ctb_files.storage import journal as journal_mod
 from ctb_files.storage.changes import ChangeSet, repo_lock
 from ctb_files.storage.yaml import (
@@ -180,12 +179,12 @@ def test_the_lock_lives_in_the_git_directory_above_an_inventory_subfolder(tmp_pa
     (tmp_path / ".git").mkdir()
     inventory = tmp_path / "hardware" / "inv"
     inventory.mkdir(parents=True)
-    assert changes_mod._lock_path(inventory) == tmp_path / ".git" / "ctb.lock"
+    assert journal_mod.lock_path(inventory) == tmp_path / ".git" / "ctb.lock"
     with repo_lock(inventory):
         assert not (inventory / ".ctb.lock").exists()
     alone = tmp_path.parent / f"{tmp_path.name}-alone"
     alone.mkdir()
-    assert changes_mod._lock_path(alone) == alone / ".ctb.lock"
+    assert journal_mod.lock_path(alone) == alone / ".ctb.lock"
 
 
 def test_editing_a_file_of_only_comments_keeps_them(tmp_path: Path) -> None:

@@ -10,17 +10,17 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ctb_files import __version__
-from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import CtbError
-from ctb_files.render.progress import configure as configure_progress
-from ctb_files.render.table import set_terminal_width, to_json
-from ctb_files.storage.workspace import Workspace
 from ctb_files.vendors.http import SECRET_VARIABLES, redact
+
+if TYPE_CHECKING:  # imported where used: a fully cached ``ctb check`` never needs them
+    from ctb_files.core.models.inventory import Inventory
+    from ctb_files.storage.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +56,8 @@ def _store(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
 
 
 def _no_progress(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    from ctb_files.render.progress import configure as configure_progress
+
     configure_progress(wanted=not value)
 
 
@@ -95,6 +97,8 @@ def writes(func: F) -> F:
 
 
 def workspace() -> Workspace:
+    from ctb_files.storage.workspace import Workspace
+
     return Workspace.open(options().repo, cache=not options().no_cache)
 
 
@@ -115,6 +119,8 @@ def read_inventory(ws: Workspace | None = None) -> Inventory:
 
 
 def echo_json(doc: Any) -> None:
+    from ctb_files.render.table import to_json
+
     click.echo(to_json(doc))
 
 
@@ -176,6 +182,9 @@ def _secret_free(text: str) -> str:
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place that turns exceptions into exit codes."""
     # tables fit a terminal and bars show on one; into a pipe both stay plain
+    from ctb_files.render.progress import configure as configure_progress
+    from ctb_files.render.table import set_terminal_width
+
     set_terminal_width(shutil.get_terminal_size().columns if sys.stdout.isatty() else None)
     configure_progress(wanted=True)
     try:

@@ -66,7 +66,7 @@ def _load(ws: Workspace, rev: str | None, target: bomtree.Target | None = None) 
             if broken:
                 raise CtbError(f"{broken[0]} does not validate; 'ctb check' shows why")
         return read_inventory(ws), ""
-    snap = history.inventory_at(ws.root, rev)
+    snap = history.inventory_at(ws.root, rev, cache=not options().no_cache)
     if layout.SETTINGS not in snap.loaded.inventory.files:
         raise CtbError(f"there is no inventory at {rev} ({snap.short}): its {layout.SETTINGS} is not in that commit")
     bad = sorted({d.path for d in snap.loaded.errors})

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from ctb_files.checks import REGISTRY, run_checks
-from ctb_files.cli.app import cli, common, echo_json, options, workspace
-from ctb_files.render.progress import progress
-from ctb_files.storage import tree
-from ctb_files.storage.loader import bulk, locate_all
+from ctb_files.cli.app import cli, common, echo_json, options
+from ctb_files.errors import Diagnostic
+from ctb_files.storage import checkcache, journal, tree
+from ctb_files.storage.gitattributes import declared_not_installed
 
 LARGE = 2000  # files; below this checking is over before a bar could say anything
 
@@ -25,15 +25,23 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     there are errors. PATHS limits the report to those files or folders
     (the whole repository is still read: references cross files).
     """
-    ws = workspace()
-    wanted = tree.scope(ws.root, paths)
-    with bulk():  # everything made from here on lives until the command ends
-        loaded = ws.loaded
-        # a bar only where checking takes a while: a large repository
-        large = len(loaded.inventory.files) >= LARGE
-        with progress("checking", len(REGISTRY) if large else None) as step:
-            found = run_checks(loaded.inventory, step if large else None)
-        diags = locate_all(loaded.diagnostics + found, loaded.inventory.files)
+    root = tree.inventory_root(options().repo)
+    wanted = tree.scope(root, paths)
+    cache = not options().no_cache
+    # CTB_CACHE_TEST=warm: compute, store, and answer from what was stored (the test suite runs this way)
+    warm_test = cache and os.environ.get("CTB_CACHE_TEST") == "warm"
+    answer = None
+    if cache and not warm_test and not journal.left_over(root):
+        # unchanged files answer from one read, without importing the models or running a check
+        # (a write a killed command left half done is finished by the full path first)
+        answer = checkcache.lookup(root, checkcache.answer_key(tree.read_tree(root), declared_not_installed(root)))
+    if answer is None:
+        answer, key = _check(root, cache)
+        if cache:
+            checkcache.store(root, key, answer)
+            if warm_test:
+                answer = checkcache.lookup(root, key) or answer
+    files, diags = answer
     if paths:
         diags = [d for d in diags if any(not w or d.path == w or d.path.startswith(w + "/") for w in wanted)]
     errors = [d for d in diags if d.severity == "error"]
@@ -45,12 +53,30 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
             label = "" if diag.severity == "error" else " (warning)"
             click.echo(diag.render() + label)
         if not options().quiet:
-            files = len(loaded.inventory.files)
             click.echo(
                 f"{files} files checked: {_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}", err=True
             )
     if errors:
         raise click.exceptions.Exit(1)
+
+
+def _check(root: Path, cache: bool) -> tuple[checkcache.Answer, bytes]:
+    """Load and check the repository: (files, diagnostics) and the key of what was read."""
+    from ctb_files.checks import REGISTRY, run_checks
+    from ctb_files.render.progress import progress
+    from ctb_files.storage.loader import bulk, locate_all
+    from ctb_files.storage.workspace import Workspace
+
+    ws = Workspace(root, cache)
+    with bulk():  # everything made from here on lives until the command ends
+        loaded = ws.loaded
+        # a bar only where checking takes a while: a large repository
+        large = len(loaded.inventory.files) >= LARGE
+        with progress("checking", len(REGISTRY) if large else None) as step:
+            found = run_checks(loaded.inventory, step if large else None)
+        diags: list[Diagnostic] = locate_all(loaded.diagnostics + found, loaded.inventory.files)
+    inv = loaded.inventory
+    return (len(inv.files), diags), checkcache.answer_key(inv.files, inv.merge_driver_missing)
 
 
 def _count(n: int, noun: str) -> str:

@@ -34,8 +34,9 @@ def review_cmd(base: str, head: str | None) -> None:
     ws = workspace()
     repo, _ = open_repo(ws.root)
     try:
-        old = inventory_at(ws.root, base, repo)
-        new = inventory_at(ws.root, head, repo) if head is not None else None
+        cache = not options().no_cache
+        old = inventory_at(ws.root, base, repo, cache)
+        new = inventory_at(ws.root, head, repo, cache) if head is not None else None
     finally:
         repo.close()
     after: LoadResult = new.loaded if new is not None else ws.loaded

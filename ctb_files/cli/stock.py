@@ -32,9 +32,10 @@ from ctb_files.ops.stock.log import (
 )
 from ctb_files.render.table import number, table
 from ctb_files.storage.git import GitRepo
+from ctb_files.storage.stockread import StockVersions
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.stock import write_line
-from ctb_files.storage.yaml import YamlProblem, load_fast
+from ctb_files.storage.yaml import YamlProblem
 
 
 @cli.group("stock")
@@ -171,6 +172,7 @@ class _Reader:
         self.repo = repo
         self.part = part
         self._cache: dict[bytes, dict[str | None, Decimal] | str] = {}
+        self._versions = StockVersions()  # each distinct line of the file's history parsed once
 
     def quantity(self, data: bytes | None, path: str) -> dict[str | None, Decimal] | str:
         """The quantity per bin, or why the version cannot be read."""
@@ -178,7 +180,7 @@ class _Reader:
             return {}  # cannot hold the part: no need to parse
         if data not in self._cache:
             try:
-                self._cache[data] = bin_quantities_in(load_fast(data, path), self.part)
+                self._cache[data] = bin_quantities_in(self._versions.load(data, path), self.part)
             except YamlProblem as exc:
                 self._cache[data] = exc.diagnostic.render()
             except Unreadable as exc:

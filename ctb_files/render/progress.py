@@ -13,10 +13,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:  # rich is imported when a bar is shown: a quick command never pays for it
+    from rich.progress import Progress, TaskID
 
 __all__ = ["Step", "configure", "enabled", "progress"]
 
@@ -56,6 +56,9 @@ def progress(description: str, total: int | None) -> Iterator[Step]:
     if not _enabled or (total is not None and total <= 1):
         yield _Bar(None, None, description)
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = Console(file=sys.stderr, force_terminal=True)
     bar = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
 from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from ctb_files.core.text import number
 from ctb_files.core.units import normalize
@@ -62,6 +59,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence
 
 def _fitted(headers: Sequence[str], cells: list[list[str]], right: Sequence[int], widths: list[int], width: int) -> str:
     """The table laid out by rich within ``width`` cells, wide cells folded."""
+    from rich.console import Console  # only for tables wider than the terminal: a quick start otherwise
+    from rich.table import Table
+    from rich.text import Text
+
     grid = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 2, 0, 0),
                  header_style="", show_header=True)  # fmt: skip
     for i, head in enumerate(headers):
@@ -88,7 +89,8 @@ def _cell(value: Any) -> str:
 
 def plain(value: Any) -> Any:
     """Data ready for ``json.dumps``: Decimals as numbers (integers when whole)."""
-    if isinstance(value, BaseModel):
+    pydantic = sys.modules.get("pydantic")  # not imported: no model can exist (a cached check never imports it)
+    if pydantic is not None and isinstance(value, pydantic.BaseModel):
         return plain(value.model_dump(mode="python", by_alias=True))
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}

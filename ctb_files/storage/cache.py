@@ -35,34 +35,17 @@ from ctb_files import __version__
 from ctb_files.core import paths as layout
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
+from ctb_files.storage.cachebase import NO_CACHE_ENV, disabled, git_dir
 
-MAGIC = b"ctb-cache 1\n"
+MAGIC = b"ctb-cache 2\n"
 DIGEST = 32
-NO_CACHE_ENV = "CTB_NO_CACHE"
 
 # what one file loads to: the model (None when it did not validate), its diagnostics,
 # and whether its id counts as seen on disk
+__all__ = ["NO_CACHE_ENV", "FileCache", "disabled", "git_dir"]
+
 Outcome = tuple[Any, tuple[Diagnostic, ...], bool]
 LoadOne = Callable[[Inventory, str, layout.FileKey, bytes, list[Diagnostic]], bool]
-
-
-def disabled() -> bool:
-    return os.environ.get(NO_CACHE_ENV, "") not in ("", "0")
-
-
-def git_dir(root: Path) -> Path | None:
-    """The git directory of the work tree holding ``root``, or None."""
-    for folder in (root, *root.resolve().parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():  # a linked worktree or a submodule: ".git" names the git directory
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                found = folder / text.removeprefix("gitdir:").strip()
-                return found if found.is_dir() else None
-            return None
-    return None
 
 
 def _stamp(settings: bytes | None) -> bytes:
@@ -87,8 +70,10 @@ class FileCache:
     def __init__(self, path: Path, settings: bytes | None) -> None:
         self.path = path
         self._stamp = _stamp(settings)
-        self._old: dict[str, tuple[bytes, Outcome]] = self._read()
-        self._new: dict[str, tuple[bytes, Outcome]] = {}
+        # each entry's outcome is pickled on its own: saving after a few misses writes the
+        # other entries' bytes as they were instead of pickling every model again
+        self._old: dict[str, tuple[bytes, bytes]] = self._read()
+        self._new: dict[str, tuple[bytes, bytes]] = {}
         self.misses = 0
 
     @classmethod
@@ -101,7 +86,7 @@ class FileCache:
             return None
         return cls(found / "ctb" / "cache", settings)
 
-    def _read(self) -> dict[str, tuple[bytes, Outcome]]:
+    def _read(self) -> dict[str, tuple[bytes, bytes]]:
         try:
             blob = self.path.read_bytes()
         except OSError:
@@ -124,8 +109,9 @@ class FileCache:
         """``load(inv, rel, key, data, diags)`` from the cache when these bytes were loaded before."""
         digest = _key(data)
         old = self._old.get(rel)
-        if old is not None and old[0] == digest:
-            obj, found, seen = old[1]
+        outcome = _unpickled(old[1]) if old is not None and old[0] == digest else None
+        if old is not None and outcome is not None:
+            obj, found, seen = outcome
             self._new[rel] = old
         else:
             self.misses += 1
@@ -135,7 +121,8 @@ class FileCache:
             seen = ident in inv.seen.get(key.kind, set())
             obj = _stored(inv, key) if ok else None
             found = tuple(found_list)
-            self._new[rel] = (digest, (obj, found, seen))
+            with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):  # not kept: loaded again next time
+                self._new[rel] = (digest, pickle.dumps((obj, found, seen), protocol=pickle.HIGHEST_PROTOCOL))
             diags.extend(found)
             return ok
         diags.extend(found)
@@ -166,6 +153,14 @@ class FileCache:
                 raise
         except (OSError, pickle.PicklingError):  # a read-only git directory: run without a cache
             return
+
+
+def _unpickled(blob: bytes) -> Outcome | None:
+    try:
+        outcome = pickle.loads(blob)  # noqa: S301 - our own file, verified as a whole when read
+    except Exception:  # an entry that does not unpickle: a miss, never trusted
+        return None
+    return outcome if isinstance(outcome, tuple) and len(outcome) == 3 else None
 
 
 def _target(inv: Inventory, kind: str) -> dict[Any, Any]:

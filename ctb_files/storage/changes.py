@@ -47,7 +47,7 @@ def repo_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
     line.  The lock is the kernel's (flock): a killed process releases it.
     """
     wait = LOCK_WAIT if timeout is None else timeout
-    lock = filelock.FileLock(_lock_path(root), timeout=wait, blocking=wait > 0)
+    lock = filelock.FileLock(journal.lock_path(root), timeout=wait, blocking=wait > 0)
     try:
         lock.acquire()
     except filelock.Timeout:
@@ -58,19 +58,13 @@ def repo_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
         lock.release()
 
 
-def journal_path(root: Path) -> Path:
-    """Where the write-ahead journal of ``root`` lives: beside the lock, in the git directory."""
-    lock = _lock_path(root)
-    return lock.parent / (journal.JOURNAL if lock.name == "ctb.lock" else "." + journal.JOURNAL)
-
-
 def recover(root: Path) -> None:
     """Finish or discard a write that a killed command left half done; cheap when there is none.
 
     Called before anything reads the inventory.  :class:`journal.JournalError`
     (a CtbError) when the journal cannot be completed.
     """
-    path = journal_path(root)
+    path = journal.journal_path(root)
     # a command killed while writing the journal itself leaves only the journal's temporary file
     pattern = f".{journal.JOURNAL}.*{journal.TEMP_SUFFIX}"
     if not path.exists() and not any(path.parent.glob(pattern)):
@@ -80,23 +74,6 @@ def recover(root: Path) -> None:
         for leftover in path.parent.glob(pattern):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
-
-
-def _lock_path(root: Path) -> Path:
-    """The lock file: in the git directory holding ``root`` (an inventory may sit in a subfolder
-    of the work tree, or in a linked worktree), else ``.ctb.lock`` in the inventory."""
-    for folder in (root, *root.resolve().parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git / "ctb.lock"
-        if dot_git.is_file():  # a linked worktree or a submodule: ".git" says where the git directory is
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                git_dir = folder / text.removeprefix("gitdir:").strip()
-                if git_dir.is_dir():
-                    return git_dir / "ctb.lock"
-            break
-    return root / ".ctb.lock"
 
 
 def _with_schema_hint(rel: str, data: bytes) -> bytes:
@@ -197,9 +174,9 @@ class ChangeSet:
             if staged:
                 raise CtbError("--commit refused: other changes are staged: " + ", ".join(sorted(staged)))
         with repo_lock(self.root):
-            journal.recover(self.root, journal_path(self.root))
+            journal.recover(self.root, journal.journal_path(self.root))
             self._refuse_if_changed(pending)
-            journal.write_all(self.root, journal_path(self.root), pending)
+            journal.write_all(self.root, journal.journal_path(self.root), pending)
         if commit is not None and repo is not None:
             repo.commit_files([self._git_rel(repo, rel) for rel in pending], commit, trailers or {})
         return list(pending)

@@ -456,6 +456,15 @@ class GitRepo:
         item = self._objects.read([name])[0]
         return item[1] if item is not None and item[0] == "blob" else None
 
+    def read_many_at(self, commit: str, paths: Sequence[str]) -> dict[str, bytes | None]:
+        """:meth:`read_at` of several files at one commit, in one pipelined request."""
+        sha = self._commit(commit)
+        found = self._objects.read([f"{sha}:{_check_path(path)}" for path in paths])
+        return {
+            path: item[1] if item is not None and item[0] == "blob" else None
+            for path, item in zip(paths, found, strict=True)
+        }
+
     def history(self, paths: list[str], *, max_count: int | None = None) -> list[CommitInfo]:
         """Commits reachable from HEAD that touched any of ``paths``, newest first.
 
@@ -493,6 +502,17 @@ class GitRepo:
                 )
             )
         return commits
+
+    def parents_of_all(self) -> dict[str, tuple[str, ...]]:
+        """Every commit reachable from HEAD and its parents, in one ``rev-list``."""
+        if self.head() is None:
+            return {}
+        _, out = self._run("rev-list", "--parents", "HEAD")
+        found: dict[str, tuple[str, ...]] = {}
+        for line in _decode(out).splitlines():
+            sha, *parents = line.split()
+            found[sha] = tuple(parents)
+        return found
 
     def changes(self, commit: str, paths: Iterable[str]) -> list[tuple[str, bytes | None, bytes | None]]:
         """Files under ``paths`` whose content ``commit`` changed against its first parent.

@@ -10,7 +10,7 @@ commit cheaply when none of the files the BOM read there changed in it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,8 +24,9 @@ from ctb_files.errors import CtbError
 from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_change
 from ctb_files.ops.bom.extensions import visible_names
 from ctb_files.ops.bom.tree import Target, explode
+from ctb_files.storage.cache import FileCache
 from ctb_files.storage.git import GitRepo
-from ctb_files.storage.loader import LoadResult, load_files
+from ctb_files.storage.loader import LoadResult, bulk, load_files
 from ctb_files.storage.yaml import YamlProblem, load_fast
 
 M = TypeVar("M", bound=BaseModel)
@@ -52,8 +53,13 @@ def open_repo(root: Path) -> tuple[GitRepo, str]:
     return repo, _base(root, repo)
 
 
-def inventory_at(root: Path, rev_or_date: str, repo: GitRepo | None = None) -> Snapshot:
-    """Every inventory file as it was at one commit (a date means the last commit by then)."""
+def inventory_at(root: Path, rev_or_date: str, repo: GitRepo | None = None, cache: bool = True) -> Snapshot:
+    """Every inventory file as it was at one commit (a date means the last commit by then).
+
+    Files whose bytes equal those of a working-tree file validated before
+    load from the warm cache (read only: a snapshot never replaces the
+    working tree's entries); ``cache=False`` validates every file.
+    """
     own = repo is None
     git, base = open_repo(root) if repo is None else (repo, _base(root, repo))
     try:
@@ -63,7 +69,9 @@ def inventory_at(root: Path, rev_or_date: str, repo: GitRepo | None = None) -> S
         if own:
             git.close()
     stripped = {rel[len(base) :]: data for rel, data in files.items()}
-    return Snapshot(commit, load_files(stripped))
+    with bulk():  # unpickling makes the many objects that stay
+        store = FileCache.open(root, stripped.get(layout.SETTINGS)) if cache else None
+    return Snapshot(commit, load_files(stripped, store))
 
 
 def _base(root: Path, repo: GitRepo) -> str:
@@ -106,6 +114,12 @@ class _RevisionCatalog:
         if path not in self.files:
             self.files[path] = self.repo.read_at(self.commit, path)
         return self.files[path]
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Read every path not read yet in one request (instead of one at a time)."""
+        missing = [path for path in paths if path not in self.files]
+        if missing:
+            self.files.update(self.repo.read_many_at(self.commit, missing))
 
     def _file(self, rel: str) -> bytes | None:
         path = self.base + rel
@@ -173,6 +187,7 @@ class _Log:
         self.results: dict[str, list[FlatRow]] = {}
         self.query: set[str] = set()
         self.last: _RevisionCatalog | None = None
+        self.parents: dict[str, tuple[str, ...]] | None = None
 
     def _catalog(self, commit: str, known: Mapping[str, bytes | None] | None = None) -> _RevisionCatalog:
         if commit not in self.catalogs:
@@ -187,6 +202,8 @@ class _Log:
         if commit not in self.results:
             cat = self._catalog(commit)
             last = self.last
+            if last is not None:
+                cat.prefetch(sorted(last.read))  # what the last BOM read is what this one will likely read
             if last is not None and all(cat.peek(path) == last.files[path] for path in last.read):
                 self.results[commit] = self.results[last.commit]
                 cat.read = set(last.read)
@@ -215,21 +232,32 @@ class _Log:
         entries: list[BomLogEntry] = []
         found: set[str] = set()
         query = sorted(self.query)
-        for info in self.repo.history(query):
+        along = self.repo.changes_along(query)  # one walk and one blob batch for every commit listed
+        if self.parents is None:
+            self.parents = self.repo.parents_of_all()
+        listed = self.repo.history(query)
+        names = {info.sha for info in listed}
+        below: _RevisionCatalog | None = None  # the first parent of the commit listed before
+        for info in listed:
+            if below is not None and self._unchanged_between(below.commit, info.sha, names):
+                # no commit in between touched the query paths: they read as in that parent
+                self._fill(info.sha, {p: data for p, data in below.files.items() if p in self.query})
             after = self._result(info.sha)
             cat = self.catalogs[info.sha]
             found |= cat.read
-            changed = {path: old for path, old, _new in self.repo.changes(info.sha, query)}
-            if not set(changed) & cat.read:
-                continue  # nothing this BOM is made of changed in this commit
+            changed = {path: old for path, old, _new in along.get(info.sha, [])}
+            below = None
             if info.parents:
                 parent = info.parents[0]
                 # files untouched by this commit are the same in its parent
                 known = {p: data for p, data in cat.files.items() if p in self.query and p not in changed}
                 known.update(changed)
-                self._catalog(parent, known)
-                before = self._result(parent)
-                found |= self.catalogs[parent].read
+                below = self._fill(parent, known)
+            if not set(changed) & cat.read:
+                continue  # nothing this BOM is made of changed in this commit
+            if info.parents:
+                before = self._result(info.parents[0])
+                found |= self.catalogs[info.parents[0]].read
             else:
                 before = []
             if before == after:
@@ -246,3 +274,28 @@ class _Log:
             if max_count is not None and len(entries) >= max_count:
                 break
         return entries, found
+
+    def _fill(self, commit: str, known: Mapping[str, bytes | None]) -> _RevisionCatalog:
+        """The catalog of ``commit``, given files known to be as they are there (a later walk asks for more)."""
+        cat = self._catalog(commit, known)
+        for path, data in known.items():
+            cat.files.setdefault(path, data)
+        return cat
+
+    def _unchanged_between(self, start: str, end: str, listed: set[str]) -> bool:
+        """Whether ``end`` is reached from ``start`` along single-parent commits that were not listed.
+
+        Such commits did not touch the query paths (a one-parent commit that
+        did would be listed), so the paths read the same at both ends; a merge
+        on the way could have taken them from another parent, so it stops the shortcut.
+        """
+        assert self.parents is not None
+        commit = start
+        while commit != end:
+            if commit in listed:
+                return False
+            parents = self.parents.get(commit)
+            if parents is None or len(parents) != 1:
+                return False
+            commit = parents[0]
+        return True

@@ -242,3 +242,32 @@ def recover(root: Path, journal: Path) -> None:
         ):
             raise JournalError(journal, "the journal names files outside the inventory")
     _roll_forward(root, journal, steps)
+
+
+def lock_path(root: Path) -> Path:
+    """The lock file: in the git directory holding ``root`` (an inventory may sit in a subfolder
+    of the work tree, or in a linked worktree), else ``.ctb.lock`` in the inventory."""
+    for folder in (root, *root.resolve().parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git / "ctb.lock"
+        if dot_git.is_file():  # a linked worktree or a submodule: ".git" says where the git directory is
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                git_dir = folder / text.removeprefix("gitdir:").strip()
+                if git_dir.is_dir():
+                    return git_dir / "ctb.lock"
+            break
+    return root / ".ctb.lock"
+
+
+def journal_path(root: Path) -> Path:
+    """Where the write-ahead journal of ``root`` lives: beside the lock, in the git directory."""
+    lock = lock_path(root)
+    return lock.parent / (JOURNAL if lock.name == "ctb.lock" else "." + JOURNAL)
+
+
+def left_over(root: Path) -> bool:
+    """True when a killed command left a journal (or the journal's own temporary file) to finish."""
+    path = journal_path(root)
+    return path.exists() or any(path.parent.glob(f".{JOURNAL}.*{TEMP_SUFFIX}"))

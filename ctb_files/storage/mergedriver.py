@@ -14,8 +14,6 @@ the driver reports a conflict, exactly as git's own text merge would.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from typing import Any
 from ctb_files.errors import CtbError
 from ctb_files.ops.stock.merge import MergedLine, StockMerge, conflict_text, merge_stock
 from ctb_files.storage.git import GitRepo
+from ctb_files.storage.gitattributes import DRIVER, declared_not_installed
 from ctb_files.storage.yaml import (
     CommentedMap,
     CommentedSeq,
@@ -43,7 +42,6 @@ __all__ = [
     "merge_texts",
 ]  # fmt: skip
 
-DRIVER = "ctb-stock"
 DRIVER_NAME = "ctb stock merge (quantities of both branches add up)"
 DRIVER_COMMAND = "ctb merge-driver run %O %A %B %P"
 
@@ -167,38 +165,6 @@ def merge_files(base: Path, ours: Path, theirs: Path, path: str = "") -> DriverR
     except OSError as exc:
         raise CtbError(f"cannot write {ours}: {exc.strerror}") from None
     return result
-
-
-def declared_not_installed(root: Path) -> tuple[str, int] | None:
-    """Where ``.gitattributes`` sends files to the driver while git's config does not define it.
-
-    Returns (path relative to ``root``, line) of the first ``merge=ctb-stock``
-    line in the inventory's or the work tree's ``.gitattributes``, or None
-    when none names it, the driver is configured, or ``root`` is not in git.
-    """
-    declared: tuple[str, int] | None = None
-    for place in (root, *root.resolve().parents):
-        attributes = place / ".gitattributes"
-        if attributes.is_file():
-            text = attributes.read_text(encoding="utf-8", errors="replace")
-            for number, line in enumerate(text.splitlines(), 1):
-                if f"merge={DRIVER}" in line.split("#", 1)[0].split():
-                    shown = os.path.relpath(attributes, root).replace(os.sep, "/")
-                    declared = (shown, number)
-                    break
-        if declared or (place / ".git").exists():
-            break
-    if declared is None:
-        return None
-    try:
-        done = subprocess.run(
-            ["git", "config", "--get", f"merge.{DRIVER}.driver"], cwd=root, capture_output=True, timeout=30,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return None  # no git to ask: nothing to say about its config
-    if done.returncode == 1:
-        return declared
-    return None
 
 
 def install(path: Path) -> GitRepo:

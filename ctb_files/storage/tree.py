@@ -19,6 +19,15 @@ def find_root(start: Path) -> Path:
     raise CtbError(f"no ctb.yaml in {start} or any parent; run 'ctb init' or pass --repo")
 
 
+def inventory_root(repo: Path | None) -> Path:
+    """The inventory a command works on: ``--repo`` (which must hold ctb.yaml) or the nearest above."""
+    if repo is not None:
+        if not (repo / SETTINGS).is_file():
+            raise CtbError(f"{repo} holds no ctb.yaml; run 'ctb init {repo}' first")
+        return repo
+    return find_root(Path.cwd())
+
+
 def read_tree(root: Path) -> dict[str, bytes]:
     """Read every file that may belong to the inventory, by relative path.
 

@@ -6,14 +6,13 @@ import gc
 from functools import cached_property
 from pathlib import Path
 
-from ctb_files.core import paths as layout
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import CtbError
 from ctb_files.storage import tree
 from ctb_files.storage.changes import ChangeSet, recover
+from ctb_files.storage.gitattributes import declared_not_installed
 from ctb_files.storage.journal import JournalError
 from ctb_files.storage.loader import LoadResult, load_repo
-from ctb_files.storage.mergedriver import declared_not_installed
 
 
 class Workspace:
@@ -32,12 +31,7 @@ class Workspace:
         is finished or discarded (:func:`changes.recover`); one that cannot be
         is reported by ``ctb check`` (CTB016) and refused by every other command.
         """
-        if repo is not None:
-            if not (repo / layout.SETTINGS).is_file():
-                raise CtbError(f"{repo} holds no ctb.yaml; run 'ctb init {repo}' first")
-            ws = cls(repo, cache)
-        else:
-            ws = cls(tree.find_root(Path.cwd()), cache)
+        ws = cls(tree.inventory_root(repo), cache)
         try:
             recover(ws.root)
         except JournalError as exc:

@@ -1,0 +1,97 @@
+"""Many versions of stock files read quickly: each distinct line parsed once.
+
+A stock file's history is thousands of versions that differ in a line or
+two.  When a version has the shape ``ctb`` writes — a head (``name:`` and
+comments), a ``lines:`` line, then one flow mapping per line (``  - {part:
+p1, quantity: 5}``), comments and blank lines — it reads the same as its
+head parsed with ``lines: []`` plus each item line parsed on its own: a
+one-line flow mapping with no quotes, brackets, anchors, tags or comments is
+self-contained.  Those pieces are parsed once per distinct bytes and shared
+by every version.  Any other shape, and any piece that does not parse, goes
+to the whole-file parser, so answers and messages are exactly the same.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ctb_files.storage.yaml import YamlProblem, load_fast
+
+# printable ASCII only (no tab, no quote, no bracket, no anchor/alias/tag/comment start)
+_ITEM_CHARS = re.compile(rb"( *)- \{[^{}\[\]#&*!|>%@`'\"\\\x00-\x1f\x7f-\xff]*\}")
+_COMMENT = re.compile(rb" *(#[\x20-\x7e]*)?")
+_SKIP: tuple[bytes, Any] = (b"#", None)  # a comment or blank row
+_MAX_ITEMS = 100_000  # far below the whole-file parser's node limit
+
+
+class _Unshaped(Exception):
+    """Not the shape the split reading is exact for."""
+
+
+class StockVersions:
+    """Parses stock file versions; ``load(data, path)`` equals ``load_fast(data, path)``.
+
+    The lines of the answers are shared between versions: read them, never change them.
+    """
+
+    def __init__(self) -> None:
+        self._heads: dict[bytes, Any] = {}
+        self._rows: dict[bytes, tuple[bytes, Any]] = {}
+
+    def load(self, data: bytes, path: str) -> Any:
+        """The parsed file; :class:`YamlProblem` exactly when ``load_fast`` raises it."""
+        try:
+            return self._split(data)
+        except (_Unshaped, YamlProblem):
+            return load_fast(data, path)
+
+    def _split(self, data: bytes) -> Any:
+        start = data.find(b"\nlines:\n")
+        if start < 0:
+            if not data.startswith(b"lines:\n"):
+                raise _Unshaped
+            head, body = b"", data[len(b"lines:\n") :]
+        else:
+            head, body = data[: start + 1], data[start + len(b"\nlines:\n") :]
+        rows = body.split(b"\n")
+        if len(rows) > _MAX_ITEMS:
+            raise _Unshaped
+        indent: bytes | None = None
+        items: list[Any] = []
+        for row in rows:
+            known = self._rows.get(row)
+            if known is None:
+                known = self._rows[row] = self._row(row)
+            if known is _SKIP:
+                continue
+            if indent is None:
+                indent = known[0]
+            elif known[0] != indent:
+                raise _Unshaped  # a deeper or shallower item nests differently in the whole file
+            items.append(known[1])
+        doc = self._head(head)
+        if not isinstance(doc, dict) or doc.get("lines") != []:
+            raise _Unshaped
+        out = dict(doc)
+        out["lines"] = items if indent is not None else None
+        return out
+
+    def _head(self, head: bytes) -> Any:
+        if head not in self._heads:
+            self._heads[head] = load_fast(head + b"lines: []\n", "")
+        return self._heads[head]
+
+    @staticmethod
+    def _row(row: bytes) -> tuple[bytes, Any]:
+        """(indent, parsed item) of an item row, ``_SKIP`` for a comment or blank row."""
+        found = _ITEM_CHARS.fullmatch(row)
+        if found is None:
+            if _COMMENT.fullmatch(row) is None:
+                raise _Unshaped
+            return _SKIP
+        indent = found.group(1)
+        parsed = load_fast(row[len(indent) :], "")
+        if not isinstance(parsed, list) or len(parsed) != 1:
+            raise _Unshaped
+        return indent, parsed[0]
