@@ -24,13 +24,11 @@ import click
 from ctb_files.checks import run_checks
 from ctb_files.cli.app import cli
 from ctb_files.cli.build import clear_and_write
-from ctb_files.core.models.build import Reservation, Shortage
 from ctb_files.core.models.inventory import Inventory
-from ctb_files.core.models.project import BomFile
 from ctb_files.errors import CtbError
 from ctb_files.ops.builds.allocate import can_build
-from ctb_files.render.bom import shortage_rows
-from ctb_files.render.table import number, table
+from ctb_files.render.build import reservations_table, shortages_table
+from ctb_files.render.table import number
 from ctb_files.storage.init.scaffold import init_repository
 from ctb_files.storage.loader import load_repo, locate_all
 from ctb_files.storage.workspace import Workspace
@@ -123,30 +121,6 @@ def step_check(demo: Demo) -> int:
     verdict = "clean" if not errors else "ERRORS"
     demo.note("ctb check", f"{verdict}: {len(loaded.inventory.files)} files, {len(errors)} errors, {warnings} warnings")
     return 1 if errors else 0
-
-
-def _source(reservation: Reservation) -> str:
-    """Where a reservation comes from: ``shelf/boards``, or ``drawer-a/A5 20, drawer-a/A6 13 r-10k-vishay``."""
-    parts = []
-    for take in reservation.take:
-        text = take.location + (f"/{take.bin}" if take.bin else "")
-        if len(reservation.take) > 1:
-            text += f" {number(take.quantity)}"
-        if take.part != reservation.part:
-            text += f" {take.part}"
-        parts.append(text)
-    return ", ".join(parts)
-
-
-def reservations_table(reservations: list[Reservation]) -> str:
-    """One row per part: how much is reserved and from which stock lines."""
-    rows = [(r.part, r.quantity, _source(r)) for r in reservations]
-    return table(["part", "reserved", "from (location/bin)"], rows, right=(1,))
-
-
-def shortages_table(shortages: list[Shortage], bom: BomFile | None) -> str:
-    """One row per shortage; an unmatched BOM row is named by what it asks for."""
-    return table(["part", "short", "BOM lines", "reason"], shortage_rows(shortages, bom), right=(1,))
 
 
 def step_clear(demo: Demo) -> int:

@@ -8,7 +8,6 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, options, read_inventory
 from ctb_files.core.models.inventory import Inventory
-from ctb_files.core.text import currency_of, money
 from ctb_files.ops.stock.edits import (
     Totals,
     equivalents_of,
@@ -16,7 +15,8 @@ from ctb_files.ops.stock.edits import (
     require_part,
     stock_view,
 )
-from ctb_files.render.table import number, table
+from ctb_files.render.part import part_text
+from ctb_files.render.table import table
 
 
 @cli.group("part")
@@ -55,10 +55,6 @@ def part_document(inv: Inventory, part_id: str) -> dict[str, Any]:
     }
 
 
-def _price_breaks(breaks: list[Any], currency: str) -> str:
-    return ", ".join(f"{number(b.quantity)}+ {money(b.price)} {currency}" for b in breaks)
-
-
 @part_group.command("show")
 @click.argument("part_id", metavar="ID")
 @common()
@@ -69,34 +65,4 @@ def show_cmd(part_id: str) -> None:
     if options().format == "json":
         echo_json(doc)
         return
-    part = inv.parts[part_id]
-    out = [f"{part_id}: {part.name}"]
-    for key in ("description", "value", "symbol", "package", "unit", "datasheet", "min_stock", "notes"):
-        value = getattr(part, key)
-        if value:
-            out.append(f"  {key}: {value}")
-    if part.tags:
-        out.append(f"  tags: {', '.join(part.tags)}")
-    if part.placeholder:
-        out.append("  placeholder: yes (created by sync; fill it in)")
-    out.append(f"  equivalents: {', '.join(doc['equivalents']) or '-'}")
-    if part.vendor_parts:
-        rows: list[tuple[Any, ...]] = [
-            (vp.vendor, vp.sku, vp.mpn, vp.manufacturer, vp.min_order, vp.multiple,
-             _price_breaks(vp.price_breaks, currency_of(inv, vp)))
-            for vp in part.vendor_parts
-        ]  # fmt: skip
-        out += ["", "vendor parts", table(["vendor", "sku", "mpn", "manufacturer", "min", "multiple", "price breaks"], rows, right=(4, 5))]
-    if part.bom:
-        rows = [(line.part, line.quantity, line.unit or "", line.order, line.refs) for line in part.bom]
-        out += ["", "bom", table(["part", "quantity", "unit", "order", "refs"], rows, right=(1, 3))]
-    view = stock_view(inv, part_id)
-    if view.rows:
-        rows = [(r.location, r.bin, r.on_hand, r.reserved, r.available, "yes" if r.deprioritized else "") for r in view.rows]
-        out += ["", "stock", table(["location", "bin", "on hand", "reserved", "available", "deprioritized"], rows, right=(2, 3, 4))]
-    totals = view.totals.get(part_id, Totals())
-    out.append(
-        f"\ntotal: {number(totals.on_hand)} {part.unit} on hand, {number(totals.reserved)} reserved, "
-        f"{number(totals.available)} available"
-    )
-    click.echo("\n".join(out))
+    click.echo(part_text(inv, part_id, doc["equivalents"]))

@@ -19,6 +19,7 @@ from ctb_files.ops.bom.matching import Matcher
 from ctb_files.ops.bom.sync import VersionReport, plan_bom
 from ctb_files.render.bom import sync_notes
 from ctb_files.render.progress import progress
+from ctb_files.render.project import reports_table, versions_table
 from ctb_files.render.table import table
 from ctb_files.storage.sources import Fetcher
 from ctb_files.storage.workspace import Workspace
@@ -63,13 +64,7 @@ def render_reports(reports: list[VersionReport]) -> None:
     if options().format == "json":
         echo_json({"versions": [r.to_json() for r in reports]})
         return
-    rows = [
-        (r.version, (r.commit or "")[:7], r.rows, r.matched, len(r.unmatched), r.implicit, len(r.placeholders),
-         len(r.problems), len(r.flags))
-        for r in reports
-    ]  # fmt: skip
-    headers = ("version", "commit", "rows", "matched", "unmatched", "implicit", "placeholders", "problems", "flags")
-    click.echo(table(headers, rows, right=(2, 3, 4, 5, 6, 7, 8)))
+    click.echo(reports_table(reports))
     for r in reports:
         for note in sync_notes(r, quiet=options().quiet):
             click.echo(note)
@@ -146,12 +141,7 @@ def show_cmd(project_id: str) -> None:
         return
     click.echo(f"{project_id}: {project.name}")
     click.echo(f"source: {_source_text(project)}")
-    rows = [
-        (v["name"], v["ref"], (v["commit"] or "")[:7], v["rows"], v["unmatched"],
-         v["synced_at"].isoformat().replace("+00:00", "Z") if v["synced_at"] else "" if v["file"] else "not synced")
-        for v in versions
-    ]  # fmt: skip
-    click.echo(table(("version", "ref", "commit", "rows", "unmatched", "synced_at"), rows, right=(3, 4)))
+    click.echo(versions_table(versions))
 
 
 def _chosen(project_id: str, project: Project, names: tuple[str, ...]) -> list[ProjectVersion]:

@@ -30,7 +30,8 @@ from ctb_files.ops.stock.log import (
     signed,
     topo_order,
 )
-from ctb_files.render.table import number, table
+from ctb_files.render.stock import log_text, stock_text
+from ctb_files.render.table import number
 from ctb_files.storage.git import GitRepo
 from ctb_files.storage.stockread import StockVersions
 from ctb_files.storage.workspace import Workspace
@@ -60,13 +61,7 @@ def show_cmd(part: str | None, location: str | None) -> None:
     if not view.rows:
         click.echo("no stock" + (f" of {part}" if part else "") + (f" at {location}" if location else ""))
         return
-    rows = [
-        (r.location, r.bin, r.part, r.on_hand, r.reserved, r.available, "yes" if r.deprioritized else "")
-        for r in view.rows
-    ]  # fmt: skip
-    click.echo(table(["location", "bin", "part", "on hand", "reserved", "available", "deprioritized"], rows, right=(3, 4, 5)))
-    totals = [(p, inv.parts[p].unit if p in inv.parts else "", t.on_hand, t.reserved, t.available) for p, t in view.totals.items()]
-    click.echo("\ntotals\n" + table(["part", "unit", "on hand", "reserved", "available"], totals, right=(2, 3, 4)))
+    click.echo(stock_text(inv, view))
 
 
 # --- add, set, move -------------------------------------------------------------------------
@@ -276,9 +271,4 @@ def log_cmd(part: str) -> None:
     if not entries:
         click.echo(f"no stock history for {part}")
         return
-    rows = [
-        (e.date.strftime("%Y-%m-%d %H:%M"), e.author, e.commit[:7], e.location, e.bin or "", signed(e.delta), e.total,
-         e.message)
-        for e in entries
-    ]  # fmt: skip
-    click.echo(table(["date", "author", "commit", "location", "bin", "delta", "total", "message"], rows, right=(5, 6)))
+    click.echo(log_text(entries))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctb_files.core.models.build import Build
+from ctb_files.core.models.build import Build, Reservation, Shortage
 from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.models.project import BomFile
 from ctb_files.ops.builds.allocate import Plan
 from ctb_files.ops.builds.fields import (
     result_data,
@@ -43,3 +44,27 @@ def show_text(build_id: str, build: Build, inv: Inventory, coming: dict[tuple[st
         rows = [(a.part, a.quantity) for a in build.assemblies]
         out += ["", "assemblies to build", table(["part", "quantity"], rows, right=(1,))]
     return "\n".join(out)
+
+
+def _source(reservation: Reservation) -> str:
+    """Where a reservation comes from: ``shelf/boards``, or ``drawer-a/A5 20, drawer-a/A6 13 r-10k-vishay``."""
+    parts = []
+    for take in reservation.take:
+        text = take.location + (f"/{take.bin}" if take.bin else "")
+        if len(reservation.take) > 1:
+            text += f" {number(take.quantity)}"
+        if take.part != reservation.part:
+            text += f" {take.part}"
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def reservations_table(reservations: list[Reservation]) -> str:
+    """One row per part: how much is reserved and from which stock lines."""
+    rows = [(r.part, r.quantity, _source(r)) for r in reservations]
+    return table(["part", "reserved", "from (location/bin)"], rows, right=(1,))
+
+
+def shortages_table(shortages: list[Shortage], bom: BomFile | None) -> str:
+    """One row per shortage; an unmatched BOM row is named by what it asks for."""
+    return table(["part", "short", "BOM lines", "reason"], shortage_rows(shortages, bom), right=(1,))
