@@ -6,17 +6,16 @@ from pathlib import Path
 
 import click
 
-from ctb_files.cli.app import common, echo_json, finish, options, workspace, writes
+from ctb_files.cli.app import common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.cli.stock import stock_group
-from ctb_files.core.text import money, now
+from ctb_files.core.text import now
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.stock.count import Counted, parse_line_option, plan_count, sheet_counts, unfit_builds
 from ctb_files.ops.stock.edits import plan_add, require_known_location
 from ctb_files.ops.stock.intake import match_rows
-from ctb_files.ops.stock.log import signed
 from ctb_files.ops.stock.low import low_stock
 from ctb_files.ops.stock.sheets import read_sheet
-from ctb_files.render.table import number, table
+from ctb_files.render.stock import changes_table, count_text, low_table
 from ctb_files.storage.writeback.stock import write_counts, write_line
 
 
@@ -59,14 +58,7 @@ def count_cmd(
     write_counts(ws.changes, location, changed, now().date())
     opts = options()
     if opts.format != "json" and not opts.quiet:
-        rows = [
-            (r.part, r.bin, r.expected, r.counted, f"{'+' if r.difference > 0 else ''}{number(r.difference)}",
-             "" if r.value is None else f"{money(r.value)} {r.price[1] if r.price else ''}")
-            for r in plan.rows
-        ]  # fmt: skip
-        click.echo(table(["part", "bin", "expected", "counted", "difference", "value"], rows, right=(2, 3, 4, 5)))
-        for currency, total in sorted(plan.totals().items()):
-            click.echo(f"value of the differences: {money(total)} {currency}")
+        click.echo(count_text(plan))
     parts = sorted({r.part for r in plan.rows})
     finish(ws, f"stock count {location}", {"Ctb-Part": parts})
     if opts.format == "json":
@@ -114,20 +106,18 @@ def import_cmd(file: Path, location: str | None, skip_unmatched: bool, new_locat
     if opts.format == "json":
         echo_json({**intake.to_json(), "changes": [c.to_json() for c in changes]})
     elif not opts.dry_run and not opts.quiet:
-        rows_out = [(c.part, c.bin, c.before, c.after, signed(c.delta)) for c in changes]
-        click.echo(table(["part", "bin", "before", "after", "delta"], rows_out, right=(2, 3, 4)))
+        click.echo(changes_table(changes))
 
 
 @stock_group.command("low")
 @common()
 def low_cmd() -> None:
     """Parts whose available stock (on hand − reserved + on order) is below their min_stock, and how many to buy."""
-    rows = low_stock(workspace().inventory)
+    rows = low_stock(read_inventory())
     if options().format == "json":
         echo_json({"parts": [row.to_json() for row in rows]})
         return
     if not rows:
         click.echo("no part is below its min_stock")
         return
-    cells = [(r.part, r.min_stock, r.on_hand, r.reserved, r.on_order, r.available, r.buy) for r in rows]
-    click.echo(table(["part", "min", "on hand", "reserved", "on order", "available", "buy"], cells, right=(1, 2, 3, 4, 5, 6)))
+    click.echo(low_table(rows))

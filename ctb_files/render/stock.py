@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ctb_files.core.models.inventory import Inventory
-from ctb_files.ops.stock.edits import StockView
+from ctb_files.core.text import money, number
+from ctb_files.ops.stock.count import CountPlan
+from ctb_files.ops.stock.edits import LineChange, StockView
 from ctb_files.ops.stock.log import StockLogEntry, signed
+from ctb_files.ops.stock.low import LowRow
 from ctb_files.render.table import table
 
 
@@ -29,3 +32,30 @@ def log_text(entries: Sequence[StockLogEntry]) -> str:
         for e in entries
     ]  # fmt: skip
     return table(["date", "author", "commit", "location", "bin", "delta", "total", "message"], rows, right=(5, 6))
+
+
+def count_text(plan: CountPlan) -> str:
+    """``stock count``: expected, counted and the difference per line, with its value; then the totals."""
+    rows = [
+        (r.part, r.bin, r.expected, r.counted, f"{'+' if r.difference > 0 else ''}{number(r.difference)}",
+         "" if r.value is None else f"{money(r.value)} {r.price[1] if r.price else ''}")
+        for r in plan.rows
+    ]  # fmt: skip
+    out = [table(["part", "bin", "expected", "counted", "difference", "value"], rows, right=(2, 3, 4, 5))]
+    out += [f"value of the differences: {money(total)} {currency}" for currency, total in sorted(plan.totals().items())]
+    return "\n".join(out)
+
+
+def changes_table(changes: Sequence[LineChange]) -> str:
+    """Stock lines before and after a change, with the signed delta."""
+    return table(
+        ["part", "bin", "before", "after", "delta"],
+        [(c.part, c.bin, c.before, c.after, signed(c.delta)) for c in changes],
+        right=(2, 3, 4),
+    )
+
+
+def low_table(rows: Sequence[LowRow]) -> str:
+    """``stock low``: parts below their min_stock and how many to buy."""
+    cells = [(r.part, r.min_stock, r.on_hand, r.reserved, r.on_order, r.available, r.buy) for r in rows]
+    return table(["part", "min", "on hand", "reserved", "on order", "available", "buy"], cells, right=(1, 2, 3, 4, 5, 6))
