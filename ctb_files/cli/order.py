@@ -28,7 +28,7 @@ from ctb_files.ops.orders.plan import (
 )  # fmt: skip
 from ctb_files.ops.stock.edits import require_known_location
 from ctb_files.ops.stock.low import low_stock
-from ctb_files.render.order import order_table
+from ctb_files.render.order import generated_text, order_table, orders_table
 from ctb_files.render.table import number, table
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.order import apply_plan, set_fields, set_received
@@ -94,20 +94,7 @@ def generate_cmd(build_ids: tuple[str, ...], restock: bool) -> None:
         return
     if options().quiet:
         return
-    blocks = []
-    for content in contents:
-        order = Order.model_validate({k: v for k, v in content.items() if k != "id"})
-        currency = order_currency(inv, order)
-        head = f"{content['id']} ({order.vendor}, {order.status})"
-        body = order_table(order) if order.lines else "(no lines)"
-        blocks.append(f"{head}\n{body}\ntotal {currency} {money(order_total(order))}")
-    if plan.no_vendor:
-        blocks.append("no vendor part (add one to the part file):\n" +
-                      "\n".join(f"  {p}  {number(q)}" for p, q in plan.no_vendor))  # fmt: skip
-    if plan.unorderable:
-        blocks.append("cannot be ordered (no part):\n" + "\n".join(
-            f"  {b} lines {', '.join(map(str, ln)) or '-'}: {number(q)} ({r})" for b, q, ln, r in plan.unorderable))  # fmt: skip
-    click.echo("\n\n".join(blocks) if blocks else "nothing to order")
+    click.echo(generated_text(inv, contents, plan))
 
 
 @order_group.command("place")
@@ -258,8 +245,7 @@ def list_cmd() -> None:
              "total": money_exact(order_total(o)), "currency": order_currency(inv, o)} for oid, o in items
         ]})  # fmt: skip
         return
-    rows = [(oid, o.vendor, o.status, o.number, len(o.lines), money(order_total(o)), order_currency(inv, o)) for oid, o in items]
-    click.echo(table(["id", "vendor", "status", "number", "lines", "total", "currency"], rows, right=(4, 5)) if rows else "no orders")
+    click.echo(orders_table(inv, items) if items else "no orders")
 
 
 @order_group.command("show")
