@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from ctb_files.ops.stock.log import (
 )
 from ctb_files.render.stock import log_text, stock_text
 from ctb_files.render.table import number
+from ctb_files.storage.changes import InventoryChanged
 from ctb_files.storage.git import GitRepo
 from ctb_files.storage.stockread import StockVersions
 from ctb_files.storage.workspace import Workspace
@@ -88,6 +90,28 @@ def _apply(ws: Workspace, changes: list[LineChange], what: str) -> None:
             click.echo(f"{where(c.location, c.bin)}: {c.part} {number(c.before)} → {number(c.after)} ({signed(c.delta)})")
 
 
+# a change by an amount is planned again on the new files when another command wrote meanwhile
+_ATTEMPTS = 20  # each round of a race lets at least one writer through
+
+
+def _by_amount(plan: Callable[[Workspace], LineChange], what: Callable[[LineChange], str]) -> None:
+    """Add or remove an amount: concurrent ``stock add`` commands on one line all count.
+
+    A command whose inventory changed between its read and its write
+    (another ctb wrote meanwhile) reads again and plans the same amount on the
+    new quantities, up to a few times; the lock keeps the writes in a queue.
+    """
+    for attempt in range(_ATTEMPTS):
+        ws = workspace()
+        change = plan(ws)
+        try:
+            _apply(ws, [change], what(change))
+            return
+        except InventoryChanged:
+            if attempt == _ATTEMPTS - 1:
+                raise
+
+
 @stock_group.command("add")
 @click.argument("part")
 @click.argument("quantity")
@@ -99,9 +123,11 @@ def _apply(ws: Workspace, changes: list[LineChange], what: str) -> None:
 @writes
 def add_cmd(part: str, quantity: str, location: str | None, bin_: str | None, note: str | None, new_location: bool) -> None:
     """Add QUANTITY of PART to a stock line (created if missing)."""
-    ws = workspace()
-    change = plan_add(ws.inventory, part, parse_quantity(quantity), location, bin_, note, new_location=new_location)
-    _apply(ws, [change], f"stock add {number(change.delta)} {part} to {where(change.location, change.bin)}")
+    amount = parse_quantity(quantity)
+    _by_amount(
+        lambda ws: plan_add(ws.inventory, part, amount, location, bin_, note, new_location=new_location),
+        lambda change: f"stock add {number(change.delta)} {part} to {where(change.location, change.bin)}",
+    )
 
 
 @stock_group.command("set")
@@ -151,10 +177,12 @@ def move_cmd(
 @writes
 def remove_cmd(part: str, quantity: str, location: str, bin_: str | None, reason: str | None) -> None:
     """Take QUANTITY of PART out of a stock line; never below what open builds reserve on it."""
-    ws = workspace()
-    change = plan_remove(ws.inventory, part, parse_quantity(quantity), location, bin_)
-    what = f"stock remove {number(-change.delta)} {part} from {where(location, change.bin)}"
-    _apply(ws, [change], what + (f": {reason}" if reason else ""))
+    amount = parse_quantity(quantity)
+    _by_amount(
+        lambda ws: plan_remove(ws.inventory, part, amount, location, bin_),
+        lambda change: f"stock remove {number(-change.delta)} {part} from {where(location, change.bin)}"
+        + (f": {reason}" if reason else ""),
+    )
 
 
 # --- log ------------------------------------------------------------------------------------

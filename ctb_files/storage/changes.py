@@ -38,6 +38,10 @@ from ctb_files.storage.yaml import (
 LOCK_WAIT = 10.0
 
 
+class InventoryChanged(CtbError):
+    """Another command changed the inventory between this command's read and its write; nothing written."""
+
+
 @contextlib.contextmanager
 def repo_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the repository's write lock, waiting up to ``timeout`` seconds (default :data:`LOCK_WAIT`).
@@ -200,7 +204,7 @@ class ChangeSet:
         )
         if changed:
             more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
-            raise CtbError(f"{changed[0]}{more} changed while this command ran; nothing written, run it again")
+            raise InventoryChanged(f"{changed[0]}{more} changed while this command ran; nothing written, run it again")
 
     def _git_rel(self, repo: Any, rel: str) -> str:
         top = Path(repo.root).resolve()
