@@ -45,6 +45,7 @@ COMMANDS: dict[str, list[str]] = {
     ],
     "order-receive": ["order", "receive", "mouser-open"],
     "build-complete": ["build", "complete", "vco-batch-1"],
+    "project-sync": ["project", "sync", "synth"],
 }
 STEPS = ["after-prepare", "after-temps", "after-commit", "after-rename-1", "after-rename-2", "before-cleanup"]
 
@@ -80,12 +81,18 @@ def leftovers(root: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example with five builds (the first cleared) and a placed order, committed."""
+    """The example with five builds (the first cleared), a placed order and a path-source project, committed."""
     root = tmp_path_factory.mktemp("template") / "inv"
     shutil.copytree(EXAMPLE, root)
     build = (root / "builds" / "vco-batch-1.yaml").read_text(encoding="utf-8")
     for number in range(2, 6):
         (root / "builds" / f"vco-batch-{number}.yaml").write_text(build.replace("quantity: 3", "quantity: 1"))
+    (root / "boms").mkdir()
+    shutil.copy(Path(__file__).resolve().parent / "data" / "sync" / "vco-v1.csv", root / "boms" / "vco.csv")
+    (root / "projects" / "synth").mkdir()
+    (root / "projects" / "synth" / "project.yaml").write_text(
+        "name: Synth\nsource: {path: boms/vco.csv}\nversions: [{name: v1, ref: main}]\n"
+    )
     git(root, "init", "-q", "-b", "main")
     commit_all(root, "inventory")
     placed = ctb(root, "order", "place", "mouser-open", "--commit")
