@@ -131,3 +131,30 @@ def test_a_torn_answer_or_a_left_over_journal_takes_the_full_path(
     assert not leftover.exists()
     monkeypatch.setenv("CTB_NO_CACHE", "1")
     assert clear(repo, capsys, "--all") == plain
+
+
+def test_a_build_file_written_the_fast_way_is_validated_from_the_data_it_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ctb_files.core.models import KINDS
+    from ctb_files.storage import changes
+    from ctb_files.storage.yaml import load_fast
+
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE, root)
+    shutil.copy(EXAMPLE / "builds/vco-batch-1.yaml", root / "builds/vco-batch-2.yaml")
+    handed: list[str] = []
+    validate = changes._validate
+
+    def both_ways(rel: str, data: bytes, parsed: object = None) -> None:
+        if parsed is not None:  # the data handed over and the text read back make the same build
+            handed.append(rel)
+            assert KINDS["build"].model_validate(parsed) == KINDS["build"].model_validate(load_fast(data, rel))
+        validate(rel, data, parsed)
+
+    monkeypatch.setattr(changes, "_validate", both_ways)
+    assert clear(root, capsys, "--all", "--no-cache")[0] == 0
+    assert handed == ["builds/vco-batch-1.yaml", "builds/vco-batch-2.yaml"]
+    # a build the model refuses is still refused: the data is validated, only the parse is skipped
+    with pytest.raises(Exception, match="refusing to write builds/x.yaml"):
+        validate("builds/x.yaml", b"project: vco\n", {"project": "vco", "reservations": "many"})
