@@ -15,6 +15,8 @@ from ctb_files.cli.app import cli
 
 #: the module of each subcommand that does not live in ctb_files.cli.build
 ELSEWHERE = {"clear": "buildclear"}
+#: every module that adds a subcommand to the group
+MODULES = ("build", *ELSEWHERE.values())
 
 
 class BuildGroup(click.Group):
@@ -26,7 +28,7 @@ class BuildGroup(click.Group):
         return self.commands.get(cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        for module in {"build", *ELSEWHERE.values()}:
+        for module in MODULES:
             importlib.import_module(f"ctb_files.cli.{module}")
         return sorted(self.commands)
 
