@@ -158,3 +158,20 @@ def test_a_build_file_written_the_fast_way_is_validated_from_the_data_it_holds(
     # a build the model refuses is still refused: the data is validated, only the parse is skipped
     with pytest.raises(Exception, match="refusing to write builds/x.yaml"):
         validate("builds/x.yaml", b"project: vco\n", {"project": "vco", "reservations": "many"})
+
+
+def test_the_json_answer_is_written_one_build_at_a_time_as_the_whole_document_would_be(tmp_path: Path) -> None:
+    from ctb_files.cli.buildclear import json_text
+    from ctb_files.ops.builds.allocate import clear_all
+    from ctb_files.render.build import build_json
+    from ctb_files.render.table import to_json
+    from ctb_files.storage.loader import load_repo
+
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE, root)
+    shutil.copy(EXAMPLE / "builds/vco-batch-1.yaml", root / "builds/vco-batch-2.yaml")
+    plans = clear_all(load_repo(root, cache=False).inventory)
+    assert len(plans) == 2 and any(plan.reservations for plan in plans.values())
+    whole = to_json({"builds": [build_json(bid, plan.status, plan) for bid, plan in plans.items()]})
+    assert json_text(plans) == whole
+    assert json_text({}) == to_json({"builds": []}) == '{\n  "builds": []\n}'

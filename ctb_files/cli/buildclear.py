@@ -10,7 +10,9 @@ a killed command left half done take the full path.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +21,9 @@ from ctb_files.cli.buildgroup import build_group
 from ctb_files.errors import UsageError
 from ctb_files.storage import clearcache, journal, tree
 from ctb_files.storage.cachebase import disabled
+
+if TYPE_CHECKING:
+    from ctb_files.ops.builds.allocate import Plan
 
 __all__ = ["build_group", "cli", "clear_cmd"]
 
@@ -66,8 +71,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     from ctb_files.cli.app import finish
     from ctb_files.cli.build import clear_and_write
     from ctb_files.render.bom import shortage_summary
-    from ctb_files.render.build import build_json
-    from ctb_files.render.table import table, to_json
+    from ctb_files.render.table import table
 
     ws = workspace()
     plans = clear_and_write(ws, ids)
@@ -81,9 +85,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     ] if plans and (keep or not (opts.dry_run or opts.quiet or opts.format == "json")) else []  # fmt: skip
     answer = clearcache.Answer(
         table=table(["build", "status", "reserved", "short"], rows, right=(2,)) if plans else None,
-        json=to_json({"builds": [build_json(bid, plan.status, plan) for bid, plan in plans.items()]})
-        if keep or opts.format == "json"
-        else "",
+        json=json_text(plans) if keep or opts.format == "json" else "",
         short=[bid for bid, plan in plans.items() if not plan.cleared],
     )
     if keep:  # the files are as they were read: the same clear on them answers the same
@@ -92,3 +94,19 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
         if warm_test:
             answer = clearcache.lookup(root, key) or answer
     return answer
+
+
+def json_text(plans: Mapping[str, Plan]) -> str:
+    """``{"builds": [...]}`` as ``to_json`` writes it, one build at a time.
+
+    At 2,000 builds the whole document at once (and its plain copy) holds
+    hundreds of MiB; each build's text indented into the list is the same text.
+    """
+    from ctb_files.render.build import build_json
+    from ctb_files.render.table import to_json
+
+    if not plans:
+        return to_json({"builds": []})
+    items = (to_json(build_json(bid, plan.status, plan)) for bid, plan in plans.items())
+    body = ",\n".join("\n".join("    " + line for line in item.split("\n")) for item in items)
+    return '{\n  "builds": [\n' + body + "\n  ]\n}"
