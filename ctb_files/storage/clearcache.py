@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from ctb_files.storage.cachebase import code_stamp, disabled, git_dir
 
-MAGIC = b"ctb-clear 1\n"
+MAGIC = b"ctb-clear 2\n"
 DIGEST = 32
 
 
@@ -70,15 +69,16 @@ def lookup(root: Path, key: bytes) -> Answer | None:
     digest, payload = blob[len(head) : len(head) + DIGEST], blob[len(head) + DIGEST :]
     if len(digest) != DIGEST or hashlib.blake2b(payload, digest_size=DIGEST).digest() != digest:
         return None
-    try:
-        doc = json.loads(payload)
-        table, text, short = doc["table"], doc["json"], doc["short"]
-    except (ValueError, KeyError, TypeError):
+    try:  # "<table bytes or -1> <json bytes>\n", the table, the JSON, the short builds one a line
+        sizes, _, rest = payload.partition(b"\n")
+        table_size, json_size = (int(n) for n in sizes.split(b" "))
+        table = None if table_size < 0 else rest[:table_size].decode()
+        start = max(table_size, 0)
+        text = rest[start : start + json_size].decode()
+        tail = rest[start + json_size :].decode()
+    except (ValueError, UnicodeDecodeError):
         return None
-    if not (table is None or isinstance(table, str)) or not isinstance(text, str):
-        return None
-    if not isinstance(short, list) or not all(isinstance(s, str) for s in short):
-        return None
+    short = tail.split("\n") if tail else []
     return Answer(table, text, short)
 
 
@@ -87,14 +87,22 @@ def store(root: Path, key: bytes, answer: Answer) -> None:
     path = _path(root)
     if path is None:
         return
-    payload = json.dumps({"table": answer.table, "json": answer.json, "short": answer.short}).encode()
-    blob = MAGIC + key + hashlib.blake2b(payload, digest_size=DIGEST).digest() + payload
+    # written piece by piece: the JSON of 2,000 builds is tens of MiB, never copied into one blob
+    table = answer.table.encode() if answer.table is not None else b""
+    text = answer.json.encode()
+    pieces = [f"{len(table) if answer.table is not None else -1} {len(text)}\n".encode(), table, text]
+    pieces.append("\n".join(answer.short).encode())
+    digest = hashlib.blake2b(digest_size=DIGEST)
+    for piece in pieces:
+        digest.update(piece)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".clear-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
+                handle.write(MAGIC + key + digest.digest())
+                for piece in pieces:
+                    handle.write(piece)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
