@@ -9,6 +9,7 @@ a killed command left half done take the full path.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -79,6 +80,8 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     what = "clear all builds" if ids is None else f"clear build{'s' if len(plans) > 1 else ''} {', '.join(plans)}"
     finish(ws, what, {"Ctb-Build": list(plans)})
     keep = cache and unchanged
+    key = clearcache.answer_key(ws.loaded.inventory.files, ids) if keep else None
+    del ws  # the answer needs only the plans: the inventory may go before the answer's text is made
     rows = [
         (bid, plan.status, len(plan.reservations), shortage_summary(plan.shortages, f"ctb build show {bid}"))
         for bid, plan in plans.items()
@@ -88,8 +91,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
         json=json_text(plans) if keep or opts.format == "json" else "",
         short=[bid for bid, plan in plans.items() if not plan.cleared],
     )
-    if keep:  # the files are as they were read: the same clear on them answers the same
-        key = clearcache.answer_key(ws.loaded.inventory.files, ids)
+    if key is not None:  # the files are as they were read: the same clear on them answers the same
         clearcache.store(root, key, answer)
         if warm_test:
             answer = clearcache.lookup(root, key) or answer
@@ -107,6 +109,10 @@ def json_text(plans: Mapping[str, Plan]) -> str:
 
     if not plans:
         return to_json({"builds": []})
-    items = (to_json(build_json(bid, plan.status, plan)) for bid, plan in plans.items())
-    body = ",\n".join("\n".join("    " + line for line in item.split("\n")) for item in items)
-    return '{\n  "builds": [\n' + body + "\n  ]\n}"
+    out = io.StringIO()
+    out.write('{\n  "builds": [\n')
+    for i, (bid, plan) in enumerate(plans.items()):
+        out.write(",\n" if i else "")
+        out.write("\n".join("    " + line for line in to_json(build_json(bid, plan.status, plan)).split("\n")))
+    out.write("\n  ]\n}")
+    return out.getvalue()
