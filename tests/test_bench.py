@@ -26,6 +26,7 @@ def test_bench_smoke() -> None:
         "check warm, 1 file changed",
         "build clear --all cold",
         "build clear --all again, warm",
+        "build clear --all warm, 1 changed",
         "stock log p1",
         "bom log big:v0",
         "review HEAD~49",

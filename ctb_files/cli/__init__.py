@@ -16,7 +16,7 @@ __all__ = ["COMMANDS", "cli", "main"]
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "bom": ("bom", "bomimport", "bomexport", "bomproduction"),
-    "build": ("build",),
+    "build": ("buildgroup",),
     "can-build": ("canbuild",),
     "check": ("check",),
     "cost": ("cost",),

@@ -16,7 +16,6 @@ import click
 
 from ctb_files import __version__
 from ctb_files.errors import CtbError
-from ctb_files.vendors.http import SECRET_VARIABLES, redact
 
 if TYPE_CHECKING:  # imported where used: a fully cached ``ctb check`` never needs them
     from ctb_files.core.models.inventory import Inventory
@@ -176,6 +175,9 @@ def cli() -> None:
 
 def _secret_free(text: str) -> str:
     """``text`` with the API tokens of the environment replaced by ``***`` (errors and tracebacks are shared)."""
+    # imported only on the way out with an error: httpx is slow to import, and most commands never need it
+    from ctb_files.vendors.http import SECRET_VARIABLES, redact
+
     return redact(text, *(os.environ.get(name) for name in SECRET_VARIABLES))
 
 

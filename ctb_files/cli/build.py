@@ -1,4 +1,4 @@
-"""``ctb build``: create, clear, cancel, complete, show, list and pick builds."""
+"""``ctb build``: create, cancel, complete, show, list and pick builds (clear: cli/buildclear.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
+from ctb_files.cli.app import common, echo_json, finish, options, read_inventory, workspace, writes
+from ctb_files.cli.buildgroup import build_group
 from ctb_files.core.models.build import Build
 from ctb_files.core.models.common import LIMIT, valid_id
 from ctb_files.core.models.inventory import Inventory
@@ -32,7 +33,6 @@ from ctb_files.ops.builds.fields import (
 from ctb_files.ops.orders.costing import CostLine, cost_lines
 from ctb_files.ops.orders.shortages import build_on_order, on_order_for
 from ctb_files.ops.stock.edits import require_known_location
-from ctb_files.render.bom import shortage_summary
 from ctb_files.render.build import build_json, show_text
 from ctb_files.render.cost import cost_json, cost_totals
 from ctb_files.render.progress import progress
@@ -66,11 +66,6 @@ def _build(inv: Inventory, build_id: str) -> Build:
     if build is None:
         raise CtbError(f"no build {build_id!r} (builds/{build_id}.yaml)")
     return build
-
-
-@cli.group("build")
-def build_group() -> None:
-    """Builds: what to build, cleared against stock, with reservations and shortages."""
 
 
 @build_group.command("new")
@@ -141,42 +136,6 @@ def new_cmd(project: str, version: str | None, quantity_text: str | None, build_
         echo_json({"id": build_id, "path": build_path(build_id)})
     elif not options().dry_run:
         click.echo(f"created build {build_id}: {quantity} × {project}:{version}")
-
-
-@build_group.command("clear")
-@click.argument("build_ids", nargs=-1)
-@click.option("--all", "all_", is_flag=True, help="Re-plan every open build in order of priority, due, id.")
-@click.option("--fail-on-shortage", is_flag=True, help="Exit 1 when any build is short.")
-@common()
-@writes
-def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) -> None:
-    """Reserve stock for builds and record their shortages.
-
-    Clearing respects what other open builds hold; --all first releases every
-    open build and clears them again so that earlier ones get first pick.
-    """
-    if all_ == bool(build_ids):
-        raise UsageError("give build ids or --all (not both)")
-    ws = workspace()
-    ids = None if all_ else list(dict.fromkeys(build_ids))
-    plans = clear_and_write(ws, ids)
-    what = "clear all builds" if all_ else f"clear build{'s' if len(plans) > 1 else ''} {', '.join(plans)}"
-    finish(ws, what, {"Ctb-Build": list(plans)})
-    opts = options()
-    if opts.format == "json":
-        echo_json({"builds": [build_json(bid, plan.status, plan) for bid, plan in plans.items()]})
-    elif not plans:
-        click.echo("no open builds")
-    elif not opts.dry_run and not opts.quiet:
-        rows = [
-            (bid, plan.status, len(plan.reservations), shortage_summary(plan.shortages, f"ctb build show {bid}"))
-            for bid, plan in plans.items()
-        ]
-        click.echo(table(["build", "status", "reserved", "short"], rows, right=(2,)))
-    short = [bid for bid, plan in plans.items() if not plan.cleared]
-    if fail_on_shortage and short:
-        click.echo(f"ctb: short: {', '.join(short)} (--fail-on-shortage)", err=True)
-        raise click.exceptions.Exit(1)
 
 
 @build_group.command("cancel")

@@ -96,6 +96,7 @@ class ChangeSet:
         self._known = files if files is not None else {}
         self._docs: dict[str, Any] = {}
         self._new: dict[str, bytes | None] = {}
+        self._data: dict[str, Any] = {}  # the data a written text holds, when its writer knows it
 
     # --- collecting -----------------------------------------------------------------------
 
@@ -108,6 +109,7 @@ class ChangeSet:
     def edit(self, rel: str) -> CommentedMap:
         """The round-trip document of ``rel`` to change in place (empty if new)."""
         if rel not in self._docs:
+            self._data.pop(rel, None)
             old = self.old_bytes(rel)
             doc = load_roundtrip(old.decode("utf-8-sig")) if old else None
             if doc is None and old and old.strip():
@@ -117,12 +119,18 @@ class ChangeSet:
         found: CommentedMap = self._docs[rel]
         return found
 
-    def write_text(self, rel: str, text: str) -> None:
+    def write_text(self, rel: str, text: str, data: Any = None) -> None:
+        """Stage ``text`` for ``rel``; ``data``, when given, is what the text parses to (it is then not parsed again)."""
         self._docs.pop(rel, None)
         self._new[rel] = text.encode("utf-8")
+        if data is None:
+            self._data.pop(rel, None)
+        else:
+            self._data[rel] = data
 
     def delete(self, rel: str) -> None:
         self._docs.pop(rel, None)
+        self._data.pop(rel, None)
         self._new[rel] = None
 
     def pending(self) -> dict[str, bytes | None]:
@@ -163,7 +171,7 @@ class ChangeSet:
             return list(pending)
         for rel, new in pending.items():
             if new is not None:
-                _validate(rel, new)
+                _validate(rel, new, self._data.get(rel))
         repo = None
         if commit is not None:
             from ctb_files.storage.git import GitRepo
@@ -211,12 +219,13 @@ class ChangeSet:
         return (self.root.resolve() / rel).relative_to(top).as_posix()
 
 
-def _validate(rel: str, data: bytes) -> None:
+def _validate(rel: str, data: bytes, parsed: Any = None) -> None:
+    """Refuse ``data`` unless its model accepts it (``parsed``: what it is known to parse to)."""
     key = layout.classify(rel)
     if key is None:
         return
     try:
-        raw = load_fast(data, rel)
+        raw = load_fast(data, rel) if parsed is None else parsed
         KINDS[key.kind].model_validate(raw or {})
     except (YamlProblem, ValidationError) as exc:
         raise CtbError(f"refusing to write {rel}: the result would not be valid ({str(exc).splitlines()[0]})") from None

@@ -18,7 +18,7 @@ from typing import Any
 from ctb_files.core.paths import build_path
 from ctb_files.ops.builds.fields import WRITTEN, ordered_build
 from ctb_files.storage.changes import ChangeSet
-from ctb_files.storage.yaml import CommentedMap, dump, load_roundtrip, merge_into, new_document, to_roundtrip
+from ctb_files.storage.yaml import CommentedMap, dump, load_fast, load_roundtrip, merge_into, new_document, to_roundtrip
 
 
 def new_build(changes: ChangeSet, build_id: str, data: dict[str, Any]) -> None:
@@ -30,7 +30,8 @@ def write_build(changes: ChangeSet, build_id: str, fields: dict[str, Any]) -> No
     """Put written-back keys into ``builds/<id>.yaml``, keeping user keys and comments."""
     rel = build_path(build_id)
     old = changes.old_bytes(rel)
-    changes.write_text(rel, render_build(old.decode("utf-8-sig") if old else "", fields))
+    text, data = _render(old.decode("utf-8-sig") if old else "", fields, fast=True)
+    changes.write_text(rel, text, data=data)
 
 
 def render_build(text: str, fields: dict[str, Any], *, fast: bool = True) -> str:
@@ -40,19 +41,30 @@ def render_build(text: str, fields: dict[str, Any], *, fast: bool = True) -> str
     byte for byte and only the tail is emitted, which skips the slow round
     trip.  Otherwise the round-trip document is merged (same result, slower).
     """
+    return _render(text, fields, fast=fast)[0]
+
+
+def _render(text: str, fields: dict[str, Any], *, fast: bool) -> tuple[str, dict[str, Any] | None]:
+    """The new text, and (from the fast way) the data it holds, so that it need not be parsed back.
+
+    The data is the head's (a few short keys, parsed here) followed by the
+    emitted tail's values, which read back as themselves (the property test
+    of :func:`emit_written` holds that).
+    """
     # the tail is emitted whole, so every written-back key must be given (None: leave it out)
     start = written_region(text) if fast and text and all(key in fields for key in WRITTEN) else None
     if start is not None:
         tail = {key: fields[key] for key in WRITTEN if fields.get(key) is not None}
         body = emit_written(tail)
         if body is None:
-            body = dump(flow_entries(to_roundtrip(tail))) if tail else ""
-        return text[:start] + body
+            return text[:start] + (dump(flow_entries(to_roundtrip(tail))) if tail else ""), None
+        head = load_fast(text[:start].encode("utf-8"), "")
+        return text[:start] + body, {**head, **tail} if isinstance(head, dict) else None
     doc = load_roundtrip(text) if text else None
     if not isinstance(doc, CommentedMap):
         doc = CommentedMap()
     merge_into(doc, ordered_build(doc, fields))
-    return dump(flow_entries(doc))
+    return dump(flow_entries(doc)), None
 
 
 def flow_entries(doc: CommentedMap) -> CommentedMap:

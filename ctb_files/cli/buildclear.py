@@ -1,0 +1,118 @@
+"""``ctb build clear``: reserve stock for builds, or repeat the stored answer when nothing changed.
+
+A clear that changed no file stores what it printed
+(:mod:`ctb_files.storage.clearcache`); the same clear on the same bytes
+prints that again after reading the files once, without importing the
+models or running the engine.  ``--no-cache``, ``CTB_NO_CACHE=1`` or a write
+a killed command left half done take the full path.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ctb_files.cli.app import Options, cli, common, options, workspace, writes
+from ctb_files.cli.buildgroup import build_group
+from ctb_files.errors import UsageError
+from ctb_files.storage import clearcache, journal, tree
+from ctb_files.storage.cachebase import disabled
+
+if TYPE_CHECKING:
+    from ctb_files.ops.builds.allocate import Plan
+
+__all__ = ["build_group", "cli", "clear_cmd"]
+
+
+@build_group.command("clear")
+@click.argument("build_ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Re-plan every open build in order of priority, due, id.")
+@click.option("--fail-on-shortage", is_flag=True, help="Exit 1 when any build is short.")
+@common()
+@writes
+def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) -> None:
+    """Reserve stock for builds and record their shortages.
+
+    Clearing respects what other open builds hold; --all first releases every
+    open build and clears them again so that earlier ones get first pick.
+    """
+    if all_ == bool(build_ids):
+        raise UsageError("give build ids or --all (not both)")
+    ids = None if all_ else list(dict.fromkeys(build_ids))
+    opts = options()
+    root = tree.inventory_root(opts.repo)
+    cache = not opts.no_cache and not disabled()
+    # CTB_CACHE_TEST=warm: compute, store, and answer from what was stored (the test suite runs this way)
+    warm_test = cache and os.environ.get("CTB_CACHE_TEST") == "warm"
+    answer = None
+    if cache and not warm_test and not journal.left_over(root):
+        answer = clearcache.lookup(root, clearcache.answer_key(tree.read_tree(root), ids))
+        if answer is not None and opts.dry_run:  # what finish says of an empty change
+            click.echo("nothing would change", err=opts.format == "json")
+    if answer is None:
+        answer = _clear(root, ids, opts, cache, warm_test)
+    if opts.format == "json":
+        click.echo(answer.json)
+    elif answer.table is None:
+        click.echo("no open builds")
+    elif not opts.dry_run and not opts.quiet:
+        click.echo(answer.table)
+    if fail_on_shortage and answer.short:
+        click.echo(f"ctb: short: {', '.join(answer.short)} (--fail-on-shortage)", err=True)
+        raise click.exceptions.Exit(1)
+
+
+def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_test: bool) -> clearcache.Answer:
+    """Clear, write and (when nothing changed) store: what the command prints."""
+    from ctb_files.cli.app import finish
+    from ctb_files.cli.build import clear_and_write
+    from ctb_files.render.bom import shortage_summary
+    from ctb_files.render.table import table
+
+    ws = workspace()
+    plans = clear_and_write(ws, ids)
+    unchanged = not ws.changes.pending()
+    what = "clear all builds" if ids is None else f"clear build{'s' if len(plans) > 1 else ''} {', '.join(plans)}"
+    finish(ws, what, {"Ctb-Build": list(plans)})
+    keep = cache and unchanged
+    key = clearcache.answer_key(ws.loaded.inventory.files, ids) if keep else None
+    del ws  # the answer needs only the plans: the inventory may go before the answer's text is made
+    rows = [
+        (bid, plan.status, len(plan.reservations), shortage_summary(plan.shortages, f"ctb build show {bid}"))
+        for bid, plan in plans.items()
+    ] if plans and (keep or not (opts.dry_run or opts.quiet or opts.format == "json")) else []  # fmt: skip
+    answer = clearcache.Answer(
+        table=table(["build", "status", "reserved", "short"], rows, right=(2,)) if plans else None,
+        json=json_text(plans) if keep or opts.format == "json" else "",
+        short=[bid for bid, plan in plans.items() if not plan.cleared],
+    )
+    if key is not None:  # the files are as they were read: the same clear on them answers the same
+        clearcache.store(root, key, answer)
+        if warm_test:
+            answer = clearcache.lookup(root, key) or answer
+    return answer
+
+
+def json_text(plans: Mapping[str, Plan]) -> str:
+    """``{"builds": [...]}`` as ``to_json`` writes it, one build at a time.
+
+    At 2,000 builds the whole document at once (and its plain copy) holds
+    hundreds of MiB; each build's text indented into the list is the same text.
+    """
+    from ctb_files.render.build import build_json
+    from ctb_files.render.table import to_json
+
+    if not plans:
+        return to_json({"builds": []})
+    out = io.StringIO()
+    out.write('{\n  "builds": [\n')
+    for i, (bid, plan) in enumerate(plans.items()):
+        out.write(",\n" if i else "")
+        out.write("\n".join("    " + line for line in to_json(build_json(bid, plan.status, plan)).split("\n")))
+    out.write("\n  ]\n}")
+    return out.getvalue()

@@ -1,0 +1,112 @@
+"""The answer of ``ctb build clear`` on files it had nothing to change in, kept for the next run.
+
+A clear that changes no file leaves the repository as it found it, so the
+same clear on the same bytes gives the same answer again.  That answer (the
+text table, the JSON document and the builds left short, all as text) is
+stored in ``<git dir>/ctb/clear`` under a BLAKE2 key of everything it
+depends on: the code (:func:`~ctb_files.storage.cachebase.code_stamp`), what
+was asked (``--all`` or the build ids) and the path and bytes of every
+inventory file.  A later clear with the same key prints it without importing
+the models or running the engine.  Any other key, or a torn or foreign
+file, is a miss; the file is written whole and renamed into place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ctb_files.storage.cachebase import code_stamp, disabled, git_dir
+
+MAGIC = b"ctb-clear 2\n"
+DIGEST = 32
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``ctb build clear`` prints, as it printed it."""
+
+    table: str | None  # the text table; None when there was no build to clear
+    json: str  # the --format json document
+    short: list[str]  # the builds left short, for --fail-on-shortage
+
+
+def _path(root: Path) -> Path | None:
+    if disabled():
+        return None
+    found = git_dir(root)
+    return found / "ctb" / "clear" if found is not None else None
+
+
+def answer_key(files: Mapping[str, bytes], build_ids: Sequence[str] | None) -> bytes:
+    """The digest of everything a clear's answer depends on (``build_ids`` None: ``--all``)."""
+    h = hashlib.blake2b(code_stamp(), digest_size=DIGEST)
+    h.update(("--all" if build_ids is None else "\0".join(build_ids)).encode() + b"\n")
+    for rel in sorted(files):
+        data = files[rel]
+        h.update(f"{rel}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.digest()
+
+
+def lookup(root: Path, key: bytes) -> Answer | None:
+    """The stored answer for ``key``, or None."""
+    path = _path(root)
+    if path is None:
+        return None
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head = MAGIC + key
+    if not blob.startswith(head):
+        return None
+    digest, payload = blob[len(head) : len(head) + DIGEST], blob[len(head) + DIGEST :]
+    if len(digest) != DIGEST or hashlib.blake2b(payload, digest_size=DIGEST).digest() != digest:
+        return None
+    try:  # "<table bytes or -1> <json bytes>\n", the table, the JSON, the short builds one a line
+        sizes, _, rest = payload.partition(b"\n")
+        table_size, json_size = (int(n) for n in sizes.split(b" "))
+        table = None if table_size < 0 else rest[:table_size].decode()
+        start = max(table_size, 0)
+        text = rest[start : start + json_size].decode()
+        tail = rest[start + json_size :].decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    short = tail.split("\n") if tail else []
+    return Answer(table, text, short)
+
+
+def store(root: Path, key: bytes, answer: Answer) -> None:
+    """Keep ``answer`` under ``key`` (replacing any other); errors are ignored."""
+    path = _path(root)
+    if path is None:
+        return
+    # written piece by piece: the JSON of 2,000 builds is tens of MiB, never copied into one blob
+    table = answer.table.encode() if answer.table is not None else b""
+    text = answer.json.encode()
+    pieces = [f"{len(table) if answer.table is not None else -1} {len(text)}\n".encode(), table, text]
+    pieces.append("\n".join(answer.short).encode())
+    digest = hashlib.blake2b(digest_size=DIGEST)
+    for piece in pieces:
+        digest.update(piece)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".clear-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(MAGIC + key + digest.digest())
+                for piece in pieces:
+                    handle.write(piece)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:  # a read-only git directory: no stored answer
+        return
