@@ -7,10 +7,13 @@ and time, Python's and pydantic's versions, found without importing pydantic).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import sys
+import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import ctb_files
@@ -54,3 +57,68 @@ def code_stamp() -> bytes:
                 info = item.stat()
                 h.update(f"{name}/{item.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return h.hexdigest().encode()
+
+
+# --- stored answers: one file a command, under a key of everything the answer depends on ------
+
+ANSWER_DIGEST = 32
+
+
+def answer_path(root: Path, name: str) -> Path | None:
+    """``<git dir>/ctb/<name>``, or None without a git directory or with the caches off."""
+    if disabled():
+        return None
+    found = git_dir(root)
+    return found / "ctb" / name if found is not None else None
+
+
+def files_key(asked: bytes, files: Mapping[str, bytes]) -> bytes:
+    """BLAKE2 digest of the code, what was ``asked`` and the path and bytes of every file."""
+    h = hashlib.blake2b(code_stamp(), digest_size=ANSWER_DIGEST)
+    h.update(asked + b"\0")
+    for rel in sorted(files):
+        data = files[rel]
+        h.update(f"{rel}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.digest()
+
+
+def read_answer(path: Path | None, magic: bytes, key: bytes) -> bytes | None:
+    """The payload stored under ``key``, or None (missing, another key, torn or foreign)."""
+    if path is None:
+        return None
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head = magic + key
+    if not blob.startswith(head):
+        return None
+    digest, payload = blob[len(head) : len(head) + ANSWER_DIGEST], blob[len(head) + ANSWER_DIGEST :]
+    if len(digest) != ANSWER_DIGEST or hashlib.blake2b(payload, digest_size=ANSWER_DIGEST).digest() != digest:
+        return None
+    return payload
+
+
+def write_answer(path: Path | None, magic: bytes, key: bytes, pieces: Sequence[bytes]) -> None:
+    """Store the payload ``pieces`` (written one after another, never joined) under ``key``; errors are ignored."""
+    if path is None:
+        return
+    digest = hashlib.blake2b(digest_size=ANSWER_DIGEST)
+    for piece in pieces:
+        digest.update(piece)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(magic + key + digest.digest())
+                for piece in pieces:
+                    handle.write(piece)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:  # a read-only git directory: no stored answer
+        return

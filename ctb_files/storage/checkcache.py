@@ -12,57 +12,29 @@ foreign file, is a miss; the file is written whole and renamed into place.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from ctb_files.errors import Diagnostic
-from ctb_files.storage.cachebase import code_stamp, disabled, git_dir
+from ctb_files.storage.cachebase import answer_path, files_key, read_answer, write_answer
 
 MAGIC = b"ctb-check 1\n"
-DIGEST = 32
 Answer = tuple[int, list[Diagnostic]]  # files checked, every diagnostic in order
-
-
-def _path(root: Path) -> Path | None:
-    if disabled():
-        return None
-    found = git_dir(root)
-    return found / "ctb" / "check" if found is not None else None
 
 
 def answer_key(files: Mapping[str, bytes], merge_driver_missing: tuple[str, int] | None) -> bytes:
     """The digest of everything a check answer depends on."""
-    h = hashlib.blake2b(code_stamp(), digest_size=DIGEST)
-    h.update(repr(merge_driver_missing).encode() + b"\0")
-    for rel in sorted(files):
-        data = files[rel]
-        h.update(f"{rel}\0{len(data)}\0".encode())
-        h.update(data)
-    return h.digest()
+    return files_key(repr(merge_driver_missing).encode(), files)
 
 
 def lookup(root: Path, key: bytes) -> Answer | None:
     """The stored answer for ``key``, or None."""
-    path = _path(root)
-    if path is None:
+    payload = read_answer(answer_path(root, "check"), MAGIC, key)
+    if payload is None:
         return None
     try:
-        blob = path.read_bytes()
-    except OSError:
-        return None
-    head = MAGIC + key
-    if not blob.startswith(head):
-        return None
-    digest, payload = blob[len(head) : len(head) + DIGEST], blob[len(head) + DIGEST :]
-    if len(digest) != DIGEST or hashlib.blake2b(payload, digest_size=DIGEST).digest() != digest:
-        return None
-    try:
-        count, diags = pickle.loads(payload)  # noqa: S301 - our own file, verified above
+        count, diags = pickle.loads(payload)  # noqa: S301 - our own file, verified by its digest
     except Exception:  # a payload that passed the digest but does not unpickle: a miss, never trusted
         return None
     if not isinstance(count, int) or not isinstance(diags, list) or not all(isinstance(d, Diagnostic) for d in diags):
@@ -72,21 +44,8 @@ def lookup(root: Path, key: bytes) -> Answer | None:
 
 def store(root: Path, key: bytes, answer: Answer) -> None:
     """Keep ``answer`` under ``key`` (replacing any other); errors are ignored."""
-    path = _path(root)
-    if path is None:
-        return
     try:
         payload = pickle.dumps((answer[0], list(answer[1])), protocol=pickle.HIGHEST_PROTOCOL)
-        blob = MAGIC + key + hashlib.blake2b(payload, digest_size=DIGEST).digest() + payload
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".check-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except (OSError, pickle.PicklingError):  # a read-only git directory: no stored answer
+    except pickle.PicklingError:
         return
+    write_answer(answer_path(root, "check"), MAGIC, key, [payload])

@@ -13,15 +13,11 @@ file, is a miss; the file is written whole and renamed into place.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ctb_files.storage.cachebase import code_stamp, disabled, git_dir
+from ctb_files.storage.cachebase import answer_path, files_key, read_answer, write_answer
 
 MAGIC = b"ctb-clear 2\n"
 DIGEST = 32
@@ -36,38 +32,15 @@ class Answer:
     short: list[str]  # the builds left short, for --fail-on-shortage
 
 
-def _path(root: Path) -> Path | None:
-    if disabled():
-        return None
-    found = git_dir(root)
-    return found / "ctb" / "clear" if found is not None else None
-
-
 def answer_key(files: Mapping[str, bytes], build_ids: Sequence[str] | None) -> bytes:
     """The digest of everything a clear's answer depends on (``build_ids`` None: ``--all``)."""
-    h = hashlib.blake2b(code_stamp(), digest_size=DIGEST)
-    h.update(("--all" if build_ids is None else "\0".join(build_ids)).encode() + b"\n")
-    for rel in sorted(files):
-        data = files[rel]
-        h.update(f"{rel}\0{len(data)}\0".encode())
-        h.update(data)
-    return h.digest()
+    return files_key(("--all" if build_ids is None else "\0".join(build_ids)).encode(), files)
 
 
 def lookup(root: Path, key: bytes) -> Answer | None:
     """The stored answer for ``key``, or None."""
-    path = _path(root)
-    if path is None:
-        return None
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return None
-    head = MAGIC + key
-    if not blob.startswith(head):
-        return None
-    digest, payload = blob[len(head) : len(head) + DIGEST], blob[len(head) + DIGEST :]
-    if len(digest) != DIGEST or hashlib.blake2b(payload, digest_size=DIGEST).digest() != digest:
+    payload = read_answer(answer_path(root, "clear"), MAGIC, key)
+    if payload is None:
         return None
     try:  # "<table bytes or -1> <json bytes>\n", the table, the JSON, the short builds one a line
         sizes, _, rest = payload.partition(b"\n")
@@ -84,29 +57,9 @@ def lookup(root: Path, key: bytes) -> Answer | None:
 
 def store(root: Path, key: bytes, answer: Answer) -> None:
     """Keep ``answer`` under ``key`` (replacing any other); errors are ignored."""
-    path = _path(root)
-    if path is None:
-        return
     # written piece by piece: the JSON of 2,000 builds is tens of MiB, never copied into one blob
     table = answer.table.encode() if answer.table is not None else b""
     text = answer.json.encode()
     pieces = [f"{len(table) if answer.table is not None else -1} {len(text)}\n".encode(), table, text]
     pieces.append("\n".join(answer.short).encode())
-    digest = hashlib.blake2b(digest_size=DIGEST)
-    for piece in pieces:
-        digest.update(piece)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".clear-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + key + digest.digest())
-                for piece in pieces:
-                    handle.write(piece)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError:  # a read-only git directory: no stored answer
-        return
+    write_answer(answer_path(root, "clear"), MAGIC, key, pieces)
