@@ -19,7 +19,7 @@ from ctb_files.core.paths import build_path
 from ctb_files.core.targets import project_version, split_project
 from ctb_files.core.text import now
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.ops.builds.allocate import Plan, clear_all, clear_builds
+from ctb_files.ops.builds.allocate import Plan, clear_all, clear_builds, require_build
 from ctb_files.ops.builds.fields import (
     cancelled_build_fields,
     complete_fields,
@@ -59,13 +59,6 @@ def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Pla
                 write_build(ws.changes, build_id, plan_fields(build, plan, moment, on_order))
             step()
     return plans
-
-
-def _build(inv: Inventory, build_id: str) -> Build:
-    build = inv.builds.get(build_id)
-    if build is None:
-        raise CtbError(f"no build {build_id!r} (builds/{build_id}.yaml)")
-    return build
 
 
 @build_group.command("new")
@@ -145,7 +138,7 @@ def new_cmd(project: str, version: str | None, quantity_text: str | None, build_
 def cancel_cmd(build_id: str) -> None:
     """Release everything a build holds and put it back to draft."""
     ws = workspace()
-    build = _build(ws.inventory, build_id)
+    build = require_build(ws.inventory, build_id)
     if not build.is_open:
         raise CtbError(f"build {build_id} is {build.status}; a completed build never changes")
     idle = build.status == "draft" and not (build.reservations or build.shortages or build.assemblies)
@@ -168,7 +161,7 @@ def complete_cmd(build_id: str, into: str | None, new_location: bool) -> None:
     """Take a cleared build's reservations out of stock, add the built units to the project's part, mark it completed."""
     ws = workspace()
     inv = ws.inventory
-    build = _build(inv, build_id)
+    build = require_build(inv, build_id)
     new_stock = stock_after_complete(inv, build_id, build)
     product = product_of(inv, build_id, build)
     target = into or inv.settings.default_location
@@ -203,7 +196,7 @@ def show_cmd(build_id: str | None) -> None:
     """Show a build's reservations (with where they come from), shortages and assemblies."""
     inv = read_inventory()
     ids = [build_id] if build_id else sorted(inv.builds)
-    builds = [(bid, _build(inv, bid)) for bid in ids]
+    builds = [(bid, require_build(inv, bid)) for bid in ids]
     if options().format == "json":
         echo_json({"builds": [{**build_json(bid, b.status, b), "cost": _cost_json(inv, b)} for bid, b in builds]})
         return
@@ -257,7 +250,7 @@ def list_cmd() -> None:
 @common(("text", "json", "csv", "markdown"))
 def pick_cmd(build_id: str) -> None:
     """Pick list of a cleared build, in walking order (location, bin, part)."""
-    build = _build(read_inventory(), build_id)
+    build = require_build(read_inventory(), build_id)
     if build.status != "cleared":
         raise CtbError(f"build {build_id} is {build.status}; only a cleared build has a pick list")
     rows = pick_list(build)

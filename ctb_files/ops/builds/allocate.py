@@ -413,10 +413,16 @@ def clear_all(inv: Inventory, step: Callable[[], object] | None = None) -> dict[
     return plans
 
 
-def _open_build(inv: Inventory, build_id: str) -> Build:
+def require_build(inv: Inventory, build_id: str) -> Build:
+    """The build ``build_id``, or a one-line refusal naming its file."""
     build = inv.builds.get(build_id)
     if build is None:
         raise CtbError(f"no build {build_id!r} (builds/{build_id}.yaml)")
+    return build
+
+
+def _open_build(inv: Inventory, build_id: str) -> Build:
+    build = require_build(inv, build_id)
     if not build.is_open:
         raise CtbError(f"build {build_id} is {build.status}; a completed build never changes")
     return build
