@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
-from pathlib import Path
 
 import click
 
@@ -23,22 +21,14 @@ from ctb_files.ops.stock.edits import (
     where,
 )
 from ctb_files.ops.stock.log import (
-    Deltas,
-    StockLogEntry,
-    Unreadable,
-    bin_quantities_in,
-    build_log,
     signed,
-    topo_order,
 )
 from ctb_files.render.stock import log_text, stock_text
 from ctb_files.render.table import number
 from ctb_files.storage.changes import InventoryChanged
-from ctb_files.storage.git import GitRepo
-from ctb_files.storage.stockread import StockVersions
+from ctb_files.storage.stocklog import stock_history
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.stock import write_line
-from ctb_files.storage.yaml import YamlProblem
 
 
 @cli.group("stock")
@@ -186,90 +176,6 @@ def remove_cmd(part: str, quantity: str, location: str, bin_: str | None, reason
 
 
 # --- log ------------------------------------------------------------------------------------
-
-
-class _Reader:
-    """Reads the part's quantity per stock file version, parsing each distinct blob once."""
-
-    def __init__(self, repo: GitRepo, part: str) -> None:
-        self.repo = repo
-        self.part = part
-        self._cache: dict[bytes, dict[str | None, Decimal] | str] = {}
-        self._versions = StockVersions()  # each distinct line of the file's history parsed once
-
-    def quantity(self, data: bytes | None, path: str) -> dict[str | None, Decimal] | str:
-        """The quantity per bin, or why the version cannot be read."""
-        if data is None or self.part.encode() not in data:
-            return {}  # cannot hold the part: no need to parse
-        if data not in self._cache:
-            try:
-                self._cache[data] = bin_quantities_in(self._versions.load(data, path), self.part)
-            except YamlProblem as exc:
-                self._cache[data] = exc.diagnostic.render()
-            except Unreadable as exc:
-                self._cache[data] = f"{path}: {exc}"
-        return self._cache[data]
-
-    def last_readable(self, parents: dict[str, tuple[str, ...]], commit: str, path: str) -> dict[str | None, Decimal]:
-        """The quantity per bin in the newest readable version of ``path`` along first parents from ``commit``."""
-        seen: set[str] = set()
-        while commit in parents and commit not in seen:
-            seen.add(commit)
-            value = self.quantity(self.repo.read_at(commit, path), path)
-            if not isinstance(value, str):
-                return value
-            if not parents[commit]:
-                break
-            commit = parents[commit][0]
-        return {}
-
-
-def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]]:
-    """The part's log entries (oldest first) and notes about versions that could not be read."""
-    repo = GitRepo.find(root)
-    if repo is None:
-        raise CtbError(f"{root} is not in a git repository; the stock log needs git history")
-    with repo:
-        head = repo.head()
-        if head is None:
-            return [], []
-        top = repo.root.resolve()
-        base = root.resolve().relative_to(top).as_posix()
-        base = "" if base == "." else base + "/"
-        parents = {c.sha: c.parents for c in repo.history([])}
-        listed = {c.sha: c for c in repo.history([base + "stock"])}
-        reader = _Reader(repo, part)
-        notes: list[str] = []
-        deltas: dict[str, Deltas] = {}
-        changed = repo.changes_along([base + "stock"])  # one walk and one blob batch, not one git per commit
-        for sha, info in listed.items():
-            change: Deltas = {}
-            for path, old, new in changed.get(sha, []):
-                key = layout.classify(path[len(base):])
-                if key is None or key.kind != "stock":
-                    continue
-                after = reader.quantity(new, path)
-                if isinstance(after, str):  # a broken version holds what was there before
-                    notes.append(f"{info.short}: {after}; read as unchanged")
-                    continue
-                before = reader.quantity(old, path)
-                if isinstance(before, str):
-                    before = reader.last_readable(parents, info.parents[0], path) if info.parents else {}
-                for where in sorted(after.keys() | before.keys(), key=lambda b: b or ""):
-                    moved = after.get(where, Decimal(0)) - before.get(where, Decimal(0))
-                    if moved:
-                        change[(key.id, where)] = change.get((key.id, where), Decimal(0)) + moved
-            deltas[sha] = change
-        entries = build_log(topo_order(parents, head), parents, listed, deltas)
-        now = Decimal(0)
-        for path in repo.snapshot(head, [base + "stock/"]):
-            key = layout.classify(path[len(base):])
-            if key is not None and key.kind == "stock":
-                now += sum(reader.last_readable(parents, head, path).values(), Decimal(0))
-        logged = entries[-1].total if entries else Decimal(0)
-        if logged != now:
-            notes.append(f"the history adds up to {number(logged)} but the last commit holds {number(now)}")
-    return entries, notes
 
 
 @stock_group.command("log")
