@@ -56,19 +56,24 @@ def production_quantities(inv: Inventory) -> list[Diagnostic]:
         if why:
             out.append(error(path, "CTB405", why, ("attrition",)))
         for i, line in enumerate(part.bom or ()):
-            why = _negative(line.attrition)
-            if why:
-                out.append(error(path, "CTB405", why, ("bom", i, "attrition")))
-            why = _bad_setup(inv, line.part, line.unit, line.setup)
-            if why:
-                out.append(error(path, "CTB406", why, ("bom", i, "setup")))
+            out += _line_problems(inv, path, ("bom", i), line.attrition, line.part, line.unit, line.setup)
     for project, version in sorted(inv.boms):
         path = layout.bom_path(project, version)
         for i, row in enumerate(inv.boms[(project, version)].rows):
-            why = _negative(row.attrition)
-            if why:
-                out.append(error(path, "CTB405", why, ("rows", i, "attrition")))
-            why = _bad_setup(inv, row.wanted, row.unit, row.setup)
-            if why:
-                out.append(error(path, "CTB406", why, ("rows", i, "setup")))
+            out += _line_problems(inv, path, ("rows", i), row.attrition, row.wanted, row.unit, row.setup)
+    return out
+
+
+def _line_problems(
+    inv: Inventory, path: str, at: tuple[str, int], attrition: Decimal | None, asked: str | None,
+    unit: str | None, setup: Decimal | None,
+) -> list[Diagnostic]:  # fmt: skip
+    """CTB405 and CTB406 of one BOM row or assembly line."""
+    out: list[Diagnostic] = []
+    why = _negative(attrition)
+    if why:
+        out.append(error(path, "CTB405", why, (*at, "attrition")))
+    why = _bad_setup(inv, asked, unit, setup)
+    if why:
+        out.append(error(path, "CTB406", why, (*at, "setup")))
     return out

@@ -330,13 +330,7 @@ def plan_move(
     _check_quantity(part, model, quantity, zero_ok=False)
     if line_key(source, part, source_bin) == line_key(target, part, target_bin):
         raise UsageError("the source and the target are the same stock line")
-    found = _find_line(inv, source, part, source_bin)
-    if found is None:
-        require_location(inv, source)
-        bins = sorted(line.bin for line in inv.stock[source].lines if line.part == part and line.bin)
-        hint = f" (it is in bin {', '.join(bins)}: give --from-bin)" if bins and source_bin is None else ""
-        raise CtbError(f"{where(source, source_bin)} holds no {part}{hint}")
-    _, on_hand = found
+    on_hand = _on_hand(inv, source, part, source_bin, "--from-bin")
     held = _held(inv, line_key(source, part, source_bin))
     reserved = sum(held.values(), ZERO)
     available = on_hand - reserved
@@ -351,17 +345,22 @@ def plan_move(
     return [out, into]
 
 
-def plan_remove(inv: Inventory, part: str, quantity: Decimal, location: str, bin_: str | None = None) -> LineChange:
-    """Take ``quantity`` out of an existing line; never below what open builds reserve on it."""
-    model = require_part(inv, part)
-    _check_quantity(part, model, quantity, zero_ok=False)
+def _on_hand(inv: Inventory, location: str, part: str, bin_: str | None, bin_option: str) -> Decimal:
+    """What an existing line has on hand, or a refusal naming the bins that hold the part."""
     found = _find_line(inv, location, part, bin_)
     if found is None:
         require_location(inv, location)
         bins = sorted(line.bin for line in inv.stock[location].lines if line.part == part and line.bin)
-        bin_hint = f" (it is in bin {', '.join(bins)}: give --bin)" if bins and bin_ is None else ""
-        raise CtbError(f"{where(location, bin_)} holds no {part}{bin_hint}")
-    _, on_hand = found
+        hint = f" (it is in bin {', '.join(bins)}: give {bin_option})" if bins and bin_ is None else ""
+        raise CtbError(f"{where(location, bin_)} holds no {part}{hint}")
+    return found[1]
+
+
+def plan_remove(inv: Inventory, part: str, quantity: Decimal, location: str, bin_: str | None = None) -> LineChange:
+    """Take ``quantity`` out of an existing line; never below what open builds reserve on it."""
+    model = require_part(inv, part)
+    _check_quantity(part, model, quantity, zero_ok=False)
+    on_hand = _on_hand(inv, location, part, bin_, "--bin")
     if quantity > on_hand:
         raise CtbError(f"cannot remove {number(quantity)} {part} from {where(location, bin_)}: only {number(on_hand)} on hand")
     held = _held(inv, line_key(location, part, bin_))
