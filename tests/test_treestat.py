@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ctb_files.storage import tree, treestat
+from ctb_files.storage.loader import load_repo
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "ctb_files" / "data" / "example-inventory"
 
@@ -32,14 +33,23 @@ def trust_everything(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_digests_equal_those_of_the_bytes_read(repo: Path) -> None:
-    assert treestat.tree_digests(repo) == expected(repo)
+    assert treestat.tree_digests(repo) is None  # no index yet: nothing is read
+    load_repo(repo)  # loading makes it
     assert (repo / ".git" / "ctb" / "stat").is_file()
     assert treestat.tree_digests(repo) == expected(repo)
+    assert treestat.tree_digests(repo) == expected(repo)
+
+
+def test_no_index_without_the_cache(repo: Path) -> None:
+    load_repo(repo, cache=False)
+    assert not (repo / ".git" / "ctb" / "stat").exists()
 
 
 def test_unchanged_files_are_not_read_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     trust_everything(monkeypatch)
+    load_repo(repo)
     first = treestat.tree_digests(repo)
+    assert first == expected(repo)
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError(f"read {args[0]}")
@@ -49,7 +59,7 @@ def test_unchanged_files_are_not_read_again(repo: Path, monkeypatch: pytest.Monk
 
 
 def test_recent_files_are_read_on_every_run(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    treestat.tree_digests(repo)  # every file was just copied: all racily clean
+    load_repo(repo)  # every file was just copied: all racily clean
     opened: list[str] = []
     real = open
 
@@ -64,7 +74,7 @@ def test_recent_files_are_read_on_every_run(repo: Path, monkeypatch: pytest.Monk
 
 def test_a_rewrite_of_the_same_size_and_restored_time_is_seen(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     trust_everything(monkeypatch)
-    treestat.tree_digests(repo)
+    load_repo(repo)
     target = repo / "parts" / "c-100n.yaml"
     info = target.stat()
     data = target.read_bytes()
@@ -77,7 +87,7 @@ def test_a_rewrite_of_the_same_size_and_restored_time_is_seen(repo: Path, monkey
 
 def test_added_and_removed_files(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     trust_everything(monkeypatch)
-    treestat.tree_digests(repo)
+    load_repo(repo)
     (repo / "parts" / "c-100n.yaml").unlink()
     (repo / "parts" / "new-part.yaml").write_text("name: New\n")
     found = treestat.tree_digests(repo)
@@ -88,9 +98,11 @@ def test_added_and_removed_files(repo: Path, monkeypatch: pytest.MonkeyPatch) ->
 @pytest.mark.parametrize("damage", [b"", b"ctb-stat 1\n" + b"\0" * 32 + b"x" * 40, b"garbage"])
 def test_a_torn_or_foreign_index_is_ignored(repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes) -> None:
     trust_everything(monkeypatch)
-    treestat.tree_digests(repo)
+    load_repo(repo)
     index = repo / ".git" / "ctb" / "stat"
     index.write_bytes(damage if damage else index.read_bytes()[:-7])
+    assert treestat.tree_digests(repo) is None  # never trusted: the next load makes it again
+    load_repo(repo)
     assert treestat.tree_digests(repo) == expected(repo)
 
 

@@ -51,7 +51,8 @@ def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) ->
     warm_test = cache and os.environ.get("CTB_CACHE_TEST") == "warm"
     answer = None
     if cache and not warm_test and not journal.left_over(root):
-        answer = clearcache.lookup(root, clearcache.answer_key(treestat.tree_digests(root), ids))
+        digests = treestat.tree_digests(root)  # None: no stat index yet, a first run
+        answer = clearcache.lookup(root, clearcache.answer_key(digests, ids)) if digests is not None else None
         if answer is not None and opts.dry_run:  # what finish says of an empty change
             click.echo("nothing would change", err=opts.format == "json")
     if answer is None:

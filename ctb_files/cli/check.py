@@ -34,7 +34,10 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     if cache and not warm_test and not journal.left_over(root):
         # unchanged files answer from one read, without importing the models or running a check
         # (a write a killed command left half done is finished by the full path first)
-        answer = checkcache.lookup(root, checkcache.answer_key(treestat.tree_digests(root), declared_not_installed(root)))
+        # (no stat index yet: a first run, which loads everything anyway)
+        digests = treestat.tree_digests(root)
+        if digests is not None:
+            answer = checkcache.lookup(root, checkcache.answer_key(digests, declared_not_installed(root)))
     if answer is None:
         answer, key = _check(root, cache)
         if cache:

@@ -7,6 +7,14 @@ something was missing, writes it back whole: a temporary file beside it, then
 ``os.replace``, so a reader sees either the old or the new file, and two
 commands racing both leave a complete one.
 
+Layout: the magic line and stamp, the payload's digest, then the payload:
+the length of an index, the index (``marshal``: path → digest of the file's
+bytes, offset and length of its entry) and the entries, each pickled on its
+own.  Entries are read one at a time where they are used (a seek and a read) and
+saving copies unchanged entries from the old file, so a load never holds
+every entry's bytes beside the models made from them (hundreds of MiB at
+50,000 parts).
+
 Trust: the file starts with a magic line, the stamp (ctb version, Python and
 pydantic versions, the size and time of every ctb module, the bytes of
 ``ctb.yaml``) and a BLAKE2 digest of the payload.  Any mismatch — another
@@ -20,13 +28,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import os
 import pickle
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pydantic
 
@@ -37,7 +46,9 @@ from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 from ctb_files.storage.cachebase import NO_CACHE_ENV, disabled, git_dir
 
-MAGIC = b"ctb-cache 2\n"
+MAGIC = b"ctb-cache 3\n"
+CHUNK = 1 << 20
+INDEX_SIZE = 8  # bytes giving the length of the index
 DIGEST = 32
 
 # what one file loads to: the model (None when it did not validate), its diagnostics,
@@ -64,16 +75,19 @@ def _key(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+Located = tuple[bytes, int, int]  # digest of the file's bytes, offset and length of its entry in the old file
+Kept = tuple[bytes, int, int] | tuple[bytes, bytes]  # an entry of the old file, or a new pickled one
+
+
 class FileCache:
     """The cache of one repository for one load: look up, record, save."""
 
     def __init__(self, path: Path, settings: bytes | None) -> None:
         self.path = path
         self._stamp = _stamp(settings)
-        # each entry's outcome is pickled on its own: saving after a few misses writes the
-        # other entries' bytes as they were instead of pickling every model again
-        self._old: dict[str, tuple[bytes, bytes]] = self._read()
-        self._new: dict[str, tuple[bytes, bytes]] = {}
+        self._file: BinaryIO | None = None  # the old file, open while entries are read from it
+        self._old: dict[str, Located] = self._read()
+        self._new: dict[str, Kept] = {}
         self.misses = 0
 
     @classmethod
@@ -86,23 +100,58 @@ class FileCache:
             return None
         return cls(found / "ctb" / "cache", settings)
 
-    def _read(self) -> dict[str, tuple[bytes, bytes]]:
+    def _read(self) -> dict[str, Located]:
+        """The old file's index, its payload verified; the file stays open to read entries from."""
         try:
-            blob = self.path.read_bytes()
+            handle = open(self.path, "rb", buffering=0)  # noqa: SIM115 - kept open until save() or close()
         except OSError:
             return {}
-        header = MAGIC + self._stamp + b"\n"
-        if not blob.startswith(header):
-            return {}
-        # a view, not a copy: at 50,000 parts the file is hundreds of MiB
-        digest, payload = blob[len(header) : len(header) + DIGEST], memoryview(blob)[len(header) + DIGEST :]
-        if len(digest) != DIGEST or hashlib.blake2b(payload, digest_size=DIGEST).digest() != digest:
-            return {}
         try:
-            entries = pickle.loads(payload)  # noqa: S301 - our own file, verified above
-        except Exception:  # a payload that passed the digest but does not unpickle: rebuild, never trust
+            index = self._verified(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            index = None
+        if index is None:
+            handle.close()
             return {}
-        return entries if isinstance(entries, dict) else {}
+        self._file = handle
+        return index
+
+    def _verified(self, handle: BinaryIO) -> dict[str, Located] | None:
+        header = MAGIC + self._stamp + b"\n"
+        head = _read_at(handle, 0, len(header) + DIGEST + INDEX_SIZE)
+        if not head.startswith(header) or len(head) != len(header) + DIGEST + INDEX_SIZE:
+            return None
+        digest = head[len(header) : len(header) + DIGEST]
+        start = len(header) + DIGEST
+        h = hashlib.blake2b(digest_size=DIGEST)
+        offset = start
+        while chunk := _read_at(handle, offset, CHUNK):  # the payload is hashed a piece at a time, never held whole
+            h.update(chunk)
+            offset += len(chunk)
+        if h.digest() != digest:
+            return None
+        size = int.from_bytes(head[start:], "little")
+        base = start + INDEX_SIZE + size
+        raw = marshal.loads(_read_at(handle, start + INDEX_SIZE, size))
+        if not isinstance(raw, dict):
+            return None
+        index: dict[str, Located] = {}
+        for rel, (key, where, length) in raw.items():
+            if not (isinstance(rel, str) and isinstance(key, bytes) and type(where) is int and type(length) is int):
+                return None
+            if where < 0 or length < 0 or base + where + length > offset:
+                return None
+            index[rel] = (key, base + where, length)
+        return index
+
+    def _entry(self, located: Located) -> Outcome | None:
+        if self._file is None:
+            return None
+        try:
+            blob = _read_at(self._file, located[1], located[2])
+        except OSError:
+            return None
+        return _unpickled(blob) if len(blob) == located[2] else None
 
     def load_one(
         self, inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags: list[Diagnostic], load: LoadOne
@@ -110,7 +159,7 @@ class FileCache:
         """``load(inv, rel, key, data, diags)`` from the cache when these bytes were loaded before."""
         digest = _key(data)
         old = self._old.get(rel)
-        outcome = _unpickled(old[1]) if old is not None and old[0] == digest else None
+        outcome = self._entry(old) if old is not None and old[0] == digest else None
         if old is not None and outcome is not None:
             obj, found, seen = outcome
             self._new[rel] = old
@@ -136,29 +185,74 @@ class FileCache:
         return True
 
     def save(self) -> None:
-        """Write the entries of this load when anything differs from the file read; errors are ignored."""
-        if not self.misses and len(self._new) == len(self._old):
-            return
+        """Write the entries of this load when anything differs from the file read; errors are ignored.
+
+        The old file is closed either way.
+        """
         try:
-            head = MAGIC + self._stamp + b"\n"
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    # the payload is pickled straight to the file, never held whole in memory (hundreds
-                    # of MiB at 50,000 parts); its digest, known at the end, goes in the room left for it
-                    handle.write(head + bytes(DIGEST))
-                    hashing = _Hashing(handle)
-                    pickle.dump(self._new, hashing, protocol=pickle.HIGHEST_PROTOCOL)
-                    handle.seek(len(head))
-                    handle.write(hashing.digest.digest())
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except (OSError, pickle.PicklingError):  # a read-only git directory: run without a cache
-            return
+            if self.misses or len(self._new) != len(self._old):
+                self._write()
+        except (OSError, pickle.PicklingError, ValueError):  # a read-only git directory: run without a cache
+            pass
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the old file (a snapshot that only reads never saves)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    def _write(self) -> None:
+        index: dict[str, tuple[bytes, int, int]] = {}
+        offset = 0
+        for rel, kept in self._new.items():
+            length = kept[2] if len(kept) == 3 else len(kept[1])
+            index[rel] = (kept[0], offset, length)
+            offset += length
+        packed = marshal.dumps(index)
+        head = MAGIC + self._stamp + b"\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                # the digest, known at the end, goes in the room left for it
+                handle.write(head + bytes(DIGEST))
+                hashing = _Hashing(handle)
+                hashing.write(len(packed).to_bytes(INDEX_SIZE, "little"))
+                hashing.write(packed)
+                for kept in self._new.values():
+                    if len(kept) == 3:  # unchanged: copied from the old file, one entry at a time
+                        assert self._file is not None
+                        blob = _read_at(self._file, kept[1], kept[2])
+                        if len(blob) != kept[2]:
+                            raise OSError("the old cache changed while it was copied")
+                        hashing.write(blob)
+                    else:
+                        hashing.write(kept[1])
+                handle.seek(len(head))
+                handle.write(hashing.digest.digest())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def _read_at(handle: BinaryIO, offset: int, size: int) -> bytes:
+    """Up to ``size`` bytes at ``offset`` (fewer only at the end of the file)."""
+    handle.seek(offset)
+    parts = []
+    while size > 0:
+        chunk = handle.read(size)
+        if not chunk:
+            break
+        parts.append(chunk)
+        size -= len(chunk)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 class _Hashing:

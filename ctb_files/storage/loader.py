@@ -27,7 +27,7 @@ from ctb_files.core import paths as layout
 from ctb_files.core.models import KINDS, Settings, valid_id
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
-from ctb_files.storage import tree
+from ctb_files.storage import tree, treestat
 from ctb_files.storage.cache import FileCache
 from ctb_files.storage.journal import JournalError
 from ctb_files.storage.lock import recover
@@ -62,7 +62,10 @@ def load_repo(root: Path, cache: bool = True) -> LoadResult:
     # CTB_CACHE_TEST=warm: load twice and answer from the second, warm load (the test suite runs this way too)
     warm_test = cache and os.environ.get("CTB_CACHE_TEST") == "warm"
     for _ in range(2 if warm_test else 1):
-        files = tree.read_tree(root)
+        stats: dict[str, tree.Stat] = {}
+        files = tree.read_tree(root, stats if cache else None)
+        if cache:  # what the stored answers of check and clear look up next time without reading
+            treestat.remember(root, files, stats)
         outside = _outside(root, files)
         with bulk():  # unpickling makes the many objects that stay
             store = FileCache.open(root, files.get(layout.SETTINGS)) if cache else None

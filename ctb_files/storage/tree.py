@@ -9,6 +9,9 @@ from pathlib import Path
 from ctb_files.core.paths import FOLDERS, SETTINGS
 from ctb_files.errors import CtbError
 
+#: size, modification time, change time (both ns) and inode of a file, as the stat index keeps them
+Stat = tuple[int, int, int, int]
+
 
 def find_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` holding ``ctb.yaml``."""
@@ -28,18 +31,24 @@ def inventory_root(repo: Path | None) -> Path:
     return find_root(Path.cwd())
 
 
-def read_tree(root: Path) -> dict[str, bytes]:
+def read_tree(root: Path, stats: dict[str, Stat] | None = None) -> dict[str, bytes]:
     """Read every file that may belong to the inventory, by relative path.
 
     Only the known folders are walked (``.git`` and anything else is never
     touched); ``.yml`` files are returned too so that check can point at them.
+    ``stats`` receives each file's :data:`Stat`, taken before it is read.
     """
     files: dict[str, bytes] = {}
     for rel, full in walk_tree(root):
         try:
             with open(full, "rb") as handle:
+                if stats is not None:
+                    info = os.fstat(handle.fileno())
+                    stats[rel] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                 files[rel] = handle.read()
         except OSError:  # a dangling link or no permission: not data; never a crash
+            if stats is not None:
+                stats.pop(rel, None)
             continue
     return files
 

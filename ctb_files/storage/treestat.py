@@ -51,13 +51,17 @@ def digests_of(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return {rel: file_digest(data) for rel, data in files.items()}
 
 
-def tree_digests(root: Path) -> dict[str, bytes]:
+def tree_digests(root: Path) -> dict[str, bytes] | None:
     """The digest of every file :func:`~ctb_files.storage.tree.read_tree` would read, by relative path.
 
     Equal to ``digests_of(read_tree(root))``; unchanged files are not read.
+    None when there is no index (a first run, or the caches are off): the
+    caller loads the files anyway, and :func:`remember` makes the index then.
     """
     path = answer_path(root, "stat")
     known = _read(path)
+    if not known:
+        return None
     racy_from = time.time_ns() - RACY_NS
     out: dict[str, bytes] = {}
     fresh: dict[str, Entry] = {}
@@ -78,12 +82,27 @@ def tree_digests(root: Path) -> dict[str, bytes]:
         except OSError:  # read_tree skips what it cannot read: so does this
             continue
         digest = out[rel] = file_digest(data)
-        # racily clean (written too recently to trust its times), or changed while read: never trusted later
-        trusted = max(stat[1], stat[2]) < racy_from and len(data) == stat[0]
-        fresh[rel] = (*stat, digest) if trusted else (-1, 0, 0, 0, digest)
+        fresh[rel] = _entry(stat, data, digest, racy_from)
     if fresh != known:
         _write(path, fresh)
     return out
+
+
+def remember(root: Path, files: Mapping[str, bytes], stats: Mapping[str, tree.Stat]) -> None:
+    """Keep the index of files just read (``stats`` taken before each read), when it differs from the stored one."""
+    path = answer_path(root, "stat")
+    if path is None:
+        return
+    racy_from = time.time_ns() - RACY_NS
+    fresh = {rel: _entry(stats[rel], data, file_digest(data), racy_from) for rel, data in files.items() if rel in stats}
+    if fresh != _read(path):
+        _write(path, fresh)
+
+
+def _entry(stat: tree.Stat, data: bytes, digest: bytes, racy_from: int) -> Entry:
+    # racily clean (written too recently to trust its times), or changed while read: never trusted later
+    trusted = max(stat[1], stat[2]) < racy_from and len(data) == stat[0]
+    return (*stat, digest) if trusted else (-1, 0, 0, 0, digest)
 
 
 def _read(path: Path | None) -> dict[str, Entry]:

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:  # imported where a joint solve runs: most parts never need one (and the import is slow)
+    import networkx as nx
 
 __all__ = ["Offer", "Solution", "solve"]
 
@@ -121,6 +123,8 @@ def _alone(part: str, need: int, offers: Sequence[Offer], capacity: Mapping[Line
 def _network(
     wanted: Mapping[str, int], offers: Mapping[str, Sequence[Offer]], capacity: Mapping[Line, int]
 ) -> nx.DiGraph[Hashable]:
+    import networkx as nx
+
     graph: nx.DiGraph[Hashable] = nx.DiGraph()
     for part, amount in wanted.items():
         graph.add_edge(_SOURCE, ("part", part), capacity=amount, weight=0)
@@ -139,6 +143,8 @@ def _most(wanted: Mapping[str, int], offers: Mapping[str, Sequence[Offer]], capa
     """The largest total that can be assigned to ``wanted`` at once."""
     if not any(wanted.values()):
         return 0
+    import networkx as nx
+
     return int(nx.maximum_flow_value(_network(wanted, offers, capacity), _SOURCE, _SINK))
 
 
@@ -169,6 +175,8 @@ def _together(
             out.short[part] = needs[part] - earmark
             out.takes[part] = {}
         wanted = accepted
+    import networkx as nx
+
     flows = nx.max_flow_min_cost(_network(wanted, offers, capacity), _SOURCE, _SINK)
     for part, amount in wanted.items():
         takes: dict[Line, int] = {}
