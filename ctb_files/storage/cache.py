@@ -1,4 +1,4 @@
-"""The warm cache: each inventory file's validated model and diagnostics, keyed by its bytes.
+"""The warm cache: each inventory file's parsed data and diagnostics, keyed by its bytes.
 
 One file per repository, ``<git dir>/ctb/cache`` (the git directory of the
 work tree holding the inventory, linked worktrees included; no git directory,
@@ -46,17 +46,20 @@ from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 from ctb_files.storage.cachebase import NO_CACHE_ENV, disabled, git_dir
 
-MAGIC = b"ctb-cache 3\n"
+MAGIC = b"ctb-cache 4\n"
 CHUNK = 1 << 20
 INDEX_SIZE = 8  # bytes giving the length of the index
 DIGEST = 32
 
-# what one file loads to: the model (None when it did not validate), its diagnostics,
-# and whether its id counts as seen on disk
 __all__ = ["NO_CACHE_ENV", "FileCache", "disabled", "git_dir"]
 
-Outcome = tuple[Any, tuple[Diagnostic, ...], bool]
-LoadOne = Callable[[Inventory, str, layout.FileKey, bytes, list[Diagnostic]], bool]
+# what one file loads to: its parsed data (None when it did not load), its diagnostics, and whether its
+# id counts as seen.  The data is kept, not the model: pickling a model costs several times as much as
+# pickling its data, and models rebuilt from pickles take more memory than validated ones (every dict
+# key a string of its own); validating the data again is exact (the model is a function of the data).
+Outcome = tuple[dict[str, Any] | None, tuple[Diagnostic, ...], bool]
+ParseOne = Callable[[Inventory, str, layout.FileKey, bytes, list[Diagnostic]], "dict[str, Any] | None"]
+ValidateOne = Callable[[Inventory, str, layout.FileKey, dict[str, Any], list[Diagnostic]], bool]
 
 
 def _stamp(settings: bytes | None) -> bytes:
@@ -154,35 +157,47 @@ class FileCache:
         return _unpickled(blob) if len(blob) == located[2] else None
 
     def load_one(
-        self, inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags: list[Diagnostic], load: LoadOne
+        self,
+        inv: Inventory,
+        rel: str,
+        key: layout.FileKey,
+        data: bytes,
+        diags: list[Diagnostic],
+        parse: ParseOne,
+        validate: ValidateOne,
     ) -> bool:
-        """``load(inv, rel, key, data, diags)`` from the cache when these bytes were loaded before."""
+        """Load one file into ``inv`` (``parse`` then ``validate``), parsing only bytes not seen before."""
         digest = _key(data)
         old = self._old.get(rel)
         outcome = self._entry(old) if old is not None and old[0] == digest else None
         if old is not None and outcome is not None:
-            obj, found, seen = outcome
-            self._new[rel] = old
-        else:
-            self.misses += 1
-            found_list: list[Diagnostic] = []
-            ok = load(inv, rel, key, data, found_list)
-            ident = f"{key.id}:{key.version}" if key.kind == "bom" else key.id
-            seen = ident in inv.seen.get(key.kind, set())
-            obj = _stored(inv, key) if ok else None
-            found = tuple(found_list)
-            with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):  # not kept: loaded again next time
-                self._new[rel] = (digest, pickle.dumps((obj, found, seen), protocol=pickle.HIGHEST_PROTOCOL))
+            raw, found, seen = outcome
             diags.extend(found)
-            return ok
+            if seen:
+                ident = f"{key.id}:{key.version}" if key.kind == "bom" else key.id
+                inv.seen.setdefault(key.kind, set()).add(ident)
+            if raw is None:
+                self._new[rel] = old
+                return False
+            checked: list[Diagnostic] = []
+            if validate(inv, rel, key, raw, checked) and not checked:
+                self._new[rel] = old
+                return True
+            # data that validated once and not now (never expected): loaded afresh below, without its entry
+            del diags[len(diags) - len(found) :]
+        self.misses += 1
+        found_list: list[Diagnostic] = []
+        raw = parse(inv, rel, key, data, found_list)
+        # pickled before validating: nothing a validator does to the data can reach the cache
+        kept = pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL) if raw is not None else None
+        ok = raw is not None and validate(inv, rel, key, raw, found_list)
+        ident = f"{key.id}:{key.version}" if key.kind == "bom" else key.id
+        seen = ident in inv.seen.get(key.kind, set())
+        found = tuple(found_list)
+        with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):  # not kept: loaded again next time
+            self._new[rel] = (digest, _pack(kept if ok else None, found, seen))
         diags.extend(found)
-        if seen:
-            ident = f"{key.id}:{key.version}" if key.kind == "bom" else key.id
-            inv.seen.setdefault(key.kind, set()).add(ident)
-        if obj is None:
-            return False
-        _put(inv, key, obj)
-        return True
+        return ok
 
     def save(self) -> None:
         """Write the entries of this load when anything differs from the file read; errors are ignored.
@@ -268,30 +283,17 @@ class _Hashing:
         return written
 
 
+def _pack(raw: bytes | None, found: tuple[Diagnostic, ...], seen: bool) -> bytes:
+    """One entry: the pickled data (already pickled, embedded as bytes), the diagnostics, seen."""
+    return pickle.dumps((raw, found, seen), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _unpickled(blob: bytes) -> Outcome | None:
     try:
-        outcome = pickle.loads(blob)  # noqa: S301 - our own file, verified as a whole when read
+        raw, found, seen = pickle.loads(blob)  # noqa: S301 - our own file, verified as a whole when read
+        data = pickle.loads(raw) if raw is not None else None  # noqa: S301 - likewise
     except Exception:  # an entry that does not unpickle: a miss, never trusted
         return None
-    return outcome if isinstance(outcome, tuple) and len(outcome) == 3 else None
-
-
-def _target(inv: Inventory, kind: str) -> dict[Any, Any]:
-    targets: dict[str, dict[Any, Any]] = {
-        "part": inv.parts, "package": inv.packages, "vendor": inv.vendors, "stock": inv.stock,
-        "project": inv.projects, "build": inv.builds, "order": inv.orders, "bom": inv.boms,
-    }  # fmt: skip
-    return targets[kind]
-
-
-def _stored(inv: Inventory, key: layout.FileKey) -> Any:
-    if key.kind == "settings":
-        return inv.settings
-    return _target(inv, key.kind)[(key.id, key.version) if key.kind == "bom" else key.id]
-
-
-def _put(inv: Inventory, key: layout.FileKey, obj: Any) -> None:
-    if key.kind == "settings":
-        inv.settings = obj
-    else:
-        _target(inv, key.kind)[(key.id, key.version) if key.kind == "bom" else key.id] = obj
+    if not (isinstance(data, dict) or data is None) or not isinstance(found, tuple) or not isinstance(seen, bool):
+        return None
+    return data, found, seen

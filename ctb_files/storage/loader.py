@@ -141,9 +141,10 @@ def load_files(files: Mapping[str, bytes], cache: FileCache | None = None) -> Lo
                     )
                 continue
             if cache is not None:
-                ok = cache.load_one(inv, rel, key, files[rel], diags, _load_one)
+                ok = cache.load_one(inv, rel, key, files[rel], diags, _parse_one, _validate_one)
             else:
-                ok = _load_one(inv, rel, key, files[rel], diags)
+                raw = _parse_one(inv, rel, key, files[rel], diags)
+                ok = raw is not None and _validate_one(inv, rel, key, raw, diags)
             if not ok and key.kind == "settings":
                 inv.settings_valid = False
     inv.line_of = _LazyLines(inv.files).line
@@ -163,8 +164,10 @@ class _LazyLines:
         return self._locator.locate(path, loc, at_key=True)[0]
 
 
-def _load_one(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags: list[Diagnostic]) -> bool:
-    """Validate one file into ``inv``; False when it did not validate."""
+def _parse_one(
+    inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags: list[Diagnostic]
+) -> dict[str, Any] | None:
+    """One file's data as parsed, ready for its model; None (and the problem in ``diags``) when it is not."""
     for ident in filter(None, (key.id, key.version)):
         if not valid_id(ident):
             diags.append(
@@ -172,19 +175,19 @@ def _load_one(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags:
                     rel, 1, 1, "CTB105", f"{ident!r} is not a valid id (letters, digits, . _ + -, max 80, no '..')"
                 )
             )
-            return False
+            return None
     inv.seen.setdefault(key.kind, set()).add(f"{key.id}:{key.version}" if key.kind == "bom" else key.id)
     limits = inv.settings.limits if key.kind != "settings" else DEFAULT_LIMITS
     try:
         raw = load_fast(data, rel, limits)
     except YamlProblem as problem:
         diags.append(problem.diagnostic)
-        return False
+        return None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         diags.append(Diagnostic(rel, 1, 1, "CTB101", "the file must be a YAML mapping"))
-        return False
+        return None
     name = raw.get("name")
     if isinstance(name, str) and len(name) > limits.name:
         diags.append(
@@ -197,7 +200,12 @@ def _load_one(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags:
                 loc=("name",),
             )
         )
-        return False
+        return None
+    return raw
+
+
+def _validate_one(inv: Inventory, rel: str, key: layout.FileKey, raw: dict[str, Any], diags: list[Diagnostic]) -> bool:
+    """Validate parsed data into ``inv``; False when it did not validate."""
     model_cls = KINDS[key.kind]
     try:
         obj = model_cls.model_validate(raw)
