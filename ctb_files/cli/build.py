@@ -22,12 +22,11 @@ from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.builds.allocate import Plan, clear_all, clear_builds, require_build
 from ctb_files.ops.builds.fields import (
     cancelled_build_fields,
+    cleared_fields,
     complete_fields,
     new_build_data,
     pick_list,
-    plan_fields,
     product_of,
-    same_result,
     stock_after_complete,
 )  # fmt: skip
 from ctb_files.ops.orders.costing import CostLine, cost_lines
@@ -55,8 +54,9 @@ def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Pla
         for build_id, plan in plans.items():
             build = inv.builds[build_id]
             on_order = build_on_order(inv, build_id)
-            if not same_result(build, plan, on_order):  # unchanged builds are not even re-rendered
-                write_build(ws.changes, build_id, plan_fields(build, plan, moment, on_order))
+            fields = cleared_fields(build, plan, moment, on_order)
+            if fields is not None:  # unchanged builds are not even re-rendered
+                write_build(ws.changes, build_id, fields)
             step()
     return plans
 

@@ -3,31 +3,38 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from ctb_files.core.models.common import Id, PositiveQuantity, Quantity, Strict
+from ctb_files.core.models.common import Id, PositiveQuantity, Quantity, Strict, shared_fields_set
+
+
+class _Many(Strict):
+    """A model made by the hundred thousand (one per stock line a build takes): one shared field-name set."""
+
+    def model_post_init(self, context: Any, /) -> None:
+        shared_fields_set(self)
 
 BuildStatus = Literal["draft", "short", "cleared", "completed"]
 OPEN_STATUSES: frozenset[str] = frozenset({"draft", "short", "cleared"})
 
 
-class Take(Strict):
+class Take(_Many):
     location: Id
     part: Id
     bin: str | None = None
     quantity: PositiveQuantity
 
 
-class Reservation(Strict):
+class Reservation(_Many):
     part: Id
     quantity: Quantity
     lines: list[int] = Field(default_factory=list)
     take: list[Take] = Field(default_factory=list)
 
 
-class Shortage(Strict):
+class Shortage(_Many):
     part: Id | None
     quantity: PositiveQuantity
     lines: list[int] = Field(default_factory=list)

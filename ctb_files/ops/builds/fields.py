@@ -76,26 +76,20 @@ def result_data(
     }
 
 
-def same_result(build: Build, plan: Plan, on_order: Mapping[str, Decimal] | None = None) -> bool:
-    """True when clearing changed nothing the build file records (``on_order``: per part, for this build)."""
-    new = result_data(plan.reservations, plan.shortages, plan.assemblies, on_order or {})
-    old = result_data(build.reservations, build.shortages, build.assemblies)
-    return new == old and build.status == plan.status and build.completed_at is None
-
-
-def plan_fields(build: Build, plan: Plan, now: datetime, on_order: Mapping[str, Decimal] | None = None) -> dict[str, Any]:
-    """The written-back keys after clearing; ``cleared_at`` moves only when the result does.
+def cleared_fields(
+    build: Build, plan: Plan, now: datetime, on_order: Mapping[str, Decimal] | None = None
+) -> dict[str, Any] | None:
+    """The written-back keys after clearing, or None when clearing changed nothing the build file records.
 
     ``on_order`` (per part: what open or placed orders bring for this build)
     becomes each shortage's ``on_order``; the build stays short all the same.
+    ``cleared_at`` is ``now``: it moves only when the result does.
     """
-    return {
-        "status": plan.status,
-        "created_at": build.created_at,
-        "cleared_at": build.cleared_at if same_result(build, plan, on_order) else now,
-        "completed_at": None,
-        **result_data(plan.reservations, plan.shortages, plan.assemblies, on_order or {}),
-    }
+    new = result_data(plan.reservations, plan.shortages, plan.assemblies, on_order or {})
+    unchanged = build.status == plan.status and build.completed_at is None
+    if unchanged and new == result_data(build.reservations, build.shortages, build.assemblies):
+        return None
+    return {"status": plan.status, "created_at": build.created_at, "cleared_at": now, "completed_at": None, **new}
 
 
 def cancelled_build_fields(build: Build | None = None) -> dict[str, Any]:
