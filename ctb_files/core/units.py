@@ -65,8 +65,11 @@ def convert(quantity: Decimal, from_unit: str, to_unit: str) -> Decimal:
 def normalize(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation (``6.0`` → ``6``)."""
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
+        return value.quantize(_ONE)
     return value.normalize()
+
+
+_ONE = Decimal(1)
 
 
 def is_whole(value: Decimal) -> bool:

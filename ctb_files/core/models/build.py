@@ -3,38 +3,31 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ctb_files.core.models.common import Id, PositiveQuantity, Quantity, Strict, shared_fields_set
-
-
-class _Many(Strict):
-    """A model made by the hundred thousand (one per stock line a build takes): one shared field-name set."""
-
-    def model_post_init(self, context: Any, /) -> None:
-        shared_fields_set(self)
+from ctb_files.core.models.common import Id, PositiveQuantity, Quantity, Strict
 
 BuildStatus = Literal["draft", "short", "cleared", "completed"]
 OPEN_STATUSES: frozenset[str] = frozenset({"draft", "short", "cleared"})
 
 
-class Take(_Many):
+class Take(Strict):
     location: Id
     part: Id
     bin: str | None = None
     quantity: PositiveQuantity
 
 
-class Reservation(_Many):
+class Reservation(Strict):
     part: Id
     quantity: Quantity
     lines: list[int] = Field(default_factory=list)
     take: list[Take] = Field(default_factory=list)
 
 
-class Shortage(_Many):
+class Shortage(Strict):
     part: Id | None
     quantity: PositiveQuantity
     lines: list[int] = Field(default_factory=list)

@@ -106,6 +106,8 @@ Money = Annotated[
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
 
+_M = TypeVar("_M", bound=BaseModel)
+
 __all__ = ["Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "shared_fields_set", "valid_id"]
 
 
@@ -115,22 +117,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=False, defer_build=True)
 
 
-_FIELD_SETS: dict[frozenset[str], set[str]] = {}
-_M = TypeVar("_M", bound=BaseModel)
+def shared_fields_set(model: _M, names: set[str]) -> _M:
+    """``model`` made with every field in ``names`` given, that one set kept as its set of given names.
 
-
-def shared_fields_set(model: _M) -> _M:
-    """``model``, its set of explicitly given field names shared with every model given the same names.
-
-    pydantic keeps that set per instance (about 200 bytes) for ``exclude_unset``
+    pydantic keeps such a set per instance (about 200 bytes) for ``exclude_unset``
     dumps, which ctb never makes; the engine makes one model per stock line
-    taken, hundreds of thousands at 50,000 parts.  Setting a field later adds
-    a name already in the set (every field is given) or one that no reader
-    looks at.
+    taken, hundreds of thousands at 50,000 parts, always with the same fields
+    given.  Setting a field later adds a name already in the set.
     """
-    names = model.__pydantic_fields_set__
-    shared = _FIELD_SETS.get(frozenset(names))
-    if shared is None:
-        shared = _FIELD_SETS[frozenset(names)] = set(names)
-    object.__setattr__(model, "__pydantic_fields_set__", shared)
+    object.__setattr__(model, "__pydantic_fields_set__", names)
     return model

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Literal, cast
 
 from ctb_files.core.models.build import AssemblyNeed, Build, Reservation, Shortage, Take
-from ctb_files.core.models.common import LIMIT
+from ctb_files.core.models.common import LIMIT, shared_fields_set
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.units import convert, family, normalize
 from ctb_files.errors import CtbError
@@ -112,7 +112,7 @@ class Allocator:
             # an assembly uses its own stock first; the rest is built from its children
             got = self.assign(build_id, [part], demand.needs, build.fallbacks, previous, used, partial=True)[part]
             if got.takes:
-                reservations.append(Reservation(part=part, quantity=got.reserved, lines=sorted(need.lines), take=got.takes))
+                reservations.append(_reservation(part, got.reserved, sorted(need.lines), got.takes))
             rest = need.quantity - got.reserved
             if rest > 0:
                 assemblies.append(AssemblyNeed(part=part, quantity=normalize(rest)))
@@ -122,7 +122,7 @@ class Allocator:
         for part in leaves:
             got, lines = result[part], sorted(demand.needs[part].lines)
             if got.takes:
-                reservations.append(Reservation(part=part, quantity=got.reserved, lines=lines, take=got.takes))
+                reservations.append(_reservation(part, got.reserved, lines, got.takes))
             if got.short > 0:
                 shortages.append(Shortage(part=part, quantity=got.short, lines=lines))
         for part in settling.stuck():
@@ -234,7 +234,7 @@ class Allocator:
             total += amount
             in_line = normalize(_from_base(amount, self._unit(line[1])))
             used[line] = used.get(line, ZERO) + in_line
-            takes.append(Take(location=line[0], part=line[1], bin=line[2], quantity=in_line))
+            takes.append(shared_fields_set(Take(location=line[0], part=line[1], bin=line[2], quantity=in_line), _TAKE_FIELDS))
         return Got(takes, normalize(_from_base(total, unit)), normalize(_from_base(short, unit)))
 
     def _usable(self, part: str, fallback: str | None) -> list[tuple[LineKey, int, int, str]]:
@@ -394,6 +394,15 @@ def clear_builds(inv: Inventory, build_ids: Iterable[str]) -> dict[str, Plan]:
         build = _open_build(inv, build_id)
         out[build_id] = allocator.clear(build_id, build)
     return out
+
+
+_TAKE_FIELDS = {"location", "part", "bin", "quantity"}
+_RESERVATION_FIELDS = {"part", "quantity", "lines", "take"}
+
+
+def _reservation(part: str, quantity: Decimal, lines: list[int], takes: list[Take]) -> Reservation:
+    made = Reservation(part=part, quantity=quantity, lines=lines, take=takes)
+    return shared_fields_set(made, _RESERVATION_FIELDS)
 
 
 def clear_all(inv: Inventory, step: Callable[[], object] | None = None) -> dict[str, Plan]:
