@@ -108,7 +108,7 @@ Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 cod
 
 _M = TypeVar("_M", bound=BaseModel)
 
-__all__ = ["Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "shared_fields_set", "valid_id"]
+__all__ = ["Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "trusted", "valid_id"]
 
 
 class Strict(BaseModel):
@@ -117,13 +117,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=False, defer_build=True)
 
 
-def shared_fields_set(model: _M, names: set[str]) -> _M:
-    """``model`` made with every field in ``names`` given, that one set kept as its set of given names.
+def trusted(cls: type[_M], names: set[str], values: dict[str, Any]) -> _M:
+    """A ``cls`` holding ``values`` (every field, already of its type), without validating them again.
 
-    pydantic keeps such a set per instance (about 200 bytes) for ``exclude_unset``
-    dumps, which ctb never makes; the engine makes one model per stock line
-    taken, hundreds of thousands at 50,000 parts, always with the same fields
-    given.  Setting a field later adds a name already in the set.
+    For the models the engine makes by the hundred thousand (one per stock
+    line a build takes) from values it computed itself: validating each
+    costs more than computing it.  ``names`` (every field's name) is shared
+    as the set of given names, which pydantic keeps per instance for
+    ``exclude_unset`` dumps that ctb never makes.  Whatever is written to a
+    file is validated there all the same (``ChangeSet``).
     """
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", values)
     object.__setattr__(model, "__pydantic_fields_set__", names)
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
     return model

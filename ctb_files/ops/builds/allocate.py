@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Literal, cast
 
 from ctb_files.core.models.build import AssemblyNeed, Build, Reservation, Shortage, Take
-from ctb_files.core.models.common import LIMIT, shared_fields_set
+from ctb_files.core.models.common import LIMIT, trusted
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.units import convert, family, normalize
 from ctb_files.errors import CtbError
@@ -122,9 +122,12 @@ class Allocator:
         for part in leaves:
             got, lines = result[part], sorted(demand.needs[part].lines)
             if got.takes:
-                reservations.append(_reservation(part, got.reserved, lines, got.takes))
+                reservations.append(_reservation(part, got.reserved, list(lines), got.takes))
             if got.short > 0:
-                shortages.append(Shortage(part=part, quantity=got.short, lines=lines))
+                shortages.append(
+                    trusted(Shortage, _SHORTAGE_FIELDS, {"part": part, "quantity": got.short, "lines": list(lines),
+                                                         "reason": None, "on_order": None})
+                )  # fmt: skip
         for part in settling.stuck():
             need = demand.needs.get(part)
             if need is not None and need.quantity > 0:
@@ -191,18 +194,15 @@ class Allocator:
                 askers[key] = askers.get(key, 0) + 1
             rows[part] = found
         out: dict[str, Got] = {}
-        # a part with at most one usable line that no other part of the build may use needs no solver
-        joint = [part for part in order if len(rows[part]) > 1 or (rows[part] and askers[rows[part][0][0]] > 1)]
+        # a part whose lines no other part of the build may use needs no solver: it takes its
+        # offers cheapest first, as the solver would (the property tests compare both ways)
+        joint = [part for part in order if any(askers[row[0]] > 1 for row in rows[part])]
         for part in order:
             found = rows[part]
-            if len(found) > 1 or (found and askers[found[0][0]] > 1):
+            if any(askers[row[0]] > 1 for row in found):
                 continue
-            need = base_need[part]
-            supply = capacity[found[0][0]] if found else ZERO
-            # short by what the line cannot give, either way; whole or nothing then takes none of it
-            got = need if supply >= need else (supply if partial else ZERO)
-            chosen_alone = {found[0][0]: got} if found and got > 0 else {}
-            out[part] = self._got(part, chosen_alone, max(need - supply, ZERO), used)
+            chosen_alone, short = _alone(found, base_need[part], capacity, partial)
+            out[part] = self._got(part, chosen_alone, short, used)
         if not joint:
             return out
         numbers = [*(base_need[p] for p in joint), *(row[3] for p in joint for row in rows[p]),
@@ -234,7 +234,7 @@ class Allocator:
             total += amount
             in_line = normalize(_from_base(amount, self._unit(line[1])))
             used[line] = used.get(line, ZERO) + in_line
-            takes.append(shared_fields_set(Take(location=line[0], part=line[1], bin=line[2], quantity=in_line), _TAKE_FIELDS))
+            takes.append(trusted(Take, _TAKE_FIELDS, {"location": line[0], "part": line[1], "bin": line[2], "quantity": in_line}))
         return Got(takes, normalize(_from_base(total, unit)), normalize(_from_base(short, unit)))
 
     def _usable(self, part: str, fallback: str | None) -> list[tuple[LineKey, int, int, str]]:
@@ -298,6 +298,41 @@ def _exponent(number: Decimal) -> int:
     return exponent if isinstance(exponent, int) else 0
 
 
+def _alone(
+    found: list[_Row], need: Decimal, capacity: Mapping[LineKey, Decimal], partial: bool
+) -> tuple[dict[LineKey, Decimal], Decimal]:
+    """What a part takes (per line, base unit) and is short when no other part of the build uses its lines.
+
+    The solver's answer for a part alone: whole or nothing (unless partial),
+    offers cheapest first (:func:`_offer_plan`), in exact decimals.
+    """
+    if len(found) == 1:  # the common case: one line
+        line = found[0][0]
+        supply = capacity[line]
+        got = need if supply >= need else (supply if partial else ZERO)
+        return ({line: got} if got > 0 else {}), max(need - supply, ZERO)
+    plan = _offer_plan(found, capacity)
+    left: dict[LineKey, Decimal] = {}
+    for row, amount, _held, _position in plan:
+        left[row[0]] = left.get(row[0], ZERO) + amount
+    for line in left:
+        left[line] = min(left[line], capacity[line])
+    supply = sum(left.values(), ZERO)
+    if not partial and supply < need:
+        return {}, need - supply
+    rest = need
+    takes: dict[LineKey, Decimal] = {}
+    for row, amount, _held, _position in plan:
+        if rest <= 0:
+            break
+        amount = min(amount, left[row[0]], rest)
+        if amount > 0:
+            takes[row[0]] = takes.get(row[0], ZERO) + amount
+            left[row[0]] -= amount
+            rest -= amount
+    return takes, rest
+
+
 def _offers(found: list[_Row], capacity: Mapping[LineKey, Decimal], whole: Callable[[Decimal], int]) -> list[Offer]:
     """One part's offers, cheapest first.
 
@@ -315,6 +350,14 @@ def _offers(found: list[_Row], capacity: Mapping[LineKey, Decimal], whole: Calla
     """
     if len(found) == 1 and found[0][3] <= 0:  # the common case: one line, not yet held
         return [Offer(found[0][0], whole(capacity[found[0][0]]), _rank_cost(found[0], 0))]
+    return [
+        Offer(row[0], whole(amount), position if held else _rank_cost(row, position))
+        for row, amount, held, position in _offer_plan(found, capacity)
+    ]
+
+
+def _offer_plan(found: list[_Row], capacity: Mapping[LineKey, Decimal]) -> list[tuple[_Row, Decimal, bool, int]]:
+    """(line, amount, held, position) of one part's offers, cheapest first (see :func:`_offers`)."""
     kept = {row[0]: min(row[3], capacity[row[0]]) for row in found if row[3] > 0}
     holding = sorted(
         (row for row in found if row[0] in kept), key=lambda r: (r[1], capacity[r[0]] - kept[r[0]], _walk(r[0]))
@@ -322,11 +365,7 @@ def _offers(found: list[_Row], capacity: Mapping[LineKey, Decimal], whole: Calla
     fresh = sorted(found, key=lambda r: (r[0] not in kept, r[1], r[2], capacity[r[0]], _walk(r[0])))
     plan = [(row, kept[row[0]], True) for row in holding]
     plan += [(row, capacity[row[0]] - kept.get(row[0], ZERO), False) for row in fresh]
-    return [
-        Offer(row[0], whole(amount), position if held else _rank_cost(row, position))
-        for position, (row, amount, held) in enumerate(plan)
-        if amount > 0
-    ]
+    return [(row, amount, held, position) for position, (row, amount, held) in enumerate(plan) if amount > 0]
 
 
 _CLASS = 1_000_000  # more offers than any part has, so the class always decides first
@@ -398,11 +437,11 @@ def clear_builds(inv: Inventory, build_ids: Iterable[str]) -> dict[str, Plan]:
 
 _TAKE_FIELDS = {"location", "part", "bin", "quantity"}
 _RESERVATION_FIELDS = {"part", "quantity", "lines", "take"}
+_SHORTAGE_FIELDS = {"part", "quantity", "lines"}
 
 
 def _reservation(part: str, quantity: Decimal, lines: list[int], takes: list[Take]) -> Reservation:
-    made = Reservation(part=part, quantity=quantity, lines=lines, take=takes)
-    return shared_fields_set(made, _RESERVATION_FIELDS)
+    return trusted(Reservation, _RESERVATION_FIELDS, {"part": part, "quantity": quantity, "lines": lines, "take": takes})
 
 
 def clear_all(inv: Inventory, step: Callable[[], object] | None = None) -> dict[str, Plan]:
