@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -181,3 +182,17 @@ def test_the_json_answer_is_written_one_build_at_a_time_as_the_whole_document_wo
     whole = to_json({"builds": [build_json(bid, plan.status, plan) for bid, plan in plans.items()]})
     assert json_text(plans) == whole
     assert json_text({}) == to_json({"builds": []}) == '{\n  "builds": []\n}'
+
+
+def test_a_json_clear_after_a_text_one_makes_its_json(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clear(repo, capsys, "--all")  # writes the build files
+    assert clear(repo, capsys, "--all")[0] == 0  # nothing to change: the text answer is stored
+    stored = (repo / ".git/ctb/clear").read_bytes()
+    plain = clear(repo, capsys, "--all", "--format", "json", "--no-cache")
+    assert json.loads(plain[1])["builds"]
+    assert (repo / ".git/ctb/clear").read_bytes() == stored
+    first = clear(repo, capsys, "--all", "--format", "json")  # the stored answer has no JSON: computed
+    assert first == plain
+    assert (repo / ".git/ctb/clear").read_bytes() != stored  # now kept with its JSON
+    assert clear(repo, capsys, "--all", "--format", "json") == plain
+    assert clear(repo, capsys, "--all")[1] == clear(repo, capsys, "--all", "--no-cache")[1]

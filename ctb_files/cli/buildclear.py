@@ -53,12 +53,14 @@ def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) ->
     if cache and not warm_test and not journal.left_over(root):
         digests = treestat.tree_digests(root)  # None: no stat index yet, a first run
         answer = clearcache.lookup(root, clearcache.answer_key(digests, ids)) if digests is not None else None
+        if answer is not None and opts.format == "json" and answer.json is None:
+            answer = None  # stored by a clear that printed text: the JSON was never made
         if answer is not None and opts.dry_run:  # what finish says of an empty change
             click.echo("nothing would change", err=opts.format == "json")
     if answer is None:
         answer = _clear(root, ids, opts, cache, warm_test)
     if opts.format == "json":
-        click.echo(answer.json)
+        click.echo(answer.json or "")
     elif answer.table is None:
         click.echo("no open builds")
     elif not opts.dry_run and not opts.quiet:
@@ -89,7 +91,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     ] if plans and (keep or not (opts.dry_run or opts.quiet or opts.format == "json")) else []  # fmt: skip
     answer = clearcache.Answer(
         table=table(["build", "status", "reserved", "short"], rows, right=(2,)) if plans else None,
-        json=json_text(plans) if keep or opts.format == "json" else "",
+        json=json_text(plans) if opts.format == "json" else None,
         short=[bid for bid, plan in plans.items() if not plan.cleared],
     )
     if key is not None:  # the files are as they were read: the same clear on them answers the same

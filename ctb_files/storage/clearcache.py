@@ -2,7 +2,7 @@
 
 A clear that changes no file leaves the repository as it found it, so the
 same clear on the same bytes gives the same answer again.  That answer (the
-text table, the JSON document and the builds left short, all as text) is
+text table, the JSON document when one was asked for, and the builds left short, all as text) is
 stored in ``<git dir>/ctb/clear`` under a BLAKE2 key of everything it
 depends on: the code (:func:`~ctb_files.storage.cachebase.code_stamp`), what
 was asked (``--all`` or the build ids) and the path and bytes of every
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ctb_files.storage.cachebase import answer_path, files_key, read_answer, write_answer
 
-MAGIC = b"ctb-clear 2\n"
+MAGIC = b"ctb-clear 3\n"
 DIGEST = 32
 
 
@@ -28,7 +28,7 @@ class Answer:
     """What ``ctb build clear`` prints, as it printed it."""
 
     table: str | None  # the text table; None when there was no build to clear
-    json: str  # the --format json document
+    json: str | None  # the --format json document; None when the clear printed text (made only when asked for)
     short: list[str]  # the builds left short, for --fail-on-shortage
 
 
@@ -42,13 +42,13 @@ def lookup(root: Path, key: bytes) -> Answer | None:
     payload = read_answer(answer_path(root, "clear"), MAGIC, key)
     if payload is None:
         return None
-    try:  # "<table bytes or -1> <json bytes>\n", the table, the JSON, the short builds one a line
+    try:  # "<table bytes or -1> <json bytes or -1>\n", the table, the JSON, the short builds one a line
         sizes, _, rest = payload.partition(b"\n")
         table_size, json_size = (int(n) for n in sizes.split(b" "))
         table = None if table_size < 0 else rest[:table_size].decode()
         start = max(table_size, 0)
-        text = rest[start : start + json_size].decode()
-        tail = rest[start + json_size :].decode()
+        text = rest[start : start + max(json_size, 0)].decode() if json_size >= 0 else None
+        tail = rest[start + max(json_size, 0) :].decode()
     except (ValueError, UnicodeDecodeError):
         return None
     short = tail.split("\n") if tail else []
@@ -59,7 +59,8 @@ def store(root: Path, key: bytes, answer: Answer) -> None:
     """Keep ``answer`` under ``key`` (replacing any other); errors are ignored."""
     # written piece by piece: the JSON of 2,000 builds is tens of MiB, never copied into one blob
     table = answer.table.encode() if answer.table is not None else b""
-    text = answer.json.encode()
-    pieces = [f"{len(table) if answer.table is not None else -1} {len(text)}\n".encode(), table, text]
+    text = answer.json.encode() if answer.json is not None else b""
+    sizes = f"{len(table) if answer.table is not None else -1} {len(text) if answer.json is not None else -1}\n"
+    pieces = [sizes.encode(), table, text]
     pieces.append("\n".join(answer.short).encode())
     write_answer(answer_path(root, "clear"), MAGIC, key, pieces)
