@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.gen import generate  # noqa: E402
+from bench.gen import generate, generate_bins  # noqa: E402
 from bench.history import date_of, make_history  # noqa: E402
 
 PARSE = """
@@ -99,8 +99,9 @@ def git_init(repo: Path) -> None:
         subprocess.run(["git", *args], cwd=repo, check=True)
 
 
-def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | None) -> list[Row]:
-    repo = generate(tmp / "inv", parts=parts, builds=builds, projects=max(1, parts // 100))
+def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | None, shape: str = "plain") -> list[Row]:
+    make = generate_bins if shape == "bins" else generate
+    repo = make(tmp / "inv", parts=parts, builds=builds, projects=max(1, parts // 100))
     git_init(repo)
     parse = best(lambda: child([sys.executable, "-c", PARSE, str(repo)]), repeat)
     rows: list[Row] = []
@@ -118,7 +119,7 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
         add("check --no-cache", best(ctb(repo, "check", "-q", no_cache=True), repeat))
         ctb(repo, "check", "-q")()
         add("check warm", best(ctb(repo, "check", "-q"), repeat))
-        target = repo / "parts" / "p1.yaml"
+        target = sorted((repo / "parts").iterdir())[1]
         original = target.read_bytes()
         counter = iter(range(10**6))
 
@@ -142,7 +143,7 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
         ctb(cleared, "build", "clear", "--all", "-q")()
         add("build clear --all again, warm", best(ctb(cleared, "build", "clear", "--all", "-q"), repeat))
         # a part's notes change: the stored answer misses, the files load from the warm per-file cache
-        part = cleared / "parts" / "p1.yaml"
+        part = sorted((cleared / "parts").iterdir())[1]
         before = part.read_bytes()
         edits = iter(range(10**6))
 
@@ -206,13 +207,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commits", type=int, default=10_000, help="commits in the history repository")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest counts")
     parser.add_argument("--only", default=None, help="run only benchmarks whose name contains this")
+    parser.add_argument(
+        "--shape", choices=("plain", "bins"), default="plain",
+        help="the inventory: plain (one line per part, 60-row BOMs) or bins (binned lines, 250-row BOMs)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     builds = args.builds if args.builds is not None else max(1, args.parts // 25)
     with tempfile.TemporaryDirectory(prefix="ctb-bench-") as name:
         tmp = Path(name)
-        rows = inventory_rows(tmp, args.parts, builds, args.repeat, args.only)
+        rows = inventory_rows(tmp, args.parts, builds, args.repeat, args.only, args.shape)
         rows += history_rows(tmp, args.parts, args.commits, args.repeat, args.only)
-    print(f"{args.parts} parts, {max(1, args.parts // 100)} projects, {builds} builds; {args.commits} commits")
+    print(f"{args.parts} parts ({args.shape}), {max(1, args.parts // 100)} projects, {builds} builds; {args.commits} commits")
     print(table(rows))
     return 0
 

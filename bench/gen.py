@@ -51,6 +51,53 @@ def generate(
     return root
 
 
+def generate_bins(root: Path, parts: int = 5000, builds: int = 200, projects: int = 50, rows: int = 250) -> Path:
+    """A stockroom of another shape: ids like ``R-00042-0603``, block-style files, tags and several
+    price breaks; the stock in two files of two binned lines per part (some deprioritized); ``projects``
+    projects of 2 versions of ``rows`` rows (some DNP, some with attrition); builds over every version."""
+    rng = random.Random(5)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "ctb.yaml").write_text("ctb: 1\nname: bins\ndefault_location: main\n")
+    for folder in ("parts", "stock", "builds", "vendors", "projects"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / "vendors/digikey.yaml").write_text("name: DigiKey\n")
+    ids = [f"R-{i:05d}-0603" for i in range(parts)]
+    for i, part in enumerate(ids):
+        (root / f"parts/{part}.yaml").write_text(
+            f"name: Resistor {i} ohm 0603\nvalue: {i}R\ntags:\n  - passive\n  - resistor\n"
+            f"vendor_parts:\n  - vendor: digikey\n    sku: DK-{i}\n    price_breaks:\n"
+            f"      - quantity: 10\n        price: '0.05'\n      - quantity: 1000\n        price: '0.004'\n"
+        )
+    for name, half in (("main", ids[: parts // 2]), ("overflow", ids[parts // 2 :])):
+        lines = []
+        for part in half:
+            for b in range(2):
+                low = "    deprioritized: true\n" if rng.random() < 0.05 else ""
+                lines.append(f"  - part: {part}\n    bin: S{rng.randrange(40)}-{b}\n    quantity: {rng.randint(0, 300)}\n{low}")
+        (root / f"stock/{name}.yaml").write_text("lines:\n" + "".join(lines))
+    names = [f"board{j}" for j in range(projects)]
+    for name in names:
+        (root / f"projects/{name}/bom").mkdir(parents=True, exist_ok=True)
+        (root / f"projects/{name}/project.yaml").write_text(f"name: {name.title()}\nversions:\n  - name: a\n  - name: b\n")
+        for version in "ab":
+            body = []
+            for r in range(rows):
+                extra = "    dnp: true\n" if rng.random() < 0.03 else ("    attrition: 2\n" if rng.random() < 0.2 else "")
+                body.append(
+                    f"  - line: {r + 1}\n    refs: [R{r + 1}]\n    quantity: {rng.randint(1, 3)}\n"
+                    f"    part: {rng.choice(ids)}\n{extra}"
+                )
+            (root / f"projects/{name}/bom/{version}.yaml").write_text(
+                f"project: {name}\nversion: {version}\nrows:\n{''.join(body)}"
+            )
+    for b in range(builds):
+        (root / f"builds/run-{b:04d}.yaml").write_text(
+            f"project: {names[b % projects]}\nversion: {'ab'[b // projects % 2]}\n"
+            f"quantity: {rng.randint(1, 10)}\npriority: {b % 5}\n"
+        )
+    return root
+
+
 def project_name(index: int) -> str:
     return "big" if index == 0 else f"prj{index}"
 

@@ -16,7 +16,7 @@ def test_bench_smoke() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "200 parts, 2 projects, 8 builds; 50 commits"
+    assert lines[0] == "200 parts (plain), 2 projects, 8 builds; 50 commits"
     names = [line[:34].strip() for line in lines[3:]]
     assert names == [
         "import ctb (floor)",
@@ -34,3 +34,18 @@ def test_bench_smoke() -> None:
     ]
     for line in lines[3:]:
         assert line.rstrip().split()[-2].endswith("x")
+
+
+def test_bench_smoke_other_shape() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--parts", "200", "--repeat", "1", "--shape", "bins", "--only", "clear"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "200 parts (bins), 2 projects, 8 builds; 10000 commits"
+    assert [line[:34].strip() for line in lines[3:]] == [
+        "build clear --all cold",
+        "build clear --all again, warm",
+        "build clear --all warm, 1 changed",
+    ]
