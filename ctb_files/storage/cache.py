@@ -58,7 +58,7 @@ __all__ = ["NO_CACHE_ENV", "FileCache", "disabled", "git_dir"]
 # pickling its data, and models rebuilt from pickles take more memory than validated ones (every dict
 # key a string of its own); validating the data again is exact (the model is a function of the data).
 Outcome = tuple[dict[str, Any] | None, tuple[Diagnostic, ...], bool]
-ParseOne = Callable[[Inventory, str, layout.FileKey, bytes, list[Diagnostic]], "dict[str, Any] | None"]
+ParseOne = Callable[[Inventory, str, layout.FileKey, bytes, list[Diagnostic]], Any]
 ValidateOne = Callable[[Inventory, str, layout.FileKey, dict[str, Any], list[Diagnostic]], bool]
 
 
@@ -146,6 +146,11 @@ class FileCache:
                 return None
             index[rel] = (key, base + where, length)
         return index
+
+    def would_miss(self, rel: str, data: bytes) -> bool:
+        """True when loading ``rel`` with these bytes will parse them (no entry for them)."""
+        old = self._old.get(rel)
+        return old is None or old[0] != _key(data)
 
     def _entry(self, located: Located) -> Outcome | None:
         if self._file is None:

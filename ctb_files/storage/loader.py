@@ -28,9 +28,10 @@ from ctb_files.core.models import KINDS, Settings, valid_id
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree, treestat
-from ctb_files.storage.cache import FileCache
+from ctb_files.storage.cache import FileCache, ParseOne
 from ctb_files.storage.journal import JournalError
 from ctb_files.storage.lock import recover
+from ctb_files.storage.parallel import Parsed, parse_many
 from ctb_files.storage.yaml import DEFAULT_LIMITS, Locator, YamlProblem, load_fast
 
 #: schema problems listed for one file; a file of thousands of bad keys gets one line for the rest
@@ -128,6 +129,8 @@ def load_files(files: Mapping[str, bytes], cache: FileCache | None = None) -> Lo
     diags: list[Diagnostic] = []
     if layout.SETTINGS not in files:
         diags.append(Diagnostic(layout.SETTINGS, 1, 1, "CTB100", "ctb.yaml is missing"))
+    parse: ParseOne = _parse_one
+    shared = False  # whether the files after ctb.yaml were handed to the workers yet
     with bulk():
         # ctb.yaml first: its limits apply to every other file
         for rel in sorted(files, key=lambda rel: (rel != layout.SETTINGS, rel)):
@@ -140,10 +143,13 @@ def load_files(files: Mapping[str, bytes], cache: FileCache | None = None) -> Lo
                         Diagnostic(rel, 1, 1, "CTB107", "ignored: not where any inventory file lives", "warning")
                     )
                 continue
+            if not shared and key.kind != "settings":  # the settings are in: parse the rest at once
+                shared = True
+                parse = _with_parsed(parse_many(files, _to_parse(files, cache), inv.settings.limits))
             if cache is not None:
-                ok = cache.load_one(inv, rel, key, files[rel], diags, _parse_one, _validate_one)
+                ok = cache.load_one(inv, rel, key, files[rel], diags, parse, _validate_one)
             else:
-                raw = _parse_one(inv, rel, key, files[rel], diags)
+                raw = parse(inv, rel, key, files[rel], diags)
                 ok = raw is not None and _validate_one(inv, rel, key, raw, diags)
             if not ok and key.kind == "settings":
                 inv.settings_valid = False
@@ -164,10 +170,42 @@ class _LazyLines:
         return self._locator.locate(path, loc, at_key=True)[0]
 
 
+def _to_parse(files: Mapping[str, bytes], cache: FileCache | None) -> list[str]:
+    """The files (besides ctb.yaml) whose bytes the loader will parse: every one, or the cache's misses."""
+    out = []
+    for rel, data in files.items():
+        key = layout.classify(rel)
+        if key is None or key.kind == "settings" or not all(map(valid_id, filter(None, (key.id, key.version)))):
+            continue
+        if cache is None or cache.would_miss(rel, data):
+            out.append(rel)
+    return out
+
+
+def _with_parsed(parsed: dict[str, Parsed]) -> ParseOne:
+    """:func:`_parse_one`, taking a file's parsed data (or the reader's problem) from ``parsed`` when there."""
+    if not parsed:
+        return _parse_one
+
+    def parse(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags: list[Diagnostic]) -> Any:
+        return _parse_one(inv, rel, key, data, diags, parsed.pop(rel, None))
+
+    return parse
+
+
 def _parse_one(
-    inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags: list[Diagnostic]
+    inv: Inventory,
+    rel: str,
+    key: layout.FileKey,
+    data: bytes,
+    diags: list[Diagnostic],
+    parsed: Parsed | None = None,
 ) -> dict[str, Any] | None:
-    """One file's data as parsed, ready for its model; None (and the problem in ``diags``) when it is not."""
+    """One file's data as parsed, ready for its model; None (and the problem in ``diags``) when it is not.
+
+    ``parsed``: what a worker made of these bytes (:mod:`ctb_files.storage.parallel`), used instead of
+    parsing them again.
+    """
     for ident in filter(None, (key.id, key.version)):
         if not valid_id(ident):
             diags.append(
@@ -178,8 +216,11 @@ def _parse_one(
             return None
     inv.seen.setdefault(key.kind, set()).add(f"{key.id}:{key.version}" if key.kind == "bom" else key.id)
     limits = inv.settings.limits if key.kind != "settings" else DEFAULT_LIMITS
+    if parsed is not None and parsed[1] is not None:
+        diags.append(parsed[1])
+        return None
     try:
-        raw = load_fast(data, rel, limits)
+        raw = parsed[0] if parsed is not None else load_fast(data, rel, limits)
     except YamlProblem as problem:
         diags.append(problem.diagnostic)
         return None
