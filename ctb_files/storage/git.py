@@ -37,7 +37,7 @@ from git.exc import GitError, InvalidGitRepositoryError, NoSuchPathError
 
 from ctb_files.errors import CtbError
 
-__all__ = ["CommitInfo", "GitRepo"]
+__all__ = ["CommitInfo", "GitRepo", "PathHistory"]
 
 # Exported by git to hooks (and by users for odd setups); they point git at a
 # specific repository, index or object store and must never reach ctb's calls.
@@ -106,6 +106,15 @@ class CommitInfo:
     summary: str
     message: str
     parents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PathHistory:
+    """What :meth:`GitRepo.path_history` found: the commit graph, the commits that touched the paths, their changes."""
+
+    parents: dict[str, tuple[str, ...]]  # every commit reachable from HEAD
+    commits: list[CommitInfo]  # those that touched the paths, newest first
+    changes: dict[str, list[tuple[str, bytes | None, bytes | None]]]  # sha -> (path, old, new), sorted by path
 
 
 def _decode(raw: bytes) -> str:
@@ -181,6 +190,30 @@ def _call_full(git: Git, command: str, *args: str, ok: Iterable[int] = (0,)) -> 
     if status not in tuple(ok):
         raise CtbError(f"git {command} failed: {_first_problem(err)}")
     return status, out, err if isinstance(err, str) else _decode(err)
+
+
+def _raw_log(out: bytes, fields: int) -> Iterator[tuple[list[str], list[tuple[str, str | None, str | None]]]]:
+    """Records of ``git log -z --raw --format=%x01<field>%x00...``: the fields, then the changed files sorted by path.
+
+    Read field by field (a message may hold any character but NUL); a file
+    is ``(path, old blob, new blob)``, None where it is not a regular file.
+    """
+    tokens = out.split(b"\0")
+    at = 0
+    while at < len(tokens) and tokens[at]:
+        if not tokens[at].startswith(b"\x01") or at + fields > len(tokens):
+            raise CtbError("git log gave output ctb cannot read")
+        values = [_decode(tokens[at][1:]), *map(_decode, tokens[at + 1 : at + fields])]
+        at += fields
+        rows: list[tuple[str, str | None, str | None]] = []
+        while at + 1 < len(tokens) and tokens[at].lstrip(b"\n").startswith(b":"):
+            old_mode, new_mode, old_sha, new_sha, _status = _decode(tokens[at]).lstrip("\n:").split(" ")
+            old = old_sha if old_mode in _REGULAR_FILE_MODES else None
+            new = new_sha if new_mode in _REGULAR_FILE_MODES else None
+            if old != new:  # a mode-only change leaves the bytes alone
+                rows.append((_decode(tokens[at + 1]), old, new))
+            at += 2
+        yield values, sorted(rows)
 
 
 def _end_of_day(text: str) -> str:
@@ -566,6 +599,61 @@ class GitRepo:
             sha: [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in rows]
             for sha, rows in listed.items()
         }
+
+    def path_history(self, paths: Iterable[str]) -> PathHistory:
+        """:meth:`history` and :meth:`changes_along` of ``paths`` and the parents of every commit, in one walk.
+
+        One ``git log`` of every commit reachable from HEAD gives the parents
+        (and the short names); one ``git log --raw`` walks only the commits
+        that touched ``paths`` (simplified as in :meth:`history`) with their
+        changes against the first parent (the merges among them asked for
+        again together, as a plain walk leaves a merge's changes out); one
+        batch reads every blob they name.
+        """
+        if self.head() is None:
+            return PathHistory({}, [], {})
+        _, graph_out = self._run("log", "--no-show-signature", "--format=%H %h %P", "HEAD")
+        parents: dict[str, tuple[str, ...]] = {}
+        shorts: dict[str, str] = {}
+        for line in _decode(graph_out).splitlines():
+            sha, short, *rest = line.split(" ")
+            parents[sha] = tuple(rest)
+            shorts[sha] = short
+        pathspec = ["--", *(_check_path(p) for p in paths)]
+        raw = ["-z", "--raw", "--no-renames", "--no-abbrev", "--root", "--no-show-signature"]
+        fields = "%x00".join(("%x01%H", "%aI", "%an", "%ae", "%B"))
+        _, out = self._run("log", *raw, "--no-follow", "--encoding=UTF-8", f"--format={fields}", "HEAD", *pathspec)
+        commits: list[CommitInfo] = []
+        named: dict[str, list[tuple[str, str | None, str | None]]] = {}
+        merges: list[str] = []
+        for (sha, date, author, email, message), rows in _raw_log(out, 5):
+            message = message.rstrip("\n")
+            info = CommitInfo(
+                sha=sha,
+                short=shorts.get(sha, sha[:7]),
+                date=datetime.fromisoformat(date),
+                author=author,
+                email=email,
+                summary=message.split("\n", 1)[0],
+                message=message,
+                parents=parents.get(sha, ()),
+            )
+            commits.append(info)
+            named[sha] = rows
+            if len(info.parents) > 1:
+                merges.append(sha)
+        for start in range(0, len(merges), 500):  # a few long command lines, never one git per merge
+            chunk = merges[start : start + 500]
+            args = [*raw, "--diff-merges=first-parent", "--no-walk=unsorted", "--format=%x01%H", *chunk, *pathspec]
+            _, out = self._run("log", *args)
+            for (sha,), rows in _raw_log(out, 1):
+                named[sha] = rows
+        blobs = self._blobs(s for rows in named.values() for _, old, new in rows for s in (old, new) if s is not None)
+        changes = {
+            sha: [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in rows]
+            for sha, rows in named.items()
+        }
+        return PathHistory(parents, commits, changes)
 
     # -- work tree and index ------------------------------------------------------
 

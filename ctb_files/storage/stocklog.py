@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,19 +22,40 @@ from ctb_files.storage.stockread import StockVersions
 from ctb_files.storage.yaml import YamlProblem
 
 
+_ID_BYTE = rb"A-Za-z0-9._+-"  # the characters of an id (core.models.common.ID_PATTERN)
+
+
+def names_part(part: str) -> re.Pattern[bytes]:
+    """Finds ``part`` as a whole id in a file's bytes: not inside a longer id (p1 in p10, p1-a, xp1)."""
+    return re.compile(rb"(?<![%s])%s(?![%s])" % (_ID_BYTE, re.escape(part.encode()), _ID_BYTE))
+
+
 class _Reader:
     """Reads the part's quantity per stock file version, parsing each distinct blob once."""
 
     def __init__(self, repo: GitRepo, part: str) -> None:
         self.repo = repo
         self.part = part
+        self._raw = part.encode()
+        self._token = names_part(part)
         self._cache: dict[bytes, dict[str | None, Decimal] | str] = {}
         self._versions = StockVersions()  # each distinct line of the file's history parsed once
 
+    def names(self, data: bytes) -> bool:
+        """Whether the version can hold the part, i.e. names it.
+
+        A value reads as the id only where the id's characters stand in the
+        file between characters that are not id characters, unless escapes
+        (a backslash) spell it; then any occurrence of its text is enough.
+        """
+        if self._token.search(data) is not None:
+            return True
+        return b"\\" in data and self._raw in data
+
     def quantity(self, data: bytes | None, path: str) -> dict[str | None, Decimal] | str:
         """The quantity per bin, or why the version cannot be read."""
-        if data is None or self.part.encode() not in data:
-            return {}  # cannot hold the part: no need to parse
+        if data is None or not self.names(data):
+            return {}  # does not name the part, so holds none of it: no need to parse
         if data not in self._cache:
             try:
                 self._cache[data] = bin_quantities_in(self._versions.load(data, path), self.part)
@@ -69,15 +91,15 @@ def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]
         top = repo.root.resolve()
         base = root.resolve().relative_to(top).as_posix()
         base = "" if base == "." else base + "/"
-        parents = {c.sha: c.parents for c in repo.history([])}
-        listed = {c.sha: c for c in repo.history([base + "stock"])}
+        walked = repo.path_history([base + "stock"])  # two walks and one blob batch, not one git per commit
+        parents = walked.parents
+        listed = {c.sha: c for c in walked.commits}
         reader = _Reader(repo, part)
         notes: list[str] = []
         deltas: dict[str, Deltas] = {}
-        changed = repo.changes_along([base + "stock"])  # one walk and one blob batch, not one git per commit
         for sha, info in listed.items():
             change: Deltas = {}
-            for path, old, new in changed.get(sha, []):
+            for path, old, new in walked.changes.get(sha, []):
                 key = layout.classify(path[len(base):])
                 if key is None or key.kind != "stock":
                     continue
