@@ -22,12 +22,25 @@ from ctb_files.storage.stockread import StockVersions
 from ctb_files.storage.yaml import YamlProblem
 
 
-_ID_BYTE = rb"A-Za-z0-9._+-"  # the characters of an id (core.models.common.ID_PATTERN)
+_ID_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-"  # core.models.common.ID_PATTERN
+_ID_BYTES = frozenset(_ID_CHARS)
 
 
-def names_part(part: str) -> re.Pattern[bytes]:
-    """Finds ``part`` as a whole id in a file's bytes: not inside a longer id (p1 in p10, p1-a, xp1)."""
-    return re.compile(rb"(?<![%s])%s(?![%s])" % (_ID_BYTE, re.escape(part.encode()), _ID_BYTE))
+def names_id(data: bytes, found: re.Pattern[bytes]) -> bool:
+    """Whether ``found`` (:func:`id_pattern`) finds the id in ``data`` as a whole id, not inside a longer one."""
+    for match in found.finditer(data):
+        start = match.start()
+        if start == 0 or data[start - 1] not in _ID_BYTES:
+            return True
+    return False
+
+
+def id_pattern(ident: str) -> re.Pattern[bytes]:
+    """The id not followed by an id character; :func:`names_id` checks the character before.
+
+    (A look-behind in the pattern would cost the literal search its speed.)
+    """
+    return re.compile(re.escape(ident.encode()) + rb"(?![%s])" % re.escape(_ID_CHARS))
 
 
 class _Reader:
@@ -37,7 +50,7 @@ class _Reader:
         self.repo = repo
         self.part = part
         self._raw = part.encode()
-        self._token = names_part(part)
+        self._token = id_pattern(part)
         self._cache: dict[bytes, dict[str | None, Decimal] | str] = {}
         self._versions = StockVersions()  # each distinct line of the file's history parsed once
 
@@ -48,15 +61,18 @@ class _Reader:
         file between characters that are not id characters, unless escapes
         (a backslash) spell it; then any occurrence of its text is enough.
         """
-        if self._token.search(data) is not None:
+        if names_id(data, self._token):
             return True
         return b"\\" in data and self._raw in data
 
     def quantity(self, data: bytes | None, path: str) -> dict[str | None, Decimal] | str:
         """The quantity per bin, or why the version cannot be read."""
-        if data is None or not self.names(data):
-            return {}  # does not name the part, so holds none of it: no need to parse
+        if data is None:
+            return {}
         if data not in self._cache:
+            if not self.names(data):
+                self._cache[data] = {}  # does not name the part, so holds none of it: no need to parse
+                return self._cache[data]
             try:
                 self._cache[data] = bin_quantities_in(self._versions.load(data, path), self.part)
             except YamlProblem as exc:
