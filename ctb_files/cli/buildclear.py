@@ -20,7 +20,7 @@ import click
 from ctb_files.cli.app import Options, cli, common, options, workspace, writes
 from ctb_files.cli.buildgroup import build_group
 from ctb_files.errors import UsageError
-from ctb_files.storage import clearcache, journal, tree
+from ctb_files.storage import clearcache, journal, tree, treestat
 from ctb_files.storage.cachebase import disabled
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) ->
     warm_test = cache and os.environ.get("CTB_CACHE_TEST") == "warm"
     answer = None
     if cache and not warm_test and not journal.left_over(root):
-        answer = clearcache.lookup(root, clearcache.answer_key(tree.read_tree(root), ids))
+        answer = clearcache.lookup(root, clearcache.answer_key(treestat.tree_digests(root), ids))
         if answer is not None and opts.dry_run:  # what finish says of an empty change
             click.echo("nothing would change", err=opts.format == "json")
     if answer is None:
@@ -80,7 +80,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     what = "clear all builds" if ids is None else f"clear build{'s' if len(plans) > 1 else ''} {', '.join(plans)}"
     finish(ws, what, {"Ctb-Build": list(plans)})
     keep = cache and unchanged
-    key = clearcache.answer_key(ws.loaded.inventory.files, ids) if keep else None
+    key = clearcache.answer_key(treestat.digests_of(ws.loaded.inventory.files), ids) if keep else None
     del ws  # the answer needs only the plans: the inventory may go before the answer's text is made
     rows = [
         (bid, plan.status, len(plan.reservations), shortage_summary(plan.shortages, f"ctb build show {bid}"))

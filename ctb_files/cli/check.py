@@ -9,7 +9,7 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, options
 from ctb_files.errors import Diagnostic
-from ctb_files.storage import checkcache, journal, tree
+from ctb_files.storage import checkcache, journal, tree, treestat
 from ctb_files.storage.gitattributes import declared_not_installed
 
 LARGE = 2000  # files; below this checking is over before a bar could say anything
@@ -34,7 +34,7 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     if cache and not warm_test and not journal.left_over(root):
         # unchanged files answer from one read, without importing the models or running a check
         # (a write a killed command left half done is finished by the full path first)
-        answer = checkcache.lookup(root, checkcache.answer_key(tree.read_tree(root), declared_not_installed(root)))
+        answer = checkcache.lookup(root, checkcache.answer_key(treestat.tree_digests(root), declared_not_installed(root)))
     if answer is None:
         answer, key = _check(root, cache)
         if cache:
@@ -76,7 +76,7 @@ def _check(root: Path, cache: bool) -> tuple[checkcache.Answer, bytes]:
             found = run_checks(loaded.inventory, step if large else None)
         diags: list[Diagnostic] = locate_all(loaded.diagnostics + found, loaded.inventory.files)
     inv = loaded.inventory
-    return (len(inv.files), diags), checkcache.answer_key(inv.files, inv.merge_driver_missing)
+    return (len(inv.files), diags), checkcache.answer_key(treestat.digests_of(inv.files), inv.merge_driver_missing)
 
 
 def _count(n: int, noun: str) -> str:

@@ -72,14 +72,16 @@ def answer_path(root: Path, name: str) -> Path | None:
     return found / "ctb" / name if found is not None else None
 
 
-def files_key(asked: bytes, files: Mapping[str, bytes]) -> bytes:
-    """BLAKE2 digest of the code, what was ``asked`` and the path and bytes of every file."""
+def files_key(asked: bytes, digests: Mapping[str, bytes]) -> bytes:
+    """BLAKE2 digest of the code, what was ``asked`` and the path and digest of every file's bytes.
+
+    ``digests`` maps each relative path to :func:`ctb_files.storage.treestat.file_digest` of its bytes.
+    """
     h = hashlib.blake2b(code_stamp(), digest_size=ANSWER_DIGEST)
     h.update(asked + b"\0")
-    for rel in sorted(files):
-        data = files[rel]
-        h.update(f"{rel}\0{len(data)}\0".encode())
-        h.update(data)
+    for rel in sorted(digests):
+        h.update(f"{rel}\0".encode())
+        h.update(digests[rel])
     return h.digest()
 
 

@@ -12,13 +12,11 @@ instead, and ``--commit`` commits exactly the changed files.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import filelock
 from pydantic import ValidationError
 
 from ctb_files.core import paths as layout
@@ -26,6 +24,7 @@ from ctb_files.core.models import KINDS
 from ctb_files.core.schema import HINT_PREFIX, schema_hint
 from ctb_files.errors import CtbError
 from ctb_files.storage import journal, tree
+from ctb_files.storage.lock import repo_lock
 from ctb_files.storage.yaml import (
     CommentedMap,
     YamlProblem,
@@ -34,50 +33,9 @@ from ctb_files.storage.yaml import (
     load_roundtrip,
 )
 
-#: seconds a writer waits for another ctb writing the same repository before it gives up
-LOCK_WAIT = 10.0
-
 
 class InventoryChanged(CtbError):
     """Another command changed the inventory between this command's read and its write; nothing written."""
-
-
-@contextlib.contextmanager
-def repo_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the repository's write lock, waiting up to ``timeout`` seconds (default :data:`LOCK_WAIT`).
-
-    Writers queue rather than fail: two commands started together both run,
-    one after the other.  A lock held longer than the wait is refused in one
-    line.  The lock is the kernel's (flock): a killed process releases it.
-    """
-    wait = LOCK_WAIT if timeout is None else timeout
-    lock = filelock.FileLock(journal.lock_path(root), timeout=wait, blocking=wait > 0)
-    try:
-        lock.acquire()
-    except filelock.Timeout:
-        raise CtbError(f"another ctb process is writing {root}; try again when it is done") from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def recover(root: Path) -> None:
-    """Finish or discard a write that a killed command left half done; cheap when there is none.
-
-    Called before anything reads the inventory.  :class:`journal.JournalError`
-    (a CtbError) when the journal cannot be completed.
-    """
-    path = journal.journal_path(root)
-    # a command killed while writing the journal itself leaves only the journal's temporary file
-    pattern = f".{journal.JOURNAL}.*{journal.TEMP_SUFFIX}"
-    if not path.exists() and not any(path.parent.glob(pattern)):
-        return
-    with repo_lock(root):
-        journal.recover(root, path)
-        for leftover in path.parent.glob(pattern):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
 
 
 def _with_schema_hint(rel: str, data: bytes) -> bytes:

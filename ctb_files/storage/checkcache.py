@@ -23,9 +23,9 @@ MAGIC = b"ctb-check 1\n"
 Answer = tuple[int, list[Diagnostic]]  # files checked, every diagnostic in order
 
 
-def answer_key(files: Mapping[str, bytes], merge_driver_missing: tuple[str, int] | None) -> bytes:
+def answer_key(digests: Mapping[str, bytes], merge_driver_missing: tuple[str, int] | None) -> bytes:
     """The digest of everything a check answer depends on."""
-    return files_key(repr(merge_driver_missing).encode(), files)
+    return files_key(repr(merge_driver_missing).encode(), digests)
 
 
 def lookup(root: Path, key: bytes) -> Answer | None:

@@ -32,9 +32,9 @@ class Answer:
     short: list[str]  # the builds left short, for --fail-on-shortage
 
 
-def answer_key(files: Mapping[str, bytes], build_ids: Sequence[str] | None) -> bytes:
+def answer_key(digests: Mapping[str, bytes], build_ids: Sequence[str] | None) -> bytes:
     """The digest of everything a clear's answer depends on (``build_ids`` None: ``--all``)."""
-    return files_key(("--all" if build_ids is None else "\0".join(build_ids)).encode(), files)
+    return files_key(("--all" if build_ids is None else "\0".join(build_ids)).encode(), digests)
 
 
 def lookup(root: Path, key: bytes) -> Answer | None:

@@ -29,8 +29,8 @@ from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree
 from ctb_files.storage.cache import FileCache
-from ctb_files.storage.changes import recover
 from ctb_files.storage.journal import JournalError
+from ctb_files.storage.lock import recover
 from ctb_files.storage.yaml import DEFAULT_LIMITS, Locator, YamlProblem, load_fast
 
 #: schema problems listed for one file; a file of thousands of bad keys gets one line for the rest

@@ -35,24 +35,53 @@ def read_tree(root: Path) -> dict[str, bytes]:
     touched); ``.yml`` files are returned too so that check can point at them.
     """
     files: dict[str, bytes] = {}
+    for rel, full in walk_tree(root):
+        try:
+            with open(full, "rb") as handle:
+                files[rel] = handle.read()
+        except OSError:  # a dangling link or no permission: not data; never a crash
+            continue
+    return files
+
+
+def walk_tree(root: Path) -> list[tuple[str, str]]:
+    """(relative path, path to open) of every file :func:`read_tree` reads, in its order.
+
+    Each known folder top-down, a folder's files (sorted) before its
+    subfolders (sorted); folders starting with a dot are skipped and linked
+    folders are not entered.
+    """
+    out: list[tuple[str, str]] = []
     settings = root / SETTINGS
     if settings.is_file():
-        files[SETTINGS] = settings.read_bytes()
+        out.append((SETTINGS, str(settings)))
     for folder in FOLDERS:
         base = root / folder
-        if not base.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-            for name in sorted(filenames):
-                if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                    try:
-                        with open(os.path.join(dirpath, name), "rb") as handle:
-                            files[f"{rel_dir}/{name}"] = handle.read()
-                    except OSError:  # a dangling link or no permission: not data; never a crash
-                        continue
-    return files
+        if base.is_dir():
+            _walk(str(base), folder, out)
+    return out
+
+
+def _walk(full: str, rel: str, out: list[tuple[str, str]]) -> None:
+    try:
+        with os.scandir(full) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError:
+        return
+    folders = []
+    for entry in entries:
+        name = entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not name.startswith(".") and not entry.is_symlink():
+                folders.append(entry)
+        elif name.endswith((".yaml", ".yml")) and not name.startswith("."):
+            out.append((f"{rel}/{name}", entry.path))
+    for entry in folders:
+        _walk(entry.path, f"{rel}/{entry.name}", out)
 
 
 def scope(root: Path, paths: Iterable[Path | str], cwd: Path | None = None) -> list[str]:

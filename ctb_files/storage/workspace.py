@@ -5,14 +5,18 @@ from __future__ import annotations
 import gc
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import CtbError
 from ctb_files.storage import tree
-from ctb_files.storage.changes import ChangeSet, recover
 from ctb_files.storage.gitattributes import declared_not_installed
 from ctb_files.storage.journal import JournalError
 from ctb_files.storage.loader import LoadResult, load_repo
+from ctb_files.storage.lock import recover
+
+if TYPE_CHECKING:
+    from ctb_files.storage.changes import ChangeSet
 
 
 class Workspace:
@@ -72,4 +76,7 @@ class Workspace:
 
     @cached_property
     def changes(self) -> ChangeSet:
+        # imported here: read-only commands never load the round-trip YAML library
+        from ctb_files.storage.changes import ChangeSet
+
         return ChangeSet(self.root, self.loaded.inventory.files)

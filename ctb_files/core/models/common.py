@@ -112,4 +112,4 @@ __all__ = ["Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", 
 class Strict(BaseModel):
     """Base of every file model: unknown keys are errors, no coercion surprises."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=False)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=False, defer_build=True)

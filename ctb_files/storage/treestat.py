@@ -1,0 +1,102 @@
+"""A digest of every inventory file without reading the files that did not change.
+
+The stored answers of ``check`` and ``build clear`` are keyed by the bytes of
+every file.  Reading 5,000 files to learn that none changed costs more than
+the rest of such a run, so, like git's index, ``<git dir>/ctb/stat`` keeps per
+file its size, modification and change times, inode and the digest of its
+bytes.  A file whose ``stat`` matches its entry has those bytes, with one
+exception git calls "racily clean": a file written in the same moment the
+entry was taken may change again without its times moving (coarse
+timestamps).  An entry is therefore kept as trusted only when the file's
+times lie :data:`RACY_NS` before the moment it was read; other files are read
+again on every run until they are old enough.  The change time (``st_ctime``)
+is set by the kernel on every write and cannot be set back by a program, so
+a file rewritten with the same size and a restored modification time is
+still read again.  An entry made from a file whose times are that recent is
+stored "smudged" (it never matches), as git does.
+
+The index is written whole and renamed into place, carries a digest of its
+payload and is ignored when torn, foreign or of another format: the worst a
+lost index costs is reading every file once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from ctb_files.storage import tree
+from ctb_files.storage.cachebase import answer_path, read_answer, write_answer
+
+MAGIC = b"ctb-stat 2\n"
+KEY = b"\0" * 32  # one index per git directory: its key is fixed, its digest still guards it
+FILE_DIGEST = 20
+#: how much older than its entry a file's times must be for the entry to be trusted (coarse timestamps)
+RACY_NS = 2_000_000_000
+
+Entry = tuple[int, int, int, int, bytes]  # size, mtime_ns, ctime_ns, inode, digest
+
+
+def file_digest(data: bytes) -> bytes:
+    """The digest of one file's bytes, as every stored-answer key takes it."""
+    return hashlib.blake2b(data, digest_size=FILE_DIGEST).digest()
+
+
+def digests_of(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """:func:`file_digest` of every file read."""
+    return {rel: file_digest(data) for rel, data in files.items()}
+
+
+def tree_digests(root: Path) -> dict[str, bytes]:
+    """The digest of every file :func:`~ctb_files.storage.tree.read_tree` would read, by relative path.
+
+    Equal to ``digests_of(read_tree(root))``; unchanged files are not read.
+    """
+    path = answer_path(root, "stat")
+    known = _read(path)
+    racy_from = time.time_ns() - RACY_NS
+    out: dict[str, bytes] = {}
+    fresh: dict[str, Entry] = {}
+    for rel, full in tree.walk_tree(root):
+        try:
+            info = os.stat(full)
+        except OSError:
+            continue
+        stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        old = known.get(rel)
+        if type(old) is tuple and old[:4] == stat and type(old[4]) is bytes:
+            out[rel] = old[4]
+            fresh[rel] = old
+            continue
+        try:
+            with open(full, "rb") as handle:
+                data = handle.read()
+        except OSError:  # read_tree skips what it cannot read: so does this
+            continue
+        digest = out[rel] = file_digest(data)
+        # racily clean (written too recently to trust its times), or changed while read: never trusted later
+        trusted = max(stat[1], stat[2]) < racy_from and len(data) == stat[0]
+        fresh[rel] = (*stat, digest) if trusted else (-1, 0, 0, 0, digest)
+    if fresh != known:
+        _write(path, fresh)
+    return out
+
+
+def _read(path: Path | None) -> dict[str, Entry]:
+    payload = read_answer(path, MAGIC, KEY)
+    if payload is None:
+        return {}
+    try:
+        found = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    # entries are checked where they are used: a wrong one is a miss
+    return found if isinstance(found, dict) else {}
+
+
+def _write(path: Path | None, entries: dict[str, Entry]) -> None:
+    write_answer(path, MAGIC, KEY, [marshal.dumps(entries)])

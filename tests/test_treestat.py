@@ -1,0 +1,112 @@
+"""The stat index: file digests without reading unchanged files, never a stale digest."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ctb_files.storage import tree, treestat
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "ctb_files" / "data" / "example-inventory"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE, root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def expected(root: Path) -> dict[str, bytes]:
+    return treestat.digests_of(tree.read_tree(root))
+
+
+def trust_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    # files made by a test are seconds old: let their times count as old enough
+    monkeypatch.setattr(treestat, "RACY_NS", -(10**15))
+
+
+def test_digests_equal_those_of_the_bytes_read(repo: Path) -> None:
+    assert treestat.tree_digests(repo) == expected(repo)
+    assert (repo / ".git" / "ctb" / "stat").is_file()
+    assert treestat.tree_digests(repo) == expected(repo)
+
+
+def test_unchanged_files_are_not_read_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    trust_everything(monkeypatch)
+    first = treestat.tree_digests(repo)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"read {args[0]}")
+
+    monkeypatch.setattr(treestat, "open", refuse, raising=False)
+    assert treestat.tree_digests(repo) == first
+
+
+def test_recent_files_are_read_on_every_run(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    treestat.tree_digests(repo)  # every file was just copied: all racily clean
+    opened: list[str] = []
+    real = open
+
+    def counting(path: str, *args: object) -> object:
+        opened.append(path)
+        return real(path, *args)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(treestat, "open", counting, raising=False)
+    assert treestat.tree_digests(repo) == expected(repo)
+    assert len(opened) == len(tree.read_tree(repo))
+
+
+def test_a_rewrite_of_the_same_size_and_restored_time_is_seen(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    trust_everything(monkeypatch)
+    treestat.tree_digests(repo)
+    target = repo / "parts" / "c-100n.yaml"
+    info = target.stat()
+    data = target.read_bytes()
+    target.write_bytes(data.replace(b"100n", b"220n", 1))
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))  # size and modification time as before
+    assert target.stat().st_size == info.st_size
+    assert treestat.tree_digests(repo) == expected(repo)
+    assert treestat.tree_digests(repo)["parts/c-100n.yaml"] != treestat.file_digest(data)
+
+
+def test_added_and_removed_files(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    trust_everything(monkeypatch)
+    treestat.tree_digests(repo)
+    (repo / "parts" / "c-100n.yaml").unlink()
+    (repo / "parts" / "new-part.yaml").write_text("name: New\n")
+    found = treestat.tree_digests(repo)
+    assert found == expected(repo)
+    assert "parts/new-part.yaml" in found and "parts/c-100n.yaml" not in found
+
+
+@pytest.mark.parametrize("damage", [b"", b"ctb-stat 1\n" + b"\0" * 32 + b"x" * 40, b"garbage"])
+def test_a_torn_or_foreign_index_is_ignored(repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes) -> None:
+    trust_everything(monkeypatch)
+    treestat.tree_digests(repo)
+    index = repo / ".git" / "ctb" / "stat"
+    index.write_bytes(damage if damage else index.read_bytes()[:-7])
+    assert treestat.tree_digests(repo) == expected(repo)
+
+
+def test_check_sees_an_edit_of_the_same_size(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from ctb_files.cli import cli
+
+    trust_everything(monkeypatch)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--repo", str(repo), "check", "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["--repo", str(repo), "check", "-q"]).exit_code == 0  # from the stored answer
+    target = repo / "parts" / "c-100n.yaml"
+    info = target.stat()
+    target.write_bytes(target.read_bytes().replace(b"name:", b"nome:", 1))
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+    result = runner.invoke(cli, ["--repo", str(repo), "check", "-q"])
+    assert result.exit_code == 1
+    assert "parts/c-100n.yaml:" in result.output and "nome" in result.output
