@@ -21,7 +21,6 @@ from ctb_files.storage.git import GitRepo
 from ctb_files.storage.stockread import StockVersions
 from ctb_files.storage.yaml import YamlProblem
 
-
 _ID_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-"  # core.models.common.ID_PATTERN
 _ID_BYTES = frozenset(_ID_CHARS)
 
