@@ -192,28 +192,153 @@ def _call_full(git: Git, command: str, *args: str, ok: Iterable[int] = (0,)) -> 
     return status, out, err if isinstance(err, str) else _decode(err)
 
 
-def _raw_log(out: bytes, fields: int) -> Iterator[tuple[list[str], list[tuple[str, str | None, str | None]]]]:
+def _raw_log(tokens: Iterable[bytes], fields: int) -> Iterator[tuple[list[str], list[tuple[str, str | None, str | None]]]]:
     """Records of ``git log -z --raw --format=%x01<field>%x00...``: the fields, then the changed files sorted by path.
 
-    Read field by field (a message may hold any character but NUL); a file
-    is ``(path, old blob, new blob)``, None where it is not a regular file.
+    ``tokens`` is the output split at NUL (it may still be arriving).  Read
+    field by field, as a message may hold any character but NUL; a file is
+    ``(path, old blob, new blob)``, None where it is not a regular file.
     """
-    tokens = out.split(b"\0")
-    at = 0
-    while at < len(tokens) and tokens[at]:
-        if not tokens[at].startswith(b"\x01") or at + fields > len(tokens):
+    stream = iter(tokens)
+    token = next(stream, b"")
+    while token:
+        if not token.startswith(b"\x01"):
             raise CtbError("git log gave output ctb cannot read")
-        values = [_decode(tokens[at][1:]), *map(_decode, tokens[at + 1 : at + fields])]
-        at += fields
+        values = [_decode(token[1:])]
+        for _ in range(fields - 1):
+            values.append(_decode(_next_token(stream)))
         rows: list[tuple[str, str | None, str | None]] = []
-        while at + 1 < len(tokens) and tokens[at].lstrip(b"\n").startswith(b":"):
-            old_mode, new_mode, old_sha, new_sha, _status = _decode(tokens[at]).lstrip("\n:").split(" ")
+        token = next(stream, b"")
+        while token.lstrip(b"\n").startswith(b":"):
+            old_mode, new_mode, old_sha, new_sha, _status = _decode(token).lstrip("\n:").split(" ")
+            path = _decode(_next_token(stream))
             old = old_sha if old_mode in _REGULAR_FILE_MODES else None
             new = new_sha if new_mode in _REGULAR_FILE_MODES else None
             if old != new:  # a mode-only change leaves the bytes alone
-                rows.append((_decode(tokens[at + 1]), old, new))
-            at += 2
+                rows.append((path, old, new))
+            token = next(stream, b"")
         yield values, sorted(rows)
+
+
+def _next_token(stream: Iterator[bytes]) -> bytes:
+    token = next(stream, None)
+    if token is None:
+        raise CtbError("git log gave output ctb cannot read")
+    return token
+
+
+def _tokens(pipe: Any) -> Iterator[bytes]:
+    """The NUL-terminated fields of a process's output as they arrive."""
+    rest = b""
+    while chunk := pipe.read1(1 << 16):
+        pieces = (rest + chunk).split(b"\0")
+        rest = pieces.pop()
+        yield from pieces
+    if rest:
+        yield rest
+
+
+class _Background:
+    """One git command running while the caller does something else; :meth:`result` waits for its output."""
+
+    def __init__(self, git: Git, command: str, *args: str) -> None:
+        self._command = command
+        self._out = b""
+        self._err = b""
+        self._proc = _spawn(git, command, *args)
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        self._out, self._err = self._proc.proc.communicate()
+
+    def result(self) -> bytes:
+        """The command's stdout; CtbError when it failed."""
+        self._thread.join()
+        _check_status(self._command, self._proc.proc.returncode, self._err)
+        return self._out
+
+
+def _spawn(git: Git, command: str, *args: str, **kwargs: Any) -> Any:
+    """A started ``git <command>`` (GitPython's process wrapper); CtbError when git cannot start."""
+    try:
+        return getattr(git, command.replace("-", "_"))(*args, as_process=True, **kwargs)
+    except GitError as exc:
+        raise CtbError(f"cannot run git {command}: {str(exc).splitlines()[0]}") from None
+
+
+def _check_status(command: str, status: int | None, err: bytes | None) -> None:
+    if status != 0:
+        raise CtbError(f"git {command} failed: {_first_problem(_decode(err or b''))}")
+
+
+class _BlobStream:
+    """A ``git cat-file --batch`` asked for blobs while they are still being found (a thread reads the answers).
+
+    It runs beside the walk that names the blobs, so reading them costs
+    little more than the walk; :meth:`finish` hands back every blob by name.
+    """
+
+    def __init__(self, git: Git) -> None:
+        self._proc = _spawn(git, "cat-file", "--batch", istream=subprocess.PIPE)
+        self._asked: list[str] = []
+        self._known: set[str] = set()
+        self._answers: list[tuple[str, bytes] | None] = []
+        self._problem = ""
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def ask(self, names: Iterable[str]) -> None:
+        new = [name for name in names if name not in self._known]
+        if not new:
+            return
+        self._known.update(new)
+        self._asked += new
+        try:
+            self._proc.proc.stdin.write(b"".join(_encode(name) + b"\n" for name in new))
+            self._proc.proc.stdin.flush()
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise CtbError(f"git cat-file failed: {exc}") from None
+
+    def _read(self) -> None:
+        stdout = self._proc.proc.stdout
+        try:
+            while True:
+                header = stdout.readline()
+                if not header:
+                    return
+                self._answers.append(_ObjectReader._answer_after(header, stdout))
+        except (OSError, ValueError) as exc:
+            self._problem = str(exc)
+
+    def finish(self) -> dict[str, bytes]:
+        """Every blob asked for, by name; CtbError when one is missing."""
+        self.close()
+        if self._problem or len(self._answers) != len(self._asked):
+            raise CtbError(f"git cat-file failed: {self._problem or 'it stopped answering'}")
+        blobs: dict[str, bytes] = {}
+        for name, item in zip(self._asked, self._answers, strict=True):
+            if item is None or item[0] != "blob":
+                raise CtbError(f"git object {name} is missing from the repository")
+            blobs[name] = item[1]
+        return blobs
+
+    def close(self) -> None:
+        """End the process and the reading thread (after every answer when the process is well)."""
+        popen = self._proc.proc
+        try:
+            if not popen.stdin.closed:
+                popen.stdin.close()
+        except OSError:
+            pass
+        self._thread.join(timeout=30)
+        try:
+            popen.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            popen.kill()
+            popen.wait()
+        self._thread.join()
 
 
 def _end_of_day(text: str) -> str:
@@ -278,6 +403,20 @@ class _ObjectReader:
             raise ValueError("the process stopped answering")
         tokens = header.split()
         # "<sha> <type> <size>" when found; "<name> missing|ambiguous|submodule" otherwise
+        if len(tokens) != 3 or not tokens[2].isdigit():
+            return None
+        size = int(tokens[2])
+        data: bytes = stdout.read(size)
+        if len(data) != size or stdout.read(1) != b"\n":
+            raise ValueError("truncated object data")
+        return _decode(tokens[1]), data
+
+    @staticmethod
+    def _answer_after(header: bytes, stdout: Any) -> tuple[str, bytes] | None:
+        """:meth:`_answer` for a header already read."""
+        if not header.endswith(b"\n"):
+            raise ValueError("the process stopped answering")
+        tokens = header.split()
         if len(tokens) != 3 or not tokens[2].isdigit():
             return None
         size = int(tokens[2])
@@ -603,54 +742,64 @@ class GitRepo:
     def path_history(self, paths: Iterable[str]) -> PathHistory:
         """:meth:`history` and :meth:`changes_along` of ``paths`` and the parents of every commit, in one walk.
 
-        One ``git log`` of every commit reachable from HEAD gives the parents
-        (and the short names); one ``git log --raw`` walks only the commits
-        that touched ``paths`` (simplified as in :meth:`history`) with their
-        changes against the first parent (the merges among them asked for
-        again together, as a plain walk leaves a merge's changes out); one
-        batch reads every blob they name.
+        One ``git log --raw`` walks only the commits that touched ``paths``
+        (simplified as in :meth:`history`) with their changes against the
+        first parent (the merges among them asked for again together, as a
+        plain walk leaves a merge's changes out), while one ``git log`` of
+        every commit reachable from HEAD gives the parents (and short names)
+        and one ``cat-file`` batch reads the blobs as the walk names them.
         """
         if self.head() is None:
             return PathHistory({}, [], {})
-        _, graph_out = self._run("log", "--no-show-signature", "--format=%H %h %P", "HEAD")
-        parents: dict[str, tuple[str, ...]] = {}
-        shorts: dict[str, str] = {}
-        for line in _decode(graph_out).splitlines():
-            sha, short, *rest = line.split(" ")
-            parents[sha] = tuple(rest)
-            shorts[sha] = short
         pathspec = ["--", *(_check_path(p) for p in paths)]
+        graph = _Background(self._git, "log", "--no-show-signature", "--format=%H %h %P", "HEAD")
         raw = ["-z", "--raw", "--no-renames", "--no-abbrev", "--root", "--no-show-signature"]
         fields = "%x00".join(("%x01%H", "%aI", "%an", "%ae", "%B"))
-        _, out = self._run("log", *raw, "--no-follow", "--encoding=UTF-8", f"--format={fields}", "HEAD", *pathspec)
-        commits: list[CommitInfo] = []
-        named: dict[str, list[tuple[str, str | None, str | None]]] = {}
-        merges: list[str] = []
-        for (sha, date, author, email, message), rows in _raw_log(out, 5):
-            message = message.rstrip("\n")
-            info = CommitInfo(
-                sha=sha,
-                short=shorts.get(sha, sha[:7]),
-                date=datetime.fromisoformat(date),
-                author=author,
-                email=email,
-                summary=message.split("\n", 1)[0],
-                message=message,
-                parents=parents.get(sha, ()),
-            )
-            commits.append(info)
-            named[sha] = rows
-            if len(info.parents) > 1:
-                merges.append(sha)
-        for start in range(0, len(merges), 500):  # a few long command lines, never one git per merge
-            chunk = merges[start : start + 500]
-            args = [*raw, "--diff-merges=first-parent", "--no-walk=unsorted", "--format=%x01%H", *chunk, *pathspec]
-            _, out = self._run("log", *args)
-            for (sha,), rows in _raw_log(out, 1):
+        blobs = _BlobStream(self._git)
+        try:
+            walk = _spawn(self._git, "log", *raw, "--no-follow", "--encoding=UTF-8", f"--format={fields}", "HEAD", *pathspec)
+            records: list[tuple[list[str], list[tuple[str, str | None, str | None]]]] = []
+            for record in _raw_log(_tokens(walk.proc.stdout), 5):
+                records.append(record)
+                blobs.ask(s for _, old, new in record[1] for s in (old, new) if s is not None)
+            _check_status("log", walk.proc.wait(), walk.proc.stderr.read())
+            parents: dict[str, tuple[str, ...]] = {}
+            shorts: dict[str, str] = {}
+            for line in _decode(graph.result()).splitlines():
+                sha, short, *rest = line.split(" ")
+                parents[sha] = tuple(rest)
+                shorts[sha] = short
+            commits: list[CommitInfo] = []
+            named: dict[str, list[tuple[str, str | None, str | None]]] = {}
+            merges: list[str] = []
+            for (sha, date, author, email, message), rows in records:
+                message = message.rstrip("\n")
+                info = CommitInfo(
+                    sha=sha,
+                    short=shorts.get(sha, sha[:7]),
+                    date=datetime.fromisoformat(date),
+                    author=author,
+                    email=email,
+                    summary=message.split("\n", 1)[0],
+                    message=message,
+                    parents=parents.get(sha, ()),
+                )
+                commits.append(info)
                 named[sha] = rows
-        blobs = self._blobs(s for rows in named.values() for _, old, new in rows for s in (old, new) if s is not None)
+                if len(info.parents) > 1:
+                    merges.append(sha)
+            for start in range(0, len(merges), 500):  # a few long command lines, never one git per merge
+                chunk = merges[start : start + 500]
+                args = [*raw, "--diff-merges=first-parent", "--no-walk=unsorted", "--format=%x01%H", *chunk, *pathspec]
+                _, out = self._run("log", *args)
+                for (sha,), rows in _raw_log(out.split(b"\0"), 1):
+                    named[sha] = rows
+                    blobs.ask(s for _, old, new in rows for s in (old, new) if s is not None)
+            read = blobs.finish()
+        finally:
+            blobs.close()
         changes = {
-            sha: [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in rows]
+            sha: [(path, read[old] if old else None, read[new] if new else None) for path, old, new in rows]
             for sha, rows in named.items()
         }
         return PathHistory(parents, commits, changes)
