@@ -57,6 +57,7 @@ _EXTRA_ENV = {"GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0"}
 # Stay well below the smallest pipe buffer of any platform, so writing one chunk
 # of requests can never block while cat-file waits for us to read its answers.
 _CHUNK_BYTES = 4096
+_STREAM_BATCH = 200  # blob names per write to a streaming cat-file (its reader thread keeps the pipes moving)
 _REGULAR_FILE_MODES = frozenset({"100644", "100755"})
 _FULL_SHA = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -209,8 +210,8 @@ def _raw_log(tokens: Iterable[bytes], fields: int) -> Iterator[tuple[list[str], 
             values.append(_decode(_next_token(stream)))
         rows: list[tuple[str, str | None, str | None]] = []
         token = next(stream, b"")
-        while token.lstrip(b"\n").startswith(b":"):
-            old_mode, new_mode, old_sha, new_sha, _status = _decode(token).lstrip("\n:").split(" ")
+        while token[:1] == b":" or token[:2] == b"\n:":
+            old_mode, new_mode, old_sha, new_sha, _status = token.lstrip(b"\n:").decode("ascii").split(" ")
             path = _decode(_next_token(stream))
             old = old_sha if old_mode in _REGULAR_FILE_MODES else None
             new = new_sha if new_mode in _REGULAR_FILE_MODES else None
@@ -282,6 +283,7 @@ class _BlobStream:
     def __init__(self, git: Git) -> None:
         self._proc = _spawn(git, "cat-file", "--batch", istream=subprocess.PIPE)
         self._asked: list[str] = []
+        self._sent = 0  # how many of them were written to the process
         self._known: set[str] = set()
         self._answers: list[tuple[str, bytes] | None] = []
         self._problem = ""
@@ -289,13 +291,20 @@ class _BlobStream:
         self._thread.start()
 
     def ask(self, names: Iterable[str]) -> None:
-        new = [name for name in names if name not in self._known]
-        if not new:
+        """Ask for these blobs (each name once); requests go out in batches."""
+        for name in names:
+            if name not in self._known:
+                self._known.add(name)
+                self._asked.append(name)
+        if len(self._asked) - self._sent >= _STREAM_BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        batch, self._sent = self._asked[self._sent :], len(self._asked)
+        if not batch:
             return
-        self._known.update(new)
-        self._asked += new
         try:
-            self._proc.proc.stdin.write(b"".join(_encode(name) + b"\n" for name in new))
+            self._proc.proc.stdin.write(b"".join(_encode(name) + b"\n" for name in batch))
             self._proc.proc.stdin.flush()
         except (OSError, ValueError) as exc:
             self.close()
@@ -314,6 +323,7 @@ class _BlobStream:
 
     def finish(self) -> dict[str, bytes]:
         """Every blob asked for, by name; CtbError when one is missing."""
+        self._send()
         self.close()
         if self._problem or len(self._answers) != len(self._asked):
             raise CtbError(f"git cat-file failed: {self._problem or 'it stopped answering'}")
