@@ -112,11 +112,15 @@ def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]
         reader = _Reader(repo, part)
         notes: list[str] = []
         deltas: dict[str, Deltas] = {}
+        locations: dict[str, str | None] = {}  # path -> stock location, None: not a stock file
         for sha, info in listed.items():
             change: Deltas = {}
             for path, old, new in walked.changes.get(sha, []):
-                key = layout.classify(path[len(base):])
-                if key is None or key.kind != "stock":
+                if path not in locations:
+                    key = layout.classify(path[len(base) :])
+                    locations[path] = key.id if key is not None and key.kind == "stock" else None
+                location = locations[path]
+                if location is None:
                     continue
                 after = reader.quantity(new, path)
                 if isinstance(after, str):  # a broken version holds what was there before
@@ -128,12 +132,14 @@ def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]
                 for where in sorted(after.keys() | before.keys(), key=lambda b: b or ""):
                     moved = after.get(where, Decimal(0)) - before.get(where, Decimal(0))
                     if moved:
-                        change[(key.id, where)] = change.get((key.id, where), Decimal(0)) + moved
+                        change[(location, where)] = change.get((location, where), Decimal(0)) + moved
             deltas[sha] = change
-        entries = build_log(topo_order(parents, head), parents, listed, deltas)
+        # a commit that did not change the part and is no merge adds nothing to the log
+        moving = {sha: info for sha, info in listed.items() if deltas[sha] or len(info.parents) > 1}
+        entries = build_log(topo_order(parents, head), parents, moving, deltas)
         now = Decimal(0)
         for path in repo.snapshot(head, [base + "stock/"]):
-            key = layout.classify(path[len(base):])
+            key = layout.classify(path[len(base) :])
             if key is not None and key.kind == "stock":
                 now += sum(reader.last_readable(parents, head, path).values(), Decimal(0))
         logged = entries[-1].total if entries else Decimal(0)
