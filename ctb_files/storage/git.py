@@ -776,7 +776,7 @@ class GitRepo:
             parents: dict[str, tuple[str, ...]] = {}
             shorts: dict[str, str] = {}
             for line in _decode(graph.result()).splitlines():
-                sha, short, *rest = line.split(" ")
+                sha, short, *rest = line.split()
                 parents[sha] = tuple(rest)
                 shorts[sha] = short
             commits: list[CommitInfo] = []
