@@ -311,13 +311,35 @@ class _BlobStream:
             raise CtbError(f"git cat-file failed: {exc}") from None
 
     def _read(self) -> None:
-        stdout = self._proc.proc.stdout
+        # large reads parsed here rather than a few small reads per blob: the walk's
+        # thread then rarely waits for the interpreter lock
+        pipe = self._proc.proc.stdout
+        buf, at = b"", 0
         try:
             while True:
-                header = stdout.readline()
-                if not header:
-                    return
-                self._answers.append(_ObjectReader._answer_after(header, stdout))
+                end_of_header = buf.find(b"\n", at)
+                if end_of_header < 0:
+                    chunk = pipe.read1(1 << 16)
+                    if not chunk:
+                        if at < len(buf):
+                            raise ValueError("the process stopped answering")
+                        return
+                    buf, at = buf[at:] + chunk, 0
+                    continue
+                tokens = buf[at:end_of_header].split()
+                # "<sha> <type> <size>" when found; "<name> missing|ambiguous|submodule" otherwise
+                if len(tokens) != 3 or not tokens[2].isdigit():
+                    self._answers.append(None)
+                    at = end_of_header + 1
+                    continue
+                start = end_of_header + 1
+                end = start + int(tokens[2])
+                if len(buf) < end + 1:
+                    buf += pipe.read(end + 1 - len(buf))
+                if len(buf) < end + 1 or buf[end : end + 1] != b"\n":
+                    raise ValueError("truncated object data")
+                self._answers.append((_decode(tokens[1]), buf[start:end]))
+                at = end + 1
         except (OSError, ValueError) as exc:
             self._problem = str(exc)
 
@@ -413,20 +435,6 @@ class _ObjectReader:
             raise ValueError("the process stopped answering")
         tokens = header.split()
         # "<sha> <type> <size>" when found; "<name> missing|ambiguous|submodule" otherwise
-        if len(tokens) != 3 or not tokens[2].isdigit():
-            return None
-        size = int(tokens[2])
-        data: bytes = stdout.read(size)
-        if len(data) != size or stdout.read(1) != b"\n":
-            raise ValueError("truncated object data")
-        return _decode(tokens[1]), data
-
-    @staticmethod
-    def _answer_after(header: bytes, stdout: Any) -> tuple[str, bytes] | None:
-        """:meth:`_answer` for a header already read."""
-        if not header.endswith(b"\n"):
-            raise ValueError("the process stopped answering")
-        tokens = header.split()
         if len(tokens) != 3 or not tokens[2].isdigit():
             return None
         size = int(tokens[2])
@@ -769,9 +777,14 @@ class GitRepo:
         try:
             walk = _spawn(self._git, "log", *raw, "--no-follow", "--encoding=UTF-8", f"--format={fields}", "HEAD", *pathspec)
             records: list[tuple[list[str], list[tuple[str, str | None, str | None]]]] = []
-            for record in _raw_log(_tokens(walk.proc.stdout), 5):
-                records.append(record)
-                blobs.ask(s for _, old, new in record[1] for s in (old, new) if s is not None)
+            try:
+                for record in _raw_log(_tokens(walk.proc.stdout), 5):
+                    records.append(record)
+                    blobs.ask(s for _, old, new in record[1] for s in (old, new) if s is not None)
+            except BaseException:  # output ctb cannot read, or cat-file gone: stop the walk too
+                walk.proc.kill()
+                walk.proc.wait()
+                raise
             _check_status("log", walk.proc.wait(), walk.proc.stderr.read())
             parents: dict[str, tuple[str, ...]] = {}
             shorts: dict[str, str] = {}
