@@ -23,13 +23,13 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from git import Repo
 from git.cmd import Git
@@ -71,6 +71,7 @@ _LOG_FORMAT = "%x00".join(_LOG_FIELDS)
 # os.environ for the moment a process is spawned (and for Repo discovery, which
 # reads them too).  The lock keeps two of our own spawns from interleaving.
 _ENV_LOCK = threading.RLock()
+_T = TypeVar("_T")
 
 
 @contextmanager
@@ -111,11 +112,36 @@ class CommitInfo:
 
 @dataclass(frozen=True)
 class PathHistory:
-    """What :meth:`GitRepo.path_history` found: the commit graph, the commits that touched the paths, their changes."""
+    """What :meth:`GitRepo.path_history` found: the commit graph, the commits that touched the paths, their changes.
+
+    A commit's details are made into a :class:`CommitInfo` only when asked
+    for (:meth:`info`): a long history has thousands, a log shows a few.
+    """
 
     parents: dict[str, tuple[str, ...]]  # every commit reachable from HEAD
-    commits: list[CommitInfo]  # those that touched the paths, newest first
+    listed: list[str]  # the commits that touched the paths, newest first
     changes: dict[str, list[tuple[str, bytes | None, bytes | None]]]  # sha -> (path, old, new), sorted by path
+    details: dict[str, tuple[str, str, str, str, str]] = field(default_factory=dict)  # sha -> short, date, ...
+
+    def info(self, sha: str) -> CommitInfo:
+        """The listed commit ``sha`` as :meth:`GitRepo.history` reports it."""
+        short, date, author, email, message = self.details[sha]
+        message = message.rstrip("\n")
+        return CommitInfo(
+            sha=sha,
+            short=short,
+            date=datetime.fromisoformat(date),
+            author=author,
+            email=email,
+            summary=message.split("\n", 1)[0],
+            message=message,
+            parents=self.parents.get(sha, ()),
+        )
+
+    @property
+    def commits(self) -> list[CommitInfo]:
+        """Every listed commit, newest first."""
+        return [self.info(sha) for sha in self.listed]
 
 
 def _decode(raw: bytes) -> str:
@@ -239,25 +265,49 @@ def _tokens(pipe: Any) -> Iterator[bytes]:
         yield rest
 
 
-class _Background:
-    """One git command running while the caller does something else; :meth:`result` waits for its output."""
+class _Background(Generic[_T]):
+    """One git command running, and its output read by ``parse``, while the caller does something else."""
 
-    def __init__(self, git: Git, command: str, *args: str) -> None:
+    def __init__(self, git: Git, parse: Callable[[bytes], _T], command: str, *args: str) -> None:
         self._command = command
-        self._out = b""
+        self._parse = parse
         self._err = b""
+        self._status: int | None = None
+        self._value: tuple[_T] | None = None  # (what parse made,) once it has run
+        self._failure: CtbError | None = None
         self._proc = _spawn(git, command, *args)
         self._thread = threading.Thread(target=self._drain, daemon=True)
         self._thread.start()
 
     def _drain(self) -> None:
-        self._out, self._err = self._proc.proc.communicate()
+        out, self._err = self._proc.proc.communicate()
+        self._status = self._proc.proc.returncode
+        if self._status == 0:
+            try:
+                self._value = (self._parse(out),)
+            except CtbError as exc:
+                self._failure = exc
 
-    def result(self) -> bytes:
-        """The command's stdout; CtbError when it failed."""
+    def result(self) -> _T:
+        """What ``parse`` made of the output; CtbError when the command failed."""
         self._thread.join()
-        _check_status(self._command, self._proc.proc.returncode, self._err)
-        return self._out
+        _check_status(self._command, self._status, self._err)
+        if self._failure is not None:
+            raise self._failure
+        if self._value is None:
+            raise CtbError(f"git {self._command} gave output ctb cannot read")
+        return self._value[0]
+
+
+def _graph(out: bytes) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Parents and short names from ``git log --format=%H %h %P`` lines."""
+    parents: dict[str, tuple[str, ...]] = {}
+    shorts: dict[str, str] = {}
+    for line in _decode(out).splitlines():
+        sha, short, *rest = line.split()
+        parents[sha] = tuple(rest)
+        shorts[sha] = short
+    return parents, shorts
 
 
 def _spawn(git: Git, command: str, *args: str, **kwargs: Any) -> Any:
@@ -770,47 +820,28 @@ class GitRepo:
         if self.head() is None:
             return PathHistory({}, [], {})
         pathspec = ["--", *(_check_path(p) for p in paths)]
-        graph = _Background(self._git, "log", "--no-show-signature", "--format=%H %h %P", "HEAD")
+        graph = _Background(self._git, _graph, "log", "--no-show-signature", "--format=%H %h %P", "HEAD")
         raw = ["-z", "--raw", "--no-renames", "--no-abbrev", "--root", "--no-show-signature"]
         fields = "%x00".join(("%x01%H", "%aI", "%an", "%ae", "%B"))
         blobs = _BlobStream(self._git)
         try:
             walk = _spawn(self._git, "log", *raw, "--no-follow", "--encoding=UTF-8", f"--format={fields}", "HEAD", *pathspec)
-            records: list[tuple[list[str], list[tuple[str, str | None, str | None]]]] = []
+            listed: list[str] = []
+            named: dict[str, list[tuple[str, str | None, str | None]]] = {}
+            found: dict[str, list[str]] = {}
             try:
-                for record in _raw_log(_tokens(walk.proc.stdout), 5):
-                    records.append(record)
-                    blobs.ask(s for _, old, new in record[1] for s in (old, new) if s is not None)
+                for values, rows in _raw_log(_tokens(walk.proc.stdout), 5):
+                    listed.append(values[0])
+                    named[values[0]] = rows
+                    found[values[0]] = values
+                    blobs.ask(s for _, old, new in rows for s in (old, new) if s is not None)
             except BaseException:  # output ctb cannot read, or cat-file gone: stop the walk too
                 walk.proc.kill()
                 walk.proc.wait()
                 raise
             _check_status("log", walk.proc.wait(), walk.proc.stderr.read())
-            parents: dict[str, tuple[str, ...]] = {}
-            shorts: dict[str, str] = {}
-            for line in _decode(graph.result()).splitlines():
-                sha, short, *rest = line.split()
-                parents[sha] = tuple(rest)
-                shorts[sha] = short
-            commits: list[CommitInfo] = []
-            named: dict[str, list[tuple[str, str | None, str | None]]] = {}
-            merges: list[str] = []
-            for (sha, date, author, email, message), rows in records:
-                message = message.rstrip("\n")
-                info = CommitInfo(
-                    sha=sha,
-                    short=shorts.get(sha, sha[:7]),
-                    date=datetime.fromisoformat(date),
-                    author=author,
-                    email=email,
-                    summary=message.split("\n", 1)[0],
-                    message=message,
-                    parents=parents.get(sha, ()),
-                )
-                commits.append(info)
-                named[sha] = rows
-                if len(info.parents) > 1:
-                    merges.append(sha)
+            parents, shorts = graph.result()
+            merges = [sha for sha in listed if len(parents.get(sha, ())) > 1]
             for start in range(0, len(merges), 500):  # a few long command lines, never one git per merge
                 chunk = merges[start : start + 500]
                 args = [*raw, "--diff-merges=first-parent", "--no-walk=unsorted", "--format=%x01%H", *chunk, *pathspec]
@@ -825,7 +856,8 @@ class GitRepo:
             sha: [(path, read[old] if old else None, read[new] if new else None) for path, old, new in rows]
             for sha, rows in named.items()
         }
-        return PathHistory(parents, commits, changes)
+        details = {sha: (shorts.get(sha, sha[:7]), *found[sha][1:]) for sha in listed}
+        return PathHistory(parents, listed, changes, details)  # type: ignore[arg-type]
 
     # -- work tree and index ------------------------------------------------------
 

@@ -108,12 +108,11 @@ def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]
         base = "" if base == "." else base + "/"
         walked = repo.path_history([base + "stock"])  # two walks and one blob batch, not one git per commit
         parents = walked.parents
-        listed = {c.sha: c for c in walked.commits}
         reader = _Reader(repo, part)
         notes: list[str] = []
         deltas: dict[str, Deltas] = {}
         locations: dict[str, str | None] = {}  # path -> stock location, None: not a stock file
-        for sha, info in listed.items():
+        for sha in walked.listed:
             change: Deltas = {}
             for path, old, new in walked.changes.get(sha, []):
                 if path not in locations:
@@ -124,18 +123,18 @@ def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]
                     continue
                 after = reader.quantity(new, path)
                 if isinstance(after, str):  # a broken version holds what was there before
-                    notes.append(f"{info.short}: {after}; read as unchanged")
+                    notes.append(f"{walked.info(sha).short}: {after}; read as unchanged")
                     continue
                 before = reader.quantity(old, path)
                 if isinstance(before, str):
-                    before = reader.last_readable(parents, info.parents[0], path) if info.parents else {}
+                    before = reader.last_readable(parents, parents[sha][0], path) if parents.get(sha) else {}
                 for where in sorted(after.keys() | before.keys(), key=lambda b: b or ""):
                     moved = after.get(where, Decimal(0)) - before.get(where, Decimal(0))
                     if moved:
                         change[(location, where)] = change.get((location, where), Decimal(0)) + moved
             deltas[sha] = change
         # a commit that did not change the part and is no merge adds nothing to the log
-        moving = {sha: info for sha, info in listed.items() if deltas[sha] or len(info.parents) > 1}
+        moving = {sha: walked.info(sha) for sha in walked.listed if deltas[sha] or len(parents.get(sha, ())) > 1}
         entries = build_log(topo_order(parents, head), parents, moving, deltas)
         now = Decimal(0)
         for path in repo.snapshot(head, [base + "stock/"]):
