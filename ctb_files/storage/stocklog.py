@@ -19,7 +19,6 @@ from ctb_files.ops.stock.log import (
 )
 from ctb_files.storage.git import GitRepo
 from ctb_files.storage.stockread import StockVersions
-from ctb_files.storage.yaml import YamlProblem
 
 _ID_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-"  # core.models.common.ID_PATTERN
 _ID_BYTES = frozenset(_ID_CHARS)
@@ -74,10 +73,10 @@ class _Reader:
                 return self._cache[data]
             try:
                 self._cache[data] = bin_quantities_in(self._versions.load(data, path), self.part)
-            except YamlProblem as exc:
-                self._cache[data] = exc.diagnostic.render()
             except Unreadable as exc:
                 self._cache[data] = f"{path}: {exc}"
+            except CtbError as exc:  # the YAML reader's refusal (YamlProblem), which reads as its diagnostic
+                self._cache[data] = str(exc)
         return self._cache[data]
 
     def last_readable(self, parents: dict[str, tuple[str, ...]], commit: str, path: str) -> dict[str | None, Decimal]:

@@ -23,24 +23,37 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from ctb_files.storage.yaml import DEFAULT_LIMITS, YamlProblem, load_fast
-from ctb_files.storage.yaml.read import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
+# The YAML reader (PyYAML, the limits model) is imported when a piece needs it:
+# a history of plain rows, as ctb writes them, is read without it.
 
 # printable ASCII only (no tab, no quote, no bracket, no anchor/alias/tag/comment start)
 _ITEM_CHARS = re.compile(rb"( *)- \{[^{}\[\]#&*!|>%@`'\"\\\x00-\x1f\x7f-\xff]*\}")
 _COMMENT = re.compile(rb" *(#[\x20-\x7e]*)?")
 _SKIP: tuple[bytes, Any] = (b"#", None)  # a comment or blank row
-_MAX_ITEMS = 100_000  # far below the whole-file parser's node limit
+_EMPTY_HEAD: dict[str, Any] = {"lines": []}  # what the parser reads in ``lines: []`` alone
+
+# Bounds within the YAML reader's limits (storage/yaml/read.py: MAX_INTEGER_DIGITS, MAX_FRACTION_DIGITS,
+# Limits; a test holds them there), so that a number or text taken here is one the parser takes too.
+_INTEGER_DIGITS = 15
+_FRACTION_DIGITS = 12
+_MAX_KEYS = 1_000
+_MAX_ITEMS = 10_000  # rows of a version (items, comments, blank rows): more go to the parser, which counts items
+_MAX_TEXT = 1_000
+_MAX_BYTES = 1_000_000  # a larger version goes to the whole-file parser, which knows the file size limit
 
 # key: a plain word; value: a plain scalar of id characters (the reading of each is settled below)
 _PAIR = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*): +([-+]?[A-Za-z0-9][A-Za-z0-9._+-]*)")
-_INTEGER = re.compile(rb"[-+]?[0-9]{1,%d}" % MAX_INTEGER_DIGITS)
-_DECIMAL = re.compile(rb"[-+]?[0-9]{1,%d}\.[0-9]{1,%d}" % (MAX_INTEGER_DIGITS, MAX_FRACTION_DIGITS))
+_INTEGER = re.compile(rb"[-+]?[0-9]{1,%d}" % _INTEGER_DIGITS)
+_DECIMAL = re.compile(rb"[-+]?[0-9]{1,%d}\.[0-9]{1,%d}" % (_INTEGER_DIGITS, _FRACTION_DIGITS))
 _WORD = re.compile(rb"[A-Za-z][A-Za-z0-9._+-]*")
 # words the parser reads as something other than text (booleans, null); all start with a letter
 _NOT_TEXT = frozenset({b"true", b"True", b"TRUE", b"false", b"False", b"FALSE", b"null", b"Null", b"NULL"})
-_MAX_KEYS = min(DEFAULT_LIMITS.keys, 1_000)
-_MAX_TEXT = DEFAULT_LIMITS.string
+
+
+def _load(data: bytes, path: str) -> Any:
+    from ctb_files.storage.yaml import load_fast
+
+    return load_fast(data, path)
 
 
 def fast_item(row: bytes) -> dict[str, Any] | None:
@@ -97,10 +110,12 @@ class StockVersions:
         """The parsed file; :class:`YamlProblem` exactly when ``load_fast`` raises it."""
         try:
             return self._split(data)
-        except (_Unshaped, YamlProblem):
-            return load_fast(data, path)
+        except _Unshaped:
+            return _load(data, path)
 
     def _split(self, data: bytes) -> Any:
+        if len(data) > _MAX_BYTES:
+            raise _Unshaped
         start = data.find(b"\nlines:\n")
         if start < 0:
             if not data.startswith(b"lines:\n"):
@@ -132,8 +147,10 @@ class StockVersions:
         return out
 
     def _head(self, head: bytes) -> Any:
+        if not head:
+            return _EMPTY_HEAD
         if head not in self._heads:
-            self._heads[head] = load_fast(head + b"lines: []\n", "")
+            self._heads[head] = _piece(head + b"lines: []\n")
         return self._heads[head]
 
     @staticmethod
@@ -148,7 +165,17 @@ class StockVersions:
         fast = fast_item(row[len(indent) :])
         if fast is not None:
             return indent, fast
-        parsed = load_fast(row[len(indent) :], "")
+        parsed = _piece(row[len(indent) :])
         if not isinstance(parsed, list) or len(parsed) != 1:
             raise _Unshaped
         return indent, parsed[0]
+
+
+def _piece(data: bytes) -> Any:
+    """A head or a row parsed on its own; :class:`_Unshaped` (the whole file decides) when it does not parse."""
+    from ctb_files.storage.yaml import YamlProblem, load_fast
+
+    try:
+        return load_fast(data, "")
+    except YamlProblem:
+        raise _Unshaped from None
