@@ -245,11 +245,15 @@ def test_path_history_equals_history_and_changes_along(git_repo: Path) -> None:
     with GitRepo(git_repo) as repo:
         walked = repo.path_history(["stock"])
         assert walked.parents == repo.parents_of_all()
-        assert walked.commits == repo.history(["stock"])
+        history = repo.history(["stock"])
+        assert walked.listed == [c.sha for c in history]
+        described = repo.describe(walked.listed)
+        assert [described[sha] for sha in walked.listed] == history
+        assert walked.shorts == {c.sha: c.short for c in repo.history([])}
         along = repo.changes_along(["stock"])
-        assert walked.changes == {c.sha: along.get(c.sha, []) for c in walked.commits}
-        assert [c.summary for c in walked.commits] == ["resolved: 14", "main change", "side change", "start"]
-        merge = walked.commits[0]
+        assert walked.changes == {c.sha: along.get(c.sha, []) for c in history}
+        assert [c.summary for c in history] == ["resolved: 14", "main change", "side change", "start"]
+        merge = history[0]
         assert len(merge.parents) == 2
         assert walked.changes[merge.sha] == [
             ("stock/a.yaml", b"lines:\n  - {part: p1, quantity: 15}\n", b"lines:\n  - {part: p1, quantity: 14}\n")
@@ -259,4 +263,4 @@ def test_path_history_equals_history_and_changes_along(git_repo: Path) -> None:
 def test_path_history_of_an_empty_repository(git_repo: Path) -> None:
     with GitRepo(git_repo) as repo:
         walked = repo.path_history(["stock"])
-    assert (walked.parents, walked.commits, walked.changes) == ({}, [], {})
+    assert (walked.parents, walked.shorts, walked.listed, walked.changes) == ({}, {}, [], {})

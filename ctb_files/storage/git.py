@@ -25,7 +25,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -57,6 +57,7 @@ _EXTRA_ENV = {"GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0"}
 # Stay well below the smallest pipe buffer of any platform, so writing one chunk
 # of requests can never block while cat-file waits for us to read its answers.
 _CHUNK_BYTES = 4096
+_SHAS_PER_CALL = 500  # commit names on one git command line: far below any system's limit
 _STREAM_BATCH = 200  # blob names per write to a streaming cat-file (its reader thread keeps the pipes moving)
 _REGULAR_FILE_MODES = frozenset({"100644", "100755"})
 _FULL_SHA = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
@@ -114,34 +115,14 @@ class CommitInfo:
 class PathHistory:
     """What :meth:`GitRepo.path_history` found: the commit graph, the commits that touched the paths, their changes.
 
-    A commit's details are made into a :class:`CommitInfo` only when asked
-    for (:meth:`info`): a long history has thousands, a log shows a few.
+    The listed commits' details (author, date, message) are not read: a long
+    history has thousands, a log shows a few (:meth:`GitRepo.describe`).
     """
 
     parents: dict[str, tuple[str, ...]]  # every commit reachable from HEAD
+    shorts: dict[str, str]  # every commit reachable from HEAD: its short name, as git abbreviates it
     listed: list[str]  # the commits that touched the paths, newest first
     changes: dict[str, list[tuple[str, bytes | None, bytes | None]]]  # sha -> (path, old, new), sorted by path
-    details: dict[str, tuple[str, str, str, str, str]] = field(default_factory=dict)  # sha -> short, date, ...
-
-    def info(self, sha: str) -> CommitInfo:
-        """The listed commit ``sha`` as :meth:`GitRepo.history` reports it."""
-        short, date, author, email, message = self.details[sha]
-        message = message.rstrip("\n")
-        return CommitInfo(
-            sha=sha,
-            short=short,
-            date=datetime.fromisoformat(date),
-            author=author,
-            email=email,
-            summary=message.split("\n", 1)[0],
-            message=message,
-            parents=self.parents.get(sha, ()),
-        )
-
-    @property
-    def commits(self) -> list[CommitInfo]:
-        """Every listed commit, newest first."""
-        return [self.info(sha) for sha in self.listed]
 
 
 def _decode(raw: bytes) -> str:
@@ -818,22 +799,19 @@ class GitRepo:
         and one ``cat-file`` batch reads the blobs as the walk names them.
         """
         if self.head() is None:
-            return PathHistory({}, [], {})
+            return PathHistory({}, {}, [], {})
         pathspec = ["--", *(_check_path(p) for p in paths)]
         graph = _Background(self._git, _graph, "log", "--no-show-signature", "--format=%H %h %P", "HEAD")
-        raw = ["-z", "--raw", "--no-renames", "--no-abbrev", "--root", "--no-show-signature"]
-        fields = "%x00".join(("%x01%H", "%aI", "%an", "%ae", "%B"))
+        raw = ["-z", "--raw", "--no-renames", "--no-abbrev", "--root", "--no-show-signature", "--format=%x01%H"]
         blobs = _BlobStream(self._git)
         try:
-            walk = _spawn(self._git, "log", *raw, "--no-follow", "--encoding=UTF-8", f"--format={fields}", "HEAD", *pathspec)
+            walk = _spawn(self._git, "log", *raw, "--no-follow", "HEAD", *pathspec)
             listed: list[str] = []
             named: dict[str, list[tuple[str, str | None, str | None]]] = {}
-            found: dict[str, list[str]] = {}
             try:
-                for values, rows in _raw_log(_tokens(walk.proc.stdout), 5):
-                    listed.append(values[0])
-                    named[values[0]] = rows
-                    found[values[0]] = values
+                for (sha,), rows in _raw_log(_tokens(walk.proc.stdout), 1):
+                    listed.append(sha)
+                    named[sha] = rows
                     blobs.ask(s for _, old, new in rows for s in (old, new) if s is not None)
             except BaseException:  # output ctb cannot read, or cat-file gone: stop the walk too
                 walk.proc.kill()
@@ -842,10 +820,9 @@ class GitRepo:
             _check_status("log", walk.proc.wait(), walk.proc.stderr.read())
             parents, shorts = graph.result()
             merges = [sha for sha in listed if len(parents.get(sha, ())) > 1]
-            for start in range(0, len(merges), 500):  # a few long command lines, never one git per merge
-                chunk = merges[start : start + 500]
-                args = [*raw, "--diff-merges=first-parent", "--no-walk=unsorted", "--format=%x01%H", *chunk, *pathspec]
-                _, out = self._run("log", *args)
+            for start in range(0, len(merges), _SHAS_PER_CALL):  # a few long command lines, never one git per merge
+                chunk = merges[start : start + _SHAS_PER_CALL]
+                _, out = self._run("log", *raw, "--diff-merges=first-parent", "--no-walk=unsorted", *chunk, *pathspec)
                 for (sha,), rows in _raw_log(out.split(b"\0"), 1):
                     named[sha] = rows
                     blobs.ask(s for _, old, new in rows for s in (old, new) if s is not None)
@@ -856,8 +833,34 @@ class GitRepo:
             sha: [(path, read[old] if old else None, read[new] if new else None) for path, old, new in rows]
             for sha, rows in named.items()
         }
-        details = {sha: (shorts.get(sha, sha[:7]), *found[sha][1:]) for sha in listed}
-        return PathHistory(parents, listed, changes, details)  # type: ignore[arg-type]
+        return PathHistory(parents, shorts, listed, changes)
+
+    def describe(self, shas: Sequence[str]) -> dict[str, CommitInfo]:
+        """The commits ``shas`` as :meth:`history` reports them, by sha; a few processes for any number."""
+        found: dict[str, CommitInfo] = {}
+        args = ["-z", "--no-walk=unsorted", "--no-show-signature", "--encoding=UTF-8", f"--format={_LOG_FORMAT}"]
+        wanted = list(dict.fromkeys(shas))
+        for start in range(0, len(wanted), _SHAS_PER_CALL):
+            _, out = self._run("log", *args, *(_check_rev(sha) for sha in wanted[start : start + _SHAS_PER_CALL]))
+            fields = out.split(b"\0")
+            if len(fields) % len(_LOG_FIELDS) == 1 and fields[-1] == b"":
+                fields.pop()  # the terminator after the last record
+            if len(fields) % len(_LOG_FIELDS):
+                raise CtbError("git log gave output ctb cannot read")
+            for at in range(0, len(fields), len(_LOG_FIELDS)):
+                sha, short, date, author, email, parents, message = map(_decode, fields[at : at + len(_LOG_FIELDS)])
+                message = message.rstrip("\n")
+                found[sha] = CommitInfo(
+                    sha=sha,
+                    short=short,
+                    date=datetime.fromisoformat(date),
+                    author=author,
+                    email=email,
+                    summary=message.split("\n", 1)[0],
+                    message=message,
+                    parents=tuple(parents.split()),
+                )
+        return found
 
     # -- work tree and index ------------------------------------------------------
 

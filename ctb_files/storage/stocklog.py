@@ -122,7 +122,7 @@ def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]
                     continue
                 after = reader.quantity(new, path)
                 if isinstance(after, str):  # a broken version holds what was there before
-                    notes.append(f"{walked.info(sha).short}: {after}; read as unchanged")
+                    notes.append(f"{walked.shorts.get(sha, sha[:7])}: {after}; read as unchanged")
                     continue
                 before = reader.quantity(old, path)
                 if isinstance(before, str):
@@ -133,7 +133,7 @@ def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]
                         change[(location, where)] = change.get((location, where), Decimal(0)) + moved
             deltas[sha] = change
         # a commit that did not change the part and is no merge adds nothing to the log
-        moving = {sha: walked.info(sha) for sha in walked.listed if deltas[sha] or len(parents.get(sha, ())) > 1}
+        moving = repo.describe([sha for sha in walked.listed if deltas[sha] or len(parents.get(sha, ())) > 1])
         entries = build_log(topo_order(parents, head), parents, moving, deltas)
         now = Decimal(0)
         for path in repo.snapshot(head, [base + "stock/"]):
