@@ -86,6 +86,13 @@ def test_a_part_spelled_with_escapes_is_still_found(git_repo: Path, capsys: pyte
     assert log(git_repo, capsys, "p1") == ([("escaped", "a", None, 4, 4)], "")
 
 
+def test_id_characters_are_the_id_rule() -> None:
+    from ctb_files.core.models.common import valid_id
+    from ctb_files.storage.stocklog import _ID_BYTES
+
+    assert {c for c in range(128) if valid_id("a" + chr(c))} == set(_ID_BYTES)
+
+
 def test_names_id_matches_whole_ids_only() -> None:
     found = id_pattern("p1")
     assert names_id(b"lines:\n  - {part: p1, quantity: 1}\n", found)
