@@ -127,6 +127,8 @@ def stock_history(root: Path, part: str) -> tuple[list[StockLogEntry], list[str]
                 before = reader.quantity(old, path)
                 if isinstance(before, str):
                     before = reader.last_readable(parents, parents[sha][0], path) if parents.get(sha) else {}
+                if after == before:  # most versions: neither names the part, or its lines did not change
+                    continue
                 for where in sorted(after.keys() | before.keys(), key=lambda b: b or ""):
                     moved = after.get(where, Decimal(0)) - before.get(where, Decimal(0))
                     if moved:
