@@ -3,32 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.core import paths as layout
 from ctb_files.core.models.common import valid_id
-from ctb_files.core.text import parse_quantity
+from ctb_files.core.text import number, parse_quantity
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.ops.stock.edits import (
-    LineChange,
-    plan_add,
-    plan_move,
-    plan_remove,
-    plan_set,
-    stock_view,
-    where,
-)
-from ctb_files.ops.stock.log import (
-    signed,
-)
+from ctb_files.ops.stock.log import signed
 from ctb_files.render.stock import log_text, stock_text
-from ctb_files.render.table import number
-from ctb_files.storage.changes import InventoryChanged
 from ctb_files.storage.stocklog import stock_history
-from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.writeback.stock import write_line
+from ctb_files.storage.tree import inventory_root
+
+if TYPE_CHECKING:
+    from ctb_files.ops.stock.edits import LineChange
+    from ctb_files.storage.workspace import Workspace
+
+# The commands that change stock import what they need when they run: `stock log`
+# on a long history must not pay for the editing and write-back machinery.
 
 
 @cli.group("stock")
@@ -45,6 +39,8 @@ def stock_group() -> None:
 @common()
 def show_cmd(part: str | None, location: str | None) -> None:
     """On hand, reserved (by open builds) and available, per line and per part."""
+    from ctb_files.ops.stock.edits import stock_view
+
     inv = read_inventory()
     view = stock_view(inv, part, location)
     if options().format == "json":
@@ -61,6 +57,8 @@ def show_cmd(part: str | None, location: str | None) -> None:
 
 def _write(ws: Workspace, change: LineChange) -> None:
     """Put one line change into its stock file: only that line's quantity (and note) change."""
+    from ctb_files.storage.writeback.stock import write_line
+
     created = write_line(
         ws.changes, change.location, change.part, change.bin, change.after, index=change.index, note=change.note
     )
@@ -69,6 +67,8 @@ def _write(ws: Workspace, change: LineChange) -> None:
 
 
 def _apply(ws: Workspace, changes: list[LineChange], what: str) -> None:
+    from ctb_files.ops.stock.edits import where
+
     for change in changes:
         _write(ws, change)
     finish(ws, what, {"Ctb-Part": sorted({c.part for c in changes})})
@@ -91,6 +91,8 @@ def _by_amount(plan: Callable[[Workspace], LineChange], what: Callable[[LineChan
     (another ctb wrote meanwhile) reads again and plans the same amount on the
     new quantities, up to a few times; the lock keeps the writes in a queue.
     """
+    from ctb_files.storage.changes import InventoryChanged
+
     for attempt in range(_ATTEMPTS):
         ws = workspace()
         change = plan(ws)
@@ -113,6 +115,8 @@ def _by_amount(plan: Callable[[Workspace], LineChange], what: Callable[[LineChan
 @writes
 def add_cmd(part: str, quantity: str, location: str | None, bin_: str | None, note: str | None, new_location: bool) -> None:
     """Add QUANTITY of PART to a stock line (created if missing)."""
+    from ctb_files.ops.stock.edits import plan_add, where
+
     amount = parse_quantity(quantity)
     _by_amount(
         lambda ws: plan_add(ws.inventory, part, amount, location, bin_, note, new_location=new_location),
@@ -130,6 +134,8 @@ def add_cmd(part: str, quantity: str, location: str | None, bin_: str | None, no
 @writes
 def set_cmd(part: str, quantity: str, location: str, bin_: str | None, new_location: bool) -> None:
     """Set the on-hand QUANTITY of PART at a location (a stock count)."""
+    from ctb_files.ops.stock.edits import plan_set, where
+
     ws = workspace()
     change = plan_set(ws.inventory, part, parse_quantity(quantity), location, bin_, new_location=new_location)
     _apply(ws, [change], f"stock set {part} at {where(location, change.bin)} to {number(change.after)}")
@@ -149,6 +155,8 @@ def move_cmd(
     part: str, quantity: str, source: str, target: str, from_bin: str | None, to_bin: str | None, new_location: bool
 ) -> None:
     """Move QUANTITY of PART between locations; never takes stock that builds reserve."""
+    from ctb_files.ops.stock.edits import plan_move, where
+
     ws = workspace()
     changes = plan_move(
         ws.inventory, part, parse_quantity(quantity), source, target, from_bin, to_bin, new_location=new_location
@@ -167,6 +175,8 @@ def move_cmd(
 @writes
 def remove_cmd(part: str, quantity: str, location: str, bin_: str | None, reason: str | None) -> None:
     """Take QUANTITY of PART out of a stock line; never below what open builds reserve on it."""
+    from ctb_files.ops.stock.edits import plan_remove, where
+
     amount = parse_quantity(quantity)
     _by_amount(
         lambda ws: plan_remove(ws.inventory, part, amount, location, bin_),
@@ -191,9 +201,10 @@ def log_cmd(part: str) -> None:
     """
     if not valid_id(part):
         raise UsageError(f"{part!r} is not a valid part id")
-    ws = workspace()
-    entries, notes = stock_history(ws.root, part)
-    if not entries and part not in ws.loaded.inventory.parts:
+    # git history only: the working tree is loaded (and a killed write finished) only to tell
+    # an unknown part from a part without history
+    entries, notes = stock_history(inventory_root(options().repo), part)
+    if not entries and part not in workspace().loaded.inventory.parts:
         raise CtbError(f"no part {part!r} (parts/{part}.yaml) and no stock history for it")
     opts = options()
     if not opts.quiet:

@@ -8,15 +8,10 @@ import click
 
 from ctb_files.cli.app import common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.cli.stock import stock_group
-from ctb_files.core.text import now
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.ops.stock.count import Counted, parse_line_option, plan_count, sheet_counts, unfit_builds
-from ctb_files.ops.stock.edits import plan_add, require_known_location
-from ctb_files.ops.stock.intake import match_rows
-from ctb_files.ops.stock.low import low_stock
-from ctb_files.ops.stock.sheets import read_sheet
-from ctb_files.render.stock import changes_table, count_text, low_table
-from ctb_files.storage.writeback.stock import write_counts, write_line
+
+# Each command imports the stocktake machinery when it runs: loading the `stock`
+# group for another subcommand (such as `stock log`) must not pay for it.
 
 
 def read_file(path: Path) -> bytes:
@@ -39,6 +34,13 @@ def count_cmd(
     file: Path | None, location: str, line_items: tuple[str, ...], complete: bool, force: bool, new_location: bool
 ) -> None:
     """A stocktake of one location: counted quantities (FILE.csv with part,bin,quantity, or --line) replace on hand."""
+    from ctb_files.core.text import now
+    from ctb_files.ops.stock.count import Counted, parse_line_option, plan_count, sheet_counts, unfit_builds
+    from ctb_files.ops.stock.edits import require_known_location
+    from ctb_files.ops.stock.sheets import read_sheet
+    from ctb_files.render.stock import count_text
+    from ctb_files.storage.writeback.stock import write_counts
+
     ws = workspace()
     inv = ws.inventory
     require_known_location(inv, location, new_location=new_location)
@@ -76,6 +78,12 @@ def count_cmd(
 @writes
 def import_cmd(file: Path, location: str | None, skip_unmatched: bool, new_location: bool) -> None:
     """Add the quantities of a packing list or stock sheet (part / sku / mpn, quantity, bin) to a location."""
+    from ctb_files.ops.stock.edits import plan_add, require_known_location
+    from ctb_files.ops.stock.intake import match_rows
+    from ctb_files.ops.stock.sheets import read_sheet
+    from ctb_files.render.stock import changes_table
+    from ctb_files.storage.writeback.stock import write_line
+
     ws = workspace()
     inv = ws.inventory
     where_to = location or inv.settings.default_location
@@ -113,6 +121,9 @@ def import_cmd(file: Path, location: str | None, skip_unmatched: bool, new_locat
 @common()
 def low_cmd() -> None:
     """Parts whose available stock (on hand − reserved + on order) is below their min_stock, and how many to buy."""
+    from ctb_files.ops.stock.low import low_stock
+    from ctb_files.render.stock import low_table
+
     rows = low_stock(read_inventory())
     if options().format == "json":
         echo_json({"parts": [row.to_json() for row in rows]})

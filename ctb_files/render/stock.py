@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.text import money, number
-from ctb_files.ops.stock.count import CountPlan
-from ctb_files.ops.stock.edits import LineChange, StockView
-from ctb_files.ops.stock.log import StockLogEntry, signed
-from ctb_files.ops.stock.low import LowRow
+from ctb_files.ops.stock.log import signed
 from ctb_files.render.table import table
+
+if TYPE_CHECKING:  # only named in annotations: `stock log` need not import the stocktake machinery
+    from ctb_files.core.models.inventory import Inventory
+    from ctb_files.ops.stock.count import CountPlan
+    from ctb_files.ops.stock.edits import LineChange, StockView
+    from ctb_files.ops.stock.log import StockLogEntry
+    from ctb_files.ops.stock.low import LowRow
 
 
 def stock_text(inv: Inventory, view: StockView) -> str:

@@ -23,13 +23,13 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from git import Repo
 from git.cmd import Git
@@ -37,7 +37,7 @@ from git.exc import GitError, InvalidGitRepositoryError, NoSuchPathError
 
 from ctb_files.errors import CtbError
 
-__all__ = ["CommitInfo", "GitRepo"]
+__all__ = ["CommitInfo", "GitRepo", "PathHistory"]
 
 # Exported by git to hooks (and by users for odd setups); they point git at a
 # specific repository, index or object store and must never reach ctb's calls.
@@ -57,6 +57,8 @@ _EXTRA_ENV = {"GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0"}
 # Stay well below the smallest pipe buffer of any platform, so writing one chunk
 # of requests can never block while cat-file waits for us to read its answers.
 _CHUNK_BYTES = 4096
+_SHAS_PER_CALL = 500  # commit names on one git command line: far below any system's limit
+_STREAM_BATCH = 200  # blob names per write to a streaming cat-file (its reader thread keeps the pipes moving)
 _REGULAR_FILE_MODES = frozenset({"100644", "100755"})
 _FULL_SHA = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -70,6 +72,7 @@ _LOG_FORMAT = "%x00".join(_LOG_FIELDS)
 # os.environ for the moment a process is spawned (and for Repo discovery, which
 # reads them too).  The lock keeps two of our own spawns from interleaving.
 _ENV_LOCK = threading.RLock()
+_T = TypeVar("_T")
 
 
 @contextmanager
@@ -106,6 +109,20 @@ class CommitInfo:
     summary: str
     message: str
     parents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PathHistory:
+    """What :meth:`GitRepo.path_history` found: the commit graph, the commits that touched the paths, their changes.
+
+    The listed commits' details (author, date, message) are not read: a long
+    history has thousands, a log shows a few (:meth:`GitRepo.describe`).
+    """
+
+    parents: dict[str, tuple[str, ...]]  # every commit reachable from HEAD
+    shorts: dict[str, str]  # every commit reachable from HEAD: its short name, as git abbreviates it
+    listed: list[str]  # the commits that touched the paths, newest first
+    changes: dict[str, list[tuple[str, bytes | None, bytes | None]]]  # sha -> (path, old, new), sorted by path
 
 
 def _decode(raw: bytes) -> str:
@@ -181,6 +198,210 @@ def _call_full(git: Git, command: str, *args: str, ok: Iterable[int] = (0,)) -> 
     if status not in tuple(ok):
         raise CtbError(f"git {command} failed: {_first_problem(err)}")
     return status, out, err if isinstance(err, str) else _decode(err)
+
+
+def _raw_log(tokens: Iterable[bytes], fields: int) -> Iterator[tuple[list[str], list[tuple[str, str | None, str | None]]]]:
+    """Records of ``git log -z --raw --format=%x01<field>%x00...``: the fields, then the changed files sorted by path.
+
+    ``tokens`` is the output split at NUL (it may still be arriving).  Read
+    field by field, as a message may hold any character but NUL; a file is
+    ``(path, old blob, new blob)``, None where it is not a regular file.
+    """
+    stream = iter(tokens)
+    token = next(stream, b"")
+    while token:
+        if not token.startswith(b"\x01"):
+            raise CtbError("git log gave output ctb cannot read")
+        values = [_decode(token[1:])]
+        for _ in range(fields - 1):
+            values.append(_decode(_next_token(stream)))
+        rows: list[tuple[str, str | None, str | None]] = []
+        token = next(stream, b"")
+        while token[:1] == b":" or token[:2] == b"\n:":
+            old_mode, new_mode, old_sha, new_sha, _status = token.lstrip(b"\n:").decode("ascii").split(" ")
+            path = _decode(_next_token(stream))
+            old = old_sha if old_mode in _REGULAR_FILE_MODES else None
+            new = new_sha if new_mode in _REGULAR_FILE_MODES else None
+            if old != new:  # a mode-only change leaves the bytes alone
+                rows.append((path, old, new))
+            token = next(stream, b"")
+        yield values, sorted(rows)
+
+
+def _next_token(stream: Iterator[bytes]) -> bytes:
+    token = next(stream, None)
+    if token is None:
+        raise CtbError("git log gave output ctb cannot read")
+    return token
+
+
+def _tokens(pipe: Any) -> Iterator[bytes]:
+    """The NUL-terminated fields of a process's output as they arrive."""
+    rest = b""
+    while chunk := pipe.read1(1 << 16):
+        pieces = (rest + chunk).split(b"\0")
+        rest = pieces.pop()
+        yield from pieces
+    if rest:
+        yield rest
+
+
+class _Background(Generic[_T]):
+    """One git command running, and its output read by ``parse``, while the caller does something else."""
+
+    def __init__(self, git: Git, parse: Callable[[bytes], _T], command: str, *args: str) -> None:
+        self._command = command
+        self._parse = parse
+        self._err = b""
+        self._status: int | None = None
+        self._value: tuple[_T] | None = None  # (what parse made,) once it has run
+        self._failure: CtbError | None = None
+        self._proc = _spawn(git, command, *args)
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        out, self._err = self._proc.proc.communicate()
+        self._status = self._proc.proc.returncode
+        if self._status == 0:
+            try:
+                self._value = (self._parse(out),)
+            except CtbError as exc:
+                self._failure = exc
+
+    def result(self) -> _T:
+        """What ``parse`` made of the output; CtbError when the command failed."""
+        self._thread.join()
+        _check_status(self._command, self._status, self._err)
+        if self._failure is not None:
+            raise self._failure
+        if self._value is None:
+            raise CtbError(f"git {self._command} gave output ctb cannot read")
+        return self._value[0]
+
+
+def _graph(out: bytes) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Parents and short names from ``git log --format=%H %h %P`` lines."""
+    parents: dict[str, tuple[str, ...]] = {}
+    shorts: dict[str, str] = {}
+    for line in _decode(out).splitlines():
+        sha, short, *rest = line.split()
+        parents[sha] = tuple(rest)
+        shorts[sha] = short
+    return parents, shorts
+
+
+def _spawn(git: Git, command: str, *args: str, **kwargs: Any) -> Any:
+    """A started ``git <command>`` (GitPython's process wrapper); CtbError when git cannot start."""
+    try:
+        return getattr(git, command.replace("-", "_"))(*args, as_process=True, **kwargs)
+    except GitError as exc:
+        raise CtbError(f"cannot run git {command}: {str(exc).splitlines()[0]}") from None
+
+
+def _check_status(command: str, status: int | None, err: bytes | None) -> None:
+    if status != 0:
+        raise CtbError(f"git {command} failed: {_first_problem(_decode(err or b''))}")
+
+
+class _BlobStream:
+    """A ``git cat-file --batch`` asked for blobs while they are still being found (a thread reads the answers).
+
+    It runs beside the walk that names the blobs, so reading them costs
+    little more than the walk; :meth:`finish` hands back every blob by name.
+    """
+
+    def __init__(self, git: Git) -> None:
+        self._proc = _spawn(git, "cat-file", "--batch", istream=subprocess.PIPE)
+        self._asked: list[str] = []
+        self._sent = 0  # how many of them were written to the process
+        self._known: set[str] = set()
+        self._answers: list[tuple[str, bytes] | None] = []
+        self._problem = ""
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def ask(self, names: Iterable[str]) -> None:
+        """Ask for these blobs (each name once); requests go out in batches."""
+        for name in names:
+            if name not in self._known:
+                self._known.add(name)
+                self._asked.append(name)
+        if len(self._asked) - self._sent >= _STREAM_BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        batch, self._sent = self._asked[self._sent :], len(self._asked)
+        if not batch:
+            return
+        try:
+            self._proc.proc.stdin.write(b"".join(_encode(name) + b"\n" for name in batch))
+            self._proc.proc.stdin.flush()
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise CtbError(f"git cat-file failed: {exc}") from None
+
+    def _read(self) -> None:
+        # large reads parsed here rather than a few small reads per blob: the walk's
+        # thread then rarely waits for the interpreter lock
+        pipe = self._proc.proc.stdout
+        buf, at = b"", 0
+        try:
+            while True:
+                end_of_header = buf.find(b"\n", at)
+                if end_of_header < 0:
+                    chunk = pipe.read1(1 << 16)
+                    if not chunk:
+                        if at < len(buf):
+                            raise ValueError("the process stopped answering")
+                        return
+                    buf, at = buf[at:] + chunk, 0
+                    continue
+                tokens = buf[at:end_of_header].split()
+                # "<sha> <type> <size>" when found; "<name> missing|ambiguous|submodule" otherwise
+                if len(tokens) != 3 or not tokens[2].isdigit():
+                    self._answers.append(None)
+                    at = end_of_header + 1
+                    continue
+                start = end_of_header + 1
+                end = start + int(tokens[2])
+                if len(buf) < end + 1:
+                    buf += pipe.read(end + 1 - len(buf))
+                if len(buf) < end + 1 or buf[end : end + 1] != b"\n":
+                    raise ValueError("truncated object data")
+                self._answers.append((_decode(tokens[1]), buf[start:end]))
+                at = end + 1
+        except (OSError, ValueError) as exc:
+            self._problem = str(exc)
+
+    def finish(self) -> dict[str, bytes]:
+        """Every blob asked for, by name; CtbError when one is missing."""
+        self._send()
+        self.close()
+        if self._problem or len(self._answers) != len(self._asked):
+            raise CtbError(f"git cat-file failed: {self._problem or 'it stopped answering'}")
+        blobs: dict[str, bytes] = {}
+        for name, item in zip(self._asked, self._answers, strict=True):
+            if item is None or item[0] != "blob":
+                raise CtbError(f"git object {name} is missing from the repository")
+            blobs[name] = item[1]
+        return blobs
+
+    def close(self) -> None:
+        """End the process and the reading thread (after every answer when the process is well)."""
+        popen = self._proc.proc
+        try:
+            if not popen.stdin.closed:
+                popen.stdin.close()
+        except OSError:
+            pass
+        self._thread.join(timeout=30)
+        try:
+            popen.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            popen.kill()
+            popen.wait()
+        self._thread.join()
 
 
 def _end_of_day(text: str) -> str:
@@ -566,6 +787,80 @@ class GitRepo:
             sha: [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in rows]
             for sha, rows in listed.items()
         }
+
+    def path_history(self, paths: Iterable[str]) -> PathHistory:
+        """:meth:`history` and :meth:`changes_along` of ``paths`` and the parents of every commit, in one walk.
+
+        One ``git log --raw`` walks only the commits that touched ``paths``
+        (simplified as in :meth:`history`) with their changes against the
+        first parent (the merges among them asked for again together, as a
+        plain walk leaves a merge's changes out), while one ``git log`` of
+        every commit reachable from HEAD gives the parents (and short names)
+        and one ``cat-file`` batch reads the blobs as the walk names them.
+        """
+        if self.head() is None:
+            return PathHistory({}, {}, [], {})
+        pathspec = ["--", *(_check_path(p) for p in paths)]
+        graph = _Background(self._git, _graph, "log", "--no-show-signature", "--format=%H %h %P", "HEAD")
+        raw = ["-z", "--raw", "--no-renames", "--no-abbrev", "--root", "--no-show-signature", "--format=%x01%H"]
+        blobs = _BlobStream(self._git)
+        try:
+            walk = _spawn(self._git, "log", *raw, "--no-follow", "HEAD", *pathspec)
+            listed: list[str] = []
+            named: dict[str, list[tuple[str, str | None, str | None]]] = {}
+            try:
+                for (sha,), rows in _raw_log(_tokens(walk.proc.stdout), 1):
+                    listed.append(sha)
+                    named[sha] = rows
+                    blobs.ask(s for _, old, new in rows for s in (old, new) if s is not None)
+            except BaseException:  # output ctb cannot read, or cat-file gone: stop the walk too
+                walk.proc.kill()
+                walk.proc.wait()
+                raise
+            _check_status("log", walk.proc.wait(), walk.proc.stderr.read())
+            parents, shorts = graph.result()
+            merges = [sha for sha in listed if len(parents.get(sha, ())) > 1]
+            for start in range(0, len(merges), _SHAS_PER_CALL):  # a few long command lines, never one git per merge
+                chunk = merges[start : start + _SHAS_PER_CALL]
+                _, out = self._run("log", *raw, "--diff-merges=first-parent", "--no-walk=unsorted", *chunk, *pathspec)
+                for (sha,), rows in _raw_log(out.split(b"\0"), 1):
+                    named[sha] = rows
+                    blobs.ask(s for _, old, new in rows for s in (old, new) if s is not None)
+            read = blobs.finish()
+        finally:
+            blobs.close()
+        changes = {
+            sha: [(path, read[old] if old else None, read[new] if new else None) for path, old, new in rows]
+            for sha, rows in named.items()
+        }
+        return PathHistory(parents, shorts, listed, changes)
+
+    def describe(self, shas: Sequence[str]) -> dict[str, CommitInfo]:
+        """The commits ``shas`` as :meth:`history` reports them, by sha; a few processes for any number."""
+        found: dict[str, CommitInfo] = {}
+        args = ["-z", "--no-walk=unsorted", "--no-show-signature", "--encoding=UTF-8", f"--format={_LOG_FORMAT}"]
+        wanted = list(dict.fromkeys(shas))
+        for start in range(0, len(wanted), _SHAS_PER_CALL):
+            _, out = self._run("log", *args, *(_check_rev(sha) for sha in wanted[start : start + _SHAS_PER_CALL]))
+            fields = out.split(b"\0")
+            if len(fields) % len(_LOG_FIELDS) == 1 and fields[-1] == b"":
+                fields.pop()  # the terminator after the last record
+            if len(fields) % len(_LOG_FIELDS):
+                raise CtbError("git log gave output ctb cannot read")
+            for at in range(0, len(fields), len(_LOG_FIELDS)):
+                sha, short, date, author, email, parents, message = map(_decode, fields[at : at + len(_LOG_FIELDS)])
+                message = message.rstrip("\n")
+                found[sha] = CommitInfo(
+                    sha=sha,
+                    short=short,
+                    date=datetime.fromisoformat(date),
+                    author=author,
+                    email=email,
+                    summary=message.split("\n", 1)[0],
+                    message=message,
+                    parents=tuple(parents.split()),
+                )
+        return found
 
     # -- work tree and index ------------------------------------------------------
 

@@ -102,7 +102,9 @@ def bin_quantities_in(doc: Any, part: str) -> dict[str | None, Decimal]:
         raise Unreadable("'lines' is not a list")
     out: dict[str | None, Decimal] = {}
     for index, line in enumerate(lines):
-        if not isinstance(line, Mapping) or line.get("part") != part:
+        if line.__class__ is not dict and not isinstance(line, Mapping):  # the exact class first: far quicker
+            continue
+        if line.get("part") != part:
             continue
         quantity = line.get("quantity")
         if isinstance(quantity, bool) or not isinstance(quantity, (int, Decimal)):
