@@ -9,7 +9,7 @@ import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.core import paths as layout
-from ctb_files.core.models.common import valid_id
+from ctb_files.core.ids import valid_id
 from ctb_files.core.text import number, parse_quantity
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.ops.stock.log import signed

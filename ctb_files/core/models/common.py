@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -16,15 +15,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from ctb_files.core.ids import ID_PATTERN, valid_id
 from ctb_files.core.units import Unit, normalize
-
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,79}$"
-_ID_RE = re.compile(ID_PATTERN)
-
-
-def valid_id(value: str) -> bool:
-    """True when ``value`` may name a file: the id pattern and no ``..``."""
-    return bool(_ID_RE.match(value)) and ".." not in value
 
 
 def _check_id(value: str) -> str:
