@@ -199,6 +199,19 @@ def _commit_info(fields: list[str]) -> CommitInfo:
     )
 
 
+def _tree_files(data: bytes, width: int) -> dict[str, str]:
+    """The regular files of a tree object: name → blob id (``width`` bytes per raw id)."""
+    files: dict[str, str] = {}
+    at = 0
+    while at < len(data):
+        space = data.index(b" ", at)
+        end = data.index(b"\0", space)
+        if data[at:space] in (b"100644", b"100755"):
+            files[_decode(data[space + 1 : end])] = data[end + 1 : end + 1 + width].hex()
+        at = end + 1 + width
+    return files
+
+
 def _end_of_day(text: str) -> str:
     """The git ``--before`` value for a date (end of that day, UTC) or an ISO datetime."""
     try:
@@ -349,6 +362,7 @@ class GitRepo:
         self._git: Git = self._repo.git
         self._git.update_environment(**_EXTRA_ENV)
         self._objects = _ObjectReader(self._git)
+        self._trees: dict[str, dict[str, str]] = {}  # tree id -> its regular files (folders_at)
 
     @staticmethod
     def _discover(path: str | os.PathLike[str]) -> Repo | None:
@@ -561,23 +575,17 @@ class GitRepo:
         One pipelined request of tree objects (``""`` is the top folder), read
         here instead of asking git for one path at a time.
         """
-        sha = self._commit(commit)
+        # a full id as the walks hand it over needs no check: an unknown one finds no folder
+        sha = commit.lower() if _FULL_SHA.fullmatch(commit) else self._commit(commit)
         found = self._objects.read_named([f"{sha}:{_check_path(f) if f else ''}" for f in folders])
-        width = len(sha) // 2
         out: dict[str, dict[str, str] | None] = {}
         for folder, item in zip(folders, found, strict=True):
             if item is None or item[1] != "tree":
                 out[folder] = None
-                continue
-            files: dict[str, str] = {}
-            data, at = item[2], 0
-            while at < len(data):
-                space = data.index(b" ", at)
-                end = data.index(b"\0", space)
-                if data[at:space] in (b"100644", b"100755"):
-                    files[_decode(data[space + 1 : end])] = data[end + 1 : end + 1 + width].hex()
-                at = end + 1 + width
-            out[folder] = files
+            else:
+                if item[0] not in self._trees:  # a folder that did not change reads once
+                    self._trees[item[0]] = _tree_files(item[2], len(sha) // 2)
+                out[folder] = self._trees[item[0]]
         return out
 
     def read_at(self, commit: str, path: str) -> bytes | None:

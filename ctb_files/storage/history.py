@@ -24,6 +24,7 @@ from ctb_files.errors import CtbError
 from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_change
 from ctb_files.ops.bom.extensions import visible_names
 from ctb_files.ops.bom.tree import Target, explode
+from ctb_files.storage.bomread import BomVersions
 from ctb_files.storage.cache import FileCache
 from ctb_files.storage.git import GitRepo
 from ctb_files.storage.loader import LoadResult, bulk, load_files
@@ -80,10 +81,15 @@ def _base(root: Path, repo: GitRepo) -> str:
 
 
 class _Parsed:
-    """Models parsed from blobs by blob id, shared by every revision (each blob parses once)."""
+    """Models parsed from blobs by blob id, shared by every revision (each blob parses once).
+
+    BOM files are read row by row (:class:`~ctb_files.storage.bomread.BomVersions`):
+    its versions differ in a row or two, and each distinct row parses once.
+    """
 
     def __init__(self) -> None:
         self._cache: dict[tuple[type[BaseModel], str], Any] = {}
+        self._boms = BomVersions()
 
     def get(self, model: type[M], blob: str | None, data: Callable[[str], bytes]) -> M | None:
         if blob is None:
@@ -91,7 +97,7 @@ class _Parsed:
         key = (model, blob)
         if key not in self._cache:
             try:
-                raw = load_fast(data(blob), "")
+                raw = self._boms.load(data(blob), "") if model is BomFile else load_fast(data(blob), "")
                 self._cache[key] = model.model_validate(raw or {}) if isinstance(raw, dict) or raw is None else None
             except (YamlProblem, ValidationError):
                 self._cache[key] = None
@@ -105,6 +111,7 @@ class _RevisionCatalog:
     def __init__(self, log: _Log, commit: str) -> None:
         self.log, self.commit = log, commit
         self.read: dict[str, str | None] = {}  # every path this revision's BOM depended on: its blob id
+        self.parts: dict[str, Part | None] = {}  # the tree asks for a part more than once per row
 
     def _blob(self, rel: str) -> str | None:
         path = self.log.base + rel
@@ -112,7 +119,9 @@ class _RevisionCatalog:
         return blob
 
     def part(self, part_id: str) -> Part | None:
-        return self.log.parsed.get(Part, self._blob(layout.part_path(part_id)), self.log.data)
+        if part_id not in self.parts:
+            self.parts[part_id] = self.log.parsed.get(Part, self._blob(layout.part_path(part_id)), self.log.data)
+        return self.parts[part_id]
 
     def project(self, project_id: str) -> Project | None:
         return self.log.parsed.get(Project, self._blob(layout.project_path(project_id)), self.log.data)

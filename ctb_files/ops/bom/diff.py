@@ -19,7 +19,7 @@ import difflib
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -259,14 +259,15 @@ def summarize_bom_change(old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow
     # the part-level "other" ignores what changed_rows already says
     differing = Counter(_bare(r) for r in old_rows)
     differing.subtract(Counter(_bare(r) for r in new_rows))
-    other = {row.part for row, n in differing.items() if n and row.part is not None} - named
+    other = {row[1] for row, n in differing.items() if n and row[1] is not None} - named
     change.other = [_other(part, old_rows, new_rows) for part in sorted(other)]
     change.reordered = Counter(old_rows) == Counter(new_rows) and list(old_rows) != list(new_rows)
     return change
 
 
-def _bare(row: FlatRow) -> FlatRow:
-    return replace(row, dnp=False, content=())
+def _bare(row: FlatRow) -> tuple[Any, ...]:
+    """The fields a row compares by, but its DNP flag and content (``changed_rows`` says those)."""
+    return (row.level, row.part, row.quantity, row.unit, row.refs, row.ext)
 
 
 _ROW_FIELDS = ("value", "footprint", "mpn", "skus", "dnp")
