@@ -708,17 +708,19 @@ class GitRepo:
     def walk_changes(self, paths: Iterable[str]) -> list[tuple[CommitInfo, list[tuple[str, str | None, str | None]]]]:
         """:meth:`history` of ``paths``, each commit with the blob ids it changed there.
 
-        One ``git log --raw`` (history simplified as in :meth:`history`, each
-        commit compared with its first parent, a root commit with the empty
-        tree): ``(path, old id, new id)`` per changed regular file, ``None``
-        where the file is absent (or not a regular file), sorted by path.
+        One ``git log --raw`` (the commits of :meth:`history`, each compared
+        with its parent, a root commit with the empty tree): ``(path, old id,
+        new id)`` per changed regular file, ``None`` where the file is absent
+        (or not a regular file), sorted by path.  A merge comes with no
+        changes (asking for them would change which commits git lists):
+        :meth:`changes` has them.
         ``short`` is the full id too (the ids must not be abbreviated):
         :meth:`short_names` gives git's abbreviations of the commits shown.
         """
         if self.head() is None:
             return []
         args = [
-            "-z", "--raw", "--no-renames", "--no-abbrev", "--diff-merges=first-parent", "--root",
+            "-z", "--raw", "--no-renames", "--no-abbrev", "--diff-merges=off", "--root",
             "--no-follow", "--no-show-signature", "--encoding=UTF-8", f"--format={_LOG_FORMAT}",
         ]  # fmt: skip
         _, out = self._run("log", *args, "HEAD", "--", *(_check_path(p) for p in paths))

@@ -302,7 +302,13 @@ class _Log:
             found |= after.read.keys()
             changed = {path for path, _old, _new in changes}
             below = None
-            if info.parents:
+            if len(info.parents) > 1:
+                # a merge listed: what it changed against its first parent, asked for once; that
+                # parent's ids are learnt when read (a merge is rare, a walk lists few)
+                below = info.parents[0]
+                changed = {path for path, _old, _new in self.repo.changes(info.sha, sorted(self.query))}
+                self.ids.setdefault(below, {})
+            elif info.parents:
                 below = info.parents[0]
                 # files untouched by this commit are the same in its parent
                 here = self.ids[info.sha]
