@@ -192,6 +192,7 @@ class _Log:
         self.top = base + target.path
         self.parsed = _Parsed()
         self.ids: dict[str, dict[str, str | None]] = {}  # commit -> path -> blob id known there
+        self.folders: dict[str, dict[str, dict[str, str] | None]] = {}  # commit -> folder -> its files' ids
         self.bytes: dict[str, bytes] = {}
         self.results: dict[str, _Result] = {}
         self.by_top: dict[str | None, list[_Result]] = {}  # results by the blob id of the BOM's own file
@@ -205,27 +206,26 @@ class _Log:
 
     def blob_at(self, commit: str, path: str) -> str | None:
         known = self.ids[commit]
-        if path not in known:
+        if path in known:
+            return known[path]
+        folder, _, name = path.rpartition("/")
+        trees = self.folders.setdefault(commit, {})
+        if folder not in trees:
             self._look_up(commit, [path])
-        return known[path]
+        files = trees[folder]
+        return files.get(name) if files is not None else None
 
     def _look_up(self, commit: str, paths: Iterable[str]) -> None:
-        """Learn the blob ids of paths not known at ``commit``: one request for the folders holding them.
+        """Read the folders holding paths not known at ``commit``, in one request.
 
         A folder's tree names every file in it, so one answer covers all the
         parts at that commit, however many the BOM reads.
         """
         known = self.ids[commit]
-        missing = {path for path in paths if path not in known}
-        if not missing:
-            return
-        folders = sorted({path.rpartition("/")[0] for path in missing})
-        for folder, files in self.repo.folders_at(commit, folders).items():
-            prefix = folder + "/" if folder else ""
-            for name, blob in (files or {}).items():
-                known.setdefault(prefix + name, blob)
-        for path in missing:
-            known.setdefault(path, None)
+        trees = self.folders.setdefault(commit, {})
+        folders = sorted({path.rpartition("/")[0] for path in paths if path not in known} - trees.keys())
+        if folders:
+            trees.update(self.repo.folders_at(commit, folders))
 
     def data(self, blob: str) -> bytes:
         if blob not in self.bytes:
@@ -236,8 +236,7 @@ class _Log:
         """Blob ids and bytes of ``paths`` at ``commit`` in at most two requests (instead of one per file)."""
         wanted = list(paths)
         self._look_up(commit, wanted)
-        known = self.ids[commit]
-        blobs = {known[path] for path in wanted} - {None} - self.bytes.keys()
+        blobs = {self.blob_at(commit, path) for path in wanted} - {None} - self.bytes.keys()
         if blobs:
             self.bytes.update(self.repo.blobs(blob for blob in blobs if blob is not None))
 
@@ -249,8 +248,7 @@ class _Log:
         top = self.blob_at(commit, self.top)
         for earlier in self.by_top.get(top, ()):
             self._look_up(commit, earlier.read)
-            known = self.ids[commit]
-            if all(known[path] == blob for path, blob in earlier.read.items()):
+            if all(self.blob_at(commit, path) == blob for path, blob in earlier.read.items()):
                 self.results[commit] = earlier
                 return earlier
         if self.last is not None:
