@@ -569,23 +569,27 @@ class GitRepo:
             for path, item in zip(paths, found, strict=True)
         }
 
-    def folders_at(self, commit: str, folders: Sequence[str]) -> dict[str, dict[str, str] | None]:
-        """The regular files directly in each folder at ``commit``: name → blob id; ``None`` where no folder.
+    def folders_at(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict[str, str] | None]:
+        """The regular files directly in folders at commits: name → blob id; ``None`` where no folder.
 
-        One pipelined request of tree objects (``""`` is the top folder), read
-        here instead of asking git for one path at a time.
+        ``pairs`` are (commit, folder); ``""`` is the top folder.  One
+        pipelined request of tree objects, read here instead of asking git
+        for one path at a time; a tree read before is parsed once.
         """
         # a full id as the walks hand it over needs no check: an unknown one finds no folder
-        sha = commit.lower() if _FULL_SHA.fullmatch(commit) else self._commit(commit)
-        found = self._objects.read_named([f"{sha}:{_check_path(f) if f else ''}" for f in folders])
-        out: dict[str, dict[str, str] | None] = {}
-        for folder, item in zip(folders, found, strict=True):
+        names = [
+            f"{sha.lower() if _FULL_SHA.fullmatch(sha) else self._commit(sha)}:{_check_path(f) if f else ''}"
+            for sha, f in pairs
+        ]
+        found = self._objects.read_named(names)
+        out: dict[tuple[str, str], dict[str, str] | None] = {}
+        for pair, name, item in zip(pairs, names, found, strict=True):
             if item is None or item[1] != "tree":
-                out[folder] = None
-            else:
-                if item[0] not in self._trees:  # a folder that did not change reads once
-                    self._trees[item[0]] = _tree_files(item[2], len(sha) // 2)
-                out[folder] = self._trees[item[0]]
+                out[pair] = None
+                continue
+            if item[0] not in self._trees:  # a folder that did not change reads once
+                self._trees[item[0]] = _tree_files(item[2], len(name.partition(":")[0]) // 2)
+            out[pair] = self._trees[item[0]]
         return out
 
     def read_at(self, commit: str, path: str) -> bytes | None:

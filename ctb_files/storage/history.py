@@ -31,6 +31,7 @@ from ctb_files.storage.loader import LoadResult, bulk, load_files
 from ctb_files.storage.yaml import YamlProblem, load_fast
 
 M = TypeVar("M", bound=BaseModel)
+_AHEAD = 64  # commits of the walk whose folders come with one that must be read
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,8 @@ class _Log:
         self.results: dict[str, _Result] = {}
         self.by_top: dict[str | None, list[_Result]] = {}  # results by the blob id of the BOM's own file
         self.summaries: dict[tuple[int, int], BomChange] = {}
+        self.order: list[str] = []
+        self.position: dict[str, int] = {}
         self.query: set[str] = set()
         self.last: _Result | None = None
         self.parents: dict[str, tuple[str, ...]] | None = None
@@ -219,13 +222,24 @@ class _Log:
         """Read the folders holding paths not known at ``commit``, in one request.
 
         A folder's tree names every file in it, so one answer covers all the
-        parts at that commit, however many the BOM reads.
+        parts at that commit, however many the BOM reads.  The same folders
+        at the next commits of the walk come in the same request: a walk
+        that needs them at one commit needs them at the next ones too.
         """
         known = self.ids[commit]
-        trees = self.folders.setdefault(commit, {})
-        folders = sorted({path.rpartition("/")[0] for path in paths if path not in known} - trees.keys())
-        if folders:
-            trees.update(self.repo.folders_at(commit, folders))
+        folders = sorted({path.rpartition("/")[0] for path in paths if path not in known})
+        if not folders:
+            return
+        at = self.position.get(commit)
+        later = self.order[at + 1 : at + 1 + _AHEAD] if at is not None else []
+        pairs = [
+            (each, folder)
+            for each in (commit, *later)
+            for folder in folders
+            if folder not in self.folders.setdefault(each, {})
+        ]
+        for (each, folder), files in self.repo.folders_at(pairs).items():
+            self.folders[each][folder] = files
 
     def data(self, blob: str) -> bytes:
         if blob not in self.bytes:
@@ -289,6 +303,12 @@ class _Log:
         found: set[str] = set()
         listed = self.repo.walk_changes(sorted(self.query))
         names = {info.sha for info, _ in listed}
+        # the commits in the order the walk reads them (each listed one, then its first parent)
+        self.order = [sha for info, _ in listed for sha in (info.sha, *info.parents[:1])]
+        self.position = {sha: at for at, sha in reversed(list(enumerate(self.order)))}
+        # every blob the walk saw change, in one request: most are the BOM's versions, all read
+        blobs = {blob for _, changes in listed for _, old, new in changes for blob in (old, new) if blob is not None}
+        self.bytes.update(self.repo.blobs(blobs - self.bytes.keys()))
         below: str | None = None  # the first parent of the commit listed before
         for info, changes in listed:
             if below is not None and self._unchanged_between(below, info.sha, names):
