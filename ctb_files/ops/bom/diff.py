@@ -295,10 +295,10 @@ def _row_changes(old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow]) -> li
                 out.append(RowChange(label, "row", "", after.name))
             continue
         unmatched = before.part is None and after.part is None
-        if before.content == after.content and before.dnp == after.dnp:
-            # the row fields are read from content and dnp: only an unmatched row's quantity can differ
-            if not unmatched or (before.quantity, before.unit) == (after.quantity, after.unit):
-                continue
+        # the row fields are read from content and dnp: only an unmatched row's quantity can differ
+        same = before.content == after.content and before.dnp == after.dnp
+        if same and (not unmatched or (before.quantity, before.unit) == (after.quantity, after.unit)):
+            continue
         names = list(_ROW_FIELDS)
         if unmatched:
             names.insert(0, "quantity")
