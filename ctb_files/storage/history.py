@@ -26,7 +26,7 @@ from ctb_files.ops.bom.extensions import visible_names
 from ctb_files.ops.bom.tree import Target, explode
 from ctb_files.storage.bomread import BomVersions
 from ctb_files.storage.cache import FileCache
-from ctb_files.storage.git import GitRepo
+from ctb_files.storage.git import CommitInfo, GitRepo
 from ctb_files.storage.loader import LoadResult, bulk, load_files
 from ctb_files.storage.yaml import YamlProblem, load_fast
 
@@ -157,6 +157,14 @@ class BomLogEntry:
         return self.change.text()
 
 
+_Change = tuple[str, str | None, str | None]  # path, blob id before, blob id after (None: absent)
+
+
+def _within(path: str, prefixes: Iterable[str]) -> bool:
+    """Whether ``path`` is one of ``prefixes`` or under one ending in ``/``."""
+    return any(path.startswith(prefix) if prefix.endswith("/") else path == prefix for prefix in prefixes)
+
+
 def _rows(cat: _RevisionCatalog, target: Target) -> list[FlatRow]:
     try:
         rows = explode(cat, target)
@@ -204,11 +212,17 @@ class _Log:
         self.last: _Result | None = None
         self.parents: dict[str, tuple[str, ...]] | None = None
         self.parents_wait: Callable[[], dict[str, tuple[str, ...]]] = dict
+        # every file a BOM can read (settings, its own file, the parts) and, during a linear
+        # scan, the commit being looked at with the blob id of each of those files there
+        self.broad = [base + layout.SETTINGS, self.top, base + "parts/"]
+        self.live: tuple[str, dict[str, str]] | None = None
 
     # -- blob ids and bytes ---------------------------------------------------------
 
     def blob_at(self, commit: str, path: str) -> str | None:
-        known = self.ids[commit]
+        if self.live is not None and self.live[0] == commit and _within(path, self.broad):
+            return self.live[1].get(path)  # every file of the broad paths is in the live ids
+        known = self.ids.setdefault(commit, {})
         if path in known:
             return known[path]
         folder, _, name = path.rpartition("/")
@@ -226,7 +240,9 @@ class _Log:
         at the next commits of the walk come in the same request: a walk
         that needs them at one commit needs them at the next ones too.
         """
-        known = self.ids[commit]
+        if self.live is not None and self.live[0] == commit:
+            paths = [path for path in paths if not _within(path, self.broad)]
+        known = self.ids.setdefault(commit, {})
         folders = sorted({path.rpartition("/")[0] for path in paths if path not in known})
         if not folders:
             return
@@ -288,15 +304,95 @@ class _Log:
         self.parents_wait = self.repo.parents_later()
         self.query = {self.base + layout.SETTINGS, self.top}
         # the newest BOM's files are not known yet: the ids of every part at once
-        found = self.repo.tree_ids(head, [*sorted(self.query), self.base + "parts/"])
+        found = self.repo.tree_ids(head, self.broad)
         self.ids[head] = {**{path: None for path in self.query}, **found}
         self.query |= self._result(head).read.keys()
-        while True:
+        entries = self._linear(head, found, max_count) if self._broad(self.query) else None
+        while entries is None:
             entries, read = self._walk(max_count)
+            if not read <= self.query:
+                self.query |= read  # the BOM was made of other files in the past: ask again
+                entries = None
+        short = self.repo.short_names([entry.commit for entry in entries])
+        return [replace(entry, short=short.get(entry.commit, entry.short)) for entry in entries]
+
+    def _broad(self, paths: Iterable[str]) -> bool:
+        return all(_within(path, self.broad) for path in paths)
+
+    def _linear(self, head: str, at_head: Mapping[str, str], max_count: int | None) -> list[BomLogEntry] | None:
+        """The log from one walk of every file a BOM can read, when no merge is reachable; else None.
+
+        Without merges git lists a commit for some paths exactly when it
+        changed one of them, so the walk for the files the BOM read is the
+        broad walk's commits that changed one of those: asking again when
+        older versions read other files costs no git process.  The broad
+        walk names every change to those files, so their blob ids at each
+        commit follow from HEAD's without asking git.
+        """
+        walked = self.repo.walk_changes([path.rstrip("/") for path in self.broad])
+        self.parents = self.parents_wait()
+        if any(len(parents) > 1 for parents in self.parents.values()):
+            return None  # git's history simplification decides which commits a merge brings: the exact walk
+        while True:
+            entries, read = self._scan(at_head, walked, max_count)
+            if not self._broad(read):
+                return None
             if read <= self.query:
-                short = self.repo.short_names([entry.commit for entry in entries])
-                return [replace(entry, short=short.get(entry.commit, entry.short)) for entry in entries]
-            self.query |= read  # the BOM was made of other files in the past: ask again
+                return entries
+            self.query |= read
+
+    def _scan(
+        self, at_head: Mapping[str, str], walked: list[tuple[CommitInfo, list[_Change]]], max_count: int | None
+    ) -> tuple[list[BomLogEntry], set[str]]:
+        """One pass of :meth:`_walk` over the broad walk: the commits that changed a queried file."""
+        entries: list[BomLogEntry] = []
+        found: set[str] = set()
+        ids = dict(at_head)  # the blob ids at the commit looked at: between two walked commits none changes
+        try:
+            for info, changes in walked:
+                rows = [row for row in changes if row[0] in self.query]
+                after = None
+                if rows:
+                    self.live = (info.sha, ids)
+                    after = self._result(info.sha)
+                    found |= after.read.keys()
+                for path, old, _new in changes:  # now the ids of its parent
+                    if old is None:
+                        ids.pop(path, None)
+                    else:
+                        ids[path] = old
+                if after is None:
+                    continue
+                changed = {path for path, _old, _new in rows}
+                if not changed & after.read.keys():
+                    continue  # nothing this BOM is made of changed in this commit
+                before = _Result([], {})
+                if info.parents:
+                    self.live = (info.parents[0], ids)
+                    before = self._result(info.parents[0])
+                    found |= before.read.keys()
+                entry = self._entry(info, changed, before, after)
+                if entry is not None:
+                    entries.append(entry)
+                    if max_count is not None and len(entries) >= max_count:
+                        break
+        finally:
+            self.live = None
+        return entries, found
+
+    def _entry(self, info: CommitInfo, changed: set[str], before: _Result, after: _Result) -> BomLogEntry | None:
+        """The log line of a commit that changed files the BOM read; None when its rows did not change."""
+        if before.rows == after.rows:
+            own = self.target.path.startswith("projects/") and after.rows
+            if not own or self.top not in changed:
+                return None
+            # a project BOM file that changed (a re-sync, a hand edit) while no row did: still listed
+            change = BomChange(other=[f"{self.target.path} edited; rows unchanged"])
+        else:
+            change = self._summary(before, after)
+            if not change:  # rows differ in a way no summary names: still never "no change"
+                change.other.append("rows changed")
+        return BomLogEntry(info.sha, info.short, info.date, info.author, info.summary, change)
 
     def _walk(self, max_count: int | None) -> tuple[list[BomLogEntry], set[str]]:
         entries: list[BomLogEntry] = []
@@ -340,17 +436,10 @@ class _Log:
                 found |= before.read.keys()
             else:
                 before = _Result([], {})
-            if before.rows == after.rows:
-                own = self.target.path.startswith("projects/") and after.rows
-                if not own or self.top not in changed:
-                    continue
-                # a project BOM file that changed (a re-sync, a hand edit) while no row did: still listed
-                change = BomChange(other=[f"{self.target.path} edited; rows unchanged"])
-            else:
-                change = self._summary(before, after)
-                if not change:  # rows differ in a way no summary names: still never "no change"
-                    change.other.append("rows changed")
-            entries.append(BomLogEntry(info.sha, info.short, info.date, info.author, info.summary, change))
+            entry = self._entry(info, changed, before, after)
+            if entry is None:
+                continue
+            entries.append(entry)
             if max_count is not None and len(entries) >= max_count:
                 break
         return entries, found
