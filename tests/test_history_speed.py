@@ -19,6 +19,7 @@ from ctb_files.errors import CtbError
 from ctb_files.ops.bom.diff import FlatRow, flatten, summarize_bom_change
 from ctb_files.ops.bom.extensions import visible_names
 from ctb_files.ops.bom.tree import Target, explode, parse_target
+from ctb_files.storage import history
 from ctb_files.storage.bomread import BomVersions
 from ctb_files.storage.history import bom_log
 from ctb_files.storage.yaml import YamlProblem, load_fast
@@ -148,6 +149,14 @@ def test_project_bom_log_equals_exploding_every_commit(linear: Path) -> None:
     assert len(expected) >= 15  # the history really changes the BOM many ways
     assert any("edited; rows unchanged" in text for _, text in expected)
     assert [(e.commit, e.summary) for e in bom_log(linear, target)] == expected
+
+
+def test_the_walk_for_histories_with_merges_gives_the_same_log(linear: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a history with a merge takes the walk that asks git again for the grown set of files
+    monkeypatch.setattr(history._Log, "_linear", lambda *_args: None)
+    for text in ("p:v1", "sub"):
+        target = parse_target(text)
+        assert [(e.commit, e.summary) for e in bom_log(linear, target)] == _reference(linear, target)
 
 
 def test_assembly_log_equals_exploding_every_commit(linear: Path) -> None:
