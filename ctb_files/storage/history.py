@@ -220,8 +220,10 @@ class _Log:
     # -- blob ids and bytes ---------------------------------------------------------
 
     def blob_at(self, commit: str, path: str) -> str | None:
-        if self.live is not None and self.live[0] == commit and _within(path, self.broad):
-            return self.live[1].get(path)  # every file of the broad paths is in the live ids
+        if self.live is not None and self.live[0] == commit:
+            found = self.live[1].get(path)
+            if found is not None or _within(path, self.broad):
+                return found  # every file of the broad paths is in the live ids
         known = self.ids.setdefault(commit, {})
         if path in known:
             return known[path]
@@ -347,6 +349,9 @@ class _Log:
         """One pass of :meth:`_walk` over the broad walk: the commits that changed a queried file."""
         entries: list[BomLogEntry] = []
         found: set[str] = set()
+        # the versions of the queried files, in one request: mostly the BOM's own, all read
+        blobs = {blob for _, changes in walked for path, old, new in changes if path in self.query for blob in (old, new)}
+        self.bytes.update(self.repo.blobs(blob for blob in blobs - self.bytes.keys() if blob is not None))
         ids = dict(at_head)  # the blob ids at the commit looked at: between two walked commits none changes
         try:
             for info, changes in walked:
