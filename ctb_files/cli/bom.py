@@ -15,7 +15,6 @@ from typing import Any
 import click
 
 from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
-from ctb_files.cli.bomproduction import production_fields
 from ctb_files.core import paths as layout
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.text import hint, parse_quantity
@@ -26,12 +25,9 @@ from ctb_files.ops.bom import tree as bomtree
 from ctb_files.ops.bom import views as bomviews
 from ctb_files.ops.bom.extensions import applies, declared, display, parse_value
 from ctb_files.render import bom as report_bom
-from ctb_files.render.cost import cost_json, cost_table
 from ctb_files.render.table import number, to_json
 from ctb_files.storage import history
 from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.writeback.bom import set_ext, set_row_fields
-from ctb_files.storage.writeback.part import add_bom_line
 from ctb_files.storage.yaml import load_fast
 
 __all__ = ["bom_group"]
@@ -138,6 +134,8 @@ def show_cmd(
 
 
 def _show_cost(inv: Inventory, target: bomtree.Target, n: int) -> None:
+    from ctb_files.render.cost import cost_json, cost_table  # only this view costs: the other commands skip it
+
     lines = bomviews.target_cost(inv, target, n)
     fmt = options().format
     if fmt == "json":
@@ -271,6 +269,8 @@ def add_cmd(parent: str, child: str, quantity: str, unit: str | None, order: int
     ctb bom add panel-vco jack-3.5mm 6 --refs J1-J6
     ctb bom add harness-a wire-red 500 --unit mm
     """
+    from ctb_files.storage.writeback.part import add_bom_line  # the writers load ruamel: only commands that write
+
     ws = workspace()
     inv = ws.inventory
     qty = _quantity(quantity)
@@ -355,6 +355,10 @@ def set_cmd(target: str, row: str, assignments: tuple[str, ...], attrition: str 
     ctb bom set panel-vco jack-3.5mm assembly_note="after washing"
     ctb bom set vco:v2 12 --attrition 2 --setup 15
     """
+    # the writers load ruamel: only commands that write import them
+    from ctb_files.cli.bomproduction import production_fields
+    from ctb_files.storage.writeback.bom import set_ext, set_row_fields
+
     ws = workspace()
     inv = ws.inventory
     tgt = bomtree.parse_target(target)

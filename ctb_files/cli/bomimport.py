@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ctb_files.cli.app import common, finish, options, workspace, writes
 from ctb_files.cli.bom import bom_group
-from ctb_files.cli.project import (
-    import_version,
-    render_reports,
-    say_if_unchanged,
-)
 from ctb_files.core import paths as layout
 from ctb_files.core.models import valid_id
 from ctb_files.core.text import now
 from ctb_files.errors import CtbError, UsageError
 from ctb_files.importers import FORMATS, read_bom
-from ctb_files.ops.bom.matching import Matcher
-from ctb_files.storage.workspace import Workspace
-from ctb_files.storage.writeback.project import add_version, new_project
+
+if TYPE_CHECKING:
+    from ctb_files.storage.workspace import Workspace
 
 __all__ = ["import_cmd"]
 
@@ -38,6 +34,8 @@ def _format_option(func: click.Command) -> click.Command:
 
 def _ensure_version(ws: Workspace, project_id: str, version: str) -> None:
     """Create the project, or list the version in it, when the import names a new one."""
+    from ctb_files.storage.writeback.project import add_version, new_project
+
     rel = layout.project_path(project_id)
     project = ws.inventory.projects.get(project_id)
     # on a case-insensitive file system these would be the same file
@@ -91,6 +89,10 @@ def import_cmd(file: Path, project_id: str, version: str, bom_format_option: str
     \b
     Example:  ctb bom import vco-bom.csv --project vco --version v3 --bom-format kibom
     """
+    # the import's machinery (matching, sources, writers) loads only for an import, not for every bom command
+    from ctb_files.cli.project import import_version, render_reports, say_if_unchanged
+    from ctb_files.ops.bom.matching import Matcher
+
     for what, ident in (("project", project_id), ("version", version)):
         if not valid_id(ident):
             raise UsageError(f"{what} {ident!r} is not a valid id (letters, digits, . _ + -, max 80)")

@@ -13,19 +13,21 @@ import io
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from itertools import zip_longest
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ctb_files.core import paths as layout
-from ctb_files.core.models import BomFile, BomRow, Shortage
 from ctb_files.core.units import normalize
-from ctb_files.ops.bom.diff import BomDiff, FlatRow
 from ctb_files.ops.bom.extensions import display
 from ctb_files.ops.bom.rowtext import about, unmatched_label
-from ctb_files.ops.bom.sync import VersionReport
-from ctb_files.ops.bom.tree import TreeRow, UseRow
-from ctb_files.ops.bom.views import BomView
 from ctb_files.render.table import number, table
-from ctb_files.storage.history import BomLogEntry
+
+if TYPE_CHECKING:  # types only: importing a renderer must not load sync, importers and the models
+    from ctb_files.core.models import BomFile, BomRow, Shortage
+    from ctb_files.ops.bom.diff import BomDiff, FlatRow
+    from ctb_files.ops.bom.sync import VersionReport
+    from ctb_files.ops.bom.tree import TreeRow, UseRow
+    from ctb_files.ops.bom.views import BomView
+    from ctb_files.storage.history import BomLogEntry
 
 MARKS = {"equal": "", "replace": "|", "delete": "<", "insert": ">"}
 

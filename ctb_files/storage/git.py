@@ -404,6 +404,35 @@ class _BlobStream:
         self._thread.join()
 
 
+def _commit_info(fields: list[str]) -> CommitInfo:
+    """A :class:`CommitInfo` from the fields of ``_LOG_FORMAT``."""
+    sha, short, date, author, email, parents, message = fields
+    message = message.rstrip("\n")
+    return CommitInfo(
+        sha=sha,
+        short=short,
+        date=datetime.fromisoformat(date),
+        author=author,
+        email=email,
+        summary=message.split("\n", 1)[0],
+        message=message,
+        parents=tuple(parents.split()),
+    )
+
+
+def _tree_files(data: bytes, width: int) -> dict[str, str]:
+    """The regular files of a tree object: name → blob id (``width`` bytes per raw id)."""
+    files: dict[str, str] = {}
+    at = 0
+    while at < len(data):
+        space = data.index(b" ", at)
+        end = data.index(b"\0", space)
+        if data[at:space] in (b"100644", b"100755"):
+            files[_decode(data[space + 1 : end])] = data[end + 1 : end + 1 + width].hex()
+        at = end + 1 + width
+    return files
+
+
 def _end_of_day(text: str) -> str:
     """The git ``--before`` value for a date (end of that day, UTC) or an ISO datetime."""
     try:
@@ -418,6 +447,15 @@ def _end_of_day(text: str) -> str:
         raise CtbError(f"not a valid date: {text}") from None
     # git compares whole seconds, so flooring keeps "at or before" exact
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S +0000")
+
+
+def _feed(stream: Any, payload: bytes) -> None:
+    """Write ``payload`` to a process's input (run in a thread while its output is read)."""
+    try:
+        stream.write(payload)
+        stream.flush()
+    except (OSError, ValueError):
+        pass  # the reader sees the process stop answering and says so
 
 
 class _ObjectReader:
@@ -450,6 +488,48 @@ class _ObjectReader:
             self.close()
             raise CtbError(f"git cat-file failed: {exc}") from None
         return results
+
+    def read_named(self, names: Sequence[str]) -> list[tuple[str, str, bytes] | None]:
+        """``(object id, type, content)`` per object name (``commit:path`` too), ``None`` where absent.
+
+        Every request is written before any answer is read (a writer thread
+        keeps a long request list from filling the pipe while git waits for
+        us to read): one round trip for any number of names.
+        """
+        results: list[tuple[str, str, bytes] | None] = []
+        if not names:
+            return results
+        payload = b"".join(_encode(name) + b"\n" for name in names)
+        try:
+            proc = self._process()
+            writer = None
+            if len(payload) <= _CHUNK_BYTES:
+                _feed(proc.stdin, payload)
+            else:
+                writer = threading.Thread(target=_feed, args=(proc.stdin, payload), daemon=True)
+                writer.start()
+            for _ in names:
+                results.append(self._answer_named(proc.stdout))
+            if writer is not None:
+                writer.join()
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise CtbError(f"git cat-file failed: {exc}") from None
+        return results
+
+    @staticmethod
+    def _answer_named(stdout: Any) -> tuple[str, str, bytes] | None:
+        header: bytes = stdout.readline()
+        if not header.endswith(b"\n"):
+            raise ValueError("the process stopped answering")
+        tokens = header.split()
+        if len(tokens) != 3 or not tokens[2].isdigit():
+            return None
+        size = int(tokens[2])
+        data: bytes = stdout.read(size + 1)
+        if len(data) != size + 1 or data[-1:] != b"\n":
+            raise ValueError("truncated object data")
+        return _decode(tokens[0]), _decode(tokens[1]), data[:-1]
 
     def _process(self) -> Any:
         if self._proc is None:
@@ -503,6 +583,7 @@ class GitRepo:
         self._git: Git = self._repo.git
         self._git.update_environment(**_EXTRA_ENV)
         self._objects = _ObjectReader(self._git)
+        self._trees: dict[str, dict[str, str]] = {}  # tree id -> its regular files (folders_at)
 
     @staticmethod
     def _discover(path: str | os.PathLike[str]) -> Repo | None:
@@ -670,6 +751,67 @@ class GitRepo:
                 entries[path] = sha
         blobs = self._blobs(entries.values())
         return {path: blobs[sha] for path, sha in entries.items()}
+
+    def tree_ids(self, commit: str, prefixes: Iterable[str]) -> dict[str, str]:
+        """The blob id of every regular file at ``commit`` under the prefixes (as :meth:`snapshot`)."""
+        wanted = [_check_path(p.rstrip("/")) + ("/" if p.endswith("/") else "") for p in prefixes]
+        if not wanted:
+            return {}
+        tree = f"{self._commit(commit)}^{{tree}}"
+        _, out = self._run("ls-tree", "-r", "-z", "--full-tree", tree, "--", *(p.rstrip("/") for p in wanted))
+        entries: dict[str, str] = {}
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw_path = record.partition(b"\t")
+            mode, kind, sha = _decode(meta).split(" ")
+            path = _decode(raw_path)
+            if kind == "blob" and mode in _REGULAR_FILE_MODES and _under(path, wanted):
+                entries[path] = sha
+        return entries
+
+    def blobs(self, ids: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of blobs by id, in one pipelined request; CtbError when one is missing."""
+        wanted = sorted(set(ids))
+        found = self._objects.read_named(wanted)
+        blobs: dict[str, bytes] = {}
+        for sha, item in zip(wanted, found, strict=True):
+            if item is None or item[1] != "blob":
+                raise CtbError(f"git object {sha} is missing from the repository")
+            blobs[sha] = item[2]
+        return blobs
+
+    def files_at(self, commit: str, paths: Sequence[str]) -> dict[str, tuple[str, bytes] | None]:
+        """(blob id, bytes) of each file at ``commit``, ``None`` where absent (or a folder); one request."""
+        sha = self._commit(commit)
+        found = self._objects.read_named([f"{sha}:{_check_path(path)}" for path in paths])
+        return {
+            path: (item[0], item[2]) if item is not None and item[1] == "blob" else None
+            for path, item in zip(paths, found, strict=True)
+        }
+
+    def folders_at(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict[str, str] | None]:
+        """The regular files directly in folders at commits: name → blob id; ``None`` where no folder.
+
+        ``pairs`` are (commit, folder); ``""`` is the top folder.  One
+        pipelined request of tree objects, read here instead of asking git
+        for one path at a time; a tree read before is parsed once.
+        """
+        # a full id as the walks hand it over needs no check: an unknown one finds no folder
+        names = [
+            f"{sha.lower() if _FULL_SHA.fullmatch(sha) else self._commit(sha)}:{_check_path(f) if f else ''}"
+            for sha, f in pairs
+        ]
+        found = self._objects.read_named(names)
+        out: dict[tuple[str, str], dict[str, str] | None] = {}
+        for pair, name, item in zip(pairs, names, found, strict=True):
+            if item is None or item[1] != "tree":
+                out[pair] = None
+                continue
+            if item[0] not in self._trees:  # a folder that did not change reads once
+                self._trees[item[0]] = _tree_files(item[2], len(name.partition(":")[0]) // 2)
+            out[pair] = self._trees[item[0]]
+        return out
 
     def read_at(self, commit: str, path: str) -> bytes | None:
         """The file ``path`` at ``commit``; ``None`` if it is absent there (or a folder)."""
@@ -861,6 +1003,89 @@ class GitRepo:
                     parents=tuple(parents.split()),
                 )
         return found
+
+
+    def walk_changes(self, paths: Iterable[str]) -> list[tuple[CommitInfo, list[tuple[str, str | None, str | None]]]]:
+        """:meth:`history` of ``paths``, each commit with the blob ids it changed there.
+
+        One ``git log --raw`` (the commits of :meth:`history`, each compared
+        with its parent, a root commit with the empty tree): ``(path, old id,
+        new id)`` per changed regular file, ``None`` where the file is absent
+        (or not a regular file), sorted by path.  A merge comes with no
+        changes (asking for them would change which commits git lists):
+        :meth:`changes` has them.
+        ``short`` is the full id too (the ids must not be abbreviated):
+        :meth:`short_names` gives git's abbreviations of the commits shown.
+        """
+        if self.head() is None:
+            return []
+        args = [
+            "-z", "--raw", "--no-renames", "--no-abbrev", "--diff-merges=off", "--root",
+            "--no-follow", "--no-show-signature", "--encoding=UTF-8", f"--format={_LOG_FORMAT}",
+        ]  # fmt: skip
+        _, out = self._run("log", *args, "HEAD", "--", *(_check_path(p) for p in paths))
+        tokens = out.split(b"\0")
+        walked: list[tuple[CommitInfo, list[tuple[str, str | None, str | None]]]] = []
+        at, width = 0, len(_LOG_FIELDS)
+        while at < len(tokens):
+            if not tokens[at].strip(b"\n"):
+                at += 1  # the separators between records
+                continue
+            if at + width > len(tokens):
+                raise CtbError("git log gave output ctb cannot read")
+            info = _commit_info([_decode(t) for t in tokens[at : at + width]])
+            at += width
+            rows: list[tuple[str, str | None, str | None]] = []
+            # raw records: ":<old mode> <new mode> <old id> <new id> <status>" then the path
+            while at + 1 < len(tokens) and tokens[at].lstrip(b"\n").startswith(b":"):
+                old_mode, new_mode, old_sha, new_sha, _status = _decode(tokens[at]).lstrip("\n:").split(" ")
+                old = old_sha if old_mode in _REGULAR_FILE_MODES else None
+                new = new_sha if new_mode in _REGULAR_FILE_MODES else None
+                if old != new:  # a mode-only change leaves the bytes alone
+                    rows.append((_decode(tokens[at + 1]), old, new))
+                at += 2
+            walked.append((info, sorted(rows)))
+        return walked
+
+    def short_names(self, shas: Sequence[str]) -> dict[str, str]:
+        """git's abbreviation (``%h``) of each commit, from one ``log --no-walk``."""
+        names: dict[str, str] = {}
+        for start in range(0, len(shas), 1000):  # far below any command line limit
+            chunk = [_check_rev(sha) for sha in shas[start : start + 1000]]
+            _, out = self._run("log", "--no-walk=unsorted", "--format=%H %h", *chunk, "--")
+            for line in _decode(out).splitlines():
+                full, _, short = line.partition(" ")
+                names[full] = short
+        return names
+
+    def parents_later(self) -> Callable[[], dict[str, tuple[str, ...]]]:
+        """:meth:`parents_of_all`, started now in the background; call the answer to wait for it."""
+        if self.head() is None:
+            return dict
+        try:
+            proc = self._git.rev_list("--parents", "HEAD", as_process=True)
+        except GitError as exc:
+            raise CtbError(f"cannot run git rev-list: {str(exc).splitlines()[0]}") from None
+        popen = proc.proc
+        chunks: list[bytes] = []
+        reader = threading.Thread(target=lambda: chunks.append(popen.stdout.read()), daemon=True)
+        reader.start()
+
+        def wait() -> dict[str, tuple[str, ...]]:
+            reader.join()
+            # ``proc`` stays referenced until here: GitPython stops the process when its handle goes
+            if proc.proc.wait() != 0:
+                raise CtbError("git rev-list failed")
+            for stream in (popen.stdout, popen.stderr):
+                if stream is not None:
+                    stream.close()
+            found: dict[str, tuple[str, ...]] = {}
+            for line in _decode(b"".join(chunks)).splitlines():
+                sha, *parents = line.split()
+                found[sha] = tuple(parents)
+            return found
+
+        return wait
 
     # -- work tree and index ------------------------------------------------------
 

@@ -10,8 +10,8 @@ commit cheaply when none of the files the BOM read there changed in it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,12 +24,14 @@ from ctb_files.errors import CtbError
 from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_change
 from ctb_files.ops.bom.extensions import visible_names
 from ctb_files.ops.bom.tree import Target, explode
+from ctb_files.storage.bomread import BomVersions
 from ctb_files.storage.cache import FileCache
-from ctb_files.storage.git import GitRepo
+from ctb_files.storage.git import CommitInfo, GitRepo
 from ctb_files.storage.loader import LoadResult, bulk, load_files
 from ctb_files.storage.yaml import YamlProblem, load_fast
 
 M = TypeVar("M", bound=BaseModel)
+_AHEAD = 64  # commits of the walk whose folders come with one that must be read
 
 
 @dataclass(frozen=True)
@@ -80,18 +82,23 @@ def _base(root: Path, repo: GitRepo) -> str:
 
 
 class _Parsed:
-    """Models parsed from blobs, shared by every revision (equal bytes parse once)."""
+    """Models parsed from blobs by blob id, shared by every revision (each blob parses once).
+
+    BOM files are read row by row (:class:`~ctb_files.storage.bomread.BomVersions`):
+    its versions differ in a row or two, and each distinct row parses once.
+    """
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[type[BaseModel], bytes], Any] = {}
+        self._cache: dict[tuple[type[BaseModel], str], Any] = {}
+        self._boms = BomVersions()
 
-    def get(self, model: type[M], data: bytes | None) -> M | None:
-        if data is None:
+    def get(self, model: type[M], blob: str | None, data: Callable[[str], bytes]) -> M | None:
+        if blob is None:
             return None
-        key = (model, data)
+        key = (model, blob)
         if key not in self._cache:
             try:
-                raw = load_fast(data, "")
+                raw = self._boms.load(data(blob), "") if model is BomFile else load_fast(data(blob), "")
                 self._cache[key] = model.model_validate(raw or {}) if isinstance(raw, dict) or raw is None else None
             except (YamlProblem, ValidationError):
                 self._cache[key] = None
@@ -100,44 +107,40 @@ class _Parsed:
 
 
 class _RevisionCatalog:
-    """A :class:`~ctb_files.ops.bom.tree.Catalog` reading files at one commit on demand."""
+    """A :class:`~ctb_files.ops.bom.tree.Catalog` reading files at one commit, by blob id."""
 
-    def __init__(
-        self, repo: GitRepo, commit: str, base: str, parsed: _Parsed, known: Mapping[str, bytes | None]
-    ) -> None:
-        self.repo, self.commit, self.base, self.parsed = repo, commit, base, parsed
-        self.files: dict[str, bytes | None] = dict(known)
-        self.read: set[str] = set()  # every path this revision's BOM depended on
+    def __init__(self, log: _Log, commit: str) -> None:
+        self.log, self.commit = log, commit
+        self.read: dict[str, str | None] = {}  # every path this revision's BOM depended on: its blob id
+        self.parts: dict[str, Part | None] = {}  # the tree asks for a part more than once per row
 
-    def peek(self, path: str) -> bytes | None:
-        """The file at this commit (repository path), without counting it as read."""
-        if path not in self.files:
-            self.files[path] = self.repo.read_at(self.commit, path)
-        return self.files[path]
-
-    def prefetch(self, paths: Iterable[str]) -> None:
-        """Read every path not read yet in one request (instead of one at a time)."""
-        missing = [path for path in paths if path not in self.files]
-        if missing:
-            self.files.update(self.repo.read_many_at(self.commit, missing))
-
-    def _file(self, rel: str) -> bytes | None:
-        path = self.base + rel
-        self.read.add(path)
-        return self.peek(path)
+    def _blob(self, rel: str) -> str | None:
+        path = self.log.base + rel
+        blob = self.read[path] = self.log.blob_at(self.commit, path)
+        return blob
 
     def part(self, part_id: str) -> Part | None:
-        return self.parsed.get(Part, self._file(layout.part_path(part_id)))
+        if part_id not in self.parts:
+            self.parts[part_id] = self.log.parsed.get(Part, self._blob(layout.part_path(part_id)), self.log.data)
+        return self.parts[part_id]
 
     def project(self, project_id: str) -> Project | None:
-        return self.parsed.get(Project, self._file(layout.project_path(project_id)))
+        return self.log.parsed.get(Project, self._blob(layout.project_path(project_id)), self.log.data)
 
     def project_bom(self, project_id: str, version: str) -> BomFile | None:
-        return self.parsed.get(BomFile, self._file(layout.bom_path(project_id, version)))
+        return self.log.parsed.get(BomFile, self._blob(layout.bom_path(project_id, version)), self.log.data)
 
     def extensions(self) -> list[Extension]:
-        settings = self.parsed.get(Settings, self._file(layout.SETTINGS))
+        settings = self.log.parsed.get(Settings, self._blob(layout.SETTINGS), self.log.data)
         return list(settings.bom_extensions) if settings is not None else []
+
+
+@dataclass(frozen=True)
+class _Result:
+    """The flattened BOM of a revision, and the blob id of every file it read (``None``: absent)."""
+
+    rows: list[FlatRow]
+    read: Mapping[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,14 @@ class BomLogEntry:
     @property
     def summary(self) -> str:
         return self.change.text()
+
+
+_Change = tuple[str, str | None, str | None]  # path, blob id before, blob id after (None: absent)
+
+
+def _within(path: str, prefixes: Iterable[str]) -> bool:
+    """Whether ``path`` is one of ``prefixes`` or under one ending in ``/``."""
+    return any(path.startswith(prefix) if prefix.endswith("/") else path == prefix for prefix in prefixes)
 
 
 def _rows(cat: _RevisionCatalog, target: Target) -> list[FlatRow]:
@@ -172,115 +183,278 @@ def bom_log(root: Path, target: Target, max_count: int | None = None) -> list[Bo
 
 
 class _Log:
-    """One ``bom log`` run.
+    """One ``bom log`` run, working on blob ids.
 
-    A revision's BOM depends only on the files it read; if none of those
-    changed between two revisions, their BOMs are equal.  That lets the walk
-    skip commits without exploding anything, and reuse the last explosion
-    when the next commit listed left its files as they were.
+    A revision's BOM depends only on the files it read; if each of those has
+    the same blob id at two revisions, their BOMs are equal.  The walk knows
+    the blob id of every queried path at each listed commit without asking
+    git: the newest from one ``ls-tree``, its first parent's from the ids the
+    commit changed (``git log --raw``), and the next listed commit's equal to
+    that parent's when only unlisted single-parent commits lie between.  So a
+    commit is skipped without reading anything when none of the ids its BOM
+    read changed, a BOM is exploded only for a set of ids not exploded
+    before, and each blob is read and parsed once.
     """
 
     def __init__(self, repo: GitRepo, base: str, target: Target) -> None:
         self.repo, self.base, self.target = repo, base, target
+        self.top = base + target.path
         self.parsed = _Parsed()
-        self.catalogs: dict[str, _RevisionCatalog] = {}
-        self.results: dict[str, list[FlatRow]] = {}
+        self.ids: dict[str, dict[str, str | None]] = {}  # commit -> path -> blob id known there
+        self.folders: dict[str, dict[str, dict[str, str] | None]] = {}  # commit -> folder -> its files' ids
+        self.bytes: dict[str, bytes] = {}
+        self.results: dict[str, _Result] = {}
+        self.by_top: dict[str | None, list[_Result]] = {}  # results by the blob id of the BOM's own file
+        self.summaries: dict[tuple[int, int], BomChange] = {}
+        self.order: list[str] = []
+        self.position: dict[str, int] = {}
         self.query: set[str] = set()
-        self.last: _RevisionCatalog | None = None
+        self.last: _Result | None = None
         self.parents: dict[str, tuple[str, ...]] | None = None
+        self.parents_wait: Callable[[], dict[str, tuple[str, ...]]] = dict
+        # every file a BOM can read (settings, its own file, the parts) and, during a linear
+        # scan, the commit being looked at with the blob id of each of those files there
+        self.broad = [base + layout.SETTINGS, self.top, base + "parts/"]
+        self.live: tuple[str, dict[str, str]] | None = None
 
-    def _catalog(self, commit: str, known: Mapping[str, bytes | None] | None = None) -> _RevisionCatalog:
-        if commit not in self.catalogs:
-            if known is None:
-                # one ls-tree and one pipelined blob read for every file asked about so far
-                files = self.repo.snapshot(commit, sorted(self.query))
-                known = {path: files.get(path) for path in self.query}
-            self.catalogs[commit] = _RevisionCatalog(self.repo, commit, self.base, self.parsed, known)
-        return self.catalogs[commit]
+    # -- blob ids and bytes ---------------------------------------------------------
 
-    def _result(self, commit: str) -> list[FlatRow]:
-        if commit not in self.results:
-            cat = self._catalog(commit)
-            last = self.last
-            if last is not None:
-                cat.prefetch(sorted(last.read))  # what the last BOM read is what this one will likely read
-            if last is not None and all(cat.peek(path) == last.files[path] for path in last.read):
-                self.results[commit] = self.results[last.commit]
-                cat.read = set(last.read)
-            else:
-                self.results[commit] = _rows(cat, self.target)
-            self.last = cat
-        return self.results[commit]
+    def blob_at(self, commit: str, path: str) -> str | None:
+        if self.live is not None and self.live[0] == commit:
+            found = self.live[1].get(path)
+            if found is not None or _within(path, self.broad):
+                return found  # every file of the broad paths is in the live ids
+        known = self.ids.setdefault(commit, {})
+        if path in known:
+            return known[path]
+        folder, _, name = path.rpartition("/")
+        trees = self.folders.setdefault(commit, {})
+        if folder not in trees:
+            self._look_up(commit, [path])
+        files = trees[folder]
+        return files.get(name) if files is not None else None
+
+    def _look_up(self, commit: str, paths: Iterable[str]) -> None:
+        """Read the folders holding paths not known at ``commit``, in one request.
+
+        A folder's tree names every file in it, so one answer covers all the
+        parts at that commit, however many the BOM reads.  The same folders
+        at the next commits of the walk come in the same request: a walk
+        that needs them at one commit needs them at the next ones too.
+        """
+        if self.live is not None and self.live[0] == commit:
+            paths = [path for path in paths if not _within(path, self.broad)]
+        known = self.ids.setdefault(commit, {})
+        folders = sorted({path.rpartition("/")[0] for path in paths if path not in known})
+        if not folders:
+            return
+        at = self.position.get(commit)
+        later = self.order[at + 1 : at + 1 + _AHEAD] if at is not None else []
+        pairs = [
+            (each, folder)
+            for each in (commit, *later)
+            for folder in folders
+            if folder not in self.folders.setdefault(each, {})
+        ]
+        for (each, folder), files in self.repo.folders_at(pairs).items():
+            self.folders[each][folder] = files
+
+    def data(self, blob: str) -> bytes:
+        if blob not in self.bytes:
+            self.bytes.update(self.repo.blobs([blob]))
+        return self.bytes[blob]
+
+    def _prefetch(self, commit: str, paths: Iterable[str]) -> None:
+        """Blob ids and bytes of ``paths`` at ``commit`` in at most two requests (instead of one per file)."""
+        wanted = list(paths)
+        self._look_up(commit, wanted)
+        blobs = {self.blob_at(commit, path) for path in wanted} - {None} - self.bytes.keys()
+        if blobs:
+            self.bytes.update(self.repo.blobs(blob for blob in blobs if blob is not None))
+
+    # -- results --------------------------------------------------------------------
+
+    def _result(self, commit: str) -> _Result:
+        if commit in self.results:
+            return self.results[commit]
+        top = self.blob_at(commit, self.top)
+        for earlier in self.by_top.get(top, ()):
+            self._look_up(commit, earlier.read)
+            if all(self.blob_at(commit, path) == blob for path, blob in earlier.read.items()):
+                self.results[commit] = earlier
+                return earlier
+        if self.last is not None:
+            self._prefetch(commit, self.last.read)  # what the last BOM read is what this one will likely read
+        cat = _RevisionCatalog(self, commit)
+        result = _Result(_rows(cat, self.target), cat.read)
+        self.results[commit] = self.last = result
+        self.by_top.setdefault(top, []).insert(0, result)
+        return result
+
+    def _summary(self, before: _Result, after: _Result) -> BomChange:
+        key = (id(before), id(after))
+        if key not in self.summaries:
+            self.summaries[key] = summarize_bom_change(before.rows, after.rows)
+        return self.summaries[key]
+
+    # -- the walk -------------------------------------------------------------------
 
     def run(self, max_count: int | None) -> list[BomLogEntry]:
         head = self.repo.head()
         if head is None:
             return []
-        self.query = {self.base + layout.SETTINGS, self.base + self.target.path}
-        # the newest BOM's files are not known yet: read every part at once
-        files = self.repo.snapshot(head, [*sorted(self.query), self.base + "parts/"])
-        self._catalog(head, {**{path: None for path in self.query}, **files})
-        self._result(head)
-        self.query |= self._catalog(head).read
+        self.parents_wait = self.repo.parents_later()
+        self.query = {self.base + layout.SETTINGS, self.top}
+        # the newest BOM's files are not known yet: the ids of every part at once
+        found = self.repo.tree_ids(head, self.broad)
+        self.ids[head] = {**{path: None for path in self.query}, **found}
+        self.query |= self._result(head).read.keys()
+        entries = self._linear(head, found, max_count) if self._broad(self.query) else None
+        while entries is None:
+            entries, read = self._walk(max_count)
+            if not read <= self.query:
+                self.query |= read  # the BOM was made of other files in the past: ask again
+                entries = None
+        short = self.repo.short_names([entry.commit for entry in entries])
+        return [replace(entry, short=short.get(entry.commit, entry.short)) for entry in entries]
+
+    def _broad(self, paths: Iterable[str]) -> bool:
+        return all(_within(path, self.broad) for path in paths)
+
+    def _linear(self, head: str, at_head: Mapping[str, str], max_count: int | None) -> list[BomLogEntry] | None:
+        """The log from one walk of every file a BOM can read, when no merge is reachable; else None.
+
+        Without merges git lists a commit for some paths exactly when it
+        changed one of them, so the walk for the files the BOM read is the
+        broad walk's commits that changed one of those: asking again when
+        older versions read other files costs no git process.  The broad
+        walk names every change to those files, so their blob ids at each
+        commit follow from HEAD's without asking git.
+        """
+        walked = self.repo.walk_changes([path.rstrip("/") for path in self.broad])
+        self.parents = self.parents_wait()
+        if any(len(parents) > 1 for parents in self.parents.values()):
+            return None  # git's history simplification decides which commits a merge brings: the exact walk
         while True:
-            entries, found = self._walk(max_count)
-            if found <= self.query:
+            entries, read = self._scan(at_head, walked, max_count)
+            if not self._broad(read):
+                return None
+            if read <= self.query:
                 return entries
-            self.query |= found  # the BOM was made of other files in the past: ask again
+            self.query |= read
+
+    def _scan(
+        self, at_head: Mapping[str, str], walked: list[tuple[CommitInfo, list[_Change]]], max_count: int | None
+    ) -> tuple[list[BomLogEntry], set[str]]:
+        """One pass of :meth:`_walk` over the broad walk: the commits that changed a queried file."""
+        entries: list[BomLogEntry] = []
+        found: set[str] = set()
+        # the versions of the queried files, in one request: mostly the BOM's own, all read
+        blobs = {blob for _, changes in walked for path, old, new in changes if path in self.query for blob in (old, new)}
+        self.bytes.update(self.repo.blobs(blob for blob in blobs - self.bytes.keys() if blob is not None))
+        ids = dict(at_head)  # the blob ids at the commit looked at: between two walked commits none changes
+        try:
+            for info, changes in walked:
+                rows = [row for row in changes if row[0] in self.query]
+                after = None
+                if rows:
+                    self.live = (info.sha, ids)
+                    after = self._result(info.sha)
+                    found |= after.read.keys()
+                for path, old, _new in changes:  # now the ids of its parent
+                    if old is None:
+                        ids.pop(path, None)
+                    else:
+                        ids[path] = old
+                if after is None:
+                    continue
+                changed = {path for path, _old, _new in rows}
+                if not changed & after.read.keys():
+                    continue  # nothing this BOM is made of changed in this commit
+                before = _Result([], {})
+                if info.parents:
+                    self.live = (info.parents[0], ids)
+                    before = self._result(info.parents[0])
+                    found |= before.read.keys()
+                entry = self._entry(info, changed, before, after)
+                if entry is not None:
+                    entries.append(entry)
+                    if max_count is not None and len(entries) >= max_count:
+                        break
+        finally:
+            self.live = None
+        return entries, found
+
+    def _entry(self, info: CommitInfo, changed: set[str], before: _Result, after: _Result) -> BomLogEntry | None:
+        """The log line of a commit that changed files the BOM read; None when its rows did not change."""
+        if before.rows == after.rows:
+            own = self.target.path.startswith("projects/") and after.rows
+            if not own or self.top not in changed:
+                return None
+            # a project BOM file that changed (a re-sync, a hand edit) while no row did: still listed
+            change = BomChange(other=[f"{self.target.path} edited; rows unchanged"])
+        else:
+            change = self._summary(before, after)
+            if not change:  # rows differ in a way no summary names: still never "no change"
+                change.other.append("rows changed")
+        return BomLogEntry(info.sha, info.short, info.date, info.author, info.summary, change)
 
     def _walk(self, max_count: int | None) -> tuple[list[BomLogEntry], set[str]]:
         entries: list[BomLogEntry] = []
         found: set[str] = set()
-        query = sorted(self.query)
-        along = self.repo.changes_along(query)  # one walk and one blob batch for every commit listed
-        if self.parents is None:
-            self.parents = self.repo.parents_of_all()
-        listed = self.repo.history(query)
-        names = {info.sha for info in listed}
-        below: _RevisionCatalog | None = None  # the first parent of the commit listed before
-        for info in listed:
-            if below is not None and self._unchanged_between(below.commit, info.sha, names):
+        listed = self.repo.walk_changes(sorted(self.query))
+        names = {info.sha for info, _ in listed}
+        # the commits in the order the walk reads them (each listed one, then its first parent)
+        self.order = [sha for info, _ in listed for sha in (info.sha, *info.parents[:1])]
+        self.position = {sha: at for at, sha in reversed(list(enumerate(self.order)))}
+        # every blob the walk saw change, in one request: most are the BOM's versions, all read
+        blobs = {blob for _, changes in listed for _, old, new in changes for blob in (old, new) if blob is not None}
+        self.bytes.update(self.repo.blobs(blobs - self.bytes.keys()))
+        below: str | None = None  # the first parent of the commit listed before
+        for info, changes in listed:
+            if below is not None and self._unchanged_between(below, info.sha, names):
                 # no commit in between touched the query paths: they read as in that parent
-                self._fill(info.sha, {p: data for p, data in below.files.items() if p in self.query})
+                self._fill(info.sha, self.ids[below])
+            elif info.sha not in self.ids:
+                self.ids[info.sha] = {}
             after = self._result(info.sha)
-            cat = self.catalogs[info.sha]
-            found |= cat.read
-            changed = {path: old for path, old, _new in along.get(info.sha, [])}
+            found |= after.read.keys()
+            changed = {path for path, _old, _new in changes}
             below = None
-            if info.parents:
-                parent = info.parents[0]
+            if len(info.parents) > 1:
+                # a merge listed: what it changed against its first parent, asked for once; that
+                # parent's ids are learnt when read (a merge is rare, a walk lists few)
+                below = info.parents[0]
+                changed = {path for path, _old, _new in self.repo.changes(info.sha, sorted(self.query))}
+                self.ids.setdefault(below, {})
+            elif info.parents:
+                below = info.parents[0]
                 # files untouched by this commit are the same in its parent
-                known = {p: data for p, data in cat.files.items() if p in self.query and p not in changed}
-                known.update(changed)
-                below = self._fill(parent, known)
-            if not set(changed) & cat.read:
+                here = self.ids[info.sha]
+                known = {path: blob for path, blob in here.items() if path in self.query and path not in changed}
+                known.update((path, old) for path, old, _new in changes)
+                self._fill(below, known)
+            if not changed & after.read.keys():
                 continue  # nothing this BOM is made of changed in this commit
-            if info.parents:
-                before = self._result(info.parents[0])
-                found |= self.catalogs[info.parents[0]].read
+            if below is not None:
+                before = self._result(below)
+                found |= before.read.keys()
             else:
-                before = []
-            if before == after:
-                own = self.target.path.startswith("projects/") and after
-                if not own or self.base + self.target.path not in changed:
-                    continue
-                # a project BOM file that changed (a re-sync, a hand edit) while no row did: still listed
-                change = BomChange(other=[f"{self.target.path} edited; rows unchanged"])
-            else:
-                change = summarize_bom_change(before, after)
-                if not change:  # rows differ in a way no summary names: still never "no change"
-                    change.other.append("rows changed")
-            entries.append(BomLogEntry(info.sha, info.short, info.date, info.author, info.summary, change))
+                before = _Result([], {})
+            entry = self._entry(info, changed, before, after)
+            if entry is None:
+                continue
+            entries.append(entry)
             if max_count is not None and len(entries) >= max_count:
                 break
         return entries, found
 
-    def _fill(self, commit: str, known: Mapping[str, bytes | None]) -> _RevisionCatalog:
-        """The catalog of ``commit``, given files known to be as they are there (a later walk asks for more)."""
-        cat = self._catalog(commit, known)
-        for path, data in known.items():
-            cat.files.setdefault(path, data)
-        return cat
+    def _fill(self, commit: str, known: Mapping[str, str | None]) -> None:
+        """Record blob ids known to be those of ``commit`` (only paths of the current query)."""
+        ids = self.ids.setdefault(commit, {})
+        for path, blob in known.items():
+            if path in self.query:
+                ids.setdefault(path, blob)
 
     def _unchanged_between(self, start: str, end: str, listed: set[str]) -> bool:
         """Whether ``end`` is reached from ``start`` along single-parent commits that were not listed.
@@ -289,7 +463,10 @@ class _Log:
         did would be listed), so the paths read the same at both ends; a merge
         on the way could have taken them from another parent, so it stops the shortcut.
         """
-        assert self.parents is not None
+        if start == end:
+            return True
+        if self.parents is None:
+            self.parents = self.parents_wait()
         commit = start
         while commit != end:
             if commit in listed:

@@ -19,7 +19,7 @@ import difflib
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -259,14 +259,15 @@ def summarize_bom_change(old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow
     # the part-level "other" ignores what changed_rows already says
     differing = Counter(_bare(r) for r in old_rows)
     differing.subtract(Counter(_bare(r) for r in new_rows))
-    other = {row.part for row, n in differing.items() if n and row.part is not None} - named
+    other = {row[1] for row, n in differing.items() if n and row[1] is not None} - named
     change.other = [_other(part, old_rows, new_rows) for part in sorted(other)]
     change.reordered = Counter(old_rows) == Counter(new_rows) and list(old_rows) != list(new_rows)
     return change
 
 
-def _bare(row: FlatRow) -> FlatRow:
-    return replace(row, dnp=False, content=())
+def _bare(row: FlatRow) -> tuple[Any, ...]:
+    """The fields a row compares by, but its DNP flag and content (``changed_rows`` says those)."""
+    return (row.level, row.part, row.quantity, row.unit, row.refs, row.ext)
 
 
 _ROW_FIELDS = ("value", "footprint", "mpn", "skus", "dnp")
@@ -293,8 +294,13 @@ def _row_changes(old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow]) -> li
             if after.part is None:
                 out.append(RowChange(label, "row", "", after.name))
             continue
+        unmatched = before.part is None and after.part is None
+        # the row fields are read from content and dnp: only an unmatched row's quantity can differ
+        same = before.content == after.content and before.dnp == after.dnp
+        if same and (not unmatched or (before.quantity, before.unit) == (after.quantity, after.unit)):
+            continue
         names = list(_ROW_FIELDS)
-        if before.part is None and after.part is None:
+        if unmatched:
             names.insert(0, "quantity")
         for name in names:
             if before.get(name) != after.get(name):

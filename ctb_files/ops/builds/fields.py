@@ -13,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ctb_files.core.models.build import AssemblyNeed, Build, Reservation, Shortage, Take
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.units import normalize
 from ctb_files.errors import CtbError
-from ctb_files.ops.builds.allocate import Plan
 from ctb_files.ops.stock.ledger import ZERO, LineKey, holdings, label, line_key
+
+if TYPE_CHECKING:  # a type only: reading stored fields (ctb review) must not load the solver and networkx
+    from ctb_files.ops.builds.allocate import Plan
 
 # The keys ctb writes, in the model's (and so ``ctb fmt``'s) order: ``created_at`` is set once by
 # ``build new`` and carried through every later write so the tail can be emitted whole.
