@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -126,21 +126,9 @@ def _emit(value: Any, newline: str, out: list[str]) -> None:
     if kind is str:
         out.append(_encode_text(value))
     elif kind is dict:
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        out.append("{")
-        first = True
-        for key, item in value.items():
-            out.append(inner if first else "," + inner)
-            first = False
-            out.append(_encode_text(str(key)))
-            out.append(": ")
-            _emit(item, inner, out)
-        out.append(newline + "}")
+        _emit_items(((_encode_text(str(key)) + ": ", item) for key, item in value.items()), "{}", newline, out)
     elif kind is list or kind is tuple:
-        _emit_items(value, newline, out)
+        _emit_items((("", item) for item in value), "[]", newline, out)
     elif value is None:
         out.append("null")
     elif value is True:
@@ -156,24 +144,25 @@ def _emit(value: Any, newline: str, out: list[str]) -> None:
         out.append(_float_text(value))
     else:
         converted = plain(value)
-        if type(converted) is kind and kind is not set:  # plain leaves it as it is: json decides
+        if type(converted) is kind:  # plain leaves it as it is: json decides
             out.append(json.dumps(converted, indent=2, ensure_ascii=False).replace("\n", newline))
         else:
             _emit(converted, newline, out)
 
 
-def _emit_items(items: Any, newline: str, out: list[str]) -> None:
-    if not items:
-        out.append("[]")
-        return
+def _emit_items(items: Iterator[tuple[str, Any]], brackets: str, newline: str, out: list[str]) -> None:
+    """A JSON object or array: ``items`` are (the key's text and ": ", or "" in an array; the value)."""
     inner = newline + "  "
-    out.append("[")
-    first = True
-    for item in items:
-        out.append(inner if first else "," + inner)
-        first = False
+    start = len(out)
+    for lead, item in items:
+        out.append(inner if len(out) == start else "," + inner)
+        out.append(lead)
         _emit(item, inner, out)
-    out.append(newline + "]")
+    if len(out) == start:
+        out.append(brackets)
+    else:
+        out[start] = brackets[0] + out[start]
+        out.append(newline + brackets[1])
 
 
 def _float_text(value: float) -> str:
