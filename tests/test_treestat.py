@@ -122,3 +122,45 @@ def test_check_sees_an_edit_of_the_same_size(repo: Path, monkeypatch: pytest.Mon
     result = runner.invoke(cli, ["--repo", str(repo), "check", "-q"])
     assert result.exit_code == 1
     assert "parts/c-100n.yaml:" in result.output and "nome" in result.output
+
+
+def _changeset(repo: Path, cache: bool = True) -> object:
+    from ctb_files.storage.changes import ChangeSet
+
+    loaded = load_repo(repo, cache=cache)
+    changes = ChangeSet(repo, loaded.inventory.files, cache=cache)
+    changes.write_text("parts/c-100n.yaml", (repo / "parts" / "c-100n.yaml").read_text() + "notes: written\n")
+    return changes
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_write_refuses_an_edit_made_after_the_load(repo: Path, monkeypatch: pytest.MonkeyPatch, cache: bool) -> None:
+    from ctb_files.storage.changes import ChangeSet, InventoryChanged
+
+    trust_everything(monkeypatch)
+    changes = _changeset(repo, cache)
+    assert isinstance(changes, ChangeSet)
+    # another command rewrites a file the write does not touch: same size, same modification time
+    other = repo / "parts" / "r-10k.yaml"
+    info = other.stat()
+    other.write_bytes(other.read_bytes().replace(b"10k", b"22k", 1))
+    os.utime(other, ns=(info.st_atime_ns, info.st_mtime_ns))
+    with pytest.raises(InventoryChanged, match=r"^parts/r-10k.yaml changed while this command ran"):
+        changes.apply()
+    assert b"notes: written" not in (repo / "parts" / "c-100n.yaml").read_bytes()
+
+
+def test_a_write_reads_only_the_files_whose_stat_moved(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ctb_files.storage.changes import ChangeSet
+
+    trust_everything(monkeypatch)
+    changes = _changeset(repo)
+    assert isinstance(changes, ChangeSet)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"read {args[0]}")
+
+    monkeypatch.setattr(treestat, "open", refuse, raising=False)
+    monkeypatch.setattr(tree, "open", refuse, raising=False)
+    assert changes.apply() == ["parts/c-100n.yaml"]
+    assert (repo / "parts" / "c-100n.yaml").read_text().endswith("notes: written\n")

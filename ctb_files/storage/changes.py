@@ -23,7 +23,7 @@ from ctb_files.core import paths as layout
 from ctb_files.core.models import KINDS
 from ctb_files.core.schema import HINT_PREFIX, schema_hint
 from ctb_files.errors import CtbError
-from ctb_files.storage import journal, tree
+from ctb_files.storage import journal, tree, treestat
 from ctb_files.storage.lock import repo_lock
 from ctb_files.storage.yaml import (
     CommentedMap,
@@ -49,9 +49,10 @@ def _with_schema_hint(rel: str, data: bytes) -> bytes:
 class ChangeSet:
     """The files one command writes, applied together or not at all."""
 
-    def __init__(self, root: Path, files: Mapping[str, bytes] | None = None) -> None:
+    def __init__(self, root: Path, files: Mapping[str, bytes] | None = None, cache: bool = True) -> None:
         self.root = root
         self._known = files if files is not None else {}
+        self._cache = cache  # False (--no-cache): the stat index in .git/ctb is not used either
         self._docs: dict[str, Any] = {}
         self._new: dict[str, bytes | None] = {}
         self._data: dict[str, Any] = {}  # the data a written text holds, when its writer knows it
@@ -160,11 +161,15 @@ class ChangeSet:
         """
         if not self._known:
             return
-        now = tree.read_tree(self.root)
+        # the stat index reads again only files whose size or times moved (as git's index does)
+        now = treestat.tree_digests(self.root) if self._cache else None
+        if now is None:  # no index (the caches are off): every file read and compared
+            now = treestat.digests_of(tree.read_tree(self.root))
+        known = treestat.digests_of(self._known)
         changed = sorted(
             rel
-            for rel in set(now) | set(self._known)
-            if now.get(rel) != self._known.get(rel)
+            for rel in set(now) | set(known)
+            if now.get(rel) != known.get(rel)
             # the loader leaves out links to files outside the inventory (CTB108): not a change
             and not (rel not in self._known and (self.root / rel).is_symlink())
         )

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ctb_files.core import paths as layout
-from ctb_files.core.models import BomFile, Extension, Part, Project, Settings
+from ctb_files.core.models import BomFile, BomRow, Extension, Part, Project, Settings
 from ctb_files.errors import CtbError
 from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_change
 from ctb_files.ops.bom.extensions import visible_names
@@ -91,6 +91,8 @@ class _Parsed:
     def __init__(self) -> None:
         self._cache: dict[tuple[type[BaseModel], str], Any] = {}
         self._boms = BomVersions()
+        # id of a parsed row (shared by the versions that hold it) -> (that row, it validated)
+        self._rows: dict[int, tuple[Any, BomRow]] = {}
 
     def get(self, model: type[M], blob: str | None, data: Callable[[str], bytes]) -> M | None:
         if blob is None:
@@ -98,12 +100,34 @@ class _Parsed:
         key = (model, blob)
         if key not in self._cache:
             try:
-                raw = self._boms.load(data(blob), "") if model is BomFile else load_fast(data(blob), "")
-                self._cache[key] = model.model_validate(raw or {}) if isinstance(raw, dict) or raw is None else None
+                if model is BomFile:
+                    raw = self._boms.load(data(blob), "")
+                    self._cache[key] = self._bom(raw) if isinstance(raw, dict) or raw is None else None
+                else:
+                    raw = load_fast(data(blob), "")
+                    self._cache[key] = model.model_validate(raw or {}) if isinstance(raw, dict) or raw is None else None
             except (YamlProblem, ValidationError):
                 self._cache[key] = None
         found = self._cache[key]
         return found if isinstance(found, model) else None
+
+    def _bom(self, raw: dict[str, Any] | None) -> BomFile:
+        """The BOM file validated with each distinct row validated once.
+
+        Versions of a BOM share most rows (the row reader hands out one parsed
+        row for equal lines), so a row met before comes as its model; the file
+        then validates as if whole (a model in a list is taken as it is).
+        """
+        rows = (raw or {}).get("rows")
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            return BomFile.model_validate(raw or {})  # the whole-file messages and answers
+        models: list[BomRow] = []
+        for row in rows:
+            known = self._rows.get(id(row))
+            if known is None:
+                known = self._rows[id(row)] = (row, BomRow.model_validate(row))  # the row kept: its id stays its own
+            models.append(known[1])
+        return BomFile.model_validate({**(raw or {}), "rows": models})
 
 
 class _RevisionCatalog:
@@ -160,9 +184,16 @@ class BomLogEntry:
 _Change = tuple[str, str | None, str | None]  # path, blob id before, blob id after (None: absent)
 
 
-def _within(path: str, prefixes: Iterable[str]) -> bool:
-    """Whether ``path`` is one of ``prefixes`` or under one ending in ``/``."""
-    return any(path.startswith(prefix) if prefix.endswith("/") else path == prefix for prefix in prefixes)
+class _Within:
+    """Whether a path is one of ``prefixes`` or under one ending in ``/`` (asked for every file a BOM reads)."""
+
+    def __init__(self, prefixes: Iterable[str]) -> None:
+        listed = list(prefixes)
+        self.folders = tuple(prefix for prefix in listed if prefix.endswith("/"))
+        self.files = frozenset(prefix for prefix in listed if not prefix.endswith("/"))
+
+    def __call__(self, path: str) -> bool:
+        return path in self.files or path.startswith(self.folders)
 
 
 def _rows(cat: _RevisionCatalog, target: Target) -> list[FlatRow]:
@@ -215,6 +246,7 @@ class _Log:
         # every file a BOM can read (settings, its own file, the parts) and, during a linear
         # scan, the commit being looked at with the blob id of each of those files there
         self.broad = [base + layout.SETTINGS, self.top, base + "parts/"]
+        self.in_broad = _Within(self.broad)
         self.live: tuple[str, dict[str, str]] | None = None
 
     # -- blob ids and bytes ---------------------------------------------------------
@@ -222,7 +254,7 @@ class _Log:
     def blob_at(self, commit: str, path: str) -> str | None:
         if self.live is not None and self.live[0] == commit:
             found = self.live[1].get(path)
-            if found is not None or _within(path, self.broad):
+            if found is not None or self.in_broad(path):
                 return found  # every file of the broad paths is in the live ids
         known = self.ids.setdefault(commit, {})
         if path in known:
@@ -243,7 +275,7 @@ class _Log:
         that needs them at one commit needs them at the next ones too.
         """
         if self.live is not None and self.live[0] == commit:
-            paths = [path for path in paths if not _within(path, self.broad)]
+            paths = [path for path in paths if not self.in_broad(path)]
         known = self.ids.setdefault(commit, {})
         folders = sorted({path.rpartition("/")[0] for path in paths if path not in known})
         if not folders:
@@ -319,7 +351,7 @@ class _Log:
         return [replace(entry, short=short.get(entry.commit, entry.short)) for entry in entries]
 
     def _broad(self, paths: Iterable[str]) -> bool:
-        return all(_within(path, self.broad) for path in paths)
+        return all(self.in_broad(path) for path in paths)
 
     def _linear(self, head: str, at_head: Mapping[str, str], max_count: int | None) -> list[BomLogEntry] | None:
         """The log from one walk of every file a BOM can read, when no merge is reachable; else None.

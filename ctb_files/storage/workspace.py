@@ -79,4 +79,4 @@ class Workspace:
         # imported here: read-only commands never load the round-trip YAML library
         from ctb_files.storage.changes import ChangeSet
 
-        return ChangeSet(self.root, self.loaded.inventory.files)
+        return ChangeSet(self.root, self.loaded.inventory.files, cache=self.cache)
