@@ -57,28 +57,39 @@ def unit_families(inv: Inventory) -> list[Diagnostic]:
 @check("whole-pieces")
 def whole_pieces(inv: Inventory) -> list[Diagnostic]:
     """Fractions of parts counted in pcs, wherever a quantity of such a part is written."""
-    found: list[tuple[str, tuple[str | int, ...], str | None]] = []
+    out: list[Diagnostic] = []
+
+    def note(path: str, loc: tuple[str | int, ...], part_id: str | None, unit: str | None, quantity: Decimal) -> None:
+        if is_whole(quantity):
+            return  # nearly every quantity: nothing more to look at
+        why = _fraction(inv, part_id, unit, quantity)
+        if why:
+            out.append(error(path, "CTB305", why, loc))
+
     for location in sorted(inv.stock):
         path = layout.stock_path(location)
         for i, s_line in enumerate(inv.stock[location].lines):
-            found.append((path, ("lines", i, "quantity"), _fraction(inv, s_line.part, None, s_line.quantity)))
+            note(path, ("lines", i, "quantity"), s_line.part, None, s_line.quantity)
     for part_id in sorted(inv.parts):
+        bom = inv.parts[part_id].bom
+        if not bom:
+            continue
         path = layout.part_path(part_id)
-        for i, b_line in enumerate(inv.parts[part_id].bom or ()):
-            found.append((path, ("bom", i, "quantity"), _fraction(inv, b_line.part, b_line.unit, b_line.quantity)))
+        for i, b_line in enumerate(bom):
+            note(path, ("bom", i, "quantity"), b_line.part, b_line.unit, b_line.quantity)
     for project, version in sorted(inv.boms):
         path = layout.bom_path(project, version)
         for i, row in enumerate(inv.boms[(project, version)].rows):
-            found.append((path, ("rows", i, "quantity"), _fraction(inv, row.wanted, row.unit, row.quantity)))
+            if not is_whole(row.quantity):
+                note(path, ("rows", i, "quantity"), row.wanted, row.unit, row.quantity)
     for build_id in sorted(inv.builds):
         path = layout.build_path(build_id)
         for i, reservation in enumerate(inv.builds[build_id].reservations):
             for j, take in enumerate(reservation.take):
-                loc = ("reservations", i, "take", j, "quantity")
-                found.append((path, loc, _fraction(inv, take.part, None, take.quantity)))
+                note(path, ("reservations", i, "take", j, "quantity"), take.part, None, take.quantity)
     for order_id in sorted(inv.orders):
         path = layout.order_path(order_id)
         for i, o_line in enumerate(inv.orders[order_id].lines):
-            found.append((path, ("lines", i, "quantity"), _fraction(inv, o_line.part, None, o_line.quantity)))
-            found.append((path, ("lines", i, "received"), _fraction(inv, o_line.part, None, o_line.received)))
-    return [error(path, "CTB305", why, loc) for path, loc, why in found if why]
+            note(path, ("lines", i, "quantity"), o_line.part, None, o_line.quantity)
+            note(path, ("lines", i, "received"), o_line.part, None, o_line.received)
+    return out
