@@ -195,3 +195,24 @@ def test_editing_a_file_of_only_comments_keeps_them(tmp_path: Path) -> None:
     assert (
         tmp_path / "stock/x.yaml"
     ).read_text() == "# bench drawer\n# second line\nlines:\n  - {part: r1, quantity: 1}\n"
+
+
+def test_a_read_only_command_never_loads_the_lock_library(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parent.parent / "example-inventory"
+    root = tmp_path / "inv"
+    shutil.copytree(example, root)
+    code = (
+        "import sys; from ctb_files.cli import main; status = main(['--repo', sys.argv[1], 'build', 'list']);"
+        "print(status, 'filelock' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 False"
+    # a journal left by a killed writer is still dealt with under the lock first
+    journal_mod.journal_path(root).write_text("not a journal\n")
+    done = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "1 True"
+    assert "an interrupted write cannot be completed" in done.stderr and "Traceback" not in done.stderr

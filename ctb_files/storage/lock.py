@@ -11,8 +11,6 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-import filelock
-
 from ctb_files.errors import CtbError
 from ctb_files.storage import journal
 
@@ -30,6 +28,9 @@ def repo_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
     one after the other.  A lock held longer than the wait is refused in one
     line.  The lock is the kernel's (flock): a killed process releases it.
     """
+    # imported here: a command that only reads (and finds no journal) never takes the lock
+    import filelock
+
     wait = LOCK_WAIT if timeout is None else timeout
     lock = filelock.FileLock(journal.lock_path(root), timeout=wait, blocking=wait > 0)
     try:
