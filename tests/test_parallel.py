@@ -64,3 +64,23 @@ def test_few_files_or_one_processor_parse_here(monkeypatch: pytest.MonkeyPatch) 
     assert parallel.workers(10**6) == 1
     monkeypatch.setenv(parallel.WORKERS_ENV, "4")
     assert parallel.workers(10**6) == (4 if sys.platform == "linux" else 1)
+
+
+def test_shares_cover_every_file_once_and_weigh_alike() -> None:
+    # 5,000 small part files, then 200 build files each as heavy as 25 parts
+    files = {f"parts/p{i:04}.yaml": b"x" * 100 for i in range(5000)}
+    files.update({f"projects/b{i:03}.yaml": b"y" * 2500 for i in range(200)})
+    rels = sorted(files)
+    shares = parallel._shares(files, rels, 8)
+    covered = sorted(i for start, end in shares for i in range(start, end))
+    assert covered == list(range(len(rels)))
+    weights = [sum(len(files[rel]) for rel in rels[start:end]) for start, end in shares]
+    assert weights == sorted(weights, reverse=True)  # the heaviest go out first
+    assert len(shares) == 8 and max(weights) - min(weights) <= 2500  # within one file of each other
+    # counted by files instead, one share would hold every build: 500,000 of the 1,000,000 bytes
+    assert max(weights) <= 125_000
+
+
+def test_a_huge_file_closes_its_share_at_once() -> None:
+    files = {"a.yaml": b"a" * 10, "b.yaml": b"b" * 10_000, "c.yaml": b"c" * 10}
+    assert parallel._shares(files, sorted(files), 4) == [(0, 2), (2, 3)]
