@@ -205,27 +205,53 @@ def _raw_log(tokens: Iterable[bytes], fields: int) -> Iterator[tuple[list[str], 
 
     ``tokens`` is the output split at NUL (it may still be arriving).  Read
     field by field, as a message may hold any character but NUL; a file is
-    ``(path, old blob, new blob)``, None where it is not a regular file.
+    ``(path, old blob, new blob)`` as :func:`_changed` reads it.
     """
     stream = iter(tokens)
-    token = next(stream, b"")
-    while token:
+    token = next(stream, None)
+    while token is not None:
+        if not token.strip(b"\n"):
+            token = next(stream, None)  # the terminator after the last record
+            continue
         if not token.startswith(b"\x01"):
             raise CtbError("git log gave output ctb cannot read")
         values = [_decode(token[1:])]
         for _ in range(fields - 1):
             values.append(_decode(_next_token(stream)))
         rows: list[tuple[str, str | None, str | None]] = []
-        token = next(stream, b"")
-        while token[:1] == b":" or token[:2] == b"\n:":
-            old_mode, new_mode, old_sha, new_sha, _status = token.lstrip(b"\n:").decode("ascii").split(" ")
-            path = _decode(_next_token(stream))
-            old = old_sha if old_mode in _REGULAR_FILE_MODES else None
-            new = new_sha if new_mode in _REGULAR_FILE_MODES else None
-            if old != new:  # a mode-only change leaves the bytes alone
-                rows.append((path, old, new))
-            token = next(stream, b"")
+        token = next(stream, None)
+        # raw records: ":<old mode> <new mode> <old id> <new id> <status>" then the path
+        while token is not None and (token[:1] == b":" or token[:2] == b"\n:"):
+            row = _changed(token, _next_token(stream))
+            if row is not None:
+                rows.append(row)
+            token = next(stream, None)
         yield values, sorted(rows)
+
+
+def _changed(meta: bytes, path: bytes) -> tuple[str, str | None, str | None] | None:
+    """``(path, old blob, new blob)`` of a raw diff record, None where it is not a regular file; None for no change.
+
+    ``meta`` is ``:<old mode> <new mode> <old id> <new id> <status>`` (after a newline where it
+    follows a commit's header); a mode-only change leaves the bytes alone, so it is no change.
+    """
+    old_mode, new_mode, old_sha, new_sha, _status = _decode(meta).lstrip("\n:").split(" ")
+    old = old_sha if old_mode in _REGULAR_FILE_MODES else None
+    new = new_sha if new_mode in _REGULAR_FILE_MODES else None
+    return None if old == new else (_decode(path), old, new)
+
+
+def _commits(out: bytes) -> list[CommitInfo]:
+    """The commits of ``git log -z --format=_LOG_FORMAT`` (no diff), in output order."""
+    fields = out.split(b"\0")
+    if len(fields) % len(_LOG_FIELDS) == 1 and fields[-1] == b"":
+        fields.pop()  # the terminator after the last record
+    if len(fields) % len(_LOG_FIELDS):
+        raise CtbError("git log gave output ctb cannot read")
+    return [
+        _commit_info([_decode(field) for field in fields[start : start + len(_LOG_FIELDS)]])
+        for start in range(0, len(fields), len(_LOG_FIELDS))
+    ]
 
 
 def _next_token(stream: Iterator[bytes]) -> bytes:
@@ -843,28 +869,7 @@ class GitRepo:
         if max_count is not None:
             args.append(f"--max-count={max_count}")
         _, out = self._run("log", *args, "HEAD", "--", *(_check_path(p) for p in paths))
-        fields = out.split(b"\0")
-        if len(fields) % len(_LOG_FIELDS) == 1 and fields[-1] == b"":
-            fields.pop()  # the terminator after the last record
-        if len(fields) % len(_LOG_FIELDS):
-            raise CtbError("git log gave output ctb cannot read")
-        commits: list[CommitInfo] = []
-        for start in range(0, len(fields), len(_LOG_FIELDS)):
-            sha, short, date, author, email, parents, message = map(_decode, fields[start : start + len(_LOG_FIELDS)])
-            message = message.rstrip("\n")
-            commits.append(
-                CommitInfo(
-                    sha=sha,
-                    short=short,
-                    date=datetime.fromisoformat(date),
-                    author=author,
-                    email=email,
-                    summary=message.split("\n", 1)[0],
-                    message=message,
-                    parents=tuple(parents.split()),
-                )
-            )
-        return commits
+        return _commits(out)
 
     def parents_of_all(self) -> dict[str, tuple[str, ...]]:
         """Every commit reachable from HEAD and its parents, in one ``rev-list``."""
@@ -891,13 +896,7 @@ class GitRepo:
         else:
             _, out = self._run("diff-tree", "-r", "-z", "--no-renames", "--root", "--no-commit-id", sha, *pathspec)
         fields = out.split(b"\0")
-        rows: list[tuple[str, str | None, str | None]] = []
-        for meta, raw_path in zip(fields[0::2], fields[1::2], strict=False):
-            old_mode, new_mode, old_sha, new_sha, _status = _decode(meta).lstrip(":").split(" ")
-            old = old_sha if old_mode in _REGULAR_FILE_MODES else None
-            new = new_sha if new_mode in _REGULAR_FILE_MODES else None
-            if old != new:  # a mode-only change leaves the bytes alone
-                rows.append((_decode(raw_path), old, new))
+        rows = [row for row in map(_changed, fields[0::2], fields[1::2]) if row is not None]
         blobs = self._blobs(s for _, old, new in rows for s in (old, new) if s is not None)
         return [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in sorted(rows)]
 
@@ -912,18 +911,7 @@ class GitRepo:
             return {}
         args = ["-z", "--raw", "--no-renames", "--no-abbrev", "--diff-merges=first-parent", "--root", "--format=%x01%H"]
         _, out = self._run("log", *args, "HEAD", "--", *(_check_path(p) for p in paths))
-        listed: dict[str, list[tuple[str, str | None, str | None]]] = {}
-        for record in out.split(b"\x01")[1:]:
-            sha, _, rest = record.partition(b"\0")
-            fields = rest.lstrip(b"\n").split(b"\0")
-            rows: list[tuple[str, str | None, str | None]] = []
-            for meta, raw_path in zip(fields[0::2], fields[1::2], strict=False):
-                old_mode, new_mode, old_sha, new_sha, _status = _decode(meta).lstrip("\n:").split(" ")
-                old = old_sha if old_mode in _REGULAR_FILE_MODES else None
-                new = new_sha if new_mode in _REGULAR_FILE_MODES else None
-                if old != new:  # a mode-only change leaves the bytes alone
-                    rows.append((_decode(raw_path), old, new))
-            listed[_decode(sha)] = sorted(rows)
+        listed = {sha: rows for (sha,), rows in _raw_log(out.split(b"\0"), 1)}
         blobs = self._blobs(s for rows in listed.values() for _, old, new in rows for s in (old, new) if s is not None)
         return {
             sha: [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in rows]
@@ -984,26 +972,8 @@ class GitRepo:
         wanted = list(dict.fromkeys(shas))
         for start in range(0, len(wanted), _SHAS_PER_CALL):
             _, out = self._run("log", *args, *(_check_rev(sha) for sha in wanted[start : start + _SHAS_PER_CALL]))
-            fields = out.split(b"\0")
-            if len(fields) % len(_LOG_FIELDS) == 1 and fields[-1] == b"":
-                fields.pop()  # the terminator after the last record
-            if len(fields) % len(_LOG_FIELDS):
-                raise CtbError("git log gave output ctb cannot read")
-            for at in range(0, len(fields), len(_LOG_FIELDS)):
-                sha, short, date, author, email, parents, message = map(_decode, fields[at : at + len(_LOG_FIELDS)])
-                message = message.rstrip("\n")
-                found[sha] = CommitInfo(
-                    sha=sha,
-                    short=short,
-                    date=datetime.fromisoformat(date),
-                    author=author,
-                    email=email,
-                    summary=message.split("\n", 1)[0],
-                    message=message,
-                    parents=tuple(parents.split()),
-                )
+            found.update((info.sha, info) for info in _commits(out))
         return found
-
 
     def walk_changes(self, paths: Iterable[str]) -> list[tuple[CommitInfo, list[tuple[str, str | None, str | None]]]]:
         """:meth:`history` of ``paths``, each commit with the blob ids it changed there.
@@ -1021,31 +991,10 @@ class GitRepo:
             return []
         args = [
             "-z", "--raw", "--no-renames", "--no-abbrev", "--diff-merges=off", "--root",
-            "--no-follow", "--no-show-signature", "--encoding=UTF-8", f"--format={_LOG_FORMAT}",
+            "--no-follow", "--no-show-signature", "--encoding=UTF-8", f"--format=%x01{_LOG_FORMAT}",
         ]  # fmt: skip
         _, out = self._run("log", *args, "HEAD", "--", *(_check_path(p) for p in paths))
-        tokens = out.split(b"\0")
-        walked: list[tuple[CommitInfo, list[tuple[str, str | None, str | None]]]] = []
-        at, width = 0, len(_LOG_FIELDS)
-        while at < len(tokens):
-            if not tokens[at].strip(b"\n"):
-                at += 1  # the separators between records
-                continue
-            if at + width > len(tokens):
-                raise CtbError("git log gave output ctb cannot read")
-            info = _commit_info([_decode(t) for t in tokens[at : at + width]])
-            at += width
-            rows: list[tuple[str, str | None, str | None]] = []
-            # raw records: ":<old mode> <new mode> <old id> <new id> <status>" then the path
-            while at + 1 < len(tokens) and tokens[at].lstrip(b"\n").startswith(b":"):
-                old_mode, new_mode, old_sha, new_sha, _status = _decode(tokens[at]).lstrip("\n:").split(" ")
-                old = old_sha if old_mode in _REGULAR_FILE_MODES else None
-                new = new_sha if new_mode in _REGULAR_FILE_MODES else None
-                if old != new:  # a mode-only change leaves the bytes alone
-                    rows.append((_decode(tokens[at + 1]), old, new))
-                at += 2
-            walked.append((info, sorted(rows)))
-        return walked
+        return [(_commit_info(fields), rows) for fields, rows in _raw_log(out.split(b"\0"), len(_LOG_FIELDS))]
 
     def short_names(self, shas: Sequence[str]) -> dict[str, str]:
         """git's abbreviation (``%h``) of each commit, from one ``log --no-walk``."""
