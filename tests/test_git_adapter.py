@@ -371,6 +371,19 @@ def test_every_walk_reads_the_raw_records_alike(git_repo: Path) -> None:
         ]
 
 
+def test_gitpython_is_imported_only_when_git_is_needed(git_repo: Path) -> None:
+    write_tree(git_repo, {"ctb.yaml": "ctb: 1\n", "parts/r1.yaml": "name: R1\n"})
+    commit_all(git_repo, "root")
+    code = (
+        "import sys; from ctb_files.cli import main; import ctb_files.storage.git as adapter;"
+        "status = main(['--repo', sys.argv[1], 'part', 'list']); listed = 'git' in sys.modules;"
+        "adapter.GitRepo(sys.argv[1]).close(); print(status, listed, 'git' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("CTB_CACHE_TEST", "CTB_NO_CACHE")}
+    done = subprocess.run([sys.executable, "-c", code, str(git_repo)], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.splitlines()[-1] == "0 False True"
+
+
 # -- work tree, index and committing -------------------------------------------------
 
 

@@ -19,6 +19,7 @@ work tree's top directory; pathspecs are literal (no glob magic).  A
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -29,13 +30,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, TypeVar
-
-from git import Repo
-from git.cmd import Git
-from git.exc import GitError, InvalidGitRepositoryError, NoSuchPathError
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ctb_files.errors import CtbError
+
+if TYPE_CHECKING:
+    from git import Repo
+    from git.cmd import Git
 
 __all__ = ["CommitInfo", "GitRepo", "PathHistory"]
 
@@ -85,16 +86,34 @@ def _without_hook_variables() -> Iterator[None]:
             os.environ.update(saved)
 
 
-class _CleanGit(Git):
-    """GitPython's command wrapper, spawning every process without hook variables."""
+@functools.cache
+def _clean_classes() -> tuple[type[Git], type[Repo]]:
+    """GitPython's command wrapper and repository, spawning every process without hook variables.
 
-    def execute(self, *args: Any, **kwargs: Any) -> Any:
-        with _without_hook_variables():
-            return super().execute(*args, **kwargs)
+    GitPython is imported here, when ctb first opens a repository or runs
+    git, not with this module: importing it costs tens of milliseconds that a
+    command which never runs git (``ctb part list``, ``ctb stock show``) does
+    not need to pay.
+    """
+    from git import Repo
+    from git.cmd import Git
+
+    class _CleanGit(Git):
+        """GitPython's command wrapper, spawning every process without hook variables."""
+
+        def execute(self, *args: Any, **kwargs: Any) -> Any:
+            with _without_hook_variables():
+                return super().execute(*args, **kwargs)
+
+    class _CleanRepo(Repo):
+        GitCommandWrapperType = _CleanGit
+
+    return _CleanGit, _CleanRepo
 
 
-class _CleanRepo(Repo):
-    GitCommandWrapperType = _CleanGit
+def clean_git(working_dir: str) -> Git:
+    """A GitPython command wrapper running git in ``working_dir``, its processes never seeing the hook variables."""
+    return _clean_classes()[0](working_dir)
 
 
 @dataclass(frozen=True)
@@ -185,6 +204,8 @@ def _commit_problem(stderr: str) -> str:
 
 def _call_full(git: Git, command: str, *args: str, ok: Iterable[int] = (0,)) -> tuple[int, bytes, str]:
     """``_call`` that also hands back stderr, for callers that word git's failure themselves."""
+    from git.exc import GitError
+
     try:
         status, out, err = getattr(git, command.replace("-", "_"))(
             *args,
@@ -319,6 +340,8 @@ def _graph(out: bytes) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
 
 def _spawn(git: Git, command: str, *args: str, **kwargs: Any) -> Any:
     """A started ``git <command>`` (GitPython's process wrapper); CtbError when git cannot start."""
+    from git.exc import GitError
+
     try:
         return getattr(git, command.replace("-", "_"))(*args, as_process=True, **kwargs)
     except GitError as exc:
@@ -559,6 +582,8 @@ class _ObjectReader:
 
     def _process(self) -> Any:
         if self._proc is None:
+            from git.exc import GitError
+
             try:
                 self._proc = self._git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
             except GitError as exc:
@@ -613,12 +638,14 @@ class GitRepo:
 
     @staticmethod
     def _discover(path: str | os.PathLike[str]) -> Repo | None:
+        from git.exc import InvalidGitRepositoryError, NoSuchPathError
+
         start = Path(path).resolve()
         if start.is_file():
             start = start.parent
         with _without_hook_variables():
             try:
-                repo = _CleanRepo(os.fspath(start), search_parent_directories=True, expand_vars=False)
+                repo = _clean_classes()[1](os.fspath(start), search_parent_directories=True, expand_vars=False)
             except (InvalidGitRepositoryError, NoSuchPathError):
                 return None
         if repo.bare or repo.working_tree_dir is None:
@@ -642,7 +669,7 @@ class GitRepo:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CtbError(f"cannot create {target}: {exc.strerror}") from None
-        _call(_CleanGit(str(target)), "init", "--quiet", f"--initial-branch={initial_branch}")
+        _call(clean_git(str(target)), "init", "--quiet", f"--initial-branch={initial_branch}")
         return cls(target)
 
     # -- plumbing -----------------------------------------------------------------
@@ -1011,6 +1038,8 @@ class GitRepo:
         """:meth:`parents_of_all`, started now in the background; call the answer to wait for it."""
         if self.head() is None:
             return dict
+        from git.exc import GitError
+
         try:
             proc = self._git.rev_list("--parents", "HEAD", as_process=True)
         except GitError as exc:
