@@ -349,7 +349,13 @@ def test_every_walk_reads_the_raw_records_alike(git_repo: Path) -> None:
         assert [info for info, _ in walked] == [
             CommitInfo(c.sha, c.sha, c.date, c.author, c.email, c.summary, c.message, c.parents) for c in history
         ]
-        assert [c.summary for c in history] == ["", "Merge branch 'side'", "a executable only", "side: a link and c", "root"]
+        assert [c.summary for c in history] == [
+            "",
+            "Merge branch 'side'",
+            "a executable only",
+            "side: a link and c",
+            "root",
+        ]
         blobs = repo.blobs(blob for _, rows in walked for _, old, new in rows for blob in (old, new) if blob)
         along = repo.changes_along(["parts"])
         paths = repo.path_history(["parts"])
