@@ -325,6 +325,71 @@ def test_mode_only_changes_are_not_content_changes(git_repo: Path) -> None:
     assert GitRepo(git_repo).changes(sha, ["parts/"]) == [("parts/b.yaml", b"b\n", b"b2\n")]
 
 
+def test_every_walk_reads_the_raw_records_alike(git_repo: Path) -> None:
+    """walk_changes, changes_along, path_history and changes read one record format one way."""
+    write_tree(git_repo, {"parts/a.yaml": "a\n", "parts/b.yaml": "b\n", "stock/s.yaml": "s\n"})
+    commit_all(git_repo, "root\n\nwith a body")
+    git(git_repo, "checkout", "-q", "-b", "side")
+    (git_repo / "parts" / "link.yaml").symlink_to("a.yaml")
+    write_tree(git_repo, {"parts/c.yaml": "c\n"})
+    commit_all(git_repo, "side: a link and c")
+    git(git_repo, "checkout", "-q", "main")
+    (git_repo / "parts" / "a.yaml").chmod(0o755)
+    commit_all(git_repo, "a executable only")
+    git(git_repo, "merge", "-q", "--no-edit", "side")
+    git(git_repo, "rm", "-q", "parts/b.yaml")
+    write_tree(git_repo, {"parts/a.yaml": "a2\n"})
+    git(git_repo, "add", "parts/a.yaml")
+    git(git_repo, "commit", "-q", "--allow-empty-message", "-m", "")
+    write_tree(git_repo, {"stock/s.yaml": "s2\n"})
+    commit_all(git_repo, "stock only")
+    with GitRepo(git_repo) as repo:
+        walked = repo.walk_changes(["parts"])
+        history = repo.history(["parts"])
+        assert [info for info, _ in walked] == [
+            CommitInfo(c.sha, c.sha, c.date, c.author, c.email, c.summary, c.message, c.parents) for c in history
+        ]
+        assert [c.summary for c in history] == [
+            "",
+            "Merge branch 'side'",
+            "a executable only",
+            "side: a link and c",
+            "root",
+        ]
+        blobs = repo.blobs(blob for _, rows in walked for _, old, new in rows for blob in (old, new) if blob)
+        along = repo.changes_along(["parts"])
+        paths = repo.path_history(["parts"])
+        for info, rows in walked:
+            read = [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in rows]
+            if len(info.parents) > 1:
+                assert rows == []  # a merge comes with no changes
+                continue
+            assert read == repo.changes(info.sha, ["parts"]) == along[info.sha] == paths.changes[info.sha]
+        by_summary = {info.summary: rows for info, rows in walked}
+        assert by_summary["a executable only"] == []  # a mode-only change
+        # a symlink is no regular file on either side: no content change
+        assert [(path, old is None, new is None) for path, old, new in by_summary["side: a link and c"]] == [
+            ("parts/c.yaml", True, False)
+        ]
+        assert [(path, old is None, new is None) for path, old, new in by_summary[""]] == [
+            ("parts/a.yaml", False, False),
+            ("parts/b.yaml", False, True),
+        ]
+
+
+def test_gitpython_is_imported_only_when_git_is_needed(git_repo: Path) -> None:
+    write_tree(git_repo, {"ctb.yaml": "ctb: 1\n", "parts/r1.yaml": "name: R1\n"})
+    commit_all(git_repo, "root")
+    code = (
+        "import sys; from ctb_files.cli import main; import ctb_files.storage.git as adapter;"
+        "status = main(['--repo', sys.argv[1], 'part', 'list']); listed = 'git' in sys.modules;"
+        "adapter.GitRepo(sys.argv[1]).close(); print(status, listed, 'git' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("CTB_CACHE_TEST", "CTB_NO_CACHE")}
+    done = subprocess.run([sys.executable, "-c", code, str(git_repo)], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.splitlines()[-1] == "0 False True"
+
+
 # -- work tree, index and committing -------------------------------------------------
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from ctb_files.cli import main
 from ctb_files.errors import CtbError
-from ctb_files.storage import sources
+from ctb_files.storage import git as git_adapter
 from ctb_files.storage.sources import Fetcher, GitCache
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "ctb_files" / "data" / "example-inventory"
@@ -32,7 +32,7 @@ def test_git_sources_that_could_run_something_are_refused_before_git_runs(
     def no_git(*args: object, **kwargs: object) -> None:
         raise AssertionError("git ran")
 
-    monkeypatch.setattr(sources._CleanGit, "execute", no_git)
+    monkeypatch.setattr(git_adapter._clean_classes()[0], "execute", no_git)
     with pytest.raises(CtbError, match="refused$"):
         GitCache(location, tmp_path)
 

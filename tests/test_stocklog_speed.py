@@ -203,7 +203,7 @@ def test_fast_rows_equal_the_parser(row: bytes) -> None:
 
 
 def test_split_reading_stays_within_the_parser_limits() -> None:
-    from ctb_files.storage import stockread
+    from ctb_files.storage import rowread, stockread
     from ctb_files.storage.yaml import DEFAULT_LIMITS
     from ctb_files.storage.yaml.read import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
 
@@ -211,8 +211,8 @@ def test_split_reading_stays_within_the_parser_limits() -> None:
     assert stockread._FRACTION_DIGITS <= MAX_FRACTION_DIGITS
     assert DEFAULT_LIMITS.keys >= stockread._MAX_KEYS
     assert DEFAULT_LIMITS.string >= stockread._MAX_TEXT
-    assert DEFAULT_LIMITS.items >= stockread._MAX_ITEMS
-    assert DEFAULT_LIMITS.file_size >= stockread._MAX_BYTES
+    assert DEFAULT_LIMITS.items >= rowread._MAX_ITEMS
+    assert DEFAULT_LIMITS.file_size >= rowread._MAX_BYTES
     # a list longer than the parser allows is its refusal, not a list
     many = b"lines:\n" + b"  - {part: p1, quantity: 1}\n" * (DEFAULT_LIMITS.items + 1)
     with pytest.raises(YamlProblem) as raised:

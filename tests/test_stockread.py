@@ -1,4 +1,4 @@
-"""The split reading of stock file versions answers exactly as the whole-file parser."""
+"""The row-wise reading of stock and BOM file versions answers exactly as the whole-file parser."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from ctb_files.storage.bomread import BomVersions
+from ctb_files.storage.rowread import RowVersions
 from ctb_files.storage.stockread import StockVersions
 from ctb_files.storage.yaml import YamlProblem, load_fast
 
@@ -49,3 +51,56 @@ def test_versions_share_parsed_lines() -> None:
     assert first["lines"][0]["quantity"] == 5 and second["lines"][0]["quantity"] == 6
     assert first["lines"][1] is second["lines"][1]
     assert versions.load(b"lines:\n  - {part: p1, quantity: 1.25}\n", "s.yaml")["lines"][0]["quantity"] == Decimal("1.25")
+
+
+# Stock and BOM files share one row-wise reader (storage/rowread); each kind only names its list key,
+# the characters an item row may hold and, for stock, its plain-row reader.  On the same hostile inputs,
+# each one's list under its own key, every kind answers as the parser.
+HOSTILE = [
+    *CASES,
+    b"lines:\n  - {part: p1, quantity: 5}\n  - {part: p2, refs: [R1, R2], quantity: 1}\n",  # a flow list in a row
+    b"lines:\n  - {part: p1, refs: [R1, quantity: 5}\n",  # an unclosed list in a row
+    b"lines:\n  - {part: p1, quantity: 5} # trailing comment\n",
+    b"lines:\n  - {part: p1, quantity: 5}\n  -  {part: p2, quantity: 1}\n",  # two spaces after the dash
+    b"lines:\n  - {part: p1, quantity: 5}\n  - {part: p2, nested: {a: 1}}\n",
+    b"lines:\n  - {part: p1, quantity: 5}\nname: after\n",  # a key after the list
+    b"lines:\n\tx\n",
+    b"name: x\nlines: # note\n  - {part: p1, quantity: 5}\n",
+    b"name: x\n  lines:\n  - {part: p1, quantity: 5}\n",
+    b"name: &a x\nother: *a\nlines:\n  - {part: p1, quantity: 5}\n",
+    b"\xff\xfelines:\n",  # not UTF-8
+    b"lines:\n  - {part: p\xc3\xa9, quantity: 5}\n",  # non-ASCII in a row: the whole-file parser
+    b"lines:\n" + b"  # c\n" * 10_001,  # more rows than the split reading takes
+    b"lines:\n  - {part: p1, quantity: 5}\n" + b"#" * 5_000_000,  # over the file size limit
+]
+
+
+@pytest.mark.parametrize("kind", [RowVersions, StockVersions, BomVersions])
+@pytest.mark.parametrize("data", HOSTILE, ids=range(len(HOSTILE)))
+def test_every_kind_reads_as_the_parser(kind: type[RowVersions], data: bytes) -> None:
+    data = data.replace(b"lines:", kind.key + b":")
+    versions = kind()
+    try:
+        expected: object = load_fast(data, "f.yaml")
+    except YamlProblem as problem:
+        expected = problem.diagnostic
+    for _ in range(2):  # the second time every piece comes from what was parsed
+        try:
+            got: object = versions.load(data, "f.yaml")
+        except YamlProblem as problem:
+            got = problem.diagnostic
+        assert got == expected
+
+
+def test_the_kinds_read_their_own_list() -> None:
+    assert (RowVersions.key, StockVersions.key, BomVersions.key) == (b"lines", b"lines", b"rows")
+    bom = b"project: p\nrows:\n  - {line: 1, refs: [R1, R2], quantity: 2, part: r1}\n"
+    assert BomVersions().load(bom, "b.yaml") == {
+        "project": "p",
+        "rows": [{"line": 1, "refs": ["R1", "R2"], "quantity": 2, "part": "r1"}],
+    }
+    # stock rows hold no lists: such a row is left to the whole-file parser, with the same answer
+    stock = b"lines:\n  - {part: p1, refs: [R1], quantity: 2}\n"
+    versions = StockVersions()
+    assert versions.load(stock, "s.yaml") == {"lines": [{"part": "p1", "refs": ["R1"], "quantity": 2}]}
+    assert versions._rows == {}  # nothing was taken row by row

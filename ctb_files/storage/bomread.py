@@ -1,11 +1,12 @@
 """Many versions of a project BOM file read quickly: each distinct row parsed once.
 
-The same reading as :mod:`ctb_files.storage.stockread`, for the ``rows:`` of
-a BOM file as ``ctb project sync`` writes them (``  - {line: 1, refs: [R1],
-quantity: 3, part: p146}``).  A row may hold flow lists (references, SKUs);
-a row that parses on its own as one complete flow mapping reads the same
-inside the file, and anything else goes to the whole-file parser, so answers
-and messages are exactly those of ``load_fast``.
+The row-wise reading of :mod:`ctb_files.storage.rowread` (stock files use it
+too), for the ``rows:`` of a BOM file as ``ctb project sync`` writes them
+(``  - {line: 1, refs: [R1], quantity: 3, part: p146}``).  A row may hold
+flow lists (references, SKUs); a row that parses on its own as one complete
+flow mapping reads the same inside the file, and anything else goes to the
+whole-file parser, so answers and messages are exactly those of
+``load_fast``.
 """
 
 from __future__ import annotations

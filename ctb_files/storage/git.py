@@ -19,6 +19,7 @@ work tree's top directory; pathspecs are literal (no glob magic).  A
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -29,13 +30,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, TypeVar
-
-from git import Repo
-from git.cmd import Git
-from git.exc import GitError, InvalidGitRepositoryError, NoSuchPathError
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ctb_files.errors import CtbError
+
+if TYPE_CHECKING:
+    from git import Repo
+    from git.cmd import Git
 
 __all__ = ["CommitInfo", "GitRepo", "PathHistory"]
 
@@ -85,16 +86,34 @@ def _without_hook_variables() -> Iterator[None]:
             os.environ.update(saved)
 
 
-class _CleanGit(Git):
-    """GitPython's command wrapper, spawning every process without hook variables."""
+@functools.cache
+def _clean_classes() -> tuple[type[Git], type[Repo]]:
+    """GitPython's command wrapper and repository, spawning every process without hook variables.
 
-    def execute(self, *args: Any, **kwargs: Any) -> Any:
-        with _without_hook_variables():
-            return super().execute(*args, **kwargs)
+    GitPython is imported here, when ctb first opens a repository or runs
+    git, not with this module: importing it costs tens of milliseconds that a
+    command which never runs git (``ctb part list``, ``ctb stock show``) does
+    not need to pay.
+    """
+    from git import Repo
+    from git.cmd import Git
+
+    class _CleanGit(Git):
+        """GitPython's command wrapper, spawning every process without hook variables."""
+
+        def execute(self, *args: Any, **kwargs: Any) -> Any:
+            with _without_hook_variables():
+                return super().execute(*args, **kwargs)
+
+    class _CleanRepo(Repo):
+        GitCommandWrapperType = _CleanGit
+
+    return _CleanGit, _CleanRepo
 
 
-class _CleanRepo(Repo):
-    GitCommandWrapperType = _CleanGit
+def clean_git(working_dir: str) -> Git:
+    """A GitPython command wrapper running git in ``working_dir``, its processes never seeing the hook variables."""
+    return _clean_classes()[0](working_dir)
 
 
 @dataclass(frozen=True)
@@ -185,6 +204,8 @@ def _commit_problem(stderr: str) -> str:
 
 def _call_full(git: Git, command: str, *args: str, ok: Iterable[int] = (0,)) -> tuple[int, bytes, str]:
     """``_call`` that also hands back stderr, for callers that word git's failure themselves."""
+    from git.exc import GitError
+
     try:
         status, out, err = getattr(git, command.replace("-", "_"))(
             *args,
@@ -205,27 +226,53 @@ def _raw_log(tokens: Iterable[bytes], fields: int) -> Iterator[tuple[list[str], 
 
     ``tokens`` is the output split at NUL (it may still be arriving).  Read
     field by field, as a message may hold any character but NUL; a file is
-    ``(path, old blob, new blob)``, None where it is not a regular file.
+    ``(path, old blob, new blob)`` as :func:`_changed` reads it.
     """
     stream = iter(tokens)
-    token = next(stream, b"")
-    while token:
+    token = next(stream, None)
+    while token is not None:
+        if not token.strip(b"\n"):
+            token = next(stream, None)  # the terminator after the last record
+            continue
         if not token.startswith(b"\x01"):
             raise CtbError("git log gave output ctb cannot read")
         values = [_decode(token[1:])]
         for _ in range(fields - 1):
             values.append(_decode(_next_token(stream)))
         rows: list[tuple[str, str | None, str | None]] = []
-        token = next(stream, b"")
-        while token[:1] == b":" or token[:2] == b"\n:":
-            old_mode, new_mode, old_sha, new_sha, _status = token.lstrip(b"\n:").decode("ascii").split(" ")
-            path = _decode(_next_token(stream))
-            old = old_sha if old_mode in _REGULAR_FILE_MODES else None
-            new = new_sha if new_mode in _REGULAR_FILE_MODES else None
-            if old != new:  # a mode-only change leaves the bytes alone
-                rows.append((path, old, new))
-            token = next(stream, b"")
+        token = next(stream, None)
+        # raw records: ":<old mode> <new mode> <old id> <new id> <status>" then the path
+        while token is not None and (token[:1] == b":" or token[:2] == b"\n:"):
+            row = _changed(token, _next_token(stream))
+            if row is not None:
+                rows.append(row)
+            token = next(stream, None)
         yield values, sorted(rows)
+
+
+def _changed(meta: bytes, path: bytes) -> tuple[str, str | None, str | None] | None:
+    """``(path, old blob, new blob)`` of a raw diff record, None where it is not a regular file; None for no change.
+
+    ``meta`` is ``:<old mode> <new mode> <old id> <new id> <status>`` (after a newline where it
+    follows a commit's header); a mode-only change leaves the bytes alone, so it is no change.
+    """
+    old_mode, new_mode, old_sha, new_sha, _status = _decode(meta).lstrip("\n:").split(" ")
+    old = old_sha if old_mode in _REGULAR_FILE_MODES else None
+    new = new_sha if new_mode in _REGULAR_FILE_MODES else None
+    return None if old == new else (_decode(path), old, new)
+
+
+def _commits(out: bytes) -> list[CommitInfo]:
+    """The commits of ``git log -z --format=_LOG_FORMAT`` (no diff), in output order."""
+    fields = out.split(b"\0")
+    if len(fields) % len(_LOG_FIELDS) == 1 and fields[-1] == b"":
+        fields.pop()  # the terminator after the last record
+    if len(fields) % len(_LOG_FIELDS):
+        raise CtbError("git log gave output ctb cannot read")
+    return [
+        _commit_info([_decode(field) for field in fields[start : start + len(_LOG_FIELDS)]])
+        for start in range(0, len(fields), len(_LOG_FIELDS))
+    ]
 
 
 def _next_token(stream: Iterator[bytes]) -> bytes:
@@ -293,6 +340,8 @@ def _graph(out: bytes) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
 
 def _spawn(git: Git, command: str, *args: str, **kwargs: Any) -> Any:
     """A started ``git <command>`` (GitPython's process wrapper); CtbError when git cannot start."""
+    from git.exc import GitError
+
     try:
         return getattr(git, command.replace("-", "_"))(*args, as_process=True, **kwargs)
     except GitError as exc:
@@ -533,6 +582,8 @@ class _ObjectReader:
 
     def _process(self) -> Any:
         if self._proc is None:
+            from git.exc import GitError
+
             try:
                 self._proc = self._git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
             except GitError as exc:
@@ -587,12 +638,14 @@ class GitRepo:
 
     @staticmethod
     def _discover(path: str | os.PathLike[str]) -> Repo | None:
+        from git.exc import InvalidGitRepositoryError, NoSuchPathError
+
         start = Path(path).resolve()
         if start.is_file():
             start = start.parent
         with _without_hook_variables():
             try:
-                repo = _CleanRepo(os.fspath(start), search_parent_directories=True, expand_vars=False)
+                repo = _clean_classes()[1](os.fspath(start), search_parent_directories=True, expand_vars=False)
             except (InvalidGitRepositoryError, NoSuchPathError):
                 return None
         if repo.bare or repo.working_tree_dir is None:
@@ -616,7 +669,7 @@ class GitRepo:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CtbError(f"cannot create {target}: {exc.strerror}") from None
-        _call(_CleanGit(str(target)), "init", "--quiet", f"--initial-branch={initial_branch}")
+        _call(clean_git(str(target)), "init", "--quiet", f"--initial-branch={initial_branch}")
         return cls(target)
 
     # -- plumbing -----------------------------------------------------------------
@@ -843,28 +896,7 @@ class GitRepo:
         if max_count is not None:
             args.append(f"--max-count={max_count}")
         _, out = self._run("log", *args, "HEAD", "--", *(_check_path(p) for p in paths))
-        fields = out.split(b"\0")
-        if len(fields) % len(_LOG_FIELDS) == 1 and fields[-1] == b"":
-            fields.pop()  # the terminator after the last record
-        if len(fields) % len(_LOG_FIELDS):
-            raise CtbError("git log gave output ctb cannot read")
-        commits: list[CommitInfo] = []
-        for start in range(0, len(fields), len(_LOG_FIELDS)):
-            sha, short, date, author, email, parents, message = map(_decode, fields[start : start + len(_LOG_FIELDS)])
-            message = message.rstrip("\n")
-            commits.append(
-                CommitInfo(
-                    sha=sha,
-                    short=short,
-                    date=datetime.fromisoformat(date),
-                    author=author,
-                    email=email,
-                    summary=message.split("\n", 1)[0],
-                    message=message,
-                    parents=tuple(parents.split()),
-                )
-            )
-        return commits
+        return _commits(out)
 
     def parents_of_all(self) -> dict[str, tuple[str, ...]]:
         """Every commit reachable from HEAD and its parents, in one ``rev-list``."""
@@ -891,13 +923,7 @@ class GitRepo:
         else:
             _, out = self._run("diff-tree", "-r", "-z", "--no-renames", "--root", "--no-commit-id", sha, *pathspec)
         fields = out.split(b"\0")
-        rows: list[tuple[str, str | None, str | None]] = []
-        for meta, raw_path in zip(fields[0::2], fields[1::2], strict=False):
-            old_mode, new_mode, old_sha, new_sha, _status = _decode(meta).lstrip(":").split(" ")
-            old = old_sha if old_mode in _REGULAR_FILE_MODES else None
-            new = new_sha if new_mode in _REGULAR_FILE_MODES else None
-            if old != new:  # a mode-only change leaves the bytes alone
-                rows.append((_decode(raw_path), old, new))
+        rows = [row for row in map(_changed, fields[0::2], fields[1::2]) if row is not None]
         blobs = self._blobs(s for _, old, new in rows for s in (old, new) if s is not None)
         return [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in sorted(rows)]
 
@@ -912,18 +938,7 @@ class GitRepo:
             return {}
         args = ["-z", "--raw", "--no-renames", "--no-abbrev", "--diff-merges=first-parent", "--root", "--format=%x01%H"]
         _, out = self._run("log", *args, "HEAD", "--", *(_check_path(p) for p in paths))
-        listed: dict[str, list[tuple[str, str | None, str | None]]] = {}
-        for record in out.split(b"\x01")[1:]:
-            sha, _, rest = record.partition(b"\0")
-            fields = rest.lstrip(b"\n").split(b"\0")
-            rows: list[tuple[str, str | None, str | None]] = []
-            for meta, raw_path in zip(fields[0::2], fields[1::2], strict=False):
-                old_mode, new_mode, old_sha, new_sha, _status = _decode(meta).lstrip("\n:").split(" ")
-                old = old_sha if old_mode in _REGULAR_FILE_MODES else None
-                new = new_sha if new_mode in _REGULAR_FILE_MODES else None
-                if old != new:  # a mode-only change leaves the bytes alone
-                    rows.append((_decode(raw_path), old, new))
-            listed[_decode(sha)] = sorted(rows)
+        listed = {sha: rows for (sha,), rows in _raw_log(out.split(b"\0"), 1)}
         blobs = self._blobs(s for rows in listed.values() for _, old, new in rows for s in (old, new) if s is not None)
         return {
             sha: [(path, blobs[old] if old else None, blobs[new] if new else None) for path, old, new in rows]
@@ -984,26 +999,8 @@ class GitRepo:
         wanted = list(dict.fromkeys(shas))
         for start in range(0, len(wanted), _SHAS_PER_CALL):
             _, out = self._run("log", *args, *(_check_rev(sha) for sha in wanted[start : start + _SHAS_PER_CALL]))
-            fields = out.split(b"\0")
-            if len(fields) % len(_LOG_FIELDS) == 1 and fields[-1] == b"":
-                fields.pop()  # the terminator after the last record
-            if len(fields) % len(_LOG_FIELDS):
-                raise CtbError("git log gave output ctb cannot read")
-            for at in range(0, len(fields), len(_LOG_FIELDS)):
-                sha, short, date, author, email, parents, message = map(_decode, fields[at : at + len(_LOG_FIELDS)])
-                message = message.rstrip("\n")
-                found[sha] = CommitInfo(
-                    sha=sha,
-                    short=short,
-                    date=datetime.fromisoformat(date),
-                    author=author,
-                    email=email,
-                    summary=message.split("\n", 1)[0],
-                    message=message,
-                    parents=tuple(parents.split()),
-                )
+            found.update((info.sha, info) for info in _commits(out))
         return found
-
 
     def walk_changes(self, paths: Iterable[str]) -> list[tuple[CommitInfo, list[tuple[str, str | None, str | None]]]]:
         """:meth:`history` of ``paths``, each commit with the blob ids it changed there.
@@ -1021,31 +1018,10 @@ class GitRepo:
             return []
         args = [
             "-z", "--raw", "--no-renames", "--no-abbrev", "--diff-merges=off", "--root",
-            "--no-follow", "--no-show-signature", "--encoding=UTF-8", f"--format={_LOG_FORMAT}",
+            "--no-follow", "--no-show-signature", "--encoding=UTF-8", f"--format=%x01{_LOG_FORMAT}",
         ]  # fmt: skip
         _, out = self._run("log", *args, "HEAD", "--", *(_check_path(p) for p in paths))
-        tokens = out.split(b"\0")
-        walked: list[tuple[CommitInfo, list[tuple[str, str | None, str | None]]]] = []
-        at, width = 0, len(_LOG_FIELDS)
-        while at < len(tokens):
-            if not tokens[at].strip(b"\n"):
-                at += 1  # the separators between records
-                continue
-            if at + width > len(tokens):
-                raise CtbError("git log gave output ctb cannot read")
-            info = _commit_info([_decode(t) for t in tokens[at : at + width]])
-            at += width
-            rows: list[tuple[str, str | None, str | None]] = []
-            # raw records: ":<old mode> <new mode> <old id> <new id> <status>" then the path
-            while at + 1 < len(tokens) and tokens[at].lstrip(b"\n").startswith(b":"):
-                old_mode, new_mode, old_sha, new_sha, _status = _decode(tokens[at]).lstrip("\n:").split(" ")
-                old = old_sha if old_mode in _REGULAR_FILE_MODES else None
-                new = new_sha if new_mode in _REGULAR_FILE_MODES else None
-                if old != new:  # a mode-only change leaves the bytes alone
-                    rows.append((_decode(tokens[at + 1]), old, new))
-                at += 2
-            walked.append((info, sorted(rows)))
-        return walked
+        return [(_commit_info(fields), rows) for fields, rows in _raw_log(out.split(b"\0"), len(_LOG_FIELDS))]
 
     def short_names(self, shas: Sequence[str]) -> dict[str, str]:
         """git's abbreviation (``%h``) of each commit, from one ``log --no-walk``."""
@@ -1062,6 +1038,8 @@ class GitRepo:
         """:meth:`parents_of_all`, started now in the background; call the answer to wait for it."""
         if self.head() is None:
             return dict
+        from git.exc import GitError
+
         try:
             proc = self._git.rev_list("--parents", "HEAD", as_process=True)
         except GitError as exc:

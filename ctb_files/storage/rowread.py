@@ -1,22 +1,39 @@
-"""Many versions of a file with one long list of one-line items (BOM rows), each distinct line parsed once.
+"""Many versions of a file with one long list of one-line items, each distinct line parsed once.
 
-The general form of :mod:`ctb_files.storage.stockread` for any list key (``key``); stock reading
-has its own faster reader there.
+A stock or BOM file's history is thousands of versions that differ in a line
+or two.  When a version has the shape ``ctb`` writes — a head (keys and
+comments), the list's key line (``lines:``, ``rows:``), then one flow mapping
+per line (``  - {part: p1, quantity: 5}``), comments and blank lines — it
+reads the same as its head parsed with ``<key>: []`` plus each item line
+parsed on its own: a one-line flow mapping with no quotes, anchors, tags or
+comments is self-contained.  Those pieces are parsed once per distinct bytes
+and shared by every version.  Any other shape, and any piece that does not
+parse, goes to the whole-file parser, so answers and messages are exactly the
+same.
+
+:class:`RowVersions` is that reading for any list key; the file kinds
+subclass it (:mod:`ctb_files.storage.stockread`,
+:mod:`ctb_files.storage.bomread`) with their key, the characters an item row
+may hold, and optionally a reader of plain rows that needs no YAML parser.
 """
-
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from ctb_files.storage.yaml import DEFAULT_LIMITS, YamlProblem, load_fast
+# The YAML reader (PyYAML, the limits model) is imported when a piece needs it:
+# a history of plain rows read by a subclass's fast reader never needs it.
 
 # printable ASCII only (no tab, no quote, no bracket, no anchor/alias/tag/comment start)
 _ITEM_CHARS = re.compile(rb"( *)- \{[^{}\[\]#&*!|>%@`'\"\\\x00-\x1f\x7f-\xff]*\}")
 _COMMENT = re.compile(rb" *(#[\x20-\x7e]*)?")
 _SKIP: tuple[bytes, Any] = (b"#", None)  # a comment or blank row
-_MAX_ITEMS = DEFAULT_LIMITS.items  # rows, comments included: never more items than the parser allows
+
+# Bounds within the YAML reader's limits (storage/yaml/read.py: Limits; a test holds them there), so that
+# a version read here is one the whole-file parser takes too.
+_MAX_ITEMS = 10_000  # rows of a version (items, comments, blank rows): more go to the parser, which counts items
+_MAX_BYTES = 5_000_000  # a larger version goes to the whole-file parser, which words the size refusal
 
 
 class _Unshaped(Exception):
@@ -24,29 +41,41 @@ class _Unshaped(Exception):
 
 
 class RowVersions:
-    """Parses stock file versions; ``load(data, path)`` equals ``load_fast(data, path)``.
+    """Parses versions of a file whose list ``key`` holds one item per row; ``load(data, path)`` equals ``load_fast(data, path)``.
 
-    The lines of the answers are shared between versions: read them, never change them.
+    The items of the answers are shared between versions: read them, never change them.
     """
 
     key = b"lines"  # the list whose items are read one row at a time
-    item = _ITEM_CHARS
+    item = _ITEM_CHARS  # an item row, its indent the first group: what parses the same on its own
 
     def __init__(self) -> None:
-        self._heads: dict[bytes, Any] = {}
+        self._marker = self.key + b":\n"
+        self._name = self.key.decode()
+        self._heads: dict[bytes, Any] = {b"": {self._name: []}}  # what the parser reads in ``<key>: []`` alone
         self._rows: dict[bytes, tuple[bytes, Any]] = {}
+
+    @staticmethod
+    def _fast(row: bytes) -> Any:
+        """The item of an unindented item row read without the YAML parser, or None to leave it to the parser.
+
+        Where it answers, the answer equals ``load_fast(row, "")[0]``.
+        """
+        return None
 
     def load(self, data: bytes, path: str) -> Any:
         """The parsed file; :class:`YamlProblem` exactly when ``load_fast`` raises it."""
-        if len(data) > DEFAULT_LIMITS.file_size:
-            return load_fast(data, path)  # the size refusal is the whole-file parser's to word
         try:
             return self._split(data)
-        except (_Unshaped, YamlProblem):
+        except _Unshaped:
+            from ctb_files.storage.yaml import load_fast
+
             return load_fast(data, path)
 
     def _split(self, data: bytes) -> Any:
-        marker = self.key + b":\n"
+        if len(data) > _MAX_BYTES:
+            raise _Unshaped
+        marker = self._marker
         start = data.find(b"\n" + marker)
         if start < 0:
             if not data.startswith(marker):
@@ -71,16 +100,15 @@ class RowVersions:
                 raise _Unshaped  # a deeper or shallower item nests differently in the whole file
             items.append(known[1])
         doc = self._head(head)
-        name = self.key.decode()
-        if not isinstance(doc, dict) or doc.get(name) != []:
+        if not isinstance(doc, dict) or doc.get(self._name) != []:
             raise _Unshaped
         out = dict(doc)
-        out[name] = items if indent is not None else None
+        out[self._name] = items if indent is not None else None
         return out
 
     def _head(self, head: bytes) -> Any:
         if head not in self._heads:
-            self._heads[head] = load_fast(head + self.key + b": []\n", "")
+            self._heads[head] = _piece(head + self.key + b": []\n")
         return self._heads[head]
 
     def _row(self, row: bytes) -> tuple[bytes, Any]:
@@ -91,7 +119,20 @@ class RowVersions:
                 raise _Unshaped
             return _SKIP
         indent = found.group(1)
-        parsed = load_fast(row[len(indent) :], "")
+        fast = self._fast(row[len(indent) :])
+        if fast is not None:
+            return indent, fast
+        parsed = _piece(row[len(indent) :])
         if not isinstance(parsed, list) or len(parsed) != 1:
             raise _Unshaped
         return indent, parsed[0]
+
+
+def _piece(data: bytes) -> Any:
+    """A head or a row parsed on its own; :class:`_Unshaped` (the whole file decides) when it does not parse."""
+    from ctb_files.storage.yaml import YamlProblem, load_fast
+
+    try:
+        return load_fast(data, "")
+    except YamlProblem:
+        raise _Unshaped from None

@@ -37,7 +37,7 @@ import httpx
 
 from ctb_files.core.models import Project, ProjectVersion
 from ctb_files.errors import CtbError
-from ctb_files.storage.git import GitRepo, _CleanGit
+from ctb_files.storage.git import GitRepo, clean_git
 from ctb_files.vendors.github import GitHubClient
 from ctb_files.vendors.http import GITHUB_API_URL, make_client
 
@@ -224,7 +224,7 @@ class GitCache:
         self._fetched = False
 
     def _git(self, *args: str, ok: tuple[int, ...] = (0,), cwd: Path | None = None) -> tuple[int, bytes, str]:
-        runner = _CleanGit(str(cwd or self.dir))
+        runner = clean_git(str(cwd or self.dir))
         # never sit waiting for a password on a terminal nobody watches
         runner.update_environment(GIT_TERMINAL_PROMPT="0", GIT_LITERAL_PATHSPECS="1")
         if "GIT_SSH_COMMAND" not in os.environ and "GIT_SSH" not in os.environ:
