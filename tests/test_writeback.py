@@ -118,6 +118,46 @@ def test_changeset_writes_all_files_or_none(tmp_path: Path, monkeypatch: pytest.
     assert sorted(p.name for p in (tmp_path / "stock").iterdir()) == ["a.yaml"]
 
 
+def test_many_files_are_written_by_several_threads_all_or_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # from PARALLEL_WRITES files on the temporary files are written and fsynced by several threads
+    count = journal_mod.PARALLEL_WRITES + 8
+    write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n", **{f"stock/s{i:02d}.yaml": "lines: []\n" for i in range(count)}})
+    (tmp_path / "stock/s00.yaml").chmod(0o640)
+    new = {f"stock/s{i:02d}.yaml": f"lines:\n  - {{part: r{i}, quantity: {i + 1}}}\n" for i in range(count)}
+    new["stock/extra.yaml"] = "lines:\n  - {part: r1, quantity: 1}\n"
+    # one fsync fails half way: nothing changes and no temporary file is left
+    real_fsync = journal_mod.os.fsync
+    calls: list[int] = []
+
+    def failing_fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == count // 2:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(journal_mod.os, "fsync", failing_fsync)
+    cs = ChangeSet(tmp_path)
+    for rel, text in new.items():
+        cs.write_text(rel, text)
+    with pytest.raises(OSError, match="No space left"):
+        cs.apply()
+    assert sorted(p.name for p in (tmp_path / "stock").iterdir()) == [f"s{i:02d}.yaml" for i in range(count)]
+    assert all((tmp_path / f"stock/s{i:02d}.yaml").read_text() == "lines: []\n" for i in range(count))
+    assert not journal_mod.journal_path(tmp_path).exists()
+    # and when every fsync works, every file holds its new text and keeps its mode
+    monkeypatch.setattr(journal_mod.os, "fsync", real_fsync)
+    cs = ChangeSet(tmp_path)
+    for rel, text in new.items():
+        cs.write_text(rel, text)
+    assert len(cs.apply()) == count + 1
+    written = {rel: (tmp_path / rel).read_text() for rel in new}
+    # a new file also gets the schema hint on its first line
+    assert written.pop("stock/extra.yaml").endswith("\n" + new.pop("stock/extra.yaml"))
+    assert written == new
+    assert (tmp_path / "stock/s00.yaml").stat().st_mode & 0o777 == 0o640
+    assert len(list((tmp_path / "stock").iterdir())) == count + 1
+
+
 def test_changeset_refuses_an_invalid_result(tmp_path: Path) -> None:
     write_tree(tmp_path, {"ctb.yaml": "ctb: 1\n", "stock/a.yaml": "lines: []\n"})
     cs = ChangeSet(tmp_path)

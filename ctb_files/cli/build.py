@@ -36,6 +36,7 @@ from ctb_files.render.build import build_json, show_text
 from ctb_files.render.cost import cost_json, cost_totals
 from ctb_files.render.progress import progress
 from ctb_files.render.table import number, table
+from ctb_files.storage.loader import bulk
 from ctb_files.storage.workspace import Workspace
 from ctb_files.storage.writeback.build import new_build, write_build
 from ctb_files.storage.writeback.stock import add_to_lines, set_quantities
@@ -44,20 +45,22 @@ from ctb_files.storage.writeback.stock import add_to_lines, set_quantities
 def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Plan]:
     """Clear the named builds (every open build when None) and stage the files that change."""
     inv = ws.inventory
-    if build_ids is None:
-        with progress("clearing builds", sum(1 for b in inv.builds.values() if b.is_open)) as step:
-            plans = clear_all(inv, step)
-    else:
-        plans = clear_builds(inv, build_ids)
-    moment = now()
-    with progress("writing builds", len(plans)) as step:
-        for build_id, plan in plans.items():
-            build = inv.builds[build_id]
-            on_order = build_on_order(inv, build_id)
-            fields = cleared_fields(build, plan, moment, on_order)
-            if fields is not None:  # unchanged builds are not even re-rendered
-                write_build(ws.changes, build_id, fields)
-            step()
+    # the plans, the written-back data and the new texts all live until the files are written
+    with bulk(keep=True):
+        if build_ids is None:
+            with progress("clearing builds", sum(1 for b in inv.builds.values() if b.is_open)) as step:
+                plans = clear_all(inv, step)
+        else:
+            plans = clear_builds(inv, build_ids)
+        moment = now()
+        with progress("writing builds", len(plans)) as step:
+            for build_id, plan in plans.items():
+                build = inv.builds[build_id]
+                on_order = build_on_order(inv, build_id)
+                fields = cleared_fields(build, plan, moment, on_order)
+                if fields is not None:  # unchanged builds are not even re-rendered
+                    write_build(ws.changes, build_id, fields)
+                step()
     return plans
 
 

@@ -128,9 +128,12 @@ class ChangeSet:
         pending = self.pending()
         if dry_run or not pending:
             return list(pending)
-        for rel, new in pending.items():
-            if new is not None:
-                _validate(rel, new, self._data.get(rel))
+        from ctb_files.storage.loader import bulk  # here: the loader imports this module's neighbours
+
+        with bulk():  # thousands of files validated: their models are dropped as they go
+            for rel, new in pending.items():
+                if new is not None:
+                    _validate(rel, new, self._data.get(rel))
         repo = None
         if commit is not None:
             from ctb_files.storage.git import GitRepo

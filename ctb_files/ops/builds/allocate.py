@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal, cast
+from typing import Literal, NamedTuple, cast
 
 from ctb_files.core.models.build import AssemblyNeed, Build, Reservation, Shortage, Take
 from ctb_files.core.models.common import LIMIT, trusted
@@ -177,32 +177,37 @@ class Allocator:
         capacity: dict[LineKey, Decimal] = {}
         rows: dict[str, list[_Row]] = {}
         askers: dict[LineKey, int] = {}
-        pool = self.pool
+        parts, available, usable = self.inv.parts, self.pool.available, self._usable
+        shared = False  # whether any line is asked for by two parts
         for part in order:
-            unit = self.inv.parts[part].unit
-            base_need[part] = _to_base(needs[part].quantity, unit)
-            held = previous.get(part, {})
+            base_need[part] = _to_base(needs[part].quantity, parts[part].unit)
+            held = previous.get(part)
             found: list[_Row] = []
-            for key, tier, hops, line_unit in self._usable(part, fallbacks.get(part)):
-                if key not in capacity:
-                    left = pool.available(key, build_id) - used.get(key, ZERO)
-                    capacity[key] = _to_base(left, line_unit) if left > 0 else ZERO
-                if capacity[key] <= 0:
+            for key, tier, hops, line_unit in usable(part, fallbacks.get(part)):
+                left = capacity.get(key)
+                if left is None:
+                    left = available(key, build_id) - used.get(key, ZERO)
+                    left = capacity[key] = _to_base(left, line_unit) if left > 0 else ZERO
+                if left <= 0:
                     continue
-                held_here = held.get(key)
+                held_here = held.get(key) if held else None
                 found.append((key, tier, hops, _to_base(held_here, line_unit) if held_here else ZERO))
-                askers[key] = askers.get(key, 0) + 1
+                if key in askers:
+                    askers[key] += 1
+                    shared = True
+                else:
+                    askers[key] = 1
             rows[part] = found
         out: dict[str, Got] = {}
         # a part whose lines no other part of the build may use needs no solver: it takes its
         # offers cheapest first, as the solver would (the property tests compare both ways)
-        joint = [part for part in order if any(askers[row[0]] > 1 for row in rows[part])]
-        for part in order:
-            found = rows[part]
-            if any(askers[row[0]] > 1 for row in found):
-                continue
-            chosen_alone, short = _alone(found, base_need[part], capacity, partial)
-            out[part] = self._got(part, chosen_alone, short, used)
+        joint = [part for part in order if any(askers[row[0]] > 1 for row in rows[part])] if shared else []
+        in_joint = set(joint)
+        alone = [part for part in order if part not in in_joint] if joint else order
+        got = self._got
+        for part in alone:
+            chosen_alone, short = _alone(rows[part], base_need[part], capacity, partial)
+            out[part] = got(part, chosen_alone, short, used)
         if not joint:
             return out
         numbers = [*(base_need[p] for p in joint), *(row[3] for p in joint for row in rows[p]),
@@ -229,12 +234,15 @@ class Allocator:
         unit = self.inv.parts[part].unit
         takes: list[Take] = []
         total = ZERO
-        for line in sorted(chosen, key=_walk) if len(chosen) > 1 else list(chosen):
+        for line in sorted(chosen, key=_walk) if len(chosen) > 1 else chosen:
             amount = chosen[line]
             total += amount
-            in_line = normalize(_from_base(amount, self._unit(line[1])))
+            line_unit = unit if line[1] == part else self._unit(line[1])
+            in_line = normalize(amount if line_unit == "pcs" else _from_base(amount, line_unit))
             used[line] = used.get(line, ZERO) + in_line
             takes.append(trusted(Take, _TAKE_FIELDS, {"location": line[0], "part": line[1], "bin": line[2], "quantity": in_line}))
+        if unit == "pcs":
+            return Got(takes, normalize(total), normalize(short))
         return Got(takes, normalize(_from_base(total, unit)), normalize(_from_base(short, unit)))
 
     def _usable(self, part: str, fallback: str | None) -> list[tuple[LineKey, int, int, str]]:
@@ -264,8 +272,7 @@ class Allocator:
         return known.unit if known is not None else "pcs"
 
 
-@dataclass(frozen=True)
-class Got:
+class Got(NamedTuple):
     """What one part gets: takes (line units), reserved and short (the part's unit)."""
 
     takes: list[Take]

@@ -127,7 +127,7 @@ class Settling:
     """
 
     def __init__(self, parts: Mapping[str, Part], roots: Iterable[str]) -> None:
-        self._parts = parts
+        self._children: dict[str, list[str]] = {}  # of every reachable part that has any
         self.reachable: set[str] = set()
         stack = list(roots)
         while stack:
@@ -135,10 +135,13 @@ class Settling:
             if node in self.reachable:
                 continue
             self.reachable.add(node)
-            stack.extend(children(parts, node))
-        self._waiting: dict[str, int] = {node: 0 for node in self.reachable}
-        for node in self.reachable:
-            for child in children(parts, node):
+            below = children(parts, node)
+            if below:
+                self._children[node] = below
+                stack.extend(below)
+        self._waiting: dict[str, int] = dict.fromkeys(self.reachable, 0)
+        for below in self._children.values():
+            for child in below:
                 self._waiting[child] += 1
         self._ready = [node for node, count in self._waiting.items() if count == 0]
         heapq.heapify(self._ready)
@@ -152,7 +155,7 @@ class Settling:
             raise StopIteration
         node = heapq.heappop(self._ready)
         self._done.add(node)
-        for child in children(self._parts, node):
+        for child in self._children.get(node, ()):
             self._waiting[child] -= 1
             if self._waiting[child] == 0:
                 heapq.heappush(self._ready, child)

@@ -50,8 +50,9 @@ class StockPool:
 
     def available(self, key: LineKey, build_id: str | None = None) -> Decimal:
         """On hand minus what builds other than ``build_id`` hold on the line."""
-        own = self.held.get(build_id, {}).get(key, ZERO) if build_id is not None else ZERO
-        return self.on_hand.get(key, ZERO) - self.reserved.get(key, ZERO) + own
+        left = self.on_hand.get(key, ZERO) - self.reserved.get(key, ZERO)
+        own = self.held.get(build_id) if build_id is not None else None
+        return left + own.get(key, ZERO) if own else left
 
     def hold(self, build_id: str, lines: Mapping[LineKey, Decimal]) -> None:
         """Record what ``build_id`` holds (replacing whatever it held before)."""

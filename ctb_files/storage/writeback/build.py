@@ -9,6 +9,7 @@ bytes (a property test holds them equal).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -126,7 +127,18 @@ class _NotPlain(Exception):
     pass
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _plain(value: str) -> str | None:
+    """``value`` when it is written without quotes, else None (ids repeat: asked once each)."""
+    return value if _PLAIN.match(value) and value.lower() not in _RESERVED else None
+
+
 def _scalar(value: Any) -> str:
+    if type(value) is str:  # the common case first: an id
+        plain = _plain(value)
+        if plain is None:
+            raise _NotPlain(value)
+        return plain
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -137,16 +149,16 @@ def _scalar(value: Any) -> str:
         if value.tzinfo is not None:
             return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
         return value.isoformat(timespec="seconds")
-    if isinstance(value, str) and _PLAIN.match(value) and value.lower() not in _RESERVED:
+    if isinstance(value, str) and _plain(value) is not None:
         return value
     raise _NotPlain(value)
 
 
 def _flow(value: Any) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join([f"{k}: {_flow(v)}" for k, v in value.items()]) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
+        return "[" + ", ".join([_flow(v) for v in value]) + "]"
     return _scalar(value)
 
 
