@@ -28,8 +28,8 @@ path: ``quantity × N`` converted, as before production quantities existed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from typing import NamedTuple
 
 from ctb_files.core.models.package import Package
 from ctb_files.core.models.part import BomLine, Part
@@ -46,8 +46,7 @@ PartLookup = Callable[[str], Part | None]
 Packages = Mapping[str, Package] | None
 
 
-@dataclass(frozen=True)
-class RowNeed:
+class RowNeed(NamedTuple):
     """What one row asks for at N units of its parent (attrition and setup included, not rounded).
 
     ``quantity`` is in ``unit``: the part's own unit when the part is known
@@ -122,7 +121,8 @@ def line_need(
     ``attrition`` (percent; None: the part's or package's default) and
     ``setup`` (in ``unit``, once) are the row's own production quantities.
     """
-    part = lookup(parts)(asked) if asked is not None else None
+    # a dict of parts (the common case) is asked directly
+    part = None if asked is None else parts.get(asked) if type(parts) is dict else lookup(parts)(asked)
     if attrition is None and part is not None:
         attrition = part_attrition(part, packages)
     if attrition is None and not setup:
