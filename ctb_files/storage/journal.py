@@ -3,7 +3,8 @@
 A write goes through four durable steps, under the repository lock:
 
 1. the journal, state ``prepare``, names the temporary files about to be made;
-2. every new file is written and fsynced as a temporary sibling of its target;
+2. every new file is written and fsynced as a temporary sibling of its target
+   (many files by several threads at once, so the file system commits them together);
 3. the journal, state ``commit``, names every rename and delete with the
    SHA-256 of each new file, and is fsynced: from here the change will happen;
 4. the renames and deletes, then the journal is removed.
