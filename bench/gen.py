@@ -98,6 +98,42 @@ def generate_bins(root: Path, parts: int = 5000, builds: int = 200, projects: in
     return root
 
 
+def generate_shared(root: Path, parts: int = 5000, builds: int = 200, projects: int = 50, rows: int = 60) -> Path:
+    """A stockroom where parts compete for stock: parts in groups of 5 that are all equivalents of each
+    other, one line each over 4 stock files with little on hand (0-30); each BOM draws its rows from 15
+    groups, 4 rows a group, so a build's parts share lines and are cleared jointly, and many builds
+    come out short."""
+    rng = random.Random(3)
+    group = 5
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "ctb.yaml").write_text("ctb: 1\nname: shared\ndefault_location: s0\n")
+    for folder in ("parts", "stock", "builds", "projects"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    for i in range(parts):
+        first = i // group * group
+        others = [f"p{j}" for j in range(first, min(first + group, parts)) if j != i]
+        (root / f"parts/p{i}.yaml").write_text(f"name: Part {i}\nequivalents: [{', '.join(others)}]\n")
+    for loc in range(4):
+        lines = "".join(f"  - {{part: p{i}, quantity: {rng.randint(0, 30)}}}\n" for i in range(loc, parts, 4))
+        (root / f"stock/s{loc}.yaml").write_text("lines:\n" + lines)
+    groups = max(1, parts // group)
+    for j in range(projects):
+        folder = root / f"projects/pr{j}"
+        (folder / "bom").mkdir(parents=True, exist_ok=True)
+        (folder / "project.yaml").write_text(f"name: Project {j}\nversions:\n  - name: a\n")
+        chosen = [rng.randrange(groups) for _ in range(15)]
+        body = "".join(
+            f"  - {{line: {r + 1}, quantity: {rng.randint(1, 3)}, part: p{min(parts - 1, chosen[r % 15] * group + rng.randrange(group))}}}\n"
+            for r in range(rows)
+        )
+        (folder / "bom/a.yaml").write_text(f"project: pr{j}\nversion: a\nrows:\n{body}")
+    for b in range(builds):
+        (root / f"builds/b{b:04d}.yaml").write_text(
+            f"project: pr{b % projects}\nversion: a\nquantity: {rng.randint(1, 4)}\npriority: {b % 3}\n"
+        )
+    return root
+
+
 def project_name(index: int) -> str:
     return "big" if index == 0 else f"prj{index}"
 

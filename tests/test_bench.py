@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -36,14 +38,15 @@ def test_bench_smoke() -> None:
         assert line.rstrip().split()[-2].endswith("x")
 
 
-def test_bench_smoke_other_shape() -> None:
+@pytest.mark.parametrize("shape", ["bins", "shared"])
+def test_bench_smoke_other_shape(shape: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--parts", "200", "--repeat", "1", "--shape", "bins", "--only", "clear"],
+        [sys.executable, "-m", "bench", "--parts", "200", "--repeat", "1", "--shape", shape, "--only", "clear"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "200 parts (bins), 2 projects, 8 builds; 10000 commits"
+    assert lines[0] == f"200 parts ({shape}), 2 projects, 8 builds; 10000 commits"
     assert [line[:34].strip() for line in lines[3:]] == [
         "build clear --all cold",
         "build clear --all again, warm",

@@ -8,10 +8,13 @@ caller, so the solver is exact.
 
 Parts that share no line with another part are solved alone by filling
 their offers cheapest first, which is what a min-cost flow gives for a
-single source.  Parts that share lines are solved together as a flow
-network source → part → offer → line → sink with networkx (maximum flow
-for "can these parts be covered together", min-cost maximum flow for the
-chosen assignment).
+single source.  Parts that share lines are solved together on the flow
+network source → part → offer → line → sink: which parts can be covered
+together, and how much each short part can still get, come from one
+maximum flow grown part by part (:class:`_Growing`); the chosen assignment
+is the min-cost maximum flow (networkx), unless no part's cheapest fill
+cuts into another's, when each part's own cheapest fill is that flow
+(:func:`_uncontended`).
 
 Whole-or-nothing (the default): parts are accepted in the given order when
 they can be covered together with the parts accepted before them; each
@@ -22,6 +25,7 @@ the shortages covers the build.  Partial: the total assigned is maximised.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -139,13 +143,152 @@ def _network(
     return graph
 
 
-def _most(wanted: Mapping[str, int], offers: Mapping[str, Sequence[Offer]], capacity: Mapping[Line, int]) -> int:
-    """The largest total that can be assigned to ``wanted`` at once."""
-    if not any(wanted.values()):
-        return 0
-    import networkx as nx
+class _Growing:
+    """A maximum flow source → part → line → sink that grows one part at a time, exactly.
 
-    return int(nx.maximum_flow_value(_network(wanted, offers, capacity), _SOURCE, _SINK))
+    The parts added so far always get everything they were given (their
+    source edges are full), so the largest flow with one more part is the
+    current one plus what augmenting paths from that part carry: paths
+    part → line → sink, possibly moving other parts to other lines on the
+    way (Ford-Fulkerson from a feasible flow, shortest paths first).  Each
+    answer is the maximum flow of the parts so far, as a whole maximum flow
+    computed afresh would give it, for the cost of a few small searches.
+    Offers of one part on one line count as one edge of their summed
+    capacity (the flow's value is the same).
+    """
+
+    def __init__(self, offers: Mapping[str, Sequence[Offer]], capacity: Mapping[Line, int]) -> None:
+        self.edges: dict[str, dict[Line, int]] = {}
+        for part, listed in offers.items():
+            merged: dict[Line, int] = {}
+            for offer in listed:
+                merged[offer.line] = merged.get(offer.line, 0) + offer.capacity
+            self.edges[part] = merged
+        self.capacity = capacity
+        self.flow: dict[str, dict[Line, int]] = {}  # part -> line -> units
+        self.used: dict[Line, int] = {}
+        self.on: dict[Line, dict[str, None]] = {}  # line -> the parts with flow on it (in order)
+
+    def add(self, part: str, amount: int, whole: bool) -> int:
+        """Give ``part`` as much of ``amount`` as fits with every part added before; what it got.
+
+        ``whole``: all or nothing (when it cannot get all, the flow is left as it was and 0 is returned).
+        """
+        saved = (
+            {p: dict(lines) for p, lines in self.flow.items()},
+            dict(self.used),
+            {line: dict(parts) for line, parts in self.on.items()},
+        ) if whole else None  # fmt: skip
+        got = 0
+        while got < amount:
+            step = self._augment(part, amount - got)
+            if step == 0:
+                break
+            got += step
+        if whole and got < amount:
+            assert saved is not None
+            self.flow, self.used, self.on = saved
+            return 0
+        return got
+
+    def _augment(self, start: str, most: int) -> int:
+        """Push up to ``most`` units from ``start`` along one shortest augmenting path; the units pushed."""
+        via_line: dict[Line, str] = {}  # line -> the part it was reached from
+        via_part: dict[str, Line | None] = {start: None}  # part -> the line it was reached back through
+        queue = deque([start])
+        end: Line | None = None
+        while queue and end is None:
+            part = queue.popleft()
+            flows = self.flow.get(part, {})
+            for line, cap in self.edges.get(part, {}).items():
+                if line in via_line or cap - flows.get(line, 0) <= 0:
+                    continue
+                via_line[line] = part
+                if self.capacity.get(line, 0) - self.used.get(line, 0) > 0:
+                    end = line
+                    break
+                for other in self.on.get(line, {}):
+                    if other not in via_part:
+                        via_part[other] = line
+                        queue.append(other)
+        if end is None:
+            return 0
+        # the bottleneck along the path, walked back from the sink
+        amount = min(most, self.capacity.get(end, 0) - self.used.get(end, 0))
+        at: Line | None = end
+        while at is not None:
+            part = via_line[at]
+            amount = min(amount, self.edges[part][at] - self.flow.get(part, {}).get(at, 0))
+            back = via_part[part]
+            if back is not None:
+                amount = min(amount, self.flow[part][back])
+            at = back
+        self.used[end] = self.used.get(end, 0) + amount
+        at = end
+        while at is not None:
+            part = via_line[at]
+            self._move(part, at, amount)
+            back = via_part[part]
+            if back is not None:
+                self._move(part, back, -amount)
+            at = back
+        return amount
+
+    def _move(self, part: str, line: Line, amount: int) -> None:
+        flows = self.flow.setdefault(part, {})
+        now = flows.get(line, 0) + amount
+        if now:
+            flows[line] = now
+            self.on.setdefault(line, {})[part] = None
+        else:
+            del flows[line]
+            del self.on[line][part]
+
+
+def _uncontended(
+    wanted: Mapping[str, int], offers: Mapping[str, Sequence[Offer]], capacity: Mapping[Line, int]
+) -> dict[str, dict[Line, int]] | None:
+    """Each part's fill as if it were alone, when that is the minimum-cost maximum flow; else None.
+
+    Each part in turn takes its offers cheapest first.  When every part gets
+    its whole amount and no part finds a line cut short by what another part
+    took, the parts did not compete: each got the cheapest fill it could
+    get alone, so the total is the least any assignment costs.  With each
+    part's offers strictly cheaper in the order given (as the allocator
+    makes them) that fill is the only one of least cost, so the solver
+    would return exactly it.  Anything else (a tie, competition, a part not
+    served whole) is left to the solver.
+    """
+    left = dict(capacity)
+    users: dict[Line, str] = {}  # the first part that took from each line
+    shared: set[Line] = set()  # lines two parts took from
+    out: dict[str, dict[Line, int]] = {}
+    for part, amount in wanted.items():
+        rest = amount
+        takes: dict[Line, int] = {}
+        last: int | None = None
+        for offer in offers.get(part, ()):
+            if last is not None and offer.cost <= last:
+                return None
+            last = offer.cost
+            want = min(offer.capacity, rest)
+            if want <= 0:
+                continue
+            there = left.get(offer.line, 0)
+            if there < want and (offer.line in shared or users.get(offer.line, part) != part):
+                return None  # cut short by another part's take
+            got = min(want, there)
+            if got > 0:
+                left[offer.line] = there - got
+                takes[offer.line] = takes.get(offer.line, 0) + got
+                rest -= got
+                first = users.setdefault(offer.line, part)
+                if first != part:
+                    shared.add(offer.line)
+        if rest > 0:
+            return None
+        out[part] = takes
+    return out
 
 
 def _together(
@@ -157,27 +300,41 @@ def _together(
     out: Solution,
 ) -> None:
     wanted = {part: needs[part] for part in group}
-    if not partial and _most(wanted, offers, capacity) < sum(wanted.values()):
+    if not partial:
+        # one flow grows part by part: a part is accepted when it can be added whole to the
+        # parts accepted before it; each short part then earmarks the most it can still add
+        flow = _Growing(offers, capacity)
         accepted: dict[str, int] = {}
         short: list[str] = []
         for part in group:
-            trial = {**accepted, part: needs[part]}
-            if _most(trial, offers, capacity) == sum(trial.values()):
-                accepted = trial
+            if flow.add(part, needs[part], whole=True) == needs[part]:
+                accepted[part] = needs[part]
             else:
                 short.append(part)
-        required = dict(accepted)
-        base = sum(required.values())
         for part in short:
-            earmark = _most({**required, part: needs[part]}, offers, capacity) - base
-            required[part] = earmark
-            base += earmark
+            earmark = flow.add(part, needs[part], whole=False)
             out.short[part] = needs[part] - earmark
             out.takes[part] = {}
         wanted = accepted
+    uncontended = _uncontended(wanted, offers, capacity)
+    if uncontended is not None:
+        for part, filled in uncontended.items():
+            out.takes[part] = filled
+            out.short[part] = 0
+        return
     import networkx as nx
 
-    flows = nx.max_flow_min_cost(_network(wanted, offers, capacity), _SOURCE, _SINK)
+    # the least costly of the largest flows, as networkx's max_flow_min_cost finds it, without its
+    # maximum flow: the largest is known (every accepted part whole, or what the grown flow carries)
+    if partial:
+        grown = _Growing(offers, capacity)
+        most = sum(grown.add(part, amount, whole=False) for part, amount in wanted.items())
+    else:
+        most = sum(wanted.values())
+    graph = _network(wanted, offers, capacity)
+    graph.add_node(_SOURCE, demand=-most)
+    graph.add_node(_SINK, demand=most)
+    flows = nx.min_cost_flow(graph)
     for part, amount in wanted.items():
         takes: dict[Line, int] = {}
         for i, offer in enumerate(offers.get(part, ())):
