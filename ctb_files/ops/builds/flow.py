@@ -174,25 +174,28 @@ class _Growing:
 
         ``whole``: all or nothing (when it cannot get all, the flow is left as it was and 0 is returned).
         """
-        saved = (
-            {p: dict(lines) for p, lines in self.flow.items()},
-            dict(self.used),
-            {line: dict(parts) for line, parts in self.on.items()},
-        ) if whole else None  # fmt: skip
+        undo: list[tuple[str | None, Line, int]] | None = [] if whole else None
         got = 0
         while got < amount:
-            step = self._augment(part, amount - got)
+            step = self._augment(part, amount - got, undo)
             if step == 0:
                 break
             got += step
-        if whole and got < amount:
-            assert saved is not None
-            self.flow, self.used, self.on = saved
+        if undo is not None and got < amount:
+            for moved, line, units in reversed(undo):  # back to the flow as it was
+                if moved is None:
+                    self.used[line] -= units
+                else:
+                    self._move(moved, line, -units)
             return 0
         return got
 
-    def _augment(self, start: str, most: int) -> int:
-        """Push up to ``most`` units from ``start`` along one shortest augmenting path; the units pushed."""
+    def _augment(self, start: str, most: int, undo: list[tuple[str | None, Line, int]] | None) -> int:
+        """Push up to ``most`` units from ``start`` along one shortest augmenting path; the units pushed.
+
+        Each change is also noted in ``undo`` (when given): (part, line, units) moved, or (None, line,
+        units) more used of a line.
+        """
         via_line: dict[Line, str] = {}  # line -> the part it was reached from
         via_part: dict[str, Line | None] = {start: None}  # part -> the line it was reached back through
         queue = deque([start])
@@ -224,14 +227,20 @@ class _Growing:
                 amount = min(amount, self.flow[part][back])
             at = back
         self.used[end] = self.used.get(end, 0) + amount
+        moves: list[tuple[str | None, Line, int]] = [(None, end, amount)]
         at = end
         while at is not None:
             part = via_line[at]
-            self._move(part, at, amount)
+            moves.append((part, at, amount))
             back = via_part[part]
             if back is not None:
-                self._move(part, back, -amount)
+                moves.append((part, back, -amount))
             at = back
+        for part_moved, line, units in moves[1:]:
+            assert part_moved is not None
+            self._move(part_moved, line, units)
+        if undo is not None:
+            undo.extend(moves)
         return amount
 
     def _move(self, part: str, line: Line, amount: int) -> None:
