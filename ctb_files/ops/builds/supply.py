@@ -32,14 +32,15 @@ class StockPool:
         self.on_hand: dict[LineKey, Decimal] = {}
         self.deprioritized: set[LineKey] = set()
         self.by_part: dict[str, list[LineKey]] = defaultdict(list)
-        self.reserved: dict[LineKey, Decimal] = defaultdict(lambda: ZERO)
+        # on hand minus what every open build holds, kept up to date by hold and release
+        self.free: dict[LineKey, Decimal] = {}
         self.held: dict[str, dict[LineKey, Decimal]] = {}
         for location in sorted(inv.stock):
             for line in inv.stock[location].lines:
                 key = line_key(location, line.part, line.bin)
                 if key in self.on_hand:  # a duplicate line: check reports it; count it once
                     continue
-                self.on_hand[key] = line.quantity
+                self.on_hand[key] = self.free[key] = line.quantity
                 if line.deprioritized:
                     self.deprioritized.add(key)
                 self.by_part[line.part].append(key)
@@ -50,7 +51,7 @@ class StockPool:
 
     def available(self, key: LineKey, build_id: str | None = None) -> Decimal:
         """On hand minus what builds other than ``build_id`` hold on the line."""
-        left = self.on_hand.get(key, ZERO) - self.reserved.get(key, ZERO)
+        left = self.free.get(key, ZERO)
         own = self.held.get(build_id) if build_id is not None else None
         return left + own.get(key, ZERO) if own else left
 
@@ -59,12 +60,14 @@ class StockPool:
         self.release(build_id)
         kept = {key: qty for key, qty in lines.items() if qty > 0}
         self.held[build_id] = kept
+        free = self.free
         for key, qty in kept.items():
-            self.reserved[key] += qty
+            free[key] = free.get(key, ZERO) - qty
 
     def release(self, build_id: str) -> None:
+        free = self.free
         for key, qty in self.held.pop(build_id, {}).items():
-            self.reserved[key] -= qty
+            free[key] += qty
 
     def lines_of(self, part: str) -> list[LineKey]:
         return self.by_part.get(part, [])
