@@ -6,7 +6,6 @@ import importlib
 import os
 import shutil
 import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,10 +183,10 @@ def _secret_free(text: str) -> str:
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place that turns exceptions into exit codes."""
     # tables fit a terminal and bars show on one; into a pipe both stay plain
+    from ctb_files.render import terminal
     from ctb_files.render.progress import configure as configure_progress
-    from ctb_files.render.table import set_terminal_width
 
-    set_terminal_width(shutil.get_terminal_size().columns if sys.stdout.isatty() else None)
+    terminal.set_width(shutil.get_terminal_size().columns if sys.stdout.isatty() else None)
     configure_progress(wanted=True)
     try:
         result = cli.main(args=argv, prog_name="ctb", standalone_mode=False)
@@ -210,6 +209,8 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the exit-code boundary
         debug = "--debug" in (argv if argv is not None else sys.argv)
         if debug:
+            import traceback  # here: only a crash with --debug needs it
+
             click.echo(_secret_free(traceback.format_exc()).rstrip("\n"), err=True)
         said = f"ctb: internal error: {type(exc).__name__}: {exc}" + ("" if debug else " (run with --debug for details)")
         click.echo(_secret_free(said), err=True)

@@ -21,17 +21,12 @@ from rich.cells import cell_len
 
 from ctb_files.core.text import number
 from ctb_files.core.units import normalize
+from ctb_files.render import terminal
 
 __all__ = ["number", "plain", "set_terminal_width", "table", "to_json"]
 
-# the width of the terminal the output goes to; None: a pipe or a file (never wrap)
-_terminal_width: int | None = None
-
-
-def set_terminal_width(width: int | None) -> None:
-    """Tell tables the width of the terminal stdout is (None when it is not one)."""
-    global _terminal_width
-    _terminal_width = width if width and width > 0 else None
+# the width of the terminal the output goes to (ctb_files.render.terminal); None: never wrap
+set_terminal_width = terminal.set_width
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[int] = ()) -> str:
@@ -50,8 +45,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence
         return "  ".join(pad(v, i) for i, v in enumerate(values)).rstrip()
 
     total = sum(widths) + 2 * (len(widths) - 1)
-    if _terminal_width is not None and total > _terminal_width:
-        return _fitted(headers, cells, right, widths, _terminal_width)
+    fits = terminal.width()
+    if fits is not None and total > fits:
+        return _fitted(headers, cells, right, widths, fits)
     out = [line(list(headers)), line(["-" * w for w in widths])]
     out.extend(line(row) for row in cells)
     return "\n".join(out)

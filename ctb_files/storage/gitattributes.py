@@ -7,7 +7,6 @@ and the YAML libraries) so that ``ctb check`` can ask it without importing them.
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 DRIVER = "ctb-stock"
@@ -34,6 +33,8 @@ def declared_not_installed(root: Path) -> tuple[str, int] | None:
             break
     if declared is None:
         return None
+    import subprocess  # here: most inventories never get this far
+
     try:
         done = subprocess.run(
             ["git", "config", "--get", f"merge.{DRIVER}.driver"], cwd=root, capture_output=True, timeout=30,

@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import signal
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +73,9 @@ def _fsync_dir(folder: Path) -> None:
 
 def _write_journal(path: Path, doc: dict[str, Any]) -> None:
     """Replace the journal atomically and durably: a reader sees the old one or the new one."""
+    import json  # here, as below: a command that writes nothing never needs them
+    import tempfile
+
     data = json.dumps(doc, indent=1, sort_keys=True).encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=f".{JOURNAL}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
@@ -239,6 +240,8 @@ def recover(root: Path, journal: Path) -> None:
     The caller holds the repository lock (a journal of a write still running
     is never touched).
     """
+    import json
+
     try:
         doc = json.loads(journal.read_bytes())
     except FileNotFoundError:
