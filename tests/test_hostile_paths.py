@@ -120,3 +120,17 @@ def test_a_link_to_outside_does_not_stop_commands_from_writing(tmp_path: Path) -
     (root / "parts" / "zz-link.yaml").symlink_to(secret)
     assert main(["stock", "add", "r-100r", "1", "--location", "drawer-a", "--bin", "A2", "--repo", str(root)]) == 0
     assert "{part: r-100r, quantity: 101, bin: A2}" in (root / "stock" / "drawer-a.yaml").read_text()
+
+
+def test_settings_linked_from_outside_are_ignored_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the walk tells links apart from the folder listing: ctb.yaml, which is not in a folder, is asked too
+    secret = tmp_path / "settings.yaml"
+    secret.write_text("ctb: 1\nname: the secret text\n")
+    root = tmp_path / "inv"
+    (root / "parts").mkdir(parents=True)
+    (root / "ctb.yaml").symlink_to(secret)
+    (root / "parts" / "p1.yaml").write_text("name: fine\n")
+    main(["check", "--repo", str(root)])
+    out = capsys.readouterr().out
+    assert "ctb.yaml:1:1: CTB108 ignored: a symbolic link to a file outside the inventory (warning)" in out
+    assert "ctb.yaml:1:1: CTB100 ctb.yaml is missing" in out

@@ -64,10 +64,11 @@ def load_repo(root: Path, cache: bool = True) -> LoadResult:
     warm_test = cache and os.environ.get("CTB_CACHE_TEST") == "warm"
     for _ in range(2 if warm_test else 1):
         stats: dict[str, tree.Stat] = {}
-        files = tree.read_tree(root, stats if cache else None)
+        links: set[str] = set()
+        files = tree.read_tree(root, stats if cache else None, links)
         if cache:  # what the stored answers of check and clear look up next time without reading
             treestat.remember(root, files, stats)
-        outside = _outside(root, files)
+        outside = _outside(root, files, links)
         with bulk(keep=True):  # the inventory lives until the command ends
             store = FileCache.open(root, files.get(layout.SETTINGS)) if cache else None
             result = load_files(files, store)
@@ -77,24 +78,26 @@ def load_repo(root: Path, cache: bool = True) -> LoadResult:
     return result
 
 
-def _outside(root: Path, files: dict[str, bytes]) -> list[Diagnostic]:
+def _outside(root: Path, files: dict[str, bytes], links: set[str] | None = None) -> list[Diagnostic]:
     """Drop files that are symbolic links (or sit in linked folders) leading outside the inventory.
 
     Their bytes were read but are never used: a repository cannot make ctb
-    show, check or copy a file elsewhere on the machine.
+    show, check or copy a file elsewhere on the machine.  ``links``: the
+    files the walk saw as links (None: ask of every file).
     """
     top = os.path.realpath(root)
     inside: dict[str, bool] = {}
     out = []
     for rel in list(files):
-        full = os.path.join(root, rel)
-        folder = os.path.dirname(full)
+        folder = rel.rpartition("/")[0]
         if folder not in inside:
-            real = os.path.realpath(folder)
+            real = os.path.realpath(os.path.join(root, folder))
             inside[folder] = real == top or real.startswith(top + os.sep)
-        if inside[folder] and not os.path.islink(full):
-            continue
-        real = os.path.realpath(full)
+        if inside[folder]:
+            linked = rel in links if links is not None else os.path.islink(os.path.join(root, rel))
+            if not linked:
+                continue
+        real = os.path.realpath(os.path.join(root, rel))
         if real == top or real.startswith(top + os.sep):
             continue
         del files[rel]

@@ -31,15 +31,16 @@ def inventory_root(repo: Path | None) -> Path:
     return find_root(Path.cwd())
 
 
-def read_tree(root: Path, stats: dict[str, Stat] | None = None) -> dict[str, bytes]:
+def read_tree(root: Path, stats: dict[str, Stat] | None = None, links: set[str] | None = None) -> dict[str, bytes]:
     """Read every file that may belong to the inventory, by relative path.
 
     Only the known folders are walked (``.git`` and anything else is never
     touched); ``.yml`` files are returned too so that check can point at them.
-    ``stats`` receives each file's :data:`Stat`, taken before it is read.
+    ``stats`` receives each file's :data:`Stat`, taken before it is read;
+    ``links`` the files that are symbolic links (:func:`walk_tree`).
     """
     files: dict[str, bytes] = {}
-    for rel, full in walk_tree(root):
+    for rel, full in walk_tree(root, links):
         try:
             with open(full, "rb") as handle:
                 if stats is not None:
@@ -53,25 +54,28 @@ def read_tree(root: Path, stats: dict[str, Stat] | None = None) -> dict[str, byt
     return files
 
 
-def walk_tree(root: Path) -> list[tuple[str, str]]:
+def walk_tree(root: Path, links: set[str] | None = None) -> list[tuple[str, str]]:
     """(relative path, path to open) of every file :func:`read_tree` reads, in its order.
 
     Each known folder top-down, a folder's files (sorted) before its
     subfolders (sorted); folders starting with a dot are skipped and linked
-    folders are not entered.
+    folders are not entered.  ``links`` receives the files that are symbolic
+    links (as the folder listing says: no further system call).
     """
     out: list[tuple[str, str]] = []
     settings = root / SETTINGS
     if settings.is_file():
         out.append((SETTINGS, str(settings)))
+        if links is not None and settings.is_symlink():
+            links.add(SETTINGS)
     for folder in FOLDERS:
         base = root / folder
         if base.is_dir():
-            _walk(str(base), folder, out)
+            _walk(str(base), folder, out, links)
     return out
 
 
-def _walk(full: str, rel: str, out: list[tuple[str, str]]) -> None:
+def _walk(full: str, rel: str, out: list[tuple[str, str]], links: set[str] | None = None) -> None:
     try:
         with os.scandir(full) as listing:
             entries = sorted(listing, key=lambda e: e.name)
@@ -89,8 +93,10 @@ def _walk(full: str, rel: str, out: list[tuple[str, str]]) -> None:
                 folders.append(entry)
         elif name.endswith((".yaml", ".yml")) and not name.startswith("."):
             out.append((f"{rel}/{name}", entry.path))
+            if links is not None and entry.is_symlink():
+                links.add(f"{rel}/{name}")
     for entry in folders:
-        _walk(entry.path, f"{rel}/{entry.name}", out)
+        _walk(entry.path, f"{rel}/{entry.name}", out, links)
 
 
 def scope(root: Path, paths: Iterable[Path | str], cwd: Path | None = None) -> list[str]:
