@@ -24,6 +24,7 @@ from ctb_files.core.models import KINDS
 from ctb_files.core.schema import HINT_PREFIX, schema_hint
 from ctb_files.errors import CtbError
 from ctb_files.storage import journal, tree, treestat
+from ctb_files.storage.loader import bulk
 from ctb_files.storage.lock import repo_lock
 from ctb_files.storage.yaml import (
     CommentedMap,
@@ -128,8 +129,6 @@ class ChangeSet:
         pending = self.pending()
         if dry_run or not pending:
             return list(pending)
-        from ctb_files.storage.loader import bulk  # here: the loader imports this module's neighbours
-
         with bulk():  # thousands of files validated: their models are dropped as they go
             for rel, new in pending.items():
                 if new is not None:
