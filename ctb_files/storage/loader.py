@@ -78,12 +78,12 @@ def load_repo(root: Path, cache: bool = True) -> LoadResult:
     return result
 
 
-def _outside(root: Path, files: dict[str, bytes], links: set[str] | None = None) -> list[Diagnostic]:
+def _outside(root: Path, files: dict[str, bytes], links: set[str]) -> list[Diagnostic]:
     """Drop files that are symbolic links (or sit in linked folders) leading outside the inventory.
 
     Their bytes were read but are never used: a repository cannot make ctb
     show, check or copy a file elsewhere on the machine.  ``links``: the
-    files the walk saw as links (None: ask of every file).
+    files the walk saw as links.
     """
     top = os.path.realpath(root)
     inside: dict[str, bool] = {}
@@ -93,10 +93,8 @@ def _outside(root: Path, files: dict[str, bytes], links: set[str] | None = None)
         if folder not in inside:
             real = os.path.realpath(os.path.join(root, folder))
             inside[folder] = real == top or real.startswith(top + os.sep)
-        if inside[folder]:
-            linked = rel in links if links is not None else os.path.islink(os.path.join(root, rel))
-            if not linked:
-                continue
+        if inside[folder] and rel not in links:
+            continue
         real = os.path.realpath(os.path.join(root, rel))
         if real == top or real.startswith(top + os.sep):
             continue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,9 +45,8 @@ class Workspace:
     def loaded(self) -> LoadResult:
         result = load_repo(self.root, cache=self.cache)
         result.inventory.merge_driver_missing = declared_not_installed(self.root)
-        # the inventory lives as long as the command: keep the collector from
-        # walking its many small objects again on every later collection
-        gc.freeze()
+        # the inventory lives as long as the command: load_repo froze it, so the collector
+        # never walks its many small objects again
         return result
 
     @property
