@@ -38,17 +38,20 @@ def test_parallel_parse_loads_what_one_process_loads(
     alone = load_repo(repo, cache=False)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
     monkeypatch.setenv(parallel.WORKERS_ENV, "3")
-    calls: list[int] = []
+    streams: list[parallel.ParsedStream | None] = []
     real = parallel.parse_many
 
     def counted(*args: object) -> object:
         out = real(*args)  # type: ignore[arg-type]
-        calls.append(len(out))
+        streams.append(out)
         return out
 
     monkeypatch.setattr("ctb_files.storage.loader.parse_many", counted)
     together = load_repo(repo, cache=cache)
-    assert calls and calls[0] > 40  # the files were parsed by the workers
+    stream = streams[0]
+    # every file but ctb.yaml (51 of the example, 40 extra, 4 broken) went to the workers and came back
+    # answered: its data, or the reader's problem with it (two of the broken ones)
+    assert stream is not None and len(stream) == 94 and stream.delivered == 94
     assert together.diagnostics == alone.diagnostics
     broken = {"parts/broken.yaml", "parts/tabbed.yaml", "parts/list.yaml", "parts/bad-key.yaml"}
     assert {d.path for d in alone.diagnostics if d.severity == "error"} == broken
@@ -74,8 +77,8 @@ def test_shares_cover_every_file_once_and_weigh_alike() -> None:
     shares = parallel._shares(files, rels, 8)
     covered = sorted(i for start, end in shares for i in range(start, end))
     assert covered == list(range(len(rels)))
+    assert [start for start, _ in shares] == [0] + [end for _, end in shares[:-1]]  # in file order
     weights = [sum(len(files[rel]) for rel in rels[start:end]) for start, end in shares]
-    assert weights == sorted(weights, reverse=True)  # the heaviest go out first
     assert len(shares) == 8 and max(weights) - min(weights) <= 2500  # within one file of each other
     # counted by files instead, one share would hold every build: 500,000 of the 1,000,000 bytes
     assert max(weights) <= 125_000
@@ -84,3 +87,47 @@ def test_shares_cover_every_file_once_and_weigh_alike() -> None:
 def test_a_huge_file_closes_its_share_at_once() -> None:
     files = {"a.yaml": b"a" * 10, "b.yaml": b"b" * 10_000, "c.yaml": b"c" * 10}
     assert parallel._shares(files, sorted(files), 4) == [(0, 2), (2, 3)]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_a_file_a_worker_fails_on_or_a_failed_pool_leaves_files_to_the_loader(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(parallel.WORKERS_ENV, "1")
+    alone = load_repo(repo, cache=False)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    real_load = parallel.load_fast
+
+    def odd_load(data: bytes, rel: str, limits: object) -> object:
+        if rel == "parts/extra-7.yaml":
+            raise RuntimeError("a worker's own trouble")
+        return real_load(data, rel, limits)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "load_fast", odd_load)  # the forked workers inherit it
+    streams: list[parallel.ParsedStream | None] = []
+    real = parallel.parse_many
+    monkeypatch.setattr("ctb_files.storage.loader.parse_many", lambda *a: streams.append(real(*a)) or streams[-1])
+    one_left = load_repo(repo, cache=False)
+    assert streams[0] is not None and streams[0].delivered == 93  # all but the file the worker failed on
+    assert one_left.diagnostics == alone.diagnostics and one_left.inventory.parts == alone.inventory.parts
+
+    monkeypatch.setattr(parallel, "load_fast", real_load)
+    monkeypatch.setattr(parallel, "_parse_share", _failing_late)
+    streams.clear()
+    failed = load_repo(repo, cache=True)
+    stream = streams[0]
+    assert stream is not None and 0 < stream.delivered < 94  # the first shares came, the rest did not
+    assert failed.diagnostics == alone.diagnostics
+    inv, ref = failed.inventory, alone.inventory
+    assert inv.parts == ref.parts and inv.boms == ref.boms and inv.builds == ref.builds and inv.seen == ref.seen
+
+
+_REAL_SHARE = parallel._parse_share
+
+
+def _failing_late(share: tuple[int, int]) -> object:
+    """A worker's share, failing (as a pool does when it runs out of memory) from the 41st file on."""
+    if share[0] >= 40:
+        raise MemoryError("the pool gave up")
+    return _REAL_SHARE(share)

@@ -58,7 +58,10 @@ __all__ = ["NO_CACHE_ENV", "FileCache", "disabled", "git_dir"]
 # pickling its data, and models rebuilt from pickles take more memory than validated ones (every dict
 # key a string of its own); validating the data again is exact (the model is a function of the data).
 Outcome = tuple[dict[str, Any] | None, tuple[Diagnostic, ...], bool]
-ParseOne = Callable[[Inventory, str, layout.FileKey, bytes, list[Diagnostic]], Any]
+# a file's data as parsed (None: it did not parse; the problem is in the diagnostics) and, when the
+# data came pickled from a parsing worker, those bytes: the cache keeps them instead of pickling again
+ParseOut = tuple[dict[str, Any] | None, bytes | None]
+ParseOne = Callable[[Inventory, str, layout.FileKey, bytes, list[Diagnostic]], ParseOut]
 ValidateOne = Callable[[Inventory, str, layout.FileKey, dict[str, Any], list[Diagnostic]], bool]
 
 
@@ -192,9 +195,10 @@ class FileCache:
             del diags[len(diags) - len(found) :]
         self.misses += 1
         found_list: list[Diagnostic] = []
-        raw = parse(inv, rel, key, data, found_list)
+        raw, kept = parse(inv, rel, key, data, found_list)
         # pickled before validating: nothing a validator does to the data can reach the cache
-        kept = pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL) if raw is not None else None
+        if kept is None and raw is not None:
+            kept = pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL)
         ok = raw is not None and validate(inv, rel, key, raw, found_list)
         ident = f"{key.id}:{key.version}" if key.kind == "bom" else key.id
         seen = ident in inv.seen.get(key.kind, set())

@@ -149,7 +149,9 @@ class ChangeSet:
         with repo_lock(self.root):
             journal.recover(self.root, journal.journal_path(self.root))
             self._refuse_if_changed(pending)
-            journal.write_all(self.root, journal.journal_path(self.root), pending)
+            # what the files hold now is what was loaded (just checked): the backups should a rename fail
+            old = {rel: self.old_bytes(rel) for rel in pending}
+            journal.write_all(self.root, journal.journal_path(self.root), pending, old)
         if commit is not None and repo is not None:
             repo.commit_files([self._git_rel(repo, rel) for rel in pending], commit, trailers or {})
         return list(pending)

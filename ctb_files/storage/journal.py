@@ -30,6 +30,7 @@ import contextlib
 import hashlib
 import os
 import signal
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -101,12 +102,17 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_all(root: Path, journal: Path, pending: dict[str, bytes | None]) -> None:
+def write_all(
+    root: Path, journal: Path, pending: dict[str, bytes | None], old: Mapping[str, bytes | None] | None = None
+) -> None:
     """Make every file of ``pending`` (``None``: delete it) hold its new bytes, all or none.
 
     The caller holds the repository lock.  Any failure before the journal
     reaches ``commit`` leaves every file as it was and no temporary file;
-    after it, the change is finished here or by the next command.
+    after it, the change is finished here or by the next command.  ``old``:
+    the bytes each target holds now (``None``: absent), when the caller knows
+    them (it checked them under the lock); else they are read, to put back
+    should a rename fail.
     """
     temps: dict[str, str] = {}
     for rel, new in pending.items():
@@ -146,9 +152,13 @@ def write_all(root: Path, journal: Path, pending: dict[str, bytes | None]) -> No
             journal.unlink()
         raise
     crash_point("after-commit")
-    backups = {rel: (root / rel).read_bytes() if (root / rel).is_file() else None for rel in pending}
+    if old is None:
+        backups = {rel: (root / rel).read_bytes() if (root / rel).is_file() else None for rel in pending}
+    else:
+        backups = {rel: old[rel] for rel in pending}
     try:
-        _roll_forward(root, journal, steps)
+        # the temporary files were written and synced just now: no need to read them back
+        _roll_forward(root, journal, steps, verify=False)
     except Exception:
         # still alive (a full disk, a permission): put back what was renamed, all before
         _restore(root, backups)
@@ -202,13 +212,19 @@ def _discard(root: Path, temps: list[str]) -> None:
             (root / rel).unlink()
 
 
-def _roll_forward(root: Path, journal: Path, steps: list[dict[str, Any]]) -> None:
-    """Do every rename and delete of a committed journal that is not done yet, then drop the journal."""
+def _roll_forward(root: Path, journal: Path, steps: list[dict[str, Any]], verify: bool = True) -> None:
+    """Do every rename and delete of a committed journal that is not done yet, then drop the journal.
+
+    ``verify``: check each temporary file's digest before renaming it (a
+    recovery; the command that wrote them has just synced them).
+    """
     for number, step in enumerate(steps, 1):
         target = root / step["target"]
         if step["temp"] is None:
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
+        elif not verify:
+            os.replace(root / step["temp"], target)
         else:
             tmp = root / step["temp"]
             if tmp.exists():

@@ -15,6 +15,7 @@ import dataclasses
 import difflib
 import gc
 import os
+import pickle
 import types
 import typing
 from collections.abc import Iterable, Iterator, Mapping
@@ -28,10 +29,10 @@ from ctb_files.core.models import KINDS, Settings, valid_id
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree, treestat
-from ctb_files.storage.cache import FileCache, ParseOne
+from ctb_files.storage.cache import FileCache, ParseOne, ParseOut
 from ctb_files.storage.journal import JournalError
 from ctb_files.storage.lock import recover
-from ctb_files.storage.parallel import Parsed, parse_many
+from ctb_files.storage.parallel import Parsed, ParsedStream, parse_many
 from ctb_files.storage.yaml import DEFAULT_LIMITS, Locator, YamlProblem, load_fast
 
 #: schema problems listed for one file; a file of thousands of bad keys gets one line for the rest
@@ -138,29 +139,37 @@ def load_files(files: Mapping[str, bytes], cache: FileCache | None = None) -> Lo
     if layout.SETTINGS not in files:
         diags.append(Diagnostic(layout.SETTINGS, 1, 1, "CTB100", "ctb.yaml is missing"))
     parse: ParseOne = _parse_one
-    shared = False  # whether the files after ctb.yaml were handed to the workers yet
-    with bulk():
-        # ctb.yaml first: its limits apply to every other file
-        for rel in sorted(files, key=lambda rel: (rel != layout.SETTINGS, rel)):
-            key = layout.classify(rel)
-            if key is None:
-                if rel.endswith(".yml"):
-                    diags.append(Diagnostic(rel, 1, 1, "CTB106", "ignored: inventory files end in .yaml", "warning"))
+    stream: ParsedStream | None = None  # the workers' answers, once the files after ctb.yaml were handed out
+    shared = False
+    try:
+        with bulk():
+            # ctb.yaml first: its limits apply to every other file
+            for rel in sorted(files, key=_load_order):
+                key = layout.classify(rel)
+                if key is None:
+                    if rel.endswith(".yml"):
+                        diags.append(
+                            Diagnostic(rel, 1, 1, "CTB106", "ignored: inventory files end in .yaml", "warning")
+                        )
+                    else:
+                        diags.append(
+                            Diagnostic(rel, 1, 1, "CTB107", "ignored: not where any inventory file lives", "warning")
+                        )
+                    continue
+                if not shared and key.kind != "settings":  # the settings are in: parse the rest at once
+                    shared = True
+                    stream = parse_many(files, _to_parse(files, cache), inv.settings.limits)
+                    parse = _with_parsed(stream)
+                if cache is not None:
+                    ok = cache.load_one(inv, rel, key, files[rel], diags, parse, _validate_one)
                 else:
-                    diags.append(
-                        Diagnostic(rel, 1, 1, "CTB107", "ignored: not where any inventory file lives", "warning")
-                    )
-                continue
-            if not shared and key.kind != "settings":  # the settings are in: parse the rest at once
-                shared = True
-                parse = _with_parsed(parse_many(files, _to_parse(files, cache), inv.settings.limits))
-            if cache is not None:
-                ok = cache.load_one(inv, rel, key, files[rel], diags, parse, _validate_one)
-            else:
-                raw = parse(inv, rel, key, files[rel], diags)
-                ok = raw is not None and _validate_one(inv, rel, key, raw, diags)
-            if not ok and key.kind == "settings":
-                inv.settings_valid = False
+                    raw = parse(inv, rel, key, files[rel], diags)[0]
+                    ok = raw is not None and _validate_one(inv, rel, key, raw, diags)
+                if not ok and key.kind == "settings":
+                    inv.settings_valid = False
+    finally:
+        if stream is not None:
+            stream.close()
     inv.line_of = _LazyLines(inv.files).line
     return LoadResult(inv, locate_all(diags, files))
 
@@ -178,10 +187,15 @@ class _LazyLines:
         return self._locator.locate(path, loc, at_key=True)[0]
 
 
+def _load_order(rel: str) -> tuple[bool, str]:
+    return rel != layout.SETTINGS, rel
+
+
 def _to_parse(files: Mapping[str, bytes], cache: FileCache | None) -> list[str]:
-    """The files (besides ctb.yaml) whose bytes the loader will parse: every one, or the cache's misses."""
+    """The files (besides ctb.yaml) whose bytes the loader will parse, in its order: every one, or the cache's misses."""
     out = []
-    for rel, data in files.items():
+    for rel in sorted(files, key=_load_order):
+        data = files[rel]
         key = layout.classify(rel)
         if key is None or key.kind == "settings" or not all(map(valid_id, filter(None, (key.id, key.version)))):
             continue
@@ -190,13 +204,16 @@ def _to_parse(files: Mapping[str, bytes], cache: FileCache | None) -> list[str]:
     return out
 
 
-def _with_parsed(parsed: dict[str, Parsed]) -> ParseOne:
-    """:func:`_parse_one`, taking a file's parsed data (or the reader's problem) from ``parsed`` when there."""
-    if not parsed:
+_NOTHING: ParseOut = (None, None)
+
+
+def _with_parsed(stream: ParsedStream | None) -> ParseOne:
+    """:func:`_parse_one`, taking a file's parsed data (or the reader's problem) from the workers' ``stream``."""
+    if stream is None:
         return _parse_one
 
-    def parse(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags: list[Diagnostic]) -> Any:
-        return _parse_one(inv, rel, key, data, diags, parsed.pop(rel, None))
+    def parse(inv: Inventory, rel: str, key: layout.FileKey, data: bytes, diags: list[Diagnostic]) -> ParseOut:
+        return _parse_one(inv, rel, key, data, diags, stream.take(rel))
 
     return parse
 
@@ -208,8 +225,9 @@ def _parse_one(
     data: bytes,
     diags: list[Diagnostic],
     parsed: Parsed | None = None,
-) -> dict[str, Any] | None:
-    """One file's data as parsed, ready for its model; None (and the problem in ``diags``) when it is not.
+) -> ParseOut:
+    """One file's data as parsed, ready for its model, with its pickle when a worker made it; None (and the
+    problem in ``diags``) when it is not.
 
     ``parsed``: what a worker made of these bytes (:mod:`ctb_files.storage.parallel`), used instead of
     parsing them again.
@@ -221,22 +239,23 @@ def _parse_one(
                     rel, 1, 1, "CTB105", f"{ident!r} is not a valid id (letters, digits, . _ + -, max 80, no '..')"
                 )
             )
-            return None
+            return _NOTHING
     inv.seen.setdefault(key.kind, set()).add(f"{key.id}:{key.version}" if key.kind == "bom" else key.id)
     limits = inv.settings.limits if key.kind != "settings" else DEFAULT_LIMITS
     if parsed is not None and parsed[1] is not None:
         diags.append(parsed[1])
-        return None
+        return _NOTHING
+    kept = parsed[0] if parsed is not None else None
     try:
-        raw = parsed[0] if parsed is not None else load_fast(data, rel, limits)
+        raw = pickle.loads(kept) if kept is not None else load_fast(data, rel, limits)
     except YamlProblem as problem:
         diags.append(problem.diagnostic)
-        return None
+        return _NOTHING
     if raw is None:
-        raw = {}
+        raw, kept = {}, None
     if not isinstance(raw, dict):
         diags.append(Diagnostic(rel, 1, 1, "CTB101", "the file must be a YAML mapping"))
-        return None
+        return _NOTHING
     name = raw.get("name")
     if isinstance(name, str) and len(name) > limits.name:
         diags.append(
@@ -249,8 +268,8 @@ def _parse_one(
                 loc=("name",),
             )
         )
-        return None
-    return raw
+        return _NOTHING
+    return raw, kept
 
 
 def _validate_one(inv: Inventory, rel: str, key: layout.FileKey, raw: dict[str, Any], diags: list[Diagnostic]) -> bool:
