@@ -19,11 +19,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ctb_files.core import paths as layout
-from ctb_files.core.models import BomFile, BomRow, Extension, Part, Project, Settings
+from ctb_files.core.models import BomFile, BomRow, Extension, Part, Project, Settings, valid_id
 from ctb_files.errors import CtbError
-from ctb_files.ops.bom.diff import BomChange, FlatRow, flatten, summarize_bom_change
+from ctb_files.ops.bom.diff import BomChange, FlatMemo, FlatRow, flatten, summarize_bom_change
 from ctb_files.ops.bom.extensions import visible_names
-from ctb_files.ops.bom.tree import Target, explode
+from ctb_files.ops.bom.tree import Memo, Target, explode
 from ctb_files.storage.bomread import BomVersions
 from ctb_files.storage.cache import FileCache
 from ctb_files.storage.git import CommitInfo, GitRepo
@@ -152,7 +152,13 @@ class _RevisionCatalog:
         return self.log.parsed.get(Project, self._blob(layout.project_path(project_id)), self.log.data)
 
     def project_bom(self, project_id: str, version: str) -> BomFile | None:
-        return self.log.parsed.get(BomFile, self._blob(layout.bom_path(project_id, version)), self.log.data)
+        bom = self.log.parsed.get(BomFile, self._blob(layout.bom_path(project_id, version)), self.log.data)
+        if bom is not None and self.log.last is None:
+            # the first version exploded: the parts its rows ask for, in one request (later ones
+            # fetch what the version before them read)
+            wanted = sorted({row.wanted for row in bom.rows if row.wanted and valid_id(row.wanted)})
+            self.log.prefetch(self.commit, [self.log.base + layout.part_path(part) for part in wanted])
+        return bom
 
     def extensions(self) -> list[Extension]:
         settings = self.log.parsed.get(Settings, self._blob(layout.SETTINGS), self.log.data)
@@ -198,10 +204,10 @@ class _Within:
 
 def _rows(cat: _RevisionCatalog, target: Target) -> list[FlatRow]:
     try:
-        rows = explode(cat, target)
+        rows = explode(cat, target, memo=cat.log.tree_memo)
     except CtbError:
         return []  # a revision whose units did not convert counts as having no readable BOM
-    return flatten(rows, visible_names(cat.extensions()))
+    return flatten(rows, visible_names(cat.extensions()), cat.log.flat_memo)
 
 
 def bom_log(root: Path, target: Target, max_count: int | None = None) -> list[BomLogEntry]:
@@ -231,6 +237,9 @@ class _Log:
         self.repo, self.base, self.target = repo, base, target
         self.top = base + target.path
         self.parsed = _Parsed()
+        # the rows of this target's versions made once (versions share rows and parts, each parsed once)
+        self.tree_memo = Memo()
+        self.flat_memo: FlatMemo = {}
         self.ids: dict[str, dict[str, str | None]] = {}  # commit -> path -> blob id known there
         self.folders: dict[str, dict[str, dict[str, str] | None]] = {}  # commit -> folder -> its files' ids
         self.bytes: dict[str, bytes] = {}
@@ -296,7 +305,7 @@ class _Log:
             self.bytes.update(self.repo.blobs([blob]))
         return self.bytes[blob]
 
-    def _prefetch(self, commit: str, paths: Iterable[str]) -> None:
+    def prefetch(self, commit: str, paths: Iterable[str]) -> None:
         """Blob ids and bytes of ``paths`` at ``commit`` in at most two requests (instead of one per file)."""
         wanted = list(paths)
         self._look_up(commit, wanted)
@@ -316,7 +325,7 @@ class _Log:
                 self.results[commit] = earlier
                 return earlier
         if self.last is not None:
-            self._prefetch(commit, self.last.read)  # what the last BOM read is what this one will likely read
+            self.prefetch(commit, self.last.read)  # what the last BOM read is what this one will likely read
         cat = _RevisionCatalog(self, commit)
         result = _Result(_rows(cat, self.target), cat.read)
         self.results[commit] = self.last = result

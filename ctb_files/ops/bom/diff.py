@@ -72,19 +72,34 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=lambda v: format(normalize(v), "f") if isinstance(v, Decimal) else str(v))
 
 
-def flatten(rows: Sequence[TreeRow], visible: Sequence[str] = ()) -> list[FlatRow]:
-    """Tree rows as diff rows; only the ``visible`` extension fields take part."""
+# a tree row, the visible fields it was flattened with, and what it became: by the tree row's id
+FlatMemo = dict[int, tuple[TreeRow, tuple[str, ...], "FlatRow"]]
+
+
+def flatten(rows: Sequence[TreeRow], visible: Sequence[str] = (), memo: FlatMemo | None = None) -> list[FlatRow]:
+    """Tree rows as diff rows; only the ``visible`` extension fields take part.
+
+    ``memo``: tree rows flattened before (explosions of many versions share
+    their rows, :class:`~ctb_files.ops.bom.tree.Memo`); each is flattened once.
+    """
     out: list[FlatRow] = []
+    shown_names = tuple(visible)
     for row in rows:
+        if memo is not None:
+            known = memo.get(id(row))
+            if known is not None and known[1] == shown_names:
+                out.append(known[2])
+                continue
         shown = {name: row.ext[name] for name in visible if row.ext.get(name) is not None}
-        out.append(
-            FlatRow(
-                level=row.level, part=row.part, quantity=normalize(row.quantity), unit=row.unit,
-                refs=row.refs, ext=tuple((k, _canonical(v)) for k, v in shown.items()),
-                dnp=row.dnp, content=tuple(p for p in row.about if p[0] in CONTENT),
-                flags=dict(row.about).get("flags", ""), total=row.total, parent=row.parent, ext_values=shown,
-            )
+        flat = FlatRow(
+            level=row.level, part=row.part, quantity=normalize(row.quantity), unit=row.unit,
+            refs=row.refs, ext=tuple((k, _canonical(v)) for k, v in shown.items()),
+            dnp=row.dnp, content=tuple(p for p in row.about if p[0] in CONTENT),
+            flags=dict(row.about).get("flags", ""), total=row.total, parent=row.parent, ext_values=shown,
         )  # fmt: skip
+        out.append(flat)
+        if memo is not None and row.level == 1:  # the rows explosions share; deeper ones are made afresh
+            memo[id(row)] = (row, shown_names, flat)  # the row kept: its id stays its own
     return out
 
 

@@ -21,7 +21,7 @@ code serves the working tree, a git snapshot and the lazily read revisions of
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -171,7 +171,28 @@ class _Line:
     consumable: bool = False
 
 
-def _part_lines(part: Part) -> list[_Line]:
+@dataclass
+class Memo:
+    """What explosions of many versions of one target share (``ctb bom log`` explodes hundreds).
+
+    Versions of a BOM share most of their row models and part models (each
+    distinct blob parses once), and a first-level row of a plain explosion
+    (no ``units``) is a function of its line and its part alone: each
+    (line, part) pair met is made into a :class:`TreeRow` once.  Keys are
+    object ids; the objects are kept in the values, so no id is reused.
+    """
+
+    lines: dict[tuple[int, int], tuple[BomRow, _Line]] = field(default_factory=dict)
+    part_lines: dict[int, tuple[Part, list[_Line]]] = field(default_factory=dict)
+    rows: dict[tuple[int, int], tuple[_Line, Part | None, TreeRow]] = field(default_factory=dict)
+
+
+def _part_lines(part: Part, memo: Memo | None = None) -> list[_Line]:
+    if memo is not None:
+        known = memo.part_lines.get(id(part))
+        if known is None:
+            known = memo.part_lines[id(part)] = (part, _part_lines(part))
+        return known[1]
     lines = [_from_bom_line(i, line) for i, line in enumerate(part.bom or [])]
     return sorted(lines, key=lambda ln: (ln.order is None, ln.order or 0, ln.part or "", ln.index))
 
@@ -183,8 +204,16 @@ def _from_bom_line(index: int, line: BomLine) -> _Line:
     )  # fmt: skip
 
 
-def _row_lines(bom: BomFile) -> list[_Line]:
-    lines = [_from_bom_row(i, row) for i, row in enumerate(bom.rows)]
+def _row_lines(bom: BomFile, memo: Memo | None = None) -> list[_Line]:
+    if memo is None:
+        lines = [_from_bom_row(i, row) for i, row in enumerate(bom.rows)]
+    else:
+        lines = []
+        for i, row in enumerate(bom.rows):
+            known = memo.lines.get((i, id(row)))
+            if known is None:
+                known = memo.lines[(i, id(row))] = (row, _from_bom_row(i, row))
+            lines.append(known[1])
     return sorted(lines, key=lambda ln: (ln.line is None, ln.line or 0, ln.index))
 
 
@@ -196,38 +225,47 @@ def _from_bom_row(index: int, row: BomRow) -> _Line:
     )  # fmt: skip
 
 
-def _top_lines(cat: Catalog, target: Target) -> tuple[list[_Line], str] | None:
+def _top_lines(cat: Catalog, target: Target, memo: Memo | None = None) -> tuple[list[_Line], str] | None:
     """The first-level lines of ``target`` and the file they are in; None if absent."""
     if target.project is not None:
         bom = cat.project_bom(target.project, str(target.version))
-        return None if bom is None else (_row_lines(bom), target.path)
+        return None if bom is None else (_row_lines(bom, memo), target.path)
     part = cat.part(str(target.part))
     if part is None or part.bom is None:
         return None
-    return _part_lines(part), target.path
+    return _part_lines(part, memo), target.path
 
 
 def explode(
-    cat: Catalog, target: Target, depth: int | None = None, units: Decimal | None = None, packages: Packages = None
+    cat: Catalog,
+    target: Target,
+    depth: int | None = None,
+    units: Decimal | None = None,
+    packages: Packages = None,
+    memo: Memo | None = None,
 ) -> list[TreeRow]:
     """The rows of ``target`` down to ``depth`` levels (all when None), depth first.
 
     ``units``: a build of that many units, production quantities included
     (``packages`` gives the package defaults of attrition); None: plain
-    quantities per one unit of the target.
+    quantities per one unit of the target.  ``memo``: what earlier
+    explosions of the same target made (plain explosions only), the rows
+    returned equal to those made without it.
 
     Raises :class:`CtbError` when a row's unit cannot be converted to its
     part's unit (a check error); a cycle is cut where it closes and the row
     is marked ``cycle``.
     """
-    top = _top_lines(cat, target)
+    if units is not None:
+        memo = None  # production rows depend on more than a line and its part
+    top = _top_lines(cat, target, memo)
     if top is None:
         return []
     lines, source = top
     rows: list[TreeRow] = []
     start = () if target.project is not None else (str(target.part),)
     production = (units, packages) if units is not None else None
-    _walk(cat, lines, source, target.text, units or ONE, 1, depth or MAX_DEPTH, start, False, rows, production)
+    _walk(cat, lines, source, target.text, units or ONE, 1, depth or MAX_DEPTH, start, False, rows, production, memo)
     if depth is None:
         cut = next((row for row in rows if row.level >= MAX_DEPTH and row.has_children), None)
         if cut is not None:  # all levels were asked for: a silently cut tree would give wrong totals
@@ -240,9 +278,21 @@ def explode(
 def _walk(
     cat: Catalog, lines: list[_Line], source: str, parent: str, count: Decimal, level: int,
     depth: int, path: tuple[str, ...], dnp: bool, out: list[TreeRow], production: tuple[Decimal, Packages] | None,
+    memo: Memo | None = None,
 ) -> None:  # fmt: skip
+    """``memo``: only at the first level of a plain explosion, where a row depends on its line and part alone."""
     for ln in lines:
         part = cat.part(ln.part) if ln.part else None
+        known = memo.rows.get((id(ln), id(part))) if memo is not None else None
+        if known is not None:
+            row = known[2]
+            out.append(row)
+            if row.has_children and part is not None and level < depth and ln.part is not None:
+                _walk(
+                    cat, _part_lines(part, memo), f"parts/{ln.part}.yaml", ln.part, row.need, level + 1, depth,
+                    (*path, ln.part), dnp or ln.dnp, out, production,
+                )  # fmt: skip
+            continue
         part_unit = part.unit if part is not None else (ln.unit or "pcs")
         unit = ln.unit or part_unit
         total = normalize(count * ln.quantity)
@@ -261,18 +311,19 @@ def _walk(
         need = asked.quantity
         cycle = ln.part is not None and ln.part in path
         children = part.bom if part is not None and part.bom and not cycle else None
-        out.append(
-            TreeRow(
-                level=level, part=ln.part, quantity=ln.quantity, unit=unit, order=ln.order, refs=ln.refs,
-                ext=ln.ext, parent=parent, total=total, part_unit=part_unit, need=need,
-                has_children=bool(children), dnp=dnp or ln.dnp, cycle=cycle, index=ln.index,
-                source=source, line=ln.line, about=ln.about, consumable=ln.consumable,
-            )
+        made = TreeRow(
+            level=level, part=ln.part, quantity=ln.quantity, unit=unit, order=ln.order, refs=ln.refs,
+            ext=ln.ext, parent=parent, total=total, part_unit=part_unit, need=need,
+            has_children=bool(children), dnp=dnp or ln.dnp, cycle=cycle, index=ln.index,
+            source=source, line=ln.line, about=ln.about, consumable=ln.consumable,
         )  # fmt: skip
+        out.append(made)
+        if memo is not None:
+            memo.rows[(id(ln), id(part))] = (ln, part, made)
         if children and part is not None and level < depth and ln.part is not None:
             built = need if production is None else round_need(need, part_unit)  # whole assemblies are built
             _walk(
-                cat, _part_lines(part), f"parts/{ln.part}.yaml", ln.part, built, level + 1, depth,
+                cat, _part_lines(part, memo), f"parts/{ln.part}.yaml", ln.part, built, level + 1, depth,
                 (*path, ln.part), dnp or ln.dnp, out, production,
             )  # fmt: skip
 
