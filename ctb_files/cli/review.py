@@ -35,11 +35,12 @@ def review_cmd(base: str, head: str | None) -> None:
     repo, _ = open_repo(ws.root)
     try:
         cache = not options().no_cache
-        old = inventory_at(ws.root, base, repo, cache)
+        # the files the two sides share (most of them) are validated once, on the side loaded first
         new = inventory_at(ws.root, head, repo, cache) if head is not None else None
+        after: LoadResult = new.loaded if new is not None else ws.loaded
+        old = inventory_at(ws.root, base, repo, cache, like=after)
     finally:
         repo.close()
-    after: LoadResult = new.loaded if new is not None else ws.loaded
     # files that exist but do not read; a file missing on one side is simply new or removed
     skip = {d.path for side in (old.loaded, after) for d in side.errors if d.path in side.inventory.files}
     result = review(old.loaded.inventory, after.inventory, skip)

@@ -55,12 +55,16 @@ def open_repo(root: Path) -> tuple[GitRepo, str]:
     return repo, _base(root, repo)
 
 
-def inventory_at(root: Path, rev_or_date: str, repo: GitRepo | None = None, cache: bool = True) -> Snapshot:
+def inventory_at(
+    root: Path, rev_or_date: str, repo: GitRepo | None = None, cache: bool = True, like: LoadResult | None = None
+) -> Snapshot:
     """Every inventory file as it was at one commit (a date means the last commit by then).
 
     Files whose bytes equal those of a working-tree file validated before
     load from the warm cache (read only: a snapshot never replaces the
-    working tree's entries); ``cache=False`` validates every file.
+    working tree's entries); ``cache=False`` validates every file.  ``like``:
+    an inventory already loaded in this command, whose models files of the
+    same bytes take as they are (:func:`~ctb_files.storage.loader.load_files`).
     """
     own = repo is None
     git, base = open_repo(root) if repo is None else (repo, _base(root, repo))
@@ -73,7 +77,7 @@ def inventory_at(root: Path, rev_or_date: str, repo: GitRepo | None = None, cach
     stripped = {rel[len(base) :]: data for rel, data in files.items()}
     with bulk():  # unpickling makes the many objects that stay
         store = FileCache.open(root, stripped.get(layout.SETTINGS)) if cache else None
-    return Snapshot(commit, load_files(stripped, store))
+    return Snapshot(commit, load_files(stripped, store, like))
 
 
 def _base(root: Path, repo: GitRepo) -> str:

@@ -132,15 +132,23 @@ def bulk(keep: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def load_files(files: Mapping[str, bytes], cache: FileCache | None = None) -> LoadResult:
-    """Load an inventory from ``{relative path: bytes}`` (working tree or a git snapshot)."""
+def load_files(
+    files: Mapping[str, bytes], cache: FileCache | None = None, like: LoadResult | None = None
+) -> LoadResult:
+    """Load an inventory from ``{relative path: bytes}`` (working tree or a git snapshot).
+
+    ``like``: an inventory loaded before (``review`` compares two); a file
+    with the same bytes as one that loaded there, under the same ``ctb.yaml``,
+    takes that file's model as it is instead of being validated again.
+    """
     inv = Inventory(files=dict(files))
+    shared = _shared_models(files, like)
     diags: list[Diagnostic] = []
     if layout.SETTINGS not in files:
         diags.append(Diagnostic(layout.SETTINGS, 1, 1, "CTB100", "ctb.yaml is missing"))
     parse: ParseOne = _parse_one
     stream: ParsedStream | None = None  # the workers' answers, once the files after ctb.yaml were handed out
-    shared = False
+    handed = False
     try:
         with bulk():
             # ctb.yaml first: its limits apply to every other file
@@ -156,9 +164,14 @@ def load_files(files: Mapping[str, bytes], cache: FileCache | None = None) -> Lo
                             Diagnostic(rel, 1, 1, "CTB107", "ignored: not where any inventory file lives", "warning")
                         )
                     continue
-                if not shared and key.kind != "settings":  # the settings are in: parse the rest at once
-                    shared = True
-                    stream = parse_many(files, _to_parse(files, cache), inv.settings.limits)
+                model = shared.get(rel)
+                if model is not None:  # the same bytes loaded before, under the same settings
+                    inv.seen.setdefault(key.kind, set()).add(_seen_id(key))
+                    _store(inv, key, model)
+                    continue
+                if not handed and key.kind != "settings":  # the settings are in: parse the rest at once
+                    handed = True
+                    stream = parse_many(files, _to_parse(files, cache, shared), inv.settings.limits)
                     parse = _with_parsed(stream)
                 if cache is not None:
                     ok = cache.load_one(inv, rel, key, files[rel], diags, parse, _validate_one)
@@ -191,10 +204,44 @@ def _load_order(rel: str) -> tuple[bool, str]:
     return rel != layout.SETTINGS, rel
 
 
-def _to_parse(files: Mapping[str, bytes], cache: FileCache | None) -> list[str]:
+def _seen_id(key: layout.FileKey) -> str:
+    return f"{key.id}:{key.version}" if key.kind == "bom" else key.id
+
+
+def _shared_models(files: Mapping[str, bytes], like: LoadResult | None) -> dict[str, Any]:
+    """The models of ``like`` that files of the same bytes take as they are (none when the settings differ)."""
+    if like is None:
+        return {}
+    before = like.inventory
+    if files.get(layout.SETTINGS) != before.files.get(layout.SETTINGS) or not before.settings_valid:
+        return {}  # the settings decide how every file reads
+    failed = {d.path for d in like.diagnostics if d.severity == "error"}
+    found: dict[str, Mapping[str, Any]] = {
+        "part": before.parts, "package": before.packages, "vendor": before.vendors, "stock": before.stock,
+        "project": before.projects, "build": before.builds, "order": before.orders,
+    }  # fmt: skip
+    out: dict[str, Any] = {}
+    for rel, data in files.items():
+        if rel in failed or before.files.get(rel) != data:
+            continue
+        key = layout.classify(rel)
+        if key is None:
+            continue
+        if key.kind == "settings":
+            out[rel] = before.settings
+        elif key.kind == "bom":
+            out[rel] = before.boms.get((key.id, key.version))
+        elif key.kind in found:
+            out[rel] = found[key.kind].get(key.id)
+    return {rel: model for rel, model in out.items() if model is not None}
+
+
+def _to_parse(files: Mapping[str, bytes], cache: FileCache | None, shared: Mapping[str, Any] = {}) -> list[str]:  # noqa: B006
     """The files (besides ctb.yaml) whose bytes the loader will parse, in its order: every one, or the cache's misses."""
     out = []
     for rel in sorted(files, key=_load_order):
+        if rel in shared:
+            continue
         data = files[rel]
         key = layout.classify(rel)
         if key is None or key.kind == "settings" or not all(map(valid_id, filter(None, (key.id, key.version)))):
@@ -240,7 +287,7 @@ def _parse_one(
                 )
             )
             return _NOTHING
-    inv.seen.setdefault(key.kind, set()).add(f"{key.id}:{key.version}" if key.kind == "bom" else key.id)
+    inv.seen.setdefault(key.kind, set()).add(_seen_id(key))
     limits = inv.settings.limits if key.kind != "settings" else DEFAULT_LIMITS
     if parsed is not None and parsed[1] is not None:
         diags.append(parsed[1])
