@@ -216,27 +216,17 @@ def _shared_models(files: Mapping[str, bytes], like: LoadResult | None) -> dict[
     if files.get(layout.SETTINGS) != before.files.get(layout.SETTINGS) or not before.settings_valid:
         return {}  # the settings decide how every file reads
     failed = {d.path for d in like.diagnostics if d.severity == "error"}
-    found: dict[str, Mapping[str, Any]] = {
-        "part": before.parts, "package": before.packages, "vendor": before.vendors, "stock": before.stock,
-        "project": before.projects, "build": before.builds, "order": before.orders,
-    }  # fmt: skip
     out: dict[str, Any] = {}
     for rel, data in files.items():
         if rel in failed or before.files.get(rel) != data:
             continue
         key = layout.classify(rel)
-        if key is None:
-            continue
-        if key.kind == "settings":
-            out[rel] = before.settings
-        elif key.kind == "bom":
-            out[rel] = before.boms.get((key.id, key.version))
-        elif key.kind in found:
-            out[rel] = found[key.kind].get(key.id)
+        if key is not None:
+            out[rel] = _stored(before, key)
     return {rel: model for rel, model in out.items() if model is not None}
 
 
-def _to_parse(files: Mapping[str, bytes], cache: FileCache | None, shared: Mapping[str, Any] = {}) -> list[str]:  # noqa: B006
+def _to_parse(files: Mapping[str, bytes], cache: FileCache | None, shared: Mapping[str, Any]) -> list[str]:
     """The files (besides ctb.yaml) whose bytes the loader will parse, in its order: every one, or the cache's misses."""
     out = []
     for rel in sorted(files, key=_load_order):
@@ -331,6 +321,15 @@ def _validate_one(inv: Inventory, rel: str, key: layout.FileKey, raw: dict[str, 
     return True
 
 
+def _by_id(inv: Inventory, kind: str) -> dict[str, Any]:
+    """The models of one kind of file stored by their id (every kind but settings and BOMs)."""
+    found: dict[str, dict[str, Any]] = {
+        "part": inv.parts, "package": inv.packages, "vendor": inv.vendors, "stock": inv.stock,
+        "project": inv.projects, "build": inv.builds, "order": inv.orders,
+    }  # fmt: skip
+    return found[kind]
+
+
 def _store(inv: Inventory, key: layout.FileKey, obj: Any) -> None:
     if key.kind == "settings":
         assert isinstance(obj, Settings)
@@ -338,11 +337,16 @@ def _store(inv: Inventory, key: layout.FileKey, obj: Any) -> None:
     elif key.kind == "bom":
         inv.boms[(key.id, key.version)] = obj
     else:
-        targets: dict[str, dict[str, Any]] = {
-            "part": inv.parts, "package": inv.packages, "vendor": inv.vendors, "stock": inv.stock,
-            "project": inv.projects, "build": inv.builds, "order": inv.orders,
-        }  # fmt: skip
-        targets[key.kind][key.id] = obj
+        _by_id(inv, key.kind)[key.id] = obj
+
+
+def _stored(inv: Inventory, key: layout.FileKey) -> Any:
+    """The model :func:`_store` put in ``inv`` for ``key``; None when none is there."""
+    if key.kind == "settings":
+        return inv.settings
+    if key.kind == "bom":
+        return inv.boms.get((key.id, key.version))
+    return _by_id(inv, key.kind).get(key.id)
 
 
 def validation_diagnostics(rel: str, model_cls: type[BaseModel], exc: ValidationError) -> list[Diagnostic]:
