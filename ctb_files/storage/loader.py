@@ -149,10 +149,10 @@ def load_files(
     parse: ParseOne = _parse_one
     stream: ParsedStream | None = None  # the workers' answers, once the files after ctb.yaml were handed out
     handed = False
+    order = sorted(files, key=lambda rel: (rel != layout.SETTINGS, rel))  # ctb.yaml first: its limits apply to all
     try:
         with bulk():
-            # ctb.yaml first: its limits apply to every other file
-            for rel in sorted(files, key=_load_order):
+            for rel in order:
                 key = layout.classify(rel)
                 if key is None:
                     if rel.endswith(".yml"):
@@ -171,7 +171,7 @@ def load_files(
                     continue
                 if not handed and key.kind != "settings":  # the settings are in: parse the rest at once
                     handed = True
-                    stream = parse_many(files, _to_parse(files, cache, shared), inv.settings.limits)
+                    stream = parse_many(files, _to_parse(files, order, cache, shared), inv.settings.limits)
                     parse = _with_parsed(stream)
                 if cache is not None:
                     ok = cache.load_one(inv, rel, key, files[rel], diags, parse, _validate_one)
@@ -200,10 +200,6 @@ class _LazyLines:
         return self._locator.locate(path, loc, at_key=True)[0]
 
 
-def _load_order(rel: str) -> tuple[bool, str]:
-    return rel != layout.SETTINGS, rel
-
-
 def _seen_id(key: layout.FileKey) -> str:
     return f"{key.id}:{key.version}" if key.kind == "bom" else key.id
 
@@ -226,10 +222,12 @@ def _shared_models(files: Mapping[str, bytes], like: LoadResult | None) -> dict[
     return {rel: model for rel, model in out.items() if model is not None}
 
 
-def _to_parse(files: Mapping[str, bytes], cache: FileCache | None, shared: Mapping[str, Any]) -> list[str]:
-    """The files (besides ctb.yaml) whose bytes the loader will parse, in its order: every one, or the cache's misses."""
+def _to_parse(
+    files: Mapping[str, bytes], order: Iterable[str], cache: FileCache | None, shared: Mapping[str, Any]
+) -> list[str]:
+    """The files (besides ctb.yaml) whose bytes the loader will parse, in its ``order``: every one, or the cache's misses."""
     out = []
-    for rel in sorted(files, key=_load_order):
+    for rel in order:
         if rel in shared:
             continue
         data = files[rel]

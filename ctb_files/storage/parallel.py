@@ -83,10 +83,7 @@ class ParsedStream:
         while rel not in self._got and self._pool is not None:
             try:
                 answers = next(self._answers)
-            except StopIteration:
-                self.close()
-                break
-            except Exception:  # noqa: BLE001 - the pool failed (resources, a killed worker): the rest parse here
+            except Exception:  # noqa: BLE001 - all handed back (StopIteration), or the pool failed: the rest parse here
                 self.close()
                 break
             for name, parsed in answers:
