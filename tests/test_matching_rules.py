@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -116,6 +117,23 @@ def test_old_vendor_partnum_rows_read_as_skus_and_resync_rewrites() -> None:
     assert plan.changed
     assert plan.data["rows"][0]["skus"] == [{"vendor": "Mouser", "sku": "863-BAT54SLT1G"}]
     assert "vendor" not in plan.data["rows"][0]
+
+
+def test_which_rows_read_as_old_vendor_partnum_rows() -> None:
+    def row(**extra: object) -> BomRow:
+        return BomRow.model_validate({"line": 1, "quantity": 1, **extra})
+
+    assert not row().legacy
+    assert not row(vendor=None, partnum=None).legacy  # written as null: nothing to rewrite
+    assert row(vendor=None, partnum=None).model_fields_set == {"line", "quantity"}
+    only_vendor, only_partnum, empty = row(vendor="Mouser"), row(partnum="863-X"), row(vendor="")
+    assert (only_vendor.legacy, only_vendor.fields) == (True, {"Vendor": "Mouser"})
+    assert (only_partnum.legacy, only_partnum.fields) == (True, {"PartNum": "863-X"})
+    assert empty.legacy and empty.fields == {} and empty.skus == []
+    both = row(vendor="Mouser", partnum="863-X")
+    assert (both.vendor, both.partnum) == (None, None)
+    assert both.model_copy().legacy and pickle.loads(pickle.dumps(both)).legacy
+    assert not pickle.loads(pickle.dumps(row())).legacy
 
 
 def test_an_alias_shared_by_two_vendors_is_a_warning(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ctb_files.core.models.common import Id, Percent, PositiveQuantity, Quantity, Strict, Unit
 
@@ -128,13 +128,18 @@ class BomRow(Strict):
     consumable: Annotated[bool, HAND_SET] = Field(default=False, description="listed and costed, never reserved or short")
     ext: Annotated[dict[str, Any], HAND_SET] = Field(default_factory=dict)
 
-    _legacy: bool = PrivateAttr(default=False)
-
     @model_validator(mode="after")
     def _needs_line(self) -> BomRow:
         if not self.implicit and self.line is None:
             raise ValueError("a BOM row needs a 'line' (unique in the file)")
-        if self.vendor is not None or self.partnum is not None:
+        given = self.__pydantic_fields_set__
+        if "vendor" not in given and "partnum" not in given:
+            return self
+        if self.vendor is None and self.partnum is None:
+            # written as null: not the old keys (``legacy`` tells them by being set)
+            given.discard("vendor")
+            given.discard("partnum")
+        else:
             if self.vendor and self.partnum:
                 old = Sku(vendor=self.vendor, sku=self.partnum)
                 if old not in self.skus:
@@ -143,14 +148,18 @@ class BomRow(Strict):
                 self.fields.setdefault("Vendor", self.vendor)
             elif self.partnum:
                 self.fields.setdefault("PartNum", self.partnum)
-            self.vendor = self.partnum = None
-            self._legacy = True
+            self.vendor = self.partnum = None  # both stay among the given names: see ``legacy``
         return self
 
     @property
     def legacy(self) -> bool:
-        """Read from the old ``vendor``/``partnum`` keys (the next sync rewrites it)."""
-        return self._legacy
+        """Read from the old ``vendor``/``partnum`` keys (the next sync rewrites it).
+
+        Told by the names the row was given, not by a private attribute: a
+        model with one costs pydantic a Python call per row it validates.
+        """
+        given = self.__pydantic_fields_set__
+        return "vendor" in given or "partnum" in given
 
     @property
     def wanted(self) -> str | None:
