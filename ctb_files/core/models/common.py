@@ -34,6 +34,8 @@ def _no_bool(value: Any) -> Any:
 
 def _number(value: Any) -> Any:
     # quantities are YAML numbers: neither ``true`` (1) nor a quoted "5" passes as one
+    if value.__class__ is int or value.__class__ is Decimal:  # what the reader makes of nearly every number
+        return value
     if isinstance(value, str):
         raise ValueError("a quantity is a number: write it without quotes")
     return _no_bool(value)
