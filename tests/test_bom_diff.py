@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.bom.diff import FlatRow, compare, opcodes, summarize_bom_change
+from ctb_files.ops.bom.diff import FlatRow, Side, compare, opcodes, summarize_bom_change
 from ctb_files.render.bom import diff_html
 from tests.conftest import write_tree
 
@@ -65,6 +65,23 @@ def test_reference_and_field_changes_are_named() -> None:
     assert summarize_bom_change(old, new).text() == "c1 note changed; r1 refs R1 R2 → R1 R3"
     assert summarize_bom_change(old, list(reversed(old))).text() == "rows reordered"
     assert not summarize_bom_change(old, list(old))
+
+
+def test_sides_shared_between_comparisons_give_the_same_summaries() -> None:
+    # bom log compares each version with both neighbours through one Side per version
+    v1 = [FlatRow(1, "r1", Decimal(2), "pcs", ("R1", "R2")), FlatRow(1, "c1", Decimal(1), "pcs", ext=(("note", '"a"'),))]
+    v2 = [FlatRow(1, "r1", Decimal(2), "pcs", ("R1", "R3")), FlatRow(1, "c1", Decimal(1), "pcs", ext=(("note", '"b"'),))]
+    v3 = [*reversed(v2), FlatRow(1, None, Decimal(1), "pcs", ("J1",))]
+    sides = [Side(v) for v in (v1, v2, v3)]
+    pairs = [(v1, v2), (v2, v3), (v2, list(reversed(v2))), (v3, v1)]
+    shared = [summarize_bom_change(sides[0], sides[1]), summarize_bom_change(sides[1], sides[2]),
+              summarize_bom_change(sides[1], Side(list(reversed(v2)))), summarize_bom_change(sides[2], sides[0])]  # fmt: skip
+    assert [s.to_json() for s in shared] == [summarize_bom_change(a, b).to_json() for a, b in pairs]
+    assert [s.text() for s in shared] == [
+        "c1 note changed; r1 refs R1 R2 → R1 R3", "J1: + (unmatched)", "rows reordered",
+        "c1 note changed; r1 refs R1 R3 → R1 R2; J1: - (unmatched)",
+    ]
+    assert sides[1].amounts == {"r1": (Decimal(2), "pcs"), "c1": (Decimal(1), "pcs")}
 
 
 def test_unit_rewrite_counts_as_a_change_of_notation() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from ctb_files.core import paths as layout
 from ctb_files.core.models import BomFile, BomRow, Extension, Part, Project, Settings, valid_id
 from ctb_files.errors import CtbError
-from ctb_files.ops.bom.diff import BomChange, FlatMemo, FlatRow, flatten, summarize_bom_change
+from ctb_files.ops.bom.diff import BomChange, FlatMemo, FlatRow, Side, flatten, summarize_bom_change
 from ctb_files.ops.bom.extensions import visible_names
 from ctb_files.ops.bom.tree import Memo, Target, explode
 from ctb_files.storage.bomread import BomVersions
@@ -175,6 +176,11 @@ class _Result:
 
     rows: list[FlatRow]
     read: Mapping[str, str | None]
+
+    @cached_property
+    def side(self) -> Side:
+        """The rows as the summary compares them, shared by the comparisons with both neighbours."""
+        return Side(self.rows)
 
 
 @dataclass(frozen=True)
@@ -339,7 +345,7 @@ class _Log:
     def _summary(self, before: _Result, after: _Result) -> BomChange:
         key = (id(before), id(after))
         if key not in self.summaries:
-            self.summaries[key] = summarize_bom_change(before.rows, after.rows)
+            self.summaries[key] = summarize_bom_change(before.side, after.side)
         return self.summaries[key]
 
     # -- the walk -------------------------------------------------------------------

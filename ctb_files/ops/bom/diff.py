@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from ctb_files.core.units import convert, normalize
@@ -252,9 +253,43 @@ def _refs(rows: Sequence[FlatRow]) -> dict[tuple[str, str], str]:
     return out
 
 
-def summarize_bom_change(old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow]) -> BomChange:
+class Side:
+    """The rows of one BOM version and what a summary reads of them, each worked out once.
+
+    ``bom log`` compares every version with the one before it and the one
+    after: made once per version, its per-part totals, references, row keys
+    and counts serve both comparisons.
+    """
+
+    def __init__(self, rows: Sequence[FlatRow]) -> None:
+        self.rows = rows
+
+    @cached_property
+    def amounts(self) -> dict[str, tuple[Decimal, str]]:
+        return _amounts(self.rows)
+
+    @cached_property
+    def refs(self) -> dict[tuple[str, str], str]:
+        return _refs(self.rows)
+
+    @cached_property
+    def keyed(self) -> dict[tuple[str, str], FlatRow]:
+        return {_row_key(r): r for r in self.rows}
+
+    @cached_property
+    def bare(self) -> Counter[tuple[Any, ...]]:
+        return Counter(_bare(r) for r in self.rows)
+
+    @cached_property
+    def counted(self) -> Counter[FlatRow]:
+        return Counter(self.rows)
+
+
+def summarize_bom_change(old_rows: Sequence[FlatRow] | Side, new_rows: Sequence[FlatRow] | Side) -> BomChange:
     """Per part: added, removed, quantity changed (totals), references moved."""
-    old, new = _amounts(old_rows), _amounts(new_rows)
+    before = old_rows if isinstance(old_rows, Side) else Side(old_rows)
+    after = new_rows if isinstance(new_rows, Side) else Side(new_rows)
+    old, new = before.amounts, after.amounts
     change = BomChange()
     change.added = [Amount(p, *new[p]) for p in new if p not in old]
     change.removed = [Amount(p, *old[p]) for p in old if p not in new]
@@ -263,20 +298,20 @@ def summarize_bom_change(old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow
             old_quantity, old_unit = old[part]
             if (old_quantity, old_unit) != (quantity, unit):
                 change.changed.append(QuantityChange(part, old_quantity, old_unit, quantity, unit))
-    old_refs, new_refs = _refs(old_rows), _refs(new_rows)
-    for key, part in new_refs.items():
-        before = old_refs.get(key)
-        if before is not None and before != part:
-            change.moved.append(RefMove(key[1], before, part, key[0]))
+    old_refs = before.refs
+    for key, part in after.refs.items():
+        was = old_refs.get(key)
+        if was is not None and was != part:
+            change.moved.append(RefMove(key[1], was, part, key[0]))
     named = {a.part for a in change.added + change.removed} | {c.part for c in change.changed}
     named |= {m.old_part for m in change.moved} | {m.new_part for m in change.moved}
-    change.changed_rows = _row_changes(old_rows, new_rows)
+    change.changed_rows = _row_changes(before.keyed, after.keyed)
     # the part-level "other" ignores what changed_rows already says
-    differing = Counter(_bare(r) for r in old_rows)
-    differing.subtract(Counter(_bare(r) for r in new_rows))
+    differing = before.bare.copy()
+    differing.subtract(after.bare)
     other = {row[1] for row, n in differing.items() if n and row[1] is not None} - named
-    change.other = [_other(part, old_rows, new_rows) for part in sorted(other)]
-    change.reordered = Counter(old_rows) == Counter(new_rows) and list(old_rows) != list(new_rows)
+    change.other = [_other(part, before.rows, after.rows) for part in sorted(other)]
+    change.reordered = before.counted == after.counted and list(before.rows) != list(after.rows)
     return change
 
 
@@ -293,14 +328,12 @@ def _row_key(row: FlatRow) -> tuple[str, str]:
     return parent, " ".join(row.refs) if row.refs else row.name
 
 
-def _row_changes(old_rows: Sequence[FlatRow], new_rows: Sequence[FlatRow]) -> list[RowChange]:
-    """Per row, by its references: fields that changed; unmatched rows added or removed.
+def _row_changes(old: Mapping[tuple[str, str], FlatRow], new: Mapping[tuple[str, str], FlatRow]) -> list[RowChange]:
+    """Per row, by its references (rows by :func:`_row_key`): fields that changed; unmatched rows added or removed.
 
     A matched row's part and quantity changes are the per-part summary's; an
     unmatched row has no part, so its quantity change is said here.
     """
-    old = {_row_key(r): r for r in old_rows}
-    new = {_row_key(r): r for r in new_rows}
     out: list[RowChange] = []
     for key, after in new.items():
         before = old.get(key)
