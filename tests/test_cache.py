@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+import ctb_files
 from ctb_files.cli import main
+from ctb_files.storage import cachebase
 from ctb_files.storage.cache import FileCache, git_dir
 from ctb_files.storage.loader import load_repo
 
@@ -75,6 +77,28 @@ def test_settings_change_drops_every_entry(repo: Path) -> None:
     settings = (repo / "ctb.yaml").read_bytes()
     assert len(FileCache(repo / ".git/ctb/cache", settings)._old) == len(load_repo(repo).inventory.files)
     assert FileCache(repo / ".git/ctb/cache", settings + b"# edited\n")._old == {}
+
+
+def test_another_ctb_version_drops_every_entry(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_repo(repo)
+    settings = (repo / "ctb.yaml").read_bytes()
+    assert FileCache(repo / ".git/ctb/cache", settings)._old
+    monkeypatch.setattr(cachebase, "__version__", "0.0.0-other")
+    cachebase.code_stamp.cache_clear()  # worked out once a process: a new version is a new process
+    try:
+        assert FileCache(repo / ".git/ctb/cache", settings)._old == {}
+    finally:
+        monkeypatch.undo()
+        cachebase.code_stamp.cache_clear()
+    assert FileCache(repo / ".git/ctb/cache", settings)._old
+
+
+def test_the_code_stamp_covers_every_module() -> None:
+    package = Path(ctb_files.__file__).parent
+    listed = [rel for rel, _ in cachebase._modules(str(package), "")]
+    assert listed == sorted(listed, key=lambda rel: rel.split("/"))
+    expected = {p.relative_to(package).as_posix() for p in package.rglob("*.py") if "__pycache__" not in p.parts}
+    assert set(listed) == expected and "storage/cachebase.py" in listed and "cli/check.py" in listed
 
 
 def test_warm_models_equal_cold_ones(repo: Path) -> None:

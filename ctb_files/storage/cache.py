@@ -15,9 +15,9 @@ saving copies unchanged entries from the old file, so a load never holds
 every entry's bytes beside the models made from them (hundreds of MiB at
 50,000 parts).
 
-Trust: the file starts with a magic line, the stamp (ctb version, Python and
-pydantic versions, the size and time of every ctb module, the bytes of
-``ctb.yaml``) and a BLAKE2 digest of the payload.  Any mismatch — another
+Trust: the file starts with a magic line, the stamp (the code stamp every
+stored answer keys on, :func:`~ctb_files.storage.cachebase.code_stamp`, and
+the bytes of ``ctb.yaml``) and a BLAKE2 digest of the payload.  Any mismatch — another
 version, other settings, a torn or truncated write, foreign bytes — means the
 cache is ignored and rebuilt; it is never half-trusted.  An entry is used only
 when the BLAKE2 digest of the file's bytes read now equals the one stored, so
@@ -31,20 +31,15 @@ import hashlib
 import marshal
 import os
 import pickle
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import pydantic
-
-import ctb_files
-from ctb_files import __version__
 from ctb_files.core import paths as layout
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
-from ctb_files.storage.cachebase import NO_CACHE_ENV, disabled, git_dir
+from ctb_files.storage.cachebase import NO_CACHE_ENV, code_stamp, disabled, git_dir
 
 MAGIC = b"ctb-cache 4\n"
 CHUNK = 1 << 20
@@ -66,13 +61,8 @@ ValidateOne = Callable[[Inventory, str, layout.FileKey, dict[str, Any], list[Dia
 
 
 def _stamp(settings: bytes | None) -> bytes:
-    """What the cached answers depend on besides each file's own bytes."""
-    h = hashlib.blake2b(digest_size=DIGEST)
-    h.update(f"{__version__}\0{sys.version}\0{pydantic.VERSION}\0".encode())
-    package = Path(ctb_files.__file__).parent
-    for module in sorted(package.rglob("*.py")):
-        info = module.stat()
-        h.update(f"{module.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    """What the cached answers depend on besides each file's own bytes: the code and ``ctb.yaml``."""
+    h = hashlib.blake2b(code_stamp(), digest_size=DIGEST)
     h.update(settings if settings is not None else b"\0no settings")
     return h.hexdigest().encode()
 

@@ -8,11 +8,12 @@ and time, Python's and pydantic's versions, found without importing pydantic).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import ctb_files
@@ -40,22 +41,43 @@ def git_dir(root: Path) -> Path | None:
     return None
 
 
+@functools.cache
 def code_stamp() -> bytes:
-    """Changes whenever the code that computes answers may have: ctb, Python, pydantic."""
+    """Changes whenever the code that computes answers may have: ctb, Python, pydantic.
+
+    Worked out once a process (every cache and stored answer keys on it): the
+    size and time of every ctb module, the version of ctb and of Python, and
+    the size and time of every file of pydantic and pydantic-core.
+    """
     h = hashlib.blake2b(digest_size=32)
     h.update(f"{__version__}\0{sys.version}\0".encode())
-    package = Path(ctb_files.__file__).parent
-    for module in sorted(package.rglob("*.py")):
-        info = module.stat()
-        h.update(f"{module.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    for rel, info in _modules(os.path.dirname(ctb_files.__file__), ""):
+        h.update(f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     for name in ("pydantic", "pydantic_core"):
         spec = importlib.util.find_spec(name)  # finds the package without importing it
-        folder = Path(spec.origin).parent if spec is not None and spec.origin else None
-        for item in sorted(folder.iterdir()) if folder is not None else ():
-            if item.is_file():
-                info = item.stat()
-                h.update(f"{name}/{item.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+        folder = os.path.dirname(spec.origin) if spec is not None and spec.origin else None
+        with contextlib.suppress(OSError):
+            for entry in sorted(os.scandir(folder), key=_name) if folder is not None else ():
+                if entry.is_file():
+                    info = entry.stat()
+                    h.update(f"{name}/{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return h.hexdigest().encode()
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _modules(folder: str, prefix: str) -> Iterator[tuple[str, os.stat_result]]:
+    """``(path below the package, stat)`` of every ``.py`` file under ``folder``, in name order (``__pycache__`` skipped)."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=_name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name != "__pycache__":
+                yield from _modules(entry.path, f"{prefix}{entry.name}/")
+        elif entry.name.endswith(".py"):
+            yield prefix + entry.name, entry.stat()
 
 
 # --- stored answers: one file a command, under a key of everything the answer depends on ------
