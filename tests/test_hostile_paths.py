@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,9 @@ import pytest
 from ctb_files.cli import main
 from ctb_files.errors import CtbError
 from ctb_files.storage import git as git_adapter
+from ctb_files.storage import tree as tree_module
 from ctb_files.storage.sources import Fetcher, GitCache
+from ctb_files.storage.tree import read_file, read_tree
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "ctb_files" / "data" / "example-inventory"
 
@@ -134,3 +139,44 @@ def test_settings_linked_from_outside_are_ignored_too(tmp_path: Path, capsys: py
     out = capsys.readouterr().out
     assert "ctb.yaml:1:1: CTB108 ignored: a symbolic link to a file outside the inventory (warning)" in out
     assert "ctb.yaml:1:1: CTB100 ctb.yaml is missing" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifos_and_devices_named_like_inventory_files_are_skipped_not_waited_on(tmp_path: Path) -> None:
+    root = tmp_path / "inv"
+    (root / "parts").mkdir(parents=True)
+    (root / "ctb.yaml").write_text("ctb: 1\n")
+    (root / "parts" / "p1.yaml").write_text("name: fine\n")
+    os.mkfifo(root / "parts" / "pipe.yaml")  # opening it to read would wait for a writer for ever
+    (root / "parts" / "zero.yaml").symlink_to("/dev/zero")  # reading it would never end
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    for run in ("cold", "warm", "stat index"):  # the per-file cache, then the stored answer's stat walk
+        if run == "stat index":
+            (root / "parts" / "p2.yaml").write_text("name: also fine\n")
+        done = subprocess.run(
+            [sys.executable, "-m", "ctb_files", "--repo", str(root), "check"],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert (done.returncode, done.stdout) == (0, ""), run
+        files = 3 if run == "stat index" else 2
+        assert done.stderr == f"{files} files checked: 0 errors, 0 warnings\n", run
+    assert read_tree(root) == {
+        "ctb.yaml": b"ctb: 1\n", "parts/p1.yaml": b"name: fine\n", "parts/p2.yaml": b"name: also fine\n",
+    }  # fmt: skip
+
+
+def test_a_file_read_while_it_grows_is_read_to_its_end(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(b"name: x\n")
+    grown = b"name: x\n" + b"# more\n" * 40_000
+    real_fstat = os.fstat
+
+    def fstat_then_grow(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        path.write_bytes(grown)  # after the size was taken, before the read
+        return info
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tree_module.os, "fstat", fstat_then_grow)
+        found = read_file(str(path))
+    assert found is not None and found[0][0] == 8 and found[1] == grown

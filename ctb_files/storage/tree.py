@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -37,21 +38,52 @@ def read_tree(root: Path, stats: dict[str, Stat] | None = None, links: set[str] 
     Only the known folders are walked (``.git`` and anything else is never
     touched); ``.yml`` files are returned too so that check can point at them.
     ``stats`` receives each file's :data:`Stat`, taken before it is read;
-    ``links`` the files that are symbolic links (:func:`walk_tree`).
+    ``links`` the files that are symbolic links (:func:`walk_tree`).  What
+    :func:`read_file` does not read is left out.
     """
     files: dict[str, bytes] = {}
     for rel, full in walk_tree(root, links):
-        try:
-            with open(full, "rb") as handle:
-                if stats is not None:
-                    info = os.fstat(handle.fileno())
-                    stats[rel] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-                files[rel] = handle.read()
-        except OSError:  # a dangling link or no permission: not data; never a crash
-            if stats is not None:
-                stats.pop(rel, None)
+        found = read_file(full)
+        if found is None:
             continue
+        if stats is not None:
+            stats[rel] = found[0]
+        files[rel] = found[1]
     return files
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_file(full: str) -> tuple[Stat, bytes] | None:
+    """A regular file's :data:`Stat` (taken before reading) and bytes; None for anything else.
+
+    A dangling link, a file without permission, and anything that is not a
+    regular file (a FIFO, a device, a link to one) are not data: they are
+    skipped, never waited on or read without end (opened without blocking,
+    then told by their ``fstat``).  One open, ``fstat``, read and close for
+    a file whose size does not change while it is read.
+    """
+    try:
+        fd = os.open(full, _OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        size = info.st_size
+        data = os.read(fd, size + 1)
+        if len(data) != size:  # it changed while read (or the read came short): on to its end
+            pieces = [data]
+            while piece := os.read(fd, max(size, 1 << 16)):
+                pieces.append(piece)
+            data = b"".join(pieces)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), data
 
 
 def walk_tree(root: Path, links: set[str] | None = None) -> list[tuple[str, str]]:

@@ -76,13 +76,12 @@ def tree_digests(root: Path) -> dict[str, bytes] | None:
             out[rel] = old[4]
             fresh[rel] = old
             continue
-        try:
-            with open(full, "rb") as handle:
-                data = handle.read()
-        except OSError:  # read_tree skips what it cannot read: so does this
+        found = tree.read_file(full)
+        if found is None:  # read_tree skips what it cannot read: so does this
             continue
+        data = found[1]
         digest = out[rel] = file_digest(data)
-        fresh[rel] = _entry(stat, data, digest, racy_from)
+        fresh[rel] = _entry(found[0], data, digest, racy_from)
     if fresh != known:
         _write(path, fresh)
     return out
