@@ -83,7 +83,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     what = "clear all builds" if ids is None else f"clear build{'s' if len(plans) > 1 else ''} {', '.join(plans)}"
     finish(ws, what, {"Ctb-Build": list(plans)})
     keep = cache and unchanged
-    key = clearcache.answer_key(treestat.digests_of(ws.loaded.inventory.files), ids) if keep else None
+    key = clearcache.answer_key(ws.loaded.digests, ids) if keep else None
     del ws  # the answer needs only the plans: the inventory may go before the answer's text is made
     rows = [
         (bid, plan.status, len(plan.reservations), shortage_summary(plan.shortages, f"ctb build show {bid}"))

@@ -79,7 +79,7 @@ def _check(root: Path, cache: bool) -> tuple[checkcache.Answer, bytes]:
             found = run_checks(loaded.inventory, step if large else None)
         diags: list[Diagnostic] = locate_all(loaded.diagnostics + found, loaded.inventory.files)
     inv = loaded.inventory
-    return (len(inv.files), diags), checkcache.answer_key(treestat.digests_of(inv.files), inv.merge_driver_missing)
+    return (len(inv.files), diags), checkcache.answer_key(loaded.digests, inv.merge_driver_missing)
 
 
 def _count(n: int, noun: str) -> str:

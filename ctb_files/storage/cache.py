@@ -67,10 +67,6 @@ def _stamp(settings: bytes | None) -> bytes:
     return h.hexdigest().encode()
 
 
-def _key(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
 Located = tuple[bytes, int, int]  # digest of the file's bytes, offset and length of its entry in the old file
 Kept = tuple[bytes, int, int] | tuple[bytes, bytes]  # an entry of the old file, or a new pickled one
 
@@ -140,10 +136,13 @@ class FileCache:
             index[rel] = (key, base + where, length)
         return index
 
-    def would_miss(self, rel: str, data: bytes) -> bool:
-        """True when loading ``rel`` with these bytes will parse them (no entry for them)."""
+    def would_miss(self, rel: str, digest: bytes) -> bool:
+        """True when loading ``rel`` with bytes of this digest will parse them (no entry for them).
+
+        ``digest``: :func:`~ctb_files.storage.cachebase.file_digest` of the bytes.
+        """
         old = self._old.get(rel)
-        return old is None or old[0] != _key(data)
+        return old is None or old[0] != digest
 
     def _entry(self, located: Located) -> Outcome | None:
         if self._file is None:
@@ -160,12 +159,15 @@ class FileCache:
         rel: str,
         key: layout.FileKey,
         data: bytes,
+        digest: bytes,
         diags: list[Diagnostic],
         parse: ParseOne,
         validate: ValidateOne,
     ) -> bool:
-        """Load one file into ``inv`` (``parse`` then ``validate``), parsing only bytes not seen before."""
-        digest = _key(data)
+        """Load one file into ``inv`` (``parse`` then ``validate``), parsing only bytes not seen before.
+
+        ``digest``: :func:`~ctb_files.storage.cachebase.file_digest` of ``data`` (made once a load).
+        """
         old = self._old.get(rel)
         outcome = self._entry(old) if old is not None and old[0] == digest else None
         if old is not None and outcome is not None:

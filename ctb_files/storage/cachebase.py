@@ -80,6 +80,14 @@ def _modules(folder: str, prefix: str) -> Iterator[tuple[str, os.stat_result]]:
             yield prefix + entry.name, entry.stat()
 
 
+FILE_DIGEST = 20
+
+
+def file_digest(data: bytes) -> bytes:
+    """The digest of one file's bytes: what the per-file cache, the stat index and every stored answer key on."""
+    return hashlib.blake2b(data, digest_size=FILE_DIGEST).digest()
+
+
 # --- stored answers: one file a command, under a key of everything the answer depends on ------
 
 ANSWER_DIGEST = 32
@@ -96,7 +104,7 @@ def answer_path(root: Path, name: str) -> Path | None:
 def files_key(asked: bytes, digests: Mapping[str, bytes]) -> bytes:
     """BLAKE2 digest of the code, what was ``asked`` and the path and digest of every file's bytes.
 
-    ``digests`` maps each relative path to :func:`ctb_files.storage.treestat.file_digest` of its bytes.
+    ``digests`` maps each relative path to :func:`file_digest` of its bytes.
     """
     h = hashlib.blake2b(code_stamp(), digest_size=ANSWER_DIGEST)
     h.update(asked + b"\0")

@@ -30,6 +30,7 @@ from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree, treestat
 from ctb_files.storage.cache import FileCache, ParseOne, ParseOut
+from ctb_files.storage.cachebase import file_digest
 from ctb_files.storage.journal import JournalError
 from ctb_files.storage.lock import recover
 from ctb_files.storage.parallel import Parsed, ParsedStream, parse_many
@@ -43,6 +44,15 @@ MAX_PROBLEMS_PER_FILE = 100
 class LoadResult:
     inventory: Inventory
     diagnostics: list[Diagnostic]
+    #: :func:`~ctb_files.storage.cachebase.file_digest` of the files loaded, when the load digested them
+    known_digests: Mapping[str, bytes] | None = None
+
+    @property
+    def digests(self) -> dict[str, bytes]:
+        """The digest of every file of the inventory (what the stored answers key on), each made once a load."""
+        files = self.inventory.files
+        known = self.known_digests or {}
+        return {rel: known.get(rel) or file_digest(data) for rel, data in files.items()}
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -67,12 +77,12 @@ def load_repo(root: Path, cache: bool = True) -> LoadResult:
         stats: dict[str, tree.Stat] = {}
         links: set[str] = set()
         files = tree.read_tree(root, stats if cache else None, links)
-        if cache:  # what the stored answers of check and clear look up next time without reading
-            treestat.remember(root, files, stats)
+        # what the stored answers of check and clear look up next time without reading
+        digests = treestat.remember(root, files, stats) if cache else None
         outside = _outside(root, files, links)
         with bulk(keep=True):  # the inventory lives until the command ends
             store = FileCache.open(root, files.get(layout.SETTINGS)) if cache else None
-            result = load_files(files, store)
+            result = load_files(files, store, digests=digests)
         if store is not None:
             store.save()
     result.diagnostics[:0] = [*problems, *outside]
@@ -133,15 +143,22 @@ def bulk(keep: bool = False) -> Iterator[None]:
 
 
 def load_files(
-    files: Mapping[str, bytes], cache: FileCache | None = None, like: LoadResult | None = None
+    files: Mapping[str, bytes],
+    cache: FileCache | None = None,
+    like: LoadResult | None = None,
+    digests: Mapping[str, bytes] | None = None,
 ) -> LoadResult:
     """Load an inventory from ``{relative path: bytes}`` (working tree or a git snapshot).
 
     ``like``: an inventory loaded before (``review`` compares two); a file
     with the same bytes as one that loaded there, under the same ``ctb.yaml``,
     takes that file's model as it is instead of being validated again.
+    ``digests``: :func:`~ctb_files.storage.cachebase.file_digest` of the
+    files, when the caller made them already (made here for the cache otherwise).
     """
     inv = Inventory(files=dict(files))
+    if cache is not None and digests is None:
+        digests = treestat.digests_of(files)
     shared = _shared_models(files, like)
     diags: list[Diagnostic] = []
     if layout.SETTINGS not in files:
@@ -171,10 +188,11 @@ def load_files(
                     continue
                 if not handed and key.kind != "settings":  # the settings are in: parse the rest at once
                     handed = True
-                    stream = parse_many(files, _to_parse(files, order, cache, shared), inv.settings.limits)
+                    stream = parse_many(files, _to_parse(files, order, cache, digests, shared), inv.settings.limits)
                     parse = _with_parsed(stream)
                 if cache is not None:
-                    ok = cache.load_one(inv, rel, key, files[rel], diags, parse, _validate_one)
+                    assert digests is not None
+                    ok = cache.load_one(inv, rel, key, files[rel], digests[rel], diags, parse, _validate_one)
                 else:
                     raw = parse(inv, rel, key, files[rel], diags)[0]
                     ok = raw is not None and _validate_one(inv, rel, key, raw, diags)
@@ -184,7 +202,7 @@ def load_files(
         if stream is not None:
             stream.close()
     inv.line_of = _LazyLines(inv.files).line
-    return LoadResult(inv, locate_all(diags, files))
+    return LoadResult(inv, locate_all(diags, files), digests)
 
 
 class _LazyLines:
@@ -223,18 +241,21 @@ def _shared_models(files: Mapping[str, bytes], like: LoadResult | None) -> dict[
 
 
 def _to_parse(
-    files: Mapping[str, bytes], order: Iterable[str], cache: FileCache | None, shared: Mapping[str, Any]
+    files: Mapping[str, bytes],
+    order: Iterable[str],
+    cache: FileCache | None,
+    digests: Mapping[str, bytes] | None,
+    shared: Mapping[str, Any],
 ) -> list[str]:
     """The files (besides ctb.yaml) whose bytes the loader will parse, in its ``order``: every one, or the cache's misses."""
     out = []
     for rel in order:
         if rel in shared:
             continue
-        data = files[rel]
         key = layout.classify(rel)
         if key is None or key.kind == "settings" or not all(map(valid_id, filter(None, (key.id, key.version)))):
             continue
-        if cache is None or cache.would_miss(rel, data):
+        if cache is None or digests is None or cache.would_miss(rel, digests[rel]):
             out.append(rel)
     return out
 

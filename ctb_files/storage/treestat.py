@@ -22,7 +22,6 @@ lost index costs is reading every file once.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import time
@@ -30,20 +29,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ctb_files.storage import tree
-from ctb_files.storage.cachebase import answer_path, read_answer, write_answer
+from ctb_files.storage.cachebase import answer_path, file_digest, read_answer, write_answer
 
 MAGIC = b"ctb-stat 2\n"
 KEY = b"\0" * 32  # one index per git directory: its key is fixed, its digest still guards it
-FILE_DIGEST = 20
 #: how much older than its entry a file's times must be for the entry to be trusted (coarse timestamps)
 RACY_NS = 2_000_000_000
 
 Entry = tuple[int, int, int, int, bytes]  # size, mtime_ns, ctime_ns, inode, digest
-
-
-def file_digest(data: bytes) -> bytes:
-    """The digest of one file's bytes, as every stored-answer key takes it."""
-    return hashlib.blake2b(data, digest_size=FILE_DIGEST).digest()
 
 
 def digests_of(files: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -87,15 +80,23 @@ def tree_digests(root: Path) -> dict[str, bytes] | None:
     return out
 
 
-def remember(root: Path, files: Mapping[str, bytes], stats: Mapping[str, tree.Stat]) -> None:
-    """Keep the index of files just read (``stats`` taken before each read), when it differs from the stored one."""
+def remember(root: Path, files: Mapping[str, bytes], stats: Mapping[str, tree.Stat]) -> dict[str, bytes]:
+    """Keep the index of files just read (``stats`` taken before each read), when it differs from the stored one.
+
+    Returns :func:`file_digest` of every file of ``files``, for the caches and
+    stored answers of the same load (each file is digested once).  Always of
+    the bytes read, never an entry's: a file written between its ``stat`` and
+    its read would otherwise key its new bytes by its old digest.
+    """
+    digests = digests_of(files)
     path = answer_path(root, "stat")
     if path is None:
-        return
+        return digests
     racy_from = time.time_ns() - RACY_NS
-    fresh = {rel: _entry(stats[rel], data, file_digest(data), racy_from) for rel, data in files.items() if rel in stats}
+    fresh = {rel: _entry(stats[rel], data, digests[rel], racy_from) for rel, data in files.items() if rel in stats}
     if fresh != _read(path):
         _write(path, fresh)
+    return digests
 
 
 def _entry(stat: tree.Stat, data: bytes, digest: bytes, racy_from: int) -> Entry:
