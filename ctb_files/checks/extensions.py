@@ -40,6 +40,8 @@ def check_extensions(inv: Inventory) -> list[Diagnostic]:
     for part_id in sorted(inv.parts):
         part = inv.parts[part_id]
         for index, line in enumerate(part.bom or []):
+            if not line.ext:  # nearly every line
+                continue
             for code, sub, message in row_problems(line.ext, decls, part.tags, f"part {part_id}"):
                 loc = ("bom", index, "ext", *sub)
                 out.append(Diagnostic(layout.part_path(part_id), 0, 0, code, message, loc=loc))
@@ -47,6 +49,8 @@ def check_extensions(inv: Inventory) -> list[Diagnostic]:
         project = inv.projects.get(project_id)
         tags = project.tags if project is not None else []
         for index, row in enumerate(bom.rows):
+            if not row.ext:  # nearly every row
+                continue
             for code, sub, message in row_problems(row.ext, decls, tags, f"project {project_id}"):
                 loc = ("rows", index, "ext", *sub)
                 out.append(Diagnostic(layout.bom_path(project_id, version), 0, 0, code, message, loc=loc))

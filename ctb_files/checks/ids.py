@@ -37,8 +37,9 @@ def case_clashes(inv: Inventory) -> list[Diagnostic]:
     groups: dict[tuple[str, Hashable], list[str]] = {}
     for kind, to_path in _PATHS.items():
         for ident in ids_of(inv, kind):
-            paths[to_path(ident)] = ident
-            groups.setdefault((kind, ident.casefold()), []).append(to_path(ident))
+            path = to_path(ident)
+            paths[path] = ident
+            groups.setdefault((kind, ident.casefold()), []).append(path)
     for key, path in _bom_paths(inv).items():
         project, version = key.split(":", 1)
         paths[path] = version

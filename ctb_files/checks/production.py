@@ -50,17 +50,19 @@ def production_quantities(inv: Inventory) -> list[Diagnostic]:
         if why:
             out.append(error(layout.package_path(package_id), "CTB405", why, ("attrition",)))
     for part_id in sorted(inv.parts):
-        path = layout.part_path(part_id)
         part = inv.parts[part_id]
         why = _negative(part.attrition)
         if why:
-            out.append(error(path, "CTB405", why, ("attrition",)))
+            out.append(error(layout.part_path(part_id), "CTB405", why, ("attrition",)))
         for i, line in enumerate(part.bom or ()):
-            out += _line_problems(inv, path, ("bom", i), line.attrition, line.part, line.unit, line.setup)
+            if line.attrition is not None or line.setup:
+                path = layout.part_path(part_id)
+                out += _line_problems(inv, path, ("bom", i), line.attrition, line.part, line.unit, line.setup)
     for project, version in sorted(inv.boms):
         path = layout.bom_path(project, version)
         for i, row in enumerate(inv.boms[(project, version)].rows):
-            out += _line_problems(inv, path, ("rows", i), row.attrition, row.wanted, row.unit, row.setup)
+            if row.attrition is not None or row.setup:  # neither written: nothing to look at (nearly every row)
+                out += _line_problems(inv, path, ("rows", i), row.attrition, row.wanted, row.unit, row.setup)
     return out
 
 

@@ -45,10 +45,10 @@ def bom_references(inv: Inventory) -> list[Diagnostic]:
                 message = f"{versions.unknown(version)}: not listed in {layout.project_path(project)}"
                 out.append(error(path, "CTB206", message, ("version",)))
         for i, row in enumerate(bom.rows):
-            for key in ("part", "substitute"):
-                ident = getattr(row, key)
-                if ident is not None and ident not in parts:
-                    out.append(error(path, "CTB201", parts.unknown(ident), ("rows", i, key)))
+            if row.part is not None and row.part not in parts:
+                out.append(error(path, "CTB201", parts.unknown(row.part), ("rows", i, "part")))
+            if row.substitute is not None and row.substitute not in parts:
+                out.append(error(path, "CTB201", parts.unknown(row.substitute), ("rows", i, "substitute")))
     return out
 
 

@@ -22,18 +22,18 @@ def part_references(inv: Inventory) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for part_id in sorted(inv.parts):
         part = inv.parts[part_id]
-        path = layout.part_path(part_id)
         for i, other in enumerate(part.equivalents):
             if other not in parts:
-                out.append(error(path, "CTB201", parts.unknown(other), ("equivalents", i)))
+                out.append(error(layout.part_path(part_id), "CTB201", parts.unknown(other), ("equivalents", i)))
         if part.package is not None and part.package not in packages:
-            out.append(error(path, "CTB202", packages.unknown(part.package), ("package",)))
+            out.append(error(layout.part_path(part_id), "CTB202", packages.unknown(part.package), ("package",)))
         for i, vendor_part in enumerate(part.vendor_parts):
             if vendor_part.vendor not in vendors:
-                out.append(error(path, "CTB203", vendors.unknown(vendor_part.vendor), ("vendor_parts", i, "vendor")))
+                message = vendors.unknown(vendor_part.vendor)
+                out.append(error(layout.part_path(part_id), "CTB203", message, ("vendor_parts", i, "vendor")))
         for i, line in enumerate(part.bom or ()):
             if line.part not in parts:
-                out.append(error(path, "CTB201", parts.unknown(line.part), ("bom", i, "part")))
+                out.append(error(layout.part_path(part_id), "CTB201", parts.unknown(line.part), ("bom", i, "part")))
     return out
 
 

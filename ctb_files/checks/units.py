@@ -43,11 +43,15 @@ def unit_families(inv: Inventory) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for part_id in sorted(inv.parts):
         for i, line in enumerate(inv.parts[part_id].bom or ()):
+            if line.unit is None:
+                continue
             why = _mismatch(inv, line.part, line.unit)
             if why:
                 out.append(error(layout.part_path(part_id), "CTB403", why, ("bom", i, "unit")))
     for project, version in sorted(inv.boms):
         for i, row in enumerate(inv.boms[(project, version)].rows):
+            if row.unit is None:  # in its part's unit (nearly every row)
+                continue
             why = _mismatch(inv, row.wanted, row.unit)
             if why:
                 out.append(error(layout.bom_path(project, version), "CTB403", why, ("rows", i, "unit")))
