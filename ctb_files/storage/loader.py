@@ -167,10 +167,11 @@ def load_files(
     stream: ParsedStream | None = None  # the workers' answers, once the files after ctb.yaml were handed out
     handed = False
     order = sorted(files, key=lambda rel: (rel != layout.SETTINGS, rel))  # ctb.yaml first: its limits apply to all
+    keys = {rel: layout.classify(rel) for rel in order}
     try:
         with bulk():
             for rel in order:
-                key = layout.classify(rel)
+                key = keys[rel]
                 if key is None:
                     if rel.endswith(".yml"):
                         diags.append(
@@ -188,7 +189,7 @@ def load_files(
                     continue
                 if not handed and key.kind != "settings":  # the settings are in: parse the rest at once
                     handed = True
-                    stream = parse_many(files, _to_parse(files, order, cache, digests, shared), inv.settings.limits)
+                    stream = parse_many(files, _to_parse(keys, cache, digests, shared), inv.settings.limits)
                     parse = _with_parsed(stream)
                 if cache is not None:
                     assert digests is not None
@@ -241,18 +242,19 @@ def _shared_models(files: Mapping[str, bytes], like: LoadResult | None) -> dict[
 
 
 def _to_parse(
-    files: Mapping[str, bytes],
-    order: Iterable[str],
+    keys: Mapping[str, layout.FileKey | None],
     cache: FileCache | None,
     digests: Mapping[str, bytes] | None,
     shared: Mapping[str, Any],
 ) -> list[str]:
-    """The files (besides ctb.yaml) whose bytes the loader will parse, in its ``order``: every one, or the cache's misses."""
+    """The files (besides ctb.yaml) whose bytes the loader will parse: every one, or the cache's misses.
+
+    ``keys``: each file's key, in the load order.
+    """
     out = []
-    for rel in order:
+    for rel, key in keys.items():
         if rel in shared:
             continue
-        key = layout.classify(rel)
         if key is None or key.kind == "settings" or not all(map(valid_id, filter(None, (key.id, key.version)))):
             continue
         if cache is None or digests is None or cache.would_miss(rel, digests[rel]):
