@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -285,6 +288,19 @@ def test_an_unreadable_file_is_reported_and_the_rest_formatted(
     captured = capsys.readouterr()
     assert "parts/gone.yaml:1:1: CTB001 cannot read the file: No such file or directory" in captured.err
     assert captured.out == "Would fix parts/a.yaml\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_named_like_a_file_is_reported_not_waited_on(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"ctb.yaml": SETTINGS, "parts/a.yaml": "unit: pcs\nname: A\n"})
+    os.mkfifo(tmp_path / "parts" / "pipe.yaml")  # reading it would wait for a writer for ever
+    done = subprocess.run(
+        [sys.executable, "-m", "ctb_files", "--repo", str(tmp_path), "fmt", "--check", str(tmp_path / "parts")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "parts/pipe.yaml:1:1: CTB001 cannot read the file: not a regular file" in done.stderr
+    assert done.stdout == "Would fix parts/a.yaml\n"
 
 
 def test_tabs_before_a_comment_become_spaces() -> None:

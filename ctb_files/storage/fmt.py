@@ -271,8 +271,8 @@ def plan_format(root: Path, rels: Iterable[str]) -> FormatPlan:
     for rel in rels:
         plan.checked += 1
         try:
-            data = (root / rel).read_bytes()
-        except OSError as exc:  # a dangling link, a folder named like a file, no permission
+            data = tree.read_regular(str(root / rel))[1]
+        except OSError as exc:  # a dangling link, a folder or FIFO named like a file, no permission
             plan.problems.append(Diagnostic(rel, 1, 1, "CTB001", f"cannot read the file: {exc.strerror or exc}"))
             continue
         if len(data) > largest:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterable
@@ -60,18 +61,26 @@ def read_file(full: str) -> tuple[Stat, bytes] | None:
 
     A dangling link, a file without permission, and anything that is not a
     regular file (a FIFO, a device, a link to one) are not data: they are
-    skipped, never waited on or read without end (opened without blocking,
-    then told by their ``fstat``).  One open, ``fstat``, read and close for
-    a file whose size does not change while it is read.
+    skipped (:func:`read_regular` says why).
     """
     try:
-        fd = os.open(full, _OPEN_FLAGS)
+        return read_regular(full)
     except OSError:
         return None
+
+
+def read_regular(full: str) -> tuple[Stat, bytes]:
+    """:func:`read_file`, raising OSError for what it skips (``strerror``: why, for a message).
+
+    Never waits on or reads without end what is not a regular file: opened
+    without blocking, then told by its ``fstat``.  One open, ``fstat``, read
+    and close for a file whose size does not change while it is read.
+    """
+    fd = os.open(full, _OPEN_FLAGS)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return None
+            raise OSError(errno.EINVAL, "not a regular file", full)
         size = info.st_size
         data = os.read(fd, size + 1)
         if len(data) != size:  # it changed while read (or the read came short): on to its end
@@ -79,8 +88,6 @@ def read_file(full: str) -> tuple[Stat, bytes] | None:
             while piece := os.read(fd, max(size, 1 << 16)):
                 pieces.append(piece)
             data = b"".join(pieces)
-    except OSError:
-        return None
     finally:
         os.close(fd)
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), data
