@@ -69,7 +69,9 @@ def test_every_cli_module_is_reachable_from_a_command() -> None:
     import ctb_files.cli as cli_pkg
 
     modules = {info.name for info in pkgutil.iter_modules(cli_pkg.__path__)} - {"app"}
-    from ctb_files.cli.buildgroup import MODULES as BUILD_MODULES  # ctb build loads its subcommands lazily
+    from ctb_files.cli.bom import MODULES as BOM_MODULES  # ctb build and ctb bom load their subcommands lazily
+    from ctb_files.cli.buildgroup import MODULES as BUILD_MODULES
 
-    listed = {module for modules_ in cli_pkg.COMMANDS.values() for module in modules_} | set(BUILD_MODULES)
+    listed = {module for modules_ in cli_pkg.COMMANDS.values() for module in modules_}
+    listed |= set(BUILD_MODULES) | set(BOM_MODULES)
     assert modules == listed

@@ -15,7 +15,7 @@ from ctb_files.cli.app import cli, run
 __all__ = ["COMMANDS", "cli", "main"]
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "bom": ("bom", "bomimport", "bomexport", "bomproduction"),
+    "bom": ("bom",),
     "build": ("buildgroup",),
     "can-build": ("canbuild",),
     "check": ("check",),

@@ -158,6 +158,29 @@ class LazyGroup(click.Group):
         return self.commands.get(cmd_name)
 
 
+class SplitGroup(click.Group):
+    """A subcommand group whose commands live in several modules, each imported on first use.
+
+    Subclasses name :attr:`home`, the module of every subcommand not in
+    :attr:`elsewhere` (subcommand -> module), and :attr:`modules`, every
+    module that adds to the group (all imported to list the commands).
+    """
+
+    home: str = ""
+    elsewhere: dict[str, str] = {}
+    modules: tuple[str, ...] = ()
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            importlib.import_module(f"ctb_files.cli.{self.elsewhere.get(cmd_name, self.home)}")
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module in self.modules:
+            importlib.import_module(f"ctb_files.cli.{module}")
+        return sorted(self.commands)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="ctb")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=None, expose_value=False, callback=_store("repo"), help="Inventory repository (default: nearest parent with ctb.yaml).")

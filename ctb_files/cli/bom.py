@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, finish, options, read_inventory, workspace, writes
+from ctb_files.cli.app import SplitGroup, cli, common, echo_json, finish, options, read_inventory, workspace, writes
 from ctb_files.core import paths as layout
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.text import hint, parse_quantity
@@ -33,7 +33,21 @@ from ctb_files.storage.yaml import load_fast
 __all__ = ["bom_group"]
 
 
-@cli.group("bom")
+#: the module of each subcommand that does not live here (the import machinery, the exporters)
+ELSEWHERE = {"import": "bomimport", "export": "bomexport"}
+#: every module of the group: this one, those above, and what ``bom set`` imports when it runs
+MODULES = ("bom", *ELSEWHERE.values(), "bomproduction")
+
+
+class BomGroup(SplitGroup):
+    """``show``, ``diff``, ``log``, ``add`` and ``set`` live here; ``import`` and ``export`` load on their use."""
+
+    home = "bom"
+    elsewhere = ELSEWHERE
+    modules = MODULES
+
+
+@cli.group("bom", cls=BomGroup)
 def bom_group() -> None:
     """Multi-level BOMs: views, history, diffs and edits.
 

@@ -7,11 +7,7 @@ models; every other subcommand lives in :mod:`ctb_files.cli.build`.
 
 from __future__ import annotations
 
-import importlib
-
-import click
-
-from ctb_files.cli.app import cli
+from ctb_files.cli.app import SplitGroup, cli
 
 #: the module of each subcommand that does not live in ctb_files.cli.build
 ELSEWHERE = {"clear": "buildclear"}
@@ -19,18 +15,12 @@ ELSEWHERE = {"clear": "buildclear"}
 MODULES = ("build", *ELSEWHERE.values())
 
 
-class BuildGroup(click.Group):
+class BuildGroup(SplitGroup):
     """Imports ``ctb_files.cli.build`` (or the module :data:`ELSEWHERE` names) on first use."""
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands:
-            importlib.import_module(f"ctb_files.cli.{ELSEWHERE.get(cmd_name, 'build')}")
-        return self.commands.get(cmd_name)
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        for module in MODULES:
-            importlib.import_module(f"ctb_files.cli.{module}")
-        return sorted(self.commands)
+    home = "build"
+    elsewhere = ELSEWHERE
+    modules = MODULES
 
 
 @cli.group("build", cls=BuildGroup)
