@@ -5,13 +5,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ctb_files
 from ctb_files.cli import main
 from ctb_files.storage import cachebase
-from ctb_files.storage.cache import FileCache, git_dir
+from ctb_files.storage.cache import FileCache, _runs, git_dir
 from ctb_files.storage.loader import load_repo
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
@@ -127,3 +130,36 @@ def test_linked_worktree_keeps_the_cache_in_its_git_dir(repo: Path, tmp_path: Pa
     found = git_dir(tmp_path / "wt")
     assert found is not None and found.parent.parent.resolve() == (repo / ".git").resolve()
     assert (found / "ctb/cache").is_file()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.tuples(st.integers(0, 9), st.integers(1, 5)), st.binary(min_size=1, max_size=4)), max_size=30))
+def test_runs_of_old_entries_copy_the_same_payload(spec: list[tuple[int, int] | bytes]) -> None:
+    # old entries given as (slot, length) in an old file of ten 5-byte slots; new ones as their bytes
+    old_file = bytes(range(50))
+    kept: list[Any] = [
+        (b"d", 5 * item[0], item[1]) if isinstance(item, tuple) else (b"d", item) for item in spec
+    ]  # fmt: skip
+    one_by_one = b"".join(old_file[k[1] : k[1] + k[2]] if len(k) == 3 else k[1] for k in kept)
+    pieces = list(_runs(kept))
+    assert b"".join(old_file[p[0] : p[0] + p[1]] if isinstance(p, tuple) else p for p in pieces) == one_by_one
+    # neighbours in the old file are copied as one run
+    pairs = zip(pieces, pieces[1:], strict=False)
+    assert not any(isinstance(a, tuple) and isinstance(b, tuple) and a[0] + a[1] == b[0] for a, b in pairs)
+
+
+def test_saving_after_one_change_keeps_every_other_entry(repo: Path) -> None:
+    load_repo(repo)
+    settings_bytes = (repo / "ctb.yaml").read_bytes()
+    before = FileCache(repo / ".git/ctb/cache", settings_bytes)._old
+    part = repo / "parts" / "c-100n.yaml"
+    part.write_text(part.read_text() + "# changed\n")
+    load_repo(repo)
+    cache = FileCache(repo / ".git/ctb/cache", settings_bytes)
+    after = cache._old
+    assert after.keys() == before.keys() and after["parts/c-100n.yaml"][0] != before["parts/c-100n.yaml"][0]
+    assert [rel for rel in after if after[rel][0] != before[rel][0]] == ["parts/c-100n.yaml"]
+    assert all(cache._entry(located) is not None for located in after.values())  # every entry reads back whole
+    cold = load_repo(repo, cache=False).inventory
+    warm = load_repo(repo).inventory
+    assert warm.parts == cold.parts and warm.boms == cold.boms and warm.stock == cold.stock

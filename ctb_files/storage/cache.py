@@ -32,7 +32,7 @@ import marshal
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -240,15 +240,20 @@ class FileCache:
                 hashing = _Hashing(handle)
                 hashing.write(len(packed).to_bytes(INDEX_SIZE, "little"))
                 hashing.write(packed)
-                for kept in self._new.values():
-                    if len(kept) == 3:  # unchanged: copied from the old file, one entry at a time
-                        assert self._file is not None
-                        blob = _read_at(self._file, kept[1], kept[2])
-                        if len(blob) != kept[2]:
+                for piece in _runs(self._new.values()):
+                    if isinstance(piece, bytes):
+                        hashing.write(piece)
+                        continue
+                    # unchanged entries that lie one after another in the old file: copied together,
+                    # a CHUNK at a time (never the whole file at once)
+                    assert self._file is not None
+                    start, size = piece
+                    while size > 0:
+                        blob = _read_at(self._file, start, min(size, CHUNK))
+                        if not blob:
                             raise OSError("the old cache changed while it was copied")
                         hashing.write(blob)
-                    else:
-                        hashing.write(kept[1])
+                        start, size = start + len(blob), size - len(blob)
                 handle.seek(len(head))
                 handle.write(hashing.digest.digest())
             os.replace(tmp, self.path)
@@ -256,6 +261,26 @@ class FileCache:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+
+def _runs(kept: Iterable[Kept]) -> Iterator[bytes | tuple[int, int]]:
+    """The payload of the new file in order: new entries as bytes, runs of old ones as (offset, length) in the old file."""
+    start = end = -1
+    for entry in kept:
+        if len(entry) == 3:
+            if entry[1] == end:  # right after the run so far
+                end += entry[2]
+                continue
+            if end > start:
+                yield start, end - start
+            start, end = entry[1], entry[1] + entry[2]
+        else:
+            if end > start:
+                yield start, end - start
+            start = end = -1
+            yield entry[1]
+    if end > start:
+        yield start, end - start
 
 
 def _read_at(handle: BinaryIO, offset: int, size: int) -> bytes:
