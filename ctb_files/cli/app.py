@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -209,7 +208,12 @@ def run(argv: list[str] | None = None) -> int:
     from ctb_files.render import terminal
     from ctb_files.render.progress import configure as configure_progress
 
-    terminal.set_width(shutil.get_terminal_size().columns if sys.stdout.isatty() else None)
+    if sys.stdout.isatty():
+        import shutil  # here: into a pipe (scripts, hooks, stored answers) the width is never asked
+
+        terminal.set_width(shutil.get_terminal_size().columns)
+    else:
+        terminal.set_width(None)
     configure_progress(wanted=True)
     try:
         result = cli.main(args=argv, prog_name="ctb", standalone_mode=False)

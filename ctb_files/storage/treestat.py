@@ -58,14 +58,17 @@ def tree_digests(root: Path) -> dict[str, bytes] | None:
     racy_from = time.time_ns() - RACY_NS
     out: dict[str, bytes] = {}
     fresh: dict[str, Entry] = {}
+    stat, entry_of = os.stat, known.get  # once: this loop runs for every file of the inventory
     for rel, full in tree.walk_tree(root):
         try:
-            info = os.stat(full)
+            info = stat(full)
         except OSError:
             continue
-        stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        old = known.get(rel)
-        if type(old) is tuple and old[:4] == stat and type(old[4]) is bytes:
+        old = entry_of(rel)
+        if (
+            type(old) is tuple and len(old) == 5 and type(old[4]) is bytes and old[0] == info.st_size
+            and old[1] == info.st_mtime_ns and old[2] == info.st_ctime_ns and old[3] == info.st_ino
+        ):  # fmt: skip
             out[rel] = old[4]
             fresh[rel] = old
             continue
