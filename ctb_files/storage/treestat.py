@@ -58,10 +58,10 @@ def tree_digests(root: Path) -> dict[str, bytes] | None:
     racy_from = time.time_ns() - RACY_NS
     out: dict[str, bytes] = {}
     fresh: dict[str, Entry] = {}
-    stat, entry_of = os.stat, known.get  # once: this loop runs for every file of the inventory
+    stat_of, entry_of = os.stat, known.get  # once: this loop runs for every file of the inventory
     for rel, full in tree.walk_tree(root):
         try:
-            info = stat(full)
+            info = stat_of(full)
         except OSError:
             continue
         old = entry_of(rel)
