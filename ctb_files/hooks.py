@@ -14,32 +14,37 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections import defaultdict
 from pathlib import Path
 
-from ctb_files.core import paths as layout
-from ctb_files.errors import CtbError
-from ctb_files.storage import tree
-from ctb_files.storage.changes import ChangeSet
-from ctb_files.storage.fmt import plan_format
 from ctb_files.storage.init.githooks import GIT_HOOKS, git_hook_text
 
 __all__ = ["GIT_HOOKS", "check_main", "fmt_main", "git_hook_text"]
 
 
 def check_main(argv: list[str] | None = None) -> int:
-    """``ctb-check-hook [ctb check options]``: check the whole inventory."""
-    from ctb_files.cli import (
-        main,  # the CLI imports every command module; only load it here
-    )
+    """``ctb-check-hook [ctb check options]``: check the whole inventory.
+
+    The hook runs on every commit, mostly on files a run before it checked:
+    :func:`ctb_files.cli.main` answers those from the stored answer before
+    importing click, so nothing heavy is imported here.
+    """
+    from ctb_files.cli import main
 
     return main(["check", *(sys.argv[1:] if argv is None else argv)])
 
 
 def fmt_main(argv: list[str] | None = None) -> int:
     """``ctb-fmt-hook FILE...``: format the files; 1 when any was rewritten or could not be read."""
+    import argparse
+    from collections import defaultdict
+
+    from ctb_files.core import paths as layout
+    from ctb_files.errors import CtbError
+    from ctb_files.storage import tree
+    from ctb_files.storage.changes import ChangeSet
+    from ctb_files.storage.fmt import plan_format
+
     parser = argparse.ArgumentParser(prog="ctb-fmt-hook", description="Put inventory files in canonical form.")
     parser.add_argument("--check", action="store_true", help="only list the files that would change")
     parser.add_argument("files", nargs="*", type=Path)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ctb_files import __version__
+from ctb_files.cli import COMMANDS
 from ctb_files.errors import CtbError
 
 if TYPE_CHECKING:  # imported where used: a fully cached ``ctb check`` never needs them
@@ -139,7 +140,7 @@ def finish(ws: Workspace, what: str, trailers: dict[str, list[str]] | None = Non
 class LazyGroup(click.Group):
     """A group that imports a command's modules only when the command is used."""
 
-    lazy_commands: dict[str, tuple[str, ...]] = {}
+    lazy_commands: dict[str, tuple[str, ...]] = COMMANDS
     _loaded: set[str] = set()
 
     def _load(self, name: str) -> None:

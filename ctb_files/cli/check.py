@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from ctb_files.cli.app import cli, common, echo_json, options
+from ctb_files.cli import quick
+from ctb_files.cli.app import cli, common, options
 from ctb_files.errors import Diagnostic
-from ctb_files.storage import checkcache, journal, tree, treestat
-from ctb_files.storage.gitattributes import declared_not_installed
+from ctb_files.storage import checkcache, tree
 
 LARGE = 2000  # files; below this checking is over before a bar could say anything
 
@@ -26,40 +26,21 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     (the whole repository is still read: references cross files).
     """
     root = tree.inventory_root(options().repo)
-    wanted = tree.scope(root, paths)
+    wanted = tree.scope(root, paths) if paths else None
     cache = not options().no_cache
     # CTB_CACHE_TEST=warm: compute, store, and answer from what was stored (the test suite runs this way)
     warm_test = cache and os.environ.get("CTB_CACHE_TEST") == "warm"
     answer = None
-    if cache and not warm_test and not journal.left_over(root):
+    if cache and not warm_test and not quick.missed(root):
         # unchanged files answer from one read, without importing the models or running a check
-        # (a write a killed command left half done is finished by the full path first)
-        # (no stat index yet: a first run, which loads everything anyway)
-        digests = treestat.tree_digests(root)
-        if digests is not None:
-            answer = checkcache.lookup(root, checkcache.answer_key(digests, declared_not_installed(root)))
+        answer = checkcache.stored(root)
     if answer is None:
         answer, key = _check(root, cache)
         if cache:
             checkcache.store(root, key, answer)
             if warm_test:
                 answer = checkcache.lookup(root, key) or answer
-    files, diags = answer
-    if paths:
-        diags = [d for d in diags if any(not w or d.path == w or d.path.startswith(w + "/") for w in wanted)]
-    errors = [d for d in diags if d.severity == "error"]
-    warnings = [d for d in diags if d.severity == "warning"]
-    if options().format == "json":
-        echo_json({"errors": [d.to_json() for d in errors], "warnings": [d.to_json() for d in warnings]})
-    else:
-        for diag in errors + warnings:
-            label = "" if diag.severity == "error" else " (warning)"
-            click.echo(diag.render() + label)
-        if not options().quiet:
-            click.echo(
-                f"{files} files checked: {_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}", err=True
-            )
-    if errors:
+    if quick.report(answer, wanted, options().format, options().quiet):
         raise click.exceptions.Exit(1)
 
 
@@ -80,7 +61,3 @@ def _check(root: Path, cache: bool) -> tuple[checkcache.Answer, bytes]:
         diags: list[Diagnostic] = locate_all(loaded.diagnostics + found, loaded.inventory.files)
     inv = loaded.inventory
     return (len(inv.files), diags), checkcache.answer_key(loaded.digests, inv.merge_driver_missing)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")

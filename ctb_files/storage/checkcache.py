@@ -17,7 +17,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ctb_files.errors import Diagnostic
+from ctb_files.storage import journal, treestat
 from ctb_files.storage.cachebase import answer_path, files_key, read_answer, write_answer
+from ctb_files.storage.gitattributes import declared_not_installed
 
 MAGIC = b"ctb-check 1\n"
 Answer = tuple[int, list[Diagnostic]]  # files checked, every diagnostic in order
@@ -26,6 +28,22 @@ Answer = tuple[int, list[Diagnostic]]  # files checked, every diagnostic in orde
 def answer_key(digests: Mapping[str, bytes], merge_driver_missing: tuple[str, int] | None) -> bytes:
     """The digest of everything a check answer depends on."""
     return files_key(repr(merge_driver_missing).encode(), digests)
+
+
+def stored(root: Path) -> Answer | None:
+    """The stored answer for the files as they are now, or None (then the repository is loaded and checked).
+
+    Files whose ``stat`` matches the index are not read
+    (:func:`~ctb_files.storage.treestat.tree_digests`).  None without an
+    index (a first run loads everything anyway) and while a write that a
+    killed command left half done waits to be finished by the full path.
+    """
+    if journal.left_over(root):
+        return None
+    digests = treestat.tree_digests(root)
+    if digests is None:
+        return None
+    return lookup(root, answer_key(digests, declared_not_installed(root)))
 
 
 def lookup(root: Path, key: bytes) -> Answer | None:
