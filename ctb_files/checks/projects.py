@@ -56,6 +56,7 @@ def bom_references(inv: Inventory) -> list[Diagnostic]:
 def build_references(inv: Inventory) -> list[Diagnostic]:
     """Project, version, BOM file, excluded lines, fallbacks and written-back parts of every build."""
     parts, locations, projects = known(inv, "part"), known(inv, "stock"), known(inv, "project")
+    part_ids, location_ids = parts.ids, locations.ids  # asked for every take: the sets themselves
     boms = known_boms(inv)
     out: list[Diagnostic] = []
     for build_id in sorted(inv.builds):
@@ -66,16 +67,17 @@ def build_references(inv: Inventory) -> list[Diagnostic]:
             for ident in (key, value) if key != value else (key,):
                 if ident not in parts:
                     out.append(error(path, "CTB201", parts.unknown(ident), ("fallbacks", key)))
+        is_open = build.is_open
         for i, reservation in enumerate(build.reservations):
-            if reservation.part not in parts:
+            if reservation.part not in part_ids:
                 out.append(error(path, "CTB201", parts.unknown(reservation.part), ("reservations", i, "part")))
             for j, take in enumerate(reservation.take):
-                loc = ("reservations", i, "take", j)
-                if take.part not in parts:
-                    out.append(error(path, "CTB201", parts.unknown(take.part), (*loc, "part")))
+                if take.part not in part_ids:
+                    out.append(error(path, "CTB201", parts.unknown(take.part), ("reservations", i, "take", j, "part")))
                 # a completed build's location may since have been emptied and removed
-                if build.is_open and take.location not in locations:
-                    out.append(error(path, "CTB204", locations.unknown(take.location), (*loc, "location")))
+                if is_open and take.location not in location_ids:
+                    loc = ("reservations", i, "take", j, "location")
+                    out.append(error(path, "CTB204", locations.unknown(take.location), loc))
         for i, shortage in enumerate(build.shortages):
             if shortage.part is not None and shortage.part not in parts:
                 out.append(error(path, "CTB201", parts.unknown(shortage.part), ("shortages", i, "part")))

@@ -122,10 +122,10 @@ def take_parts(inv: Inventory) -> list[Diagnostic]:
         if not build.is_open:
             continue
         for i, reservation in enumerate(build.reservations):
-            allowed = set(graph.reach(reservation.part))
+            allowed = graph.reach(reservation.part)  # shared, never changed here
             fallback = build.fallbacks.get(reservation.part)
             if fallback is not None:
-                allowed |= graph.reach(fallback)
+                allowed = allowed | graph.reach(fallback)
             for j, take in enumerate(reservation.take):
                 if take.part not in allowed:
                     message = (

@@ -73,7 +73,8 @@ def whole_pieces(inv: Inventory) -> list[Diagnostic]:
     for location in sorted(inv.stock):
         path = layout.stock_path(location)
         for i, s_line in enumerate(inv.stock[location].lines):
-            note(path, ("lines", i, "quantity"), s_line.part, None, s_line.quantity)
+            if not is_whole(s_line.quantity):
+                note(path, ("lines", i, "quantity"), s_line.part, None, s_line.quantity)
     for part_id in sorted(inv.parts):
         bom = inv.parts[part_id].bom
         if not bom:
@@ -90,7 +91,8 @@ def whole_pieces(inv: Inventory) -> list[Diagnostic]:
         path = layout.build_path(build_id)
         for i, reservation in enumerate(inv.builds[build_id].reservations):
             for j, take in enumerate(reservation.take):
-                note(path, ("reservations", i, "take", j, "quantity"), take.part, None, take.quantity)
+                if not is_whole(take.quantity):
+                    note(path, ("reservations", i, "take", j, "quantity"), take.part, None, take.quantity)
     for order_id in sorted(inv.orders):
         path = layout.order_path(order_id)
         for i, o_line in enumerate(inv.orders[order_id].lines):

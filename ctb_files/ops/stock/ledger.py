@@ -45,11 +45,12 @@ class LineState:
 
 def holdings(build: Build) -> dict[LineKey, Decimal]:
     """What one build's reservations take from each stock line."""
-    out: dict[LineKey, Decimal] = defaultdict(lambda: ZERO)
+    out: dict[LineKey, Decimal] = {}
     for reservation in build.reservations:
         for take in reservation.take:
-            out[line_key(take.location, take.part, take.bin)] += take.quantity
-    return dict(out)
+            key = line_key(take.location, take.part, take.bin)
+            out[key] = out.get(key, ZERO) + take.quantity
+    return out
 
 
 def reservations_by_line(
