@@ -220,6 +220,20 @@ def test_split_reading_stays_within_the_parser_limits() -> None:
     assert raised.value.diagnostic.code == "CTB008"
 
 
+def test_one_location_of_a_50000_part_stockroom_is_within_the_default_limits() -> None:
+    """Two binned lines a part in two files (or every part in one): 50,000 lines in one stock file load."""
+    from ctb_files.storage.yaml import DEFAULT_LIMITS, load_fast
+
+    assert DEFAULT_LIMITS.items == 100_000
+    body = b"lines:\n" + b"".join(b"  - {part: p%d, bin: S%d, quantity: %d}\n" % (i, i % 40, i % 300) for i in range(50_000))
+    assert len(body) < DEFAULT_LIMITS.file_size
+    parsed = load_fast(body, "stock/main.yaml")
+    assert isinstance(parsed, dict) and len(parsed["lines"]) == 50_000
+    assert parsed["lines"][49_999] == {"part": "p49999", "bin": "S39", "quantity": 199}
+    lines = StockVersions().load(body, "stock/main.yaml")
+    assert isinstance(lines, dict) and len(lines["lines"]) == 50_000
+
+
 def test_fast_rows_answer_the_usual_shape() -> None:
     assert fast_item(b"- {part: p1, quantity: 5}") == {"part": "p1", "quantity": 5}
     assert fast_item(b"- {part: p1, quantity: 1.50, bin: A3}") == {"part": "p1", "quantity": Decimal("1.50"), "bin": "A3"}

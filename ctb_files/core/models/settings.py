@@ -42,7 +42,7 @@ class Limits(Strict):
 
     file_size: int = Field(default=5_000_000, ge=1, description="bytes in one YAML file")
     keys: int = Field(default=10_000, ge=1, description="keys in one mapping")
-    items: int = Field(default=10_000, ge=1, description="items in one list")
+    items: int = Field(default=100_000, ge=1, description="items in one list")
     depth: int = Field(default=32, ge=2, le=1000, description="nesting levels of mappings and lists")
     string: int = Field(default=10_000, ge=1, description="characters in one value or key")
     name: int = Field(default=200, ge=1, description="characters in a name")
