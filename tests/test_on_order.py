@@ -62,3 +62,29 @@ def test_review_shows_the_order_covering_a_shortage(git_repo: Path, capsys: pyte
     out = capsys.readouterr().out
     assert "| Part | Short | On order |" in out
     assert "| r1 | 0 → 2 (+2) | v-1 (placed, 10, expected 2026-12-04) |" in out
+
+
+def test_clear_all_reads_the_orders_once_for_every_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What orders bring is worked out in one pass, not once per build (orders × builds)."""
+    import ctb_files.ops.orders.shortages as shortages
+
+    builds = {f"builds/b{n}.yaml": "project: p\nversion: v1\nquantity: 3\n" for n in range(1, 5)}
+    orders = "vendor: v\nstatus: placed\nlines:\n  - {part: r1, quantity: 10, for: {b1: 2, b3: 1, b4: 6}}\n"
+    world(tmp_path, on_hand=4, **{"vendors/v.yaml": "name: V\n", "orders/v-1.yaml": orders, **builds})
+    calls: list[int] = []
+    real = shortages.on_order_for
+
+    def counted(inv: object) -> object:
+        calls.append(1)
+        return real(inv)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(shortages, "on_order_for", counted)
+    assert ctb(tmp_path, "build", "clear", "--all") == 0
+    assert calls == [1]
+    # each build needs 6 and 4 are on hand: nothing reserved (whole or nothing), short 6 - 4 = 2;
+    # what is on order for a build is capped at its shortage
+    texts = {n: (tmp_path / f"builds/b{n}.yaml").read_text() for n in range(1, 5)}
+    assert "  - {part: r1, quantity: 2, lines: [1], on_order: 2}\n" in texts[1]
+    assert "  - {part: r1, quantity: 2, lines: [1]}\n" in texts[2]
+    assert "  - {part: r1, quantity: 2, lines: [1], on_order: 1}\n" in texts[3]
+    assert "  - {part: r1, quantity: 2, lines: [1], on_order: 2}\n" in texts[4]

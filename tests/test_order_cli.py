@@ -263,3 +263,32 @@ def test_place_with_a_blank_number_and_receive_without_a_location_are_usage_erro
     assert ctb(tmp_path, "order", "place", "mouser-1") == 0
     assert ctb(tmp_path, "order", "receive", "mouser-1") == 2
     assert capsys.readouterr().err.splitlines()[-1] == "ctb: give --location or set default_location in ctb.yaml"
+
+
+def test_generate_renders_the_edited_orders_once_however_many_it_touches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each look at the pending files renders every edited order: once for the command, once to write."""
+    from ctb_files.storage.changes import ChangeSet
+
+    files = {f"builds/b{n}.yaml": short_build(f"{{part: r1, quantity: {n * 10}}}") for n in range(1, 7)}
+    for n in range(1, 7):  # one open order per build, each a line short of what the build lacks
+        files[f"orders/mouser-{n}.yaml"] = f"vendor: mouser\nstatus: open\nlines:\n  - {{part: r1, sku: 603-R1, quantity: {n}, for: {{b{n}: {n}}}}}\n"
+    world(tmp_path, **files)
+    calls: list[int] = []
+    real = ChangeSet.pending
+
+    def counted(self: ChangeSet) -> dict[str, bytes | None]:
+        calls.append(1)
+        return real(self)
+
+    monkeypatch.setattr(ChangeSet, "pending", counted)
+    assert ctb(tmp_path, "order", "generate") == 0
+    out = capsys.readouterr().out
+    assert len(calls) == 2
+    # the shortages gather on the first open order; the others are emptied, all six are shown
+    assert (tmp_path / "orders/mouser-1.yaml").read_text().endswith(
+        '  - {part: r1, sku: 603-R1, quantity: 210, unit_price: "0.05", for: {b1: 10, b2: 20, b3: 30, b4: 40, b5: 50, b6: 60}}\n'
+    )
+    assert all((tmp_path / f"orders/mouser-{n}.yaml").read_text().endswith("lines: []\n") for n in range(2, 7))
+    assert "total USD 10.50" in out and out.count("(no lines)") == 5

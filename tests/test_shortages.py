@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.orders.shortages import build_on_order, on_order_for, shortage_list
+from ctb_files.ops.orders.shortages import on_order_by_build, on_order_for, shortage_list
 from ctb_files.storage.loader import load_repo
 from tests.conftest import write_tree
 from tests.test_ordering import BASE, R1, short_build
@@ -52,7 +52,7 @@ def test_two_builds_short_of_one_part_with_a_placed_order_give_one_line(tmp_path
 
 def test_on_order_per_build_comes_from_the_lines_for_it(tmp_path: Path) -> None:
     inv = load_repo(world(tmp_path, **{"orders/mouser-1.yaml": PLACED_10})).inventory
-    assert build_on_order(inv, "b2") == {"r1": D(5)}
+    assert on_order_by_build(inv) == {"b1": {"r1": D(5)}, "b2": {"r1": D(5)}}
     assert [e.quantity for e in on_order_for(inv)[("b1", "r1")]] == [D(5)]
 
 

@@ -30,7 +30,7 @@ from ctb_files.ops.builds.fields import (
     stock_after_complete,
 )  # fmt: skip
 from ctb_files.ops.orders.costing import CostLine, cost_lines
-from ctb_files.ops.orders.shortages import build_on_order, on_order_for
+from ctb_files.ops.orders.shortages import on_order_by_build, on_order_for
 from ctb_files.ops.stock.edits import require_known_location
 from ctb_files.render.build import build_json, show_text
 from ctb_files.render.cost import cost_json, cost_totals
@@ -53,10 +53,11 @@ def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Pla
         else:
             plans = clear_builds(inv, build_ids)
         moment = now()
+        coming = on_order_by_build(inv)  # once: one pass over every order, not one per build
         with progress("writing builds", len(plans)) as step:
             for build_id, plan in plans.items():
                 build = inv.builds[build_id]
-                on_order = build_on_order(inv, build_id)
+                on_order = coming.get(build_id, {})
                 fields = cleared_fields(build, plan, moment, on_order)
                 if fields is not None:  # unchanged builds are not even re-rendered
                     write_build(ws.changes, build_id, fields)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -48,10 +49,14 @@ def _order(inv: Inventory, order_id: str) -> Order:
     return order
 
 
-def order_content(ws: Workspace, order_id: str) -> dict[str, Any]:
-    """The order file as it is after this command (pending changes included), plus its id."""
+def order_content(ws: Workspace, order_id: str, staged: Mapping[str, bytes | None] | None = None) -> dict[str, Any]:
+    """The order file as it is after this command (pending changes included), plus its id.
+
+    ``staged``: ``ws.changes.pending()`` taken once by a caller that shows many orders
+    (each call renders every edited file).
+    """
     rel = order_path(order_id)
-    data = ws.changes.pending().get(rel) or ws.changes.old_bytes(rel) or b"{}"
+    data = (ws.changes.pending() if staged is None else staged).get(rel) or ws.changes.old_bytes(rel) or b"{}"
     return {"id": order_id, **(load_fast(data, rel) or {})}
 
 
@@ -80,11 +85,12 @@ def generate_cmd(build_ids: tuple[str, ...], restock: bool) -> None:
         add_restock(inv, plan, {row.part: row.buy for row in low_stock(inv)}, now())
     apply_plan(ws.changes, plan)
     touched = sorted(set(plan.lines) | set(plan.created))
-    changed = [oid for oid in touched if order_path(oid) in ws.changes.pending()]
+    staged = ws.changes.pending()  # once: it renders every edited order file
+    changed = [oid for oid in touched if order_path(oid) in staged]
     parts = sorted({d["part"] for oid in changed for d in plan.lines.get(oid, plan.created.get(oid, {}).get("lines", []))
                     if d.get("for") or d.get("restock")})  # fmt: skip
     finish(ws, "generate orders", {"Ctb-Order": changed, "Ctb-Part": parts})
-    contents = [order_content(ws, oid) for oid in touched]
+    contents = [order_content(ws, oid, staged) for oid in touched]
     if options().format == "json":
         echo_json({
             "orders": contents,

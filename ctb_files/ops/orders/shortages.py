@@ -6,6 +6,8 @@ clearing writes into build files all read it):
 * :func:`on_order_for` — per (build, part), the open or placed order lines
   whose ``for`` names the build: order id, quantity (capped at what the line
   has still to deliver) and the order's ``expected`` date;
+* :func:`on_order_by_build` — those summed per build and part, as a build
+  file's shortages carry them;
 * :func:`shortage_list` — one :class:`PartShortage` per part: needed (Σ of
   the open builds' shortages), on hand and available (on hand − what open
   builds reserve, deprioritized lines left out), on order (everything open
@@ -99,12 +101,14 @@ def on_order_for(inv: Inventory) -> dict[tuple[str, str], list[OnOrder]]:
     return out
 
 
-def build_on_order(inv: Inventory, build_id: str) -> dict[str, Decimal]:
-    """Per part, how much open or placed orders bring for one build (what its file's ``on_order`` says)."""
-    out: dict[str, Decimal] = {}
+def on_order_by_build(inv: Inventory) -> dict[str, dict[str, Decimal]]:
+    """Per build, per part, how much open or placed orders bring for it (what the build file's ``on_order`` says).
+
+    Made in one pass over the orders: ``build clear --all`` asks it for every build.
+    """
+    out: dict[str, dict[str, Decimal]] = {}
     for (bid, part), entries in on_order_for(inv).items():
-        if bid == build_id:
-            out[part] = normalize(sum((e.quantity for e in entries), ZERO))
+        out.setdefault(bid, {})[part] = normalize(sum((e.quantity for e in entries), ZERO))
     return out
 
 
