@@ -318,6 +318,15 @@ def _alone(
         supply = capacity[line]
         got = need if supply >= need else (supply if partial else ZERO)
         return ({line: got} if got > 0 else {}), max(need - supply, ZERO)
+    if not any(row[3] > 0 for row in found):
+        return _alone_fresh(found, need, capacity, partial)
+    return _alone_planned(found, need, capacity, partial)
+
+
+def _alone_planned(
+    found: list[_Row], need: Decimal, capacity: Mapping[LineKey, Decimal], partial: bool
+) -> tuple[dict[LineKey, Decimal], Decimal]:
+    """:func:`_alone` through the whole plan of offers (what the part holds first)."""
     plan = _offer_plan(found, capacity)
     left: dict[LineKey, Decimal] = {}
     for row, amount, _held, _position in plan:
@@ -338,6 +347,39 @@ def _alone(
             left[row[0]] -= amount
             rest -= amount
     return takes, rest
+
+
+def _alone_fresh(
+    found: list[_Row], need: Decimal, capacity: Mapping[LineKey, Decimal], partial: bool
+) -> tuple[dict[LineKey, Decimal], Decimal]:
+    """:func:`_alone` for a part that holds none of its lines yet: the same answer, without a plan.
+
+    Its offers are its lines whole, in the order of :func:`_fresh_order`; the
+    cheapest line alone covers the need most of the time.
+    """
+    supply = sum((capacity[row[0]] for row in found), ZERO)
+    if not partial and supply < need:
+        return {}, need - supply
+    if not found:
+        return {}, need
+    first = min(found, key=lambda r: _fresh_order(r, capacity))
+    if capacity[first[0]] >= need:
+        return ({first[0]: need} if need > 0 else {}), need - need
+    rest = need
+    takes: dict[LineKey, Decimal] = {}
+    for row in sorted(found, key=lambda r: _fresh_order(r, capacity)):
+        if rest <= 0:
+            break
+        amount = min(capacity[row[0]], rest)
+        if amount > 0:
+            takes[row[0]] = amount
+            rest -= amount
+    return takes, rest
+
+
+def _fresh_order(row: _Row, capacity: Mapping[LineKey, Decimal]) -> tuple[int, int, Decimal, tuple[str, str, str]]:
+    """Where a line not held yet comes among a part's offers: tier, hops, least available, location and bin."""
+    return (row[1], row[2], capacity[row[0]], _walk(row[0]))
 
 
 def _offers(found: list[_Row], capacity: Mapping[LineKey, Decimal], whole: Callable[[Decimal], int]) -> list[Offer]:
@@ -369,7 +411,7 @@ def _offer_plan(found: list[_Row], capacity: Mapping[LineKey, Decimal]) -> list[
     holding = sorted(
         (row for row in found if row[0] in kept), key=lambda r: (r[1], capacity[r[0]] - kept[r[0]], _walk(r[0]))
     )
-    fresh = sorted(found, key=lambda r: (r[0] not in kept, r[1], r[2], capacity[r[0]], _walk(r[0])))
+    fresh = sorted(found, key=lambda r: (r[0] not in kept, *_fresh_order(r, capacity)))
     plan = [(row, kept[row[0]], True) for row in holding]
     plan += [(row, capacity[row[0]] - kept.get(row[0], ZERO), False) for row in fresh]
     return [(row, amount, held, position) for position, (row, amount, held) in enumerate(plan) if amount > 0]

@@ -1,0 +1,46 @@
+"""A part that holds none of its lines takes them without a plan of offers: the same answer as with one."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ctb_files.ops.builds.allocate import _alone, _alone_fresh, _alone_planned
+
+LINES = [("a", "p1", None), ("a", "p2", "B1"), ("b", "p1", None), ("b", "p3", "B2"), ("c", "p4", None), ("a", "p1", "B0")]
+amounts = st.decimals(min_value=0, max_value=40, places=1)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[list[tuple[tuple[str, str, str | None], int, int, Decimal]], Decimal, dict, bool]:
+    keys = draw(st.lists(st.sampled_from(LINES), unique=True, max_size=len(LINES)))
+    rows = [(key, draw(st.integers(0, 2)), draw(st.integers(0, 3)), Decimal(0)) for key in keys]
+    capacity = {key: draw(amounts) for key in keys}
+    return rows, draw(amounts), capacity, draw(st.booleans())
+
+
+@settings(max_examples=400, deadline=None)
+@given(cases())
+def test_fresh_lines_answer_as_the_plan_does(case: tuple[list, Decimal, dict, bool]) -> None:
+    rows, need, capacity, partial = case
+    fresh = _alone_fresh(rows, need, capacity, partial)
+    planned = _alone_planned(rows, need, capacity, partial)
+    assert fresh == planned
+    assert [str(amount) for amount in fresh[0].values()] == [str(amount) for amount in planned[0].values()]
+    assert str(fresh[1]) == str(planned[1])
+    assert _alone(rows, need, capacity, partial) == planned
+
+
+def test_the_cheapest_line_alone_when_it_covers_the_need() -> None:
+    own, other = ("a", "p1", None), ("b", "p2", None)
+    rows = [(other, 1, 1, Decimal(0)), (own, 0, 0, Decimal(0))]
+    assert _alone_fresh(rows, Decimal(5), {own: Decimal(8), other: Decimal(2)}, False) == ({own: Decimal(5)}, Decimal(0))
+    # not enough on the own line: it empties first, the equivalent gives the rest
+    assert _alone_fresh(rows, Decimal(9), {own: Decimal(8), other: Decimal(2)}, False) == (
+        {own: Decimal(8), other: Decimal(1)}, Decimal(0))  # fmt: skip
+    # not enough at all: whole or nothing, short by what is missing
+    assert _alone_fresh(rows, Decimal(11), {own: Decimal(8), other: Decimal(2)}, False) == ({}, Decimal(1))
+    assert _alone_fresh(rows, Decimal(11), {own: Decimal(8), other: Decimal(2)}, True) == (
+        {own: Decimal(8), other: Decimal(2)}, Decimal(1))  # fmt: skip
