@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.gen import generate, generate_bins, generate_shared  # noqa: E402
+from bench.gen import generate, generate_bins, generate_mixed, generate_shared  # noqa: E402
 from bench.history import date_of, make_history  # noqa: E402
 
 PARSE = """
@@ -100,7 +100,7 @@ def git_init(repo: Path) -> None:
 
 
 def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | None, shape: str = "plain") -> list[Row]:
-    make = {"bins": generate_bins, "shared": generate_shared}.get(shape, generate)
+    make = {"bins": generate_bins, "shared": generate_shared, "mixed": generate_mixed}.get(shape, generate)
     repo = make(tmp / "inv", parts=parts, builds=builds, projects=max(1, parts // 100))
     git_init(repo)
     parse = best(lambda: child([sys.executable, "-c", PARSE, str(repo)]), repeat)
@@ -151,6 +151,13 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
             part.write_bytes(before + f"notes: edit {next(edits)}\n".encode())
 
         add("build clear --all warm, 1 changed", best(ctb(cleared, "build", "clear", "--all", "-q"), repeat, edit_part))
+    if wanted("order"):
+        # on builds cleared (their shortages are what orders are generated for)
+        planned = tmp / "ordered"
+        shutil.copytree(repo, planned)
+        ctb(planned, "build", "clear", "--all", "-q")()
+        ctb(planned, "check", "-q", ok=(0, 1))()  # the per-file cache warm, as after any command
+        add("order generate --dry-run", best(ctb(planned, "order", "generate", "--dry-run", "-q"), repeat))
     return rows
 
 
@@ -208,9 +215,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest counts")
     parser.add_argument("--only", default=None, help="run only benchmarks whose name contains this")
     parser.add_argument(
-        "--shape", choices=("plain", "bins", "shared"), default="plain",
-        help="the inventory: plain (one line per part, 60-row BOMs), bins (binned lines, 250-row BOMs) "
-        "or shared (groups of equivalent parts competing for little stock: joint clearing)",
+        "--shape", choices=("plain", "bins", "shared", "mixed"), default="plain",
+        help="the inventory: plain (one line per part, 60-row BOMs), bins (binned lines, 250-row BOMs), "
+        "shared (groups of equivalent parts competing for little stock: joint clearing) or mixed "
+        "(equivalent chains, assemblies, completed builds and orders)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     builds = args.builds if args.builds is not None else max(1, args.parts // 25)

@@ -134,6 +134,84 @@ def generate_shared(root: Path, parts: int = 5000, builds: int = 200, projects: 
     return root
 
 
+def generate_mixed(root: Path, parts: int = 5000, builds: int = 200, projects: int = 50, rows: int = 150) -> Path:
+    """A stockroom with everything at once: chains of equivalents (every third part names the one three
+    on, every seventh the next), one part in twenty an assembly of 5 others, several vendors and price
+    breaks, 1-3 binned lines a part over ``parts / 100`` locations; ``projects`` projects of 2 versions of
+    ``rows`` rows (one in ten an assembly); ``builds`` open builds (one in five with a fallback),
+    ``parts / 10`` completed builds holding their takes, and ``parts / 16`` orders of 20 lines for open
+    builds, in every status."""
+    rng = random.Random(11)
+    root.mkdir(parents=True, exist_ok=True)
+    locations = max(1, parts // 100)
+    (root / "ctb.yaml").write_text("ctb: 1\nname: mixed\ndefault_location: l0\n")
+    for folder in ("parts", "stock", "builds", "vendors", "orders", "projects"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / "vendors/mouser.yaml").write_text("name: Mouser\napi: mouser\n")
+    (root / "vendors/digikey.yaml").write_text("name: DigiKey\n")
+    assemblies = max(1, parts // 20)
+    for i in range(parts):
+        text = f"name: Mixed {i}\nvalue: {i}n\n"
+        if i % 7 == 0 and i + 1 < parts:
+            text += f"equivalents: [m{i + 1}]\n"
+        elif i % 3 == 0 and i + 3 < parts:
+            text += f"equivalents: [m{i + 3}]\n"
+        if i < assemblies and parts - assemblies >= 5:
+            children = rng.sample(range(assemblies, parts), 5)
+            text += "bom:\n" + "".join(f"  - {{part: m{k}, quantity: {rng.randint(1, 3)}}}\n" for k in children)
+        text += (
+            f"vendor_parts:\n  - vendor: mouser\n    sku: M-{i}\n    price_breaks:\n"
+            f"      - {{quantity: 1, price: '0.{rng.randint(10, 99)}'}}\n      - {{quantity: 100, price: '0.0{rng.randint(10, 99)}'}}\n"
+            f"  - vendor: digikey\n    sku: D-{i}\n    price_breaks:\n      - {{quantity: 1, price: '0.{rng.randint(10, 99)}'}}\n"
+        )
+        if i % 11 == 0:
+            text += f"min_stock: {rng.randint(10, 100)}\n"
+        (root / f"parts/m{i}.yaml").write_text(text)
+    per_loc: dict[int, list[str]] = {}
+    for i in range(parts):
+        for k in range(rng.choice([1, 1, 2, 3])):
+            per_loc.setdefault(rng.randrange(locations), []).append(f"  - {{part: m{i}, bin: B{k}, quantity: {rng.randint(0, 60)}}}\n")
+    for loc, lines in per_loc.items():
+        (root / f"stock/l{loc}.yaml").write_text("lines:\n" + "".join(lines))
+    for j in range(projects):
+        folder = root / f"projects/pr{j}"
+        (folder / "bom").mkdir(parents=True, exist_ok=True)
+        (folder / "project.yaml").write_text(f"name: P{j}\nversions:\n  - {{name: v1}}\n  - {{name: v2}}\n")
+        for v in (1, 2):
+            body = "".join(
+                f"  - {{line: {r + 1}, refs: [U{r + 1}], quantity: {rng.randint(1, 4)}, "
+                f"part: m{rng.randrange(assemblies) if rng.random() < 0.1 else rng.randrange(parts)}}}\n"
+                for r in range(rows)
+            )
+            (folder / f"bom/v{v}.yaml").write_text(f"project: pr{j}\nversion: v{v}\nrows:\n{body}")
+    for b in range(builds):
+        fallback = f"fallbacks: {{m{rng.randrange(parts)}: m{rng.randrange(parts)}}}\n" if b % 5 == 0 else ""
+        (root / f"builds/b{b:04d}.yaml").write_text(
+            f"project: pr{b % projects}\nversion: v{1 + b % 2}\nquantity: {rng.randint(1, 4)}\npriority: {b % 3}\n{fallback}"
+        )
+    for c in range(parts // 10):
+        held = "".join(
+            f"  - part: m{q}\n    quantity: 2\n    lines: [1]\n    take:\n      - {{location: l{rng.randrange(locations)}, part: m{q}, quantity: 2}}\n"
+            for q in rng.sample(range(parts), min(parts, 40))
+        )
+        (root / f"builds/done{c:04d}.yaml").write_text(
+            f"project: pr{c % projects}\nversion: v1\nquantity: 1\nstatus: completed\n"
+            f"completed_at: 2026-01-01T00:00:00Z\nreservations:\n{held}"
+        )
+    for o in range(max(1, parts // 16)):
+        status = ("open", "placed", "received", "cancelled")[o % 4]
+        body = ""
+        for q in rng.sample(range(parts), min(parts, 20)):
+            quantity = rng.randint(5, 50)
+            got = quantity if status == "received" else rng.randint(0, 5) if status == "placed" else 0
+            body += (
+                f"  - {{part: m{q}, sku: M-{q}, quantity: {quantity}, received: {got}, "
+                f"for: {{b{rng.randrange(builds):04d}: {rng.randint(1, 5)}}}}}\n"
+            )
+        (root / f"orders/o{o:04d}.yaml").write_text(f"vendor: mouser\nstatus: {status}\ncurrency: USD\nlines:\n{body}")
+    return root
+
+
 def project_name(index: int) -> str:
     return "big" if index == 0 else f"prj{index}"
 

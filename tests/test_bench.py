@@ -29,6 +29,7 @@ def test_bench_smoke() -> None:
         "build clear --all cold",
         "build clear --all again, warm",
         "build clear --all warm, 1 changed",
+        "order generate --dry-run",
         "stock log p1",
         "bom log big:v0",
         "review HEAD~49",
@@ -38,7 +39,7 @@ def test_bench_smoke() -> None:
         assert line.rstrip().split()[-2].endswith("x")
 
 
-@pytest.mark.parametrize("shape", ["bins", "shared"])
+@pytest.mark.parametrize("shape", ["bins", "shared", "mixed"])
 def test_bench_smoke_other_shape(shape: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--parts", "200", "--repeat", "1", "--shape", shape, "--only", "clear"],
