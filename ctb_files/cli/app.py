@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -122,15 +122,22 @@ def echo_json(doc: Any) -> None:
     click.echo(to_json(doc))
 
 
-def finish(ws: Workspace, what: str, trailers: dict[str, list[str]] | None = None) -> list[str]:
-    """Apply the workspace's changes honouring --dry-run and --commit; say what happened."""
+def finish(
+    ws: Workspace, what: str, trailers: dict[str, list[str]] | None = None, staged: Mapping[str, bytes | None] | None = None
+) -> list[str]:
+    """Apply the workspace's changes honouring --dry-run and --commit; say what happened.
+
+    ``staged``: ``ws.changes.pending()`` as the caller took it, when nothing changed since
+    (rendering every edited file again costs as much as the first time).
+    """
     opts = options()
     changes = ws.changes
     if opts.dry_run:
-        diff = changes.diff()
+        pending = changes.pending() if staged is None else staged
+        diff = changes.diff(pending)
         click.echo(diff if diff else "nothing would change", err=opts.format == "json", nl=not diff)
-        return list(changes.pending())
-    written = changes.apply(commit=f"ctb: {what}" if opts.commit else None, trailers=trailers)
+        return list(pending)
+    written = changes.apply(commit=f"ctb: {what}" if opts.commit else None, trailers=trailers, staged=staged)
     if not opts.quiet and opts.format != "json":
         for rel in written:
             click.echo(f"wrote {rel}", err=True)

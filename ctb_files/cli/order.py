@@ -89,7 +89,7 @@ def generate_cmd(build_ids: tuple[str, ...], restock: bool) -> None:
     changed = [oid for oid in touched if order_path(oid) in staged]
     parts = sorted({d["part"] for oid in changed for d in plan.lines.get(oid, plan.created.get(oid, {}).get("lines", []))
                     if d.get("for") or d.get("restock")})  # fmt: skip
-    finish(ws, "generate orders", {"Ctb-Order": changed, "Ctb-Part": parts})
+    finish(ws, "generate orders", {"Ctb-Order": changed, "Ctb-Part": parts}, staged)
     contents = [order_content(ws, oid, staged) for oid in touched]
     if options().format == "json":
         echo_json({

@@ -105,9 +105,10 @@ class ChangeSet:
 
     # --- showing and applying -------------------------------------------------------------
 
-    def diff(self) -> str:
+    def diff(self, staged: Mapping[str, bytes | None] | None = None) -> str:
+        """The unified diff of the pending files (``staged``: :meth:`pending` as the caller took it, nothing changed since)."""
         chunks: list[str] = []
-        for rel, new in self.pending().items():
+        for rel, new in (self.pending() if staged is None else staged).items():
             old = self.old_bytes(rel)
             old_lines = old.decode("utf-8-sig").splitlines(keepends=True) if old else []
             new_lines = new.decode("utf-8").splitlines(keepends=True) if new else []
@@ -124,9 +125,14 @@ class ChangeSet:
         dry_run: bool = False,
         commit: str | None = None,
         trailers: dict[str, list[str]] | None = None,
+        staged: Mapping[str, bytes | None] | None = None,
     ) -> list[str]:
-        """Write every pending file atomically; return the changed paths."""
-        pending = self.pending()
+        """Write every pending file atomically; return the changed paths.
+
+        ``staged``: what :meth:`pending` returned to a caller that has changed
+        nothing since (each call renders every edited document again).
+        """
+        pending = self.pending() if staged is None else dict(staged)
         if dry_run or not pending:
             return list(pending)
         with bulk():  # thousands of files validated: their models are dropped as they go
@@ -143,9 +149,9 @@ class ChangeSet:
             who = repo.identity_problem()
             if who is not None:
                 raise CtbError(f"--commit refused, nothing written: {who}")
-            staged = set(repo.staged_paths()) - {self._git_rel(repo, rel) for rel in pending}
-            if staged:
-                raise CtbError("--commit refused: other changes are staged: " + ", ".join(sorted(staged)))
+            others = set(repo.staged_paths()) - {self._git_rel(repo, rel) for rel in pending}
+            if others:
+                raise CtbError("--commit refused: other changes are staged: " + ", ".join(sorted(others)))
         with repo_lock(self.root):
             journal.recover(self.root, journal.journal_path(self.root))
             self._refuse_if_changed(pending)
