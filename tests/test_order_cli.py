@@ -283,6 +283,9 @@ def test_generate_renders_the_edited_orders_once_however_many_it_touches(
         return real(self)
 
     monkeypatch.setattr(ChangeSet, "pending", counted)
+    assert ctb(tmp_path, "order", "generate", "--dry-run") == 0
+    assert len(calls) == 1 and "+++ b/orders/mouser-1.yaml" in capsys.readouterr().out
+    calls.clear()
     assert ctb(tmp_path, "order", "generate") == 0
     out = capsys.readouterr().out
     assert len(calls) == 1
