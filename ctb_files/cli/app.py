@@ -123,21 +123,21 @@ def echo_json(doc: Any) -> None:
 
 
 def finish(
-    ws: Workspace, what: str, trailers: dict[str, list[str]] | None = None, staged: Mapping[str, bytes | None] | None = None
+    ws: Workspace, what: str, trailers: dict[str, list[str]] | None = None, rendered: Mapping[str, bytes | None] | None = None
 ) -> list[str]:
     """Apply the workspace's changes honouring --dry-run and --commit; say what happened.
 
-    ``staged``: ``ws.changes.pending()`` as the caller took it, when nothing changed since
+    ``rendered``: ``ws.changes.pending()`` as the caller took it, when nothing changed since
     (rendering every edited file again costs as much as the first time).
     """
     opts = options()
     changes = ws.changes
     if opts.dry_run:
-        pending = changes.pending() if staged is None else staged
+        pending = changes.pending() if rendered is None else rendered
         diff = changes.diff(pending)
         click.echo(diff if diff else "nothing would change", err=opts.format == "json", nl=not diff)
         return list(pending)
-    written = changes.apply(commit=f"ctb: {what}" if opts.commit else None, trailers=trailers, staged=staged)
+    written = changes.apply(commit=f"ctb: {what}" if opts.commit else None, trailers=trailers, rendered=rendered)
     if not opts.quiet and opts.format != "json":
         for rel in written:
             click.echo(f"wrote {rel}", err=True)

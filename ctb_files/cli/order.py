@@ -49,14 +49,14 @@ def _order(inv: Inventory, order_id: str) -> Order:
     return order
 
 
-def order_content(ws: Workspace, order_id: str, staged: Mapping[str, bytes | None] | None = None) -> dict[str, Any]:
+def order_content(ws: Workspace, order_id: str, rendered: Mapping[str, bytes | None] | None = None) -> dict[str, Any]:
     """The order file as it is after this command (pending changes included), plus its id.
 
-    ``staged``: ``ws.changes.pending()`` taken once by a caller that shows many orders
+    ``rendered``: ``ws.changes.pending()`` taken once by a caller that shows many orders
     (each call renders every edited file).
     """
     rel = order_path(order_id)
-    data = (ws.changes.pending() if staged is None else staged).get(rel) or ws.changes.old_bytes(rel) or b"{}"
+    data = (ws.changes.pending() if rendered is None else rendered).get(rel) or ws.changes.old_bytes(rel) or b"{}"
     return {"id": order_id, **(load_fast(data, rel) or {})}
 
 
@@ -85,12 +85,12 @@ def generate_cmd(build_ids: tuple[str, ...], restock: bool) -> None:
         add_restock(inv, plan, {row.part: row.buy for row in low_stock(inv)}, now())
     apply_plan(ws.changes, plan)
     touched = sorted(set(plan.lines) | set(plan.created))
-    staged = ws.changes.pending()  # once: it renders every edited order file
-    changed = [oid for oid in touched if order_path(oid) in staged]
+    rendered = ws.changes.pending()  # once: it renders every edited order file
+    changed = [oid for oid in touched if order_path(oid) in rendered]
     parts = sorted({d["part"] for oid in changed for d in plan.lines.get(oid, plan.created.get(oid, {}).get("lines", []))
                     if d.get("for") or d.get("restock")})  # fmt: skip
-    finish(ws, "generate orders", {"Ctb-Order": changed, "Ctb-Part": parts}, staged)
-    contents = [order_content(ws, oid, staged) for oid in touched]
+    finish(ws, "generate orders", {"Ctb-Order": changed, "Ctb-Part": parts}, rendered)
+    contents = [order_content(ws, oid, rendered) for oid in touched]
     if options().format == "json":
         echo_json({
             "orders": contents,

@@ -105,10 +105,10 @@ class ChangeSet:
 
     # --- showing and applying -------------------------------------------------------------
 
-    def diff(self, staged: Mapping[str, bytes | None] | None = None) -> str:
-        """The unified diff of the pending files (``staged``: :meth:`pending` as the caller took it, nothing changed since)."""
+    def diff(self, rendered: Mapping[str, bytes | None] | None = None) -> str:
+        """The unified diff of the pending files (``rendered``: :meth:`pending` as the caller took it, nothing changed since)."""
         chunks: list[str] = []
-        for rel, new in (self.pending() if staged is None else staged).items():
+        for rel, new in (self.pending() if rendered is None else rendered).items():
             old = self.old_bytes(rel)
             old_lines = old.decode("utf-8-sig").splitlines(keepends=True) if old else []
             new_lines = new.decode("utf-8").splitlines(keepends=True) if new else []
@@ -125,14 +125,14 @@ class ChangeSet:
         dry_run: bool = False,
         commit: str | None = None,
         trailers: dict[str, list[str]] | None = None,
-        staged: Mapping[str, bytes | None] | None = None,
+        rendered: Mapping[str, bytes | None] | None = None,
     ) -> list[str]:
         """Write every pending file atomically; return the changed paths.
 
-        ``staged``: what :meth:`pending` returned to a caller that has changed
+        ``rendered``: what :meth:`pending` returned to a caller that has changed
         nothing since (each call renders every edited document again).
         """
-        pending = self.pending() if staged is None else dict(staged)
+        pending = self.pending() if rendered is None else dict(rendered)
         if dry_run or not pending:
             return list(pending)
         with bulk():  # thousands of files validated: their models are dropped as they go
