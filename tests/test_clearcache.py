@@ -168,7 +168,7 @@ def test_a_build_file_written_the_fast_way_is_validated_from_the_data_it_holds(
 
 
 def test_the_json_answer_is_written_one_build_at_a_time_as_the_whole_document_would_be(tmp_path: Path) -> None:
-    from ctb_files.cli.buildclear import json_text
+    from ctb_files.cli.buildclear import build_json_text, json_text
     from ctb_files.ops.builds.allocate import clear_all
     from ctb_files.render.build import build_json
     from ctb_files.render.table import to_json
@@ -180,8 +180,8 @@ def test_the_json_answer_is_written_one_build_at_a_time_as_the_whole_document_wo
     plans = clear_all(load_repo(root, cache=False).inventory)
     assert len(plans) == 2 and any(plan.reservations for plan in plans.values())
     whole = to_json({"builds": [build_json(bid, plan.status, plan) for bid, plan in plans.items()]})
-    assert json_text(plans) == whole
-    assert json_text({}) == to_json({"builds": []}) == '{\n  "builds": []\n}'
+    assert json_text([build_json_text(bid, plan) for bid, plan in plans.items()]) == whole
+    assert json_text([]) == to_json({"builds": []}) == '{\n  "builds": []\n}'
 
 
 def test_a_json_clear_after_a_text_one_makes_its_json(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from ctb_files.storage import clearcache, journal, tree, treestat
 from ctb_files.storage.cachebase import disabled
 
 if TYPE_CHECKING:
+    from ctb_files.core.models.build import Shortage
     from ctb_files.ops.builds.allocate import Plan
 
 __all__ = ["build_group", "cli", "clear_cmd"]
@@ -73,26 +73,33 @@ def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) ->
 def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_test: bool) -> clearcache.Answer:
     """Clear, write and (when nothing changed) store: what the command prints."""
     from ctb_files.cli.app import finish
-    from ctb_files.cli.build import clear_and_write
+    from ctb_files.cli.build import clear_and_write_each
     from ctb_files.render.bom import shortage_summary
     from ctb_files.render.table import table
 
     ws = workspace()
-    plans = clear_and_write(ws, ids)
+    want_json = opts.format == "json"
+    # of each plan only what is printed is kept: the plan goes once its file is staged
+    kept: dict[str, tuple[str, int, list[Shortage]]] = {}
+    texts: list[str] = []
+    for bid, plan in clear_and_write_each(ws, ids):
+        kept[bid] = (plan.status, len(plan.reservations), plan.shortages)
+        if want_json:
+            texts.append(build_json_text(bid, plan))
     unchanged = not ws.changes.pending()
-    what = "clear all builds" if ids is None else f"clear build{'s' if len(plans) > 1 else ''} {', '.join(plans)}"
-    finish(ws, what, {"Ctb-Build": list(plans)})
+    what = "clear all builds" if ids is None else f"clear build{'s' if len(kept) > 1 else ''} {', '.join(kept)}"
+    finish(ws, what, {"Ctb-Build": list(kept)})
     keep = cache and unchanged
     key = clearcache.answer_key(ws.loaded.digests, ids) if keep else None
-    del ws  # the answer needs only the plans: the inventory may go before the answer's text is made
+    del ws  # the answer needs only what was kept: the inventory may go before the answer's text is made
     rows = [
-        (bid, plan.status, len(plan.reservations), shortage_summary(plan.shortages, f"ctb build show {bid}"))
-        for bid, plan in plans.items()
-    ] if plans and (keep or not (opts.dry_run or opts.quiet or opts.format == "json")) else []  # fmt: skip
+        (bid, status, reserved, shortage_summary(shortages, f"ctb build show {bid}"))
+        for bid, (status, reserved, shortages) in kept.items()
+    ] if kept and (keep or not (opts.dry_run or opts.quiet or want_json)) else []  # fmt: skip
     answer = clearcache.Answer(
-        table=table(["build", "status", "reserved", "short"], rows, right=(2,)) if plans else None,
-        json=json_text(plans) if opts.format == "json" else None,
-        short=[bid for bid, plan in plans.items() if not plan.cleared],
+        table=table(["build", "status", "reserved", "short"], rows, right=(2,)) if kept else None,
+        json=json_text(texts) if want_json else None,
+        short=[bid for bid, (status, _, _) in kept.items() if status != "cleared"],
     )
     if key is not None:  # the files are as they were read: the same clear on them answers the same
         clearcache.store(root, key, answer)
@@ -101,21 +108,28 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     return answer
 
 
-def json_text(plans: Mapping[str, Plan]) -> str:
-    """``{"builds": [...]}`` as ``to_json`` writes it, one build at a time.
+def build_json_text(build_id: str, plan: Plan) -> str:
+    """One build of the ``--format json`` answer, as ``to_json`` writes it."""
+    from ctb_files.render.build import build_json
+    from ctb_files.render.table import to_json
+
+    return to_json(build_json(build_id, plan.status, plan))
+
+
+def json_text(builds: list[str]) -> str:
+    """``{"builds": [...]}`` as ``to_json`` writes it, from each build's text (:func:`build_json_text`).
 
     At 2,000 builds the whole document at once (and its plain copy) holds
     hundreds of MiB; each build's text indented into the list is the same text.
     """
-    from ctb_files.render.build import build_json
     from ctb_files.render.table import to_json
 
-    if not plans:
+    if not builds:
         return to_json({"builds": []})
     out = io.StringIO()
     out.write('{\n  "builds": [\n')
-    for i, (bid, plan) in enumerate(plans.items()):
+    for i, text in enumerate(builds):
         out.write(",\n" if i else "")
-        out.write("\n".join("    " + line for line in to_json(build_json(bid, plan.status, plan)).split("\n")))
+        out.write("\n".join("    " + line for line in text.split("\n")))
     out.write("\n  ]\n}")
     return out.getvalue()

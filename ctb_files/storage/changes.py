@@ -56,7 +56,9 @@ class ChangeSet:
         self._cache = cache  # False (--no-cache): the stat index in .git/ctb is not used either
         self._docs: dict[str, Any] = {}
         self._new: dict[str, bytes | None] = {}
-        self._data: dict[str, Any] = {}  # the data a written text holds, when its writer knows it
+        # files whose staged text was validated when staged, from the data its writer knew it holds
+        # (the data is not kept: at 2,000 builds it is hundreds of MiB)
+        self._checked: set[str] = set()
 
     # --- collecting -----------------------------------------------------------------------
 
@@ -69,7 +71,7 @@ class ChangeSet:
     def edit(self, rel: str) -> CommentedMap:
         """The round-trip document of ``rel`` to change in place (empty if new)."""
         if rel not in self._docs:
-            self._data.pop(rel, None)
+            self._checked.discard(rel)
             old = self.old_bytes(rel)
             doc = load_roundtrip(old.decode("utf-8-sig")) if old else None
             if doc is None and old and old.strip():
@@ -80,17 +82,24 @@ class ChangeSet:
         return found
 
     def write_text(self, rel: str, text: str, data: Any = None) -> None:
-        """Stage ``text`` for ``rel``; ``data``, when given, is what the text parses to (it is then not parsed again)."""
+        """Stage ``text`` for ``rel``.
+
+        ``data``, when given, is what the text parses to: it is validated now
+        (a refusal is raised here) and the text is not parsed again to be
+        validated when written.
+        """
         self._docs.pop(rel, None)
-        self._new[rel] = text.encode("utf-8")
+        encoded = text.encode("utf-8")
         if data is None:
-            self._data.pop(rel, None)
+            self._checked.discard(rel)
         else:
-            self._data[rel] = data
+            _validate(rel, encoded, data)
+            self._checked.add(rel)
+        self._new[rel] = encoded
 
     def delete(self, rel: str) -> None:
         self._docs.pop(rel, None)
-        self._data.pop(rel, None)
+        self._checked.discard(rel)
         self._new[rel] = None
 
     def pending(self) -> dict[str, bytes | None]:
@@ -137,8 +146,8 @@ class ChangeSet:
             return list(pending)
         with bulk():  # thousands of files validated: their models are dropped as they go
             for rel, new in pending.items():
-                if new is not None:
-                    _validate(rel, new, self._data.get(rel))
+                if new is not None and rel not in self._checked:
+                    _validate(rel, new)
         repo = None
         if commit is not None:
             from ctb_files.storage.git import GitRepo

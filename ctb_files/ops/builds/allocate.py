@@ -17,7 +17,7 @@ Rules, in one place:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -42,7 +42,7 @@ from ctb_files.ops.builds.flow import Offer, solve
 from ctb_files.ops.builds.supply import Equivalence, Ranked, StockPool, ranked
 from ctb_files.ops.stock.ledger import ZERO, LineKey, line_key
 
-__all__ = ["Allocator", "CanBuild", "Plan", "can_build", "clear_all", "clear_builds", "clear_order"]
+__all__ = ["Allocator", "CanBuild", "Plan", "can_build", "clear_all", "clear_builds", "clear_each", "clear_order"]
 
 
 @dataclass
@@ -493,18 +493,25 @@ def _reservation(part: str, quantity: Decimal, lines: list[int], takes: list[Tak
     return trusted(Reservation, _RESERVATION_FIELDS, {"part": part, "quantity": quantity, "lines": lines, "take": takes})
 
 
-def clear_all(inv: Inventory, step: Callable[[], object] | None = None) -> dict[str, Plan]:
-    """Re-plan every open build: release them all, then clear in :func:`clear_order`.
+def clear_each(inv: Inventory) -> Iterator[tuple[str, Plan]]:
+    """Re-plan every open build: release them all, then clear in :func:`clear_order`, one at a time.
 
-    ``step`` (a progress bar's) is called after each build is cleared.
+    Each plan comes as soon as it is made; a caller that writes it and lets
+    it go holds one build's plan at a time, not every build's.
     """
     allocator = Allocator(inv)
     order = clear_order(inv)
     for build_id in order:
         allocator.release(build_id)
-    plans: dict[str, Plan] = {}
     for build_id in order:
-        plans[build_id] = allocator.clear(build_id, inv.builds[build_id])
+        yield build_id, allocator.clear(build_id, inv.builds[build_id])
+
+
+def clear_all(inv: Inventory, step: Callable[[], object] | None = None) -> dict[str, Plan]:
+    """Every plan of :func:`clear_each`; ``step`` (a progress bar's) is called after each build is cleared."""
+    plans: dict[str, Plan] = {}
+    for build_id, plan in clear_each(inv):
+        plans[build_id] = plan
         if step is not None:
             step()
     return plans
