@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ctb_files.storage.loader import load_repo
-from tests.conftest import write_tree
+from tests.conftest import git, write_tree
 
 
 def test_every_bad_file_is_reported_with_its_line(tmp_path: Path) -> None:
@@ -131,3 +131,35 @@ def test_the_fast_reader_reads_like_the_stock_safe_loader() -> None:
     text = "name: R\nvalue: 10k\nn: 12\nq: 1.50\nt: true\nnone: null\nday: 2026-11-01\nl: [a, 2, {b: c}]\n'k': ~\n"
     plain = yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the stock safe loader
     assert load_fast(text.encode(), "x.yaml") == {**plain, "q": Decimal("1.50")}
+
+
+def test_equal_texts_and_whole_quantities_are_one_object_each(tmp_path: Path) -> None:
+    """A cleared build names its location and parts once per take: loaded, each text is one object
+    (within a file), each whole quantity one Decimal (across files), cold and from the warm cache."""
+    takes = "\n".join(
+        f"      - {{location: main, part: r{i % 3}, bin: A1, quantity: {7 if i % 2 else 300}}}" for i in range(6)
+    )
+    write_tree(
+        tmp_path,
+        {
+            "ctb.yaml": "ctb: 1\n",
+            "stock/main.yaml": "lines:\n  - {part: r0, quantity: 300}\n  - {part: r1, quantity: 7}\n",
+            "builds/b1.yaml": "project: p\nversion: v\nquantity: 7\nstatus: completed\n"
+            "reservations:\n  - part: r0\n    quantity: 7\n    take:\n" + takes + "\n",
+        },
+    )
+    git(tmp_path, "init", "-q")
+    for _ in range(2):  # cold, then every file from the warm cache
+        inv = load_repo(tmp_path).inventory
+        take = inv.builds["b1"].reservations[0].take
+        assert [(t.location, t.part, t.quantity) for t in take] == [
+            ("main", f"r{i % 3}", Decimal(7 if i % 2 else 300)) for i in range(6)
+        ]
+        assert len({id(t.location) for t in take}) == 1
+        assert len({id(t.bin) for t in take}) == 1
+        assert len({id(t.part) for t in take}) == 3
+        assert take[0].part is inv.builds["b1"].reservations[0].part
+        sevens = [t.quantity for t in take if t.quantity == 7] + [inv.builds["b1"].quantity]
+        sevens.append(inv.stock["main"].lines[1].quantity)
+        assert len({id(q) for q in sevens}) == 1
+        assert take[0].quantity is inv.stock["main"].lines[0].quantity

@@ -55,3 +55,20 @@ def _messages(kind: Any, value: object) -> list[str] | Decimal:
 )
 def test_number_types(kind: Any, value: object, expected: object) -> None:
     assert _messages(kind, value) == expected
+
+
+def test_whole_quantities_share_one_decimal_up_to_a_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Equal whole numbers validate to one Decimal object; the table of them never grows past its cap."""
+    from ctb_files.core.models import common
+
+    monkeypatch.setattr(common, "_DECIMALS", {})
+    monkeypatch.setattr(common, "_DECIMALS_MAX", 3)
+    adapter = TypeAdapter(Quantity)
+    first = [adapter.validate_python(n) for n in (5, 6, 7, 8, 9)]
+    again = [adapter.validate_python(n) for n in (5, 6, 7, 8, 9)]
+    assert first == again == [Decimal(n) for n in (5, 6, 7, 8, 9)]
+    assert [a is b for a, b in zip(first, again, strict=True)] == [True, True, True, False, False]
+    assert sorted(common._DECIMALS) == [5, 6, 7]
+    # a refused number is refused with the same message as before
+    assert _messages(PositiveQuantity, 0) == ["Input should be greater than 0"]
+    assert _messages(Quantity, -1) == [GE0]

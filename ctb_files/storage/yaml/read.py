@@ -177,6 +177,9 @@ class _Builder:
         self.open: set[int] = set()  # collections being built: met again inside, an alias loops
         self.expanding = 0  # > 0 while an alias is being expanded
         self.expanded = 0
+        # one object per distinct text: a build file names its location and parts hundreds of times, and
+        # equal texts that are one object are pickled once and stay one object in the models made of them
+        self.texts: dict[str, str] = {}
 
     def build(self, node: Any, depth: int = 0) -> Any:
         if self.expanding:
@@ -237,7 +240,7 @@ class _Builder:
                     )
                 if key in out:
                     raise _Refusal(key_node, "CTB004", f"found duplicate key {key!r}")
-                out[key] = self.build(value_node, depth + 1)
+                out[self.texts.setdefault(key, key)] = self.build(value_node, depth + 1)
             return out
         raise _Refusal(
             node,
@@ -253,7 +256,7 @@ class _Builder:
                 node, "CTB013", f"a value of {len(value):,} characters, more than the limit of {self.limits.string:,}"
             )
         if tag == _STR:
-            return value
+            return self.texts.setdefault(value, value)
         if tag == "tag:yaml.org,2002:int":
             if not _INT_RX.match(value):
                 raise _Refusal(node, "CTB005", f"{_short(value)} is not an integer")
