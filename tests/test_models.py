@@ -76,3 +76,20 @@ def test_every_cli_module_is_reachable_from_a_command() -> None:
     listed = {module for modules_ in cli_pkg.COMMANDS.values() for module in modules_}
     listed |= set(BUILD_MODULES) | set(BOM_MODULES)
     assert modules == listed
+
+
+def test_normalize_keeps_one_normal_form_per_value_and_a_zero_its_sign(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Equal values share one normal form, asked once each; zeros are not kept; the table stops at its cap."""
+    from ctb_files.core import units
+
+    monkeypatch.setattr(units, "_NORMAL", {})
+    monkeypatch.setattr(units, "_NORMAL_MAX", 4)
+    texts = ["6.0", "6", "2.50", "2.5", "-0", "0", "0.000", "1E+2", "-3.10", "100", "7", "8.00"]
+    first = [units.normalize(Decimal(t)) for t in texts]
+    again = [units.normalize(Decimal(t)) for t in texts]
+    expected = ["6", "6", "2.5", "2.5", "-0", "0", "0", "100", "-3.1", "100", "7", "8"]
+    assert [str(v) for v in first] == [str(v) for v in again] == expected
+    assert first[0] is first[1] is again[0]  # 6.0 and 6: one entry
+    assert first[7] is first[9]  # 1E+2 and 100
+    assert sorted(map(str, units._NORMAL)) == ["-3.10", "1E+2", "2.50", "6.0"]  # the first four values met
+    assert units._NORMAL[Decimal("6")] is first[0]

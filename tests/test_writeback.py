@@ -256,3 +256,24 @@ def test_a_read_only_command_never_loads_the_lock_library(tmp_path: Path) -> Non
     done = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "1 True"
     assert "an interrupted write cannot be completed" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_one_decimal_or_time_in_several_places_is_written_out_each_time() -> None:
+    """Loaded quantities share one Decimal per value, and one ``now`` may stamp two keys: the writer
+    never turns them into anchors and aliases (``&id001 2`` ... ``*id001``)."""
+    from datetime import UTC, date, datetime
+
+    two = Decimal(2)
+    now = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
+    day = date(2026, 12, 24)
+    data = {"due": day, "next": day, "cleared_at": now, "completed_at": now,
+            "lines": [{"part": "r1", "quantity": two}, {"part": "r2", "quantity": two}]}  # fmt: skip
+    assert new_document(data) == (
+        "due: 2026-12-24\nnext: 2026-12-24\ncleared_at: 2026-12-06T03:00:00Z\ncompleted_at: 2026-12-06T03:00:00Z\n"
+        "lines:\n  - {part: r1, quantity: 2}\n  - {part: r2, quantity: 2}\n"
+    )
+    doc = load_roundtrip("lines:\n  - {part: r1, quantity: 5}  # kept\n  - {part: r2, quantity: 6}\n")
+    merge_into(doc, {"lines": [{"part": "r1", "quantity": two}, {"part": "r2", "quantity": two}], "at": now})
+    assert dump(doc) == (
+        "lines:\n  - {part: r1, quantity: 2}  # kept\n  - {part: r2, quantity: 2}\nat: 2026-12-06T03:00:00Z\n"
+    )

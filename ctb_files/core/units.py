@@ -63,13 +63,27 @@ def convert(quantity: Decimal, from_unit: str, to_unit: str) -> Decimal:
 
 
 def normalize(value: Decimal) -> Decimal:
-    """Drop trailing zeros without switching to exponent notation (``6.0`` → ``6``)."""
-    if value == value.to_integral_value():
-        return value.quantize(_ONE)
-    return value.normalize()
+    """Drop trailing zeros without switching to exponent notation (``6.0`` → ``6``).
+
+    Equal values have one normal form, so each nonzero value met is kept
+    with it: clearing and writing a stockroom's builds normalizes hundreds
+    of thousands of quantities of a few hundred values.  A zero is left out
+    (``-0`` keeps its sign); the table is capped so that no input grows it
+    without bound.
+    """
+    if value:
+        found = _NORMAL.get(value)
+        if found is not None:
+            return found
+    out = value.quantize(_ONE) if value == value.to_integral_value() else value.normalize()
+    if value and len(_NORMAL) < _NORMAL_MAX:
+        _NORMAL[value] = out
+    return out
 
 
 _ONE = Decimal(1)
+_NORMAL: dict[Decimal, Decimal] = {}
+_NORMAL_MAX = 1 << 16
 
 
 def is_whole(value: Decimal) -> bool:

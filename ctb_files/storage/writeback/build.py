@@ -134,11 +134,16 @@ def _plain(value: str) -> str | None:
 
 
 def _scalar(value: Any) -> str:
-    if type(value) is str:  # the common case first: an id
+    kind = type(value)
+    if kind is str:  # the common cases first: an id, a quantity, a line number
         plain = _plain(value)
         if plain is None:
             raise _NotPlain(value)
         return plain
+    if kind is Decimal:
+        return format(value, "f")
+    if kind is int:
+        return str(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -160,6 +165,11 @@ def _flow(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join([_flow(v) for v in value]) + "]"
     return _scalar(value)
+
+
+def _flat(value: dict[str, Any]) -> str:
+    """:func:`_flow` of a mapping of scalars (a take): one call per value fewer."""
+    return "{" + ", ".join([f"{k}: {_scalar(v)}" for k, v in value.items()]) + "}"
 
 
 def emit_written(fields: Mapping[str, Any]) -> str | None:
@@ -184,7 +194,7 @@ def emit_written(fields: Mapping[str, Any]) -> str | None:
                     out.append(f"  - part: {_scalar(item['part'])}\n    quantity: {_scalar(item['quantity'])}\n")
                     out.append(f"    lines: {_flow(item['lines'])}\n")
                     if item["take"]:
-                        out.append("    take:\n" + "".join(f"      - {_flow(t)}\n" for t in item["take"]))
+                        out.append("    take:\n" + "".join([f"      - {_flat(t)}\n" for t in item["take"]]))
                     else:
                         out.append("    take: []\n")
             else:

@@ -45,15 +45,32 @@ def _represent_datetime(representer: RoundTripRepresenter, value: datetime) -> A
     return representer.represent_scalar("tag:yaml.org,2002:timestamp", text)
 
 
+class _Representer(RoundTripRepresenter):
+    """ruamel's round-trip representer that never anchors a number, date or time.
+
+    ruamel writes an object met twice in one document as an anchor and
+    aliases (``&id001 2`` ... ``*id001``), and counts only str, int, float
+    and bool as values to write out each time.  Decimals and datetimes are
+    values too, and one object may well stand in several places (equal
+    quantities share one Decimal once loaded; one ``now`` stamps two keys).
+    """
+
+    def ignore_aliases(self, data: Any) -> bool:
+        if isinstance(data, (Decimal, date)):  # date: datetime too
+            return True
+        return bool(super().ignore_aliases(data))
+
+
 def _rt_yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Representer = _Representer
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
     yaml.preserve_quotes = True
-    yaml.Representer.add_representer(Decimal, _represent_decimal)
-    yaml.Representer.add_representer(datetime, _represent_datetime)
+    _Representer.add_representer(Decimal, _represent_decimal)
+    _Representer.add_representer(datetime, _represent_datetime)
     # an explicit ``null`` stays ``null`` (ruamel would write an empty value)
-    yaml.Representer.add_representer(type(None), lambda r, _v: r.represent_scalar("tag:yaml.org,2002:null", "null"))
+    _Representer.add_representer(type(None), lambda r, _v: r.represent_scalar("tag:yaml.org,2002:null", "null"))
     return yaml
 
 
