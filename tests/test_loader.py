@@ -163,3 +163,50 @@ def test_equal_texts_and_whole_quantities_are_one_object_each(tmp_path: Path) ->
         sevens.append(inv.stock["main"].lines[1].quantity)
         assert len({id(q) for q in sevens}) == 1
         assert take[0].quantity is inv.stock["main"].lines[0].quantity
+
+
+def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> None:
+    """pydantic's per-instance set of given names is shared between models given the same names;
+    each still holds exactly the names its own input gave; BOM rows (whose validator reads and
+    changes theirs) keep their own."""
+    write_tree(
+        tmp_path,
+        {
+            "ctb.yaml": "ctb: 1\n",
+            "parts/r1.yaml": "name: R1\nvendor_parts:\n  - {vendor: m, sku: a, price_breaks: [{quantity: 1, price: '0.1'}]}\n",
+            "parts/r2.yaml": "name: R2\nvendor_parts:\n  - {vendor: m, sku: b, price_breaks: [{quantity: 1, price: '0.2'}]}\n",
+            "parts/r3.yaml": "name: R3\nunit: pcs\n",
+            "stock/main.yaml": "lines:\n  - {part: r1, quantity: 3, bin: A}\n  - {part: r2, quantity: 4, bin: B}\n"
+            "  - {part: r3, quantity: 5}\n",
+            "orders/o1.yaml": "vendor: m\nlines:\n  - {part: r1, quantity: 10}\n  - {part: r2, quantity: 20}\n",
+            "projects/p/project.yaml": "name: P\n",
+            "projects/p/bom/v.yaml": "project: p\nversion: v\nrows:\n  - {line: 1, refs: [R1], quantity: 1, part: r1}\n"
+            "  - {line: 2, refs: [R2], quantity: 1, part: r2}\n",
+            "builds/b1.yaml": "project: p\nversion: v\nquantity: 1\nstatus: cleared\nreservations:\n"
+            "  - {part: r1, quantity: 1, lines: [1], take: [{location: main, part: r1, bin: A, quantity: 1}]}\n"
+            "  - {part: r2, quantity: 1, lines: [2], take: [{location: main, part: r2, bin: B, quantity: 1}]}\n"
+            "  - {part: r3, quantity: 1, lines: [3], take: [{location: main, part: r3, quantity: 1}]}\n",
+        },
+    )
+    result = load_repo(tmp_path)
+    assert result.errors == []
+    inv = result.inventory
+
+    def given(model: object) -> set[str]:
+        return model.__pydantic_fields_set__  # type: ignore[attr-defined,no-any-return]
+
+    lines = inv.stock["main"].lines
+    assert given(lines[0]) is given(lines[1]) and given(lines[0]) == {"part", "quantity", "bin"}
+    assert given(lines[2]) == {"part", "quantity"}
+    takes = [r.take[0] for r in inv.builds["b1"].reservations]
+    assert given(takes[0]) is given(takes[1]) and given(takes[2]) == {"location", "part", "quantity"}
+    reservations = inv.builds["b1"].reservations
+    assert given(reservations[0]) is given(reservations[1]) is given(reservations[2])
+    r1, r2 = inv.parts["r1"], inv.parts["r2"]
+    assert given(r1) is given(r2) and given(inv.parts["r3"]) == {"name", "unit"}
+    assert given(r1.vendor_parts[0]) is given(r2.vendor_parts[0])
+    assert given(r1.vendor_parts[0].price_breaks[0]) is given(r2.vendor_parts[0].price_breaks[0])
+    order_lines = inv.orders["o1"].lines
+    assert given(order_lines[0]) is given(order_lines[1])
+    rows = inv.boms[("p", "v")].rows
+    assert given(rows[0]) == given(rows[1]) and given(rows[0]) is not given(rows[1])

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ctb_files.core.models.common import (
     Currency,
@@ -15,6 +15,7 @@ from ctb_files.core.models.common import (
     PositiveQuantity,
     Quantity,
     Strict,
+    share_given,
 )
 
 OrderStatus = Literal["open", "placed", "received", "cancelled"]
@@ -40,3 +41,9 @@ class Order(Strict):
     placed_at: datetime | None = None
     received_at: datetime | None = None
     lines: list[OrderLine] = Field(default_factory=list)
+
+    @field_validator("lines")
+    @classmethod
+    def _share_given(cls, value: list[OrderLine]) -> list[OrderLine]:
+        share_given(value)
+        return value
