@@ -23,7 +23,6 @@ from ctb_files.storage import clearcache, journal, tree, treestat
 from ctb_files.storage.cachebase import disabled
 
 if TYPE_CHECKING:
-    from ctb_files.core.models.build import Shortage
     from ctb_files.ops.builds.allocate import Plan
 
 __all__ = ["build_group", "cli", "clear_cmd"]
@@ -79,11 +78,15 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
 
     ws = workspace()
     want_json = opts.format == "json"
-    # of each plan only what is printed is kept: the plan goes once its file is staged
-    kept: dict[str, tuple[str, int, list[Shortage]]] = {}
+    # the table is printed, or stored as the answer when nothing changed (known at the end)
+    table_wanted = cache or not (opts.dry_run or opts.quiet or want_json)
+    # of each plan only what is printed is kept (its shortages as the table's cell, not as
+    # models: thousands of builds' shortages are tens of MiB): the plan goes once its file is staged
+    kept: dict[str, tuple[str, int, str]] = {}
     texts: list[str] = []
     for bid, plan in clear_and_write_each(ws, ids):
-        kept[bid] = (plan.status, len(plan.reservations), plan.shortages)
+        summary = shortage_summary(plan.shortages, f"ctb build show {bid}") if table_wanted else ""
+        kept[bid] = (plan.status, len(plan.reservations), summary)
         if want_json:
             texts.append(build_json_text(bid, plan))
     unchanged = not ws.changes.pending()
@@ -93,8 +96,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     key = clearcache.answer_key(ws.loaded.digests, ids) if keep else None
     del ws  # the answer needs only what was kept: the inventory may go before the answer's text is made
     rows = [
-        (bid, status, reserved, shortage_summary(shortages, f"ctb build show {bid}"))
-        for bid, (status, reserved, shortages) in kept.items()
+        (bid, status, reserved, summary) for bid, (status, reserved, summary) in kept.items()
     ] if kept and (keep or not (opts.dry_run or opts.quiet or want_json)) else []  # fmt: skip
     answer = clearcache.Answer(
         table=table(["build", "status", "reserved", "short"], rows, right=(2,)) if kept else None,

@@ -414,6 +414,8 @@ def shortage_summary(shortages: Sequence[Shortage], listing: str, limit: int = 5
     Unmatched rows are counted (``38 unmatched rows``), never listed line by
     line in one cell; ``listing`` is the command that shows them all.
     """
+    if len(shortages) > limit:  # one piece a shortage: counted, not written
+        return f"{len(shortages)} shortages ('{listing}' lists them)"
     pieces: list[str] = []
     for s in shortages:
         reason = f" ({s.reason})" if s.reason else ""
@@ -423,8 +425,6 @@ def shortage_summary(shortages: Sequence[Shortage], listing: str, limit: int = 5
             pieces.append(f"line {s.lines[0]} {number(s.quantity)}{reason}")
         else:
             pieces.append(f"{len(s.lines)} unmatched rows")
-    if len(pieces) > limit:
-        return f"{len(pieces)} shortages ('{listing}' lists them)"
     text = "; ".join(pieces)
     if any(s.part is None and len(s.lines) > 1 for s in shortages):
         text += f" ('{listing}' lists them)"
