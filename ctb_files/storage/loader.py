@@ -26,8 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from ctb_files.core import paths as layout
 from ctb_files.core.models import KINDS, Settings, valid_id
-from ctb_files.core.models.common import share_given
-from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.models.inventory import Inventory, share_given_names
 from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree, treestat
 from ctb_files.storage.cache import FileCache, ParseOne, ParseOut
@@ -339,7 +338,7 @@ def _validate_one(inv: Inventory, rel: str, key: layout.FileKey, raw: dict[str, 
     except ValidationError as exc:
         diags.extend(validation_diagnostics(rel, model_cls, exc))
         return False
-    share_given((obj,))  # one set of given names per kind of file, not one per file
+    share_given_names(obj)  # models kept in memory share their sets of given names
     _store(inv, key, obj)
     return True
 

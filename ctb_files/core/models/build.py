@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ctb_files.core.models.common import Id, PositiveQuantity, Quantity, Strict, share_given
+from ctb_files.core.models.common import Id, PositiveQuantity, Quantity, Strict
 
 BuildStatus = Literal["draft", "short", "cleared", "completed"]
 OPEN_STATUSES: frozenset[str] = frozenset({"draft", "short", "cleared"})
@@ -56,16 +56,6 @@ class Build(Strict):
     reservations: list[Reservation] = Field(default_factory=list)
     shortages: list[Shortage] = Field(default_factory=list)
     assemblies: list[AssemblyNeed] = Field(default_factory=list)
-
-    @field_validator("reservations", "shortages", "assemblies")
-    @classmethod
-    def _share_given(cls, value: list[Reservation] | list[Shortage] | list[AssemblyNeed]) -> object:
-        # a cleared build holds a model per row it reserves and per line it takes from
-        share_given(value)
-        for item in value:
-            if isinstance(item, Reservation) and item.take:
-                share_given(item.take)
-        return value
 
     @field_validator("quantity")
     @classmethod

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from ctb_files.core.models.common import (
     Currency,
@@ -15,7 +15,6 @@ from ctb_files.core.models.common import (
     PositiveQuantity,
     Quantity,
     Strict,
-    share_given,
 )
 
 OrderStatus = Literal["open", "placed", "received", "cancelled"]
@@ -41,9 +40,3 @@ class Order(Strict):
     placed_at: datetime | None = None
     received_at: datetime | None = None
     lines: list[OrderLine] = Field(default_factory=list)
-
-    @field_validator("lines")
-    @classmethod
-    def _share_given(cls, value: list[OrderLine]) -> list[OrderLine]:
-        share_given(value)
-        return value

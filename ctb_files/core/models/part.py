@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from ctb_files.core.models.common import (
     Currency,
@@ -16,7 +16,6 @@ from ctb_files.core.models.common import (
     Quantity,
     Strict,
     Unit,
-    share_given,
 )
 
 
@@ -72,15 +71,6 @@ class Part(Strict):
     vendor_parts: list[VendorPart] = Field(default_factory=list)
     notes: str | None = None
     bom: list[BomLine] | None = None
-
-    @field_validator("vendor_parts")
-    @classmethod
-    def _share_given(cls, value: list[VendorPart]) -> list[VendorPart]:
-        share_given(value)
-        for offer in value:
-            if offer.price_breaks:
-                share_given(offer.price_breaks)
-        return value
 
     @property
     def is_assembly(self) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from ctb_files.core.models.common import Id, Quantity, Strict, share_given
+from ctb_files.core.models.common import Id, Quantity, Strict
 
 
 class StockLine(Strict):
@@ -21,9 +21,3 @@ class StockLine(Strict):
 class Stock(Strict):
     name: str | None = None
     lines: list[StockLine] = Field(default_factory=list)
-
-    @field_validator("lines")
-    @classmethod
-    def _share_given(cls, value: list[StockLine]) -> list[StockLine]:
-        share_given(value)  # a stockroom's locations hold a line per part and bin
-        return value
