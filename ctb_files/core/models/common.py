@@ -141,8 +141,8 @@ def share_given(models: Iterable[BaseModel]) -> None:
     pydantic keeps, per instance, the set of field names the input gave
     (about 220 bytes), for ``exclude_unset`` dumps that ctb never makes.  A
     cleared build holds a reservation and a take per row, and a stockroom's
-    builds hold hundreds of thousands of them: sharing the sets is a fifth
-    of a loaded inventory's memory, for about 0.2 µs a model.  Only for
+    builds hold hundreds of thousands of them: the sets were a quarter of a
+    loaded inventory's memory, and sharing them costs about 0.2 µs a model.  Only for
     models whose given names nothing reads or changes (not ``BomRow``, whose
     validator does).  The table is bounded: its keys are sets of field names.
     """
