@@ -82,8 +82,7 @@ def test_normalize_keeps_one_normal_form_per_value_and_a_zero_its_sign(monkeypat
     """Equal values share one normal form, asked once each; zeros are not kept; the table stops at its cap."""
     from ctb_files.core import units
 
-    monkeypatch.setattr(units, "_NORMAL", {})
-    monkeypatch.setattr(units, "_NORMAL_MAX", 4)
+    monkeypatch.setattr(units, "_NORMAL", units.SharedValues(units._normal_form, cap=4))
     texts = ["6.0", "6", "2.50", "2.5", "-0", "0", "0.000", "1E+2", "-3.10", "100", "7", "8.00"]
     first = [units.normalize(Decimal(t)) for t in texts]
     again = [units.normalize(Decimal(t)) for t in texts]

@@ -61,8 +61,7 @@ def test_whole_quantities_share_one_decimal_up_to_a_cap(monkeypatch: pytest.Monk
     """Equal whole numbers validate to one Decimal object; the table of them never grows past its cap."""
     from ctb_files.core.models import common
 
-    monkeypatch.setattr(common, "_DECIMALS", {})
-    monkeypatch.setattr(common, "_DECIMALS_MAX", 3)
+    monkeypatch.setattr(common, "_DECIMALS", common.SharedValues(Decimal, cap=3))
     adapter = TypeAdapter(Quantity)
     first = [adapter.validate_python(n) for n in (5, 6, 7, 8, 9)]
     again = [adapter.validate_python(n) for n in (5, 6, 7, 8, 9)]

@@ -8,8 +8,9 @@ whole command and work in floats.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 Unit = Literal[
     "pcs", "mol",
@@ -71,19 +72,35 @@ def normalize(value: Decimal) -> Decimal:
     (``-0`` keeps its sign); the table is capped so that no input grows it
     without bound.
     """
-    if value:
-        found = _NORMAL.get(value)
-        if found is not None:
-            return found
-    out = value.quantize(_ONE) if value == value.to_integral_value() else value.normalize()
-    if value and len(_NORMAL) < _NORMAL_MAX:
-        _NORMAL[value] = out
-    return out
+    return _NORMAL[value] if value else _normal_form(value)
+
+
+def _normal_form(value: Decimal) -> Decimal:
+    return value.quantize(_ONE) if value == value.to_integral_value() else value.normalize()
+
+
+class SharedValues(dict[Any, Any]):
+    """A table of values that cannot change, made once each by ``make`` and then shared.
+
+    Filled on first use of a key, up to ``cap`` keys so that no input grows
+    it without bound (past the cap a value is made and not kept).  A lookup
+    that finds its key costs one dict lookup.
+    """
+
+    def __init__(self, make: Callable[[Any], Any], cap: int = 1 << 16) -> None:
+        super().__init__()
+        self.make = make
+        self.cap = cap
+
+    def __missing__(self, key: Any) -> Any:
+        value = self.make(key)
+        if len(self) < self.cap:
+            self[key] = value
+        return value
 
 
 _ONE = Decimal(1)
-_NORMAL: dict[Decimal, Decimal] = {}
-_NORMAL_MAX = 1 << 16
+_NORMAL = SharedValues(_normal_form)
 
 
 def is_whole(value: Decimal) -> bool:

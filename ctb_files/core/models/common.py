@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from ctb_files.core.ids import ID_PATTERN, valid_id
-from ctb_files.core.units import Unit, normalize
+from ctb_files.core.units import SharedValues, Unit, normalize
 
 
 def _check_id(value: str) -> str:
@@ -34,21 +34,14 @@ def _no_bool(value: Any) -> Any:
 
 
 # the Decimal of each whole number met, one object per value: a loaded stockroom holds hundreds of
-# thousands of quantities (one per stock line, BOM row, reservation and take) and few distinct ones;
-# a Decimal cannot change, so sharing it is safe.  Capped so that no file can grow it without bound.
-_DECIMALS: dict[int, Decimal] = {}
-_DECIMALS_MAX = 1 << 16
+# thousands of quantities (one per stock line, BOM row, reservation and take) and few distinct ones
+_DECIMALS = SharedValues(Decimal)
 
 
 def _number(value: Any) -> Any:
     # quantities are YAML numbers: neither ``true`` (1) nor a quoted "5" passes as one
     if value.__class__ is int:  # what the reader makes of nearly every number
-        found = _DECIMALS.get(value)
-        if found is None:
-            found = Decimal(value)
-            if len(_DECIMALS) < _DECIMALS_MAX:
-                _DECIMALS[value] = found
-        return found
+        return _DECIMALS[value]
     if value.__class__ is Decimal:
         return value
     if isinstance(value, str):
