@@ -21,7 +21,7 @@ from ctb_files.core.units import normalize
 from ctb_files.errors import CtbError
 from ctb_files.ops.stock.ledger import ZERO, LineKey, holdings, label, line_key
 
-if TYPE_CHECKING:  # a type only: reading stored fields (ctb review) must not load the solver and networkx
+if TYPE_CHECKING:  # a type only: reading stored fields (ctb review) must not load the allocator and its solver
     from ctb_files.ops.builds.allocate import Plan
 
 # The keys ctb writes, in the model's (and so ``ctb fmt``'s) order: ``created_at`` is set once by

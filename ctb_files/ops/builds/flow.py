@@ -9,12 +9,12 @@ caller, so the solver is exact.
 Parts that share no line with another part are solved alone by filling
 their offers cheapest first, which is what a min-cost flow gives for a
 single source.  Parts that share lines are solved together on the flow
-network source → part → offer → line → sink: which parts can be covered
-together, and how much each short part can still get, come from one
-maximum flow grown part by part (:class:`_Growing`); the chosen assignment
-is the min-cost maximum flow (networkx), unless no part's cheapest fill
-cuts into another's, when each part's own cheapest fill is that flow
-(:func:`_uncontended`).
+network source → part → line → sink (one arc per offer): which parts can
+be covered together, and how much each short part can still get, come from
+one maximum flow grown part by part (:class:`_Growing`); the chosen
+assignment is the min-cost maximum flow (:func:`_cheapest`), unless no
+part's cheapest fill cuts into another's, when each part's own cheapest
+fill is that flow (:func:`_uncontended`).
 
 Whole-or-nothing (the default): parts are accepted in the given order when
 they can be covered together with the parts accepted before them; each
@@ -25,19 +25,14 @@ the shortages covers the build.  Partial: the total assigned is maximised.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # imported where a joint solve runs: most parts never need one (and the import is slow)
-    import networkx as nx
 
 __all__ = ["Offer", "Solution", "solve"]
 
 Line = Hashable
-_SOURCE = ("source",)
-_SINK = ("sink",)
 
 
 @dataclass(frozen=True)
@@ -122,25 +117,6 @@ def _alone(part: str, need: int, offers: Sequence[Offer], capacity: Mapping[Line
             rest -= amount
     out.takes[part] = takes
     out.short[part] = rest
-
-
-def _network(
-    wanted: Mapping[str, int], offers: Mapping[str, Sequence[Offer]], capacity: Mapping[Line, int]
-) -> nx.DiGraph[Hashable]:
-    import networkx as nx
-
-    graph: nx.DiGraph[Hashable] = nx.DiGraph()
-    for part, amount in wanted.items():
-        graph.add_edge(_SOURCE, ("part", part), capacity=amount, weight=0)
-        for i, offer in enumerate(offers.get(part, ())):
-            node = ("offer", part, i)
-            graph.add_edge(("part", part), node, capacity=offer.capacity, weight=offer.cost)
-            graph.add_edge(node, ("line", offer.line), capacity=offer.capacity, weight=0)
-            if not graph.has_edge(("line", offer.line), _SINK):
-                graph.add_edge(("line", offer.line), _SINK, capacity=capacity.get(offer.line, 0), weight=0)
-    graph.add_node(_SOURCE)
-    graph.add_node(_SINK)
-    return graph
 
 
 class _Growing:
@@ -331,24 +307,108 @@ def _together(
             out.takes[part] = filled
             out.short[part] = 0
         return
-    import networkx as nx
-
-    # the least costly of the largest flows, as networkx's max_flow_min_cost finds it, without its
-    # maximum flow: the largest is known (every accepted part whole, or what the grown flow carries)
-    if partial:
-        grown = _Growing(offers, capacity)
-        most = sum(grown.add(part, amount, whole=False) for part, amount in wanted.items())
-    else:
-        most = sum(wanted.values())
-    graph = _network(wanted, offers, capacity)
-    graph.add_node(_SOURCE, demand=-most)
-    graph.add_node(_SINK, demand=most)
-    flows = nx.min_cost_flow(graph)
-    for part, amount in wanted.items():
-        takes: dict[Line, int] = {}
-        for i, offer in enumerate(offers.get(part, ())):
-            got = flows[("part", part)].get(("offer", part, i), 0)
-            if got > 0:
-                takes[offer.line] = takes.get(offer.line, 0) + got
+    for part, takes in _cheapest(wanted, offers, capacity).items():
         out.takes[part] = takes
-        out.short[part] = amount - sum(takes.values())
+        out.short[part] = wanted[part] - sum(takes.values())
+
+
+def _cheapest(
+    wanted: Mapping[str, int], offers: Mapping[str, Sequence[Offer]], capacity: Mapping[Line, int]
+) -> dict[str, dict[Line, int]]:
+    """The least costly of the largest flows source → part → line → sink: what each part takes per line.
+
+    Successive shortest paths: each round sends as much as fits along the
+    cheapest path left (Dijkstra on reduced costs, node potentials keeping
+    them non-negative), so the flow is the cheapest of its size after every
+    round and the largest when no path is left.  Costs and capacities are
+    whole numbers, so the answer is exact.  Among assignments of equal cost
+    the search order decides (parts in the given order, each part's offers
+    cheapest first), so the same data always gives the same assignment.
+    """
+    # nodes: 0 the source, 1 the sink, then the parts in order, then the lines as first offered;
+    # arcs in pairs (forward 2k, backward 2k + 1), ``room`` the residual capacity of each
+    node: dict[Line, int] = {}
+    head: list[list[int]] = [[], []]
+    to: list[int] = []
+    room: list[int] = []
+    cost: list[int] = []
+
+    def arc(a: int, b: int, cap: int, price: int) -> int:
+        head[a].append(len(to))
+        to.append(b)
+        room.append(cap)
+        cost.append(price)
+        head[b].append(len(to))
+        to.append(a)
+        room.append(0)
+        cost.append(-price)
+        return len(to) - 2
+
+    parts = list(wanted)
+    for index, part in enumerate(parts):
+        head.append([])
+        arc(0, index + 2, wanted[part], 0)
+    used: list[list[tuple[Line, int]]] = []  # per part: (line, forward arc) of each offer
+    for index, part in enumerate(parts):
+        mine = []
+        for offer in offers.get(part, ()):
+            at = node.get(offer.line)
+            if at is None:
+                at = node[offer.line] = len(head)
+                head.append([])
+                arc(at, 1, capacity.get(offer.line, 0), 0)
+            mine.append((offer.line, arc(index + 2, at, offer.capacity, offer.cost)))
+        used.append(mine)
+    size = len(head)
+    potential = [0] * size
+    left = sum(wanted.values())
+    unreached = float("inf")
+    while left > 0:
+        dist: list[float] = [unreached] * size
+        via = [-1] * size
+        done = [False] * size
+        dist[0] = 0
+        queue: list[tuple[float, int]] = [(0, 0)]
+        while queue:
+            d, u = heapq.heappop(queue)
+            if done[u]:
+                continue
+            done[u] = True
+            if u == 1:
+                break
+            base = d + potential[u]
+            for e in head[u]:
+                if room[e] > 0:
+                    v = to[e]
+                    nd = base + cost[e] - potential[v]
+                    if nd < dist[v]:
+                        dist[v] = nd
+                        via[v] = e
+                        heapq.heappush(queue, (nd, v))
+        reach = dist[1]
+        if reach == unreached:
+            break  # the flow is the largest there is
+        for v in range(size):  # nodes settled beyond the sink move as far as the sink did
+            potential[v] += int(min(dist[v], reach))
+        push = left
+        v = 1
+        while v != 0:
+            e = via[v]
+            push = min(push, room[e])
+            v = to[e ^ 1]
+        v = 1
+        while v != 0:
+            e = via[v]
+            room[e] -= push
+            room[e ^ 1] += push
+            v = to[e ^ 1]
+        left -= push
+    out: dict[str, dict[Line, int]] = {}
+    for part, mine in zip(parts, used, strict=True):
+        takes: dict[Line, int] = {}
+        for line, e in mine:
+            got = room[e ^ 1]  # what went along an arc is what may come back along its pair
+            if got > 0:
+                takes[line] = takes.get(line, 0) + got
+        out[part] = takes
+    return out
