@@ -134,12 +134,8 @@ class _Growing:
     """
 
     def __init__(self, offers: Mapping[str, Sequence[Offer]], capacity: Mapping[Line, int]) -> None:
-        self.edges: dict[str, dict[Line, int]] = {}
-        for part, listed in offers.items():
-            merged: dict[Line, int] = {}
-            for offer in listed:
-                merged[offer.line] = merged.get(offer.line, 0) + offer.capacity
-            self.edges[part] = merged
+        self.offers = offers
+        self.edges: dict[str, dict[Line, int]] = {}  # of the parts added so far (a build has many groups)
         self.capacity = capacity
         self.flow: dict[str, dict[Line, int]] = {}  # part -> line -> units
         self.used: dict[Line, int] = {}
@@ -150,6 +146,11 @@ class _Growing:
 
         ``whole``: all or nothing (when it cannot get all, the flow is left as it was and 0 is returned).
         """
+        if part not in self.edges:
+            merged: dict[Line, int] = {}
+            for offer in self.offers.get(part, ()):
+                merged[offer.line] = merged.get(offer.line, 0) + offer.capacity
+            self.edges[part] = merged
         undo: list[tuple[str | None, Line, int]] | None = [] if whole else None
         got = 0
         while got < amount:
