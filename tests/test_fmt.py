@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ctb_files.cli import main
 from ctb_files.core.canonical import canonical_data, canonical_order, nested_model
-from ctb_files.core.models import Order, OrderLine, Part, VendorPart
+from ctb_files.core.models import Build, Order, OrderLine, Part, Reservation, Take, VendorPart
 from ctb_files.storage.fmt import format_bytes
 from ctb_files.storage.yaml import YamlProblem, load_fast
 from tests.conftest import commit_all, git, write_tree
@@ -131,6 +131,9 @@ def test_canonical_helpers() -> None:
     assert nested_model(Part, "vendor_parts") is VendorPart
     assert nested_model(Order, "lines") is OrderLine
     assert nested_model(Part, "tags") is None
+    # a build's results are dataclasses, ordered by their fields all the same
+    assert nested_model(Build, "reservations") is Reservation and nested_model(Reservation, "take") is Take
+    assert canonical_order(Take, ["quantity", "bin", "x", "part", "location"]) == ["location", "part", "bin", "quantity", "x"]
     data = canonical_data(Order, {"lines": [{"for": {"b": 1}, "part": "p", "quantity": 1}], "vendor": "m"})
     assert list(data) == ["vendor", "lines"] and list(data["lines"][0]) == ["part", "quantity", "for"]
 

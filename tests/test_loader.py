@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from ctb_files.core.models.build import Reservation, Take
 from ctb_files.storage.loader import load_repo
 from tests.conftest import git, write_tree
 
@@ -44,6 +45,29 @@ def test_every_bad_file_is_reported_with_its_line(tmp_path: Path) -> None:
     ]
     assert result.inventory.builds["b1"].quantity == Decimal(3)
     assert "r1" not in result.inventory.parts
+
+
+def test_a_builds_written_back_results_are_checked_as_strictly_as_any_model(tmp_path: Path) -> None:
+    # reservations, takes and shortages are slotted dataclasses, not models: the same codes and words
+    write_tree(
+        tmp_path,
+        {
+            "ctb.yaml": "ctb: 1\n",
+            "builds/b1.yaml": "project: p\nversion: v\nquantity: 1\nstatus: cleared\nreservations:\n"
+            "  - part: r1\n    quantity: 2\n    take:\n      - {location: a, part: r1, bim: A, quantity: 2}\n"
+            "      - 5\n"
+            "  - part: r2\n    lines: [1]\n"
+            "shortages:\n  - {part: r3, quantity: 0}\n",
+        },
+    )
+    rendered = [d.render() for d in load_repo(tmp_path).diagnostics]
+    # word for word what the models said
+    assert rendered == [
+        "builds/b1.yaml:9:33: CTB102 reservations[0].take[0].bim: unknown key 'bim' (did you mean 'bin'?)",
+        "builds/b1.yaml:10:9: CTB101 reservations[0].take[1]: Input should be a valid dictionary or instance of Take",
+        "builds/b1.yaml:11:5: CTB103 reservations[1].quantity: required key is missing",
+        "builds/b1.yaml:14:26: CTB104 shortages[0].quantity: Input should be greater than 0",
+    ]
 
 
 def test_floats_are_exact_decimals(tmp_path: Path) -> None:
@@ -168,7 +192,7 @@ def test_equal_texts_and_whole_quantities_are_one_object_each(tmp_path: Path) ->
 def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> None:
     """pydantic's per-instance set of given names is shared between models given the same names;
     each still holds exactly the names its own input gave; BOM rows (whose validator reads and
-    changes theirs) keep their own."""
+    changes theirs) keep their own; a build's results have none."""
     write_tree(
         tmp_path,
         {
@@ -198,10 +222,12 @@ def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> No
     lines = inv.stock["main"].lines
     assert given(lines[0]) is given(lines[1]) and given(lines[0]) == {"part", "quantity", "bin"}
     assert given(lines[2]) == {"part", "quantity"}
-    takes = [r.take[0] for r in inv.builds["b1"].reservations]
-    assert given(takes[0]) is given(takes[1]) and given(takes[2]) == {"location", "part", "quantity"}
+    # a build's results are slotted dataclasses: no set of names, no dict of their own
     reservations = inv.builds["b1"].reservations
-    assert given(reservations[0]) is given(reservations[1]) is given(reservations[2])
+    assert reservations[2] == Reservation(
+        part="r3", quantity=Decimal(1), lines=[3], take=[Take(location="main", part="r3", quantity=Decimal(1))]
+    )
+    assert not hasattr(reservations[0], "__dict__") and not hasattr(reservations[0].take[0], "__dict__")
     r1, r2 = inv.parts["r1"], inv.parts["r2"]
     assert given(r1) is given(r2) and given(inv.parts["r3"]) == {"name", "unit"}
     assert given(r1.vendor_parts[0]) is given(r2.vendor_parts[0])

@@ -8,11 +8,14 @@ not know keep their relative order after the known ones, so formatting never
 loses anything it does not understand.
 
 Mappings whose keys are data rather than fields (``ext``, ``fallbacks``,
-``for``) have no model and keep the order the user wrote.
+``for``) have no model and keep the order the user wrote.  A model is a
+pydantic model or one of the slotted dataclasses pydantic validates (a
+build's reservations, takes and shortages): :func:`model_fields` reads both.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import types
 import typing
 from collections.abc import Iterable
@@ -23,22 +26,35 @@ from pydantic import BaseModel
 
 from ctb_files.core.models import KINDS
 
-Model = type[BaseModel]
+Model = type  # a pydantic model, or a dataclass pydantic validates
 
-__all__ = ["Model", "canonical_data", "canonical_order", "field_positions", "kind_model", "nested_model"]
+__all__ = [
+    "Model", "canonical_data", "canonical_order", "field_positions", "kind_model", "model_fields", "model_in",
+    "nested_model",
+]  # fmt: skip
 
 
-def kind_model(kind: str) -> Model:
+def kind_model(kind: str) -> type[BaseModel]:
     """The model of a file kind (``part``, ``bom``, ...)."""
     return KINDS[kind]
+
+
+@cache
+def model_fields(model: Model) -> dict[str, tuple[str, Any]]:
+    """Field name -> (the key it is written under: its alias or name, its annotation), in field order."""
+    if issubclass(model, BaseModel):
+        return {name: (field.alias or name, field.annotation) for name, field in model.model_fields.items()}
+    assert dataclasses.is_dataclass(model), f"{model!r} is neither a model nor a dataclass"
+    hints = typing.get_type_hints(model, include_extras=True)
+    return {field.name: (field.name, hints[field.name]) for field in dataclasses.fields(model)}
 
 
 @cache
 def field_positions(model: Model) -> dict[str, int]:
     """Key -> position in the model, under the field name and under its alias."""
     out: dict[str, int] = {}
-    for index, (name, field) in enumerate(model.model_fields.items()):
-        out.setdefault(field.alias or name, index)
+    for index, (name, (key, _annotation)) in enumerate(model_fields(model).items()):
+        out.setdefault(key, index)
         out.setdefault(name, index)
     return out
 
@@ -54,9 +70,9 @@ def canonical_order(model: Model, keys: Iterable[Any]) -> list[Any]:
 @cache
 def _by_key(model: Model) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, field in model.model_fields.items():
-        out.setdefault(field.alias or name, field.annotation)
-        out.setdefault(name, field.annotation)
+    for name, (key, annotation) in model_fields(model).items():
+        out.setdefault(key, annotation)
+        out.setdefault(name, annotation)
     return out
 
 
@@ -66,21 +82,22 @@ def nested_model(model: Model, key: Any) -> Model | None:
     if not isinstance(key, str):
         return None
     annotation = _by_key(model).get(key)
-    return _model_in(annotation) if annotation is not None else None
+    return model_in(annotation) if annotation is not None else None
 
 
-def _model_in(annotation: Any) -> Model | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+def model_in(annotation: Any) -> Model | None:
+    """The model an annotation holds: itself, or the items' model of a list, or the one model of a union."""
+    if isinstance(annotation, type) and (issubclass(annotation, BaseModel) or dataclasses.is_dataclass(annotation)):
         return annotation
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
-        return _model_in(args[0])
+        return model_in(args[0])
     if origin in (typing.Union, types.UnionType):
-        found = [m for m in (_model_in(a) for a in args if a is not type(None)) if m is not None]
+        found = [m for m in (model_in(a) for a in args if a is not type(None)) if m is not None]
         return found[0] if len(found) == 1 else None
     if origin in (list, tuple, set, frozenset):
-        return _model_in(args[0]) if args else None
+        return model_in(args[0]) if args else None
     return None
 
 

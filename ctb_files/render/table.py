@@ -9,6 +9,7 @@ terminal is laid out by rich, which folds the widest cells to fit.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
@@ -88,6 +89,8 @@ def plain(value: Any) -> Any:
     pydantic = sys.modules.get("pydantic")  # not imported: no model can exist (a cached check never imports it)
     if pydantic is not None and isinstance(value, pydantic.BaseModel):
         return plain(value.model_dump(mode="python", by_alias=True))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a build's reservation, take, ...
+        return {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):

@@ -16,8 +16,6 @@ import difflib
 import gc
 import os
 import pickle
-import types
-import typing
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -382,7 +380,7 @@ def validation_diagnostics(rel: str, model_cls: type[BaseModel], exc: Validation
     for err in errors:
         loc = tuple(err["loc"])
         kind = err["type"]
-        if kind == "extra_forbidden":
+        if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # a model's unknown key, a record's
             name = str(loc[-1])
             allowed = _fields_at(model_cls, loc[:-1])
             hint = difflib.get_close_matches(name, allowed, n=1)
@@ -392,6 +390,9 @@ def validation_diagnostics(rel: str, model_cls: type[BaseModel], exc: Validation
             out.append(Diagnostic(rel, 0, 0, "CTB103", "required key is missing", loc=loc))
         elif kind in ("greater_than_equal", "greater_than") and "0" in str(err.get("ctx", {})):
             out.append(Diagnostic(rel, 0, 0, "CTB104", _message(err), loc=loc))
+        elif kind == "dataclass_type":  # a record (a build's take, ...) given something else: as for a model
+            name = err.get("ctx", {}).get("class_name", "")
+            out.append(Diagnostic(rel, 0, 0, "CTB101", f"Input should be a valid dictionary or instance of {name}", loc=loc))
         else:
             out.append(Diagnostic(rel, 0, 0, "CTB101", _message(err), loc=loc))
     return out
@@ -405,34 +406,19 @@ def _message(err: Any) -> str:
 
 
 def _fields_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the model found at ``loc`` inside ``model_cls`` (for hints)."""
+    """The keys of the model found at ``loc`` inside ``model_cls`` (for hints)."""
+    from ctb_files.core.canonical import model_fields, model_in
+
     current: Any = model_cls
     for key in loc:
         if isinstance(key, int):
             continue
-        model = _model_in(current)
-        if model is None or key not in model.model_fields:
+        model = model_in(current)
+        if model is None or key not in model_fields(model):
             return []
-        current = model.model_fields[key].annotation
-    model = _model_in(current)
-    if model is None:
-        return []
-    names = []
-    for name, info in model.model_fields.items():
-        names.append(info.alias or name)
-    return names
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (list, dict, typing.Union, types.UnionType) or origin is not None:
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if found is not None:
-                return found
-    return None
+        current = model_fields(model)[key][1]
+    model = model_in(current)
+    return [key for key, _annotation in model_fields(model).values()] if model is not None else []
 
 
 def locate_all(diags: Iterable[Diagnostic], files: Mapping[str, bytes]) -> list[Diagnostic]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -111,10 +111,8 @@ Money = Annotated[
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
 
-_M = TypeVar("_M", bound=BaseModel)
-
 __all__ = [
-    "Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "share_given", "trusted", "valid_id",
+    "RECORD", "Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "share_given", "valid_id",
 ]  # fmt: skip
 
 
@@ -122,6 +120,11 @@ class Strict(BaseModel):
     """Base of every file model: unknown keys are errors, no coercion surprises."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=False, defer_build=True)
+
+
+#: the rules of :class:`Strict` for the slotted dataclasses a file holds by the hundred thousand
+#: (``__pydantic_config__ = RECORD``): what pydantic validates them with
+RECORD = ConfigDict(extra="forbid", populate_by_name=True, validate_default=False)
 
 
 # one set of given names per distinct set: see :func:`share_given`
@@ -133,36 +136,26 @@ def share_given(models: Iterable[BaseModel]) -> None:
 
     pydantic keeps, per instance, the set of field names the input gave
     (about 220 bytes), for ``exclude_unset`` dumps that ctb never makes.  A
-    cleared build holds a reservation and a take per row, and a stockroom's
-    builds hold hundreds of thousands of them: the sets were a quarter of a
-    loaded inventory's memory, and sharing them costs about 0.2 µs a model.  Only for
-    models whose given names nothing reads or changes (not ``BomRow``, whose
-    validator does).  The table is bounded: its keys are sets of field names.
+    stockroom holds stock lines, vendor parts and price breaks by the
+    hundred thousand, nearly all given the same names: one set serves them
+    all, for about 0.2 µs a model (less when a model is given the names of
+    the one before it, the common case).  Only for models whose given names
+    nothing reads or changes (not ``BomRow``, whose validator does).  The
+    table is bounded: its keys are sets of field names.
     """
     table = _GIVEN
+    last: set[str] | None = None  # the set the model before was given (or now shares)
     for model in models:
         given = model.__pydantic_fields_set__
+        if given is last:
+            continue
+        if given == last:
+            object.__setattr__(model, "__pydantic_fields_set__", last)
+            continue
         key = frozenset(given)
         shared = table.get(key)
         if shared is None:
-            table[key] = given
+            table[key] = shared = given
         elif shared is not given:
             object.__setattr__(model, "__pydantic_fields_set__", shared)
-
-
-def trusted(cls: type[_M], names: set[str], values: dict[str, Any]) -> _M:
-    """A ``cls`` holding ``values`` (every field, already of its type), without validating them again.
-
-    For the models the engine makes by the hundred thousand (one per stock
-    line a build takes) from values it computed itself: validating each
-    costs more than computing it.  ``names`` (every field's name) is shared
-    as the set of given names, which pydantic keeps per instance for
-    ``exclude_unset`` dumps that ctb never makes.  Whatever is written to a
-    file is validated there all the same (``ChangeSet``).
-    """
-    model = cls.__new__(cls)
-    object.__setattr__(model, "__dict__", values)
-    object.__setattr__(model, "__pydantic_fields_set__", names)
-    object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", None)
-    return model
+        last = shared

@@ -52,20 +52,14 @@ def share_given_names(model: BaseModel) -> None:
     """Let a loaded file's models given the same names share one set of them (:func:`share_given`).
 
     The file's own model, and the lists a stockroom holds by the hundred
-    thousand: a build's results (a reservation and a take per row it
-    reserves), stock lines, order lines, vendor parts and price breaks. For
-    models kept in memory (the loader's); a model validated to check a file
-    before writing it is dropped at once and need not pay for it. BOM rows
-    are left alone: their validator reads and changes their set.
+    thousand: stock lines, order lines, vendor parts and price breaks (a
+    build's results are slotted dataclasses, with no such set). For models
+    kept in memory (the loader's); a model validated to check a file before
+    writing it is dropped at once and need not pay for it. BOM rows are left
+    alone: their validator reads and changes their set.
     """
     share_given((model,))
-    if isinstance(model, Build):
-        for results in (model.reservations, model.shortages, model.assemblies):
-            share_given(results)
-        for reservation in model.reservations:
-            if reservation.take:
-                share_given(reservation.take)
-    elif isinstance(model, Stock | Order):
+    if isinstance(model, Stock | Order):
         share_given(model.lines)
     elif isinstance(model, Part):
         share_given(model.vendor_parts)

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Literal, NamedTuple, cast
 
 from ctb_files.core.models.build import AssemblyNeed, Build, Reservation, Shortage, Take
-from ctb_files.core.models.common import LIMIT, trusted
+from ctb_files.core.models.common import LIMIT
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.units import convert, family, normalize
 from ctb_files.errors import CtbError
@@ -124,10 +124,7 @@ class Allocator:
             if got.takes:
                 reservations.append(_reservation(part, got.reserved, list(lines), got.takes))
             if got.short > 0:
-                shortages.append(
-                    trusted(Shortage, _SHORTAGE_FIELDS, {"part": part, "quantity": got.short, "lines": list(lines),
-                                                         "reason": None, "on_order": None})
-                )  # fmt: skip
+                shortages.append(Shortage(part=part, quantity=got.short, lines=list(lines)))
         for part in settling.stuck():
             need = demand.needs.get(part)
             if need is not None and need.quantity > 0:
@@ -240,7 +237,7 @@ class Allocator:
             line_unit = unit if line[1] == part else self._unit(line[1])
             in_line = normalize(amount if line_unit == "pcs" else _from_base(amount, line_unit))
             used[line] = used.get(line, ZERO) + in_line
-            takes.append(trusted(Take, _TAKE_FIELDS, {"location": line[0], "part": line[1], "bin": line[2], "quantity": in_line}))
+            takes.append(Take(location=line[0], part=line[1], bin=line[2], quantity=in_line))
         if unit == "pcs":
             return Got(takes, normalize(total), normalize(short))
         return Got(takes, normalize(_from_base(total, unit)), normalize(_from_base(short, unit)))
@@ -484,13 +481,8 @@ def clear_builds(inv: Inventory, build_ids: Iterable[str]) -> dict[str, Plan]:
     return out
 
 
-_TAKE_FIELDS = {"location", "part", "bin", "quantity"}
-_RESERVATION_FIELDS = {"part", "quantity", "lines", "take"}
-_SHORTAGE_FIELDS = {"part", "quantity", "lines"}
-
-
 def _reservation(part: str, quantity: Decimal, lines: list[int], takes: list[Take]) -> Reservation:
-    return trusted(Reservation, _RESERVATION_FIELDS, {"part": part, "quantity": quantity, "lines": lines, "take": takes})
+    return Reservation(part=part, quantity=quantity, lines=lines, take=takes)
 
 
 def clear_each(inv: Inventory) -> Iterator[tuple[str, Plan]]:
