@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ctb_files.core.models.build import Reservation, Take
+from ctb_files.core.models import PriceBreak, Reservation, StockLine, Take
+from ctb_files.core.models.project import Sku
 from ctb_files.storage.loader import load_repo
 from tests.conftest import git, write_tree
 
@@ -192,7 +193,8 @@ def test_equal_texts_and_whole_quantities_are_one_object_each(tmp_path: Path) ->
 def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> None:
     """pydantic's per-instance set of given names is shared between models given the same names;
     each still holds exactly the names its own input gave; BOM rows (whose validator reads and
-    changes theirs) keep their own; a build's results have none."""
+    changes theirs) share theirs once it has run; the slotted records (stock lines, a build's
+    results, vendor parts, price breaks) have none."""
     write_tree(
         tmp_path,
         {
@@ -205,7 +207,8 @@ def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> No
             "orders/o1.yaml": "vendor: m\nlines:\n  - {part: r1, quantity: 10}\n  - {part: r2, quantity: 20}\n",
             "projects/p/project.yaml": "name: P\n",
             "projects/p/bom/v.yaml": "project: p\nversion: v\nrows:\n  - {line: 1, refs: [R1], quantity: 1, part: r1}\n"
-            "  - {line: 2, refs: [R2], quantity: 1, part: r2}\n",
+            "  - {line: 2, refs: [R2], quantity: 1, part: r2}\n"
+            "  - {line: 3, quantity: 1, part: r3, vendor: m, partnum: X1}\n  - {line: 4, quantity: 1, part: r3, vendor: null}\n",
             "builds/b1.yaml": "project: p\nversion: v\nquantity: 1\nstatus: cleared\nreservations:\n"
             "  - {part: r1, quantity: 1, lines: [1], take: [{location: main, part: r1, bin: A, quantity: 1}]}\n"
             "  - {part: r2, quantity: 1, lines: [2], take: [{location: main, part: r2, bin: B, quantity: 1}]}\n"
@@ -219,20 +222,23 @@ def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> No
     def given(model: object) -> set[str]:
         return model.__pydantic_fields_set__  # type: ignore[attr-defined,no-any-return]
 
+    # what a stockroom holds by the hundred thousand is slotted dataclasses: no set of names, no dict
     lines = inv.stock["main"].lines
-    assert given(lines[0]) is given(lines[1]) and given(lines[0]) == {"part", "quantity", "bin"}
-    assert given(lines[2]) == {"part", "quantity"}
-    # a build's results are slotted dataclasses: no set of names, no dict of their own
+    assert lines[2] == StockLine(part="r3", quantity=Decimal(5))
     reservations = inv.builds["b1"].reservations
     assert reservations[2] == Reservation(
         part="r3", quantity=Decimal(1), lines=[3], take=[Take(location="main", part="r3", quantity=Decimal(1))]
     )
-    assert not hasattr(reservations[0], "__dict__") and not hasattr(reservations[0].take[0], "__dict__")
     r1, r2 = inv.parts["r1"], inv.parts["r2"]
+    assert r1.vendor_parts[0].price_breaks == [PriceBreak(quantity=Decimal(1), price=Decimal("0.1"))]
+    for record in (lines[0], reservations[0], reservations[0].take[0], r1.vendor_parts[0], r1.vendor_parts[0].price_breaks[0]):
+        assert not hasattr(record, "__dict__") and not hasattr(record, "__pydantic_fields_set__")
     assert given(r1) is given(r2) and given(inv.parts["r3"]) == {"name", "unit"}
-    assert given(r1.vendor_parts[0]) is given(r2.vendor_parts[0])
-    assert given(r1.vendor_parts[0].price_breaks[0]) is given(r2.vendor_parts[0].price_breaks[0])
     order_lines = inv.orders["o1"].lines
     assert given(order_lines[0]) is given(order_lines[1])
+    # BOM rows share theirs once their validator has run: the old vendor/partnum keys still tell per row
     rows = inv.boms[("p", "v")].rows
-    assert given(rows[0]) == given(rows[1]) and given(rows[0]) is not given(rows[1])
+    assert given(rows[0]) is given(rows[1]) and given(rows[0]) == {"line", "refs", "quantity", "part"}
+    assert [row.legacy for row in rows] == [False, False, True, False]
+    assert rows[2].skus == [Sku(vendor="m", sku="X1")] and rows[2].vendor is None
+    assert given(rows[3]) == {"line", "quantity", "part"}

@@ -51,7 +51,14 @@ def test_unchanged_files_are_not_read_again(repo: Path, monkeypatch: pytest.Monk
     first = treestat.tree_digests(repo)
     assert first == expected(repo)
 
-    def refuse(*args: object, **kwargs: object) -> None:
+    # only the file written over is read again (the load did not keep its bytes): its old bytes
+    # are the journal's backup
+    written = str(repo / "parts" / "c-100n.yaml")
+    read = tree.read_file
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        if args[0] == written:
+            return read(written)
         raise AssertionError(f"read {args[0]}")
 
     monkeypatch.setattr(tree, "read_file", refuse)
@@ -158,9 +165,35 @@ def test_a_write_reads_only_the_files_whose_stat_moved(repo: Path, monkeypatch: 
     changes = _changeset(repo)
     assert isinstance(changes, ChangeSet)
 
-    def refuse(*args: object, **kwargs: object) -> None:
+    # only the file written over is read again (the load did not keep its bytes): its old bytes
+    # are the journal's backup
+    written = str(repo / "parts" / "c-100n.yaml")
+    read = tree.read_file
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        if args[0] == written:
+            return read(written)
         raise AssertionError(f"read {args[0]}")
 
     monkeypatch.setattr(tree, "read_file", refuse)
     assert changes.apply() == ["parts/c-100n.yaml"]
     assert (repo / "parts" / "c-100n.yaml").read_text().endswith("notes: written\n")
+
+
+def test_an_edit_never_starts_from_bytes_written_after_the_load(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the load keeps no bytes (they are read again when a write needs them): a file another command
+    # rewrote since is refused, never edited from its new bytes (that would undo the other write unseen)
+    from ctb_files.storage.changes import ChangeSet, InventoryChanged
+
+    trust_everything(monkeypatch)
+    loaded = load_repo(repo)
+    assert isinstance(loaded.inventory.files, treestat.ReadAgain)
+    target = repo / "parts" / "c-100n.yaml"
+    loaded_bytes = target.read_bytes()
+    assert loaded.inventory.files["parts/c-100n.yaml"] == loaded_bytes
+    target.write_bytes(loaded_bytes + b"notes: another command\n")
+    changes = ChangeSet(repo, loaded.inventory.files)
+    with pytest.raises(InventoryChanged, match=r"^parts/c-100n.yaml changed while this command ran"):
+        changes.edit("parts/c-100n.yaml")
+    # an untouched file is edited as loaded
+    assert ChangeSet(repo, loaded.inventory.files).old_bytes("parts/r-10k.yaml") == (repo / "parts" / "r-10k.yaml").read_bytes()

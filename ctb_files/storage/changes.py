@@ -24,6 +24,7 @@ from ctb_files.core.models import KINDS
 from ctb_files.core.schema import HINT_PREFIX, schema_hint
 from ctb_files.errors import CtbError
 from ctb_files.storage import journal, tree, treestat
+from ctb_files.storage.cachebase import file_digest
 from ctb_files.storage.loader import bulk
 from ctb_files.storage.lock import repo_lock
 from ctb_files.storage.yaml import (
@@ -56,6 +57,7 @@ class ChangeSet:
         self._cache = cache  # False (--no-cache): the stat index in .git/ctb is not used either
         self._docs: dict[str, Any] = {}
         self._new: dict[str, bytes | None] = {}
+        self._old: dict[str, bytes | None] = {}  # the files' bytes before, once asked for
         # files whose staged text was validated when staged, from the data its writer knew it holds
         # (the data is not kept: at 2,000 builds it is hundreds of MiB)
         self._checked: set[str] = set()
@@ -63,10 +65,20 @@ class ChangeSet:
     # --- collecting -----------------------------------------------------------------------
 
     def old_bytes(self, rel: str) -> bytes | None:
+        if rel in self._old:
+            return self._old[rel]
+        found: bytes | None
         if rel in self._known:
-            return self._known[rel]
-        path = self.root / rel
-        return path.read_bytes() if path.is_file() else None
+            found = self._known[rel]
+            # a load that did not keep the bytes: read again, they must be what was loaded, or an
+            # edit would start from another command's write and could undo it unseen
+            if isinstance(self._known, treestat.ReadAgain) and file_digest(found) != self._known.loaded_digest(rel):
+                raise InventoryChanged(f"{rel} changed while this command ran; nothing written, run it again")
+        else:
+            path = self.root / rel
+            found = path.read_bytes() if path.is_file() else None
+        self._old[rel] = found
+        return found
 
     def edit(self, rel: str) -> CommentedMap:
         """The round-trip document of ``rel`` to change in place (empty if new)."""

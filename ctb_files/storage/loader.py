@@ -50,7 +50,7 @@ class LoadResult:
         """The digest of every file of the inventory (what the stored answers key on), each made once a load."""
         files = self.inventory.files
         known = self.known_digests or {}
-        return {rel: known.get(rel) or file_digest(data) for rel, data in files.items()}
+        return {rel: known[rel] if rel in known else file_digest(files[rel]) for rel in files}
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -83,6 +83,10 @@ def load_repo(root: Path, cache: bool = True) -> LoadResult:
             result = load_files(files, store, digests=digests)
         if store is not None:
             store.save()
+        if digests is not None:  # every file's digest is known: its bytes can go (read again if asked for)
+            inv = result.inventory
+            inv.files = treestat.ReadAgain(root, files, digests, keep={d.path for d in result.diagnostics})
+            inv.line_of = _LazyLines(inv.files).line
     result.diagnostics[:0] = [*problems, *outside]
     return result
 
@@ -207,7 +211,7 @@ def load_files(
 class _LazyLines:
     """Line numbers for messages that name another place ("first at line 3"), parsed on first use."""
 
-    def __init__(self, files: dict[str, bytes]) -> None:
+    def __init__(self, files: Mapping[str, bytes]) -> None:
         self._files = files
         self._locator: Locator | None = None
 
@@ -229,9 +233,10 @@ def _shared_models(files: Mapping[str, bytes], like: LoadResult | None) -> dict[
     if files.get(layout.SETTINGS) != before.files.get(layout.SETTINGS) or not before.settings_valid:
         return {}  # the settings decide how every file reads
     failed = {d.path for d in like.diagnostics if d.severity == "error"}
+    known = like.digests  # compared by digest: the other side's bytes may not be held
     out: dict[str, Any] = {}
     for rel, data in files.items():
-        if rel in failed or before.files.get(rel) != data:
+        if rel in failed or known.get(rel) != file_digest(data):
             continue
         key = layout.classify(rel)
         if key is not None:
@@ -427,7 +432,7 @@ def locate_all(diags: Iterable[Diagnostic], files: Mapping[str, bytes]) -> list[
     pending = [d for d in diags if d.line == 0]
     if not pending:
         return sorted(diags)
-    locator = Locator(dict(files))
+    locator = Locator(files)
     out = [d for d in diags if d.line != 0]
     for diag in pending:
         line, col = locator.locate(diag.path, diag.loc, at_key=diag.code == "CTB102")

@@ -25,7 +25,7 @@ from __future__ import annotations
 import marshal
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from ctb_files.storage import tree
@@ -40,8 +40,55 @@ Entry = tuple[int, int, int, int, bytes]  # size, mtime_ns, ctime_ns, inode, dig
 
 
 def digests_of(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """:func:`file_digest` of every file read."""
+    """:func:`file_digest` of every file read (as loaded, for a :class:`ReadAgain`: nothing is read)."""
+    if isinstance(files, ReadAgain):
+        return files.loaded_digests()
     return {rel: file_digest(data) for rel, data in files.items()}
+
+
+class ReadAgain(Mapping[str, bytes]):
+    """The files a load read, by relative path, without holding their bytes: read again when asked for.
+
+    Once the models are made, a command needs a file's bytes only to point
+    at a line in it or to write over it; a stockroom's are a hundred MiB at
+    50,000 parts.  A file read again is the file as it is then, which may
+    not be what was loaded: :meth:`loaded_digest` tells, and a write refuses
+    a file that changed (:class:`~ctb_files.storage.changes.ChangeSet`).
+    ``digests``: :func:`file_digest` of each file as loaded.  ``keep``: files
+    whose bytes stay (those with something to report).  A file gone since
+    holds no bytes.
+    """
+
+    def __init__(
+        self, root: Path, files: Mapping[str, bytes], digests: Mapping[str, bytes], keep: Iterable[str] = ()
+    ) -> None:
+        self._root = root
+        self._digests = {rel: digests[rel] for rel in files}
+        self._kept = {rel: files[rel] for rel in keep if rel in files}
+
+    def loaded_digest(self, rel: str) -> bytes:
+        return self._digests[rel]
+
+    def loaded_digests(self) -> dict[str, bytes]:
+        return dict(self._digests)
+
+    def __getitem__(self, rel: str) -> bytes:
+        kept = self._kept.get(rel)
+        if kept is not None:
+            return kept
+        if rel not in self._digests:
+            raise KeyError(rel)
+        found = tree.read_file(os.path.join(self._root, rel))
+        return found[1] if found is not None else b""
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._digests
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._digests)
+
+    def __len__(self) -> int:
+        return len(self._digests)
 
 
 def tree_digests(root: Path) -> dict[str, bytes] | None:

@@ -140,8 +140,8 @@ def share_given(models: Iterable[BaseModel]) -> None:
     hundred thousand, nearly all given the same names: one set serves them
     all, for about 0.2 µs a model (less when a model is given the names of
     the one before it, the common case).  Only for models whose given names
-    nothing reads or changes (not ``BomRow``, whose validator does).  The
-    table is bounded: its keys are sets of field names.
+    nothing changes once validated (nothing assigns to them).  The table is
+    bounded: its keys are sets of field names.
     """
     table = _GIVEN
     last: set[str] | None = None  # the set the model before was given (or now shares)

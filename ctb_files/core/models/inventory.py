@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -32,7 +32,7 @@ class Inventory:
     builds: dict[str, Build] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     # raw bytes of every inventory file read, by repository-relative path
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: Mapping[str, bytes] = field(default_factory=dict)
     # ids seen on disk even when their file did not validate, by kind
     seen: dict[str, set[str]] = field(default_factory=dict)
     # False when ctb.yaml exists but did not validate (settings are then the defaults)
@@ -51,18 +51,16 @@ class Inventory:
 def share_given_names(model: BaseModel) -> None:
     """Let a loaded file's models given the same names share one set of them (:func:`share_given`).
 
-    The file's own model, and the lists a stockroom holds by the hundred
-    thousand: stock lines, order lines, vendor parts and price breaks (a
-    build's results are slotted dataclasses, with no such set). For models
-    kept in memory (the loader's); a model validated to check a file before
-    writing it is dropped at once and need not pay for it. BOM rows are left
-    alone: their validator reads and changes their set.
+    The file's own model, and the lists a stockroom holds by the thousand:
+    BOM rows and order lines (a build's results, stock lines, vendor parts
+    and price breaks are slotted dataclasses, with no such set).
+    For models kept in memory (the loader's); a model validated to check a
+    file before writing it is dropped at once and need not pay for it.  A BOM
+    row's validator changes its set (``legacy`` reads it): it has run when the
+    loader shares them, and nothing assigns to a loaded row.
     """
     share_given((model,))
-    if isinstance(model, Stock | Order):
+    if isinstance(model, BomFile):
+        share_given(model.rows)
+    elif isinstance(model, Order):
         share_given(model.lines)
-    elif isinstance(model, Part):
-        share_given(model.vendor_parts)
-        for offer in model.vendor_parts:
-            if offer.price_breaks:
-                share_given(offer.price_breaks)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from ctb_files.core.models.common import (
+    RECORD,
     Currency,
     Id,
     Money,
@@ -18,23 +20,30 @@ from ctb_files.core.models.common import (
     Unit,
 )
 
+# a stockroom's parts hold vendor parts and price breaks by the hundred thousand: slotted
+# dataclasses validated with the file models' rules (see ``core/models/build.Take``)
 
-class PriceBreak(Strict):
+
+@dataclass(slots=True, kw_only=True)
+class PriceBreak:
+    __pydantic_config__ = RECORD
     quantity: PositiveQuantity
     price: Money
 
 
-class VendorPart(Strict):
+@dataclass(slots=True, kw_only=True)
+class VendorPart:
+    __pydantic_config__ = RECORD
     vendor: Id
-    sku: str = Field(min_length=1, description="the vendor's part number")
+    sku: Annotated[str, Field(min_length=1, description="the vendor's part number")]
     mpn: str | None = None
     manufacturer: str | None = None
     description: str | None = None
     url: str | None = None
-    min_order: int | None = Field(default=None, ge=1)
-    multiple: int | None = Field(default=None, ge=1)
+    min_order: Annotated[int | None, Field(ge=1)] = None
+    multiple: Annotated[int | None, Field(ge=1)] = None
     currency: Currency | None = None
-    price_breaks: list[PriceBreak] = Field(default_factory=list)
+    price_breaks: list[PriceBreak] = field(default_factory=list)
     availability: str | None = None
     lead_time: str | None = None
     fetched_at: datetime | None = None

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import Field
 
-from ctb_files.core.models.common import Id, Quantity, Strict
+from ctb_files.core.models.common import RECORD, Id, Quantity, Strict
 
 
-class StockLine(Strict):
+# a stockroom holds stock lines by the hundred thousand: a slotted dataclass validated with the
+# file models' rules (see ``core/models/build.Take``)
+@dataclass(slots=True, kw_only=True)
+class StockLine:
+    __pydantic_config__ = RECORD
     part: Id
     quantity: Quantity
     bin: str | None = None

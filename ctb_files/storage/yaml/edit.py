@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
@@ -374,8 +373,11 @@ def flow_items(seq: CommentedSeq) -> None:
         entry[0] = CommentToken("  " + text + "\n", CommentMark(0))
 
 
-def set_in_order(doc: CommentedMap, key: str, value: Any, model: type[BaseModel]) -> None:
-    """Set ``doc[key]``; a new key goes where the model's field order puts it (the one such rule)."""
+def set_in_order(doc: CommentedMap, key: str, value: Any, model: type) -> None:
+    """Set ``doc[key]``; a new key goes where the model's field order puts it (the one such rule).
+
+    ``model``: a pydantic model, or a dataclass pydantic validates (:func:`~ctb_files.core.canonical.model_fields`).
+    """
     from ctb_files.core.canonical import field_positions
 
     if key in doc:

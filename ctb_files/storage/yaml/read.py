@@ -14,6 +14,7 @@ expansion).  Nothing read here can raise anything but :class:`YamlProblem`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -354,8 +355,8 @@ class Locator:
     report.
     """
 
-    def __init__(self, texts: dict[str, bytes]) -> None:
-        self._texts = texts
+    def __init__(self, texts: Mapping[str, bytes]) -> None:
+        self._texts = texts  # read only for the files asked about
         self._docs: dict[str, Any] = {}
         self._index: dict[int, dict[str, tuple[Any, Any]]] = {}
 
