@@ -9,8 +9,9 @@ loses anything it does not understand.
 
 Mappings whose keys are data rather than fields (``ext``, ``fallbacks``,
 ``for``) have no model and keep the order the user wrote.  A model is a
-pydantic model or one of the slotted dataclasses pydantic validates (a
-build's reservations, takes and shortages): :func:`model_fields` reads both.
+pydantic model or one of the slotted dataclasses pydantic validates (stock
+lines, vendor parts, price breaks, a build's reservations, takes and
+shortages): :func:`model_fields` reads both.
 """
 
 from __future__ import annotations

@@ -136,10 +136,11 @@ def share_given(models: Iterable[BaseModel]) -> None:
 
     pydantic keeps, per instance, the set of field names the input gave
     (about 220 bytes), for ``exclude_unset`` dumps that ctb never makes.  A
-    stockroom holds stock lines, vendor parts and price breaks by the
-    hundred thousand, nearly all given the same names: one set serves them
-    all, for about 0.2 µs a model (less when a model is given the names of
-    the one before it, the common case).  Only for models whose given names
+    stockroom holds BOM rows and order lines by the thousand, nearly all
+    given the same names: one set serves them all, for about 0.2 µs a model
+    (less when a model is given the names of the one before it, the common
+    case).  What it holds by the hundred thousand are slotted dataclasses
+    (:data:`RECORD`), with no such set.  Only for models whose given names
     nothing changes once validated (nothing assigns to them).  The table is
     bounded: its keys are sets of field names.
     """

@@ -325,6 +325,8 @@ def _cheapest(
     whole numbers, so the answer is exact.  Among assignments of equal cost
     the search order decides (parts in the given order, each part's offers
     cheapest first), so the same data always gives the same assignment.
+    Costs are never negative (the allocator's ranks): the search starts from
+    zero potentials.
     """
     # nodes: 0 the source, 1 the sink, then the parts in order, then the lines as first offered;
     # arcs in pairs (forward 2k, backward 2k + 1), ``room`` the residual capacity of each
@@ -353,6 +355,8 @@ def _cheapest(
     for index, part in enumerate(parts):
         mine = []
         for offer in offers.get(part, ()):
+            if offer.cost < 0:
+                raise ValueError(f"offer of {part} on {offer.line!r} costs {offer.cost}: costs are never negative")
             at = node.get(offer.line)
             if at is None:
                 at = node[offer.line] = len(head)
@@ -389,7 +393,7 @@ def _cheapest(
         reach = dist[1]
         if reach == unreached:
             break  # the flow is the largest there is
-        for v in range(size):  # nodes settled beyond the sink move as far as the sink did
+        for v in range(size):  # nodes not settled before the sink move as far as the sink did
             potential[v] += int(min(dist[v], reach))
         push = left
         v = 1
