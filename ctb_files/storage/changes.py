@@ -73,7 +73,7 @@ class ChangeSet:
             # a load that did not keep the bytes: read again, they must be what was loaded, or an
             # edit would start from another command's write and could undo it unseen
             if isinstance(self._known, treestat.ReadAgain) and file_digest(found) != self._known.loaded_digest(rel):
-                raise InventoryChanged(f"{rel} changed while this command ran; nothing written, run it again")
+                raise _changed([rel])
         else:
             path = self.root / rel
             found = path.read_bytes() if path.is_file() else None
@@ -205,12 +205,17 @@ class ChangeSet:
             and not (rel not in self._known and (self.root / rel).is_symlink())
         )
         if changed:
-            more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
-            raise InventoryChanged(f"{changed[0]}{more} changed while this command ran; nothing written, run it again")
+            raise _changed(changed)
 
     def _git_rel(self, repo: Any, rel: str) -> str:
         top = Path(repo.root).resolve()
         return (self.root.resolve() / rel).relative_to(top).as_posix()
+
+
+def _changed(paths: list[str]) -> InventoryChanged:
+    """The refusal of a write whose files another command changed since they were read."""
+    more = f" (and {len(paths) - 1} more)" if len(paths) > 1 else ""
+    return InventoryChanged(f"{paths[0]}{more} changed while this command ran; nothing written, run it again")
 
 
 def _validate(rel: str, data: bytes, parsed: Any = None) -> None:
