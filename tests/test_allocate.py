@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from ctb_files.core.models.build import Build
 from ctb_files.ops.builds.allocate import (
     Allocator,
@@ -385,3 +387,27 @@ def test_an_equivalent_stocked_in_another_unit_is_converted(tmp_path: Path) -> N
     plan = clear_builds(load(tmp_path, files), ["b1"])["b1"]
     assert [(r.part, r.quantity) for r in plan.reservations] == [("wire", D("1.5"))]
     assert takes(plan) == [("wire", "a", "wire-spool", D(1500))]
+
+
+def test_builds_of_one_batch_read_their_bom_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # three builds of p:v1 × 3 and one of p:v1 × 2: two demands made, four builds planned
+    from ctb_files.ops.builds import allocate
+
+    inv = load(tmp_path, {
+        **part("r1"), "stock/a.yaml": stock("{part: r1, quantity: 20}"), "projects/p/bom/v1.yaml": bom("{line: 1, quantity: 2, part: r1}"),
+        "builds/b1.yaml": build(3), "builds/b2.yaml": build(3), "builds/b3.yaml": build(3), "builds/b4.yaml": build(2),
+    })  # fmt: skip
+    made: list[Decimal] = []
+    real = allocate.bom_demand
+
+    def counted(*args: object, **kwargs: object) -> object:
+        made.append(args[2])  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(allocate, "bom_demand", counted)
+    plans = clear_all(inv)
+    assert sorted(made) == [D(2), D(3)]
+    # 20 on hand, 6 a build of 3: the build of 2 (4 needed) finds 2 left and is short by 2
+    assert [(bid, plan.status, shorts(plan)) for bid, plan in plans.items()] == [
+        ("b1", "cleared", []), ("b2", "cleared", []), ("b3", "cleared", []), ("b4", "short", [("r1", D(2))]),
+    ]

@@ -14,7 +14,7 @@ from ctb_files.core.models.part import BomLine, Part
 from ctb_files.core.models.project import BomFile, BomRow, Project, ProjectVersion
 from ctb_files.core.models.settings import Settings
 from ctb_files.core.models.stock import Stock, StockLine
-from ctb_files.ops.builds.allocate import Allocator, can_build, clear_all, clear_builds
+from ctb_files.ops.builds.allocate import Allocator, can_build, clear_all, clear_builds, clear_order
 from ctb_files.ops.stock.ledger import ZERO, line_states
 from tests.test_allocate_world import apply
 
@@ -179,3 +179,15 @@ def test_can_build_is_exact(inv: Inventory) -> None:
     assert all(clears(n) for n in range(1, result.quantity + 1))
     assert not clears(result.quantity + 1)
     assert result.limited_by
+
+
+@settings(max_examples=150, deadline=None)
+@given(inventories(assemblies=True))
+def test_a_demand_made_once_for_builds_alike_plans_as_one_made_for_each(inv: Inventory) -> None:
+    # clear_all makes the demand of builds of one version, quantity and exclusions once
+    order = clear_order(inv)
+    each = Allocator(inv)  # never told what comes: every build's demand made afresh
+    for build_id in order:
+        each.release(build_id)
+    expected = {build_id: each.clear(build_id, inv.builds[build_id]) for build_id in order}
+    assert clear_all(inv) == expected

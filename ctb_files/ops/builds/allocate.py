@@ -26,6 +26,7 @@ from typing import Literal, NamedTuple, cast
 from ctb_files.core.models.build import AssemblyNeed, Build, Reservation, Shortage, Take
 from ctb_files.core.models.common import LIMIT
 from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.models.project import BomFile
 from ctb_files.core.units import convert, family, normalize
 from ctb_files.errors import CtbError
 from ctb_files.ops.bom.need import round_need
@@ -78,6 +79,38 @@ class Allocator:
         self.partial = inv.settings.partial_reservations
         self._ranked: dict[tuple[str, str | None], Ranked] = {}
         self._usable_lines: dict[tuple[str, str | None], list[tuple[LineKey, int, int, str]]] = {}
+        # demands asked for again by builds still to plan (:meth:`expect`): how many times more, and the demand
+        self._repeats: dict[_DemandKey, int] = {}
+        self._demands: dict[_DemandKey, Demand] = {}
+
+    def expect(self, builds: Iterable[Build]) -> None:
+        """The builds about to be planned: a BOM's demand that several of them ask for is made once.
+
+        Builds of one version, quantity and exclusions ask for the same
+        demand; it is made for the first and copied for the others (the last
+        takes it as it is), so a batch built again and again costs one pass
+        over its BOM.  A demand asked for once is never kept.
+        """
+        uses: dict[_DemandKey, int] = {}
+        for build in builds:
+            key = _demand_key(build)
+            uses[key] = uses.get(key, 0) + 1
+        self._repeats = {key: count for key, count in uses.items() if count > 1}
+        self._demands = {}
+
+    def _demand(self, build: Build, bom: BomFile) -> Demand:
+        key = _demand_key(build)
+        left = self._repeats.get(key)
+        if left is None:
+            return bom_demand(self.inv.parts, bom, build.quantity, build.exclude, self.inv.packages)
+        made = self._demands.get(key)
+        if made is None:
+            made = self._demands[key] = bom_demand(self.inv.parts, bom, build.quantity, build.exclude, self.inv.packages)
+        if left > 1:
+            self._repeats[key] = left - 1
+            return made.copy()
+        del self._repeats[key], self._demands[key]
+        return made
 
     # --- whole builds ----------------------------------------------------------------------
 
@@ -91,7 +124,7 @@ class Allocator:
                 f"(projects/{build.project}/bom/{build.version}.yaml)"
             )
         packages = self.inv.packages
-        demand = bom_demand(parts, bom, build.quantity, build.exclude, packages)
+        demand = self._demand(build, bom)
         previous = _previous_takes(build)
         used: dict[LineKey, Decimal] = {}
         reservations: list[Reservation] = []
@@ -267,6 +300,14 @@ class Allocator:
     def _unit(self, part: str) -> str:
         known = self.inv.parts.get(part)
         return known.unit if known is not None else "pcs"
+
+
+_DemandKey = tuple[str, str, Decimal, frozenset[int]]
+
+
+def _demand_key(build: Build) -> _DemandKey:
+    """What a build's BOM demand depends on besides the inventory: version, quantity, exclusions."""
+    return (build.project, build.version, build.quantity, frozenset(build.exclude))
 
 
 class Got(NamedTuple):
@@ -474,11 +515,9 @@ def _rank(build_id: str, build: Build) -> tuple[int, bool, date, str]:
 def clear_builds(inv: Inventory, build_ids: Iterable[str]) -> dict[str, Plan]:
     """Clear the named builds one after the other; each respects every other open build."""
     allocator = Allocator(inv)
-    out: dict[str, Plan] = {}
-    for build_id in build_ids:
-        build = _open_build(inv, build_id)
-        out[build_id] = allocator.clear(build_id, build)
-    return out
+    builds = {build_id: _open_build(inv, build_id) for build_id in build_ids}
+    allocator.expect(builds.values())
+    return {build_id: allocator.clear(build_id, build) for build_id, build in builds.items()}
 
 
 def _reservation(part: str, quantity: Decimal, lines: list[int], takes: list[Take]) -> Reservation:
@@ -495,6 +534,7 @@ def clear_each(inv: Inventory) -> Iterator[tuple[str, Plan]]:
     order = clear_order(inv)
     for build_id in order:
         allocator.release(build_id)
+    allocator.expect(inv.builds[build_id] for build_id in order)
     for build_id in order:
         yield build_id, allocator.clear(build_id, inv.builds[build_id])
 

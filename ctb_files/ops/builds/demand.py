@@ -60,6 +60,13 @@ class Demand:
         need.quantity += quantity
         need.lines.update(lines)
 
+    def copy(self) -> Demand:
+        """A copy whose needs and problems can change without touching this one."""
+        return Demand(
+            {part: Need(part, need.quantity, set(need.lines)) for part, need in self.needs.items()},
+            [Problem(known.part, known.quantity, set(known.lines), known.reason) for known in self.problems],
+        )
+
     def problem(self, part: str | None, quantity: Decimal, lines: Iterable[int], reason: str) -> None:
         if part is not None:  # pool problems of one part with the same reason
             for known in self.problems:
