@@ -17,6 +17,7 @@ Rules, in one place:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -91,25 +92,20 @@ class Allocator:
         takes it as it is), so a batch built again and again costs one pass
         over its BOM.  A demand asked for once is never kept.
         """
-        uses: dict[_DemandKey, int] = {}
-        for build in builds:
-            key = _demand_key(build)
-            uses[key] = uses.get(key, 0) + 1
+        uses = Counter(_demand_key(build) for build in builds)
         self._repeats = {key: count for key, count in uses.items() if count > 1}
         self._demands = {}
 
     def _demand(self, build: Build, bom: BomFile) -> Demand:
         key = _demand_key(build)
-        left = self._repeats.get(key)
-        if left is None:
-            return bom_demand(self.inv.parts, bom, build.quantity, build.exclude, self.inv.packages)
-        made = self._demands.get(key)
+        left = self._repeats.pop(key, 0)
+        made = self._demands.pop(key, None)
         if made is None:
-            made = self._demands[key] = bom_demand(self.inv.parts, bom, build.quantity, build.exclude, self.inv.packages)
-        if left > 1:
+            made = bom_demand(self.inv.parts, bom, build.quantity, build.exclude, self.inv.packages)
+        if left > 1:  # asked for again later: kept as made, this build plans on a copy
             self._repeats[key] = left - 1
+            self._demands[key] = made
             return made.copy()
-        del self._repeats[key], self._demands[key]
         return made
 
     # --- whole builds ----------------------------------------------------------------------
