@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -35,17 +36,17 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
         # unchanged files answer from one read, without importing the models or running a check
         answer = checkcache.stored(root)
     if answer is None:
-        answer, key = _check(root, cache)
+        answer, key, digests = _check(root, cache)
         if cache:
-            checkcache.store(root, key, answer)
+            checkcache.store(root, key, answer, digests)
             if warm_test:
                 answer = checkcache.lookup(root, key) or answer
     if quick.report(answer, wanted, options().format, options().quiet):
         raise click.exceptions.Exit(1)
 
 
-def _check(root: Path, cache: bool) -> tuple[checkcache.Answer, bytes]:
-    """Load and check the repository: (files, diagnostics) and the key of what was read."""
+def _check(root: Path, cache: bool) -> tuple[checkcache.Answer, bytes, Mapping[str, bytes]]:
+    """Load and check the repository: (files, diagnostics), the key of what was read and each file's digest."""
     from ctb_files.checks import REGISTRY, run_checks
     from ctb_files.render.progress import progress
     from ctb_files.storage.loader import bulk, locate_all
@@ -60,4 +61,5 @@ def _check(root: Path, cache: bool) -> tuple[checkcache.Answer, bytes]:
             found = run_checks(loaded.inventory, step if large else None)
         diags: list[Diagnostic] = locate_all(loaded.diagnostics + found, loaded.inventory.files)
     inv = loaded.inventory
-    return (len(inv.files), diags), checkcache.answer_key(loaded.digests, inv.merge_driver_missing)
+    digests = loaded.digests
+    return (len(inv.files), diags), checkcache.answer_key(digests, inv.merge_driver_missing), digests

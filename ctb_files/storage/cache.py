@@ -153,6 +153,18 @@ class FileCache:
             return None
         return _unpickled(blob) if len(blob) == located[2] else None
 
+    def kept(self, rel: str, digest: bytes) -> bytes | None:
+        """The pickled data ``rel`` loaded to from bytes of ``digest``, when it loaded without a diagnostic; else None."""
+        old = self._old.get(rel)
+        if old is None or old[0] != digest or self._file is None:
+            return None
+        try:
+            blob = _read_at(self._file, old[1], old[2])
+            raw, found, _seen = pickle.loads(blob)  # noqa: S301 - our own file, verified as a whole when read
+        except Exception:  # an entry that does not unpickle: none, never trusted
+            return None
+        return raw if isinstance(raw, bytes) and found == () else None
+
     def load_one(
         self,
         inv: Inventory,

@@ -116,19 +116,25 @@ def files_key(asked: bytes, digests: Mapping[str, bytes]) -> bytes:
 
 def read_answer(path: Path | None, magic: bytes, key: bytes) -> bytes | None:
     """The payload stored under ``key``, or None (missing, another key, torn or foreign)."""
+    found = read_keyed(path, magic)
+    return found[1] if found is not None and found[0] == key else None
+
+
+def read_keyed(path: Path | None, magic: bytes) -> tuple[bytes, bytes] | None:
+    """The key and payload stored, whatever the key; None when missing, torn or foreign."""
     if path is None:
         return None
     try:
         blob = path.read_bytes()
     except OSError:
         return None
-    head = magic + key
-    if not blob.startswith(head):
+    if not blob.startswith(magic):
         return None
-    digest, payload = blob[len(head) : len(head) + ANSWER_DIGEST], blob[len(head) + ANSWER_DIGEST :]
+    start = len(magic) + ANSWER_DIGEST
+    key, digest, payload = blob[len(magic) : start], blob[start : start + ANSWER_DIGEST], blob[start + ANSWER_DIGEST :]
     if len(digest) != ANSWER_DIGEST or hashlib.blake2b(payload, digest_size=ANSWER_DIGEST).digest() != digest:
         return None
-    return payload
+    return key, payload
 
 
 def write_answer(path: Path | None, magic: bytes, key: bytes, pieces: Sequence[bytes]) -> None:

@@ -208,6 +208,21 @@ def load_files(
     return LoadResult(inv, locate_all(diags, files), digests)
 
 
+def load_alone(inv: Inventory, rel: str, key: layout.FileKey, data: bytes) -> tuple[bytes | None, list[Diagnostic]]:
+    """One file loaded into ``inv`` as :func:`load_files` loads it (``inv``'s settings apply).
+
+    Its data as parsed, pickled before validation as the warm cache keeps it
+    (None when it did not load), and its diagnostics.
+    """
+    diags: list[Diagnostic] = []
+    raw, kept = _parse_one(inv, rel, key, data, diags)
+    if raw is None:
+        return None, diags
+    if kept is None:
+        kept = pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL)
+    return (kept if _validate_one(inv, rel, key, raw, diags) else None), diags
+
+
 class _LazyLines:
     """Line numbers for messages that name another place ("first at line 3"), parsed on first use."""
 
