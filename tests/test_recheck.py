@@ -158,6 +158,24 @@ def test_without_the_files_data_in_the_cache_the_check_runs_in_full(
     assert check(repo, capsys) == check(repo, capsys, "--no-cache")
 
 
+def test_a_failure_while_comparing_means_a_full_check(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ctb_files.storage import loader
+
+    first = check(repo, capsys)
+    part = repo / "parts/r-10k.yaml"
+    part.write_text(part.read_text() + "notes: x\n")
+    assert unchanged(repo) is not None
+
+    def broken(*args: object) -> None:
+        raise RecursionError("deep")
+
+    monkeypatch.setattr(loader, "load_alone", broken)
+    assert unchanged(repo) is None
+    assert check(repo, capsys) == first
+
+
 def test_a_damaged_full_answer_is_ignored(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first = check(repo, capsys)
     path = repo / ".git/ctb/check-files"

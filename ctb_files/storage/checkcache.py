@@ -126,11 +126,14 @@ def unchanged_for_checks(root: Path, digests: Mapping[str, bytes], missing: tupl
     changed = sorted(rel for rel, digest in digests.items() if before[rel] != digest)
     if not changed or len(changed) > MOST_CHANGED or layout.SETTINGS in changed:
         return None
-    if any(d.path in changed or any(rel in d.message for rel in changed) for d in diags):
+    edited = set(changed)
+    if any(d.path in edited or any(rel in d.message for rel in changed) for d in diags):
         return None
-    if not _only_unread(root, changed, before, digests):
-        return None
-    return count, diags
+    try:
+        proven = _only_unread(root, changed, before, digests)
+    except Exception:  # noqa: BLE001 - what cannot be shown unchanged is checked in full, never a crash here
+        proven = False
+    return (count, diags) if proven else None
 
 
 def _only_unread(root: Path, changed: list[str], before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> bool:
