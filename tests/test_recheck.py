@@ -1,9 +1,11 @@
-"""``ctb check`` after edits no check can see: the last full answer stands, and only then."""
+"""``ctb check`` and ``ctb build clear`` after edits nothing reads: the last full answer stands, and only then."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,10 +13,17 @@ from typing import Any
 import pytest
 
 from bench.gen import generate_mixed
-from ctb_files.checks import UNREAD, run_checks
+from ctb_files.checks import run_checks
 from ctb_files.cli import main
+from ctb_files.cli.buildclear import build_json_text
 from ctb_files.core.models import KINDS
-from ctb_files.storage import checkcache, treestat
+from ctb_files.core.models.inventory import Inventory
+from ctb_files.core.unread import UNREAD
+from ctb_files.ops.builds.allocate import clear_each
+from ctb_files.ops.builds.fields import cleared_fields
+from ctb_files.ops.orders.shortages import on_order_by_build
+from ctb_files.render.bom import shortage_summary
+from ctb_files.storage import checkcache, clearcache, treestat, unread
 from ctb_files.storage.gitattributes import declared_not_installed
 from ctb_files.storage.loader import load_repo
 
@@ -62,25 +71,61 @@ def full_answer(root: Path) -> bytes:
     return (root / ".git/ctb/check-files").read_bytes()
 
 
-@pytest.mark.parametrize("world", ["example", "mixed"])
-def test_no_check_reads_a_field_listed_as_unread(world: str, tmp_path: Path) -> None:
+def world(name: str, tmp_path: Path) -> Path:
+    if name == "example":
+        return EXAMPLE
+    return generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
+
+
+def hidden(root: Path, kind: str, name: str, value: object) -> Inventory:
+    """The inventory at ``root`` with field ``name`` of every file of ``kind`` set to ``value``."""
+    inv = load_repo(root, cache=False).inventory
+    models = getattr(inv, TABLES[kind]).values()
+    assert models, (root, kind)
+    for model in models:
+        object.__setattr__(model, name, value)
+    return inv
+
+
+def cleared(inv: Inventory) -> list[tuple[str, str, str, str, object]]:
+    """What a clear of every open build prints and writes (at a fixed moment): table cell, JSON, fields."""
+    moment = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    coming = on_order_by_build(inv)
+    builds = dict(inv.builds)
+    return [
+        (bid, plan.status, shortage_summary(plan.shortages, f"ctb build show {bid}"), build_json_text(bid, plan),
+         cleared_fields(builds[bid], plan, moment, coming.get(bid, {})))
+        for bid, plan in clear_each(inv)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["example", "mixed"])
+def test_no_check_reads_a_field_listed_as_unread(name: str, tmp_path: Path) -> None:
     """Every check, with the unread fields made unreadable and then absent, says word for word the same."""
-    root = (
-        EXAMPLE if world == "example" else generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
-    )
+    root = world(name, tmp_path)
     expected = run_checks(load_repo(root, cache=False).inventory)
     for kind, fields in UNREAD.items():
-        for name in fields:
-            info = KINDS[kind].model_fields[name]
-            assert info.alias in (None, name), (kind, name)  # the key in the file is the field's name
+        for field in fields:
+            info = KINDS[kind].model_fields[field]
+            assert info.alias in (None, field), (kind, field)  # the key in the file is the field's name
             for value in (_Unreadable(), None):
-                inv = load_repo(root, cache=False).inventory
-                models = getattr(inv, TABLES[kind]).values()
-                assert models, (world, kind)
-                for model in models:
-                    object.__setattr__(model, name, value)
-                found = run_checks(inv)
-                assert [d.render() for d in found] == [d.render() for d in expected], (kind, name, value)
+                found = run_checks(hidden(root, kind, field, value))
+                assert [d.render() for d in found] == [d.render() for d in expected], (kind, field, value)
+
+
+@pytest.mark.parametrize("name", ["example", "mixed"])
+def test_no_clear_reads_a_field_listed_as_unread(name: str, tmp_path: Path) -> None:
+    """Clearing every open build plans, prints and writes the same with the unread fields unreadable or absent.
+
+    Build files are left out: a clear after any edit of one runs in full.
+    """
+    root = world(name, tmp_path)
+    expected = cleared(load_repo(root, cache=False).inventory)
+    assert expected
+    for kind, fields in UNREAD.items():
+        for field in fields if kind != "build" else ():
+            for value in (_Unreadable(), None):
+                assert cleared(hidden(root, kind, field, value)) == expected, (kind, field, value)
 
 
 def test_an_edit_of_unread_fields_and_comments_answers_from_the_last_full_check(
@@ -189,10 +234,98 @@ def test_a_damaged_full_answer_is_ignored(repo: Path, capsys: pytest.CaptureFixt
 
 
 def test_same_data_means_same_types_order_and_writing() -> None:
-    same = checkcache._same
+    same = unread.same
     assert same({"a": [1, "x", None], "b": Decimal("1.5")}, {"a": [1, "x", None], "b": Decimal("1.5")})
     assert not same({"q": Decimal("1.0")}, {"q": Decimal("1.00")})
     assert not same({"q": True}, {"q": 1})
     assert not same({"q": 1}, {"q": Decimal(1)})
     assert not same({"a": 1, "b": 2}, {"b": 2, "a": 1})
     assert not same({"a": [1, 2]}, {"a": [1, 2, 3]})
+
+
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+
+
+@pytest.fixture()
+def cleared_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example with a second build, cleared and committed: a clear now writes nothing."""
+    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE, root)
+    shutil.copy(EXAMPLE / "builds/vco-batch-1.yaml", root / "builds/vco-batch-2.yaml")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    assert main(["--repo", str(root), "build", "clear", "--all", "-q", "--no-cache"]) == 0
+    subprocess.run([*GIT, "-C", str(root), "add", "-A"], check=True)
+    subprocess.run([*GIT, "-C", str(root), "commit", "-qm", "cleared"], check=True)
+    return root
+
+
+def clear(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    status = main(["--repo", str(root), "build", "clear", "--all", *extra])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def unchanged_clear(root: Path) -> clearcache.Answer | None:
+    digests = treestat.tree_digests(root)
+    assert digests is not None
+    return clearcache.unchanged_for_clear(root, digests, None)
+
+
+def builds(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "builds").iterdir())}
+
+
+def test_a_clear_after_an_edit_of_unread_fields_answers_from_the_last_full_clear(
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = cleared_repo
+    first = clear(root, capsys)
+    assert first[0] == 0 and first[1].splitlines()[0].split() == ["build", "status", "reserved", "short"]
+    assert [line.split()[:2] for line in first[1].splitlines()[2:]] == [
+        ["vco-batch-1", "short"],
+        ["vco-batch-2", "short"],
+    ]
+    kept = (root / ".git/ctb/clear-files").read_bytes()
+    written = builds(root)
+    part = root / "parts/r-10k.yaml"
+    part.write_text(part.read_text() + "notes: moved to drawer B\n")
+    stock = root / "stock/shelf.yaml"
+    stock.write_text(stock.read_text().replace("name: Shelf", "name: Top shelf"))
+    bom = next((root / "projects/vco/bom").iterdir())
+    bom.write_text("# checked against the schematic\n" + bom.read_text())
+    assert unchanged_clear(root) is not None
+    assert clear(root, capsys) == first
+    assert (root / ".git/ctb/clear-files").read_bytes() == kept  # answered without a full clear
+    assert builds(root) == written
+    assert clear(root, capsys, "--no-cache") == first and builds(root) == written
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("builds/vco-batch-2.yaml", "note: Two", "note: Three"),  # a clear writes build files: never taken
+        ("stock/drawer-a.yaml", "{part: r-1k, quantity: 60,", "{part: r-1k, quantity: 6,"),  # read by the engine
+        ("parts/r-10k.yaml", "name: 10k resistor", "name: 10k"),  # not listed as unread
+    ],
+)
+def test_a_clear_after_an_edit_it_may_see_runs_in_full(
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str], path: str, old: str, new: str
+) -> None:
+    root = cleared_repo
+    clear(root, capsys)
+    target = root / path
+    assert old in target.read_text()
+    target.write_text(target.read_text().replace(old, new))
+    assert unchanged_clear(root) is None
+    # a copy cleared without any cache says and writes the same
+    twin = root.parent / "twin"
+    shutil.copytree(root, twin)
+    shutil.rmtree(twin / ".git/ctb", ignore_errors=True)
+    assert clear(root, capsys) == clear(twin, capsys, "--no-cache")
+    assert timeless(builds(root)) == timeless(builds(twin))
+
+
+def timeless(found: dict[str, bytes]) -> dict[str, bytes]:
+    """Build files with the clearing time blanked: two clears a second apart write different seconds."""
+    return {name: re.sub(rb"cleared_at: [^\n]*", b"cleared_at: -", data) for name, data in found.items()}

@@ -19,18 +19,6 @@ Check = Callable[[Inventory], list[Diagnostic]]
 
 REGISTRY: dict[str, Check] = {}
 
-# Top-level fields no check reads, by kind of file: text for people.  A file that changed only in these
-# (or in comments and layout) cannot change what ``ctb check`` answers, so the last answer stands
-# (:func:`ctb_files.storage.checkcache.stored`).  A test runs every check with these fields made
-# unreadable, and again with them absent, and holds the answers equal.
-UNREAD: dict[str, frozenset[str]] = {
-    "part": frozenset({"notes", "description", "datasheet"}),
-    "vendor": frozenset({"notes", "url"}),
-    "project": frozenset({"description"}),
-    "build": frozenset({"note"}),
-    "stock": frozenset({"name"}),
-}
-
 
 def check(name: str) -> Callable[[Check], Check]:
     """Register a check function under ``name``."""

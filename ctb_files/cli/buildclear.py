@@ -51,7 +51,13 @@ def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) ->
     answer = None
     if cache and not warm_test and not journal.left_over(root):
         digests = treestat.tree_digests(root)  # None: no stat index yet, a first run
-        answer = clearcache.lookup(root, clearcache.answer_key(digests, ids)) if digests is not None else None
+        if digests is not None:
+            key = clearcache.answer_key(digests, ids)
+            answer = clearcache.lookup(root, key)
+            if answer is None:
+                answer = clearcache.unchanged_for_clear(root, digests, ids)
+                if answer is not None:
+                    clearcache.store(root, key, answer)  # asked again, it is one read
         if answer is not None and opts.format == "json" and answer.json is None:
             answer = None  # stored by a clear that printed text: the JSON was never made
         if answer is not None and opts.dry_run:  # what finish says of an empty change
@@ -93,7 +99,8 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     what = "clear all builds" if ids is None else f"clear build{'s' if len(kept) > 1 else ''} {', '.join(kept)}"
     finish(ws, what, {"Ctb-Build": list(kept)})
     keep = cache and unchanged
-    key = clearcache.answer_key(ws.loaded.digests, ids) if keep else None
+    digests = ws.loaded.digests if keep else None
+    key = clearcache.answer_key(digests, ids) if digests is not None else None
     del ws  # the answer needs only what was kept: the inventory may go before the answer's text is made
     rows = [
         (bid, status, reserved, summary) for bid, (status, reserved, summary) in kept.items()
@@ -104,7 +111,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
         short=[bid for bid, (status, _, _) in kept.items() if status != "cleared"],
     )
     if key is not None:  # the files are as they were read: the same clear on them answers the same
-        clearcache.store(root, key, answer)
+        clearcache.store(root, key, answer, digests)
         if warm_test:
             answer = clearcache.lookup(root, key) or answer
     return answer

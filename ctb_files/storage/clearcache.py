@@ -9,6 +9,12 @@ was asked (``--all`` or the build ids) and the path and bytes of every
 inventory file.  A later clear with the same key prints it without importing
 the models or running the engine.  Any other key, or a torn or foreign
 file, is a miss; the file is written whole and renamed into place.
+
+A miss where only a few files changed, none of them a build file (a clear
+writes those), each only in what no clear reads (comments, layout, the
+fields of :data:`ctb_files.core.unread.UNREAD`), takes the answer of the last
+clear that wrote nothing, ``<git dir>/ctb/clear-files``, which keeps it with
+the digest of every file it read (:func:`unchanged_for_clear`).
 """
 
 from __future__ import annotations
@@ -17,9 +23,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ctb_files.core import paths as layout
+from ctb_files.storage import unread
 from ctb_files.storage.cachebase import answer_path, files_key, read_answer, write_answer
 
 MAGIC = b"ctb-clear 3\n"
+FULL_MAGIC = b"ctb-clear-files 1\n"
 DIGEST = 32
 
 
@@ -40,8 +49,10 @@ def answer_key(digests: Mapping[str, bytes], build_ids: Sequence[str] | None) ->
 def lookup(root: Path, key: bytes) -> Answer | None:
     """The stored answer for ``key``, or None."""
     payload = read_answer(answer_path(root, "clear"), MAGIC, key)
-    if payload is None:
-        return None
+    return _answer(payload) if payload is not None else None
+
+
+def _answer(payload: bytes) -> Answer | None:
     try:  # "<table bytes or -1> <json bytes or -1>\n", the table, the JSON, the short builds one a line
         sizes, _, rest = payload.partition(b"\n")
         table_size, json_size = (int(n) for n in sizes.split(b" "))
@@ -55,8 +66,12 @@ def lookup(root: Path, key: bytes) -> Answer | None:
     return Answer(table, text, short)
 
 
-def store(root: Path, key: bytes, answer: Answer) -> None:
-    """Keep ``answer`` under ``key`` (replacing any other); errors are ignored."""
+def store(root: Path, key: bytes, answer: Answer, digests: Mapping[str, bytes] | None = None) -> None:
+    """Keep ``answer`` under ``key`` (replacing any other); errors are ignored.
+
+    ``digests``: given by a full clear, the digest of every file it read, kept
+    with the answer for :func:`unchanged_for_clear`.
+    """
     # written piece by piece: the JSON of 2,000 builds is tens of MiB, never copied into one blob
     table = answer.table.encode() if answer.table is not None else b""
     text = answer.json.encode() if answer.json is not None else b""
@@ -64,3 +79,34 @@ def store(root: Path, key: bytes, answer: Answer) -> None:
     pieces = [sizes.encode(), table, text]
     pieces.append("\n".join(answer.short).encode())
     write_answer(answer_path(root, "clear"), MAGIC, key, pieces)
+    if digests is not None:
+        unread.keep(answer_path(root, "clear-files"), FULL_MAGIC, key, pieces, digests)
+
+
+def unchanged_for_clear(root: Path, digests: Mapping[str, bytes], build_ids: Sequence[str] | None) -> Answer | None:
+    """The last full clear's answer, when the files as they are now cannot change it; else None.
+
+    ``digests``: every file's digest now.  The answer stands when the same
+    clear was asked, no build file changed (a clear writes build files: one
+    written otherwise by hand would be written again), and the changed files
+    differ only where nothing reads
+    (:func:`~ctb_files.storage.unread.changed_unread`).  The engine then
+    plans the same inventory but for fields it never reads: the same plans,
+    nothing to write, the same table.
+    """
+    found = unread.kept(answer_path(root, "clear-files"), FULL_MAGIC)
+    if found is None:
+        return None
+    key, before, payload = found
+    answer = _answer(payload)
+    if answer is None or answer_key(before, build_ids) != key:
+        return None
+    changed = unread.changed_files(before, digests)
+    if changed is None or any(_kind(rel) in (None, "build") for rel in changed):
+        return None
+    return answer if unread.changed_unread(root, changed, before, digests) else None
+
+
+def _kind(rel: str) -> str | None:
+    key = layout.classify(rel)
+    return key.kind if key is not None else None
