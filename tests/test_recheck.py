@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -203,10 +204,12 @@ def test_without_the_files_data_in_the_cache_the_check_runs_in_full(
     assert check(repo, capsys) == check(repo, capsys, "--no-cache")
 
 
+@pytest.mark.parametrize("path", ["light", "validated"])
 def test_a_failure_while_comparing_means_a_full_check(
-    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
     from ctb_files.storage import loader
+    from ctb_files.storage.yaml import read
 
     first = check(repo, capsys)
     part = repo / "parts/r-10k.yaml"
@@ -216,9 +219,139 @@ def test_a_failure_while_comparing_means_a_full_check(
     def broken(*args: object) -> None:
         raise RecursionError("deep")
 
-    monkeypatch.setattr(loader, "load_alone", broken)
+    if path == "validated":  # the light comparison finds nothing to say, the validating one fails
+        monkeypatch.setattr(unread, "_text_only", lambda *args: False)
+        assert unchanged(repo) is not None
+        monkeypatch.setattr(loader, "load_alone", broken)
+    else:
+        monkeypatch.setattr(read, "load_fast", broken)
     assert unchanged(repo) is None
     assert check(repo, capsys) == first
+
+
+def test_an_edit_of_text_is_shown_unchanged_without_a_model(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The light comparison alone answers: the validating one is never asked, and no model is imported."""
+    first = check(repo, capsys)
+    part = repo / "parts/r-10k.yaml"
+    part.write_text(part.read_text() + "notes: moved\ndatasheet: null\n")
+    stock = repo / "stock/drawer-a.yaml"
+    stock.write_text(stock.read_text().replace("name: Drawer A\n", ""))  # gone: the model's default
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ctb_files.storage import checkcache, treestat\n"
+        "from ctb_files.storage.gitattributes import declared_not_installed\n"
+        "root = Path(sys.argv[1])\n"
+        "found = checkcache.unchanged_for_checks(root, treestat.tree_digests(root), declared_not_installed(root))\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m.startswith('ctb_files.core.models'))\n"
+        "print(found is not None, heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, text=True, check=True)
+    assert done.stdout == "True []\n"
+    assert check(repo, capsys) == first
+
+
+def test_the_light_comparison_reads_with_the_full_runs_limits(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ctb_files.storage import loader
+
+    settings = repo / "ctb.yaml"
+    settings.write_text(settings.read_text() + "limits: {string: 100, name: 50}\n")
+    first = check(repo, capsys)
+    part = repo / "parts/r-10k.yaml"
+    stock = repo / "stock/drawer-a.yaml"
+    originals = {path: path.read_text() for path in (part, stock)}
+
+    def never(*args: object) -> None:
+        raise AssertionError("validated: the light comparison should have answered")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(loader, "load_alone", never)
+        part.write_text(originals[part] + "notes: " + "n" * 100 + "\n")  # at the limits
+        stock.write_text(originals[stock].replace("name: Drawer A", "name: " + "d" * 50))
+        found = unchanged(repo)
+        assert found is not None and [d.render() for d in found[1]] == [first[1].rstrip("\n")]
+    assert check(repo, capsys) == first
+    cases = [
+        (part, originals[part] + "notes: " + "n" * 101 + "\n", "CTB013 a value of 101 characters"),
+        (
+            stock,
+            originals[stock].replace("name: Drawer A", "name: " + "d" * 51),
+            "CTB013 name: a name of 51 characters",
+        ),
+    ]
+    for path, text, message in cases:
+        for other, original in originals.items():
+            other.write_text(original)
+        check(repo, capsys)
+        path.write_text(text)
+        assert unchanged(repo) is None
+        now = check(repo, capsys)
+        assert now == check(repo, capsys, "--no-cache")
+        assert message in now[1]
+
+
+def test_after_settings_that_did_not_load_every_edit_is_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = repo / "ctb.yaml"
+    settings.write_text(settings.read_text().replace("equivalence_depth: 5", "equivalence_depth: deep"))
+    first = check(repo, capsys)
+    assert "ctb.yaml:" in first[1]
+    found = unread.kept(repo / ".git/ctb/check-files", checkcache.FULL_MAGIC)
+    assert found is not None and found.facts is None
+    part = repo / "parts/r-10k.yaml"
+    part.write_text(part.read_text() + "notes: x\n")
+    assert unchanged(repo) is None
+    assert check(repo, capsys) == first == check(repo, capsys, "--no-cache")
+
+
+def test_the_unread_fields_each_model_takes_as_any_text() -> None:
+    from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+    from ctb_files.core.unread import plain_text, text_fields
+
+    assert plain_text() == UNREAD  # every unread field of ours is `str | None = None`
+
+    class Free(BaseModel):
+        notes: str | None = None
+        url: str | None = Field(default=None, description="for people")
+        bounded: str | None = Field(default=None, max_length=5)
+        required: str
+        text_or_number: str | int | None = None
+        aliased: str | None = Field(default=None, alias="Aliased")
+        checked: str | None = None
+
+        @field_validator("checked")
+        @classmethod
+        def _checked(cls, value: str | None) -> str | None:
+            return value
+
+    names = ("notes", "url", "bounded", "required", "text_or_number", "aliased", "checked", "missing")
+    assert text_fields(Free, names) == {"notes", "url"}
+
+    class After(BaseModel):
+        notes: str | None = None
+
+        @model_validator(mode="after")
+        def _whole(self) -> After:
+            return self
+
+    class Before(BaseModel):
+        notes: str | None = None
+
+        @model_validator(mode="before")
+        @classmethod
+        def _whole(cls, data: Any) -> Any:
+            return data
+
+    class Stripped(BaseModel):
+        model_config = ConfigDict(str_strip_whitespace=True)
+        notes: str | None = None
+
+    for model in (After, Before, Stripped):
+        assert text_fields(model, ["notes"]) == frozenset(), model
 
 
 def test_a_damaged_full_answer_is_ignored(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -277,8 +410,10 @@ def builds(root: Path) -> dict[str, bytes]:
 
 
 def test_a_clear_after_an_edit_of_unread_fields_answers_from_the_last_full_clear(
-    cleared_repo: Path, capsys: pytest.CaptureFixture[str]
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from ctb_files.storage import loader
+
     root = cleared_repo
     first = clear(root, capsys)
     assert first[0] == 0 and first[1].splitlines()[0].split() == ["build", "status", "reserved", "short"]
@@ -294,7 +429,9 @@ def test_a_clear_after_an_edit_of_unread_fields_answers_from_the_last_full_clear
     stock.write_text(stock.read_text().replace("name: Shelf", "name: Top shelf"))
     bom = next((root / "projects/vco/bom").iterdir())
     bom.write_text("# checked against the schematic\n" + bom.read_text())
-    assert unchanged_clear(root) is not None
+    with monkeypatch.context() as patched:  # shown without validating a file (the light comparison)
+        patched.setattr(loader, "load_alone", lambda *args: pytest.fail("validated"))
+        assert unchanged_clear(root) is not None
     assert clear(root, capsys) == first
     assert (root / ".git/ctb/clear-files").read_bytes() == kept  # answered without a full clear
     assert builds(root) == written

@@ -19,7 +19,7 @@ import click
 from ctb_files.cli.app import Options, cli, common, options, workspace, writes
 from ctb_files.cli.buildgroup import build_group
 from ctb_files.errors import UsageError
-from ctb_files.storage import clearcache, journal, tree, treestat
+from ctb_files.storage import clearcache, journal, tree, treestat, unread
 from ctb_files.storage.cachebase import disabled
 
 if TYPE_CHECKING:
@@ -100,6 +100,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     finish(ws, what, {"Ctb-Build": list(kept)})
     keep = cache and unchanged
     digests = ws.loaded.digests if keep else None
+    facts = unread.facts_of(ws.loaded.inventory) if keep else None
     key = clearcache.answer_key(digests, ids) if digests is not None else None
     del ws  # the answer needs only what was kept: the inventory may go before the answer's text is made
     rows = [
@@ -111,7 +112,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
         short=[bid for bid, (status, _, _) in kept.items() if status != "cleared"],
     )
     if key is not None:  # the files are as they were read: the same clear on them answers the same
-        clearcache.store(root, key, answer, digests)
+        clearcache.store(root, key, answer, digests, facts)
         if warm_test:
             answer = clearcache.lookup(root, key) or answer
     return answer

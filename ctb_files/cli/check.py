@@ -11,7 +11,7 @@ import click
 from ctb_files.cli import quick
 from ctb_files.cli.app import cli, common, options
 from ctb_files.errors import Diagnostic
-from ctb_files.storage import checkcache, tree
+from ctb_files.storage import checkcache, tree, unread
 
 LARGE = 2000  # files; below this checking is over before a bar could say anything
 
@@ -36,17 +36,18 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
         # unchanged files answer from one read, without importing the models or running a check
         answer = checkcache.stored(root)
     if answer is None:
-        answer, key, digests = _check(root, cache)
+        answer, key, digests, facts = _check(root, cache)
         if cache:
-            checkcache.store(root, key, answer, digests)
+            checkcache.store(root, key, answer, digests, facts)
             if warm_test:
                 answer = checkcache.lookup(root, key) or answer
     if quick.report(answer, wanted, options().format, options().quiet):
         raise click.exceptions.Exit(1)
 
 
-def _check(root: Path, cache: bool) -> tuple[checkcache.Answer, bytes, Mapping[str, bytes]]:
-    """Load and check the repository: (files, diagnostics), the key of what was read and each file's digest."""
+def _check(root: Path, cache: bool) -> tuple[checkcache.Answer, bytes, Mapping[str, bytes], unread.Facts | None]:
+    """Load and check the repository: (files, diagnostics), the key of what was read, each file's digest and
+    what a later check compares changed files with (:func:`~ctb_files.storage.unread.facts_of`)."""
     from ctb_files.checks import REGISTRY, run_checks
     from ctb_files.render.progress import progress
     from ctb_files.storage.loader import bulk, locate_all
@@ -62,4 +63,5 @@ def _check(root: Path, cache: bool) -> tuple[checkcache.Answer, bytes, Mapping[s
         diags: list[Diagnostic] = locate_all(loaded.diagnostics + found, loaded.inventory.files)
     inv = loaded.inventory
     digests = loaded.digests
-    return (len(inv.files), diags), checkcache.answer_key(digests, inv.merge_driver_missing), digests
+    key = checkcache.answer_key(digests, inv.merge_driver_missing)
+    return (len(inv.files), diags), key, digests, unread.facts_of(inv)

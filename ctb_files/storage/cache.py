@@ -34,12 +34,14 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ctb_files.core import paths as layout
-from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 from ctb_files.storage.cachebase import NO_CACHE_ENV, code_stamp, disabled, git_dir
+
+if TYPE_CHECKING:  # the cache itself holds data, not models: comparing entries imports none
+    from ctb_files.core.models.inventory import Inventory
 
 MAGIC = b"ctb-cache 4\n"
 CHUNK = 1 << 20
@@ -56,8 +58,8 @@ Outcome = tuple[dict[str, Any] | None, tuple[Diagnostic, ...], bool]
 # a file's data as parsed (None: it did not parse; the problem is in the diagnostics) and, when the
 # data came pickled from a parsing worker, those bytes: the cache keeps them instead of pickling again
 ParseOut = tuple[dict[str, Any] | None, bytes | None]
-ParseOne = Callable[[Inventory, str, layout.FileKey, bytes, list[Diagnostic]], ParseOut]
-ValidateOne = Callable[[Inventory, str, layout.FileKey, dict[str, Any], list[Diagnostic]], bool]
+ParseOne = Callable[["Inventory", str, layout.FileKey, bytes, list[Diagnostic]], ParseOut]
+ValidateOne = Callable[["Inventory", str, layout.FileKey, dict[str, Any], list[Diagnostic]], bool]
 
 
 def _stamp(settings: bytes | None) -> bytes:

@@ -27,7 +27,7 @@ from ctb_files.storage.cachebase import answer_path, files_key, read_answer, wri
 from ctb_files.storage.gitattributes import declared_not_installed
 
 MAGIC = b"ctb-check 1\n"
-FULL_MAGIC = b"ctb-check-files 2\n"
+FULL_MAGIC = b"ctb-check-files 3\n"
 Answer = tuple[int, list[Diagnostic]]  # files checked, every diagnostic in order
 
 
@@ -75,7 +75,13 @@ def _answer(payload: bytes) -> Answer | None:
     return count, diags
 
 
-def store(root: Path, key: bytes, answer: Answer, digests: Mapping[str, bytes] | None = None) -> None:
+def store(
+    root: Path,
+    key: bytes,
+    answer: Answer,
+    digests: Mapping[str, bytes] | None = None,
+    facts: unread.Facts | None = None,
+) -> None:
     """Keep ``answer`` under ``key`` (replacing any other); errors are ignored.
 
     ``digests``: given by a full check, the digest of every file it read, kept
@@ -87,7 +93,7 @@ def store(root: Path, key: bytes, answer: Answer, digests: Mapping[str, bytes] |
         return
     write_answer(answer_path(root, "check"), MAGIC, key, [payload])
     if digests is not None:
-        unread.keep(answer_path(root, "check-files"), FULL_MAGIC, key, [payload], digests)
+        unread.keep(answer_path(root, "check-files"), FULL_MAGIC, key, [payload], digests, facts)
 
 
 def unchanged_for_checks(root: Path, digests: Mapping[str, bytes], missing: tuple[str, int] | None) -> Answer | None:
@@ -103,9 +109,9 @@ def unchanged_for_checks(root: Path, digests: Mapping[str, bytes], missing: tupl
     found = unread.kept(answer_path(root, "check-files"), FULL_MAGIC)
     if found is None:
         return None
-    key, before, payload = found
-    answer = _answer(payload)
-    if answer is None or answer_key(before, missing) != key:
+    answer = _answer(found.payload)
+    before = found.digests
+    if answer is None or answer_key(before, missing) != found.key:
         return None
     changed = unread.changed_files(before, digests)
     if changed is None:
@@ -113,4 +119,4 @@ def unchanged_for_checks(root: Path, digests: Mapping[str, bytes], missing: tupl
     edited = set(changed)
     if any(d.path in edited or any(rel in d.message for rel in changed) for d in answer[1]):
         return None
-    return answer if unread.changed_unread(root, changed, before, digests) else None
+    return answer if unread.changed_unread(root, changed, found, digests) else None

@@ -28,7 +28,7 @@ from ctb_files.storage import unread
 from ctb_files.storage.cachebase import answer_path, files_key, read_answer, write_answer
 
 MAGIC = b"ctb-clear 3\n"
-FULL_MAGIC = b"ctb-clear-files 1\n"
+FULL_MAGIC = b"ctb-clear-files 2\n"
 DIGEST = 32
 
 
@@ -66,11 +66,18 @@ def _answer(payload: bytes) -> Answer | None:
     return Answer(table, text, short)
 
 
-def store(root: Path, key: bytes, answer: Answer, digests: Mapping[str, bytes] | None = None) -> None:
+def store(
+    root: Path,
+    key: bytes,
+    answer: Answer,
+    digests: Mapping[str, bytes] | None = None,
+    facts: unread.Facts | None = None,
+) -> None:
     """Keep ``answer`` under ``key`` (replacing any other); errors are ignored.
 
     ``digests``: given by a full clear, the digest of every file it read, kept
-    with the answer for :func:`unchanged_for_clear`.
+    with the answer for :func:`unchanged_for_clear`; ``facts``: the run's
+    (:func:`~ctb_files.storage.unread.facts_of`), when its ``ctb.yaml`` loaded cleanly.
     """
     # written piece by piece: the JSON of 2,000 builds is tens of MiB, never copied into one blob
     table = answer.table.encode() if answer.table is not None else b""
@@ -80,7 +87,7 @@ def store(root: Path, key: bytes, answer: Answer, digests: Mapping[str, bytes] |
     pieces.append("\n".join(answer.short).encode())
     write_answer(answer_path(root, "clear"), MAGIC, key, pieces)
     if digests is not None:
-        unread.keep(answer_path(root, "clear-files"), FULL_MAGIC, key, pieces, digests)
+        unread.keep(answer_path(root, "clear-files"), FULL_MAGIC, key, pieces, digests, facts)
 
 
 def unchanged_for_clear(root: Path, digests: Mapping[str, bytes], build_ids: Sequence[str] | None) -> Answer | None:
@@ -97,14 +104,14 @@ def unchanged_for_clear(root: Path, digests: Mapping[str, bytes], build_ids: Seq
     found = unread.kept(answer_path(root, "clear-files"), FULL_MAGIC)
     if found is None:
         return None
-    key, before, payload = found
-    answer = _answer(payload)
-    if answer is None or answer_key(before, build_ids) != key:
+    answer = _answer(found.payload)
+    before = found.digests
+    if answer is None or answer_key(before, build_ids) != found.key:
         return None
     changed = unread.changed_files(before, digests)
     if changed is None or any(_kind(rel) in (None, "build") for rel in changed):
         return None
-    return answer if unread.changed_unread(root, changed, before, digests) else None
+    return answer if unread.changed_unread(root, changed, found, digests) else None
 
 
 def _kind(rel: str) -> str | None:

@@ -29,10 +29,12 @@ from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree, treestat
 from ctb_files.storage.cache import FileCache, ParseOne, ParseOut
 from ctb_files.storage.cachebase import file_digest
+from ctb_files.storage.filedata import file_data
 from ctb_files.storage.journal import JournalError
 from ctb_files.storage.lock import recover
 from ctb_files.storage.parallel import Parsed, ParsedStream, parse_many
-from ctb_files.storage.yaml import DEFAULT_LIMITS, Locator, YamlProblem, load_fast
+from ctb_files.storage.yaml import Locator, YamlProblem, load_fast
+from ctb_files.storage.yaml.read import default_limits
 
 #: schema problems listed for one file; a file of thousands of bad keys gets one line for the rest
 MAX_PROBLEMS_PER_FILE = 100
@@ -317,7 +319,7 @@ def _parse_one(
             )
             return _NOTHING
     inv.seen.setdefault(key.kind, set()).add(_seen_id(key))
-    limits = inv.settings.limits if key.kind != "settings" else DEFAULT_LIMITS
+    limits = inv.settings.limits if key.kind != "settings" else default_limits()
     if parsed is not None and parsed[1] is not None:
         diags.append(parsed[1])
         return _NOTHING
@@ -328,24 +330,12 @@ def _parse_one(
         diags.append(problem.diagnostic)
         return _NOTHING
     if raw is None:
-        raw, kept = {}, None
-    if not isinstance(raw, dict):
-        diags.append(Diagnostic(rel, 1, 1, "CTB101", "the file must be a YAML mapping"))
+        kept = None  # the pickle of None is not that of the empty mapping it becomes
+    shaped = file_data(raw, rel, limits.name)
+    if isinstance(shaped, Diagnostic):
+        diags.append(shaped)
         return _NOTHING
-    name = raw.get("name")
-    if isinstance(name, str) and len(name) > limits.name:
-        diags.append(
-            Diagnostic(
-                rel,
-                0,
-                0,
-                "CTB013",
-                f"a name of {len(name):,} characters, more than the limit of {limits.name:,}",
-                loc=("name",),
-            )
-        )
-        return _NOTHING
-    return raw, kept
+    return shaped, kept
 
 
 def _validate_one(inv: Inventory, rel: str, key: layout.FileKey, raw: dict[str, Any], diags: list[Diagnostic]) -> bool:
@@ -412,7 +402,9 @@ def validation_diagnostics(rel: str, model_cls: type[BaseModel], exc: Validation
             out.append(Diagnostic(rel, 0, 0, "CTB104", _message(err), loc=loc))
         elif kind == "dataclass_type":  # a record (a build's take, ...) given something else: as for a model
             name = err.get("ctx", {}).get("class_name", "")
-            out.append(Diagnostic(rel, 0, 0, "CTB101", f"Input should be a valid dictionary or instance of {name}", loc=loc))
+            out.append(
+                Diagnostic(rel, 0, 0, "CTB101", f"Input should be a valid dictionary or instance of {name}", loc=loc)
+            )
         else:
             out.append(Diagnostic(rel, 0, 0, "CTB101", _message(err), loc=loc))
     return out

@@ -16,6 +16,14 @@ is the answer now.  It says so only when it can show it:
   types, same keys in the same order, numbers written alike (``60`` and
   ``60.0`` differ: messages print numbers as written).
 
+Most such edits are shown without importing a model: the full run keeps,
+with the digests, the limits its files were read with and the unread fields
+its models take as any text (:func:`~ctb_files.core.unread.plain_text`).  A
+changed file parsed with those limits whose unread fields are each text,
+null or gone loads as cleanly as its clean version did, and needs no model
+to say so.  Any other change of an unread field is validated as a full load
+would.
+
 Anything else, including a failure while comparing, is "not shown": the
 caller runs in full.
 """
@@ -27,20 +35,72 @@ import os
 import pickle
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ctb_files.core import paths as layout
+from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree
 from ctb_files.storage.cachebase import file_digest, read_keyed, write_answer
 
+if TYPE_CHECKING:
+    from ctb_files.core.models.inventory import Inventory
+    from ctb_files.storage.cache import FileCache
+
 MOST_CHANGED = 16  # files changed since the full run beyond which running in full is as quick
-Kept = tuple[bytes, dict[str, bytes], bytes]  # the answer's key, every file's digest then, the answer's payload
 
 
-def keep(path: Path | None, magic: bytes, key: bytes, pieces: Sequence[bytes], digests: Mapping[str, bytes]) -> None:
-    """Keep a full run's answer (``pieces``, as its own file holds them) with every file's digest; errors are ignored."""
+class Limits(NamedTuple):
+    """The limits of ``ctb.yaml`` as numbers (:class:`~ctb_files.core.models.settings.Limits` without its model)."""
+
+    file_size: int
+    keys: int
+    items: int
+    depth: int
+    string: int
+    aliases: int
+    name: int
+
+
+class Facts(NamedTuple):
+    """What a full run knew that a light comparison needs: its files' limits, the unread fields taking any text."""
+
+    limits: Limits
+    plain_text: dict[str, frozenset[str]]
+
+
+class Kept(NamedTuple):
+    """What :func:`keep` wrote."""
+
+    key: bytes  # the answer's key
+    digests: dict[str, bytes]  # every file's digest at the full run
+    facts: Facts | None  # None: the full run's ctb.yaml did not load cleanly
+    payload: bytes  # the answer, as its own file holds it
+
+
+def facts_of(inv: Inventory) -> Facts | None:
+    """The facts of a full run that loaded ``inv``; None when its ``ctb.yaml`` did not load cleanly."""
+    from ctb_files.core.unread import plain_text
+
+    if not inv.settings_valid:
+        return None
+    limits = inv.settings.limits
+    return Facts(Limits(**{name: getattr(limits, name) for name in Limits._fields}), plain_text())
+
+
+def keep(
+    path: Path | None,
+    magic: bytes,
+    key: bytes,
+    pieces: Sequence[bytes],
+    digests: Mapping[str, bytes],
+    facts: Facts | None = None,
+) -> None:
+    """Keep a full run's answer (``pieces``, as its own file holds them) with every file's digest; errors are ignored.
+
+    ``facts``: given when the run's ``ctb.yaml`` loaded cleanly (:func:`facts_of`).
+    """
     try:
-        files = pickle.dumps(dict(digests), protocol=pickle.HIGHEST_PROTOCOL)
+        files = pickle.dumps((dict(digests), facts), protocol=pickle.HIGHEST_PROTOCOL)
     except pickle.PicklingError:
         return
     write_answer(path, magic, key, [len(files).to_bytes(8, "little"), files, *pieces])
@@ -54,12 +114,21 @@ def kept(path: Path | None, magic: bytes) -> Kept | None:
     key, payload = found
     size = int.from_bytes(payload[:8], "little")
     try:
-        digests = pickle.load(io.BytesIO(payload[8 : 8 + size]))  # noqa: S301 - our own file, verified by its digest
+        digests, facts = pickle.load(io.BytesIO(payload[8 : 8 + size]))  # noqa: S301 - our own file, verified
     except Exception:  # a payload that passed the digest but does not unpickle: none, never trusted
         return None
     if not (isinstance(digests, dict) and all(type(k) is str and type(d) is bytes for k, d in digests.items())):
         return None
-    return key, digests, payload[8 + size :]
+    return Kept(key, digests, facts if _facts_shaped(facts) else None, payload[8 + size :])
+
+
+def _facts_shaped(facts: Any) -> bool:
+    if type(facts) is not Facts or type(facts.limits) is not Limits or type(facts.plain_text) is not dict:
+        return False
+    return all(type(n) is int for n in facts.limits) and all(
+        type(kind) is str and type(names) is frozenset and all(type(n) is str for n in names)
+        for kind, names in facts.plain_text.items()
+    )
 
 
 def changed_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> list[str] | None:
@@ -72,20 +141,20 @@ def changed_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> 
     return changed
 
 
-def changed_unread(root: Path, changed: list[str], before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> bool:
-    """Whether each of ``changed`` loaded without a problem before and now, its data differing only where nothing reads."""
+def changed_unread(root: Path, changed: list[str], full: Kept, digests: Mapping[str, bytes]) -> bool:
+    """Whether each of ``changed`` loaded without a problem before and now, its data differing only where nothing reads.
+
+    ``full``: the full run's record; ``digests``: every file's digest now.
+    """
     try:
-        return _only_unread(root, changed, before, digests)
+        return _only_unread(root, changed, full, digests)
     except Exception:  # noqa: BLE001 - what cannot be shown unchanged is run in full, never a crash here
         return False
 
 
-def _only_unread(root: Path, changed: list[str], before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> bool:
-    # here: a stored answer found at once imports no model
-    from ctb_files.core.models.inventory import Inventory
-    from ctb_files.core.unread import UNREAD
+def _only_unread(root: Path, changed: list[str], full: Kept, digests: Mapping[str, bytes]) -> bool:
+    # here: a stored answer found at once imports nothing heavy
     from ctb_files.storage.cache import FileCache
-    from ctb_files.storage.loader import load_alone
 
     settings = _read(root, layout.SETTINGS, digests) if layout.SETTINGS in digests else None
     if settings is None and layout.SETTINGS in digests:
@@ -94,26 +163,85 @@ def _only_unread(root: Path, changed: list[str], before: Mapping[str, bytes], di
     if cache is None:
         return False
     try:
-        inv = Inventory()
-        if settings is not None:  # its limits apply to the files read below, as in a full load
-            then, problems = load_alone(inv, layout.SETTINGS, layout.FileKey("settings"), settings)
-            if then is None or problems:
-                return False
-        for rel in changed:
-            key = layout.classify(rel)
-            then = cache.kept(rel, before[rel])
-            data = _read(root, rel, digests)
-            if key is None or then is None or data is None:
-                return False
-            now, problems = load_alone(inv, rel, key, data)
-            if now is None or problems:
-                return False
-            unread = UNREAD.get(key.kind, frozenset())
-            if not same(_without(then, unread), _without(now, unread)):
-                return False
-        return True
+        if full.facts is not None and all(_text_only(root, rel, full, digests, cache) for rel in changed):
+            return True  # shown without a model
+        return _validated(root, changed, full.digests, digests, settings, cache)
     finally:
         cache.close()
+
+
+def _text_only(root: Path, rel: str, full: Kept, digests: Mapping[str, bytes], cache: FileCache) -> bool:
+    """Whether ``rel`` now differs from its clean version only in unread fields its model takes as any text.
+
+    Read as the loader reads it, with the full run's limits; then every other
+    field is as it was, and each unread one text (which UTF-8 can write), null
+    or gone: the model takes it as it took the clean version.
+    """
+    from ctb_files.core.unread import UNREAD
+    from ctb_files.storage.filedata import file_data
+    from ctb_files.storage.yaml.read import YamlProblem, load_fast
+
+    assert full.facts is not None
+    key = layout.classify(rel)
+    then = cache.kept(rel, full.digests[rel])
+    data = _read(root, rel, digests)
+    if key is None or then is None or data is None:
+        return False
+    limits = full.facts.limits
+    try:
+        now = file_data(load_fast(data, rel, limits), rel, limits.name)
+    except YamlProblem:
+        return False
+    if isinstance(now, Diagnostic):
+        return False
+    unread = UNREAD.get(key.kind, frozenset())
+    text = full.facts.plain_text.get(key.kind, frozenset())
+    for name in unread & now.keys():
+        value = now[name]
+        if name not in text or not (value is None or (type(value) is str and _utf8(value))):
+            return False
+    return same(_without(then, unread), {k: v for k, v in now.items() if k not in unread})
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, as an escape in quotes can write
+        return False
+    return True
+
+
+def _validated(
+    root: Path,
+    changed: list[str],
+    before: Mapping[str, bytes],
+    digests: Mapping[str, bytes],
+    settings: bytes | None,
+    cache: FileCache,
+) -> bool:
+    """:func:`changed_unread` with each changed file loaded and validated as a full load would."""
+    from ctb_files.core.models.inventory import Inventory
+    from ctb_files.core.unread import UNREAD
+    from ctb_files.storage.loader import load_alone
+
+    inv = Inventory()
+    if settings is not None:  # its limits apply to the files read below, as in a full load
+        then, problems = load_alone(inv, layout.SETTINGS, layout.FileKey("settings"), settings)
+        if then is None or problems:
+            return False
+    for rel in changed:
+        key = layout.classify(rel)
+        then = cache.kept(rel, before[rel])
+        data = _read(root, rel, digests)
+        if key is None or then is None or data is None:
+            return False
+        now, problems = load_alone(inv, rel, key, data)
+        if now is None or problems:
+            return False
+        unread = UNREAD.get(key.kind, frozenset())
+        if not same(_without(then, unread), _without(now, unread)):
+            return False
+    return True
 
 
 def _read(root: Path, rel: str, digests: Mapping[str, bytes]) -> bytes | None:

@@ -5,25 +5,60 @@ turns it into plain data (str, int, Decimal, bool, None, dates, lists,
 dicts) and refuses, with a :class:`YamlProblem` naming line and column,
 everything else a file can hold: tags outside the core schema, values their
 tag cannot read (``!!int abc``, ``2025-02-30``), numbers out of range,
-non-text keys, merge keys, and input past the :class:`Limits` (file size,
-keys per mapping, items per list, nesting depth, string length, alias
-expansion).  Nothing read here can raise anything but :class:`YamlProblem`.
+non-text keys, merge keys, and input past the limits of ``ctb.yaml``
+(:class:`~ctb_files.core.models.settings.Limits`: file size, keys per
+mapping, items per list, nesting depth, string length, alias expansion).
+Reading imports no model: the limits are anything with those numbers
+(:class:`Bounds`), so a command that only compares parsed data stays light.
+Nothing read here can raise anything but :class:`YamlProblem`.
 :class:`Locator` finds the line of a document path for messages.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml as pyyaml
 
-from ctb_files.core.models.settings import Limits
 from ctb_files.errors import CtbError, Diagnostic
 
-DEFAULT_LIMITS = Limits()
+if TYPE_CHECKING:
+    from ctb_files.core.models.settings import Limits
+
+
+class Bounds(Protocol):
+    """The limits a read counts against (those of :class:`~ctb_files.core.models.settings.Limits`)."""
+
+    @property
+    def file_size(self) -> int: ...
+    @property
+    def keys(self) -> int: ...
+    @property
+    def items(self) -> int: ...
+    @property
+    def depth(self) -> int: ...
+    @property
+    def string(self) -> int: ...
+    @property
+    def aliases(self) -> int: ...
+
+
+@functools.cache
+def default_limits() -> Limits:
+    """The limits of a ``ctb.yaml`` that sets none (and of ``ctb.yaml`` itself)."""
+    from ctb_files.core.models.settings import Limits
+
+    return Limits()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DEFAULT_LIMITS":  # made on first use: importing the models costs what a light read avoids
+        return default_limits()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class YamlProblem(CtbError):
@@ -130,8 +165,13 @@ def _decode(data: bytes, path: str) -> str:
         raise YamlProblem(Diagnostic(path, 1, 1, "CTB001", f"not UTF-8 text (byte {exc.start})")) from None
 
 
-def load_fast(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Parse ``data`` as plain YAML data; :class:`YamlProblem` on any error, never another exception."""
+def load_fast(data: bytes, path: str, limits: Bounds | None = None) -> Any:
+    """Parse ``data`` as plain YAML data; :class:`YamlProblem` on any error, never another exception.
+
+    ``limits``: those of ``ctb.yaml``; None: :func:`default_limits`.
+    """
+    if limits is None:
+        limits = default_limits()
     if len(data) > limits.file_size:
         raise YamlProblem(
             Diagnostic(
@@ -172,7 +212,7 @@ class _Builder:
     nest or a huge mapping stops early with an error.
     """
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Bounds) -> None:
         self.limits = limits
         self.seen: set[int] = set()  # collections built once: a second visit is an alias
         self.open: set[int] = set()  # collections being built: met again inside, an alias loops
