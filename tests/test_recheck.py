@@ -184,6 +184,24 @@ def test_an_edit_a_check_may_see_is_checked_in_full(
     assert full_answer(repo) != kept  # a full check ran and kept its own answer
 
 
+def test_an_edit_where_something_reads_is_never_validated_twice(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The light comparison that finds a read field changed, or a file that no longer parses, settles it."""
+    from ctb_files.storage import loader
+
+    check(repo, capsys)
+    stock = repo / "stock/drawer-a.yaml"
+    original = stock.read_text()
+    with monkeypatch.context() as patched:
+        patched.setattr(loader, "load_alone", lambda *args: pytest.fail("validated"))
+        for text in (original.replace("{part: r-1k, quantity: 60,", "{part: r-1k, quantity: 61,"), original + "]\n"):
+            assert text != original
+            stock.write_text(text)
+            assert unchanged(repo) is None
+    assert check(repo, capsys) == check(repo, capsys, "--no-cache")
+
+
 def test_a_number_written_otherwise_is_checked_in_full(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``60`` and ``60.0`` are equal numbers, but messages print them as written: not the same data."""
     check(repo, capsys)
@@ -220,7 +238,7 @@ def test_a_failure_while_comparing_means_a_full_check(
         raise RecursionError("deep")
 
     if path == "validated":  # the light comparison finds nothing to say, the validating one fails
-        monkeypatch.setattr(unread, "_text_only", lambda *args: False)
+        monkeypatch.setattr(unread, "_text_only", lambda *args: None)
         assert unchanged(repo) is not None
         monkeypatch.setattr(loader, "load_alone", broken)
     else:

@@ -21,7 +21,8 @@ with the digests, the limits its files were read with and the unread fields
 its models take as any text (:func:`~ctb_files.core.unread.plain_text`).  A
 changed file parsed with those limits whose unread fields are each text,
 null or gone loads as cleanly as its clean version did, and needs no model
-to say so.  Any other change of an unread field is validated as a full load
+to say so; one that does not parse, or changed elsewhere, cannot.  Only
+an unread field now holding something else is validated as a full load
 would.
 
 Anything else, including a failure while comparing, is "not shown": the
@@ -163,19 +164,27 @@ def _only_unread(root: Path, changed: list[str], full: Kept, digests: Mapping[st
     if cache is None:
         return False
     try:
-        if full.facts is not None and all(_text_only(root, rel, full, digests, cache) for rel in changed):
-            return True  # shown without a model
+        if full.facts is not None:
+            found = [_text_only(root, rel, full, digests, cache) for rel in changed]
+            if False in found:
+                return False  # a file that does not load now, or changed where something reads
+            if all(found):
+                return True  # shown without a model
         return _validated(root, changed, full.digests, digests, settings, cache)
     finally:
         cache.close()
 
 
-def _text_only(root: Path, rel: str, full: Kept, digests: Mapping[str, bytes], cache: FileCache) -> bool:
+def _text_only(root: Path, rel: str, full: Kept, digests: Mapping[str, bytes], cache: FileCache) -> bool | None:
     """Whether ``rel`` now differs from its clean version only in unread fields its model takes as any text.
 
-    Read as the loader reads it, with the full run's limits; then every other
-    field is as it was, and each unread one text (which UTF-8 can write), null
-    or gone: the model takes it as it took the clean version.
+    Read as the loader reads it, with the full run's limits.  True: every
+    other field is as it was, and each unread one is text (which UTF-8 can
+    write), null or gone, so the model takes it as it took the clean
+    version.  False: it does not parse now, or another field changed; no
+    validation could show it unchanged.  None: an unread field holds
+    something else (or the clean version is not at hand): only validating
+    can tell.
     """
     from ctb_files.core.unread import UNREAD
     from ctb_files.storage.filedata import file_data
@@ -186,7 +195,7 @@ def _text_only(root: Path, rel: str, full: Kept, digests: Mapping[str, bytes], c
     then = cache.kept(rel, full.digests[rel])
     data = _read(root, rel, digests)
     if key is None or then is None or data is None:
-        return False
+        return None
     limits = full.facts.limits
     try:
         now = file_data(load_fast(data, rel, limits), rel, limits.name)
@@ -195,12 +204,13 @@ def _text_only(root: Path, rel: str, full: Kept, digests: Mapping[str, bytes], c
     if isinstance(now, Diagnostic):
         return False
     unread = UNREAD.get(key.kind, frozenset())
+    if not same(_without(then, unread), {k: v for k, v in now.items() if k not in unread}):
+        return False
     text = full.facts.plain_text.get(key.kind, frozenset())
-    for name in unread & now.keys():
-        value = now[name]
-        if name not in text or not (value is None or (type(value) is str and _utf8(value))):
-            return False
-    return same(_without(then, unread), {k: v for k, v in now.items() if k not in unread})
+    return all(
+        name in text and (now[name] is None or (type(now[name]) is str and _utf8(now[name])))
+        for name in unread & now.keys()
+    ) or None
 
 
 def _utf8(text: str) -> bool:
