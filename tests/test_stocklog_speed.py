@@ -204,17 +204,18 @@ def test_fast_rows_equal_the_parser(row: bytes) -> None:
 
 def test_split_reading_stays_within_the_parser_limits() -> None:
     from ctb_files.storage import rowread, stockread
-    from ctb_files.storage.yaml import DEFAULT_LIMITS
+    from ctb_files.storage.yaml import default_limits
     from ctb_files.storage.yaml.read import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
 
+    limits = default_limits()
     assert stockread._INTEGER_DIGITS <= MAX_INTEGER_DIGITS
     assert stockread._FRACTION_DIGITS <= MAX_FRACTION_DIGITS
-    assert DEFAULT_LIMITS.keys >= stockread._MAX_KEYS
-    assert DEFAULT_LIMITS.string >= stockread._MAX_TEXT
-    assert DEFAULT_LIMITS.items >= rowread._MAX_ITEMS
-    assert DEFAULT_LIMITS.file_size >= rowread._MAX_BYTES
+    assert limits.keys >= stockread._MAX_KEYS
+    assert limits.string >= stockread._MAX_TEXT
+    assert limits.items >= rowread._MAX_ITEMS
+    assert limits.file_size >= rowread._MAX_BYTES
     # a list longer than the parser allows is its refusal, not a list
-    many = b"lines:\n" + b"  - {part: p1, quantity: 1}\n" * (DEFAULT_LIMITS.items + 1)
+    many = b"lines:\n" + b"  - {part: p1, quantity: 1}\n" * (limits.items + 1)
     with pytest.raises(YamlProblem) as raised:
         StockVersions().load(many, "stock/a.yaml")
     assert raised.value.diagnostic.code == "CTB008"
@@ -222,11 +223,12 @@ def test_split_reading_stays_within_the_parser_limits() -> None:
 
 def test_one_location_of_a_50000_part_stockroom_is_within_the_default_limits() -> None:
     """Two binned lines a part in two files (or every part in one): 50,000 lines in one stock file load."""
-    from ctb_files.storage.yaml import DEFAULT_LIMITS, load_fast
+    from ctb_files.storage.yaml import default_limits, load_fast
 
-    assert DEFAULT_LIMITS.items == 100_000
+    limits = default_limits()
+    assert limits.items == 100_000
     body = b"lines:\n" + b"".join(b"  - {part: p%d, bin: S%d, quantity: %d}\n" % (i, i % 40, i % 300) for i in range(50_000))
-    assert len(body) < DEFAULT_LIMITS.file_size
+    assert len(body) < limits.file_size
     parsed = load_fast(body, "stock/main.yaml")
     assert isinstance(parsed, dict) and len(parsed["lines"]) == 50_000
     assert parsed["lines"][49_999] == {"part": "p49999", "bin": "S39", "quantity": 199}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ctb_files.storage.yaml.read import Bounds, Locator, YamlProblem, load_fast
+from ctb_files.storage.yaml.read import Bounds, Locator, YamlProblem, default_limits, load_fast
 
 if TYPE_CHECKING:
     from ctb_files.storage.yaml.edit import (
@@ -27,19 +27,16 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "DEFAULT_LIMITS", "Bounds", "CommentedMap", "CommentedSeq", "Locator", "YamlProblem", "dump", "flow_items", "load_fast",
+    "Bounds", "CommentedMap", "CommentedSeq", "Locator", "YamlProblem", "default_limits", "dump", "flow_items",
+    "load_fast",
     "load_roundtrip", "merge_into", "new_document", "parse_roundtrip", "rebuild_sequence", "sequence_comment",
     "set_in_order", "to_roundtrip",
 ]  # fmt: skip
-_READ = frozenset({"DEFAULT_LIMITS", "Bounds", "Locator", "YamlProblem", "load_fast"})
+_READ = frozenset({"Bounds", "Locator", "YamlProblem", "default_limits", "load_fast"})
 _EDIT = frozenset(__all__) - _READ
 
 
 def __getattr__(name: str) -> Any:
-    if name == "DEFAULT_LIMITS":
-        from ctb_files.storage.yaml.read import default_limits
-
-        return default_limits()
     if name in _EDIT:
         from ctb_files.storage.yaml import edit
 

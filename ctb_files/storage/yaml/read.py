@@ -49,16 +49,12 @@ class Bounds(Protocol):
 
 @functools.cache
 def default_limits() -> Limits:
-    """The limits of a ``ctb.yaml`` that sets none (and of ``ctb.yaml`` itself)."""
+    """The limits of a ``ctb.yaml`` that sets none (and of ``ctb.yaml`` itself); made on first use, as the models'
+    import is what a light read avoids."""
     from ctb_files.core.models.settings import Limits
 
     return Limits()
 
-
-def __getattr__(name: str) -> Any:
-    if name == "DEFAULT_LIMITS":  # made on first use: importing the models costs what a light read avoids
-        return default_limits()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class YamlProblem(CtbError):
