@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ctb_files.core.models import PriceBreak, Reservation, StockLine, Take
+from ctb_files.core.models import BomRow, PriceBreak, Reservation, StockLine, Take
 from ctb_files.core.models.project import Sku
 from ctb_files.storage.loader import load_repo
 from tests.conftest import git, write_tree
@@ -192,9 +192,8 @@ def test_equal_texts_and_whole_quantities_are_one_object_each(tmp_path: Path) ->
 
 def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> None:
     """pydantic's per-instance set of given names is shared between models given the same names;
-    each still holds exactly the names its own input gave; BOM rows (whose validator reads and
-    changes theirs) share theirs once it has run; the slotted records (stock lines, a build's
-    results, vendor parts, price breaks) have none."""
+    each still holds exactly the names its own input gave; the slotted records (stock lines, a
+    build's results, BOM rows, vendor parts, price breaks) have none."""
     write_tree(
         tmp_path,
         {
@@ -231,14 +230,14 @@ def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> No
     )
     r1, r2 = inv.parts["r1"], inv.parts["r2"]
     assert r1.vendor_parts[0].price_breaks == [PriceBreak(quantity=Decimal(1), price=Decimal("0.1"))]
-    for record in (lines[0], reservations[0], reservations[0].take[0], r1.vendor_parts[0], r1.vendor_parts[0].price_breaks[0]):
+    rows = inv.boms[("p", "v")].rows
+    assert rows[0] == BomRow(line=1, refs=["R1"], quantity=Decimal(1), part="r1")
+    records = (lines[0], reservations[0], reservations[0].take[0], r1.vendor_parts[0], r1.vendor_parts[0].price_breaks[0], rows[0])
+    for record in records:
         assert not hasattr(record, "__dict__") and not hasattr(record, "__pydantic_fields_set__")
     assert given(r1) is given(r2) and given(inv.parts["r3"]) == {"name", "unit"}
     order_lines = inv.orders["o1"].lines
     assert given(order_lines[0]) is given(order_lines[1])
-    # BOM rows share theirs once their validator has run: the old vendor/partnum keys still tell per row
-    rows = inv.boms[("p", "v")].rows
-    assert given(rows[0]) is given(rows[1]) and given(rows[0]) == {"line", "refs", "quantity", "part"}
+    # a BOM row still tells it was read from the old vendor/partnum keys (not null)
     assert [row.legacy for row in rows] == [False, False, True, False]
-    assert rows[2].skus == [Sku(vendor="m", sku="X1")] and rows[2].vendor is None
-    assert given(rows[3]) == {"line", "quantity", "part"}
+    assert rows[2].skus == [Sku(vendor="m", sku="X1")] and rows[2].vendor is None and rows[3].vendor is None

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from ctb_files.core.models import BomFile, BomRow, Extension, Part, Project
+from ctb_files.core.models.common import record_adapter
 from ctb_files.errors import CtbError
 from ctb_files.ops.bom.diff import FlatMemo, flatten
 from ctb_files.ops.bom.tree import Memo, Target, explode, parse_target
@@ -39,7 +40,7 @@ def part(**fields: object) -> Part:
 
 
 def row(**fields: object) -> BomRow:
-    return BomRow.model_validate(fields)
+    return record_adapter(BomRow).validate_python(fields)
 
 
 def bom(*rows: BomRow) -> BomFile:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from ctb_files.core import paths as layout
 from ctb_files.core.models import BomFile, BomRow, Extension, Part, Project, Settings, valid_id
+from ctb_files.core.models.common import record_adapter
 from ctb_files.errors import CtbError
 from ctb_files.ops.bom.diff import BomChange, FlatMemo, FlatRow, Side, flatten, summarize_bom_change
 from ctb_files.ops.bom.extensions import visible_names
@@ -130,7 +131,7 @@ class _Parsed:
         for row in rows:
             known = self._rows.get(id(row))
             if known is None:
-                known = self._rows[id(row)] = (row, BomRow.model_validate(row))  # the row kept: its id stays its own
+                known = self._rows[id(row)] = (row, record_adapter(BomRow).validate_python(row))  # the row kept: its id stays its own
             models.append(known[1])
         return BomFile.model_validate({**(raw or {}), "rows": models})
 

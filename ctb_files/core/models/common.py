@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -18,6 +18,9 @@ from pydantic import (
 
 from ctb_files.core.ids import ID_PATTERN, valid_id
 from ctb_files.core.units import SharedValues, Unit, normalize
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 
 def _check_id(value: str) -> str:
@@ -112,7 +115,8 @@ Money = Annotated[
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
 
 __all__ = [
-    "RECORD", "Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "share_given", "valid_id",
+    "RECORD", "Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "record_adapter", "share_given",
+    "valid_id",
 ]  # fmt: skip
 
 
@@ -125,6 +129,19 @@ class Strict(BaseModel):
 #: the rules of :class:`Strict` for the slotted dataclasses a file holds by the hundred thousand
 #: (``__pydantic_config__ = RECORD``): what pydantic validates them with
 RECORD = ConfigDict(extra="forbid", populate_by_name=True, validate_default=False)
+
+
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def record_adapter(record: type[Any]) -> TypeAdapter[Any]:
+    """What validates and dumps one record (a slotted dataclass, :data:`RECORD`) on its own; made once per type."""
+    made = _ADAPTERS.get(record)
+    if made is None:
+        from pydantic import TypeAdapter  # here: most commands never validate a record on its own
+
+        made = _ADAPTERS[record] = TypeAdapter(record)
+    return made
 
 
 # one set of given names per distinct set: see :func:`share_given`

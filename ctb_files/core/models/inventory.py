@@ -51,16 +51,12 @@ class Inventory:
 def share_given_names(model: BaseModel) -> None:
     """Let a loaded file's models given the same names share one set of them (:func:`share_given`).
 
-    The file's own model, and the lists a stockroom holds by the thousand:
-    BOM rows and order lines (a build's results, stock lines, vendor parts
-    and price breaks are slotted dataclasses, with no such set).
-    For models kept in memory (the loader's); a model validated to check a
-    file before writing it is dropped at once and need not pay for it.  A BOM
-    row's validator changes its set (``legacy`` reads it): it has run when the
-    loader shares them, and nothing assigns to a loaded row.
+    The file's own model, and the order lines a stockroom holds by the
+    thousand (a build's results, BOM rows, stock lines, vendor parts and
+    price breaks are slotted dataclasses, with no such set).  For models
+    kept in memory (the loader's); a model validated to check a file before
+    writing it is dropped at once and need not pay for it.
     """
     share_given((model,))
-    if isinstance(model, BomFile):
-        share_given(model.rows)
-    elif isinstance(model, Order):
+    if isinstance(model, Order):
         share_given(model.lines)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import typing
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ctb_files.core.models.common import Id, Percent, PositiveQuantity, Quantity, Strict, Unit
+from ctb_files.core.models.common import RECORD, Id, Percent, PositiveQuantity, Quantity, Strict, Unit
 
 BomFormat = Literal[
     "auto", "kicad-cli", "kicad-legacy", "kicad-legacy-fp", "pcbnew", "kibom", "jlc", "kitspace", "ctb-csv"
@@ -72,12 +75,17 @@ class HandSet:
 HAND_SET = HandSet()
 
 
-def hand_set_keys(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of ``model`` marked :data:`HAND_SET`, in declaration order."""
+def hand_set_keys(model: type[BaseModel] | type[BomRow]) -> tuple[str, ...]:
+    """The fields of ``model`` (a model, or a record such as :class:`BomRow`) marked :data:`HAND_SET`, in order."""
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return tuple(
+            name for name, info in model.model_fields.items() if any(isinstance(mark, HandSet) for mark in info.metadata)
+        )
+    hints = typing.get_type_hints(model, include_extras=True)  # each class's names read in its own module
     return tuple(
-        name
-        for name, info in model.model_fields.items()
-        if any(isinstance(mark, HandSet) for mark in info.metadata)
+        each.name
+        for each in dataclasses.fields(model)
+        if any(isinstance(mark, HandSet) for mark in getattr(hints[each.name], "__metadata__", ()))
     )
 
 
@@ -88,18 +96,35 @@ class Sku(Strict):
     sku: str = Field(min_length=1)
 
 
-class BomRow(Strict):
+class _Told:
+    """Room for what a row was told beyond its fields (not a field: no schema, no dump, no equality)."""
+
+    __slots__ = ("_legacy",)
+
+    def _told_legacy(self) -> None:
+        self._legacy = True
+
+    @property
+    def legacy(self) -> bool:
+        """Read from the old ``vendor``/``partnum`` keys, not null (the next sync rewrites it)."""
+        return getattr(self, "_legacy", False)
+
+
+# a stockroom's BOMs hold rows by the hundred thousand: a slotted dataclass validated with the file
+# models' rules (see ``core/models/build.Take``), about a third of a model's size
+@dataclass(slots=True, kw_only=True)
+class BomRow(_Told):
     # the schema says what _needs_line says: only implicit rows go without a line
-    model_config = ConfigDict(
-        extra="forbid", populate_by_name=True, validate_default=False,
+    __pydantic_config__ = ConfigDict(
+        **RECORD,
         json_schema_extra={"anyOf": [
             {"required": ["line"], "properties": {"line": {"type": "integer"}}},
             {"required": ["implicit"], "properties": {"implicit": {"const": True}}},
         ]},
     )  # fmt: skip
-    line: int | None = Field(default=None, ge=0)
+    line: Annotated[int | None, Field(ge=0)] = None
     implicit: bool = False
-    refs: list[str] = Field(default_factory=list)
+    refs: list[str] = field(default_factory=list)
     quantity: PositiveQuantity
     unit: Annotated[Unit | None, HAND_SET] = None
     value: str | None = None
@@ -107,59 +132,42 @@ class BomRow(Strict):
     mpn: str | None = None
     manufacturer: str | None = None
     description: str | None = None
-    skus: list[Sku] = Field(default_factory=list)
-    # written before ``skus`` existed: read as the first SKU; the next sync writes ``skus``
+    skus: list[Sku] = field(default_factory=list)
+    # written before ``skus`` existed: read as the first SKU and cleared; the next sync writes ``skus``
     vendor: str | None = None
     partnum: str | None = None
-    fields: dict[str, str] = Field(default_factory=dict)
-    flags: list[str] = Field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
     part: Id | None = None
     missing: str | None = None
     optional: bool = False
     dnp: bool = False
     substitute: Annotated[Id | None, HAND_SET] = None
     order: Annotated[int | None, HAND_SET] = None
-    attrition: Annotated[Percent | None, HAND_SET] = Field(
-        default=None, description="percent extra per build (PRODUCT.md 4.1)"
-    )
-    setup: Annotated[Quantity | None, HAND_SET] = Field(
-        default=None, description="extra quantity once per build, in the row's unit"
-    )
-    consumable: Annotated[bool, HAND_SET] = Field(default=False, description="listed and costed, never reserved or short")
-    ext: Annotated[dict[str, Any], HAND_SET] = Field(default_factory=dict)
+    attrition: Annotated[Percent | None, HAND_SET, Field(description="percent extra per build (PRODUCT.md 4.1)")] = None
+    setup: Annotated[
+        Quantity | None, HAND_SET, Field(description="extra quantity once per build, in the row's unit")
+    ] = None
+    consumable: Annotated[bool, HAND_SET, Field(description="listed and costed, never reserved or short")] = False
+    ext: Annotated[dict[str, Any], HAND_SET] = field(default_factory=dict)
 
     @model_validator(mode="after")
     def _needs_line(self) -> BomRow:
         if not self.implicit and self.line is None:
             raise ValueError("a BOM row needs a 'line' (unique in the file)")
-        given = self.__pydantic_fields_set__
-        if "vendor" not in given and "partnum" not in given:
-            return self
         if self.vendor is None and self.partnum is None:
-            # written as null: not the old keys (``legacy`` tells them by being set)
-            given.discard("vendor")
-            given.discard("partnum")
-        else:
-            if self.vendor and self.partnum:
-                old = Sku(vendor=self.vendor, sku=self.partnum)
-                if old not in self.skus:
-                    self.skus.insert(0, old)
-            elif self.vendor:
-                self.fields.setdefault("Vendor", self.vendor)
-            elif self.partnum:
-                self.fields.setdefault("PartNum", self.partnum)
-            self.vendor = self.partnum = None  # both stay among the given names: see ``legacy``
+            return self
+        if self.vendor and self.partnum:
+            old = Sku(vendor=self.vendor, sku=self.partnum)
+            if old not in self.skus:
+                self.skus.insert(0, old)
+        elif self.vendor:
+            self.fields.setdefault("Vendor", self.vendor)
+        elif self.partnum:
+            self.fields.setdefault("PartNum", self.partnum)
+        self.vendor = self.partnum = None
+        self._told_legacy()
         return self
-
-    @property
-    def legacy(self) -> bool:
-        """Read from the old ``vendor``/``partnum`` keys (the next sync rewrites it).
-
-        Told by the names the row was given, not by a private attribute: a
-        model with one costs pydantic a Python call per row it validates.
-        """
-        given = self.__pydantic_fields_set__
-        return "vendor" in given or "partnum" in given
 
     @property
     def wanted(self) -> str | None:

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from ctb_files.core.models import BomFile, BomRow
+from ctb_files.core.models.common import record_adapter
 from ctb_files.core.models.project import hand_set_keys
 from ctb_files.core.units import normalize
 from ctb_files.errors import Diagnostic
@@ -219,5 +220,6 @@ def _same_content(data: dict[str, Any], old: BomFile, row_model: type[BomRow]) -
     skip: dict[str, Any] = {"source": {"synced_at"}, "rows": True}
     if head.model_dump(exclude=skip) != old.model_dump(exclude=skip):
         return False
-    new_rows = [row_model.model_validate(row).model_dump() for row in data["rows"]]
-    return new_rows == [row.model_dump() for row in old.rows]
+    rows = record_adapter(row_model)
+    new_rows = [rows.dump_python(rows.validate_python(row)) for row in data["rows"]]
+    return new_rows == [rows.dump_python(row) for row in old.rows]
