@@ -153,7 +153,7 @@ def test_dangling_references_everywhere_never_crash() -> None:
             "b2": Build(project="p", version="v", quantity=Decimal(1), status="cleared", fallbacks={"x": "y"},
                         reservations=[Reservation(part="ghost", quantity=Decimal(3), take=[take])]),
         },
-        orders={"o1": Order(vendor="v", lines=[OrderLine(part="ghost", quantity=Decimal(1), **{"for": {"b9": 1}})])},
+        orders={"o1": Order(vendor="v", lines=[OrderLine(part="ghost", quantity=Decimal(1), for_={"b9": Decimal(1)})])},
     )  # fmt: skip
     diags = run_checks(inv)
     assert "CTB999" not in {d.code for d in diags}

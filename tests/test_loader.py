@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ctb_files.core.models import BomRow, PriceBreak, Reservation, StockLine, Take
+from ctb_files.core.canonical import model_fields
+from ctb_files.core.models import BomRow, OrderLine, PriceBreak, Reservation, StockLine, Take
 from ctb_files.core.models.project import Sku
+from ctb_files.render.table import plain
 from ctb_files.storage.loader import load_repo
 from tests.conftest import git, write_tree
 
@@ -193,7 +195,7 @@ def test_equal_texts_and_whole_quantities_are_one_object_each(tmp_path: Path) ->
 def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> None:
     """pydantic's per-instance set of given names is shared between models given the same names;
     each still holds exactly the names its own input gave; the slotted records (stock lines, a
-    build's results, BOM rows, vendor parts, price breaks) have none."""
+    build's results, BOM rows, order lines, vendor parts, price breaks) have none."""
     write_tree(
         tmp_path,
         {
@@ -232,12 +234,27 @@ def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> No
     assert r1.vendor_parts[0].price_breaks == [PriceBreak(quantity=Decimal(1), price=Decimal("0.1"))]
     rows = inv.boms[("p", "v")].rows
     assert rows[0] == BomRow(line=1, refs=["R1"], quantity=Decimal(1), part="r1")
-    records = (lines[0], reservations[0], reservations[0].take[0], r1.vendor_parts[0], r1.vendor_parts[0].price_breaks[0], rows[0])
+    order_lines = inv.orders["o1"].lines
+    assert order_lines[1] == OrderLine(part="r2", quantity=Decimal(20))
+    records = (
+        lines[0], reservations[0], reservations[0].take[0], r1.vendor_parts[0], r1.vendor_parts[0].price_breaks[0],
+        rows[0], order_lines[0],
+    )  # fmt: skip
     for record in records:
         assert not hasattr(record, "__dict__") and not hasattr(record, "__pydantic_fields_set__")
     assert given(r1) is given(r2) and given(inv.parts["r3"]) == {"name", "unit"}
-    order_lines = inv.orders["o1"].lines
-    assert given(order_lines[0]) is given(order_lines[1])
     # a BOM row still tells it was read from the old vendor/partnum keys (not null)
     assert [row.legacy for row in rows] == [False, False, True, False]
     assert rows[2].skus == [Sku(vendor="m", sku="X1")] and rows[2].vendor is None and rows[3].vendor is None
+
+
+def test_a_record_is_written_and_shown_under_its_keys() -> None:
+    """An order line's ``for_`` is the key ``for`` wherever a key is read or shown: fmt's order and hints, JSON."""
+    line = OrderLine(part="r1", quantity=Decimal(2), for_={"b1": Decimal(2)})
+    assert {name: key for name, (key, _annotation) in model_fields(OrderLine).items()}["for_"] == "for"
+    assert plain(line) == {
+        "part": "r1", "sku": None, "quantity": 2, "unit_price": None, "received": 0, "for": {"b1": 2}, "restock": False,
+    }  # fmt: skip
+    assert plain(Take(location="main", part="r1", quantity=Decimal("1.5"))) == {
+        "location": "main", "part": "r1", "bin": None, "quantity": 1.5,
+    }  # fmt: skip

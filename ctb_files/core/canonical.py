@@ -24,6 +24,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from ctb_files.core.models import KINDS
 
@@ -47,7 +48,15 @@ def model_fields(model: Model) -> dict[str, tuple[str, Any]]:
         return {name: (field.alias or name, field.annotation) for name, field in model.model_fields.items()}
     assert dataclasses.is_dataclass(model), f"{model!r} is neither a model nor a dataclass"
     hints = typing.get_type_hints(model, include_extras=True)
-    return {field.name: (field.name, hints[field.name]) for field in dataclasses.fields(model)}
+    return {field.name: (_alias(hints[field.name]) or field.name, hints[field.name]) for field in dataclasses.fields(model)}
+
+
+def _alias(annotation: Any) -> str | None:
+    """The key a record's field is written under when it is not its name (``Annotated[..., Field(alias=...)]``)."""
+    for mark in getattr(annotation, "__metadata__", ()):
+        if isinstance(mark, FieldInfo) and mark.alias is not None:
+            return mark.alias
+    return None
 
 
 @cache

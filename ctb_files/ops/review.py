@@ -338,8 +338,8 @@ def _orders(before: Inventory, after: Inventory, skip: set[str]) -> list[OrderCh
         if layout.order_path(order_id) in skip:
             continue
         old, new = before.orders.get(order_id), after.orders.get(order_id)
-        old_lines = [line.model_dump() for line in old.lines] if old is not None else None
-        new_lines = [line.model_dump() for line in new.lines] if new is not None else None
+        old_lines = old.lines if old is not None else None
+        new_lines = new.lines if new is not None else None  # records: equal when every field is
         if (old.status if old else None) == (new.status if new else None) and old_lines == new_lines:
             continue
         shown = new if new is not None else old

@@ -84,13 +84,31 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+_KEYS: dict[type[Any], tuple[tuple[str, str], ...]] = {}
+
+
+def _keys(kind: type[Any]) -> tuple[tuple[str, str], ...]:
+    """(field name, key in data) of a dataclass: a record's alias (``for``) where it has one."""
+    found = _KEYS.get(kind)
+    if found is None:
+        if hasattr(kind, "__pydantic_config__"):  # a record of a file: its fields were read by pydantic
+            from ctb_files.core.canonical import model_fields
+
+            record: Any = kind  # a class, hashable whatever its instances are
+            found = tuple((name, key) for name, (key, _annotation) in model_fields(record).items())
+        else:
+            found = tuple((field.name, field.name) for field in dataclasses.fields(kind))
+        _KEYS[kind] = found
+    return found
+
+
 def plain(value: Any) -> Any:
     """Data ready for ``json.dumps``: Decimals as numbers (integers when whole)."""
     pydantic = sys.modules.get("pydantic")  # not imported: no model can exist (a cached check never imports it)
     if pydantic is not None and isinstance(value, pydantic.BaseModel):
         return plain(value.model_dump(mode="python", by_alias=True))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a build's reservation, take, ...
-        return {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        return {key: plain(getattr(value, name)) for name, key in _keys(type(value))}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):

@@ -49,14 +49,12 @@ class Inventory:
 
 
 def share_given_names(model: BaseModel) -> None:
-    """Let a loaded file's models given the same names share one set of them (:func:`share_given`).
+    """Let loaded files' models given the same names share one set of them (:func:`share_given`).
 
-    The file's own model, and the order lines a stockroom holds by the
-    thousand (a build's results, BOM rows, stock lines, vendor parts and
-    price breaks are slotted dataclasses, with no such set).  For models
-    kept in memory (the loader's); a model validated to check a file before
-    writing it is dropped at once and need not pay for it.
+    What a stockroom holds by the thousand inside its files (a build's
+    results, BOM rows, order lines, stock lines, vendor parts and price
+    breaks) are slotted dataclasses, with no such set.  For models kept in
+    memory (the loader's); a model validated to check a file before writing
+    it is dropped at once and need not pay for it.
     """
     share_given((model,))
-    if isinstance(model, Order):
-        share_given(model.lines)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from ctb_files.core.models.common import (
+    RECORD,
     Currency,
     Id,
     Money,
@@ -20,14 +22,18 @@ from ctb_files.core.models.common import (
 OrderStatus = Literal["open", "placed", "received", "cancelled"]
 
 
-class OrderLine(Strict):
+# orders hold lines by the ten thousand: a slotted dataclass validated with the file models' rules
+# (see ``core/models/build.Take``); ``for`` is a Python keyword, so the field is ``for_`` written as ``for``
+@dataclass(slots=True, kw_only=True)
+class OrderLine:
+    __pydantic_config__ = RECORD
     part: Id
     sku: str | None = None
     quantity: PositiveQuantity
     unit_price: Money | None = None
-    received: Quantity = Field(default=Decimal(0))
-    for_: dict[Id, Quantity] = Field(default_factory=dict, alias="for")
-    restock: bool = Field(default=False, description="added by `ctb order generate --restock` to reach min_stock")
+    received: Quantity = Decimal(0)
+    for_: Annotated[dict[Id, Quantity], Field(alias="for")] = field(default_factory=dict)
+    restock: Annotated[bool, Field(description="added by `ctb order generate --restock` to reach min_stock")] = False
 
 
 class Order(Strict):
