@@ -121,19 +121,20 @@ class _Parsed:
         """The BOM file validated with each distinct row validated once.
 
         Versions of a BOM share most rows (the row reader hands out one parsed
-        row for equal lines), so a row met before comes as its model; the file
-        then validates as if whole (a model in a list is taken as it is).
+        row for equal lines), so a row met before comes as its record; the file
+        then validates as if whole (a record in a list is taken as it is).
         """
         rows = (raw or {}).get("rows")
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
             return BomFile.model_validate(raw or {})  # the whole-file messages and answers
-        models: list[BomRow] = []
+        records: list[BomRow] = []
+        adapter = record_adapter(BomRow)
         for row in rows:
             known = self._rows.get(id(row))
             if known is None:
-                known = self._rows[id(row)] = (row, record_adapter(BomRow).validate_python(row))  # the row kept: its id stays its own
-            models.append(known[1])
-        return BomFile.model_validate({**(raw or {}), "rows": models})
+                known = self._rows[id(row)] = (row, adapter.validate_python(row))  # the row kept: its id stays its own
+            records.append(known[1])
+        return BomFile.model_validate({**(raw or {}), "rows": records})
 
 
 class _RevisionCatalog:
