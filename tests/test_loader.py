@@ -195,7 +195,7 @@ def test_equal_texts_and_whole_quantities_are_one_object_each(tmp_path: Path) ->
 def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> None:
     """pydantic's per-instance set of given names is shared between models given the same names;
     each still holds exactly the names its own input gave; the slotted records (stock lines, a
-    build's results, BOM rows, order lines, vendor parts, price breaks) have none."""
+    build's results, BOM rows and their SKUs, order lines, vendor parts, price breaks) have none."""
     write_tree(
         tmp_path,
         {
@@ -238,7 +238,7 @@ def test_models_given_the_same_names_share_one_set_of_them(tmp_path: Path) -> No
     assert order_lines[1] == OrderLine(part="r2", quantity=Decimal(20))
     records = (
         lines[0], reservations[0], reservations[0].take[0], r1.vendor_parts[0], r1.vendor_parts[0].price_breaks[0],
-        rows[0], order_lines[0],
+        rows[0], rows[2].skus[0], order_lines[0],
     )  # fmt: skip
     for record in records:
         assert not hasattr(record, "__dict__") and not hasattr(record, "__pydantic_fields_set__")

@@ -89,11 +89,14 @@ def hand_set_keys(model: type[BaseModel] | type[BomRow]) -> tuple[str, ...]:
     )
 
 
-class Sku(Strict):
+# a BOM row read from a KiCad export carries one for each distributor column: a record, as the rows are
+@dataclass(slots=True, kw_only=True)
+class Sku:
     """One distributor part number a BOM row carries."""
 
-    vendor: str = Field(min_length=1)
-    sku: str = Field(min_length=1)
+    __pydantic_config__ = RECORD
+    vendor: Annotated[str, Field(min_length=1)]
+    sku: Annotated[str, Field(min_length=1)]
 
 
 class _Told:
