@@ -27,6 +27,7 @@ def test_bench_smoke() -> None:
         "check warm",
         "check warm, 1 file changed",
         "build clear --all cold",
+        "build clear --all after a clear",
         "build clear --all again, warm",
         "build clear --all warm, 1 changed",
         "order generate --dry-run",
@@ -50,6 +51,7 @@ def test_bench_smoke_other_shape(shape: str) -> None:
     assert lines[0] == f"200 parts ({shape}), 2 projects, 8 builds; 10000 commits"
     assert [line[:34].strip() for line in lines[3:]] == [
         "build clear --all cold",
+        "build clear --all after a clear",
         "build clear --all again, warm",
         "build clear --all warm, 1 changed",
     ]

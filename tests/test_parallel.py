@@ -67,6 +67,10 @@ def test_few_files_or_one_processor_parse_here(monkeypatch: pytest.MonkeyPatch) 
     assert parallel.workers(10**6) == 1
     monkeypatch.setenv(parallel.WORKERS_ENV, "4")
     assert parallel.workers(10**6) == (4 if sys.platform == "linux" else 1)
+    # a few heavy files (the build files a clear has just written) count by their bytes
+    assert parallel.workers(200, parallel.PARALLEL_BYTES - 1) == 1
+    assert parallel.workers(200, parallel.PARALLEL_BYTES) == (2 if sys.platform == "linux" else 1)
+    assert parallel.workers(200, 3 * parallel.PARALLEL_BYTES) == (4 if sys.platform == "linux" else 1)
 
 
 def test_shares_cover_every_file_once_and_weigh_alike() -> None:

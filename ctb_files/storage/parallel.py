@@ -26,10 +26,12 @@ from ctb_files.core.models.settings import Limits
 from ctb_files.errors import Diagnostic
 from ctb_files.storage.yaml import YamlProblem, load_fast
 
-__all__ = ["PARALLEL_FROM", "WORKERS_ENV", "Parsed", "ParsedStream", "parse_many"]
+__all__ = ["PARALLEL_BYTES", "PARALLEL_FROM", "WORKERS_ENV", "Parsed", "ParsedStream", "parse_many"]
 
 #: files to parse below which one process is faster than starting others
 PARALLEL_FROM = 1500
+#: or bytes: the build files a clear has just written weigh as much as thousands of part files
+PARALLEL_BYTES = 1 << 20
 WORKERS_ENV = "CTB_PARSE_WORKERS"
 _MAX_WORKERS = 8
 _SHARES_PER_WORKER = 8  # small shares: the loader waits for the first one only
@@ -41,8 +43,8 @@ Parsed = tuple[bytes | None, Diagnostic | None]
 _JOB: tuple[Mapping[str, bytes], Sequence[str], Limits] | None = None
 
 
-def workers(count: int) -> int:
-    """How many processes to parse ``count`` files with (1: parse them here)."""
+def workers(count: int, size: int = 0) -> int:
+    """How many processes to parse ``count`` files of ``size`` bytes in all with (1: parse them here)."""
     wanted = os.environ.get(WORKERS_ENV, "")
     if wanted.isdigit():
         limit = int(wanted)
@@ -51,9 +53,10 @@ def workers(count: int) -> int:
             limit = len(os.sched_getaffinity(0))
         except (AttributeError, OSError):
             limit = os.cpu_count() or 1
-    if count < PARALLEL_FROM or limit < 2 or sys.platform != "linux" or threading.active_count() > 1:
+    few = count < PARALLEL_FROM and size < PARALLEL_BYTES
+    if few or limit < 2 or sys.platform != "linux" or threading.active_count() > 1:
         return 1
-    return min(limit, _MAX_WORKERS, max(2, count // (PARALLEL_FROM // 2)))
+    return min(limit, _MAX_WORKERS, max(2, count // (PARALLEL_FROM // 2), size // (PARALLEL_BYTES // 2)))
 
 
 class ParsedStream:
@@ -106,7 +109,7 @@ def parse_many(files: Mapping[str, bytes], rels: Sequence[str], limits: Limits) 
 
     The caller closes the stream when it is done with it.
     """
-    count = workers(len(rels))
+    count = workers(len(rels), sum(len(files[rel]) for rel in rels))
     if count < 2:
         return None
     import multiprocessing  # only here: most commands never parse thousands of files
