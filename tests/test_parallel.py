@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ctb_files.core.models.settings import Limits
 from ctb_files.storage import parallel
 from ctb_files.storage.loader import load_repo
 
@@ -67,7 +69,7 @@ def test_few_files_or_one_processor_parse_here(monkeypatch: pytest.MonkeyPatch) 
     assert parallel.workers(10**6) == 1
     monkeypatch.setenv(parallel.WORKERS_ENV, "4")
     assert parallel.workers(10**6) == (4 if sys.platform == "linux" else 1)
-    # a few heavy files (the build files a clear has just written) count by their bytes
+    # a few heavy files (the build files a clear has just written) count by their bytes beside the largest's
     assert parallel.workers(200, parallel.PARALLEL_BYTES - 1) == 1
     assert parallel.workers(200, parallel.PARALLEL_BYTES) == (2 if sys.platform == "linux" else 1)
     assert parallel.workers(200, 3 * parallel.PARALLEL_BYTES) == (4 if sys.platform == "linux" else 1)
@@ -135,3 +137,20 @@ def _failing_late(share: tuple[int, int]) -> object:
     if share[0] >= 40:
         raise MemoryError("the pool gave up")
     return _REAL_SHARE(share)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_bytes_beside_the_largest_file_decide_on_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    # one large file: a worker would parse it while the loader waits, so it is parsed here
+    one_large = {"parts/a.yaml": b"name: A\n", "stock/big.yaml": b"lines: []\n" + b"#" * parallel.PARALLEL_BYTES}
+    assert parallel.parse_many(one_large, sorted(one_large), Limits()) is None
+    # 120 build files of about 10 KiB: 1.2 MiB spread over many files, handed to the workers
+    spread = {f"builds/b{i:03}.yaml": b"status: draft\n" + b"#" * 10_500 for i in range(120)}
+    stream = parallel.parse_many(spread, sorted(spread), Limits())
+    assert stream is not None
+    try:
+        found = stream.take("builds/b007.yaml")
+        assert found is not None and found[1] is None and pickle.loads(found[0]) == {"status": "draft"}
+    finally:
+        stream.close()

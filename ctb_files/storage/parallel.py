@@ -30,7 +30,8 @@ __all__ = ["PARALLEL_BYTES", "PARALLEL_FROM", "WORKERS_ENV", "Parsed", "ParsedSt
 
 #: files to parse below which one process is faster than starting others
 PARALLEL_FROM = 1500
-#: or bytes: the build files a clear has just written weigh as much as thousands of part files
+#: or bytes beside the largest file's (the build files a clear has just written weigh as much as
+#: thousands of part files; one large file alone would only be parsed by a worker instead of here)
 PARALLEL_BYTES = 1 << 20
 WORKERS_ENV = "CTB_PARSE_WORKERS"
 _MAX_WORKERS = 8
@@ -44,7 +45,7 @@ _JOB: tuple[Mapping[str, bytes], Sequence[str], Limits] | None = None
 
 
 def workers(count: int, size: int = 0) -> int:
-    """How many processes to parse ``count`` files of ``size`` bytes in all with (1: parse them here)."""
+    """How many processes to parse ``count`` files with (1: parse them here); ``size``: their bytes beside the largest's."""
     wanted = os.environ.get(WORKERS_ENV, "")
     if wanted.isdigit():
         limit = int(wanted)
@@ -109,7 +110,8 @@ def parse_many(files: Mapping[str, bytes], rels: Sequence[str], limits: Limits) 
 
     The caller closes the stream when it is done with it.
     """
-    count = workers(len(rels), sum(len(files[rel]) for rel in rels))
+    sizes = [len(files[rel]) for rel in rels]
+    count = workers(len(rels), sum(sizes) - max(sizes, default=0))
     if count < 2:
         return None
     import multiprocessing  # only here: most commands never parse thousands of files
