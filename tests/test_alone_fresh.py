@@ -1,4 +1,4 @@
-"""A part that holds none of its lines takes them without a plan of offers: the same answer as with one."""
+"""A part that holds none of its lines, or exactly its need, takes them without a plan of offers: the same answer as with one."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ctb_files.ops.builds.allocate import _alone, _alone_fresh, _alone_planned
+from ctb_files.ops.builds.allocate import _alone, _alone_by_plan, _alone_fresh, _alone_planned
 
 LINES = [("a", "p1", None), ("a", "p2", "B1"), ("b", "p1", None), ("b", "p3", "B2"), ("c", "p4", None), ("a", "p1", "B0")]
 amounts = st.decimals(min_value=0, max_value=40, places=1)
@@ -44,3 +44,35 @@ def test_the_cheapest_line_alone_when_it_covers_the_need() -> None:
     assert _alone_fresh(rows, Decimal(11), {own: Decimal(8), other: Decimal(2)}, False) == ({}, Decimal(1))
     assert _alone_fresh(rows, Decimal(11), {own: Decimal(8), other: Decimal(2)}, True) == (
         {own: Decimal(8), other: Decimal(2)}, Decimal(1))  # fmt: skip
+
+
+@st.composite
+def held_cases(draw: st.DrawFn) -> tuple[list[tuple[tuple[str, str, str | None], int, int, Decimal]], Decimal, dict, bool]:
+    keys = draw(st.lists(st.sampled_from(LINES), unique=True, min_size=2, max_size=len(LINES)))
+    rows = [(key, draw(st.integers(0, 2)), draw(st.integers(0, 3)), draw(amounts)) for key in keys]
+    capacity = {key: draw(amounts) + Decimal("0.1") for key in keys}  # a row's line always has some left
+    covered = sum((min(row[3], capacity[row[0]]) for row in rows), Decimal(0))
+    # mostly a re-clear (what it holds is its need), else any need
+    need = covered if draw(st.booleans()) else draw(amounts)
+    return rows, need, capacity, draw(st.booleans())
+
+
+@settings(max_examples=400, deadline=None)
+@given(held_cases())
+def test_held_lines_answer_as_the_plan_does(case: tuple[list, Decimal, dict, bool]) -> None:
+    rows, need, capacity, partial = case
+    takes, short = _alone_planned(rows, need, capacity, partial)
+    ref_takes, ref_short = _alone_by_plan(rows, need, capacity, partial)
+    assert (takes, short) == (ref_takes, ref_short)
+    assert {key: str(amount) for key, amount in takes.items()} == {key: str(amount) for key, amount in ref_takes.items()}
+    assert str(short) == str(ref_short)
+
+
+def test_a_part_holding_exactly_its_need_keeps_it() -> None:
+    own, other = ("a", "p1", None), ("b", "p1", "B2")
+    rows = [(own, 0, 0, Decimal(3)), (other, 0, 0, Decimal(2))]
+    assert _alone_planned(rows, Decimal(5), {own: Decimal(10), other: Decimal(2)}, False) == (
+        {own: Decimal(3), other: Decimal(2)}, Decimal(0))  # fmt: skip
+    # a line that shrank below what was held: the rest comes from where the plan puts it
+    assert _alone_planned(rows, Decimal(5), {own: Decimal(10), other: Decimal(1)}, False) == (
+        {own: Decimal(4), other: Decimal(1)}, Decimal(0))  # fmt: skip

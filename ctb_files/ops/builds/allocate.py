@@ -360,7 +360,22 @@ def _alone(
 def _alone_planned(
     found: list[_Row], need: Decimal, capacity: Mapping[LineKey, Decimal], partial: bool
 ) -> tuple[dict[LineKey, Decimal], Decimal]:
-    """:func:`_alone` through the whole plan of offers (what the part holds first)."""
+    """:func:`_alone` through the whole plan of offers (what the part holds first).
+
+    When what it holds (and may still hold) is exactly its need, as on a
+    re-clear, the plan's held offers come first and are taken whole: that is
+    the answer, without the plan (:func:`_alone_by_plan` is the reference).
+    """
+    held = {row[0]: min(row[3], capacity[row[0]]) for row in found if row[3] > 0}
+    total = sum(held.values(), ZERO)
+    if held and total == need:
+        return held, need - total
+    return _alone_by_plan(found, need, capacity, partial)
+
+
+def _alone_by_plan(
+    found: list[_Row], need: Decimal, capacity: Mapping[LineKey, Decimal], partial: bool
+) -> tuple[dict[LineKey, Decimal], Decimal]:
     plan = _offer_plan(found, capacity)
     left: dict[LineKey, Decimal] = {}
     for row, amount, _held, _position in plan:
