@@ -1,7 +1,8 @@
 """Parsing many inventory files at once on several processors.
 
 Loading a large repository cold spends half its time in the YAML reader, one
-file after another.  When thousands of files must be parsed, this module
+file after another.  When thousands of files, or megabytes spread over many
+files (the build files a clear has just written), must be parsed, this module
 forks worker processes that parse a share each and hand back the parsed data
 (plain dicts, lists and scalars), already pickled: the warm cache keeps
 those very bytes, so the loading process does not pickle them again.
