@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from ctb_files.core.models.common import RECORD, Id, Percent, PositiveQuantity, Quantity, Strict, Unit
 
@@ -75,16 +75,12 @@ class HandSet:
 HAND_SET = HandSet()
 
 
-def hand_set_keys(model: type[BaseModel] | type[BomRow]) -> tuple[str, ...]:
-    """The fields of ``model`` (a model, or a record such as :class:`BomRow`) marked :data:`HAND_SET`, in order."""
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return tuple(
-            name for name, info in model.model_fields.items() if any(isinstance(mark, HandSet) for mark in info.metadata)
-        )
-    hints = typing.get_type_hints(model, include_extras=True)  # each class's names read in its own module
+def hand_set_keys(record: type[BomRow]) -> tuple[str, ...]:
+    """The fields of ``record`` (:class:`BomRow` or a subclass) marked :data:`HAND_SET`, in declaration order."""
+    hints = typing.get_type_hints(record, include_extras=True)  # each class's names read in its own module
     return tuple(
         each.name
-        for each in dataclasses.fields(model)
+        for each in dataclasses.fields(record)
         if any(isinstance(mark, HandSet) for mark in getattr(hints[each.name], "__metadata__", ()))
     )
 
