@@ -8,24 +8,99 @@ a bad command line (exit 2).  Anything else reaching the CLI is a bug (exit 3).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
+# What a frozen, ordered dataclass would be, written out: a command answered from a stored answer
+# unpickles diagnostics and imports this module, and ``dataclasses`` (with ``inspect``, ``ast`` and
+# ``dis``) was the largest import on that path.
+_FIELDS = ("path", "line", "col", "code", "message", "severity", "loc")
 
-@dataclass(frozen=True, order=True)
+
 class Diagnostic:
-    """One problem at one place: renders as ``path:line:col: CODE message``."""
+    """One problem at one place: renders as ``path:line:col: CODE message``.
 
+    A frozen value.  Equality, order and hash go by path, line, column, code
+    and message; ``severity`` and ``loc`` (the path inside the document, e.g.
+    ``("vendor_parts", 0, "min_order")``; ``()`` for the whole file) ride along.
+    """
+
+    __slots__ = _FIELDS
     path: str
-    line: int = 1
-    col: int = 1
-    code: str = "CTB000"
-    message: str = ""
-    severity: Severity = field(default="error", compare=False)
-    # path inside the document, e.g. ("vendor_parts", 0, "min_order"); () for the whole file
-    loc: tuple[str | int, ...] = field(default=(), compare=False)
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity
+    loc: tuple[str | int, ...]
+
+    def __init__(
+        self,
+        path: str,
+        line: int = 1,
+        col: int = 1,
+        code: str = "CTB000",
+        message: str = "",
+        severity: Severity = "error",
+        loc: tuple[str | int, ...] = (),
+    ) -> None:
+        for name, value in zip(_FIELDS, (path, line, col, code, message, severity, loc), strict=True):
+            object.__setattr__(self, name, value)
+
+    def replace(self, **changes: Any) -> Diagnostic:
+        """A copy with ``changes`` (field name → value)."""
+        values = {name: getattr(self, name) for name in _FIELDS}
+        unknown = changes.keys() - values.keys()
+        if unknown:
+            raise TypeError(f"Diagnostic has no field {sorted(unknown)[0]!r}")
+        values.update(changes)
+        return Diagnostic(**values)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a Diagnostic is frozen")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a Diagnostic is frozen")
+
+    def __reduce__(self) -> tuple[type[Diagnostic], tuple[Any, ...]]:
+        return Diagnostic, tuple(getattr(self, name) for name in _FIELDS)
+
+    def _key(self) -> tuple[str, int, int, str, str]:
+        return self.path, self.line, self.col, self.code, self.message
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Diagnostic:
+            return NotImplemented
+        assert isinstance(other, Diagnostic)
+        return self._key() == other._key()
+
+    def __lt__(self, other: Diagnostic) -> bool:
+        if other.__class__ is not Diagnostic:
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: Diagnostic) -> bool:
+        if other.__class__ is not Diagnostic:
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: Diagnostic) -> bool:
+        if other.__class__ is not Diagnostic:
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: Diagnostic) -> bool:
+        if other.__class__ is not Diagnostic:
+            return NotImplemented
+        return self._key() >= other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
+        return f"Diagnostic({inner})"
 
     @property
     def where(self) -> str:

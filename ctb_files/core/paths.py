@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SETTINGS = "ctb.yaml"
 FOLDERS = ("parts", "packages", "vendors", "stock", "projects", "builds", "orders")
@@ -11,8 +11,9 @@ FLAT = {"parts": "part", "packages": "package", "vendors": "vendor", "stock": "s
 PREFIXES = (SETTINGS, *(f"{folder}/" for folder in FOLDERS))
 
 
-@dataclass(frozen=True)
-class FileKey:
+# a named tuple, not a dataclass: a command answered from a stored answer imports this module, and
+# ``dataclasses`` (with ``inspect`` and ``ast``) was the largest import on that path
+class FileKey(NamedTuple):
     """What a file is: its kind and the id(s) its path gives it."""
 
     kind: str  # settings | part | package | vendor | stock | project | bom | build | order

@@ -443,5 +443,5 @@ def locate_all(diags: Iterable[Diagnostic], files: Mapping[str, bytes]) -> list[
     out = [d for d in diags if d.line != 0]
     for diag in pending:
         line, col = locator.locate(diag.path, diag.loc, at_key=diag.code == "CTB102")
-        out.append(dataclasses.replace(diag, line=line, col=col))
+        out.append(diag.replace(line=line, col=col))
     return sorted(out)
