@@ -26,6 +26,7 @@ def test_bench_smoke() -> None:
         "check --no-cache",
         "check warm",
         "check warm, 1 file changed",
+        "check warm, 1 count changed",
         "build clear --all cold",
         "build clear --all after a clear",
         "build clear --all again, warm",

@@ -195,7 +195,8 @@ def test_an_edit_where_something_reads_is_never_validated_twice(
     original = stock.read_text()
     with monkeypatch.context() as patched:
         patched.setattr(loader, "load_alone", lambda *args: pytest.fail("validated"))
-        for text in (original.replace("{part: r-1k, quantity: 60,", "{part: r-1k, quantity: 61,"), original + "]\n"):
+        for text in (original.replace("{part: r-1k, quantity: 60, bin: A3}", "{part: r-1k, quantity: 60, bin: A9}"),
+                     original + "]\n"):  # fmt: skip
             assert text != original
             stock.write_text(text)
             assert unchanged(repo) is None

@@ -23,7 +23,8 @@ from ctb_files.ops.stock.ledger import (
     LineKey,
     label,
     line_key,
-    reservations_by_line,
+    over_reserved,
+    reserved_lines,
 )
 
 
@@ -38,18 +39,13 @@ def _who(holders: dict[str, Decimal]) -> str:
 @check("over-reservation")
 def over_reservation(inv: Inventory) -> list[Diagnostic]:
     """Per stock line, the takes of all open builds must fit in what is on hand."""
-    reserved = reservations_by_line(inv)
     out: list[Diagnostic] = []
-    for location in sorted(inv.stock):
-        seen: set[LineKey] = set()
-        for i, line in enumerate(inv.stock[location].lines):
-            key = line_key(location, line.part, line.bin)
-            if key in seen or key not in reserved:
-                continue  # a duplicate line is reported by its own check and counted once
-            seen.add(key)
-            total = sum(reserved[key].values(), ZERO)
-            if total > line.quantity:
-                message = f"over-reserved: {label(key)} has {qty(line.quantity)}, {_who(reserved[key])} {qty(total)}"
+    for location, lines in reserved_lines(inv).items():
+        for i, key, holders in lines:
+            on_hand = inv.stock[location].lines[i].quantity
+            total = sum(holders.values(), ZERO)
+            if over_reserved(total, on_hand):
+                message = f"over-reserved: {label(key)} has {qty(on_hand)}, {_who(holders)} {qty(total)}"
                 out.append(error(layout.stock_path(location), "CTB301", message, ("lines", i)))
     return out
 

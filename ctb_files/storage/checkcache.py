@@ -13,6 +13,8 @@ A miss where only a few files changed, each only in what no check reads
 (comments, layout, the fields of :data:`ctb_files.core.unread.UNREAD`), takes
 the answer of the last full check, ``<git dir>/ctb/check-files``, which keeps
 it with the digest of every file it read (:func:`unchanged_for_checks`).
+So does a stock count changed where no check can object: a whole number, at
+least what open builds held of its line at that check.
 """
 
 from __future__ import annotations
@@ -20,14 +22,18 @@ from __future__ import annotations
 import pickle
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ctb_files.errors import Diagnostic
-from ctb_files.storage import journal, treestat, unread
+from ctb_files.storage import journal, treestat
 from ctb_files.storage.cachebase import answer_path, files_key, read_answer, write_answer
 from ctb_files.storage.gitattributes import declared_not_installed
 
+if TYPE_CHECKING:
+    from ctb_files.storage import unread
+
 MAGIC = b"ctb-check 1\n"
-FULL_MAGIC = b"ctb-check-files 3\n"
+FULL_MAGIC = b"ctb-check-files 4\n"
 Answer = tuple[int, list[Diagnostic]]  # files checked, every diagnostic in order
 
 
@@ -93,6 +99,8 @@ def store(
         return
     write_answer(answer_path(root, "check"), MAGIC, key, [payload])
     if digests is not None:
+        from ctb_files.storage import unread  # here: a stored answer found at once needs none of it
+
         unread.keep(answer_path(root, "check-files"), FULL_MAGIC, key, [payload], digests, facts)
 
 
@@ -106,6 +114,8 @@ def unchanged_for_checks(root: Path, digests: Mapping[str, bytes], missing: tupl
     is in one of them or names one.  The checks then see the same inventory
     but for fields they never read, so they say the same, at the same lines.
     """
+    from ctb_files.storage import unread
+
     found = unread.kept(answer_path(root, "check-files"), FULL_MAGIC)
     if found is None:
         return None

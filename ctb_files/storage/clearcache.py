@@ -28,7 +28,7 @@ from ctb_files.storage import unread
 from ctb_files.storage.cachebase import answer_path, files_key, read_answer, write_answer
 
 MAGIC = b"ctb-clear 3\n"
-FULL_MAGIC = b"ctb-clear-files 2\n"
+FULL_MAGIC = b"ctb-clear-files 3\n"
 DIGEST = 32
 
 

@@ -25,6 +25,14 @@ to say so; one that does not parse, or changed elsewhere, cannot.  Only
 an unread field now holding something else is validated as a full load
 would.
 
+For ``ctb check``, a stock file may also differ in its counts: each line
+in its place with every other value as it was, each changed ``quantity`` a
+whole number the model takes and at least what open builds held of that
+line at the full check (which kept those amounts, :class:`Counts`).  Only
+two checks read a stock count, over-reservation and whole pieces, and
+neither can then object (:func:`_counts_only`).  A clear plans with every
+count, so its answer stands only for the edits above.
+
 Anything else, including a failure while comparing, is "not shown": the
 caller runs in full.
 """
@@ -44,6 +52,8 @@ from ctb_files.storage import tree
 from ctb_files.storage.cachebase import file_digest, read_keyed, write_answer
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from ctb_files.core.models.inventory import Inventory
     from ctb_files.storage.cache import FileCache
 
@@ -62,11 +72,20 @@ class Limits(NamedTuple):
     name: int
 
 
+class Counts(NamedTuple):
+    """What a full check knew of stock counts: the counts a line takes, and what open builds held of each line."""
+
+    limit: int  # a stock line takes any whole count from 0 up to, not including, this
+    held: dict[str, bytes]  # stock file → pickled {line index: what open builds reserve of it}, reserved lines only
+
+
 class Facts(NamedTuple):
-    """What a full run knew that a light comparison needs: its files' limits, the unread fields taking any text."""
+    """What a full run knew that a light comparison needs: its files' limits, the unread fields taking any text,
+    and, for a check, the stock counts (:class:`Counts`; None for a clear, whose plans read every count)."""
 
     limits: Limits
     plain_text: dict[str, frozenset[str]]
+    counts: Counts | None = None
 
 
 class Kept(NamedTuple):
@@ -78,14 +97,35 @@ class Kept(NamedTuple):
     payload: bytes  # the answer, as its own file holds it
 
 
-def facts_of(inv: Inventory) -> Facts | None:
-    """The facts of a full run that loaded ``inv``; None when its ``ctb.yaml`` did not load cleanly."""
+def facts_of(inv: Inventory, counts: bool = False) -> Facts | None:
+    """The facts of a full run that loaded ``inv``; None when its ``ctb.yaml`` did not load cleanly.
+
+    ``counts``: keep what open builds hold of each stock line too (a full
+    check does; a clear's plans read every count, so a clear does not).
+    """
     from ctb_files.core.unread import plain_text
 
     if not inv.settings_valid:
         return None
     limits = inv.settings.limits
-    return Facts(Limits(**{name: getattr(limits, name) for name in Limits._fields}), plain_text())
+    return Facts(
+        Limits(**{name: getattr(limits, name) for name in Limits._fields}),
+        plain_text(),
+        _counts(inv) if counts else None,
+    )
+
+
+def _counts(inv: Inventory) -> Counts:
+    from ctb_files.core.models.common import LIMIT
+    from ctb_files.ops.stock.ledger import ZERO, reserved_lines
+
+    held = {
+        layout.stock_path(location): pickle.dumps(
+            {i: sum(holders.values(), ZERO) for i, _, holders in lines}, protocol=pickle.HIGHEST_PROTOCOL
+        )
+        for location, lines in reserved_lines(inv).items()
+    }
+    return Counts(LIMIT, held)
 
 
 def keep(
@@ -125,6 +165,14 @@ def kept(path: Path | None, magic: bytes) -> Kept | None:
 
 def _facts_shaped(facts: Any) -> bool:
     if type(facts) is not Facts or type(facts.limits) is not Limits or type(facts.plain_text) is not dict:
+        return False
+    counts = facts.counts
+    if counts is not None and not (
+        type(counts) is Counts
+        and type(counts.limit) is int
+        and type(counts.held) is dict
+        and all(type(rel) is str and type(held) is bytes for rel, held in counts.held.items())
+    ):
         return False
     return all(type(n) is int for n in facts.limits) and all(
         type(kind) is str and type(names) is frozenset and all(type(n) is str for n in names)
@@ -204,13 +252,57 @@ def _text_only(root: Path, rel: str, full: Kept, digests: Mapping[str, bytes], c
     if isinstance(now, Diagnostic):
         return False
     unread = UNREAD.get(key.kind, frozenset())
-    if not same(_without(then, unread), {k: v for k, v in now.items() if k not in unread}):
+    before = _without(then, unread)
+    after = {k: v for k, v in now.items() if k not in unread}
+    if not same(before, after) and not (key.kind == "stock" and _counts_only(rel, before, after, full.facts.counts)):
         return False
     text = full.facts.plain_text.get(key.kind, frozenset())
-    return all(
-        name in text and (now[name] is None or (type(now[name]) is str and _utf8(now[name])))
-        for name in unread & now.keys()
-    ) or None
+    return (
+        all(
+            name in text and (now[name] is None or (type(now[name]) is str and _utf8(now[name])))
+            for name in unread & now.keys()
+        )
+        or None
+    )
+
+
+def _counts_only(rel: str, before: dict[str, Any], after: dict[str, Any], counts: Counts | None) -> bool:
+    """Whether a stock file's data differ only in counts its model takes and no check objects to.
+
+    ``before``, ``after``: its data (unread fields left out) at the full
+    check and now.  Every line keeps its place, its keys in their order and
+    every value but ``quantity``; each changed count is a whole number the
+    model takes (no fraction for the whole-pieces check, CTB305) and holds
+    what open builds reserved of its line at the full check (no
+    over-reservation, CTB301).  No other check reads a stock count (a test
+    runs every other check with the counts made unreadable), and the full
+    check's answer names nothing in this file, so it still stands.
+    """
+    from decimal import Decimal
+
+    from ctb_files.ops.stock.ledger import ZERO, over_reserved
+
+    if counts is None or list(before) != list(after):
+        return False
+    if not all(same(before[name], after[name]) for name in before if name != "lines"):
+        return False
+    old, new = before.get("lines"), after.get("lines")
+    if type(old) is not list or type(new) is not list or len(old) != len(new):
+        return False
+    held: dict[int, Decimal] | None = None
+    for i, (was, now) in enumerate(zip(old, new, strict=True)):
+        if same(was, now):
+            continue
+        if type(was) is not dict or type(now) is not dict or list(was) != list(now):
+            return False
+        if not all(same(was[name], now[name]) for name in was if name != "quantity"):
+            return False
+        count = now["quantity"]  # there: the keys are the same, and not every value was
+        if held is None:
+            held = pickle.loads(counts.held[rel]) if rel in counts.held else {}  # noqa: S301 - our own file, verified
+        if type(count) is not int or not 0 <= count < counts.limit or over_reserved(held.get(i, ZERO), Decimal(count)):
+            return False
+    return True
 
 
 def _utf8(text: str) -> bool:

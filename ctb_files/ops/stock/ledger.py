@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
 
-from ctb_files.core.models.build import Build
-from ctb_files.core.models.inventory import Inventory
+if TYPE_CHECKING:  # over_reserved is asked where no model is imported
+    from ctb_files.core.models.build import Build
+    from ctb_files.core.models.inventory import Inventory
 
 LineKey = tuple[str, str, str | None]  # (location, part, bin)
 
@@ -31,8 +32,8 @@ def label(key: LineKey) -> str:
     return f"{location}/{part}" + (f"#{bin_}" if bin_ else "")
 
 
-@dataclass(frozen=True)
-class LineState:
+# a named tuple, not a dataclass: ``over_reserved`` is asked where ``dataclasses`` is not imported
+class LineState(NamedTuple):
     key: LineKey
     on_hand: Decimal
     reserved: Decimal
@@ -66,6 +67,32 @@ def reservations_by_line(
         for key, quantity in holdings(build).items():
             out[key][build_id] = out[key].get(build_id, ZERO) + quantity
     return dict(out)
+
+
+def reserved_lines(inv: Inventory) -> dict[str, list[tuple[int, LineKey, dict[str, Decimal]]]]:
+    """By location, each stock line open builds reserve from: its index, key, and which builds hold how much.
+
+    A line written twice counts once, at its first index (the duplicate is
+    reported by its own check).  The over-reservation check reads this, and
+    so does what a full ``ctb check`` keeps for showing a later edit of counts
+    unchanged (:func:`ctb_files.storage.unread.facts_of`).
+    """
+    reserved = reservations_by_line(inv)
+    out: dict[str, list[tuple[int, LineKey, dict[str, Decimal]]]] = {}
+    for location in sorted(inv.stock):
+        seen: set[LineKey] = set()
+        for i, line in enumerate(inv.stock[location].lines):
+            key = line_key(location, line.part, line.bin)
+            if key in seen or key not in reserved:
+                continue  # a duplicate line is reported by its own check and counted once
+            seen.add(key)
+            out.setdefault(location, []).append((i, key, reserved[key]))
+    return out
+
+
+def over_reserved(held: Decimal, on_hand: Decimal) -> bool:
+    """Whether open builds hold more of a line than it has on hand (CTB301)."""
+    return held > on_hand
 
 
 def line_states(inv: Inventory, exclude: Iterable[str] = ()) -> dict[LineKey, LineState]:

@@ -1,0 +1,278 @@
+"""``ctb check`` after stock counts changed: the last full answer stands when no check can object, and only then."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bench.gen import generate_mixed
+from ctb_files.checks import REGISTRY, run_checks
+from ctb_files.cli import main
+from ctb_files.core.models.common import record_adapter
+from ctb_files.core.models.stock import StockLine
+from ctb_files.storage import checkcache, clearcache, treestat, unread
+from ctb_files.storage.gitattributes import declared_not_installed
+from ctb_files.storage.loader import load_repo
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
+# the checks that read a stock line's count; every other check must not (see test below)
+COUNTING = {"over-reservation", "whole-pieces"}
+
+
+class _Unreadable:
+    """A count that refuses every use: a check that reads it crashes."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> object:
+        raise RuntimeError("a check read a stock count")
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
+    __hash__ = __bool__ = __str__ = __repr__ = __format__ = __int__ = __float__ = _refuse  # type: ignore[assignment]
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
+
+    def __getattr__(self, name: str) -> object:
+        raise RuntimeError(f"a check read .{name} of a stock count")
+
+
+@pytest.fixture()
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The example with its build cleared: drawer-a's r-10k line (20 on hand) is wholly reserved."""
+    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)  # these tests look at the stored answers themselves
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE, root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    assert main(["--repo", str(root), "build", "clear", "vco-batch-1", "-q"]) == 0
+    capsys.readouterr()
+    return root
+
+
+def check(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    status = main(["--repo", str(root), "check", *extra])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def unchanged(root: Path) -> checkcache.Answer | None:
+    digests = treestat.tree_digests(root)
+    assert digests is not None
+    return checkcache.unchanged_for_checks(root, digests, declared_not_installed(root))
+
+
+def full_answer(root: Path) -> bytes:
+    return (root / ".git/ctb/check-files").read_bytes()
+
+
+def recount(root: Path, rel: str, before: str, after: str) -> None:
+    path = root / rel
+    text = path.read_text()
+    assert text.count(before) == 1, before
+    path.write_text(text.replace(before, after))
+
+
+@pytest.mark.parametrize("name", ["example", "mixed"])
+def test_no_other_check_reads_a_stock_count(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every check but over-reservation and whole pieces says word for word the same with the counts unreadable."""
+    if name == "example":
+        root = tmp_path / "inv"
+        shutil.copytree(EXAMPLE, root)
+    else:
+        root = generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    assert main(["--repo", str(root), "build", "clear", "--all", "-q"]) in (0, 1)  # some come out short
+    capsys.readouterr()
+    whole = [d.render() for d in run_checks(load_repo(root, cache=False).inventory)]  # every check, registered
+    assert REGISTRY.keys() >= COUNTING
+    inv = load_repo(root, cache=False).inventory
+    assert sum(len(stock.lines) for stock in inv.stock.values()) > 20
+    expected = {name: [d.render() for d in check_(inv)] for name, check_ in REGISTRY.items()}
+    for stock in inv.stock.values():
+        for line in stock.lines:
+            object.__setattr__(line, "quantity", _Unreadable())
+    for name, check_ in sorted(REGISTRY.items()):
+        if name in COUNTING:
+            with pytest.raises(RuntimeError, match="stock count"):
+                check_(inv)
+        else:
+            assert [d.render() for d in check_(inv)] == expected[name], name
+    # and the whole run is what the registry's checks say one by one
+    assert whole == [r for name in sorted(REGISTRY) for r in expected[name]]
+
+
+def test_a_full_check_keeps_what_open_builds_hold_of_each_line(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert check(repo, capsys)[0] == 0
+    found = unread.kept(repo / ".git/ctb/check-files", checkcache.FULL_MAGIC)
+    assert found is not None and found.facts is not None and found.facts.counts is not None
+    counts = found.facts.counts
+    assert counts.limit == 10**15
+    held = {rel: pickle.loads(piece) for rel, piece in counts.held.items()}  # noqa: S301 - written just now
+    assert sorted(held) == ["stock/drawer-a.yaml", "stock/shelf.yaml"]
+    drawer = held["stock/drawer-a.yaml"]
+    assert (drawer[0], drawer[2], drawer[4]) == (Decimal(6), Decimal(15), Decimal(20))  # r-10r, r-1k, r-10k
+    assert 1 not in drawer  # r-100r: nothing holds it
+    assert held["stock/shelf.yaml"][2] == Decimal(24)
+    # a clear's plans read every count: it keeps none
+    main(["--repo", str(repo), "build", "clear", "--all", "-q"])
+    capsys.readouterr()
+    cleared = unread.kept(repo / ".git/ctb/clear-files", clearcache.FULL_MAGIC)
+    assert cleared is not None and cleared.facts is not None and cleared.facts.counts is None
+
+
+def test_counts_no_check_objects_to_answer_from_the_last_full_check(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = check(repo, capsys)
+    assert first == (0, "", "51 files checked: 0 errors, 0 warnings\n")
+    kept = full_answer(repo)
+    drawer = "stock/drawer-a.yaml"
+    recount(repo, drawer, "{part: r-10k, quantity: 20, bin: A5}", "{part: r-10k, quantity: 25, bin: A5}")
+    recount(repo, drawer, "{part: r-100r, quantity: 100, bin: A2}", "{part: r-100r, quantity: 0, bin: A2}")
+    recount(repo, drawer, "{part: r-1k, quantity: 60, bin: A3}", "{part: r-1k, quantity: 15, bin: A3}")  # = held
+    shelf = repo / "stock/shelf.yaml"
+    shelf.write_text(shelf.read_text().replace("name:", "# recounted on Friday\nname:"))
+    found = unchanged(repo)
+    assert found == (51, [])
+    assert check(repo, capsys) == first
+    assert full_answer(repo) == kept  # answered without a full check
+    assert check(repo, capsys, "--no-cache") == first
+    # a count in another spelling the reader takes as a whole number
+    recount(repo, drawer, "{part: r-10k, quantity: 25, bin: A5}", "{part: r-10k, quantity: 0x19, bin: A5}")
+    assert unchanged(repo) == (51, [])
+    # the largest count a line takes
+    recount(repo, drawer, "{part: r-100r, quantity: 0, bin: A2}", "{part: r-100r, quantity: 999999999999999, bin: A2}")
+    assert unchanged(repo) == (51, [])
+    assert check(repo, capsys) == first == check(repo, capsys, "--no-cache")
+
+
+def test_a_count_below_what_builds_hold_is_checked_in_full(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    check(repo, capsys)
+    kept = full_answer(repo)
+    recount(repo, "stock/drawer-a.yaml", "{part: r-10k, quantity: 20, bin: A5}", "{part: r-10k, quantity: 19, bin: A5}")
+    assert unchanged(repo) is None
+    now = check(repo, capsys)
+    assert now == (
+        1,
+        "stock/drawer-a.yaml:10:5: CTB301 lines[4]: over-reserved: drawer-a/r-10k#A5 has 19, build vco-batch-1 (20) "
+        "reserves 20\n",
+        "51 files checked: 1 error, 0 warnings\n",
+    )
+    assert now == check(repo, capsys, "--no-cache")
+    assert full_answer(repo) != kept
+    # put back: the full check that found the error keeps an answer that names the file, so the next edit
+    # of that file is checked in full too, and finds it clean
+    recount(repo, "stock/drawer-a.yaml", "{part: r-10k, quantity: 19, bin: A5}", "{part: r-10k, quantity: 20, bin: A5}")
+    assert unchanged(repo) is None
+    assert check(repo, capsys) == (0, "", "51 files checked: 0 errors, 0 warnings\n")
+
+
+AT = "stock/drawer-a.yaml:10:29: "
+
+
+@pytest.mark.parametrize(
+    ("after", "said"),
+    [
+        (
+            "quantity: 2.5, bin: A5",  # a fraction of a part counted in pcs, and below what is held
+            "stock/drawer-a.yaml:10:5: CTB301 lines[4]: over-reserved: drawer-a/r-10k#A5 has 2.5, build vco-batch-1 "
+            f"(20) reserves 20\n{AT}CTB305 lines[4].quantity: 2.5 is not a whole number, and 'r-10k' is counted in pcs\n",
+        ),
+        ("quantity: 25.0, bin: A5", ""),  # whole, but written as a decimal
+        ("quantity: 1e3, bin: A5", ""),
+        ("quantity: -1, bin: A5", f"{AT}CTB104 lines[4].quantity: Input should be greater than or equal to 0\n"),
+        ("quantity: 1000000000000000, bin: A5", f"{AT}CTB005 '1000000000000000' is out of range (at most 15 digits)\n"),
+        ("quantity: '25', bin: A5", f"{AT}CTB101 lines[4].quantity: a quantity is a number: write it without quotes\n"),
+        ("quantity: true, bin: A5", f"{AT}CTB101 lines[4].quantity: a number is required, not true/false\n"),
+        (
+            "quantity: null, bin: A5",
+            f"{AT}CTB101 lines[4].quantity: Decimal input should be an integer, float, string or Decimal object\n",
+        ),
+        ("quantity: 25, bin: A5, quantity: 26", "stock/drawer-a.yaml:10:42: CTB004 found duplicate key 'quantity'\n"),
+        (
+            "quantity: 25, bin: A9",  # another field changed with it
+            "builds/vco-batch-1.yaml:92:9: CTB302 reservations[15].take[0]: no stock line drawer-a/r-10k#A5 to take "
+            "from\n",
+        ),
+        ("quantity: 25, bin: A5, note: topped up", ""),  # a key more
+    ],
+)
+def test_a_count_a_check_may_object_to_is_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str], after: str, said: str
+) -> None:
+    check(repo, capsys)
+    kept = full_answer(repo)
+    recount(repo, "stock/drawer-a.yaml", "quantity: 20, bin: A5", after)
+    assert unchanged(repo) is None
+    now = check(repo, capsys)
+    assert now == check(repo, capsys, "--no-cache")
+    assert full_answer(repo) != kept
+    errors = said.count("\n")
+    assert now == (
+        1 if errors else 0,
+        said,
+        f"51 files checked: {errors} error{'' if errors == 1 else 's'}, 0 warnings\n",
+    )
+
+
+def test_lines_added_removed_or_moved_are_checked_in_full(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = repo / "stock/drawer-a.yaml"
+    original = path.read_text()
+    moved = original.replace(
+        "  - {part: r-10r, quantity: 40, bin: A1}\n  - {part: r-100r, quantity: 100, bin: A2}\n",
+        "  - {part: r-100r, quantity: 100, bin: A2}\n  - {part: r-10r, quantity: 40, bin: A1}\n",
+    )
+    removed = original.replace("  - {part: r-100r, quantity: 100, bin: A2}\n", "")
+    added = original.replace("  - {part: r-1k, quantity: 60, bin: A3}\n", "  - {part: r-1k, quantity: 60, bin: A3}\n  - {part: r-1k, quantity: 5, bin: A7}\n")  # fmt: skip
+    for text in (moved, removed, added):
+        assert text != original
+        path.write_text(original)
+        check(repo, capsys)
+        path.write_text(text)
+        assert unchanged(repo) is None
+        assert check(repo, capsys) == check(repo, capsys, "--no-cache")
+
+
+def test_a_count_in_a_file_the_answer_names_is_checked_in_full(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    drawer = "stock/drawer-a.yaml"
+    recount(repo, drawer, "{part: r-10k, quantity: 20, bin: A5}", "{part: r-10k, quantity: 10, bin: A5}")
+    first = check(repo, capsys)
+    assert first[0] == 1 and "CTB301" in first[1]
+    recount(repo, drawer, "{part: r-100r, quantity: 100, bin: A2}", "{part: r-100r, quantity: 90, bin: A2}")
+    assert unchanged(repo) is None
+    assert check(repo, capsys) == first == check(repo, capsys, "--no-cache")
+
+
+def test_a_count_is_shown_unchanged_without_a_model(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = check(repo, capsys)
+    recount(repo, "stock/drawer-a.yaml", "{part: r-10k, quantity: 20, bin: A5}", "{part: r-10k, quantity: 21, bin: A5}")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ctb_files.storage import checkcache, treestat\n"
+        "from ctb_files.storage.gitattributes import declared_not_installed\n"
+        "root = Path(sys.argv[1])\n"
+        "found = checkcache.unchanged_for_checks(root, treestat.tree_digests(root), declared_not_installed(root))\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m.startswith('ctb_files.core.models'))\n"
+        "print(found is not None, heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, text=True, check=True)
+    assert done.stdout == "True []\n"
+    assert check(repo, capsys) == first
+
+
+def test_the_counts_a_stock_line_takes_are_the_kept_limits(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The light comparison takes whole numbers from 0 below the kept limit: exactly those the model takes."""
+    check(repo, capsys)
+    found = unread.kept(repo / ".git/ctb/check-files", checkcache.FULL_MAGIC)
+    assert found is not None and found.facts is not None and found.facts.counts is not None
+    limit = found.facts.counts.limit
+    lines = record_adapter(StockLine)
+    for count in (0, 1, 7, limit - 1):
+        assert lines.validate_python({"part": "p1", "quantity": count}).quantity == Decimal(count)
+    for count in (-1, limit, limit + 1):
+        with pytest.raises(ValidationError):
+            lines.validate_python({"part": "p1", "quantity": count})
