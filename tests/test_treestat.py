@@ -103,6 +103,31 @@ def test_added_and_removed_files(repo: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert "parts/new-part.yaml" in found and "parts/c-100n.yaml" not in found
 
 
+def test_a_few_stale_entries_leave_the_index_as_it_is(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Up to FEW changed files are read again on every run instead of writing the whole index; more, and it is."""
+    trust_everything(monkeypatch)
+    load_repo(repo)
+    index = repo / ".git" / "ctb" / "stat"
+    kept = index.read_bytes()
+    parts = sorted((repo / "parts").iterdir())
+    assert len(parts) > treestat.FEW + 1
+    target = parts[0]
+    for text in ("notes: one\n", "notes: two\n", ""):  # the last puts the file back, with new times
+        target.write_text(target.read_text().split("notes: ")[0] + text)
+        assert treestat.tree_digests(repo) == expected(repo)
+        assert index.read_bytes() == kept
+    for part in parts[: treestat.FEW]:
+        part.write_text(part.read_text() + "notes: many\n")
+    assert treestat.tree_digests(repo) == expected(repo)
+    assert index.read_bytes() == kept  # FEW stale entries: still a hint worth keeping as it is
+    parts[treestat.FEW].write_text(parts[treestat.FEW].read_text() + "notes: many\n")
+    assert treestat.tree_digests(repo) == expected(repo)
+    assert index.read_bytes() != kept  # one more: written again, every entry fresh
+    every = expected(repo)
+    monkeypatch.setattr(tree, "read_file", lambda *args: pytest.fail(f"read {args[0]}"))
+    assert treestat.tree_digests(repo) == every  # and nothing is read now
+
+
 @pytest.mark.parametrize("damage", [b"", b"ctb-stat 1\n" + b"\0" * 32 + b"x" * 40, b"garbage"])
 def test_a_torn_or_foreign_index_is_ignored(repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes) -> None:
     trust_everything(monkeypatch)

@@ -15,6 +15,11 @@ a file rewritten with the same size and a restored modification time is
 still read again.  An entry made from a file whose times are that recent is
 stored "smudged" (it never matches), as git does.
 
+A lookup that found at most :data:`FEW` entries stale (files changed, come
+or gone) leaves the index as it is: those files are read again next time,
+which costs less than writing every entry again.  The index is a hint; a
+file whose ``stat`` does not match its entry is always read.
+
 The index is written whole and renamed into place, carries a digest of its
 payload and is ignored when torn, foreign or of another format: the worst a
 lost index costs is reading every file once.
@@ -37,6 +42,9 @@ KEY = b"\0" * 32  # one index per git directory: its key is fixed, its digest st
 RACY_NS = 2_000_000_000
 
 Entry = tuple[int, int, int, int, bytes]  # size, mtime_ns, ctime_ns, inode, digest
+#: up to this many stale entries, a lookup leaves the index as it is: reading those few files again on
+#: the next run costs less than writing every entry (the edit of a file or two, as most commits make)
+FEW = 16
 
 
 def digests_of(files: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -125,9 +133,14 @@ def tree_digests(root: Path) -> dict[str, bytes] | None:
         data = found[1]
         digest = out[rel] = file_digest(data)
         fresh[rel] = _entry(found[0], data, digest, racy_from)
-    if fresh != known:
+    if _stale(known, fresh) > FEW:
         _write(path, fresh)
     return out
+
+
+def _stale(known: Mapping[str, Entry], fresh: Mapping[str, Entry]) -> int:
+    """How many entries of ``known`` differ from ``fresh`` (changed, new or gone)."""
+    return sum(1 for rel, entry in fresh.items() if known.get(rel) != entry) + len(known.keys() - fresh.keys())
 
 
 def remember(root: Path, files: Mapping[str, bytes], stats: Mapping[str, tree.Stat]) -> dict[str, bytes]:
