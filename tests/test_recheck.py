@@ -270,6 +270,36 @@ def test_an_edit_of_text_is_shown_unchanged_without_a_model(repo: Path, capsys: 
     assert check(repo, capsys) == first
 
 
+def test_a_parts_value_symbol_minimum_and_placeholder_flag_are_unread(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text (value, symbol) is shown unchanged without validating; a number or flag is validated first."""
+    from ctb_files.storage import loader
+
+    first = check(repo, capsys)
+    kept = full_answer(repo)
+    part = repo / "parts/r-10k.yaml"
+    original = part.read_text()
+    validated: list[str] = []
+    real = loader.load_alone
+
+    def counting(inv: Inventory, rel: str, key: object, data: bytes) -> object:
+        validated.append(rel)
+        return real(inv, rel, key, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "load_alone", counting)
+    part.write_text(original.replace("value: 10k\nsymbol: R\n", "value: 10 kΩ\nsymbol: R_Small\n"))
+    assert unchanged(repo) is not None and validated == []
+    part.write_text(original + "min_stock: 50\nplaceholder: true\n")
+    assert unchanged(repo) is not None and validated == ["ctb.yaml", "parts/r-10k.yaml"]  # its limits apply
+    assert check(repo, capsys) == first and full_answer(repo) == kept
+    part.write_text(original + "min_stock: lots\n")
+    assert unchanged(repo) is None
+    now = check(repo, capsys)
+    assert now == check(repo, capsys, "--no-cache")
+    assert now[1].startswith("parts/r-10k.yaml:28:12: CTB101 min_stock: a quantity is a number: write it without quotes\n")
+
+
 def test_the_light_comparison_reads_with_the_full_runs_limits(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -331,7 +361,9 @@ def test_the_unread_fields_each_model_takes_as_any_text() -> None:
 
     from ctb_files.core.unread import plain_text, text_fields
 
-    assert plain_text() == UNREAD  # every unread field of ours is `str | None = None`
+    # every unread field of ours is `str | None = None` but a part's minimum stock (a number) and placeholder flag
+    others = {"part": {"min_stock", "placeholder"}}
+    assert plain_text() == {kind: names - others.get(kind, set()) for kind, names in UNREAD.items()}
 
     class Free(BaseModel):
         notes: str | None = None

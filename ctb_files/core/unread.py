@@ -1,4 +1,10 @@
-"""Fields written for people: no check and no clear reads them.
+"""Fields no check and no clear reads: text written for people, and a few a part keeps for other commands.
+
+A part's ``value`` and ``symbol`` are what BOM imports match rows on and
+part listings show, its ``min_stock`` is what ``stock low`` and restocking
+orders keep, and its ``placeholder`` flag marks a part a sync made for a
+person to fill in; neither ``ctb check`` nor ``ctb build clear`` looks at
+any of them.
 
 A file that changed only in these (or in comments and layout) cannot change
 what ``ctb check`` or ``ctb build clear`` answers, so their last full answer
@@ -14,7 +20,7 @@ from typing import Any
 
 # top-level fields of each kind of file; each is the field's own name in the file (no alias)
 UNREAD: dict[str, frozenset[str]] = {
-    "part": frozenset({"notes", "description", "datasheet"}),
+    "part": frozenset({"notes", "description", "datasheet", "value", "symbol", "min_stock", "placeholder"}),
     "vendor": frozenset({"notes", "url"}),
     "project": frozenset({"description"}),
     "build": frozenset({"note"}),
