@@ -27,6 +27,7 @@ def test_bench_smoke() -> None:
         "check warm",
         "check warm, 1 file changed",
         "check warm, 1 count changed",
+        "check warm, 1 BOM count changed",
         "build clear --all cold",
         "build clear --all after a clear",
         "build clear --all again, warm",

@@ -16,28 +16,29 @@ from bench.gen import generate_mixed
 from ctb_files.checks import REGISTRY, run_checks
 from ctb_files.cli import main
 from ctb_files.core.models.common import record_adapter
+from ctb_files.core.models.project import BomRow
 from ctb_files.core.models.stock import StockLine
 from ctb_files.storage import checkcache, clearcache, treestat, unread
 from ctb_files.storage.gitattributes import declared_not_installed
 from ctb_files.storage.loader import load_repo
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
-# the checks that read a stock line's count; every other check must not (see test below)
-COUNTING = {"over-reservation", "whole-pieces"}
+# the checks that read a stock line's or a BOM row's count; every other check must not (see test below)
+COUNTING = {"stock": {"over-reservation", "whole-pieces"}, "bom": {"whole-pieces"}}
 
 
 class _Unreadable:
     """A count that refuses every use: a check that reads it crashes."""
 
     def _refuse(self, *args: object, **kwargs: object) -> object:
-        raise RuntimeError("a check read a stock count")
+        raise RuntimeError("a check read a count")
 
     __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
     __hash__ = __bool__ = __str__ = __repr__ = __format__ = __int__ = __float__ = _refuse  # type: ignore[assignment]
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
 
     def __getattr__(self, name: str) -> object:
-        raise RuntimeError(f"a check read .{name} of a stock count")
+        raise RuntimeError(f"a check read .{name} of a count")
 
 
 @pytest.fixture()
@@ -76,8 +77,11 @@ def recount(root: Path, rel: str, before: str, after: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["example", "mixed"])
-def test_no_other_check_reads_a_stock_count(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Every check but over-reservation and whole pieces says word for word the same with the counts unreadable."""
+@pytest.mark.parametrize("kind", ["stock", "bom"])
+def test_no_other_check_reads_a_count(
+    name: str, kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every check but those that count says word for word the same with stock or BOM row counts unreadable."""
     if name == "example":
         root = tmp_path / "inv"
         shutil.copytree(EXAMPLE, root)
@@ -87,16 +91,18 @@ def test_no_other_check_reads_a_stock_count(name: str, tmp_path: Path, capsys: p
     assert main(["--repo", str(root), "build", "clear", "--all", "-q"]) in (0, 1)  # some come out short
     capsys.readouterr()
     whole = [d.render() for d in run_checks(load_repo(root, cache=False).inventory)]  # every check, registered
-    assert REGISTRY.keys() >= COUNTING
+    assert REGISTRY.keys() >= COUNTING[kind]
     inv = load_repo(root, cache=False).inventory
-    assert sum(len(stock.lines) for stock in inv.stock.values()) > 20
+    items = [line for stock in inv.stock.values() for line in stock.lines]
+    if kind == "bom":
+        items = [row for bom in inv.boms.values() for row in bom.rows]
+    assert len(items) > 20
     expected = {name: [d.render() for d in check_(inv)] for name, check_ in REGISTRY.items()}
-    for stock in inv.stock.values():
-        for line in stock.lines:
-            object.__setattr__(line, "quantity", _Unreadable())
+    for item in items:
+        object.__setattr__(item, "quantity", _Unreadable())
     for name, check_ in sorted(REGISTRY.items()):
-        if name in COUNTING:
-            with pytest.raises(RuntimeError, match="stock count"):
+        if name in COUNTING[kind]:
+            with pytest.raises(RuntimeError, match="a check read"):
                 check_(inv)
         else:
             assert [d.render() for d in check_(inv)] == expected[name], name
@@ -276,3 +282,59 @@ def test_the_counts_a_stock_line_takes_are_the_kept_limits(repo: Path, capsys: p
     for count in (-1, limit, limit + 1):
         with pytest.raises(ValidationError):
             lines.validate_python({"part": "p1", "quantity": count})
+    # and a BOM row, from 1
+    rows = record_adapter(BomRow)
+    for count in (1, 7, limit - 1):
+        assert rows.validate_python({"line": 1, "quantity": count}).quantity == Decimal(count)
+    for count in (0, -1, limit):
+        with pytest.raises(ValidationError):
+            rows.validate_python({"line": 1, "quantity": count})
+    assert unread.COUNTED == {"stock": ("lines", 0), "bom": ("rows", 1)}
+
+
+BOM = "projects/vco/bom/v1.yaml"
+ROW = "{line: 9, refs: [R3], quantity: 1, value: 100k, part: r-100k}"
+
+
+def test_a_bom_rows_count_answers_from_the_last_full_check(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = check(repo, capsys)
+    kept = full_answer(repo)
+    current = ROW
+    for count in ("3", "0x10", "999999999999999"):
+        edited = ROW.replace("quantity: 1", f"quantity: {count}")
+        recount(repo, BOM, current, edited)
+        current = edited
+        assert unchanged(repo) == (51, []), count
+    assert check(repo, capsys) == first and full_answer(repo) == kept
+    assert check(repo, capsys, "--no-cache") == first
+
+
+@pytest.mark.parametrize(
+    ("count", "said"),
+    [
+        ("0", "projects/vco/bom/v1.yaml:18:37: CTB104 rows[8].quantity: Input should be greater than 0\n"),
+        (
+            "1.5",
+            "projects/vco/bom/v1.yaml:18:37: CTB305 rows[8].quantity: 1.5 is not a whole number, and 'r-100k' is "
+            "counted in pcs\n",
+        ),
+        ("2.0", ""),
+    ],
+)
+def test_a_bom_rows_count_a_check_may_object_to_is_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str], count: str, said: str
+) -> None:
+    check(repo, capsys)
+    recount(repo, BOM, ROW, ROW.replace("quantity: 1", f"quantity: {count}"))
+    assert unchanged(repo) is None
+    now = check(repo, capsys)
+    assert now == check(repo, capsys, "--no-cache")
+    errors = said.count("\n")
+    assert now == (1 if errors else 0, said, f"51 files checked: {errors} error{'' if errors == 1 else 's'}, 0 warnings\n")
+
+
+def test_a_bom_row_changed_beside_its_count_is_checked_in_full(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    check(repo, capsys)
+    recount(repo, BOM, ROW, ROW.replace("quantity: 1, value: 100k", "quantity: 2, value: 101k"))
+    assert unchanged(repo) is None
+    assert check(repo, capsys) == check(repo, capsys, "--no-cache")

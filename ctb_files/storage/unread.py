@@ -25,13 +25,14 @@ to say so; one that does not parse, or changed elsewhere, cannot.  Only
 an unread field now holding something else is validated as a full load
 would.
 
-For ``ctb check``, a stock file may also differ in its counts: each line
-in its place with every other value as it was, each changed ``quantity`` a
-whole number the model takes and at least what open builds held of that
-line at the full check (which kept those amounts, :class:`Counts`).  Only
-two checks read a stock count, over-reservation and whole pieces, and
-neither can then object (:func:`_counts_only`).  A clear plans with every
-count, so its answer stands only for the edits above.
+For ``ctb check``, a stock file or a BOM may also differ in its counts
+(:data:`COUNTED`): each line or row in its place with every other value as
+it was, each changed ``quantity`` a whole number the model takes and, for a
+stock line, at least what open builds held of it at the full check (which
+kept those amounts, :class:`Counts`).  Only whole pieces reads a BOM row's
+count, and it and over-reservation a stock count; neither can then object
+(:func:`_counts_only`).  A clear plans with every count, so its answer
+stands only for the edits above.
 
 Anything else, including a failure while comparing, is "not shown": the
 caller runs in full.
@@ -73,9 +74,9 @@ class Limits(NamedTuple):
 
 
 class Counts(NamedTuple):
-    """What a full check knew of stock counts: the counts a line takes, and what open builds held of each line."""
+    """What a full check knew of counts: the bound they lie below, and what open builds held of each stock line."""
 
-    limit: int  # a stock line takes any whole count from 0 up to, not including, this
+    limit: int  # a stock line's or BOM row's count lies below this
     held: dict[str, bytes]  # stock file → pickled {line index: what open builds reserve of it}, reserved lines only
 
 
@@ -254,7 +255,7 @@ def _text_only(root: Path, rel: str, full: Kept, digests: Mapping[str, bytes], c
     unread = UNREAD.get(key.kind, frozenset())
     before = _without(then, unread)
     after = {k: v for k, v in now.items() if k not in unread}
-    if not same(before, after) and not (key.kind == "stock" and _counts_only(rel, before, after, full.facts.counts)):
+    if not same(before, after) and not _counts_only(rel, key.kind, before, after, full.facts.counts):
         return False
     text = full.facts.plain_text.get(key.kind, frozenset())
     return (
@@ -266,27 +267,35 @@ def _text_only(root: Path, rel: str, full: Kept, digests: Mapping[str, bytes], c
     )
 
 
-def _counts_only(rel: str, before: dict[str, Any], after: dict[str, Any], counts: Counts | None) -> bool:
-    """Whether a stock file's data differ only in counts its model takes and no check objects to.
+#: the counts a light comparison may find changed, by kind of file: the list holding them and the least
+#: count the model takes (a stock line may hold none; a BOM row asks for at least one)
+COUNTED = {"stock": ("lines", 0), "bom": ("rows", 1)}
+
+
+def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, Any], counts: Counts | None) -> bool:
+    """Whether a stock file's or BOM's data differ only in counts its model takes and no check objects to.
 
     ``before``, ``after``: its data (unread fields left out) at the full
-    check and now.  Every line keeps its place, its keys in their order and
-    every value but ``quantity``; each changed count is a whole number the
-    model takes (no fraction for the whole-pieces check, CTB305) and holds
-    what open builds reserved of its line at the full check (no
-    over-reservation, CTB301).  No other check reads a stock count (a test
-    runs every other check with the counts made unreadable), and the full
-    check's answer names nothing in this file, so it still stands.
+    check and now.  Every item (stock line, BOM row) keeps its place, its
+    keys in their order and every value but ``quantity``; each changed count
+    is a whole number the model takes, so the whole-pieces check (CTB305)
+    has nothing to say.  A stock count also holds what open builds reserved
+    of its line at the full check (no over-reservation, CTB301).  No other
+    check reads these counts (a test runs every other check with them made
+    unreadable), and the full check's answer names nothing in this file, so
+    it still stands.
     """
     from decimal import Decimal
 
     from ctb_files.ops.stock.ledger import ZERO, over_reserved
 
-    if counts is None or list(before) != list(after):
+    spec = COUNTED.get(kind)
+    if spec is None or counts is None or list(before) != list(after):
         return False
-    if not all(same(before[name], after[name]) for name in before if name != "lines"):
+    items, least = spec
+    if not all(same(before[name], after[name]) for name in before if name != items):
         return False
-    old, new = before.get("lines"), after.get("lines")
+    old, new = before.get(items), after.get(items)
     if type(old) is not list or type(new) is not list or len(old) != len(new):
         return False
     held: dict[int, Decimal] | None = None
@@ -298,10 +307,13 @@ def _counts_only(rel: str, before: dict[str, Any], after: dict[str, Any], counts
         if not all(same(was[name], now[name]) for name in was if name != "quantity"):
             return False
         count = now["quantity"]  # there: the keys are the same, and not every value was
-        if held is None:
-            held = pickle.loads(counts.held[rel]) if rel in counts.held else {}  # noqa: S301 - our own file, verified
-        if type(count) is not int or not 0 <= count < counts.limit or over_reserved(held.get(i, ZERO), Decimal(count)):
+        if type(count) is not int or not least <= count < counts.limit:
             return False
+        if kind == "stock":
+            if held is None:
+                held = pickle.loads(counts.held[rel]) if rel in counts.held else {}  # noqa: S301 - our own file, verified
+            if over_reserved(held.get(i, ZERO), Decimal(count)):
+                return False
     return True
 
 
