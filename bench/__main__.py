@@ -153,6 +153,18 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
 
         add("check warm, 1 BOM count changed", best(ctb(repo, "check", "-q"), repeat, recount_row))
         bom.write_bytes(bom_text)
+        # a build's quantity raised by hand (a clear reads it, no check does)
+        build = sorted((repo / "builds").iterdir())[0]
+        build_text = build.read_bytes()
+        units = re.search(rb"^quantity: ([0-9]+)$", build_text, re.MULTILINE)
+        assert units is not None, build
+
+        def more_units() -> None:
+            raised = str(int(units.group(1)) + 1 + next(counter)).encode()
+            build.write_bytes(build_text[: units.start(1)] + raised + build_text[units.end(1) :])
+
+        add("check warm, 1 build changed", best(ctb(repo, "check", "-q"), repeat, more_units))
+        build.write_bytes(build_text)
     if wanted("clear"):
         copies = iter(range(10**6))
         current: list[Path] = []

@@ -28,6 +28,7 @@ def test_bench_smoke() -> None:
         "check warm, 1 file changed",
         "check warm, 1 count changed",
         "check warm, 1 BOM count changed",
+        "check warm, 1 build changed",
         "build clear --all cold",
         "build clear --all after a clear",
         "build clear --all again, warm",

@@ -29,7 +29,10 @@ from ctb_files.storage.gitattributes import declared_not_installed
 from ctb_files.storage.loader import load_repo
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
-TABLES = {"part": "parts", "vendor": "vendors", "project": "projects", "build": "builds", "stock": "stock"}
+TABLES = {
+    "part": "parts", "vendor": "vendors", "project": "projects", "build": "builds", "stock": "stock", "order": "orders",
+    "package": "packages",
+}  # fmt: skip
 
 
 class _Unreadable:
@@ -112,6 +115,34 @@ def test_no_check_reads_a_field_listed_as_unread(name: str, tmp_path: Path) -> N
             for value in (_Unreadable(), None):
                 found = run_checks(hidden(root, kind, field, value))
                 assert [d.render() for d in found] == [d.render() for d in expected], (kind, field, value)
+
+
+@pytest.mark.parametrize("name", ["example", "mixed"])
+def test_no_check_reads_a_field_listed_as_unchecked(name: str, tmp_path: Path) -> None:
+    """Every check, with the fields only a clear reads made unreadable and then absent, says the same.
+
+    On cleared builds, so that reservations, shortages and their times are there to be read.
+    """
+    from ctb_files.core.unread import UNCHECKED
+
+    root = world(name, tmp_path)
+    if name == "example":
+        root = shutil.copytree(root, tmp_path / "example")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    main(["--repo", str(root), "--no-cache", "build", "clear", "--all", "-q"])
+    expected = run_checks(load_repo(root, cache=False).inventory)
+    exercised = set()
+    for kind, fields in UNCHECKED.items():
+        if not getattr(load_repo(root, cache=False).inventory, TABLES[kind]):
+            continue  # the mixed stockroom has no packages
+        exercised.add(kind)
+        for field in fields:
+            info = KINDS[kind].model_fields[field]
+            assert info.alias in (None, field), (kind, field)
+            for value in (_Unreadable(), None):
+                found = run_checks(hidden(root, kind, field, value))
+                assert [d.render() for d in found] == [d.render() for d in expected], (kind, field, value)
+    assert exercised == UNCHECKED.keys() - ({"package"} if name == "mixed" else set())
 
 
 @pytest.mark.parametrize("name", ["example", "mixed"])
@@ -300,6 +331,91 @@ def test_a_parts_value_symbol_minimum_and_placeholder_flag_are_unread(
     assert now[1].startswith("parts/r-10k.yaml:28:12: CTB101 min_stock: a quantity is a number: write it without quotes\n")
 
 
+def test_fields_only_a_clear_reads_are_shown_unchanged_to_a_check_without_a_model(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A build's quantity, priority and dates, a part's name, a package's technology: a check does not read them."""
+    first = check(repo, capsys)
+    kept = full_answer(repo)
+    build = repo / "builds/vco-batch-1.yaml"
+    build.write_text(
+        build.read_text()
+        .replace("quantity: 3\n", "quantity: 5\n")
+        .replace("priority: 0\n", "priority: -2\n")
+        .replace("due: 2026-12-01\n", "due: 2027-01-15\ncreated_at: 2026-11-30T10:00:00Z\n")
+    )
+    part = repo / "parts/r-10k.yaml"
+    part.write_text(part.read_text().replace("name: 10k resistor, 1/4 W metal film", "name: 10k resistor"))
+    package = repo / "packages/r-axial-0207.yaml"
+    assert "technology: tht" in package.read_text()
+    package.write_text(package.read_text().replace("technology: tht", "technology: unknown"))
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ctb_files.storage import checkcache, treestat\n"
+        "from ctb_files.storage.gitattributes import declared_not_installed\n"
+        "root = Path(sys.argv[1])\n"
+        "found = checkcache.unchanged_for_checks(root, treestat.tree_digests(root), declared_not_installed(root))\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m.startswith('ctb_files.core.models'))\n"
+        "print(found is not None, heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, text=True, check=True)
+    assert done.stdout == "True []\n"
+    assert check(repo, capsys) == first and full_answer(repo) == kept
+    assert check(repo, capsys, "--no-cache") == first
+
+
+@pytest.mark.parametrize(
+    ("path", "before", "after", "said"),
+    [
+        ("builds/vco-batch-1.yaml", "quantity: 3\n", "quantity: 0\n", "6:11: CTB104 quantity: Input should be greater than 0"),
+        (
+            "builds/vco-batch-1.yaml",
+            "quantity: 3\n",
+            "quantity: 2.5\n",
+            "6:11: CTB101 quantity: a build quantity is a whole number of units",
+        ),
+        ("builds/vco-batch-1.yaml", "quantity: 3\n", "", "4:1: CTB103 quantity: required key is missing"),
+        (
+            "builds/vco-batch-1.yaml",
+            "priority: 0\n",
+            "priority: high\n",
+            "7:11: CTB101 priority: Input should be a valid integer, unable to parse string as an integer",
+        ),
+        (
+            "builds/vco-batch-1.yaml",
+            "due: 2026-12-01\n",
+            "due: soon\n",
+            "8:6: CTB101 due: Input should be a valid date or datetime, input is too short",
+        ),
+        (
+            "parts/r-10k.yaml",
+            "name: 10k resistor, 1/4 W metal film\n",
+            "name: ''\n",
+            "3:7: CTB101 name: String should have at least 1 character",
+        ),
+        (
+            "packages/r-axial-0207.yaml",
+            "technology: tht",
+            "technology: THT",
+            "3:13: CTB101 technology: Input should be 'smd', 'tht' or 'unknown'",
+        ),
+    ],
+)
+def test_a_value_the_model_may_refuse_is_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str, said: str
+) -> None:
+    check(repo, capsys)
+    target = repo / path
+    text = target.read_text()
+    assert text.count(before) == 1
+    target.write_text(text.replace(before, after))
+    assert unchanged(repo) is None
+    now = check(repo, capsys)
+    assert now == check(repo, capsys, "--no-cache")
+    assert f"{path}:{said}\n" in now[1], now
+
+
 def test_the_light_comparison_reads_with_the_full_runs_limits(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -359,11 +475,15 @@ def test_after_settings_that_did_not_load_every_edit_is_checked_in_full(
 def test_the_unread_fields_each_model_takes_as_any_text() -> None:
     from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-    from ctb_files.core.unread import plain_text, text_fields
+    from ctb_files.core.unread import ANY_TEXT, light, text_fields
 
     # every unread field of ours is `str | None = None` but a part's minimum stock (a number) and placeholder flag
     others = {"part": {"min_stock", "placeholder"}}
-    assert plain_text() == {kind: names - others.get(kind, set()) for kind, names in UNREAD.items()}
+    shapes = light("clear")
+    assert {kind: set(found) for kind, found in shapes.items()} == {
+        kind: names - others.get(kind, set()) for kind, names in UNREAD.items()
+    }
+    assert all(shape == ANY_TEXT for found in shapes.values() for shape in found.values())
 
     class Free(BaseModel):
         notes: str | None = None
@@ -403,6 +523,62 @@ def test_the_unread_fields_each_model_takes_as_any_text() -> None:
 
     for model in (After, Before, Stripped):
         assert text_fields(model, ["notes"]) == frozenset(), model
+
+
+def test_the_shapes_read_off_the_models_for_a_check() -> None:
+    """Fields no check reads, in the shapes their models take them: exactly these, read off the compiled schemas."""
+    from ctb_files.core.unread import UNCHECKED, Shape, light
+
+    text = Shape("str", required=False, nullable=True)
+    name = Shape("str", required=True, nullable=False, least=1)
+    moment = Shape("datetime", required=False, nullable=True)
+    day = Shape("date", required=False, nullable=True)
+    shapes = light("check")
+    assert shapes["build"] == {
+        "note": text, "quantity": Shape("count", required=True, nullable=False, least=1, below=10**15),
+        "priority": Shape("int", required=False, nullable=False), "due": day,
+        "created_at": moment, "cleared_at": moment, "completed_at": moment,
+    }  # fmt: skip
+    assert shapes["part"] == {n: text for n in ("notes", "description", "datasheet", "value", "symbol")} | {"name": name}
+    assert shapes["order"] == {
+        "number": text, "expected": day, "created_at": moment, "placed_at": moment, "received_at": moment
+    }  # currency: a pattern, validated
+    assert shapes["package"] == {"name": name, "technology": Shape("literal", False, False, choices=("smd", "tht", "unknown"))}
+    assert shapes["vendor"] == {"notes": text, "url": text, "api": Shape("literal", False, True, choices=("mouser",))}
+    assert set(shapes["project"]) == {"name", "description", "bom_path", "bom_format"}  # source: a model, validated
+    assert shapes["stock"] == {"name": text}
+    assert UNCHECKED.keys() <= shapes.keys()
+
+
+@pytest.mark.parametrize(
+    ("shape", "present", "value", "taken"),
+    [
+        (("str", False, True), True, "x", True),
+        (("str", False, True), True, None, True),
+        (("str", False, True), False, None, True),
+        (("str", False, True), True, 5, False),
+        (("str", False, True), True, "\ud800", False),  # a lone surrogate UTF-8 cannot write
+        (("str", True, False, 1), True, "", False),
+        (("str", True, False, 1), False, None, False),
+        (("int", False, False), True, 7, True),
+        (("int", False, False), True, True, False),
+        (("int", False, False), True, None, False),
+        (("date", False, True), True, datetime(2026, 1, 2, tzinfo=UTC), False),
+        (("date", False, True), True, datetime(2026, 1, 2, tzinfo=UTC).date(), True),
+        (("datetime", False, True), True, datetime(2026, 1, 2, tzinfo=UTC), True),
+        (("datetime", False, True), True, "2026-01-02", False),
+        (("literal", False, False, 0, 0, ("smd", "tht")), True, "tht", True),
+        (("literal", False, False, 0, 0, ("smd", "tht")), True, "THT", False),
+        (("count", True, False, 1, 10), True, 9, True),
+        (("count", True, False, 1, 10), True, 10, False),
+        (("count", True, False, 1, 10), True, 0, False),
+        (("count", True, False, 1, 10), True, Decimal(3), False),
+    ],
+)
+def test_which_values_a_shape_takes(shape: tuple[Any, ...], present: bool, value: object, taken: bool) -> None:
+    from ctb_files.core.unread import Shape, takes
+
+    assert takes(Shape(*shape), present, value) is taken
 
 
 def test_a_damaged_full_answer_is_ignored(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -100,7 +100,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     finish(ws, what, {"Ctb-Build": list(kept)})
     keep = cache and unchanged
     digests = ws.loaded.digests if keep else None
-    facts = unread.facts_of(ws.loaded.inventory) if keep else None
+    facts = unread.facts_of(ws.loaded.inventory, "clear") if keep else None
     key = clearcache.answer_key(digests, ids) if digests is not None else None
     del ws  # the answer needs only what was kept: the inventory may go before the answer's text is made
     rows = [

@@ -64,4 +64,4 @@ def _check(root: Path, cache: bool) -> tuple[checkcache.Answer, bytes, Mapping[s
     inv = loaded.inventory
     digests = loaded.digests
     key = checkcache.answer_key(digests, inv.merge_driver_missing)
-    return (len(inv.files), diags), key, digests, unread.facts_of(inv, counts=True)
+    return (len(inv.files), diags), key, digests, unread.facts_of(inv, "check")

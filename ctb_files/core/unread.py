@@ -11,12 +11,20 @@ what ``ctb check`` or ``ctb build clear`` answers, so their last full answer
 stands (:mod:`ctb_files.storage.unread`).  Tests run every check, and a clear
 of every open build with its table and JSON, with these fields made
 unreadable and again with them absent, and hold the answers equal.
+:data:`UNCHECKED` lists the fields a clear reads but no check does (a
+build's quantity, priority and dates, names); a test runs every check with
+those made unreadable and absent.
+
+:func:`light` reads off each model's compiled schema the values such a
+field takes for certain (:class:`Shape`), so a comparison can tell a
+changed file still loads without importing a model (:func:`takes`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 # top-level fields of each kind of file; each is the field's own name in the file (no alias)
 UNREAD: dict[str, frozenset[str]] = {
@@ -27,36 +35,85 @@ UNREAD: dict[str, frozenset[str]] = {
     "stock": frozenset({"name"}),
 }
 
-# a field's schema when it takes any text, null, or nothing at all (``str | None = None``)
-_PLAIN_TEXT = {"type": "default", "schema": {"type": "nullable", "schema": {"type": "str"}}, "default": None}
+#: fields no check reads, beyond :data:`UNREAD`; a clear reads them (a build's quantity, priority and
+#: due date order and size its plans, names are printed), so only ``ctb check``'s answer stands when
+#: they change (a test runs every check with them made unreadable)
+UNCHECKED: dict[str, frozenset[str]] = {
+    "part": frozenset({"name"}),
+    "build": frozenset({"quantity", "priority", "due", "created_at", "cleared_at", "completed_at"}),
+    "order": frozenset({"number", "expected", "currency", "created_at", "placed_at", "received_at"}),
+    "project": frozenset({"name", "source", "bom_path", "bom_format"}),
+    "package": frozenset({"name", "technology", "footprints"}),
+    "vendor": frozenset({"api", "currency"}),
+}
+
+
+def unread_by(command: str) -> dict[str, frozenset[str]]:
+    """By kind, the top-level fields ``command`` (``"check"`` or ``"clear"``) never reads."""
+    if command != "check":
+        return dict(UNREAD)
+    return {
+        kind: UNREAD.get(kind, frozenset()) | UNCHECKED.get(kind, frozenset()) for kind in UNREAD.keys() | UNCHECKED.keys()
+    }
+
+
+class Shape(NamedTuple):
+    """The values a field takes for certain, as far as they can be told without its model.
+
+    ``type``: ``str`` (text of at least ``least`` characters), ``int`` (any
+    whole number), ``date``, ``datetime``, ``literal`` (one of ``choices``)
+    or ``count`` (a whole number from ``least`` below ``below``).
+    ``required``: the field may not be left out; ``nullable``: it takes null.
+    """
+
+    type: str
+    required: bool
+    nullable: bool
+    least: int = 0
+    below: int = 0
+    choices: tuple[str, ...] = ()
+
+
+#: the shape of ``str | None = None``: any text, null, or nothing at all
+ANY_TEXT = Shape("str", required=False, nullable=True)
 # model-field keys that change nothing of how its value is read
 _FIELD_KEYS = frozenset({"type", "schema", "metadata", "serialization_exclude"})
+# keys of a validator function's schema that change nothing of what it takes
+_FUNCTION_KEYS = frozenset({"type", "function", "schema", "serialization", "metadata"})
 
 
-def plain_text() -> dict[str, frozenset[str]]:
-    """By kind, the fields of :data:`UNREAD` that the kind's model takes as any text, null or absent.
+def light(command: str) -> dict[str, dict[str, Shape]]:
+    """By kind, the fields ``command`` never reads whose values its model takes for certain in a known shape.
 
     A changed file whose data differ from their last clean version only in
-    such fields, each now text, null or gone, loads without a problem as
-    surely as it did then (:mod:`ctb_files.storage.unread` compares so
-    without importing a model).
+    such fields, each now of its shape, loads without a problem as surely as
+    it did then (:mod:`ctb_files.storage.unread` compares so without
+    importing a model).
     """
     from ctb_files.core.models import KINDS
 
-    return {kind: text_fields(KINDS[kind], names) for kind, names in UNREAD.items()}
+    return {kind: light_fields(KINDS[kind], names) for kind, names in unread_by(command).items()}
 
 
 def text_fields(model: Any, names: Iterable[str]) -> frozenset[str]:
-    """Those of ``names`` that ``model`` (a pydantic model class) takes as any text, null or absent.
+    """Those of ``names`` that ``model`` (a pydantic model class) takes as any text, null or absent."""
+    return frozenset(name for name, shape in light_fields(model, names).items() if shape == ANY_TEXT)
+
+
+def light_fields(model: Any, names: Iterable[str]) -> dict[str, Shape]:
+    """Those of ``names`` whose values ``model`` (a pydantic model class) takes in a known :class:`Shape`.
 
     Read off the model's compiled schema, so the model stays the one home of
-    what a field accepts: a field counts only when its schema is exactly an
-    optional string with no bound, and its model has no validator of its
-    own, no alias for the field and no setting that bounds strings.
+    what a field accepts: a field counts only when its schema is one of the
+    plain shapes (text with at most a least length, a whole number, a date,
+    a moment, one of some words; a quantity guarded only by validators that
+    take whole numbers, :data:`~ctb_files.core.models.common.TAKES_WHOLE`),
+    maybe optional or nullable, and its model has no validator of its own,
+    no alias for the field and no setting that bounds or changes strings.
     """
     schema = model.__pydantic_core_schema__
     if schema.get("type") != "model":  # a validator of the whole model wraps its schema
-        return frozenset()
+        return {}
     config = schema.get("config", {})
     inner = schema.get("schema", {})
     if (
@@ -64,15 +121,95 @@ def text_fields(model: Any, names: Iterable[str]) -> frozenset[str]:
         or schema.get("root_model")
         or "post_init" in schema
         or any(str(key).startswith("str_") for key in config)
+        or config.get("strict")
         or inner.get("type") != "model-fields"  # a validator run before the fields wraps them
     ):
-        return frozenset()
+        return {}
     fields = inner.get("fields", {})
-    return frozenset(
-        name
-        for name in names
-        if name in fields
-        and set(fields[name]) <= _FIELD_KEYS
-        and fields[name].get("type") == "model-field"
-        and fields[name].get("schema") == _PLAIN_TEXT
-    )
+    out: dict[str, Shape] = {}
+    for name in names:
+        field = fields.get(name)
+        if field is None or not set(field) <= _FIELD_KEYS or field.get("type") != "model-field":
+            continue
+        shape = _shape(field.get("schema", {}))
+        if shape is not None:
+            out[name] = shape
+    return out
+
+
+def _shape(schema: dict[str, Any]) -> Shape | None:
+    required, nullable = True, False
+    if schema.get("type") == "default":
+        if set(schema) != {"type", "schema", "default"}:
+            return None  # a default factory, a validated default
+        required, schema = False, schema["schema"]
+    if schema.get("type") == "nullable":
+        if set(schema) != {"type", "schema"}:
+            return None
+        nullable, schema = True, schema["schema"]
+    kind, keys = schema.get("type"), set(schema)
+    if kind == "str" and keys <= {"type", "min_length"}:
+        return Shape("str", required, nullable, least=schema.get("min_length", 0))
+    if kind in ("int", "date") and keys == {"type"}:
+        return Shape(kind, required, nullable)
+    if kind == "datetime" and keys <= {"type", "microseconds_precision"}:
+        return Shape("datetime", required, nullable)
+    expected = schema.get("expected", ())
+    if kind == "literal" and keys == {"type", "expected"} and all(type(word) is str for word in expected):
+        return Shape("literal", required, nullable, choices=tuple(expected))
+    bounds = _whole_bounds(schema)
+    if bounds is not None:
+        return Shape("count", required, nullable, least=bounds[0], below=bounds[1])
+    return None
+
+
+def _whole_bounds(schema: dict[str, Any]) -> tuple[int, int] | None:
+    """For a decimal field guarded only by validators that take whole numbers: the least one it takes and its bound."""
+    from ctb_files.core.models.common import TAKES_WHOLE
+
+    while schema.get("type") in ("function-before", "function-after"):
+        function = schema.get("function", {})
+        func = function.get("function")
+        if not set(schema) <= _FUNCTION_KEYS or function.get("type") != "no-info":
+            return None
+        if getattr(func, "__func__", func) not in TAKES_WHOLE:
+            return None
+        schema = schema.get("schema", {})
+    if schema.get("type") != "decimal" or not set(schema) <= {"type", "ge", "gt", "lt", "allow_inf_nan"}:
+        return None
+    low, high = schema.get("ge"), schema.get("lt")
+    if "gt" in schema:
+        low = schema["gt"] + 1 if low is None else None
+    if type(low) is not int or type(high) is not int or high <= low:
+        return None
+    return low, high
+
+
+def takes(shape: Shape, present: bool, value: Any) -> bool:
+    """Whether a field of ``shape`` surely takes ``value`` (``present``: given at all, else left out)."""
+    if not present:
+        return not shape.required
+    if value is None:
+        return shape.nullable
+    kind = shape.type
+    if kind == "str":
+        return type(value) is str and len(value) >= shape.least and _utf8(value)
+    if kind == "int":
+        return type(value) is int
+    if kind == "date":
+        return type(value) is date
+    if kind == "datetime":
+        return type(value) is datetime
+    if kind == "literal":
+        return type(value) is str and value in shape.choices
+    if kind == "count":
+        return type(value) is int and shape.least <= value < shape.below
+    return False
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, as an escape in quotes can write
+        return False
+    return True

@@ -111,7 +111,9 @@ def unchanged_for_clear(root: Path, digests: Mapping[str, bytes], build_ids: Seq
     changed = unread.changed_files(before, digests)
     if changed is None or any(_kind(rel) in (None, "build") for rel in changed):
         return None
-    return answer if unread.changed_unread(root, changed, found, digests) else None
+    from ctb_files.core.unread import unread_by
+
+    return answer if unread.changed_unread(root, changed, found, digests, unread_by("clear")) else None
 
 
 def _kind(rel: str) -> str | None:

@@ -3,9 +3,11 @@
 ``ctb check`` and ``ctb build clear`` keep the answer of their last full run
 with the digest of every file it read (``<git dir>/ctb/<name>-files``, under
 the answer's key; :func:`keep`).  On a miss, :func:`changed_unread` tells
-whether the files as they are now differ from those only where no check
-and no clear looks (:data:`~ctb_files.core.unread.UNREAD`): then that answer
-is the answer now.  It says so only when it can show it:
+whether the files as they are now differ from those only where the command
+never looks (:func:`~ctb_files.core.unread.unread_by`: for both, the fields
+of :data:`~ctb_files.core.unread.UNREAD`; for a check also those of
+:data:`~ctb_files.core.unread.UNCHECKED`, such as a build's quantity): then
+that answer is the answer now.  It says so only when it can show it:
 
 * the same files are there, ``ctb.yaml`` did not change, and at most
   :data:`MOST_CHANGED` others did;
@@ -17,13 +19,15 @@ is the answer now.  It says so only when it can show it:
   ``60.0`` differ: messages print numbers as written).
 
 Most such edits are shown without importing a model: the full run keeps,
-with the digests, the limits its files were read with and the unread fields
-its models take as any text (:func:`~ctb_files.core.unread.plain_text`).  A
-changed file parsed with those limits whose unread fields are each text,
-null or gone loads as cleanly as its clean version did, and needs no model
-to say so; one that does not parse, or changed elsewhere, cannot.  Only
-an unread field now holding something else is validated as a full load
-would.
+with the digests, the limits its files were read with and the values its
+models take for certain in each unread field (a :class:`~ctb_files.core.
+unread.Shape`, read off the compiled schemas: any text, a whole number, a
+date, …; :func:`~ctb_files.core.unread.light`).  A changed file parsed with
+those limits whose changed unread fields each hold a value of their shape
+loads as cleanly as its clean version did, and needs no model to say so;
+one that does not parse, or changed elsewhere, cannot.  Only an unread
+field now holding something else, or one of no known shape, is validated
+as a full load would.
 
 For ``ctb check``, a stock file or a BOM may also differ in its counts
 (:data:`COUNTED`): each line or row in its place with every other value as
@@ -48,6 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ctb_files.core import paths as layout
+from ctb_files.core.unread import Shape
 from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree
 from ctb_files.storage.cachebase import file_digest, read_keyed, write_answer
@@ -81,11 +86,12 @@ class Counts(NamedTuple):
 
 
 class Facts(NamedTuple):
-    """What a full run knew that a light comparison needs: its files' limits, the unread fields taking any text,
-    and, for a check, the stock counts (:class:`Counts`; None for a clear, whose plans read every count)."""
+    """What a full run knew that a light comparison needs: its files' limits, the values its unread fields take
+    for certain (:func:`~ctb_files.core.unread.light`), and, for a check, the stock counts (:class:`Counts`;
+    None for a clear, whose plans read every count)."""
 
     limits: Limits
-    plain_text: dict[str, frozenset[str]]
+    shapes: dict[str, dict[str, Shape]]
     counts: Counts | None = None
 
 
@@ -98,21 +104,22 @@ class Kept(NamedTuple):
     payload: bytes  # the answer, as its own file holds it
 
 
-def facts_of(inv: Inventory, counts: bool = False) -> Facts | None:
-    """The facts of a full run that loaded ``inv``; None when its ``ctb.yaml`` did not load cleanly.
+def facts_of(inv: Inventory, command: str) -> Facts | None:
+    """The facts of a full ``command`` (``"check"`` or ``"clear"``) that loaded ``inv``; None when its
+    ``ctb.yaml`` did not load cleanly.
 
-    ``counts``: keep what open builds hold of each stock line too (a full
-    check does; a clear's plans read every count, so a clear does not).
+    A check also keeps what open builds hold of each stock line (a clear's
+    plans read every count).
     """
-    from ctb_files.core.unread import plain_text
+    from ctb_files.core.unread import light
 
     if not inv.settings_valid:
         return None
     limits = inv.settings.limits
     return Facts(
         Limits(**{name: getattr(limits, name) for name in Limits._fields}),
-        plain_text(),
-        _counts(inv) if counts else None,
+        light(command),
+        _counts(inv) if command == "check" else None,
     )
 
 
@@ -165,7 +172,7 @@ def kept(path: Path | None, magic: bytes) -> Kept | None:
 
 
 def _facts_shaped(facts: Any) -> bool:
-    if type(facts) is not Facts or type(facts.limits) is not Limits or type(facts.plain_text) is not dict:
+    if type(facts) is not Facts or type(facts.limits) is not Limits or type(facts.shapes) is not dict:
         return False
     counts = facts.counts
     if counts is not None and not (
@@ -176,8 +183,8 @@ def _facts_shaped(facts: Any) -> bool:
     ):
         return False
     return all(type(n) is int for n in facts.limits) and all(
-        type(kind) is str and type(names) is frozenset and all(type(n) is str for n in names)
-        for kind, names in facts.plain_text.items()
+        type(kind) is str and type(shapes) is dict and all(type(n) is str and type(v) is Shape for n, v in shapes.items())
+        for kind, shapes in facts.shapes.items()
     )
 
 
@@ -191,18 +198,24 @@ def changed_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> 
     return changed
 
 
-def changed_unread(root: Path, changed: list[str], full: Kept, digests: Mapping[str, bytes]) -> bool:
+def changed_unread(
+    root: Path, changed: list[str], full: Kept, digests: Mapping[str, bytes], unread: Mapping[str, frozenset[str]]
+) -> bool:
     """Whether each of ``changed`` loaded without a problem before and now, its data differing only where nothing reads.
 
-    ``full``: the full run's record; ``digests``: every file's digest now.
+    ``full``: the full run's record; ``digests``: every file's digest now;
+    ``unread``: by kind, the top-level fields the command never reads
+    (:func:`~ctb_files.core.unread.unread_by`).
     """
     try:
-        return _only_unread(root, changed, full, digests)
+        return _only_unread(root, changed, full, digests, unread)
     except Exception:  # noqa: BLE001 - what cannot be shown unchanged is run in full, never a crash here
         return False
 
 
-def _only_unread(root: Path, changed: list[str], full: Kept, digests: Mapping[str, bytes]) -> bool:
+def _only_unread(
+    root: Path, changed: list[str], full: Kept, digests: Mapping[str, bytes], unread: Mapping[str, frozenset[str]]
+) -> bool:
     # here: a stored answer found at once imports nothing heavy
     from ctb_files.storage.cache import FileCache
 
@@ -214,28 +227,32 @@ def _only_unread(root: Path, changed: list[str], full: Kept, digests: Mapping[st
         return False
     try:
         if full.facts is not None:
-            found = [_text_only(root, rel, full, digests, cache) for rel in changed]
+            found = [_text_only(root, rel, full, digests, cache, unread) for rel in changed]
             if False in found:
                 return False  # a file that does not load now, or changed where something reads
             if all(found):
                 return True  # shown without a model
-        return _validated(root, changed, full.digests, digests, settings, cache)
+        return _validated(root, changed, full.digests, digests, settings, cache, unread)
     finally:
         cache.close()
 
 
-def _text_only(root: Path, rel: str, full: Kept, digests: Mapping[str, bytes], cache: FileCache) -> bool | None:
-    """Whether ``rel`` now differs from its clean version only in unread fields its model takes as any text.
+def _text_only(
+    root: Path, rel: str, full: Kept, digests: Mapping[str, bytes], cache: FileCache, unread: Mapping[str, frozenset[str]]
+) -> bool | None:
+    """Whether ``rel`` now differs from its clean version only in unread fields, each of a value its model takes.
 
     Read as the loader reads it, with the full run's limits.  True: every
-    other field is as it was, and each unread one is text (which UTF-8 can
-    write), null or gone, so the model takes it as it took the clean
+    other field is as it was (or differs only in counts, :func:`_counts_only`),
+    and each unread one that changed holds a value of its field's shape
+    (:func:`~ctb_files.core.unread.takes`: text which UTF-8 can write, a
+    whole number, a date, …), so the model takes it as it took the clean
     version.  False: it does not parse now, or another field changed; no
-    validation could show it unchanged.  None: an unread field holds
-    something else (or the clean version is not at hand): only validating
-    can tell.
+    validation could show it unchanged.  None: a changed unread field has
+    no known shape, or holds something else (or the clean version is not at
+    hand): only validating can tell.
     """
-    from ctb_files.core.unread import UNREAD
+    from ctb_files.core.unread import takes
     from ctb_files.storage.filedata import file_data
     from ctb_files.storage.yaml.read import YamlProblem, load_fast
 
@@ -252,19 +269,20 @@ def _text_only(root: Path, rel: str, full: Kept, digests: Mapping[str, bytes], c
         return False
     if isinstance(now, Diagnostic):
         return False
-    unread = UNREAD.get(key.kind, frozenset())
-    before = _without(then, unread)
-    after = {k: v for k, v in now.items() if k not in unread}
+    ignored = unread.get(key.kind, frozenset())
+    was = pickle.loads(then)  # noqa: S301 - our own cache's entry
+    before = {k: v for k, v in was.items() if k not in ignored}
+    after = {k: v for k, v in now.items() if k not in ignored}
     if not same(before, after) and not _counts_only(rel, key.kind, before, after, full.facts.counts):
         return False
-    text = full.facts.plain_text.get(key.kind, frozenset())
-    return (
-        all(
-            name in text and (now[name] is None or (type(now[name]) is str and _utf8(now[name])))
-            for name in unread & now.keys()
-        )
-        or None
-    )
+    shapes = full.facts.shapes.get(key.kind, {})
+    for name in ignored & (was.keys() | now.keys()):
+        if name in was and name in now and same(was[name], now[name]):
+            continue  # as the model took it then
+        shape = shapes.get(name)
+        if shape is None or not takes(shape, name in now, now.get(name)):
+            return None
+    return True
 
 
 #: the counts a light comparison may find changed, by kind of file: the list holding them and the least
@@ -317,14 +335,6 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
     return True
 
 
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate, as an escape in quotes can write
-        return False
-    return True
-
-
 def _validated(
     root: Path,
     changed: list[str],
@@ -332,10 +342,10 @@ def _validated(
     digests: Mapping[str, bytes],
     settings: bytes | None,
     cache: FileCache,
+    unread: Mapping[str, frozenset[str]],
 ) -> bool:
     """:func:`changed_unread` with each changed file loaded and validated as a full load would."""
     from ctb_files.core.models.inventory import Inventory
-    from ctb_files.core.unread import UNREAD
     from ctb_files.storage.loader import load_alone
 
     inv = Inventory()
@@ -352,8 +362,8 @@ def _validated(
         now, problems = load_alone(inv, rel, key, data)
         if now is None or problems:
             return False
-        unread = UNREAD.get(key.kind, frozenset())
-        if not same(_without(then, unread), _without(now, unread)):
+        ignored = unread.get(key.kind, frozenset())
+        if not same(_without(then, ignored), _without(now, ignored)):
             return False
     return True
 

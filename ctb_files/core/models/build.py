@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from ctb_files.core.models.common import RECORD, Id, PositiveQuantity, Quantity, Strict
+from ctb_files.core.models.common import RECORD, Id, PositiveQuantity, Quantity, Strict, takes_whole
 
 BuildStatus = Literal["draft", "short", "cleared", "completed"]
 OPEN_STATUSES: frozenset[str] = frozenset({"draft", "short", "cleared"})
@@ -73,6 +73,7 @@ class Build(Strict):
 
     @field_validator("quantity")
     @classmethod
+    @takes_whole
     def _whole(cls, value: object) -> object:
         from decimal import Decimal
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +21,8 @@ from ctb_files.core.units import SharedValues, Unit, normalize
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _check_id(value: str) -> str:
@@ -41,6 +43,19 @@ def _no_bool(value: Any) -> Any:
 _DECIMALS = SharedValues(Decimal)
 
 
+#: validators that take every whole number (a Python int, never a bool) as it is or as its Decimal: a
+#: field they guard takes any whole number within its bounds, which a light comparison may then tell
+#: without the model (``core/unread.light_fields``)
+TAKES_WHOLE: set[Callable[..., Any]] = set()
+
+
+def takes_whole(func: F) -> F:
+    """Mark ``func`` as a validator that takes every whole number (:data:`TAKES_WHOLE`)."""
+    TAKES_WHOLE.add(func)
+    return func
+
+
+@takes_whole
 def _number(value: Any) -> Any:
     # quantities are YAML numbers: neither ``true`` (1) nor a quoted "5" passes as one
     if value.__class__ is int:  # what the reader makes of nearly every number
@@ -115,8 +130,8 @@ Money = Annotated[
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
 
 __all__ = [
-    "RECORD", "Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "record_adapter", "share_given",
-    "valid_id",
+    "RECORD", "TAKES_WHOLE", "Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "record_adapter",
+    "share_given", "takes_whole", "valid_id",
 ]  # fmt: skip
 
 
