@@ -304,7 +304,7 @@ def test_an_edit_of_text_is_shown_unchanged_without_a_model(repo: Path, capsys: 
 def test_a_parts_value_symbol_minimum_and_placeholder_flag_are_unread(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Text (value, symbol) is shown unchanged without validating; a number or flag is validated first."""
+    """Text (value, symbol) and a whole minimum are shown unchanged without validating; a flag is validated first."""
     from ctb_files.storage import loader
 
     first = check(repo, capsys)
@@ -321,7 +321,9 @@ def test_a_parts_value_symbol_minimum_and_placeholder_flag_are_unread(
     monkeypatch.setattr(loader, "load_alone", counting)
     part.write_text(original.replace("value: 10k\nsymbol: R\n", "value: 10 kΩ\nsymbol: R_Small\n"))
     assert unchanged(repo) is not None and validated == []
-    part.write_text(original + "min_stock: 50\nplaceholder: true\n")
+    part.write_text(original + "min_stock: 50\n")  # a whole number: a count its model takes
+    assert unchanged(repo) is not None and validated == []
+    part.write_text(original + "min_stock: 50\nplaceholder: true\n")  # a flag has no shape: validated
     assert unchanged(repo) is not None and validated == ["ctb.yaml", "parts/r-10k.yaml"]  # its limits apply
     assert check(repo, capsys) == first and full_answer(repo) == kept
     part.write_text(original + "min_stock: lots\n")
@@ -475,14 +477,16 @@ def test_after_settings_that_did_not_load_every_edit_is_checked_in_full(
 def test_the_unread_fields_each_model_takes_as_any_text() -> None:
     from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-    from ctb_files.core.unread import ANY_TEXT, light, text_fields
+    from ctb_files.core.unread import ANY_TEXT, Shape, light, text_fields
 
-    # every unread field of ours is `str | None = None` but a part's minimum stock (a number) and placeholder flag
-    others = {"part": {"min_stock", "placeholder"}}
+    # every unread field of ours is `str | None = None` but a part's minimum stock (a count) and placeholder flag
+    # (a boolean: no shape, validated)
     shapes = light("clear")
     assert {kind: set(found) for kind, found in shapes.items()} == {
-        kind: names - others.get(kind, set()) for kind, names in UNREAD.items()
+        kind: names - {"placeholder"} for kind, names in UNREAD.items()
     }
+    count = Shape("count", required=False, nullable=True, least=0, below=10**15)
+    assert shapes["part"].pop("min_stock") == count
     assert all(shape == ANY_TEXT for found in shapes.values() for shape in found.values())
 
     class Free(BaseModel):
@@ -539,7 +543,9 @@ def test_the_shapes_read_off_the_models_for_a_check() -> None:
         "priority": Shape("int", required=False, nullable=False), "due": day,
         "created_at": moment, "cleared_at": moment, "completed_at": moment,
     }  # fmt: skip
-    assert shapes["part"] == {n: text for n in ("notes", "description", "datasheet", "value", "symbol")} | {"name": name}
+    assert shapes["part"] == {n: text for n in ("notes", "description", "datasheet", "value", "symbol")} | {
+        "name": name, "min_stock": Shape("count", required=False, nullable=True, least=0, below=10**15)
+    }  # fmt: skip
     assert shapes["order"] == {
         "number": text, "expected": day, "created_at": moment, "placed_at": moment, "received_at": moment
     }  # currency: a pattern, validated

@@ -175,7 +175,7 @@ def _whole_bounds(schema: dict[str, Any]) -> tuple[int, int] | None:
         if getattr(func, "__func__", func) not in TAKES_WHOLE:
             return None
         schema = schema.get("schema", {})
-    if schema.get("type") != "decimal" or not set(schema) <= {"type", "ge", "gt", "lt", "allow_inf_nan"}:
+    if schema.get("type") != "decimal" or not set(schema) <= {"type", "ge", "gt", "lt", "allow_inf_nan", "metadata"}:
         return None
     low, high = schema.get("ge"), schema.get("lt")
     if "gt" in schema:
