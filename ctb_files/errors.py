@@ -45,8 +45,14 @@ class Diagnostic:
         severity: Severity = "error",
         loc: tuple[str | int, ...] = (),
     ) -> None:
-        for name, value in zip(_FIELDS, (path, line, col, code, message, severity, loc), strict=True):
-            object.__setattr__(self, name, value)
+        put = object.__setattr__  # frozen: __setattr__ refuses
+        put(self, "path", path)
+        put(self, "line", line)
+        put(self, "col", col)
+        put(self, "code", code)
+        put(self, "message", message)
+        put(self, "severity", severity)
+        put(self, "loc", loc)
 
     def replace(self, **changes: Any) -> Diagnostic:
         """A copy with ``changes`` (field name → value)."""
