@@ -15,7 +15,13 @@ def test_equality_order_and_hash_go_by_place_code_and_message() -> None:
     plain = Diagnostic("parts/a.yaml", 2, 3, "CTB101", "bad")
     assert warned == plain and hash(warned) == hash(plain)  # severity and loc ride along
     assert warned != Diagnostic("parts/a.yaml", 2, 4, "CTB101", "bad")
-    found = [Diagnostic("b", 1), Diagnostic("a", 3), Diagnostic("a", 2, 9), Diagnostic("a", 2, 1, "CTB2"), Diagnostic("a", 2, 1, "CTB1")]
+    found = [
+        Diagnostic("b", 1),
+        Diagnostic("a", 3),
+        Diagnostic("a", 2, 9),
+        Diagnostic("a", 2, 1, "CTB2"),
+        Diagnostic("a", 2, 1, "CTB1"),
+    ]
     assert [(d.path, d.line, d.col, d.code) for d in sorted(found)] == [
         ("a", 2, 1, "CTB1"), ("a", 2, 1, "CTB2"), ("a", 2, 9, "CTB000"), ("a", 3, 1, "CTB000"), ("b", 1, 1, "CTB000"),
     ]  # fmt: skip

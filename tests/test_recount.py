@@ -78,9 +78,7 @@ def recount(root: Path, rel: str, before: str, after: str) -> None:
 
 @pytest.mark.parametrize("name", ["example", "mixed"])
 @pytest.mark.parametrize("kind", ["stock", "bom"])
-def test_no_other_check_reads_a_count(
-    name: str, kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_no_other_check_reads_a_count(name: str, kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Every check but those that count says word for word the same with stock or BOM row counts unreadable."""
     if name == "example":
         root = tmp_path / "inv"
@@ -330,7 +328,11 @@ def test_a_bom_rows_count_a_check_may_object_to_is_checked_in_full(
     now = check(repo, capsys)
     assert now == check(repo, capsys, "--no-cache")
     errors = said.count("\n")
-    assert now == (1 if errors else 0, said, f"51 files checked: {errors} error{'' if errors == 1 else 's'}, 0 warnings\n")
+    assert now == (
+        1 if errors else 0,
+        said,
+        f"51 files checked: {errors} error{'' if errors == 1 else 's'}, 0 warnings\n",
+    )
 
 
 def test_a_bom_row_changed_beside_its_count_is_checked_in_full(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
