@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +95,19 @@ def drop_cache(repo: Path) -> Callable[[], None]:
     return lambda: shutil.rmtree(repo / ".git" / "ctb", ignore_errors=True)
 
 
+def raising(path: Path, pattern: bytes, counter: Iterator[int]) -> Callable[[], None]:
+    """An edit that writes ``path`` with the first number ``pattern`` captures raised by one more each time."""
+    text = path.read_bytes()
+    found = re.search(pattern, text, re.MULTILINE)
+    assert found is not None, (path, pattern)
+
+    def edit() -> None:
+        raised = str(int(found.group(1)) + 1 + next(counter)).encode()
+        path.write_bytes(text[: found.start(1)] + raised + text[found.end(1) :])
+
+    return edit
+
+
 def git_init(repo: Path) -> None:
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "init"]):
         subprocess.run(["git", *args], cwd=repo, check=True)
@@ -129,42 +142,17 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
 
         add("check warm, 1 file changed", best(ctb(repo, "check", "-q"), repeat, touch))
         target.write_bytes(original)
-        # a stock count raised, as a stock intake writes it: a field a check reads
-        stock = sorted((repo / "stock").iterdir())[0]
-        counted = stock.read_bytes()
-        first = re.search(rb"quantity: ([0-9]+)", counted)
-        assert first is not None, stock
-
-        def recount() -> None:
-            raised = str(int(first.group(1)) + 1 + next(counter)).encode()
-            stock.write_bytes(counted[: first.start(1)] + raised + counted[first.end(1) :])
-
-        add("check warm, 1 count changed", best(ctb(repo, "check", "-q"), repeat, recount))
-        stock.write_bytes(counted)
-        # a BOM row's count raised by hand
-        bom = sorted((repo / "projects").glob("*/bom/*.yaml"))[0]
-        bom_text = bom.read_bytes()
-        row = re.search(rb"quantity: ([0-9]+)", bom_text)
-        assert row is not None, bom
-
-        def recount_row() -> None:
-            raised = str(int(row.group(1)) + 1 + next(counter)).encode()
-            bom.write_bytes(bom_text[: row.start(1)] + raised + bom_text[row.end(1) :])
-
-        add("check warm, 1 BOM count changed", best(ctb(repo, "check", "-q"), repeat, recount_row))
-        bom.write_bytes(bom_text)
-        # a build's quantity raised by hand (a clear reads it, no check does)
-        build = sorted((repo / "builds").iterdir())[0]
-        build_text = build.read_bytes()
-        units = re.search(rb"^quantity: ([0-9]+)$", build_text, re.MULTILINE)
-        assert units is not None, build
-
-        def more_units() -> None:
-            raised = str(int(units.group(1)) + 1 + next(counter)).encode()
-            build.write_bytes(build_text[: units.start(1)] + raised + build_text[units.end(1) :])
-
-        add("check warm, 1 build changed", best(ctb(repo, "check", "-q"), repeat, more_units))
-        build.write_bytes(build_text)
+        # numbers a check may read, each raised by one more on every run: a stock count (as a stock
+        # intake writes it), a BOM row's count, a build's quantity (a clear reads it, no check does)
+        edits = (
+            ("check warm, 1 count changed", sorted((repo / "stock").iterdir())[0], rb"quantity: ([0-9]+)"),
+            ("check warm, 1 BOM count changed", sorted((repo / "projects").glob("*/bom/*.yaml"))[0], rb"quantity: ([0-9]+)"),
+            ("check warm, 1 build changed", sorted((repo / "builds").iterdir())[0], rb"^quantity: ([0-9]+)$"),
+        )
+        for name, path, pattern in edits:
+            before = path.read_bytes()
+            add(name, best(ctb(repo, "check", "-q"), repeat, raising(path, pattern, counter)))
+            path.write_bytes(before)  # the clears below start from the generated files
     if wanted("clear"):
         copies = iter(range(10**6))
         current: list[Path] = []

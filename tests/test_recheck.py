@@ -75,6 +75,22 @@ def full_answer(root: Path) -> bytes:
     return (root / ".git/ctb/check-files").read_bytes()
 
 
+def shown_without_a_model(root: Path) -> bool:
+    """Whether a fresh Python shows the last full check still standing, importing neither pydantic nor a model."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ctb_files.storage import checkcache, treestat\n"
+        "from ctb_files.storage.gitattributes import declared_not_installed\n"
+        "root = Path(sys.argv[1])\n"
+        "found = checkcache.unchanged_for_checks(root, treestat.tree_digests(root), declared_not_installed(root))\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m.startswith('ctb_files.core.models'))\n"
+        "print(found is not None, heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=True)
+    return done.stdout == "True []\n"
+
+
 def world(name: str, tmp_path: Path) -> Path:
     if name == "example":
         return EXAMPLE
@@ -286,18 +302,7 @@ def test_an_edit_of_text_is_shown_unchanged_without_a_model(repo: Path, capsys: 
     part.write_text(part.read_text() + "notes: moved\ndatasheet: null\n")
     stock = repo / "stock/drawer-a.yaml"
     stock.write_text(stock.read_text().replace("name: Drawer A\n", ""))  # gone: the model's default
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from ctb_files.storage import checkcache, treestat\n"
-        "from ctb_files.storage.gitattributes import declared_not_installed\n"
-        "root = Path(sys.argv[1])\n"
-        "found = checkcache.unchanged_for_checks(root, treestat.tree_digests(root), declared_not_installed(root))\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m.startswith('ctb_files.core.models'))\n"
-        "print(found is not None, heavy)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, text=True, check=True)
-    assert done.stdout == "True []\n"
+    assert shown_without_a_model(repo)
     assert check(repo, capsys) == first
 
 
@@ -351,18 +356,7 @@ def test_fields_only_a_clear_reads_are_shown_unchanged_to_a_check_without_a_mode
     package = repo / "packages/r-axial-0207.yaml"
     assert "technology: tht" in package.read_text()
     package.write_text(package.read_text().replace("technology: tht", "technology: unknown"))
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from ctb_files.storage import checkcache, treestat\n"
-        "from ctb_files.storage.gitattributes import declared_not_installed\n"
-        "root = Path(sys.argv[1])\n"
-        "found = checkcache.unchanged_for_checks(root, treestat.tree_digests(root), declared_not_installed(root))\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m.startswith('ctb_files.core.models'))\n"
-        "print(found is not None, heavy)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, text=True, check=True)
-    assert done.stdout == "True []\n"
+    assert shown_without_a_model(repo)
     assert check(repo, capsys) == first and full_answer(repo) == kept
     assert check(repo, capsys, "--no-cache") == first
 

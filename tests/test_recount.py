@@ -5,7 +5,6 @@ from __future__ import annotations
 import pickle
 import shutil
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,27 +17,13 @@ from ctb_files.cli import main
 from ctb_files.core.models.common import record_adapter
 from ctb_files.core.models.project import BomRow
 from ctb_files.core.models.stock import StockLine
-from ctb_files.storage import checkcache, clearcache, treestat, unread
-from ctb_files.storage.gitattributes import declared_not_installed
+from ctb_files.storage import checkcache, clearcache, unread
 from ctb_files.storage.loader import load_repo
+from tests.test_recheck import _Unreadable, check, full_answer, shown_without_a_model, unchanged
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
 # the checks that read a stock line's or a BOM row's count; every other check must not (see test below)
 COUNTING = {"stock": {"over-reservation", "whole-pieces"}, "bom": {"whole-pieces"}}
-
-
-class _Unreadable:
-    """A count that refuses every use: a check that reads it crashes."""
-
-    def _refuse(self, *args: object, **kwargs: object) -> object:
-        raise RuntimeError("a check read a count")
-
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
-    __hash__ = __bool__ = __str__ = __repr__ = __format__ = __int__ = __float__ = _refuse  # type: ignore[assignment]
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
-
-    def __getattr__(self, name: str) -> object:
-        raise RuntimeError(f"a check read .{name} of a count")
 
 
 @pytest.fixture()
@@ -53,20 +38,14 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     return root
 
 
-def check(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
-    status = main(["--repo", str(root), "check", *extra])
-    out = capsys.readouterr()
-    return status, out.out, out.err
-
-
-def unchanged(root: Path) -> checkcache.Answer | None:
-    digests = treestat.tree_digests(root)
-    assert digests is not None
-    return checkcache.unchanged_for_checks(root, digests, declared_not_installed(root))
-
-
-def full_answer(root: Path) -> bytes:
-    return (root / ".git/ctb/check-files").read_bytes()
+def checked_in_full(root: Path, capsys: pytest.CaptureFixture[str], said: str) -> None:
+    """The last full answer does not stand; a check says ``said`` (errors only), as it does without the cache."""
+    assert unchanged(root) is None
+    now = check(root, capsys)
+    assert now == check(root, capsys, "--no-cache")
+    errors = said.count("\n")
+    summary = f"51 files checked: {errors} error{'' if errors == 1 else 's'}, 0 warnings\n"
+    assert now == (1 if errors else 0, said, summary)
 
 
 def recount(root: Path, rel: str, before: str, after: str) -> None:
@@ -210,16 +189,8 @@ def test_a_count_a_check_may_object_to_is_checked_in_full(
     check(repo, capsys)
     kept = full_answer(repo)
     recount(repo, "stock/drawer-a.yaml", "quantity: 20, bin: A5", after)
-    assert unchanged(repo) is None
-    now = check(repo, capsys)
-    assert now == check(repo, capsys, "--no-cache")
+    checked_in_full(repo, capsys, said)
     assert full_answer(repo) != kept
-    errors = said.count("\n")
-    assert now == (
-        1 if errors else 0,
-        said,
-        f"51 files checked: {errors} error{'' if errors == 1 else 's'}, 0 warnings\n",
-    )
 
 
 def test_lines_added_removed_or_moved_are_checked_in_full(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -253,18 +224,7 @@ def test_a_count_in_a_file_the_answer_names_is_checked_in_full(repo: Path, capsy
 def test_a_count_is_shown_unchanged_without_a_model(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first = check(repo, capsys)
     recount(repo, "stock/drawer-a.yaml", "{part: r-10k, quantity: 20, bin: A5}", "{part: r-10k, quantity: 21, bin: A5}")
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from ctb_files.storage import checkcache, treestat\n"
-        "from ctb_files.storage.gitattributes import declared_not_installed\n"
-        "root = Path(sys.argv[1])\n"
-        "found = checkcache.unchanged_for_checks(root, treestat.tree_digests(root), declared_not_installed(root))\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m.startswith('ctb_files.core.models'))\n"
-        "print(found is not None, heavy)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, text=True, check=True)
-    assert done.stdout == "True []\n"
+    assert shown_without_a_model(repo)
     assert check(repo, capsys) == first
 
 
@@ -324,15 +284,7 @@ def test_a_bom_rows_count_a_check_may_object_to_is_checked_in_full(
 ) -> None:
     check(repo, capsys)
     recount(repo, BOM, ROW, ROW.replace("quantity: 1", f"quantity: {count}"))
-    assert unchanged(repo) is None
-    now = check(repo, capsys)
-    assert now == check(repo, capsys, "--no-cache")
-    errors = said.count("\n")
-    assert now == (
-        1 if errors else 0,
-        said,
-        f"51 files checked: {errors} error{'' if errors == 1 else 's'}, 0 warnings\n",
-    )
+    checked_in_full(repo, capsys, said)
 
 
 def test_a_bom_row_changed_beside_its_count_is_checked_in_full(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
