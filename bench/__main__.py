@@ -167,8 +167,8 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
         cleared = current[0]
 
         def cleared_once() -> None:
-            # a fresh copy cleared cold: every build file was just written, so this re-clear reads them
-            # afresh and plans every build again (only a clear that writes nothing stores its answer)
+            # a fresh copy cleared cold: every build file was just written; the clear that wrote them
+            # kept its answer for the files as written (clearing again writes byte-identical files)
             fresh()
             ctb(current[0], "build", "clear", "--all", "-q")()
 

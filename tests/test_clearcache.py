@@ -90,8 +90,8 @@ def test_a_clear_with_nothing_to_change_answers_from_the_stored_answer(
     assert done.stdout.splitlines()[:-1] == plain[1].splitlines()
 
 
-def test_a_clear_that_writes_stores_nothing_and_a_changed_file_is_a_miss(
-    repo: Path, capsys: pytest.CaptureFixture[str]
+def test_a_clear_that_writes_keeps_its_answer_for_the_files_written_and_a_changed_file_is_a_miss(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert clear(repo, capsys, "--all")[0] == 0
     stored = (repo / ".git/ctb/clear").read_bytes()
@@ -109,10 +109,18 @@ def test_a_clear_that_writes_stores_nothing_and_a_changed_file_is_a_miss(
     assert warm[:2] == cold[:2]
     assert timeless(files(repo)) == timeless(files(cold_copy))
     assert "wrote builds/vco-batch-1.yaml" in warm[2]
-    assert (repo / ".git/ctb/clear").read_bytes() == stored  # a clear that wrote keeps no answer
-    again = clear(repo, capsys, "--all")
-    assert again[:2] == clear(cold_copy, capsys, "--all", "--no-cache")[:2]
-    assert clear(repo, capsys, "--all") == again
+    assert (repo / ".git/ctb/clear").read_bytes() != stored  # kept for the files as written
+    # clearing again with unchanged data writes byte-identical files: the kept answer is that clear's
+    cold_again = clear(cold_copy, capsys, "--all", "--no-cache")
+    assert "wrote" not in cold_again[2]
+    from ctb_files.cli import build as build_cli
+
+    written = files(repo)
+    with monkeypatch.context() as patched:
+        patched.setattr(build_cli, "clear_and_write_each", lambda *args: pytest.fail("planned again"))
+        again = clear(repo, capsys, "--all")
+    assert again == cold_again
+    assert files(repo) == written != {}
 
 
 def test_a_torn_answer_or_a_left_over_journal_takes_the_full_path(

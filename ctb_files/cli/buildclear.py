@@ -1,7 +1,9 @@
 """``ctb build clear``: reserve stock for builds, or repeat the stored answer when nothing changed.
 
-A clear that changed no file stores what it printed
-(:mod:`ctb_files.storage.clearcache`); the same clear on the same bytes
+A clear stores what it printed under the bytes of the files as it left
+them (:mod:`ctb_files.storage.clearcache`): as read when it changed
+nothing, as written otherwise (clearing again with unchanged data writes
+byte-identical files, PRODUCT.md 4).  The same clear on the same bytes
 prints that again after reading the files once, without importing the
 models or running the engine.  ``--no-cache``, ``CTB_NO_CACHE=1`` or a write
 a killed command left half done take the full path.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,11 +98,15 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
         kept[bid] = (plan.status, len(plan.reservations), summary)
         if want_json:
             texts.append(build_json_text(bid, plan))
-    unchanged = not ws.changes.pending()
+    rendered = ws.changes.pending()
     what = "clear all builds" if ids is None else f"clear build{'s' if len(kept) > 1 else ''} {', '.join(kept)}"
-    finish(ws, what, {"Ctb-Build": list(kept)})
-    keep = cache and unchanged
-    digests = ws.loaded.digests if keep else None
+    finish(ws, what, {"Ctb-Build": list(kept)}, rendered=rendered)
+    # kept for the files as they are now: as read, or as just written. Clearing again with unchanged
+    # data writes byte-identical files (PRODUCT.md 4, "Idempotent"; tests/test_allocate_props.py and
+    # tests/test_clear_after_clear.py hold it), so a clear of the files just written plans the same,
+    # writes nothing and prints this. A dry run that would write keeps nothing: the files are as read.
+    keep = cache and not (opts.dry_run and rendered)
+    digests = _written(ws.loaded.digests, rendered) if keep else None
     facts = unread.facts_of(ws.loaded.inventory, "clear") if keep else None
     key = clearcache.answer_key(digests, ids) if digests is not None else None
     del ws  # the answer needs only what was kept: the inventory may go before the answer's text is made
@@ -116,6 +123,19 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
         if warm_test:
             answer = clearcache.lookup(root, key) or answer
     return answer
+
+
+def _written(digests: Mapping[str, bytes], rendered: Mapping[str, bytes | None]) -> dict[str, bytes]:
+    """Every file's digest once ``rendered`` (path → new bytes, None: deleted) is written over ``digests``."""
+    from ctb_files.storage.cachebase import file_digest
+
+    out = dict(digests)
+    for rel, new in rendered.items():
+        if new is None:
+            out.pop(rel, None)
+        else:
+            out[rel] = file_digest(new)
+    return out
 
 
 def build_json_text(build_id: str, plan: Plan) -> str:
