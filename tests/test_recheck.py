@@ -548,6 +548,13 @@ def test_the_shapes_read_off_the_models_for_a_check() -> None:
     assert set(shapes["project"]) == {"name", "description", "bom_path", "bom_format"}  # source: a model, validated
     assert shapes["stock"] == {"name": text}
     assert UNCHECKED.keys() <= shapes.keys()
+    # fields of a stock line no check reads, read off the record's schema; a BOM row has a validator of
+    # the whole row, so none of its fields is taken without it
+    from ctb_files.core.models.project import BomRow
+    from ctb_files.core.unread import item_light, record_fields
+
+    assert item_light() == {"stock": {"counted_at": day, "note": text}}
+    assert record_fields(BomRow, ["value", "quantity", "description"]) == {}
 
 
 @pytest.mark.parametrize(

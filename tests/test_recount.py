@@ -180,7 +180,10 @@ AT = "stock/drawer-a.yaml:10:29: "
             "builds/vco-batch-1.yaml:92:9: CTB302 reservations[15].take[0]: no stock line drawer-a/r-10k#A5 to take "
             "from\n",
         ),
-        ("quantity: 25, bin: A5, note: topped up", ""),  # a key more
+        (
+            "quantity: 25, bin: A5, counted_at: soon",
+            "stock/drawer-a.yaml:10:54: CTB101 lines[4].counted_at: Input should be a valid date or datetime, input is too short\n",
+        ),
     ],
 )
 def test_a_count_a_check_may_object_to_is_checked_in_full(
@@ -292,3 +295,58 @@ def test_a_bom_row_changed_beside_its_count_is_checked_in_full(repo: Path, capsy
     recount(repo, BOM, ROW, ROW.replace("quantity: 1, value: 100k", "quantity: 2, value: 101k"))
     assert unchanged(repo) is None
     assert check(repo, capsys) == check(repo, capsys, "--no-cache")
+
+
+def test_no_check_reads_a_stock_lines_count_date_or_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every check says word for word the same with a stock line's counted_at and note unreadable, or absent."""
+    from ctb_files.core.unread import ITEM_UNCHECKED
+
+    root = generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    main(["--repo", str(root), "build", "clear", "--all", "-q"])
+    capsys.readouterr()
+    expected = [d.render() for d in run_checks(load_repo(root, cache=False).inventory)]
+    assert {"stock": ("lines", frozenset({"counted_at", "note"}))} == ITEM_UNCHECKED
+    for field in ("counted_at", "note"):
+        for value in (_Unreadable(), None):
+            inv = load_repo(root, cache=False).inventory
+            for stock in inv.stock.values():
+                for line in stock.lines:
+                    object.__setattr__(line, field, value)
+            assert [d.render() for d in run_checks(inv)] == expected, (field, value)
+
+
+def test_a_stocktake_answers_from_the_last_full_check(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ctb stock count`` replaces counts and dates the lines: no check reads the date, none objects to the counts."""
+    first = check(repo, capsys)
+    kept = full_answer(repo)
+    status = main(["--repo", str(repo), "stock", "count", "--location", "drawer-a", "--line", "r-10k@A5=30",
+                   "--line", "r-100r@A2=90", "-q"])  # fmt: skip
+    capsys.readouterr()
+    assert status == 0
+    text = (repo / "stock/drawer-a.yaml").read_text()
+    assert "{part: r-10k, quantity: 30, bin: A5, counted_at: " in text
+    assert shown_without_a_model(repo)
+    assert check(repo, capsys) == first and full_answer(repo) == kept
+    assert check(repo, capsys, "--no-cache") == first
+    # a note on a line, and a count date taken away: still nothing a check reads
+    recount(
+        repo,
+        "stock/drawer-a.yaml",
+        "{part: r-1k, quantity: 60, bin: A3}",
+        "{part: r-1k, quantity: 60, bin: A3, note: by the door}",
+    )
+    assert unchanged(repo) == (51, [])
+    # below what is held, with a date: in full
+    dated = next(
+        line for line in (repo / "stock/drawer-a.yaml").read_text().splitlines() if "r-10k, quantity: 30" in line
+    )
+    recount(repo, "stock/drawer-a.yaml", dated.strip(), dated.strip().replace("quantity: 30", "quantity: 19"))
+    checked_in_full(
+        repo,
+        capsys,
+        "stock/drawer-a.yaml:10:5: CTB301 lines[4]: over-reserved: drawer-a/r-10k#A5 has 19, build vco-batch-1 (20) "
+        "reserves 20\n",
+    )

@@ -48,6 +48,21 @@ UNCHECKED: dict[str, frozenset[str]] = {
 }
 
 
+#: fields of the items a file lists that no check reads, by kind of file: the list, and the item's fields
+#: (a stock line's count is read by two checks, which a changed count cannot trouble when it is whole and
+#: holds what builds reserved: ``storage/unread._counts_only``); a test runs every check with them made
+#: unreadable
+ITEM_UNCHECKED: dict[str, tuple[str, frozenset[str]]] = {"stock": ("lines", frozenset({"counted_at", "note"}))}
+
+
+def item_light() -> dict[str, dict[str, Shape]]:
+    """By kind, the fields of :data:`ITEM_UNCHECKED` whose values the item's record takes in a known shape."""
+    from ctb_files.core.models.stock import StockLine
+
+    records = {"stock": StockLine}
+    return {kind: record_fields(records[kind], names) for kind, (_, names) in ITEM_UNCHECKED.items()}
+
+
 def unread_by(command: str) -> dict[str, frozenset[str]]:
     """By kind, the top-level fields ``command`` (``"check"`` or ``"clear"``) never reads."""
     if command != "check":
@@ -78,6 +93,8 @@ class Shape(NamedTuple):
 ANY_TEXT = Shape("str", required=False, nullable=True)
 # model-field keys that change nothing of how its value is read
 _FIELD_KEYS = frozenset({"type", "schema", "metadata", "serialization_exclude"})
+# dataclass-field keys that change nothing of how its value is read
+_RECORD_FIELD_KEYS = frozenset({"type", "name", "schema", "init", "kw_only", "metadata"})
 # keys of a validator function's schema that change nothing of what it takes
 _FUNCTION_KEYS = frozenset({"type", "function", "schema", "serialization", "metadata"})
 
@@ -130,6 +147,35 @@ def light_fields(model: Any, names: Iterable[str]) -> dict[str, Shape]:
     for name in names:
         field = fields.get(name)
         if field is None or not set(field) <= _FIELD_KEYS or field.get("type") != "model-field":
+            continue
+        shape = _shape(field.get("schema", {}))
+        if shape is not None:
+            out[name] = shape
+    return out
+
+
+def record_fields(record: type, names: Iterable[str]) -> dict[str, Shape]:
+    """:func:`light_fields` of a slotted record (a dataclass a file holds by the thousand), read off its schema.
+
+    Under the same conditions: no validator of the whole record, no
+    ``__post_init__``, no alias, no setting that bounds or changes strings.
+    """
+    from ctb_files.core.models.common import record_adapter
+
+    schema = record_adapter(record).core_schema
+    if schema.get("type") != "dataclass" or schema.get("post_init"):  # a whole-record validator wraps it
+        return {}
+    config = schema.get("config", {})
+    inner = schema.get("schema", {})
+    if any(str(key).startswith("str_") for key in config) or config.get("strict") or inner.get("type") != "dataclass-args":
+        return {}
+    fields = {field.get("name"): field for field in inner.get("fields", [])}
+    out: dict[str, Shape] = {}
+    for name in names:
+        field = fields.get(name)
+        if field is None or not set(field) <= _RECORD_FIELD_KEYS or field.get("type") != "dataclass-field":
+            continue
+        if field.get("init") is False:
             continue
         shape = _shape(field.get("schema", {}))
         if shape is not None:

@@ -31,7 +31,8 @@ as a full load would.
 
 For ``ctb check``, a stock file or a BOM may also differ in its counts
 (:data:`COUNTED`): each line or row in its place with every other value as
-it was, each changed ``quantity`` a whole number the model takes and, for a
+it was (but a stock line's ``counted_at`` and ``note``, which no check
+reads), each changed ``quantity`` a whole number the model takes and, for a
 stock line, at least what open builds held of it at the full check (which
 kept those amounts, :class:`Counts`).  Only whole pieces reads a BOM row's
 count, and it and over-reservation a stock count; neither can then object
@@ -93,6 +94,7 @@ class Facts(NamedTuple):
     limits: Limits
     shapes: dict[str, dict[str, Shape]]
     counts: Counts | None = None
+    items: dict[str, dict[str, Shape]] | None = None  # a check's: fields of listed items no check reads
 
 
 class Kept(NamedTuple):
@@ -111,15 +113,17 @@ def facts_of(inv: Inventory, command: str) -> Facts | None:
     A check also keeps what open builds hold of each stock line (a clear's
     plans read every count).
     """
-    from ctb_files.core.unread import light
+    from ctb_files.core.unread import item_light, light
 
     if not inv.settings_valid:
         return None
     limits = inv.settings.limits
+    check = command == "check"
     return Facts(
         Limits(**{name: getattr(limits, name) for name in Limits._fields}),
         light(command),
-        _counts(inv) if command == "check" else None,
+        _counts(inv) if check else None,
+        item_light() if check else None,
     )
 
 
@@ -183,8 +187,14 @@ def _facts_shaped(facts: Any) -> bool:
     ):
         return False
     return all(type(n) is int for n in facts.limits) and all(
+        _shapes(found) for found in (facts.shapes, facts.items or {})
+    )
+
+
+def _shapes(found: Any) -> bool:
+    return type(found) is dict and all(
         type(kind) is str and type(shapes) is dict and all(type(n) is str and type(v) is Shape for n, v in shapes.items())
-        for kind, shapes in facts.shapes.items()
+        for kind, shapes in found.items()
     )
 
 
@@ -273,7 +283,7 @@ def _text_only(
     was = pickle.loads(then)  # noqa: S301 - our own cache's entry
     before = {k: v for k, v in was.items() if k not in ignored}
     after = {k: v for k, v in now.items() if k not in ignored}
-    if not same(before, after) and not _counts_only(rel, key.kind, before, after, full.facts.counts):
+    if not same(before, after) and not _counts_only(rel, key.kind, before, after, full.facts):
         return False
     shapes = full.facts.shapes.get(key.kind, {})
     for name in ignored & (was.keys() | now.keys()):
@@ -290,24 +300,28 @@ def _text_only(
 COUNTED = {"stock": ("lines", 0), "bom": ("rows", 1)}
 
 
-def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, Any], counts: Counts | None) -> bool:
+def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, Any], facts: Facts) -> bool:
     """Whether a stock file's or BOM's data differ only in counts its model takes and no check objects to.
 
     ``before``, ``after``: its data (unread fields left out) at the full
     check and now.  Every item (stock line, BOM row) keeps its place, its
-    keys in their order and every value but ``quantity``; each changed count
-    is a whole number the model takes, so the whole-pieces check (CTB305)
-    has nothing to say.  A stock count also holds what open builds reserved
-    of its line at the full check (no over-reservation, CTB301).  No other
-    check reads these counts (a test runs every other check with them made
-    unreadable), and the full check's answer names nothing in this file, so
-    it still stands.
+    keys in their order and every value but ``quantity`` and the fields no
+    check reads (:data:`~ctb_files.core.unread.ITEM_UNCHECKED`: a stock
+    line's ``counted_at`` and ``note``, each now of a value its record takes);
+    each changed count is a whole number the model takes, so the whole-pieces
+    check (CTB305) has nothing to say.  A stock count also holds what open
+    builds reserved of its line at the full check (no over-reservation,
+    CTB301).  No other check reads these counts (a test runs every other
+    check with them made unreadable), and the full check's answer names
+    nothing in this file, so it still stands.
     """
     from decimal import Decimal
 
+    from ctb_files.core.unread import takes
     from ctb_files.ops.stock.ledger import ZERO, over_reserved
 
     spec = COUNTED.get(kind)
+    counts = facts.counts
     if spec is None or counts is None or list(before) != list(after):
         return False
     items, least = spec
@@ -316,15 +330,26 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
     old, new = before.get(items), after.get(items)
     if type(old) is not list or type(new) is not list or len(old) != len(new):
         return False
+    free = (facts.items or {}).get(kind, {})  # the item's fields no check reads, by shape
     held: dict[int, Decimal] | None = None
     for i, (was, now) in enumerate(zip(old, new, strict=True)):
         if same(was, now):
             continue
-        if type(was) is not dict or type(now) is not dict or list(was) != list(now):
+        if type(was) is not dict or type(now) is not dict:
             return False
-        if not all(same(was[name], now[name]) for name in was if name != "quantity"):
+        read = [name for name in was if name not in free]
+        if read != [name for name in now if name not in free]:
             return False
-        count = now["quantity"]  # there: the keys are the same, and not every value was
+        if not all(same(was[name], now[name]) for name in read if name != "quantity"):
+            return False
+        for name, shape in free.items():
+            if (name in was) == (name in now) and (name not in now or same(was[name], now[name])):
+                continue  # as the record took it then
+            if not takes(shape, name in now, now.get(name)):
+                return False
+        if "quantity" not in now or same(was["quantity"], now["quantity"]):
+            continue
+        count = now["quantity"]
         if type(count) is not int or not least <= count < counts.limit:
             return False
         if kind == "stock":
