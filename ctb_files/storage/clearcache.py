@@ -1,7 +1,10 @@
-"""The answer of ``ctb build clear`` on files it had nothing to change in, kept for the next run.
+"""The answer of ``ctb build clear`` for the files as it left them, kept for the next run.
 
 A clear that changes no file leaves the repository as it found it, so the
-same clear on the same bytes gives the same answer again.  That answer (the
+same clear on the same bytes gives the same answer again.  A clear that
+writes leaves files a clear of which writes byte-identical files and prints
+the same (clearing is idempotent, PRODUCT.md 4), so its answer is kept for
+the files as written (``cli/buildclear``).  That answer (the
 text table, the JSON document when one was asked for, and the builds left short, all as text) is
 stored in ``<git dir>/ctb/clear`` under a BLAKE2 key of everything it
 depends on: the code (:func:`~ctb_files.storage.cachebase.code_stamp`), what
@@ -13,8 +16,8 @@ file, is a miss; the file is written whole and renamed into place.
 A miss where only a few files changed, none of them a build file (a clear
 writes those), each only in what no clear reads (comments, layout, the
 fields of :data:`ctb_files.core.unread.UNREAD`), takes the answer of the last
-clear that wrote nothing, ``<git dir>/ctb/clear-files``, which keeps it with
-the digest of every file it read (:func:`unchanged_for_clear`).
+full clear, ``<git dir>/ctb/clear-files``, which keeps it with the digest of
+every file as that clear left it (:func:`unchanged_for_clear`).
 """
 
 from __future__ import annotations
