@@ -12,4 +12,4 @@ _ID_RE = re.compile(ID_PATTERN)
 
 def valid_id(value: str) -> bool:
     """True when ``value`` may name a file: the id pattern and no ``..``."""
-    return bool(_ID_RE.match(value)) and ".." not in value
+    return bool(_ID_RE.fullmatch(value)) and ".." not in value  # fullmatch: ``$`` alone takes a final newline
