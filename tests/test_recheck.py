@@ -309,7 +309,7 @@ def test_an_edit_of_text_is_shown_unchanged_without_a_model(repo: Path, capsys: 
 def test_a_parts_value_symbol_minimum_and_placeholder_flag_are_unread(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Text (value, symbol) and a whole minimum are shown unchanged without validating; a flag is validated first."""
+    """Text, a whole minimum and a flag are shown unchanged without validating; a field of no shape is validated."""
     from ctb_files.storage import loader
 
     first = check(repo, capsys)
@@ -328,8 +328,12 @@ def test_a_parts_value_symbol_minimum_and_placeholder_flag_are_unread(
     assert unchanged(repo) is not None and validated == []
     part.write_text(original + "min_stock: 50\n")  # a whole number: a count its model takes
     assert unchanged(repo) is not None and validated == []
-    part.write_text(original + "min_stock: 50\nplaceholder: true\n")  # a flag has no shape: validated
-    assert unchanged(repo) is not None and validated == ["ctb.yaml", "parts/r-10k.yaml"]  # its limits apply
+    part.write_text(original + "min_stock: 50\nplaceholder: true\n")  # a flag: true or false
+    assert unchanged(repo) is not None and validated == []
+    part.write_text(original)
+    order = repo / "orders/mouser-open.yaml"  # an order's currency, which no check reads, follows a pattern
+    order.write_text(order.read_text().replace("currency: USD\n", "currency: EUR\n"))
+    assert unchanged(repo) is not None and validated == ["ctb.yaml", "orders/mouser-open.yaml"]  # its limits apply
     assert check(repo, capsys) == first and full_answer(repo) == kept
     part.write_text(original + "min_stock: lots\n")
     assert unchanged(repo) is None
@@ -474,13 +478,11 @@ def test_the_unread_fields_each_model_takes_as_any_text() -> None:
     from ctb_files.core.unread import ANY_TEXT, Shape, light, text_fields
 
     # every unread field of ours is `str | None = None` but a part's minimum stock (a count) and placeholder flag
-    # (a boolean: no shape, validated)
     shapes = light("clear")
-    assert {kind: set(found) for kind, found in shapes.items()} == {
-        kind: names - {"placeholder"} for kind, names in UNREAD.items()
-    }
+    assert {kind: set(found) for kind, found in shapes.items()} == {kind: set(names) for kind, names in UNREAD.items()}
     count = Shape("count", required=False, nullable=True, least=0, below=10**15)
     assert shapes["part"].pop("min_stock") == count
+    assert shapes["part"].pop("placeholder") == Shape("bool", required=False, nullable=False)
     assert all(shape == ANY_TEXT for found in shapes.values() for shape in found.values())
 
     class Free(BaseModel):
@@ -538,7 +540,8 @@ def test_the_shapes_read_off_the_models_for_a_check() -> None:
         "created_at": moment, "cleared_at": moment, "completed_at": moment,
     }  # fmt: skip
     assert shapes["part"] == {n: text for n in ("notes", "description", "datasheet", "value", "symbol")} | {
-        "name": name, "min_stock": Shape("count", required=False, nullable=True, least=0, below=10**15)
+        "name": name, "min_stock": Shape("count", required=False, nullable=True, least=0, below=10**15),
+        "placeholder": Shape("bool", required=False, nullable=False),
     }  # fmt: skip
     assert shapes["order"] == {
         "number": text, "expected": day, "created_at": moment, "placed_at": moment, "received_at": moment

@@ -350,3 +350,113 @@ def test_a_stocktake_answers_from_the_last_full_check(
         "stock/drawer-a.yaml:10:5: CTB301 lines[4]: over-reserved: drawer-a/r-10k#A5 has 19, build vco-batch-1 (20) "
         "reserves 20\n",
     )
+
+
+DRAWER = "stock/drawer-a.yaml"
+
+
+def append(root: Path, *lines: str) -> None:
+    path = root / DRAWER
+    path.write_text(path.read_text() + "".join(f"  - {line}\n" for line in lines))
+
+
+def test_lines_appended_that_no_check_objects_to_answer_from_the_last_full_check(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new bin of a known part, with every field a line may have: as ``ctb stock add`` appends it."""
+    first = check(repo, capsys)
+    kept = full_answer(repo)
+    append(repo, "{part: r-100k, quantity: 5, bin: D9}")
+    assert unchanged(repo) == (51, [])
+    assert shown_without_a_model(repo)
+    append(repo, "{part: r-1k, quantity: 0, bin: D8, counted_at: 2026-12-01, deprioritized: true, note: spares}")
+    append(repo, "{part: c-22p, quantity: 3}")  # no bin: a key of its own
+    assert unchanged(repo) == (51, [])
+    assert check(repo, capsys) == first and full_answer(repo) == kept
+    assert check(repo, capsys, "--no-cache") == first
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (
+            "{part: r-10k, quantity: 5, bin: A5}",
+            "stock/drawer-a.yaml:30:5: CTB211 lines[22]: duplicate stock line drawer-a/r-10k#A5: same part and bin as "
+            "lines[4] (line 10)\n",
+        ),
+        ("{part: nope, quantity: 1}", "stock/drawer-a.yaml:30:12: CTB201 lines[22].part: unknown part 'nope'\n"),
+        (
+            "{part: r-1k, quantity: 1.5, bin: D1}",
+            "stock/drawer-a.yaml:30:28: CTB305 lines[22].quantity: 1.5 is not a whole number, and 'r-1k' is counted "
+            "in pcs\n",
+        ),
+        (
+            "{part: r-1k, quantity: 1, bin: D1, shelf: 2}",
+            "stock/drawer-a.yaml:30:40: CTB102 lines[22].shelf: unknown key 'shelf'\n",
+        ),
+        ("{quantity: 1, bin: D1}", "stock/drawer-a.yaml:30:5: CTB103 lines[22].part: required key is missing\n"),
+        (
+            "{part: r-1k, quantity: 1, bin: D1, deprioritized: yes}",
+            "",
+        ),  # the model reads yes as true; the light one does not
+    ],
+)
+def test_a_line_appended_that_a_check_may_object_to_is_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str], line: str, said: str
+) -> None:
+    check(repo, capsys)
+    append(repo, line)
+    checked_in_full(repo, capsys, said)
+
+
+def test_a_line_a_build_took_from_while_it_was_missing_is_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build = repo / "builds/vco-batch-1.yaml"
+    build.write_text(
+        build.read_text().replace(
+            "{location: drawer-a, part: r-4k7, bin: A4,", "{location: drawer-a, part: r-4k7, bin: Z9,"
+        )
+    )
+    first = check(repo, capsys)
+    assert "CTB302" in first[1] and "no stock line drawer-a/r-4k7#Z9 to take from" in first[1]
+    append(repo, "{part: r-4k7, quantity: 50, bin: Z9}")
+    assert unchanged(repo) is None
+    now = check(repo, capsys)
+    assert now == check(repo, capsys, "--no-cache")
+    assert "CTB302" not in now[1]
+
+
+def test_lines_appended_at_random_answer_as_a_full_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Whenever the light comparison answers, a full check of the same files says exactly that."""
+    import random
+
+    root = generate_mixed(tmp_path / "mixed", parts=120, builds=8, projects=2, rows=20)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    main(["--repo", str(root), "build", "clear", "--all", "-q"])
+    capsys.readouterr()
+    stock = sorted((root / "stock").iterdir())[0]
+    original = stock.read_text()
+    parts = sorted(path.stem for path in (root / "parts").iterdir())
+    rng = random.Random(17)
+    answered = 0
+    for _ in range(24):
+        stock.write_text(original)
+        check(root, capsys)
+        lines = []
+        for _ in range(rng.randint(1, 3)):
+            part = rng.choice([*parts[:40], "no-such-part"])
+            fields = [f"part: {part}", f"quantity: {rng.choice([0, 3, 7, 2.5])}"]
+            if rng.random() < 0.8:
+                fields.append(f"bin: {rng.choice(['A1', 'B2', 'C3', 'Q1', 'Q2'])}")
+            if rng.random() < 0.3:
+                fields.append("deprioritized: true")
+            lines.append("{" + ", ".join(fields) + "}")
+        stock.write_text(original + "".join(f"  - {line}\n" for line in lines))
+        found = unchanged(root)
+        truth = check(root, capsys, "--no-cache")
+        if found is not None:
+            answered += 1
+            rendered = "".join(d.render() + "\n" for d in found[1])
+            assert (1 if any(d.severity == "error" for d in found[1]) else 0, rendered) == truth[:2], lines
+    assert answered >= 5  # the light comparison did answer, and each time as a full check

@@ -63,6 +63,13 @@ def item_light() -> dict[str, dict[str, Shape]]:
     return {kind: record_fields(records[kind], names) for kind, (_, names) in ITEM_UNCHECKED.items()}
 
 
+def new_line_fields() -> dict[str, Shape]:
+    """The shapes of a stock line's fields besides its part and count, read off its record's schema."""
+    from ctb_files.core.models.stock import StockLine
+
+    return record_fields(StockLine, ("bin", "counted_at", "deprioritized", "note"))
+
+
 def unread_by(command: str) -> dict[str, frozenset[str]]:
     """By kind, the top-level fields ``command`` (``"check"`` or ``"clear"``) never reads."""
     if command != "check":
@@ -76,8 +83,8 @@ class Shape(NamedTuple):
     """The values a field takes for certain, as far as they can be told without its model.
 
     ``type``: ``str`` (text of at least ``least`` characters), ``int`` (any
-    whole number), ``date``, ``datetime``, ``literal`` (one of ``choices``)
-    or ``count`` (a whole number from ``least`` below ``below``).
+    whole number), ``bool``, ``date``, ``datetime``, ``literal`` (one of
+    ``choices``) or ``count`` (a whole number from ``least`` below ``below``).
     ``required``: the field may not be left out; ``nullable``: it takes null.
     """
 
@@ -196,7 +203,7 @@ def _shape(schema: dict[str, Any]) -> Shape | None:
     kind, keys = schema.get("type"), set(schema)
     if kind == "str" and keys <= {"type", "min_length"}:
         return Shape("str", required, nullable, least=schema.get("min_length", 0))
-    if kind in ("int", "date") and keys == {"type"}:
+    if kind in ("int", "date", "bool") and keys == {"type"}:
         return Shape(kind, required, nullable)
     if kind == "datetime" and keys <= {"type", "microseconds_precision"}:
         return Shape("datetime", required, nullable)
@@ -242,6 +249,8 @@ def takes(shape: Shape, present: bool, value: Any) -> bool:
         return type(value) is str and len(value) >= shape.least and _utf8(value)
     if kind == "int":
         return type(value) is int
+    if kind == "bool":
+        return type(value) is bool
     if kind == "date":
         return type(value) is date
     if kind == "datetime":

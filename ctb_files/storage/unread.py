@@ -34,7 +34,9 @@ For ``ctb check``, a stock file or a BOM may also differ in its counts
 it was (but a stock line's ``counted_at`` and ``note``, which no check
 reads), each changed ``quantity`` a whole number the model takes and, for a
 stock line, at least what open builds held of it at the full check (which
-kept those amounts, :class:`Counts`).  Only whole pieces reads a BOM row's
+kept those amounts, :class:`Counts`).  Lines appended to a stock file
+(as ``ctb stock add`` appends a new bin) pass too when no check can object
+to them (:func:`_appended`).  Only whole pieces reads a BOM row's
 count, and it and over-reservation a stock count; neither can then object
 (:func:`_counts_only`).  A clear plans with every count, so its answer
 stands only for the edits above.
@@ -80,10 +82,14 @@ class Limits(NamedTuple):
 
 
 class Counts(NamedTuple):
-    """What a full check knew of counts: the bound they lie below, and what open builds held of each stock line."""
+    """What a full check knew of counts: the bound they lie below, what open builds held of each stock line,
+    and what a line appended to a stock file must be to leave every check as it was."""
 
     limit: int  # a stock line's or BOM row's count lies below this
     held: dict[str, bytes]  # stock file → pickled {line index: what open builds reserve of it}, reserved lines only
+    parts: bytes = b""  # pickled frozenset: every part id a check knows (loaded or seen on disk)
+    orphans: dict[str, bytes] = {}  # stock file → pickled {(part, bin)}: held by open builds, no line for it
+    fields: dict[str, Shape] = {}  # a stock line's fields besides part and count, by shape
 
 
 class Facts(NamedTuple):
@@ -128,16 +134,29 @@ def facts_of(inv: Inventory, command: str) -> Facts | None:
 
 
 def _counts(inv: Inventory) -> Counts:
+    from ctb_files.checks._support import ids_of
     from ctb_files.core.models.common import LIMIT
-    from ctb_files.ops.stock.ledger import ZERO, reserved_lines
+    from ctb_files.core.unread import new_line_fields
+    from ctb_files.ops.stock.ledger import ZERO, line_key, reservations_by_line, reserved_lines
+
+    def dumped(value: object) -> bytes:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
     held = {
-        layout.stock_path(location): pickle.dumps(
-            {i: sum(holders.values(), ZERO) for i, _, holders in lines}, protocol=pickle.HIGHEST_PROTOCOL
-        )
+        layout.stock_path(location): dumped({i: sum(holders.values(), ZERO) for i, _, holders in lines})
         for location, lines in reserved_lines(inv).items()
     }
-    return Counts(LIMIT, held)
+    existing = {line_key(loc, line.part, line.bin) for loc, stock in inv.stock.items() for line in stock.lines}
+    orphans: dict[str, set[tuple[str, str | None]]] = {}
+    for location, part, bin_ in reservations_by_line(inv).keys() - existing:
+        orphans.setdefault(layout.stock_path(location), set()).add((part, bin_))
+    return Counts(
+        LIMIT,
+        held,
+        dumped(frozenset(ids_of(inv, "part"))),
+        {rel: dumped(keys) for rel, keys in orphans.items()},
+        new_line_fields(),
+    )
 
 
 def keep(
@@ -182,8 +201,12 @@ def _facts_shaped(facts: Any) -> bool:
     if counts is not None and not (
         type(counts) is Counts
         and type(counts.limit) is int
-        and type(counts.held) is dict
-        and all(type(rel) is str and type(held) is bytes for rel, held in counts.held.items())
+        and type(counts.parts) is bytes
+        and all(
+            type(found) is dict and all(type(rel) is str and type(piece) is bytes for rel, piece in found.items())
+            for found in (counts.held, counts.orphans)
+        )
+        and _shapes({"": counts.fields})
     ):
         return False
     return all(type(n) is int for n in facts.limits) and all(
@@ -328,11 +351,13 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
     if not all(same(before[name], after[name]) for name in before if name != items):
         return False
     old, new = before.get(items), after.get(items)
-    if type(old) is not list or type(new) is not list or len(old) != len(new):
+    if type(old) is not list or type(new) is not list or len(new) < len(old):
+        return False
+    if len(new) > len(old) and not (kind == "stock" and _appended(rel, old, new[len(old) :], counts)):
         return False
     free = (facts.items or {}).get(kind, {})  # the item's fields no check reads, by shape
     held: dict[int, Decimal] | None = None
-    for i, (was, now) in enumerate(zip(old, new, strict=True)):
+    for i, (was, now) in enumerate(zip(old, new[: len(old)], strict=True)):
         if same(was, now):
             continue
         if type(was) is not dict or type(now) is not dict:
@@ -357,6 +382,43 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
                 held = pickle.loads(counts.held[rel]) if rel in counts.held else {}  # noqa: S301 - our own file, verified
             if over_reserved(held.get(i, ZERO), Decimal(count)):
                 return False
+    return True
+
+
+def _appended(rel: str, old: list[Any], added: list[Any], counts: Counts) -> bool:
+    """Whether stock lines appended to a stock file leave every check as it was.
+
+    Each is a line its record takes (a known shape for every field, a part
+    id by the id rule, a whole count below the bound), of a part a check
+    knows (no CTB201), of a part and bin no other line of the file has (no
+    CTB211), and not one an open build took from while it was missing (its
+    CTB302 would go, or an over-reservation come).  The old lines keep their
+    places, so what builds hold of them is as it was.
+    """
+    from ctb_files.core.ids import valid_id
+    from ctb_files.core.unread import takes
+
+    parts = pickle.loads(counts.parts)  # noqa: S301 - our own file, verified
+    orphans = pickle.loads(counts.orphans[rel]) if rel in counts.orphans else set()  # noqa: S301 - as above
+    if type(parts) is not frozenset or type(orphans) is not set:
+        return False
+    keys = {(line.get("part"), line.get("bin") or None) for line in old if type(line) is dict}
+    for line in added:
+        if type(line) is not dict or not {"part", "quantity"} <= line.keys():
+            return False
+        if not line.keys() - {"part", "quantity"} <= counts.fields.keys():
+            return False  # a key the record does not have, or one of no known shape
+        part, count = line["part"], line["quantity"]
+        if type(part) is not str or not valid_id(part) or part not in parts:
+            return False
+        if type(count) is not int or not 0 <= count < counts.limit:
+            return False
+        if not all(takes(shape, True, line[name]) for name, shape in counts.fields.items() if name in line):
+            return False
+        key = (part, line.get("bin") or None)
+        if key in keys or key in orphans:
+            return False
+        keys.add(key)
     return True
 
 
