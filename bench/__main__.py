@@ -153,6 +153,16 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
             before = path.read_bytes()
             add(name, best(ctb(repo, "check", "-q"), repeat, raising(path, pattern, counter)))
             path.write_bytes(before)  # the clears below start from the generated files
+        # a line appended, as ``ctb stock add`` appends a part at a new bin
+        stock = sorted((repo / "stock").iterdir())[0]
+        stocked = stock.read_bytes()
+        part = sorted((repo / "parts").iterdir())[0].stem
+
+        def add_line() -> None:
+            stock.write_bytes(stocked + f"  - {{part: {part}, quantity: 5, bin: NEW{next(counter)}}}\n".encode())
+
+        add("check warm, 1 line added", best(ctb(repo, "check", "-q"), repeat, add_line))
+        stock.write_bytes(stocked)
     if wanted("clear"):
         copies = iter(range(10**6))
         current: list[Path] = []
