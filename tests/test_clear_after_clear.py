@@ -57,6 +57,19 @@ def twin(root: Path) -> Path:
     return copy
 
 
+def counting_plans(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """A list that gains one entry each time a clear plans."""
+    calls: list[object] = []
+    real = build_cli.clear_and_write_each
+
+    def counting(*args: object) -> object:
+        calls.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_cli, "clear_and_write_each", counting)
+    return calls
+
+
 def without_planning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build_cli, "clear_and_write_each", lambda *args: pytest.fail("planned again"))
 
@@ -96,14 +109,7 @@ def test_a_clear_of_some_builds_keeps_its_answer_for_the_same_builds(
         without_planning(patched)
         assert clear(root, capsys, *builds) == planned
     # other builds, or all of them, are another question: planned
-    calls: list[object] = []
-    real = build_cli.clear_and_write_each
-
-    def counting(*args: object) -> object:
-        calls.append(args)
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(build_cli, "clear_and_write_each", counting)
+    calls = counting_plans(monkeypatch)
     clear(root, capsys, *builds[:2])
     assert len(calls) == 1
 
@@ -117,14 +123,7 @@ def test_a_dry_run_that_would_write_keeps_nothing(
     assert dry[0] == 0 and "+++ b/builds/" in dry[1] + dry[2]
     assert read_tree(root) == before
     assert not (root / ".git/ctb/clear").exists()
-    calls: list[object] = []
-    real = build_cli.clear_and_write_each
-
-    def counting(*args: object) -> object:
-        calls.append(args)
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(build_cli, "clear_and_write_each", counting)
+    calls = counting_plans(monkeypatch)
     assert "wrote builds/" in clear(root, capsys, "--all")[2]
     assert len(calls) == 1
 
