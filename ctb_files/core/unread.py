@@ -65,9 +65,12 @@ def item_light() -> dict[str, dict[str, Shape]]:
 
 def new_line_fields() -> dict[str, Shape]:
     """The shapes of a stock line's fields besides its part and count, read off its record's schema."""
+    import dataclasses
+
     from ctb_files.core.models.stock import StockLine
 
-    return record_fields(StockLine, ("bin", "counted_at", "deprioritized", "note"))
+    names = [field.name for field in dataclasses.fields(StockLine) if field.name not in ("part", "quantity")]
+    return record_fields(StockLine, names)
 
 
 def unread_by(command: str) -> dict[str, frozenset[str]]:

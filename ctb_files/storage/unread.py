@@ -142,13 +142,14 @@ def _counts(inv: Inventory) -> Counts:
     def dumped(value: object) -> bytes:
         return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
+    reserved = reservations_by_line(inv)
     held = {
         layout.stock_path(location): dumped({i: sum(holders.values(), ZERO) for i, _, holders in lines})
-        for location, lines in reserved_lines(inv).items()
+        for location, lines in reserved_lines(inv, reserved).items()
     }
     existing = {line_key(loc, line.part, line.bin) for loc, stock in inv.stock.items() for line in stock.lines}
     orphans: dict[str, set[tuple[str, str | None]]] = {}
-    for location, part, bin_ in reservations_by_line(inv).keys() - existing:
+    for location, part, bin_ in reserved.keys() - existing:
         orphans.setdefault(layout.stock_path(location), set()).add((part, bin_))
     return Counts(
         LIMIT,

@@ -9,7 +9,7 @@ command from the inventory.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -69,15 +69,19 @@ def reservations_by_line(
     return dict(out)
 
 
-def reserved_lines(inv: Inventory) -> dict[str, list[tuple[int, LineKey, dict[str, Decimal]]]]:
+def reserved_lines(
+    inv: Inventory, reserved: Mapping[LineKey, dict[str, Decimal]] | None = None
+) -> dict[str, list[tuple[int, LineKey, dict[str, Decimal]]]]:
     """By location, each stock line open builds reserve from: its index, key, and which builds hold how much.
 
     A line written twice counts once, at its first index (the duplicate is
     reported by its own check).  The over-reservation check reads this, and
     so does what a full ``ctb check`` keeps for showing a later edit of counts
-    unchanged (:func:`ctb_files.storage.unread.facts_of`).
+    unchanged (:func:`ctb_files.storage.unread.facts_of`).  ``reserved``:
+    :func:`reservations_by_line` of ``inv``, when the caller has it.
     """
-    reserved = reservations_by_line(inv)
+    if reserved is None:
+        reserved = reservations_by_line(inv)
     out: dict[str, list[tuple[int, LineKey, dict[str, Decimal]]]] = {}
     for location in sorted(inv.stock):
         seen: set[LineKey] = set()
