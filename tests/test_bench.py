@@ -29,6 +29,7 @@ def test_bench_smoke() -> None:
         "check warm, 1 count changed",
         "check warm, 1 BOM count changed",
         "check warm, 1 build changed",
+        "check warm, 1 price changed",
         "check warm, 1 line added",
         "build clear --all cold",
         "build clear --all after a clear",

@@ -556,7 +556,18 @@ def test_the_shapes_read_off_the_models_for_a_check() -> None:
     from ctb_files.core.models.project import BomRow
     from ctb_files.core.unread import item_light, record_fields
 
-    assert item_light() == {"stock": {"counted_at": day, "note": text}}
+    sku = Shape("str", required=True, nullable=False, least=1)
+    limit = 10**15
+    price_break = (
+        ("quantity", Shape("count", required=True, nullable=False, least=1, below=limit)),
+        ("price", Shape("decimal", required=True, nullable=False, least=0, below=limit)),
+    )
+    assert item_light() == {
+        "stock": {"counted_at": day, "note": text},
+        # min_order and multiple (bounded whole numbers) and currency (a pattern): validated
+        "part": {n: text for n in ("mpn", "manufacturer", "description", "url", "availability", "lead_time")}
+        | {"sku": sku, "fetched_at": moment, "price_breaks": Shape("records", False, False, fields=price_break)},
+    }
     assert record_fields(BomRow, ["value", "quantity", "description"]) == {}
 
 
@@ -583,6 +594,17 @@ def test_the_shapes_read_off_the_models_for_a_check() -> None:
         (("count", True, False, 1, 10), True, 10, False),
         (("count", True, False, 1, 10), True, 0, False),
         (("count", True, False, 1, 10), True, Decimal(3), False),
+        (("decimal", True, False, 0, 10), True, "0.45", True),
+        (("decimal", True, False, 0, 10), True, "9.999", True),
+        (("decimal", True, False, 0, 10), True, "10", False),
+        (("decimal", True, False, 0, 10), True, 3, True),
+        (("decimal", True, False, 0, 10), True, True, False),
+        (("decimal", True, False, 0, 10), True, "1e3", False),
+        (("decimal", True, False, 0, 10), True, "-1", False),
+        (("decimal", True, False, 0, 10), True, " 1", False),
+        (("decimal", True, False, 0, 10), True, "1.", False),
+        (("decimal", True, False, 0, 10), True, 0.5, False),  # a float: the model's to read
+        (("decimal", True, False, 0, 10), True, "\u0661", False),  # a digit, but not an ASCII one
     ],
 )
 def test_which_values_a_shape_takes(shape: tuple[Any, ...], present: bool, value: object, taken: bool) -> None:

@@ -22,8 +22,10 @@ changed file still loads without importing a model (:func:`takes`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 # top-level fields of each kind of file; each is the field's own name in the file (no alias)
@@ -50,16 +52,27 @@ UNCHECKED: dict[str, frozenset[str]] = {
 
 #: fields of the items a file lists that no check reads, by kind of file: the list, and the item's fields
 #: (a stock line's count is read by two checks, which a changed count cannot trouble when it is whole and
-#: holds what builds reserved: ``storage/unread._counts_only``); a test runs every check with them made
-#: unreadable
-ITEM_UNCHECKED: dict[str, tuple[str, frozenset[str]]] = {"stock": ("lines", frozenset({"counted_at", "note"}))}
+#: holds what builds reserved: ``storage/unread._counts_only``; of a vendor part, a check reads only the
+#: vendor, CTB203: its SKU, prices and the rest are for orders and costing); a test runs every check with
+#: them made unreadable
+ITEM_UNCHECKED: dict[str, tuple[str, frozenset[str]]] = {
+    "stock": ("lines", frozenset({"counted_at", "note"})),
+    "part": (
+        "vendor_parts",
+        frozenset({
+            "sku", "mpn", "manufacturer", "description", "url", "min_order", "multiple", "currency", "price_breaks",
+            "availability", "lead_time", "fetched_at",
+        }),
+    ),
+}  # fmt: skip
 
 
 def item_light() -> dict[str, dict[str, Shape]]:
     """By kind, the fields of :data:`ITEM_UNCHECKED` whose values the item's record takes in a known shape."""
+    from ctb_files.core.models.part import VendorPart
     from ctb_files.core.models.stock import StockLine
 
-    records = {"stock": StockLine}
+    records: dict[str, type] = {"stock": StockLine, "part": VendorPart}
     return {kind: record_fields(records[kind], names) for kind, (_, names) in ITEM_UNCHECKED.items()}
 
 
@@ -87,8 +100,12 @@ class Shape(NamedTuple):
 
     ``type``: ``str`` (text of at least ``least`` characters), ``int`` (any
     whole number), ``bool``, ``date``, ``datetime``, ``literal`` (one of
-    ``choices``) or ``count`` (a whole number from ``least`` below ``below``).
-    ``required``: the field may not be left out; ``nullable``: it takes null.
+    ``choices``), ``count`` (a whole number from ``least`` below ``below``),
+    ``decimal`` (such a whole number, or the text of a plain decimal number
+    from ``least`` below ``below``, as money is written: ``"0.45"``) or
+    ``records`` (a list of records, each holding only the ``fields`` named,
+    each of its shape).  ``required``: the field may not be left out;
+    ``nullable``: it takes null.
     """
 
     type: str
@@ -97,6 +114,7 @@ class Shape(NamedTuple):
     least: int = 0
     below: int = 0
     choices: tuple[str, ...] = ()
+    fields: tuple[tuple[str, Shape], ...] = ()
 
 
 #: the shape of ``str | None = None``: any text, null, or nothing at all
@@ -172,32 +190,53 @@ def record_fields(record: type, names: Iterable[str]) -> dict[str, Shape]:
     """
     from ctb_files.core.models.common import record_adapter
 
-    schema = record_adapter(record).core_schema
-    if schema.get("type") != "dataclass" or schema.get("post_init"):  # a whole-record validator wraps it
-        return {}
-    config = schema.get("config", {})
-    inner = schema.get("schema", {})
-    if any(str(key).startswith("str_") for key in config) or config.get("strict") or inner.get("type") != "dataclass-args":
-        return {}
-    fields = {field.get("name"): field for field in inner.get("fields", [])}
+    fields = _record_fields(record_adapter(record).core_schema)
     out: dict[str, Shape] = {}
     for name in names:
-        field = fields.get(name)
-        if field is None or not set(field) <= _RECORD_FIELD_KEYS or field.get("type") != "dataclass-field":
-            continue
-        if field.get("init") is False:
-            continue
-        shape = _shape(field.get("schema", {}))
+        field = fields.get(name) if fields is not None else None
+        shape = _shape(field.get("schema", {})) if field is not None else None
         if shape is not None:
             out[name] = shape
     return out
 
 
+def _record_fields(schema: Mapping[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """A record's fields by name, each read the plain way (no alias, given at creation); None when the
+    record is not read plainly (a validator of the whole record, a setting that bounds or changes strings)."""
+    if schema.get("type") != "dataclass" or schema.get("post_init"):  # a whole-record validator wraps it
+        return None
+    config = schema.get("config", {})
+    inner = schema.get("schema", {})
+    if any(str(key).startswith("str_") for key in config) or config.get("strict") or inner.get("type") != "dataclass-args":
+        return None
+    return {
+        field.get("name"): field
+        for field in inner.get("fields", [])
+        if set(field) <= _RECORD_FIELD_KEYS and field.get("type") == "dataclass-field" and field.get("init") is not False
+    }
+
+
+def _records(schema: dict[str, Any]) -> Shape | None:
+    """The shape of a list of records, every field of which has a known shape; else None."""
+    if set(schema) != {"type", "items_schema"}:  # a bound on its length
+        return None
+    record = schema["items_schema"]
+    fields = _record_fields(record)
+    if fields is None or [field.get("name") for field in record.get("schema", {}).get("fields", [])] != list(fields):
+        return None  # a field read otherwise
+    shapes = {name: _shape(field.get("schema", {})) for name, field in fields.items()}
+    if any(shape is None for shape in shapes.values()):
+        return None
+    return Shape("records", True, False, fields=tuple((name, shape) for name, shape in shapes.items() if shape is not None))
+
+
 def _shape(schema: dict[str, Any]) -> Shape | None:
     required, nullable = True, False
     if schema.get("type") == "default":
-        if set(schema) != {"type", "schema", "default"}:
-            return None  # a default factory, a validated default
+        plain = set(schema) == {"type", "schema", "default"}
+        made = set(schema) == {"type", "schema", "default_factory", "default_factory_takes_data"}
+        if not plain and not (made and schema["default_factory_takes_data"] is False):
+            return None  # a validated default, a factory reading the data
         required, schema = False, schema["schema"]
     if schema.get("type") == "nullable":
         if set(schema) != {"type", "schema"}:
@@ -213,32 +252,43 @@ def _shape(schema: dict[str, Any]) -> Shape | None:
     expected = schema.get("expected", ())
     if kind == "literal" and keys == {"type", "expected"} and all(type(word) is str for word in expected):
         return Shape("literal", required, nullable, choices=tuple(expected))
+    if kind == "list" and schema.get("items_schema", {}).get("type") == "dataclass":
+        records = _records(schema)
+        return records._replace(required=required, nullable=nullable) if records is not None else None
     bounds = _whole_bounds(schema)
     if bounds is not None:
-        return Shape("count", required, nullable, least=bounds[0], below=bounds[1])
+        return Shape("decimal" if bounds[2] else "count", required, nullable, least=bounds[0], below=bounds[1])
     return None
 
 
-def _whole_bounds(schema: dict[str, Any]) -> tuple[int, int] | None:
-    """For a decimal field guarded only by validators that take whole numbers: the least one it takes and its bound."""
-    from ctb_files.core.models.common import TAKES_WHOLE
+def _whole_bounds(schema: dict[str, Any]) -> tuple[int, int, bool] | None:
+    """For a decimal field guarded only by validators that take whole numbers: the least one it takes, its
+    bound, and whether it takes plain decimal text too (every validator passes such text on, and the least
+    is inclusive)."""
+    from ctb_files.core.models.common import TAKES_DECIMAL_TEXT, TAKES_WHOLE
 
+    text = True
     while schema.get("type") in ("function-before", "function-after"):
         function = schema.get("function", {})
         func = function.get("function")
         if not set(schema) <= _FUNCTION_KEYS or function.get("type") != "no-info":
             return None
-        if getattr(func, "__func__", func) not in TAKES_WHOLE:
+        func = getattr(func, "__func__", func)
+        if func not in TAKES_WHOLE:
             return None
+        text = text and func in TAKES_DECIMAL_TEXT
         schema = schema.get("schema", {})
     if schema.get("type") != "decimal" or not set(schema) <= {"type", "ge", "gt", "lt", "allow_inf_nan", "metadata"}:
         return None
+    if schema.get("allow_inf_nan", False) is not False:
+        text = False  # "inf" is no plain decimal text, but leave such fields to the model
     low, high = schema.get("ge"), schema.get("lt")
     if "gt" in schema:
+        text = False
         low = schema["gt"] + 1 if low is None else None
     if type(low) is not int or type(high) is not int or high <= low:
         return None
-    return low, high
+    return low, high, text
 
 
 def takes(shape: Shape, present: bool, value: Any) -> bool:
@@ -262,7 +312,23 @@ def takes(shape: Shape, present: bool, value: Any) -> bool:
         return type(value) is str and value in shape.choices
     if kind == "count":
         return type(value) is int and shape.least <= value < shape.below
+    if kind == "decimal":
+        if type(value) is int:
+            return shape.least <= value < shape.below
+        return type(value) is str and _DECIMAL_TEXT.fullmatch(value) is not None and shape.least <= Decimal(value) < shape.below
+    if kind == "records":
+        fields = dict(shape.fields)
+        return type(value) is list and all(
+            type(item) is dict
+            and item.keys() <= fields.keys()
+            and all(takes(field, name in item, item.get(name)) for name, field in fields.items())
+            for item in value
+        )
     return False
+
+
+# plain decimal text, as money is written ("0.45", "12"): no sign, exponent, space or underscore
+_DECIMAL_TEXT = re.compile(r"[0-9]{1,40}(\.[0-9]{1,40})?", re.ASCII)
 
 
 def _utf8(text: str) -> bool:

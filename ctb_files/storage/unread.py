@@ -41,6 +41,11 @@ count, and it and over-reservation a stock count; neither can then object
 (:func:`_counts_only`).  A clear plans with every count, so its answer
 stands only for the edits above.
 
+For ``ctb check``, a part may also differ in its vendor parts' fields but
+the vendor (a SKU, prices, :func:`_items_only`), which no check reads: each
+vendor part in its place with the same vendor, each changed value of its
+shape, or else the file validated as a full load would.
+
 Anything else, including a failure while comparing, is "not shown": the
 caller runs in full.
 """
@@ -217,8 +222,16 @@ def _facts_shaped(facts: Any) -> bool:
 
 def _shapes(found: Any) -> bool:
     return type(found) is dict and all(
-        type(kind) is str and type(shapes) is dict and all(type(n) is str and type(v) is Shape for n, v in shapes.items())
+        type(kind) is str and type(shapes) is dict and all(type(n) is str and _shape(v) for n, v in shapes.items())
         for kind, shapes in found.items()
+    )
+
+
+def _shape(found: Any) -> bool:
+    return (
+        type(found) is Shape
+        and type(found.fields) is tuple
+        and all(type(pair) is tuple and len(pair) == 2 and type(pair[0]) is str and _shape(pair[1]) for pair in found.fields)
     )
 
 
@@ -233,22 +246,34 @@ def changed_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> 
 
 
 def changed_unread(
-    root: Path, changed: list[str], full: Kept, digests: Mapping[str, bytes], unread: Mapping[str, frozenset[str]]
+    root: Path,
+    changed: list[str],
+    full: Kept,
+    digests: Mapping[str, bytes],
+    unread: Mapping[str, frozenset[str]],
+    items: Mapping[str, tuple[str, frozenset[str]]] | None = None,
 ) -> bool:
     """Whether each of ``changed`` loaded without a problem before and now, its data differing only where nothing reads.
 
     ``full``: the full run's record; ``digests``: every file's digest now;
     ``unread``: by kind, the top-level fields the command never reads
-    (:func:`~ctb_files.core.unread.unread_by`).
+    (:func:`~ctb_files.core.unread.unread_by`); ``items``: by kind, the
+    fields of listed items it never reads either (a check's:
+    :data:`~ctb_files.core.unread.ITEM_UNCHECKED`).
     """
     try:
-        return _only_unread(root, changed, full, digests, unread)
+        return _only_unread(root, changed, full, digests, unread, items or {})
     except Exception:  # noqa: BLE001 - what cannot be shown unchanged is run in full, never a crash here
         return False
 
 
 def _only_unread(
-    root: Path, changed: list[str], full: Kept, digests: Mapping[str, bytes], unread: Mapping[str, frozenset[str]]
+    root: Path,
+    changed: list[str],
+    full: Kept,
+    digests: Mapping[str, bytes],
+    unread: Mapping[str, frozenset[str]],
+    items: Mapping[str, tuple[str, frozenset[str]]],
 ) -> bool:
     # here: a stored answer found at once imports nothing heavy
     from ctb_files.storage.cache import FileCache
@@ -266,7 +291,7 @@ def _only_unread(
                 return False  # a file that does not load now, or changed where something reads
             if all(found):
                 return True  # shown without a model
-        return _validated(root, changed, full.digests, digests, settings, cache, unread)
+        return _validated(root, changed, full.digests, digests, settings, cache, unread, items)
     finally:
         cache.close()
 
@@ -308,7 +333,9 @@ def _text_only(
     before = {k: v for k, v in was.items() if k not in ignored}
     after = {k: v for k, v in now.items() if k not in ignored}
     if not same(before, after) and not _counts_only(rel, key.kind, before, after, full.facts):
-        return False
+        verdict = _items_only(key.kind, before, after, full.facts)
+        if verdict is not True:
+            return verdict  # another field changed (False), or an item's field only validating can tell (None)
     shapes = full.facts.shapes.get(key.kind, {})
     for name in ignored & (was.keys() | now.keys()):
         if name in was and name in now and same(was[name], now[name]):
@@ -386,6 +413,48 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
     return True
 
 
+def _items_only(kind: str, before: dict[str, Any], after: dict[str, Any], facts: Facts) -> bool | None:
+    """Whether a file's data differ only in fields of its listed items that no check reads (not counts).
+
+    Such as a vendor part's SKU or price breaks
+    (:data:`~ctb_files.core.unread.ITEM_UNCHECKED`).  ``before``, ``after``:
+    its data (unread fields left out) at the full check and now.  True:
+    every item keeps its place and each field a check reads, and each
+    changed field holds a value of its shape.  False: anything else changed.
+    None: a changed field has no known shape (a price break, a currency) or
+    holds something else; only validating can tell whether the file still
+    loads cleanly.
+    """
+    from ctb_files.core.unread import ITEM_UNCHECKED, takes
+
+    spec = ITEM_UNCHECKED.get(kind)
+    if spec is None or kind in COUNTED or facts.items is None or list(before) != list(after):
+        return False
+    items, names = spec
+    if not all(same(before[name], after[name]) for name in before if name != items):
+        return False
+    old, new = before.get(items), after.get(items)
+    if type(old) is not list or type(new) is not list or len(old) != len(new):
+        return False
+    shapes = facts.items.get(kind, {})
+    verdict: bool | None = True
+    for was, now in zip(old, new, strict=True):
+        if same(was, now):
+            continue
+        if type(was) is not dict or type(now) is not dict:
+            return False
+        read = [name for name in was if name not in names]
+        if read != [name for name in now if name not in names] or not all(same(was[name], now[name]) for name in read):
+            return False
+        for name in names & (was.keys() | now.keys()):
+            if (name in was) == (name in now) and (name not in now or same(was[name], now[name])):
+                continue  # as the record took it then
+            shape = shapes.get(name)
+            if shape is None or not takes(shape, name in now, now.get(name)):
+                verdict = None
+    return verdict
+
+
 def _appended(rel: str, old: list[Any], added: list[Any], counts: Counts) -> bool:
     """Whether stock lines appended to a stock file leave every check as it was.
 
@@ -431,6 +500,7 @@ def _validated(
     settings: bytes | None,
     cache: FileCache,
     unread: Mapping[str, frozenset[str]],
+    items: Mapping[str, tuple[str, frozenset[str]]],
 ) -> bool:
     """:func:`changed_unread` with each changed file loaded and validated as a full load would."""
     from ctb_files.core.models.inventory import Inventory
@@ -451,7 +521,8 @@ def _validated(
         if now is None or problems:
             return False
         ignored = unread.get(key.kind, frozenset())
-        if not same(_without(then, ignored), _without(now, ignored)):
+        listed = items.get(key.kind)
+        if not same(_without(then, ignored, listed), _without(now, ignored, listed)):
             return False
     return True
 
@@ -467,10 +538,17 @@ def _read(root: Path, rel: str, digests: Mapping[str, bytes]) -> bytes | None:
     return found[1]
 
 
-def _without(pickled: bytes, unread: frozenset[str]) -> dict[str, Any]:
-    """A file's data from its pickle, without the top-level fields ``unread``."""
+def _without(pickled: bytes, unread: frozenset[str], items: tuple[str, frozenset[str]] | None = None) -> dict[str, Any]:
+    """A file's data from its pickle, without the top-level fields ``unread`` nor, in the list ``items`` names,
+    its items' fields it names."""
     data = pickle.loads(pickled)  # noqa: S301 - our own cache's entry, or data just parsed
-    return {k: v for k, v in data.items() if k not in unread}
+    out = {k: v for k, v in data.items() if k not in unread}
+    if items is not None and type(out.get(items[0])) is list:
+        names = items[1]
+        out[items[0]] = [
+            {k: v for k, v in item.items() if k not in names} if type(item) is dict else item for item in out[items[0]]
+        ]
+    return out
 
 
 def same(a: Any, b: Any) -> bool:

@@ -31,6 +31,29 @@ def _check_id(value: str) -> str:
     return value
 
 
+#: validators that take every whole number (a Python int, never a bool) as it is or as its Decimal: a
+#: field they guard takes any whole number within its bounds, which a light comparison may then tell
+#: without the model (``core/unread.light_fields``)
+TAKES_WHOLE: set[Callable[..., Any]] = set()
+#: validators that pass on every text of a plain decimal number (digits, maybe a point and more digits)
+#: as it is: a decimal field they guard takes such text within its bounds (money written as "0.45")
+TAKES_DECIMAL_TEXT: set[Callable[..., Any]] = set()
+
+
+def takes_whole(func: F) -> F:
+    """Mark ``func`` as a validator that takes every whole number (:data:`TAKES_WHOLE`)."""
+    TAKES_WHOLE.add(func)
+    return func
+
+
+def takes_decimal_text(func: F) -> F:
+    """Mark ``func`` as a validator that passes on every plain decimal text (:data:`TAKES_DECIMAL_TEXT`)."""
+    TAKES_DECIMAL_TEXT.add(func)
+    return func
+
+
+@takes_whole
+@takes_decimal_text
 def _no_bool(value: Any) -> Any:
     # YAML ``yes``/``true`` must not sneak in as 1
     if isinstance(value, bool):
@@ -41,18 +64,6 @@ def _no_bool(value: Any) -> Any:
 # the Decimal of each whole number met, one object per value: a loaded stockroom holds hundreds of
 # thousands of quantities (one per stock line, BOM row, reservation and take) and few distinct ones
 _DECIMALS = SharedValues(Decimal)
-
-
-#: validators that take every whole number (a Python int, never a bool) as it is or as its Decimal: a
-#: field they guard takes any whole number within its bounds, which a light comparison may then tell
-#: without the model (``core/unread.light_fields``)
-TAKES_WHOLE: set[Callable[..., Any]] = set()
-
-
-def takes_whole(func: F) -> F:
-    """Mark ``func`` as a validator that takes every whole number (:data:`TAKES_WHOLE`)."""
-    TAKES_WHOLE.add(func)
-    return func
 
 
 @takes_whole
@@ -130,8 +141,8 @@ Money = Annotated[
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
 
 __all__ = [
-    "RECORD", "TAKES_WHOLE", "Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "record_adapter",
-    "share_given", "takes_whole", "valid_id",
+    "RECORD", "TAKES_DECIMAL_TEXT", "TAKES_WHOLE", "Currency", "Id", "Money", "PositiveQuantity", "Quantity", "Strict", "Unit", "record_adapter",
+    "share_given", "takes_decimal_text", "takes_whole", "valid_id",
 ]  # fmt: skip
 
 
