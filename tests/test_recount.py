@@ -299,14 +299,14 @@ def test_a_bom_row_changed_beside_its_count_is_checked_in_full(repo: Path, capsy
 
 def test_no_check_reads_a_stock_lines_count_date_or_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Every check says word for word the same with a stock line's counted_at and note unreadable, or absent."""
-    from ctb_files.core.unread import ITEM_UNCHECKED
+    from ctb_files.core.unread import ITEM_UNREAD
 
     root = generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     main(["--repo", str(root), "build", "clear", "--all", "-q"])
     capsys.readouterr()
     expected = [d.render() for d in run_checks(load_repo(root, cache=False).inventory)]
-    assert ("lines", frozenset({"counted_at", "note"})) == ITEM_UNCHECKED["stock"]
+    assert ("lines", frozenset({"counted_at", "note"})) == ITEM_UNREAD["stock"]
     for field in ("counted_at", "note"):
         for value in (_Unreadable(), None):
             inv = load_repo(root, cache=False).inventory

@@ -1,4 +1,6 @@
-"""``ctb check`` after an edit of a part's vendor parts: a check reads only each one's vendor (CTB203).
+"""``ctb check`` and ``ctb build clear`` after an edit of a part's vendor parts.
+
+A check reads only each one's vendor (CTB203), a clear none of them.
 
 A SKU, an MPN, prices and the rest are read by orders and costing, never by
 a check, so after an edit of only those the last full check stands: shown
@@ -19,9 +21,21 @@ import pytest
 from bench.gen import generate_mixed
 from ctb_files.checks import run_checks
 from ctb_files.cli import main
-from ctb_files.core.unread import ITEM_UNCHECKED
+from ctb_files.core.unread import ITEM_UNREAD
 from ctb_files.storage.loader import load_repo
-from tests.test_recheck import _Unreadable, check, full_answer, shown_without_a_model, unchanged
+from tests.test_recheck import (
+    GIT,
+    _Unreadable,
+    builds,
+    check,
+    clear,
+    cleared,
+    full_answer,
+    shown_without_a_model,
+    unchanged,
+    unchanged_clear,
+)
+from tests.test_recheck import world as uncleared
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
 PART = "parts/r-10k.yaml"
@@ -67,8 +81,8 @@ def test_no_check_reads_an_items_field_listed_as_unchecked(
     """Every check says word for word the same with each listed item field unreadable, and absent."""
     root = world(name, tmp_path, capsys)
     expected = [d.render() for d in run_checks(load_repo(root, cache=False).inventory)]
-    assert ITEM_UNCHECKED.keys() == LISTS.keys()
-    for kind, (listed, names) in ITEM_UNCHECKED.items():
+    assert ITEM_UNREAD.keys() == LISTS.keys()
+    for kind, (listed, names) in ITEM_UNREAD.items():
         table, field = LISTS[kind]
         assert field == listed
         for name_ in sorted(names):
@@ -231,3 +245,71 @@ def test_what_a_price_breaks_shape_takes_the_model_takes() -> None:
     assert not takes(shape, True, [{"quantity": 1}])  # a price is required
     assert not takes(shape, True, [{"quantity": 1, "price": "1", "note": "x"}])  # no such field
     assert not takes(shape, True, {"quantity": 1, "price": "1"})  # one break, not a list
+
+
+@pytest.mark.parametrize("name", ["example", "mixed"])
+def test_no_clear_reads_an_items_field_listed_as_unread(name: str, tmp_path: Path) -> None:
+    """Clearing every open build plans, prints and writes the same with each listed item field unreadable or absent."""
+    root = uncleared(name, tmp_path)
+    expected = cleared(load_repo(root, cache=False).inventory)
+    assert expected
+    for kind, (_, names) in ITEM_UNREAD.items():
+        table, field = LISTS[kind]
+        for name_ in sorted(names):
+            for value in (_Unreadable(), None):
+                inv = load_repo(root, cache=False).inventory
+                for model in getattr(inv, table).values():
+                    for item in getattr(model, field):
+                        object.__setattr__(item, name_, value)
+                assert cleared(inv) == expected, (kind, name_, value)
+
+
+@pytest.fixture()
+def cleared_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example with a second build, cleared and committed: a clear now writes nothing."""
+    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE, root)
+    shutil.copy(EXAMPLE / "builds/vco-batch-1.yaml", root / "builds/vco-batch-2.yaml")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    assert main(["--repo", str(root), "build", "clear", "--all", "-q", "--no-cache"]) == 0
+    subprocess.run([*GIT, "-C", str(root), "add", "-A"], check=True)
+    subprocess.run([*GIT, "-C", str(root), "commit", "-qm", "cleared"], check=True)
+    return root
+
+
+def test_a_clear_after_a_price_refresh_and_a_stocktake_date_answers_from_the_last_full_clear(
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = cleared_repo
+    first = clear(root, capsys)
+    assert [line.split()[:2] for line in first[1].splitlines()[2:]] == [
+        ["vco-batch-1", "short"],
+        ["vco-batch-2", "short"],
+    ]
+    kept = (root / ".git/ctb/clear-files").read_bytes()
+    written = builds(root)
+    edit(root, '{quantity: 1, price: "0.10"}', '{quantity: 1, price: "0.09"}')
+    edit(root, "fetched_at: 2025-10-14T09:12:00Z", "fetched_at: 2026-12-01T08:00:00Z")
+    stock = root / "stock/drawer-a.yaml"
+    text = stock.read_text()
+    assert text.count("{part: r-1k, quantity: 60, bin: A3}") == 1
+    stock.write_text(
+        text.replace(
+            "{part: r-1k, quantity: 60, bin: A3}", "{part: r-1k, quantity: 60, bin: A3, counted_at: 2026-12-01}"
+        )
+    )
+    assert unchanged_clear(root) is not None
+    assert clear(root, capsys) == first
+    assert (root / ".git/ctb/clear-files").read_bytes() == kept  # answered without a full clear
+    assert builds(root) == written
+    assert clear(root, capsys, "--no-cache") == first and builds(root) == written
+
+
+def test_a_clear_after_a_vendor_changed_runs_in_full(cleared_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The vendor is read by a check, so it is not listed: a clear after it runs in full too (and says the same)."""
+    root = cleared_repo
+    first = clear(root, capsys)
+    edit(root, "vendor: tayda", "vendor: mouser")
+    assert unchanged_clear(root) is None
+    assert clear(root, capsys) == first

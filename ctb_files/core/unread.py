@@ -50,12 +50,12 @@ UNCHECKED: dict[str, frozenset[str]] = {
 }
 
 
-#: fields of the items a file lists that no check reads, by kind of file: the list, and the item's fields
-#: (a stock line's count is read by two checks, which a changed count cannot trouble when it is whole and
-#: holds what builds reserved: ``storage/unread._counts_only``; of a vendor part, a check reads only the
-#: vendor, CTB203: its SKU, prices and the rest are for orders and costing); a test runs every check with
-#: them made unreadable
-ITEM_UNCHECKED: dict[str, tuple[str, frozenset[str]]] = {
+#: fields of the items a file lists that neither a check nor a clear reads, by kind of file: the list, and
+#: the item's fields (a stock line's count is read by two checks, which a changed count cannot trouble when
+#: it is whole and holds what builds reserved: ``storage/unread._counts_only``; of a vendor part, a check
+#: reads only the vendor, CTB203, and a clear nothing: its SKU, prices and the rest are for orders and
+#: costing); tests run every check, and a clear of every open build, with them made unreadable
+ITEM_UNREAD: dict[str, tuple[str, frozenset[str]]] = {
     "stock": ("lines", frozenset({"counted_at", "note"})),
     "part": (
         "vendor_parts",
@@ -68,12 +68,12 @@ ITEM_UNCHECKED: dict[str, tuple[str, frozenset[str]]] = {
 
 
 def item_light() -> dict[str, dict[str, Shape]]:
-    """By kind, the fields of :data:`ITEM_UNCHECKED` whose values the item's record takes in a known shape."""
+    """By kind, the fields of :data:`ITEM_UNREAD` whose values the item's record takes in a known shape."""
     from ctb_files.core.models.part import VendorPart
     from ctb_files.core.models.stock import StockLine
 
     records: dict[str, type] = {"stock": StockLine, "part": VendorPart}
-    return {kind: record_fields(records[kind], names) for kind, (_, names) in ITEM_UNCHECKED.items()}
+    return {kind: record_fields(records[kind], names) for kind, (_, names) in ITEM_UNREAD.items()}
 
 
 def new_line_fields() -> dict[str, Shape]:

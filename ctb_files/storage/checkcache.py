@@ -129,6 +129,6 @@ def unchanged_for_checks(root: Path, digests: Mapping[str, bytes], missing: tupl
     edited = set(changed)
     if any(d.path in edited or any(rel in d.message for rel in changed) for d in answer[1]):
         return None
-    from ctb_files.core.unread import ITEM_UNCHECKED, unread_by
+    from ctb_files.core.unread import ITEM_UNREAD, unread_by
 
-    return answer if unread.changed_unread(root, changed, found, digests, unread_by("check"), ITEM_UNCHECKED) else None
+    return answer if unread.changed_unread(root, changed, found, digests, unread_by("check"), ITEM_UNREAD) else None

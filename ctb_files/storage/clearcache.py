@@ -114,9 +114,9 @@ def unchanged_for_clear(root: Path, digests: Mapping[str, bytes], build_ids: Seq
     changed = unread.changed_files(before, digests)
     if changed is None or any(_kind(rel) in (None, "build") for rel in changed):
         return None
-    from ctb_files.core.unread import unread_by
+    from ctb_files.core.unread import ITEM_UNREAD, unread_by
 
-    return answer if unread.changed_unread(root, changed, found, digests, unread_by("clear")) else None
+    return answer if unread.changed_unread(root, changed, found, digests, unread_by("clear"), ITEM_UNREAD) else None
 
 
 def _kind(rel: str) -> str | None:

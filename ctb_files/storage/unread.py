@@ -41,10 +41,11 @@ count, and it and over-reservation a stock count; neither can then object
 (:func:`_counts_only`).  A clear plans with every count, so its answer
 stands only for the edits above.
 
-For ``ctb check``, a part may also differ in its vendor parts' fields but
-the vendor (a SKU, prices, :func:`_items_only`), which no check reads: each
-vendor part in its place with the same vendor, each changed value of its
-shape, or else the file validated as a full load would.
+A part may also differ in its vendor parts' fields but the vendor (a SKU,
+prices), and a stock line in its ``counted_at`` and ``note``, which
+neither command reads (:func:`_items_only`): each item in its place with
+every field either reads as it was, each changed value of its shape, or
+else the file validated as a full load would.
 
 Anything else, including a failure while comparing, is "not shown": the
 caller runs in full.
@@ -105,7 +106,7 @@ class Facts(NamedTuple):
     limits: Limits
     shapes: dict[str, dict[str, Shape]]
     counts: Counts | None = None
-    items: dict[str, dict[str, Shape]] | None = None  # a check's: fields of listed items no check reads
+    items: dict[str, dict[str, Shape]] | None = None  # fields of listed items neither reads, by shape
 
 
 class Kept(NamedTuple):
@@ -134,7 +135,7 @@ def facts_of(inv: Inventory, command: str) -> Facts | None:
         Limits(**{name: getattr(limits, name) for name in Limits._fields}),
         light(command),
         _counts(inv) if check else None,
-        item_light() if check else None,
+        item_light(),
     )
 
 
@@ -222,16 +223,17 @@ def _facts_shaped(facts: Any) -> bool:
 
 def _shapes(found: Any) -> bool:
     return type(found) is dict and all(
-        type(kind) is str and type(shapes) is dict and all(type(n) is str and _shape(v) for n, v in shapes.items())
+        type(kind) is str and type(shapes) is dict and all(type(n) is str and _shape_ok(v) for n, v in shapes.items())
         for kind, shapes in found.items()
     )
 
 
-def _shape(found: Any) -> bool:
+def _shape_ok(found: Any) -> bool:
+    """Whether ``found`` is a :class:`Shape` whose record fields, if any, are shapes too."""
     return (
         type(found) is Shape
         and type(found.fields) is tuple
-        and all(type(pair) is tuple and len(pair) == 2 and type(pair[0]) is str and _shape(pair[1]) for pair in found.fields)
+        and all(type(pair) is tuple and len(pair) == 2 and type(pair[0]) is str and _shape_ok(pair[1]) for pair in found.fields)
     )
 
 
@@ -259,7 +261,7 @@ def changed_unread(
     ``unread``: by kind, the top-level fields the command never reads
     (:func:`~ctb_files.core.unread.unread_by`); ``items``: by kind, the
     fields of listed items it never reads either (a check's:
-    :data:`~ctb_files.core.unread.ITEM_UNCHECKED`).
+    :data:`~ctb_files.core.unread.ITEM_UNREAD`).
     """
     try:
         return _only_unread(root, changed, full, digests, unread, items or {})
@@ -302,7 +304,8 @@ def _text_only(
     """Whether ``rel`` now differs from its clean version only in unread fields, each of a value its model takes.
 
     Read as the loader reads it, with the full run's limits.  True: every
-    other field is as it was (or differs only in counts, :func:`_counts_only`),
+    other field is as it was (or differs only in counts, :func:`_counts_only`,
+    or in fields of its items no check reads, :func:`_items_only`),
     and each unread one that changed holds a value of its field's shape
     (:func:`~ctb_files.core.unread.takes`: text which UTF-8 can write, a
     whole number, a date, …), so the model takes it as it took the clean
@@ -357,7 +360,7 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
     ``before``, ``after``: its data (unread fields left out) at the full
     check and now.  Every item (stock line, BOM row) keeps its place, its
     keys in their order and every value but ``quantity`` and the fields no
-    check reads (:data:`~ctb_files.core.unread.ITEM_UNCHECKED`: a stock
+    check reads (:data:`~ctb_files.core.unread.ITEM_UNREAD`: a stock
     line's ``counted_at`` and ``note``, each now of a value its record takes);
     each changed count is a whole number the model takes, so the whole-pieces
     check (CTB305) has nothing to say.  A stock count also holds what open
@@ -414,21 +417,21 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
 
 
 def _items_only(kind: str, before: dict[str, Any], after: dict[str, Any], facts: Facts) -> bool | None:
-    """Whether a file's data differ only in fields of its listed items that no check reads (not counts).
+    """Whether a file's data differ only in fields of its listed items that neither a check nor a clear reads.
 
-    Such as a vendor part's SKU or price breaks
-    (:data:`~ctb_files.core.unread.ITEM_UNCHECKED`).  ``before``, ``after``:
+    Such as a vendor part's SKU or price breaks, or a stock line's date of count
+    (:data:`~ctb_files.core.unread.ITEM_UNREAD`).  ``before``, ``after``:
     its data (unread fields left out) at the full check and now.  True:
     every item keeps its place and each field a check reads, and each
     changed field holds a value of its shape.  False: anything else changed.
-    None: a changed field has no known shape (a price break, a currency) or
-    holds something else; only validating can tell whether the file still
+    None: a changed field has no known shape (a currency, an order minimum)
+    or holds something else; only validating can tell whether the file still
     loads cleanly.
     """
-    from ctb_files.core.unread import ITEM_UNCHECKED, takes
+    from ctb_files.core.unread import ITEM_UNREAD, takes
 
-    spec = ITEM_UNCHECKED.get(kind)
-    if spec is None or kind in COUNTED or facts.items is None or list(before) != list(after):
+    spec = ITEM_UNREAD.get(kind)
+    if spec is None or facts.items is None or list(before) != list(after):
         return False
     items, names = spec
     if not all(same(before[name], after[name]) for name in before if name != items):
