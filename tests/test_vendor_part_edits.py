@@ -313,3 +313,42 @@ def test_a_clear_after_a_vendor_changed_runs_in_full(cleared_repo: Path, capsys:
     edit(root, "vendor: tayda", "vendor: mouser")
     assert unchanged_clear(root) is None
     assert clear(root, capsys) == first
+
+
+# values a random edit puts in a vendor part's field: of its shape, of no shape, refused, hostile
+VALUES = ["A-1", "", "x" * 300, "null", "~", "0", "-1", "1.5", "'0.45'", '"0.045"', "1e3", "yes", "[]", "{}",
+          "2026-12-01T08:00:00Z", "2026-12-01", "soon", "EUR", "eur", "[{quantity: 1, price: '0.2'}]",
+          "[{quantity: 0, price: '0.2'}]", "[{quantity: 5, price: abc}]", "[{quantity: 5}]", "tayda", "nobody",
+          "mouser"]  # fmt: skip
+FIELDS = ["vendor", "sku", "mpn", "manufacturer", "min_order", "multiple", "currency", "price_breaks", "fetched_at",
+          "lead_time"]  # fmt: skip
+
+
+def test_random_vendor_part_edits_answer_as_a_check_and_a_clear_without_the_cache(
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Seeded random edits of one vendor part's fields: whatever the cache answers, a run without it says too."""
+    import random
+
+    root = cleared_repo
+    path = root / PART
+    original = path.read_text()
+    marker = "  - vendor: tayda\n    sku: A-2115\n"
+    assert original.count(marker) == 1
+    rng = random.Random(7)
+    light = light_clear = 0
+    for _ in range(24):
+        check(root, capsys)
+        clear(root, capsys)  # full answers for the files as they are
+        fields = rng.sample(FIELDS, rng.randint(1, 2))
+        written = "".join(f"    {name}: {rng.choice(VALUES)}\n" for name in fields if name not in ("vendor", "sku"))
+        vendor = rng.choice(["tayda", "tayda", "nobody", "mouser"]) if "vendor" in fields else "tayda"
+        sku = rng.choice(VALUES) if "sku" in fields else "A-2115"
+        path.write_text(original.replace(marker, f"  - vendor: {vendor}\n    sku: {sku}\n{written}"))
+        light += unchanged(root) is not None
+        light_clear += unchanged_clear(root) is not None
+        assert check(root, capsys) == check(root, capsys, "--no-cache"), path.read_text()
+        said = clear(root, capsys, "--dry-run")
+        assert said == clear(root, capsys, "--dry-run", "--no-cache"), path.read_text()
+        path.write_text(original)
+    assert (light, light_clear) == (9, 9)  # of 24 edits, 9 answered from the kept answers; the rest ran in full
