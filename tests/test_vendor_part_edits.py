@@ -352,3 +352,40 @@ def test_random_vendor_part_edits_answer_as_a_check_and_a_clear_without_the_cach
         assert said == clear(root, capsys, "--dry-run", "--no-cache"), path.read_text()
         path.write_text(original)
     assert (light, light_clear) == (9, 9)  # of 24 edits, 9 answered from the kept answers; the rest ran in full
+
+
+def test_a_quarter_of_the_files_may_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A price refresh of many parts keeps the last full answer up to a quarter of the files (16 at least)."""
+    from ctb_files.storage import unread
+    from ctb_files.storage.treestat import tree_digests
+
+    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
+    digests = {f"parts/p{i}.yaml": b"a" for i in range(400)}
+    assert unread.changed_files(digests, digests | {f"parts/p{i}.yaml": b"b" for i in range(100)}) is not None
+    assert unread.changed_files(digests, digests | {f"parts/p{i}.yaml": b"b" for i in range(101)}) is None
+    small = {f"parts/p{i}.yaml": b"a" for i in range(40)}
+    assert unread.changed_files(small, small | {f"parts/p{i}.yaml": b"b" for i in range(16)}) is not None
+    assert unread.changed_files(small, small | {f"parts/p{i}.yaml": b"b" for i in range(17)}) is None
+
+    root = generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    first = check(root, capsys)
+    files = len(tree_digests(root) or {})  # every file a check reads
+    assert files > 300
+    parts = sorted((root / "parts").iterdir())
+    originals = {path: path.read_text() for path in parts}
+
+    def refresh(count: int, cents: int) -> None:
+        for path in parts[:count]:
+            text = originals[path]
+            start = text.index("price: '0.") + len("price: '0.")
+            path.write_text(text[:start] + f"{cents:02d}" + text[start + 2 :])
+
+    refresh(files // 4, 1)  # prices 0.01: never one the generator writes (0.10-0.99)
+    assert unchanged(root) is not None
+    assert check(root, capsys) == first == check(root, capsys, "--no-cache")
+    refresh(files // 4 + 1, 2)
+    assert unchanged(root) is None
+    assert check(root, capsys) == first
