@@ -33,6 +33,7 @@ from ctb_files.ops.builds.fields import (
 from ctb_files.ops.orders.costing import CostLine, cost_lines
 from ctb_files.ops.orders.shortages import on_order_by_build, on_order_for
 from ctb_files.ops.stock.edits import require_known_location
+from ctb_files.ops.stock.ledger import LineKey
 from ctb_files.render.build import build_json, show_text
 from ctb_files.render.cost import cost_json, cost_totals
 from ctb_files.render.progress import progress
@@ -48,12 +49,15 @@ def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Pla
     return dict(clear_and_write_each(ws, build_ids))
 
 
-def clear_and_write_each(ws: Workspace, build_ids: list[str] | None) -> Iterator[tuple[str, Plan]]:
+def clear_and_write_each(
+    ws: Workspace, build_ids: list[str] | None, consulted: set[LineKey] | None = None
+) -> Iterator[tuple[str, Plan]]:
     """:func:`clear_and_write` one build at a time: each plan comes once its file is staged.
 
     A caller that keeps only what it prints of a plan holds one build's
     reservations at a time (at 2,000 builds of 250 rows, every plan at
-    once is hundreds of MiB).
+    once is hundreds of MiB).  ``consulted``: filled with the stock lines
+    whose counts the plans may have read, once the last plan is made.
     """
     inv = ws.inventory
     moment = now()
@@ -61,10 +65,10 @@ def clear_and_write_each(ws: Workspace, build_ids: list[str] | None) -> Iterator
     # the plans, the written-back data and the new texts all live until the files are written
     with bulk(keep=True):
         if build_ids is None:
-            planned: Iterable[tuple[str, Plan]] = clear_each(inv)
+            planned: Iterable[tuple[str, Plan]] = clear_each(inv, consulted)
             count = sum(1 for b in inv.builds.values() if b.is_open)
         else:
-            planned = clear_builds(inv, build_ids).items()
+            planned = clear_builds(inv, build_ids, consulted).items()
             count = len(build_ids)
         with progress("clearing builds", count) as step:
             for build_id, plan in planned:

@@ -93,7 +93,8 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     # models: thousands of builds' shortages are tens of MiB): the plan goes once its file is staged
     kept: dict[str, tuple[str, int, str]] = {}
     texts: list[str] = []
-    for bid, plan in clear_and_write_each(ws, ids):
+    consulted: set[tuple[str, str, str | None]] = set()  # the stock lines whose counts the plans read
+    for bid, plan in clear_and_write_each(ws, ids, consulted):
         summary = shortage_summary(plan.shortages, f"ctb build show {bid}") if table_wanted else ""
         kept[bid] = (plan.status, len(plan.reservations), summary)
         if want_json:
@@ -107,7 +108,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     # writes nothing and prints this. A dry run that would write keeps nothing: the files are as read.
     keep = cache and not (opts.dry_run and rendered)
     digests = _written(ws.loaded.digests, rendered) if keep else None
-    facts = unread.facts_of(ws.loaded.inventory, "clear") if keep else None
+    facts = unread.facts_of(ws.loaded.inventory, "clear", consulted) if keep else None
     key = clearcache.answer_key(digests, ids) if digests is not None else None
     del ws  # the answer needs only what was kept: the inventory may go before the answer's text is made
     rows = [

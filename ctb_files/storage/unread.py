@@ -101,15 +101,24 @@ class Counts(NamedTuple):
     fields: dict[str, Shape] = {}  # a stock line's fields besides part and count, by shape
 
 
+class Unconsulted(NamedTuple):
+    """What a full clear knew of stock counts: the lines its plans may have read (each other line may hold any
+    count its record takes), and the shape of a count."""
+
+    shape: Shape  # of a count
+    read: dict[str, bytes]  # stock file → pickled frozenset {(part, bin or None)} of its lines the plans read
+
+
 class Facts(NamedTuple):
     """What a full run knew that a light comparison needs: its files' limits, the values its unread fields take
-    for certain (:func:`~ctb_files.core.unread.light`), and, for a check, the stock counts (:class:`Counts`;
-    None for a clear, whose plans read every count)."""
+    for certain (:func:`~ctb_files.core.unread.light`), for a check the stock counts (:class:`Counts`), and for
+    a clear the lines its plans read (:class:`Unconsulted`)."""
 
     limits: Limits
     shapes: dict[str, dict[str, Shape]]
     counts: Counts | None = None
     items: dict[str, dict[str, Shape]] | None = None  # fields of listed items neither reads, by shape
+    unconsulted: Unconsulted | None = None
 
 
 class Kept(NamedTuple):
@@ -121,12 +130,13 @@ class Kept(NamedTuple):
     payload: bytes  # the answer, as its own file holds it
 
 
-def facts_of(inv: Inventory, command: str) -> Facts | None:
+def facts_of(inv: Inventory, command: str, consulted: set[tuple[str, str, str | None]] | None = None) -> Facts | None:
     """The facts of a full ``command`` (``"check"`` or ``"clear"``) that loaded ``inv``; None when its
     ``ctb.yaml`` did not load cleanly.
 
-    A check also keeps what open builds hold of each stock line (a clear's
-    plans read every count).
+    A check also keeps what open builds hold of each stock line; a clear,
+    given ``consulted`` (the lines whose counts its plans may have read,
+    :meth:`~ctb_files.ops.builds.allocate.Allocator.consulted`), keeps them.
     """
     from ctb_files.core.unread import item_light, light
 
@@ -139,6 +149,20 @@ def facts_of(inv: Inventory, command: str) -> Facts | None:
         light(command),
         _counts(inv) if check else None,
         item_light(),
+        _unconsulted(inv, consulted) if consulted is not None and not check else None,
+    )
+
+
+def _unconsulted(inv: Inventory, consulted: set[tuple[str, str, str | None]]) -> Unconsulted:
+    from ctb_files.core.models.stock import StockLine
+    from ctb_files.core.unread import record_fields
+
+    read: dict[str, set[tuple[str, str | None]]] = {layout.stock_path(location): set() for location in inv.stock}
+    for location, part, bin_ in consulted:
+        read.setdefault(layout.stock_path(location), set()).add((part, bin_))
+    count = record_fields(StockLine, ["quantity"]).get("quantity", Shape("none", True, False))
+    return Unconsulted(
+        count, {rel: pickle.dumps(frozenset(lines), protocol=pickle.HIGHEST_PROTOCOL) for rel, lines in read.items()}
     )
 
 
@@ -206,6 +230,14 @@ def kept(path: Path | None, magic: bytes) -> Kept | None:
 
 def _facts_shaped(facts: Any) -> bool:
     if type(facts) is not Facts or type(facts.limits) is not Limits or type(facts.shapes) is not dict:
+        return False
+    unconsulted = facts.unconsulted
+    if unconsulted is not None and not (
+        type(unconsulted) is Unconsulted
+        and _shape_ok(unconsulted.shape)
+        and type(unconsulted.read) is dict
+        and all(type(rel) is str and type(piece) is bytes for rel, piece in unconsulted.read.items())
+    ):
         return False
     counts = facts.counts
     if counts is not None and not (
@@ -343,7 +375,11 @@ def _text_only(
     was = pickle.loads(then)  # noqa: S301 - our own cache's entry
     before = {k: v for k, v in was.items() if k not in ignored}
     after = {k: v for k, v in now.items() if k not in ignored}
-    if not same(before, after) and not _counts_only(rel, key.kind, before, after, full.facts):
+    if (
+        not same(before, after)
+        and not _counts_only(rel, key.kind, before, after, full.facts)
+        and not _unread_counts(rel, key.kind, before, after, full.facts)
+    ):
         verdict = _items_only(key.kind, before, after, full.facts)
         if verdict is not True:
             return verdict  # another field changed (False), or an item's field only validating can tell (None)
@@ -421,6 +457,60 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
                 held = pickle.loads(counts.held[rel]) if rel in counts.held else {}  # noqa: S301 - our own file, verified
             if over_reserved(held.get(i, ZERO), Decimal(count)):
                 return False
+    return True
+
+
+def _unread_counts(rel: str, kind: str, before: dict[str, Any], after: dict[str, Any], facts: Facts) -> bool:
+    """For a clear: whether a stock file's data differ only in counts of lines its plans did not read.
+
+    ``before``, ``after``: its data (unread fields left out) at the full
+    clear and now.  Every line keeps its place, its keys in their order and
+    every value but ``quantity`` and the fields neither command reads (each
+    now of a value its record takes); each changed count is of the shape a
+    count takes (so the file loads as cleanly), on a line no plan of the
+    full clear read (:class:`Unconsulted`): the same plans come out.
+    """
+    from ctb_files.core.unread import takes
+
+    unconsulted = facts.unconsulted
+    if kind != "stock" or unconsulted is None or list(before) != list(after):
+        return False
+    if not all(same(before[name], after[name]) for name in before if name != "lines"):
+        return False
+    old, new = before.get("lines"), after.get("lines")
+    if type(old) is not list or type(new) is not list or len(old) != len(new):
+        return False
+    free = (facts.items or {}).get(kind, {})  # the line's fields neither command reads, by shape
+    read: frozenset[tuple[str, str | None]] | None = None
+    for was, now in zip(old, new, strict=True):
+        if same(was, now):
+            continue
+        if type(was) is not dict or type(now) is not dict:
+            return False
+        kept = [name for name in was if name not in free]
+        if kept != [name for name in now if name not in free]:
+            return False
+        if not all(same(was[name], now[name]) for name in kept if name != "quantity"):
+            return False
+        for name, shape in free.items():
+            if (name in was) == (name in now) and (name not in now or same(was[name], now[name])):
+                continue  # as the record took it then
+            if not takes(shape, name in now, now.get(name)):
+                return False
+        if "quantity" not in now or same(was["quantity"], now["quantity"]):
+            continue
+        if not takes(unconsulted.shape, True, now["quantity"]):
+            return False
+        if read is None:
+            piece = unconsulted.read.get(rel)
+            if piece is None:
+                return False
+            read = pickle.loads(piece)  # noqa: S301 - our own file, verified
+            if type(read) is not frozenset:
+                return False
+        part, bin_ = now.get("part"), now.get("bin") or None
+        if type(part) is not str or (part, bin_) in read:
+            return False
     return True
 
 

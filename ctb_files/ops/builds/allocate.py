@@ -83,6 +83,20 @@ class Allocator:
         # demands asked for again by builds still to plan (:meth:`expect`): how many times more, and the demand
         self._repeats: dict[_DemandKey, int] = {}
         self._demands: dict[_DemandKey, Demand] = {}
+        # the lines open builds held as the allocator was made: their counts are read as they are released
+        self._held_at_start = {key for lines in self.pool.held.values() for key in lines}
+
+    def consulted(self) -> set[LineKey]:
+        """Every stock line whose count the plans made so far may have read.
+
+        The lines that may serve a part asked for (whatever they hold), and
+        the lines open builds held when the allocator was made.  A line
+        outside this set may hold any count: the same plans come out.
+        """
+        found = set(self._held_at_start)
+        for lines in self._usable_lines.values():
+            found.update(line[0] for line in lines)
+        return found
 
     def expect(self, builds: Iterable[Build]) -> None:
         """The builds about to be planned: a BOM's demand that several of them ask for is made once.
@@ -523,23 +537,31 @@ def _rank(build_id: str, build: Build) -> tuple[int, bool, date, str]:
     return (build.priority, build.due is None, build.due or date.min, build_id)
 
 
-def clear_builds(inv: Inventory, build_ids: Iterable[str]) -> dict[str, Plan]:
-    """Clear the named builds one after the other; each respects every other open build."""
+def clear_builds(inv: Inventory, build_ids: Iterable[str], consulted: set[LineKey] | None = None) -> dict[str, Plan]:
+    """Clear the named builds one after the other; each respects every other open build.
+
+    ``consulted``: as for :func:`clear_each`.
+    """
     allocator = Allocator(inv)
     builds = {build_id: _open_build(inv, build_id) for build_id in build_ids}
     allocator.expect(builds.values())
-    return {build_id: allocator.clear(build_id, build) for build_id, build in builds.items()}
+    plans = {build_id: allocator.clear(build_id, build) for build_id, build in builds.items()}
+    if consulted is not None:
+        consulted.update(allocator.consulted())
+    return plans
 
 
 def _reservation(part: str, quantity: Decimal, lines: list[int], takes: list[Take]) -> Reservation:
     return Reservation(part=part, quantity=quantity, lines=lines, take=takes)
 
 
-def clear_each(inv: Inventory) -> Iterator[tuple[str, Plan]]:
+def clear_each(inv: Inventory, consulted: set[LineKey] | None = None) -> Iterator[tuple[str, Plan]]:
     """Re-plan every open build: release them all, then clear in :func:`clear_order`, one at a time.
 
     Each plan comes as soon as it is made; a caller that writes it and lets
-    it go holds one build's plan at a time, not every build's.
+    it go holds one build's plan at a time, not every build's.  ``consulted``:
+    filled, once the last plan is made, with the lines whose counts the plans
+    may have read (:meth:`Allocator.consulted`).
     """
     allocator = Allocator(inv)
     order = clear_order(inv)
@@ -548,6 +570,8 @@ def clear_each(inv: Inventory) -> Iterator[tuple[str, Plan]]:
     allocator.expect(inv.builds[build_id] for build_id in order)
     for build_id in order:
         yield build_id, allocator.clear(build_id, inv.builds[build_id])
+    if consulted is not None:
+        consulted.update(allocator.consulted())
 
 
 def clear_all(inv: Inventory, step: Callable[[], object] | None = None) -> dict[str, Plan]:
