@@ -225,6 +225,16 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
                 "build clear --all warm, 1 price changed",
                 best(ctb(cleared, "build", "clear", "--all", "-q"), repeat, raising(priced, rb"price: '?0\.([0-9]+)", edits)),
             )
+            priced.write_bytes(re.sub(rb"price: '?0\.[0-9]+", b"price: '0.10", priced.read_bytes(), count=1))
+            ctb(cleared, "build", "clear", "--all", "-q")()
+        # a count of a line no plan reads (no open build may draw on it), as a stock intake writes one
+        unread_line = _unconsulted_line(cleared)
+        if unread_line is not None:
+            stock, pattern = unread_line
+            add(
+                "build clear --all warm, 1 unused count",
+                best(ctb(cleared, "build", "clear", "--all", "-q"), repeat, raising(stock, pattern, edits)),
+            )
     if wanted("order"):
         # on builds cleared (their shortages are what orders are generated for)
         planned = tmp / "ordered"
@@ -233,6 +243,27 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
         ctb(planned, "check", "-q", ok=(0, 1))()  # the per-file cache warm, as after any command
         add("order generate --dry-run", best(ctb(planned, "order", "generate", "--dry-run", "-q"), repeat))
     return rows
+
+
+def _unconsulted_line(root: Path) -> tuple[Path, bytes] | None:
+    """A stock file of ``root`` and a pattern whose group is the count of a line no plan of a clear reads."""
+    from ctb_files.ops.builds.allocate import clear_each
+    from ctb_files.ops.stock.ledger import line_key
+    from ctb_files.storage.loader import load_repo
+
+    inv = load_repo(root, cache=False).inventory
+    consulted: set[tuple[str, str, str | None]] = set()
+    for _ in clear_each(inv, consulted):
+        pass
+    for location in sorted(inv.stock):
+        for line in inv.stock[location].lines:
+            if line_key(location, line.part, line.bin) not in consulted and line.quantity == int(line.quantity):
+                where = rf"\b{re.escape(line.bin)}\b" if line.bin else ""
+                path = root / "stock" / f"{location}.yaml"
+                pattern = rf"part: {re.escape(line.part)},? *\n? *quantity: ([0-9]+)[^\n]*{where}".encode()
+                if len(re.findall(pattern, path.read_bytes(), re.MULTILINE)) == 1:
+                    return path, pattern
+    return None
 
 
 def history_rows(tmp: Path, parts: int, commits: int, repeat: int, only: str | None) -> list[Row]:
