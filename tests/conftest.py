@@ -92,3 +92,40 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+EXAMPLE_INVENTORY = Path(__file__).resolve().parent.parent / "example-inventory"
+
+
+@pytest.fixture()
+def one_build_cleared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The example with its build cleared: drawer-a's r-10k line (20 on hand) is wholly reserved."""
+    import shutil
+
+    from ctb_files.cli import main
+
+    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)  # such tests look at the stored answers themselves
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE_INVENTORY, root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    assert main(["--repo", str(root), "build", "clear", "vco-batch-1", "-q"]) == 0
+    capsys.readouterr()
+    return root
+
+
+@pytest.fixture()
+def cleared_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example with a second build, cleared and committed: a clear now writes nothing."""
+    import shutil
+
+    from ctb_files.cli import main
+
+    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
+    root = tmp_path / "inv"
+    shutil.copytree(EXAMPLE_INVENTORY, root)
+    shutil.copy(EXAMPLE_INVENTORY / "builds/vco-batch-1.yaml", root / "builds/vco-batch-2.yaml")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    assert main(["--repo", str(root), "build", "clear", "--all", "-q", "--no-cache"]) == 0
+    for args in (["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "cleared"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True)
+    return root

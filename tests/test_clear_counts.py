@@ -19,7 +19,7 @@ from ctb_files.cli import main
 from ctb_files.ops.builds.allocate import clear_each
 from ctb_files.ops.stock.ledger import line_key
 from ctb_files.storage.loader import load_repo
-from tests.test_recheck import GIT, _Unreadable, builds, clear, cleared, unchanged_clear
+from tests.test_recheck import _Unreadable, builds, clear, cleared, unchanged_clear
 from tests.test_recheck import world as uncleared
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
@@ -77,24 +77,6 @@ def test_a_line_held_as_the_clear_begins_is_consulted(
             if line_key(location, line.part, line.bin) not in consulted:
                 object.__setattr__(line, "quantity", _Unreadable())
     assert cleared(inv) == expected
-
-
-@pytest.fixture()
-def cleared_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The example with a second build, cleared and committed: a clear now writes nothing.
-
-    No build asks for ``r-100r`` (drawer-a, bin A2, 100 on hand), and no plan
-    may use ``tl074-dip`` in bin D4 (deprioritized): no plan reads their counts.
-    """
-    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
-    root = tmp_path / "inv"
-    shutil.copytree(EXAMPLE, root)
-    shutil.copy(EXAMPLE / "builds/vco-batch-1.yaml", root / "builds/vco-batch-2.yaml")
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    assert main(["--repo", str(root), "build", "clear", "--all", "-q", "--no-cache"]) == 0
-    subprocess.run([*GIT, "-C", str(root), "add", "-A"], check=True)
-    subprocess.run([*GIT, "-C", str(root), "commit", "-qm", "cleared"], check=True)
-    return root
 
 
 def recount(root: Path, before: str, after: str) -> None:

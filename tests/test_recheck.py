@@ -638,20 +638,6 @@ def test_same_data_means_same_types_order_and_writing() -> None:
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
 
 
-@pytest.fixture()
-def cleared_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The example with a second build, cleared and committed: a clear now writes nothing."""
-    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
-    root = tmp_path / "inv"
-    shutil.copytree(EXAMPLE, root)
-    shutil.copy(EXAMPLE / "builds/vco-batch-1.yaml", root / "builds/vco-batch-2.yaml")
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    assert main(["--repo", str(root), "build", "clear", "--all", "-q", "--no-cache"]) == 0
-    subprocess.run([*GIT, "-C", str(root), "add", "-A"], check=True)
-    subprocess.run([*GIT, "-C", str(root), "commit", "-qm", "cleared"], check=True)
-    return root
-
-
 def clear(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
     status = main(["--repo", str(root), "build", "clear", "--all", *extra])
     out = capsys.readouterr()

@@ -27,15 +27,9 @@ COUNTING = {"stock": {"over-reservation", "whole-pieces"}, "bom": {"whole-pieces
 
 
 @pytest.fixture()
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
-    """The example with its build cleared: drawer-a's r-10k line (20 on hand) is wholly reserved."""
-    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)  # these tests look at the stored answers themselves
-    root = tmp_path / "inv"
-    shutil.copytree(EXAMPLE, root)
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    assert main(["--repo", str(root), "build", "clear", "vco-batch-1", "-q"]) == 0
-    capsys.readouterr()
-    return root
+def repo(one_build_cleared: Path) -> Path:
+    """The example with its build cleared (``tests/conftest.py``)."""
+    return one_build_cleared
 
 
 def checked_in_full(root: Path, capsys: pytest.CaptureFixture[str], said: str) -> None:

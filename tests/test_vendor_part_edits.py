@@ -24,7 +24,6 @@ from ctb_files.cli import main
 from ctb_files.core.unread import ITEM_UNREAD
 from ctb_files.storage.loader import load_repo
 from tests.test_recheck import (
-    GIT,
     _Unreadable,
     builds,
     check,
@@ -44,15 +43,9 @@ LISTS = {"stock": ("stock", "lines"), "part": ("parts", "vendor_parts")}
 
 
 @pytest.fixture()
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
-    """The example with its build cleared."""
-    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)  # these tests look at the stored answers themselves
-    root = tmp_path / "inv"
-    shutil.copytree(EXAMPLE, root)
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    assert main(["--repo", str(root), "build", "clear", "vco-batch-1", "-q"]) == 0
-    capsys.readouterr()
-    return root
+def repo(one_build_cleared: Path) -> Path:
+    """The example with its build cleared (``tests/conftest.py``)."""
+    return one_build_cleared
 
 
 def edit(root: Path, before: str, after: str) -> None:
@@ -262,20 +255,6 @@ def test_no_clear_reads_an_items_field_listed_as_unread(name: str, tmp_path: Pat
                     for item in getattr(model, field):
                         object.__setattr__(item, name_, value)
                 assert cleared(inv) == expected, (kind, name_, value)
-
-
-@pytest.fixture()
-def cleared_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The example with a second build, cleared and committed: a clear now writes nothing."""
-    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
-    root = tmp_path / "inv"
-    shutil.copytree(EXAMPLE, root)
-    shutil.copy(EXAMPLE / "builds/vco-batch-1.yaml", root / "builds/vco-batch-2.yaml")
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    assert main(["--repo", str(root), "build", "clear", "--all", "-q", "--no-cache"]) == 0
-    subprocess.run([*GIT, "-C", str(root), "add", "-A"], check=True)
-    subprocess.run([*GIT, "-C", str(root), "commit", "-qm", "cleared"], check=True)
-    return root
 
 
 def test_a_clear_after_a_price_refresh_and_a_stocktake_date_answers_from_the_last_full_clear(

@@ -415,7 +415,6 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
     """
     from decimal import Decimal
 
-    from ctb_files.core.unread import takes
     from ctb_files.ops.stock.ledger import ZERO, over_reserved
 
     spec = COUNTED.get(kind)
@@ -435,18 +434,8 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
     for i, (was, now) in enumerate(zip(old, new[: len(old)], strict=True)):
         if same(was, now):
             continue
-        if type(was) is not dict or type(now) is not dict:
+        if not _recounted(was, now, free):
             return False
-        read = [name for name in was if name not in free]
-        if read != [name for name in now if name not in free]:
-            return False
-        if not all(same(was[name], now[name]) for name in read if name != "quantity"):
-            return False
-        for name, shape in free.items():
-            if (name in was) == (name in now) and (name not in now or same(was[name], now[name])):
-                continue  # as the record took it then
-            if not takes(shape, name in now, now.get(name)):
-                return False
         if "quantity" not in now or same(was["quantity"], now["quantity"]):
             continue
         count = now["quantity"]
@@ -457,6 +446,26 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
                 held = pickle.loads(counts.held[rel]) if rel in counts.held else {}  # noqa: S301 - our own file, verified
             if over_reserved(held.get(i, ZERO), Decimal(count)):
                 return False
+    return True
+
+
+def _recounted(was: Any, now: Any, free: Mapping[str, Shape]) -> bool:
+    """Whether a listed item (stock line, BOM row) now differs at most in its ``quantity`` and in ``free``
+    fields (which no command reads), each of those now of a value its record takes."""
+    from ctb_files.core.unread import takes
+
+    if type(was) is not dict or type(now) is not dict:
+        return False
+    read = [name for name in was if name not in free]
+    if read != [name for name in now if name not in free]:
+        return False
+    if not all(same(was[name], now[name]) for name in read if name != "quantity"):
+        return False
+    for name, shape in free.items():
+        if (name in was) == (name in now) and (name not in now or same(was[name], now[name])):
+            continue  # as the record took it then
+        if not takes(shape, name in now, now.get(name)):
+            return False
     return True
 
 
@@ -485,18 +494,8 @@ def _unread_counts(rel: str, kind: str, before: dict[str, Any], after: dict[str,
     for was, now in zip(old, new, strict=True):
         if same(was, now):
             continue
-        if type(was) is not dict or type(now) is not dict:
+        if not _recounted(was, now, free):
             return False
-        kept = [name for name in was if name not in free]
-        if kept != [name for name in now if name not in free]:
-            return False
-        if not all(same(was[name], now[name]) for name in kept if name != "quantity"):
-            return False
-        for name, shape in free.items():
-            if (name in was) == (name in now) and (name not in now or same(was[name], now[name])):
-                continue  # as the record took it then
-            if not takes(shape, name in now, now.get(name)):
-                return False
         if "quantity" not in now or same(was["quantity"], now["quantity"]):
             continue
         if not takes(unconsulted.shape, True, now["quantity"]):
