@@ -19,7 +19,15 @@ from ctb_files.cli import main
 from ctb_files.ops.builds.allocate import clear_each
 from ctb_files.ops.stock.ledger import line_key
 from ctb_files.storage.loader import load_repo
-from tests.test_recheck import _Unreadable, builds, clear, cleared, unchanged_clear
+from tests.test_recheck import (
+    _Unreadable,
+    answered_from_the_kept_clear,
+    builds,
+    clear,
+    cleared,
+    full_clear,
+    unchanged_clear,
+)
 from tests.test_recheck import world as uncleared
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
@@ -88,22 +96,13 @@ def recount(root: Path, before: str, after: str) -> None:
 
 def test_a_count_no_plan_read_keeps_the_last_full_clear(cleared_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = cleared_repo
-    first = clear(root, capsys)
-    assert [line.split()[:2] for line in first[1].splitlines()[2:]] == [
-        ["vco-batch-1", "short"],
-        ["vco-batch-2", "short"],
-    ]
-    kept = (root / ".git/ctb/clear-files").read_bytes()
-    written = builds(root)
+    kept = full_clear(root, capsys)
     recount(
         root, "{part: r-100r, quantity: 100, bin: A2}", "{part: r-100r, quantity: 7, bin: A2, counted_at: 2026-12-01}"
     )
     recount(root, "{part: tl074-dip, quantity: 2, bin: D4,", "{part: tl074-dip, quantity: 9, bin: D4,")
     assert unchanged_clear(root) is not None
-    assert clear(root, capsys) == first
-    assert (root / ".git/ctb/clear-files").read_bytes() == kept  # answered without a full clear
-    assert builds(root) == written
-    assert clear(root, capsys, "--no-cache") == first and builds(root) == written
+    answered_from_the_kept_clear(root, capsys, kept)
 
 
 @pytest.mark.parametrize(

@@ -635,7 +635,6 @@ def test_same_data_means_same_types_order_and_writing() -> None:
     assert not same({"a": [1, 2]}, {"a": [1, 2, 3]})
 
 
-GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
 
 
 def clear(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
@@ -654,20 +653,33 @@ def builds(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((root / "builds").iterdir())}
 
 
+def full_clear(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[tuple[int, str, str], bytes, dict[str, bytes]]:
+    """A clear of the cleared example (it writes nothing), its kept answer, and the build files."""
+    first = clear(root, capsys)
+    assert [line.split()[:2] for line in first[1].splitlines()[2:]] == [["vco-batch-1", "short"], ["vco-batch-2", "short"]]
+    return first, (root / ".git/ctb/clear-files").read_bytes(), builds(root)
+
+
+def answered_from_the_kept_clear(
+    root: Path, capsys: pytest.CaptureFixture[str], kept: tuple[tuple[int, str, str], bytes, dict[str, bytes]]
+) -> None:
+    """A clear now says what the full one did, without a full clear, writing nothing; as one without the cache."""
+    first, answer, written = kept
+    assert clear(root, capsys) == first
+    assert (root / ".git/ctb/clear-files").read_bytes() == answer  # answered without a full clear
+    assert builds(root) == written
+    assert clear(root, capsys, "--no-cache") == first and builds(root) == written
+
+
 def test_a_clear_after_an_edit_of_unread_fields_answers_from_the_last_full_clear(
     cleared_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ctb_files.storage import loader
 
     root = cleared_repo
-    first = clear(root, capsys)
+    kept = full_clear(root, capsys)
+    first = kept[0]
     assert first[0] == 0 and first[1].splitlines()[0].split() == ["build", "status", "reserved", "short"]
-    assert [line.split()[:2] for line in first[1].splitlines()[2:]] == [
-        ["vco-batch-1", "short"],
-        ["vco-batch-2", "short"],
-    ]
-    kept = (root / ".git/ctb/clear-files").read_bytes()
-    written = builds(root)
     part = root / "parts/r-10k.yaml"
     part.write_text(part.read_text() + "notes: moved to drawer B\n")
     stock = root / "stock/shelf.yaml"
@@ -677,10 +689,7 @@ def test_a_clear_after_an_edit_of_unread_fields_answers_from_the_last_full_clear
     with monkeypatch.context() as patched:  # shown without validating a file (the light comparison)
         patched.setattr(loader, "load_alone", lambda *args: pytest.fail("validated"))
         assert unchanged_clear(root) is not None
-    assert clear(root, capsys) == first
-    assert (root / ".git/ctb/clear-files").read_bytes() == kept  # answered without a full clear
-    assert builds(root) == written
-    assert clear(root, capsys, "--no-cache") == first and builds(root) == written
+    answered_from_the_kept_clear(root, capsys, kept)
 
 
 @pytest.mark.parametrize(

@@ -25,11 +25,12 @@ from ctb_files.core.unread import ITEM_UNREAD
 from ctb_files.storage.loader import load_repo
 from tests.test_recheck import (
     _Unreadable,
-    builds,
+    answered_from_the_kept_clear,
     check,
     clear,
     cleared,
     full_answer,
+    full_clear,
     shown_without_a_model,
     unchanged,
     unchanged_clear,
@@ -261,13 +262,7 @@ def test_a_clear_after_a_price_refresh_and_a_stocktake_date_answers_from_the_las
     cleared_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = cleared_repo
-    first = clear(root, capsys)
-    assert [line.split()[:2] for line in first[1].splitlines()[2:]] == [
-        ["vco-batch-1", "short"],
-        ["vco-batch-2", "short"],
-    ]
-    kept = (root / ".git/ctb/clear-files").read_bytes()
-    written = builds(root)
+    kept = full_clear(root, capsys)
     edit(root, '{quantity: 1, price: "0.10"}', '{quantity: 1, price: "0.09"}')
     edit(root, "fetched_at: 2025-10-14T09:12:00Z", "fetched_at: 2026-12-01T08:00:00Z")
     stock = root / "stock/drawer-a.yaml"
@@ -279,10 +274,7 @@ def test_a_clear_after_a_price_refresh_and_a_stocktake_date_answers_from_the_las
         )
     )
     assert unchanged_clear(root) is not None
-    assert clear(root, capsys) == first
-    assert (root / ".git/ctb/clear-files").read_bytes() == kept  # answered without a full clear
-    assert builds(root) == written
-    assert clear(root, capsys, "--no-cache") == first and builds(root) == written
+    answered_from_the_kept_clear(root, capsys, kept)
 
 
 def test_a_clear_after_a_vendor_changed_runs_in_full(cleared_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
