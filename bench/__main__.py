@@ -16,6 +16,7 @@ Run: ``python -m bench [--parts N] [--commits N] [--builds N] [--only NAME]``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -245,25 +246,43 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
     return rows
 
 
-def _unconsulted_line(root: Path) -> tuple[Path, bytes] | None:
-    """A stock file of ``root`` and a pattern whose group is the count of a line no plan of a clear reads."""
-    from ctb_files.ops.builds.allocate import clear_each
-    from ctb_files.ops.stock.ledger import line_key
-    from ctb_files.storage.loader import load_repo
+# prints the first stock line no plan of a clear reads, as JSON [file, part, bin, count], or null
+_UNCONSULTED = """
+import json, sys
+from pathlib import Path
+from ctb_files.ops.builds.allocate import clear_each
+from ctb_files.ops.stock.ledger import line_key
+from ctb_files.storage.loader import load_repo
+inv = load_repo(Path(sys.argv[1]), cache=False).inventory
+consulted = set()
+for _ in clear_each(inv, consulted):
+    pass
+found = None
+for location in sorted(inv.stock):
+    for line in inv.stock[location].lines:
+        if found is None and line_key(location, line.part, line.bin) not in consulted and line.quantity == int(line.quantity):
+            found = [f"stock/{location}.yaml", line.part, line.bin, int(line.quantity)]
+print(json.dumps(found))
+"""
 
-    inv = load_repo(root, cache=False).inventory
-    consulted: set[tuple[str, str, str | None]] = set()
-    for _ in clear_each(inv, consulted):
-        pass
-    for location in sorted(inv.stock):
-        for line in inv.stock[location].lines:
-            if line_key(location, line.part, line.bin) not in consulted and line.quantity == int(line.quantity):
-                where = rf"\b{re.escape(line.bin)}\b" if line.bin else ""
-                path = root / "stock" / f"{location}.yaml"
-                pattern = rf"part: {re.escape(line.part)},? *\n? *quantity: ([0-9]+)[^\n]*{where}".encode()
-                if len(re.findall(pattern, path.read_bytes(), re.MULTILINE)) == 1:
-                    return path, pattern
-    return None
+
+def _unconsulted_line(root: Path) -> tuple[Path, bytes] | None:
+    """A stock file of ``root`` and a pattern whose group is the count of a line no plan of a clear reads.
+
+    Asked of this checkout's ctb in a process of its own: loading an
+    inventory here would grow this process, and a child's peak memory counts
+    the copy of it made before the child runs the command.
+    """
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run([sys.executable, "-c", _UNCONSULTED, str(root)], capture_output=True, text=True, env=env, check=True)
+    found = json.loads(done.stdout)
+    if found is None:
+        return None
+    rel, part, bin_, _ = found
+    where = rf"\b{re.escape(bin_)}\b" if bin_ else ""
+    pattern = rf"part: {re.escape(part)},? *\n? *quantity: ([0-9]+)[^\n]*{where}".encode()
+    path = root / rel
+    return (path, pattern) if len(re.findall(pattern, path.read_bytes(), re.MULTILINE)) == 1 else None
 
 
 def history_rows(tmp: Path, parts: int, commits: int, repeat: int, only: str | None) -> list[Row]:

@@ -360,3 +360,27 @@ def test_a_quarter_of_the_files_may_change(
     refresh(files // 4 + 1, 2)
     assert unchanged(root) is None
     assert check(root, capsys) == first
+
+
+def test_files_back_as_the_full_run_read_them_keep_its_answer(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An edit answered from the kept answer, then undone: the kept answer, not a full check."""
+    first = check(repo, capsys)
+    kept = full_answer(repo)
+    edit(repo, "sku: 603-MFR-25FBF52-10K", "sku: X-1")
+    assert check(repo, capsys) == first  # its answer now replaces the full one's in the answer file
+    edit(repo, "sku: X-1", "sku: 603-MFR-25FBF52-10K")
+    assert unchanged(repo) == (51, [])
+    assert check(repo, capsys) == first and full_answer(repo) == kept
+
+
+def test_files_back_as_the_full_clear_left_them_keep_its_answer(
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same for a clear."""
+    root = cleared_repo
+    kept = full_clear(root, capsys)
+    edit(root, '{quantity: 1, price: "0.10"}', '{quantity: 1, price: "0.09"}')
+    assert clear(root, capsys) == kept[0]
+    edit(root, '{quantity: 1, price: "0.09"}', '{quantity: 1, price: "0.10"}')
+    assert unchanged_clear(root) is not None
+    answered_from_the_kept_clear(root, capsys, kept)

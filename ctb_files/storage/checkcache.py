@@ -126,6 +126,8 @@ def unchanged_for_checks(root: Path, digests: Mapping[str, bytes], missing: tupl
     changed = unread.changed_files(before, digests)
     if changed is None:
         return None
+    if not changed:
+        return answer  # the files are back as the full check read them (its answer was replaced since)
     edited = set(changed)
     if any(d.path in edited or any(rel in d.message for rel in changed) for d in answer[1]):
         return None

@@ -114,6 +114,8 @@ def unchanged_for_clear(root: Path, digests: Mapping[str, bytes], build_ids: Seq
     changed = unread.changed_files(before, digests)
     if changed is None or any(_kind(rel) in (None, "build") for rel in changed):
         return None
+    if not changed:
+        return answer  # the files are back as the full clear left them (its answer was replaced since)
     from ctb_files.core.unread import ITEM_UNREAD, unread_by
 
     return answer if unread.changed_unread(root, changed, found, digests, unread_by("clear"), ITEM_UNREAD) else None

@@ -273,11 +273,12 @@ def _shape_ok(found: Any) -> bool:
 
 
 def changed_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> list[str] | None:
-    """The files whose bytes changed since ``before``; None when files came or went, ctb.yaml changed, or too many did."""
+    """The files whose bytes changed since ``before`` (none: the files are as the full run read them, whose
+    answer then stands as it is); None when files came or went, ctb.yaml changed, or too many did."""
     if before.keys() != digests.keys():
         return None
     changed = sorted(rel for rel, digest in digests.items() if before[rel] != digest)
-    if not changed or len(changed) > max(MOST_CHANGED, len(digests) // 4) or layout.SETTINGS in changed:
+    if len(changed) > max(MOST_CHANGED, len(digests) // 4) or layout.SETTINGS in changed:
         return None
     return changed
 
