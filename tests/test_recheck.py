@@ -564,9 +564,10 @@ def test_the_shapes_read_off_the_models_for_a_check() -> None:
     )
     assert item_light() == {
         "stock": {"counted_at": day, "note": text},
-        # min_order and multiple (bounded whole numbers) and currency (a pattern): validated
+        # currency (a pattern): validated
         "part": {n: text for n in ("mpn", "manufacturer", "description", "url", "availability", "lead_time")}
-        | {"sku": sku, "fetched_at": moment, "price_breaks": Shape("records", False, False, fields=price_break)},
+        | {"sku": sku, "fetched_at": moment, "price_breaks": Shape("records", False, False, fields=price_break)}
+        | {n: Shape("from", required=False, nullable=True, least=1) for n in ("min_order", "multiple")},
     }
     assert record_fields(BomRow, ["value", "quantity", "description"]) == {}
 
@@ -594,6 +595,12 @@ def test_the_shapes_read_off_the_models_for_a_check() -> None:
         (("count", True, False, 1, 10), True, 10, False),
         (("count", True, False, 1, 10), True, 0, False),
         (("count", True, False, 1, 10), True, Decimal(3), False),
+        (("from", False, True, 1), True, 1, True),
+        (("from", False, True, 1), True, 10**20, True),
+        (("from", False, True, 1), True, 0, False),
+        (("from", False, True, 1), True, True, False),
+        (("from", False, True, 1), True, "5", False),
+        (("from", False, True, 1), True, None, True),
         (("decimal", True, False, 0, 10), True, "0.45", True),
         (("decimal", True, False, 0, 10), True, "9.999", True),
         (("decimal", True, False, 0, 10), True, "10", False),

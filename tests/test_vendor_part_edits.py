@@ -119,10 +119,13 @@ def test_a_vendor_parts_prices_answer_without_a_model(repo: Path, capsys: pytest
 def test_an_order_minimum_and_a_currency_answer_after_validating(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A bounded whole number and a patterned text have no shape told without the model: validated, not run."""
+    """An order minimum is a whole number from 1, told without the model; a currency's pattern is the model's."""
     first = check(repo, capsys)
     kept = full_answer(repo)
-    edit(repo, "min_order: 10", "min_order: 25\n    currency: EUR")
+    edit(repo, "min_order: 10", "min_order: 25")
+    edit(repo, "multiple: 10", "multiple: 5")
+    assert shown_without_a_model(repo)
+    edit(repo, "multiple: 5", "multiple: 5\n    currency: EUR")
     assert unchanged(repo) is not None
     assert not shown_without_a_model(repo)
     edit(repo, '{quantity: 1, price: "0.10"}', '{quantity: 1, price: "1e-1"}')  # text the model reads, not plain
@@ -384,3 +387,25 @@ def test_files_back_as_the_full_clear_left_them_keep_its_answer(
     edit(root, '{quantity: 1, price: "0.09"}', '{quantity: 1, price: "0.10"}')
     assert unchanged_clear(root) is not None
     answered_from_the_kept_clear(root, capsys, kept)
+
+
+def test_what_an_order_minimums_shape_takes_the_model_takes() -> None:
+    """Every order minimum and multiple the shape claims, the record validates; these exactly are claimed."""
+    from pydantic import ValidationError
+
+    from ctb_files.core.models.common import record_adapter
+    from ctb_files.core.models.part import VendorPart
+    from ctb_files.core.unread import item_light, takes
+
+    shapes = item_light()["part"]
+    adapter = record_adapter(VendorPart)
+    for name in ("min_order", "multiple"):
+        claimed = []
+        for value in [1, 2, 10**20, 0, -1, True, 2.0, "5", None]:
+            if takes(shapes[name], True, value):
+                claimed.append(value)
+                adapter.validate_python({"vendor": "x", "sku": "s", name: value})  # never raises
+            else:
+                with contextlib.suppress(ValidationError):
+                    adapter.validate_python({"vendor": "x", "sku": "s", name: value})
+        assert claimed == [1, 2, 10**20, None], name

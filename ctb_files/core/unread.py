@@ -100,7 +100,8 @@ class Shape(NamedTuple):
 
     ``type``: ``str`` (text of at least ``least`` characters), ``int`` (any
     whole number), ``bool``, ``date``, ``datetime``, ``literal`` (one of
-    ``choices``), ``count`` (a whole number from ``least`` below ``below``),
+    ``choices``), ``from`` (a whole number from ``least`` up), ``count`` (a
+    whole number from ``least`` below ``below``),
     ``decimal`` (such a whole number, or the text of a plain decimal number
     from ``least`` below ``below``, as money is written: ``"0.45"``) or
     ``records`` (a list of records, each holding only the ``fields`` named,
@@ -247,6 +248,8 @@ def _shape(schema: dict[str, Any]) -> Shape | None:
         return Shape("str", required, nullable, least=schema.get("min_length", 0))
     if kind in ("int", "date", "bool") and keys == {"type"}:
         return Shape(kind, required, nullable)
+    if kind == "int" and keys == {"type", "ge"} and type(schema["ge"]) is int:
+        return Shape("from", required, nullable, least=schema["ge"])
     if kind == "datetime" and keys <= {"type", "microseconds_precision"}:
         return Shape("datetime", required, nullable)
     expected = schema.get("expected", ())
@@ -302,6 +305,8 @@ def takes(shape: Shape, present: bool, value: Any) -> bool:
         return type(value) is str and len(value) >= shape.least and _utf8(value)
     if kind == "int":
         return type(value) is int
+    if kind == "from":
+        return type(value) is int and value >= shape.least
     if kind == "bool":
         return type(value) is bool
     if kind == "date":
