@@ -485,9 +485,10 @@ def _unread_counts(rel: str, kind: str, before: dict[str, Any], after: dict[str,
     unconsulted = facts.unconsulted
     if kind != "stock" or unconsulted is None or list(before) != list(after):
         return False
-    if not all(same(before[name], after[name]) for name in before if name != "lines"):
+    lines = COUNTED["stock"][0]
+    if not all(same(before[name], after[name]) for name in before if name != lines):
         return False
-    old, new = before.get("lines"), after.get("lines")
+    old, new = before.get(lines), after.get(lines)
     if type(old) is not list or type(new) is not list or len(old) != len(new):
         return False
     free = (facts.items or {}).get(kind, {})  # the line's fields neither command reads, by shape
