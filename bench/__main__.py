@@ -250,17 +250,17 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
 _UNCONSULTED = """
 import json, sys
 from pathlib import Path
-from ctb_files.ops.builds.allocate import clear_each
+from ctb_files.ops.builds.allocate import Consulted, clear_each
 from ctb_files.ops.stock.ledger import line_key
 from ctb_files.storage.loader import load_repo
 inv = load_repo(Path(sys.argv[1]), cache=False).inventory
-consulted = set()
+consulted = Consulted()
 for _ in clear_each(inv, consulted):
     pass
 found = None
 for location in sorted(inv.stock):
     for line in inv.stock[location].lines:
-        if found is None and line_key(location, line.part, line.bin) not in consulted and line.quantity == int(line.quantity):
+        if found is None and line_key(location, line.part, line.bin) not in consulted.lines and line.quantity == int(line.quantity):
             found = [f"stock/{location}.yaml", line.part, line.bin, int(line.quantity)]
 print(json.dumps(found))
 """

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.builds.allocate import clear_each
+from ctb_files.ops.builds.allocate import Consulted, clear_each
 from ctb_files.ops.stock.ledger import line_key
 from ctb_files.storage.loader import load_repo
 from tests.test_recheck import (
@@ -38,14 +38,14 @@ def test_no_clear_reads_the_count_of_a_line_it_did_not_consult(name: str, tmp_pa
     """Every plan, table cell, JSON text and written field is the same with every other line's count unreadable."""
     root = uncleared(name, tmp_path)
     inv = load_repo(root, cache=False).inventory
-    consulted: set[tuple[str, str, str | None]] = set()
+    consulted = Consulted()
     expected = [bid for bid, _ in clear_each(inv, consulted)]
-    assert expected and consulted
+    assert expected and consulted.lines
     inv = load_repo(root, cache=False).inventory
     hidden = 0
     for location, stock in inv.stock.items():
         for line in stock.lines:
-            if line_key(location, line.part, line.bin) not in consulted:
+            if line_key(location, line.part, line.bin) not in consulted.lines:
                 object.__setattr__(line, "quantity", _Unreadable())
                 hidden += 1
     assert hidden > 0
@@ -76,13 +76,13 @@ def test_a_line_held_as_the_clear_begins_is_consulted(
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     assert main(["--repo", str(root), "build", "clear", "--all", "-q", "--no-cache"]) in (0, 1)
     capsys.readouterr()
-    consulted: set[tuple[str, str, str | None]] = set()
+    consulted = Consulted()
     list(clear_each(held_lines_set_aside(root), consulted))
     expected = cleared(held_lines_set_aside(root))
     inv = held_lines_set_aside(root)
     for location, stock in inv.stock.items():
         for line in stock.lines:
-            if line_key(location, line.part, line.bin) not in consulted:
+            if line_key(location, line.part, line.bin) not in consulted.lines:
                 object.__setattr__(line, "quantity", _Unreadable())
     assert cleared(inv) == expected
 
@@ -151,3 +151,75 @@ def test_after_a_clear_that_wrote_a_count_no_plan_read_keeps_its_answer(
     assert (root / ".git/ctb/clear-files").read_bytes() == kept and builds(root) == written
     assert again == clear(root, capsys, "--no-cache") and builds(root) == written
     assert again[1] == first[1]  # the same table (the first one wrote, this one does not)
+
+
+@pytest.mark.parametrize("name", ["example", "mixed"])
+def test_no_plan_minds_lines_of_parts_it_did_not_look_up(name: str, tmp_path: Path) -> None:
+    """Every plan, table cell, JSON text and written field is the same with every line of a part no plan looked
+    up taken out, and with new lines of such parts added."""
+    from decimal import Decimal
+
+    from ctb_files.core.models.stock import StockLine
+
+    root = uncleared(name, tmp_path)
+    inv = load_repo(root, cache=False).inventory
+    consulted = Consulted()
+    list(clear_each(inv, consulted))
+    expected = cleared(load_repo(root, cache=False).inventory)
+    unseen = sorted(set(inv.parts) - consulted.parts)
+    assert unseen and consulted.parts
+    inv = load_repo(root, cache=False).inventory
+    gone = 0
+    for stock in inv.stock.values():
+        kept = [line for line in stock.lines if line.part in consulted.parts]
+        gone += len(stock.lines) - len(kept)
+        object.__setattr__(stock, "lines", kept)
+    assert gone > 0
+    first = next(iter(inv.stock.values()))
+    added = [StockLine(part=part, quantity=Decimal(7), bin="Z9") for part in unseen]
+    object.__setattr__(first, "lines", [*first.lines, *added])
+    assert cleared(inv) == expected
+
+
+def cut(root: Path, line: str) -> None:
+    recount(root, f"  - {line}\n", "")
+
+
+def test_lines_of_parts_no_plan_looked_up_come_and_go_keeping_the_last_full_clear(
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bin of a part no open build asks for emptied and dropped, or a new bin of one, changes no plan."""
+    root = cleared_repo
+    kept = full_clear(root, capsys)
+    cut(root, "{part: r-100r, quantity: 100, bin: A2}")
+    assert unchanged_clear(root) is not None
+    answered_from_the_kept_clear(root, capsys, kept)
+    path = root / "stock/drawer-a.yaml"
+    path.write_text(path.read_text() + "  - {part: vco-module, quantity: 3, bin: E1, counted_at: 2026-12-01}\n")
+    assert unchanged_clear(root) is not None
+    answered_from_the_kept_clear(root, capsys, kept)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "",  # a line of a part the plans look up, taken out
+        "{part: tl074-dip, quantity: 5, bin: D3}\n  - {part: r-100r, quantity: 1, bin: E1}\n",  # and one appended
+        "{part: tl074-dip, quantity: 5, bin: D3}\n  - {part: r-1k, quantity: 1, bin: E1}\n",  # of a part looked up
+        "{part: tl074-dip, quantity: 5, bin: D3}\n  - {part: r-100r, quantity: 2.5, bin: E1}\n",  # no count's shape
+        "{part: tl074-dip, quantity: 5, bin: D3}\n  - {part: r-100r, quantity: 1, shelf: E1}\n",  # no such field
+        "{part: tl074-dip, quantity: 5, bin: D3}\n  - {part: R 100, quantity: 1}\n",  # no part id
+    ],
+    ids=["looked-up-out", "out-and-appended", "looked-up-appended", "fraction", "unknown-key", "bad-id"],
+)
+def test_lines_a_plan_may_mind_coming_or_going_run_the_clear_in_full(
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str], after: str
+) -> None:
+    root = cleared_repo
+    clear(root, capsys)
+    recount(root, "{part: tl074-dip, quantity: 5, bin: D3}\n", after)
+    assert unchanged_clear(root) is None
+    twin = root.parent / "twin"
+    shutil.copytree(root, twin)
+    shutil.rmtree(twin / ".git/ctb", ignore_errors=True)
+    assert clear(root, capsys, "--dry-run") == clear(twin, capsys, "--dry-run", "--no-cache")

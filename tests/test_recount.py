@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pickle
+import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from pydantic import ValidationError
 from bench.gen import generate_mixed
 from ctb_files.checks import REGISTRY, run_checks
 from ctb_files.cli import main
+from ctb_files.core import paths as layout
 from ctb_files.core.models.common import record_adapter
 from ctb_files.core.models.project import BomRow
 from ctb_files.core.models.stock import StockLine
@@ -22,6 +25,7 @@ from ctb_files.storage.loader import load_repo
 from tests.test_recheck import _Unreadable, check, full_answer, shown_without_a_model, unchanged
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
+DRAWER = "stock/drawer-a.yaml"
 # the checks that read a stock line's or a BOM row's count; every other check must not (see test below)
 COUNTING = {"stock": {"over-reservation", "whole-pieces"}, "bom": {"whole-pieces"}}
 
@@ -190,16 +194,19 @@ def test_a_count_a_check_may_object_to_is_checked_in_full(
     assert full_answer(repo) != kept
 
 
-def test_lines_added_removed_or_moved_are_checked_in_full(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = repo / "stock/drawer-a.yaml"
+def test_lines_inserted_moved_or_held_and_removed_are_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = repo / DRAWER
     original = path.read_text()
     moved = original.replace(
         "  - {part: r-10r, quantity: 40, bin: A1}\n  - {part: r-100r, quantity: 100, bin: A2}\n",
         "  - {part: r-100r, quantity: 100, bin: A2}\n  - {part: r-10r, quantity: 40, bin: A1}\n",
     )
-    removed = original.replace("  - {part: r-100r, quantity: 100, bin: A2}\n", "")
+    held = original.replace("  - {part: r-1k, quantity: 60, bin: A3}\n", "")  # vco-batch-1 takes 15 of it
     added = original.replace("  - {part: r-1k, quantity: 60, bin: A3}\n", "  - {part: r-1k, quantity: 60, bin: A3}\n  - {part: r-1k, quantity: 5, bin: A7}\n")  # fmt: skip
-    for text in (moved, removed, added):
+    replaced = original.replace("  - {part: r-100r, quantity: 100, bin: A2}\n", "  - {part: r-100r, quantity: 100, bin: A7}\n")  # fmt: skip
+    for text in (moved, held, added, replaced):
         assert text != original
         path.write_text(original)
         check(repo, capsys)
@@ -346,9 +353,6 @@ def test_a_stocktake_answers_from_the_last_full_check(
     )
 
 
-DRAWER = "stock/drawer-a.yaml"
-
-
 def append(root: Path, *lines: str) -> None:
     path = root / DRAWER
     path.write_text(path.read_text() + "".join(f"  - {line}\n" for line in lines))
@@ -454,3 +458,125 @@ def test_lines_appended_at_random_answer_as_a_full_check(tmp_path: Path, capsys:
             rendered = "".join(d.render() + "\n" for d in found[1])
             assert (1 if any(d.severity == "error" for d in found[1]) else 0, rendered) == truth[:2], lines
     assert answered >= 5  # the light comparison did answer, and each time as a full check
+
+
+def remove(root: Path, *lines: str) -> None:
+    path = root / DRAWER
+    text = path.read_text()
+    for line in lines:
+        assert text.count(f"  - {line}\n") == 1, line
+        text = text.replace(f"  - {line}\n", "")
+    path.write_text(text)
+
+
+@pytest.mark.parametrize("name", ["example", "mixed"])
+def test_no_check_minds_a_line_no_open_build_holds_being_gone(name: str, tmp_path: Path) -> None:
+    """Every check says word for word the same with every line no open build holds taken out of the stock
+    files the checks say nothing of: the full check keeps what builds hold, and nothing else of the lines."""
+    if name == "example":
+        root = tmp_path / "inv"
+        shutil.copytree(EXAMPLE, root)
+    else:
+        root = generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    assert main(["--repo", str(root), "build", "clear", "--all", "-q"]) in (0, 1)  # some come out short
+    inv = load_repo(root, cache=False).inventory
+    expected = [d.render() for d in run_checks(inv)]
+    named = {d.path for d in run_checks(inv)}
+    from ctb_files.ops.stock.ledger import reserved_lines
+
+    held = {layout.stock_path(location): {i for i, _, _ in lines} for location, lines in reserved_lines(inv).items()}
+    gone = 0
+    for location, stock in inv.stock.items():
+        rel = layout.stock_path(location)
+        if rel in named:
+            continue
+        kept = [line for i, line in enumerate(stock.lines) if i in held.get(rel, set())]
+        gone += len(stock.lines) - len(kept)
+        object.__setattr__(stock, "lines", kept)
+    assert gone >= (5 if name == "example" else 20)
+    assert [d.render() for d in run_checks(inv)] == expected
+
+
+def test_lines_no_open_build_holds_taken_out_answer_from_the_last_full_check(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bin emptied and dropped: no take names it, so no check has anything new to say."""
+    first = check(repo, capsys)
+    kept = full_answer(repo)
+    remove(repo, "{part: r-100r, quantity: 100, bin: A2}")
+    assert unchanged(repo) == (51, [])
+    assert shown_without_a_model(repo)
+    remove(repo, "{part: tl074-dip, quantity: 5, bin: D3}")
+    recount(repo, DRAWER, "{part: r-10k, quantity: 20, bin: A5}", "{part: r-10k, quantity: 25, bin: A5}")  # held
+    assert unchanged(repo) == (51, [])
+    assert check(repo, capsys) == first and full_answer(repo) == kept
+    assert check(repo, capsys, "--no-cache") == first
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (
+            lambda root: remove(root, "{part: r-1k, quantity: 60, bin: A3}"),
+            "builds/vco-batch-1.yaml:",
+        ),
+        (
+            lambda root: (
+                remove(root, "{part: r-100r, quantity: 100, bin: A2}"),
+                recount(root, DRAWER, "{part: r-10k, quantity: 20, bin: A5}", "{part: r-10k, quantity: 19, bin: A5}"),
+            ),
+            "stock/drawer-a.yaml:9:",
+        ),
+        (
+            lambda root: remove(root, "{part: r-100r, quantity: 100, bin: A2}", "{part: r-10r, quantity: 40, bin: A1}"),
+            "builds/vco-batch-1.yaml:",
+        ),
+    ],
+    ids=["held", "held-line-left-with-less", "held-among-two"],
+)
+def test_a_line_taken_out_that_a_check_may_mind_is_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str], edit: Callable[[Path], object], said: str
+) -> None:
+    """A line an open build holds (its take would name no line), or a held line left with less than is held."""
+    check(repo, capsys)
+    edit(repo)
+    assert unchanged(repo) is None
+    now = check(repo, capsys)
+    assert now == check(repo, capsys, "--no-cache")
+    assert now[0] == 1 and now[1].startswith(said), now[1]
+
+
+def test_lines_taken_out_at_random_answer_as_a_full_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Whenever the light comparison answers after lines were taken out, a full check says exactly that."""
+    import random
+
+    root = generate_mixed(tmp_path / "mixed", parts=120, builds=8, projects=2, rows=20)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    main(["--repo", str(root), "build", "clear", "--all", "-q"])
+    capsys.readouterr()
+    stock = sorted((root / "stock").iterdir())[0]
+    original = stock.read_text()
+    head, _, body = original.partition("lines:\n")
+    lines = body.splitlines(keepends=True)
+    assert len(lines) > 20
+    rng = random.Random(23)
+    answered = full = 0
+    for _ in range(24):
+        stock.write_text(original)
+        check(root, capsys)
+        gone = set(rng.sample(range(len(lines)), rng.choice([1, 1, 2, 3])))
+        left = [line for i, line in enumerate(lines) if i not in gone]
+        if rng.random() < 0.3:  # and a count changed
+            i = rng.randrange(len(left))
+            left[i] = re.sub(r"quantity: \d+", f"quantity: {rng.choice([0, 1, 500])}", left[i])
+        stock.write_text(head + "lines:\n" + "".join(left))
+        found = unchanged(root)
+        truth = check(root, capsys, "--no-cache")
+        if found is None:
+            full += 1
+            continue
+        answered += 1
+        rendered = "".join(d.render() + "\n" for d in found[1])
+        assert (1 if any(d.severity == "error" for d in found[1]) else 0, rendered) == truth[:2]
+    assert answered >= 5 and full >= 5  # both ways were taken, and each light answer was a full check's

@@ -20,7 +20,7 @@ from ctb_files.core.paths import build_path
 from ctb_files.core.targets import project_version, split_project
 from ctb_files.core.text import now
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.ops.builds.allocate import Plan, clear_builds, clear_each, require_build
+from ctb_files.ops.builds.allocate import Consulted, Plan, clear_builds, clear_each, require_build
 from ctb_files.ops.builds.fields import (
     cancelled_build_fields,
     cleared_fields,
@@ -33,7 +33,6 @@ from ctb_files.ops.builds.fields import (
 from ctb_files.ops.orders.costing import CostLine, cost_lines
 from ctb_files.ops.orders.shortages import on_order_by_build, on_order_for
 from ctb_files.ops.stock.edits import require_known_location
-from ctb_files.ops.stock.ledger import LineKey
 from ctb_files.render.build import build_json, show_text
 from ctb_files.render.cost import cost_json, cost_totals
 from ctb_files.render.progress import progress
@@ -50,14 +49,14 @@ def clear_and_write(ws: Workspace, build_ids: list[str] | None) -> dict[str, Pla
 
 
 def clear_and_write_each(
-    ws: Workspace, build_ids: list[str] | None, consulted: set[LineKey] | None = None
+    ws: Workspace, build_ids: list[str] | None, consulted: Consulted | None = None
 ) -> Iterator[tuple[str, Plan]]:
     """:func:`clear_and_write` one build at a time: each plan comes once its file is staged.
 
     A caller that keeps only what it prints of a plan holds one build's
     reservations at a time (at 2,000 builds of 250 rows, every plan at
-    once is hundreds of MiB).  ``consulted``: filled with the stock lines
-    whose counts the plans may have read, once the last plan is made.
+    once is hundreds of MiB).  ``consulted``: filled with what the plans
+    read of the stock, once the last plan is made.
     """
     inv = ws.inventory
     moment = now()

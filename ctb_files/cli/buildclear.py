@@ -82,6 +82,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     """Clear, write and (when nothing changed) store: what the command prints."""
     from ctb_files.cli.app import finish
     from ctb_files.cli.build import clear_and_write_each
+    from ctb_files.ops.builds.allocate import Consulted
     from ctb_files.render.bom import shortage_summary
     from ctb_files.render.table import table
 
@@ -93,7 +94,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     # models: thousands of builds' shortages are tens of MiB): the plan goes once its file is staged
     kept: dict[str, tuple[str, int, str]] = {}
     texts: list[str] = []
-    consulted: set[tuple[str, str, str | None]] = set()  # the stock lines whose counts the plans read
+    consulted = Consulted()  # what the plans read of the stock
     for bid, plan in clear_and_write_each(ws, ids, consulted):
         summary = shortage_summary(plan.shortages, f"ctb build show {bid}") if table_wanted else ""
         kept[bid] = (plan.status, len(plan.reservations), summary)
@@ -108,7 +109,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     # writes nothing and prints this. A dry run that would write keeps nothing: the files are as read.
     keep = cache and not (opts.dry_run and rendered)
     digests = _written(ws.loaded.digests, rendered) if keep else None
-    facts = unread.facts_of(ws.loaded.inventory, "clear", consulted) if keep else None
+    facts = unread.facts_of(ws.loaded.inventory, "clear", consulted.lines, consulted.parts) if keep else None
     key = clearcache.answer_key(digests, ids) if digests is not None else None
     del ws  # the answer needs only what was kept: the inventory may go before the answer's text is made
     rows = [

@@ -36,10 +36,13 @@ reads), each changed ``quantity`` a whole number the model takes and, for a
 stock line, at least what open builds held of it at the full check (which
 kept those amounts, :class:`Counts`).  Lines appended to a stock file
 (as ``ctb stock add`` appends a new bin) pass too when no check can object
-to them (:func:`_appended`).  Only whole pieces reads a BOM row's
+to them (:func:`_appended`), and so do lines taken out that no open build
+held (a bin emptied and dropped; the others found by part and bin,
+:func:`_aligned`).  Only whole pieces reads a BOM row's
 count, and it and over-reservation a stock count; neither can then object
-(:func:`_counts_only`).  A clear plans with every count, so its answer
-stands only for the edits above.
+(:func:`_counts_only`).  A clear's answer stands after counts of lines no
+plan read, and after lines of parts no plan looked up came or went
+(:func:`_unread_counts`).
 
 A part may also differ in its vendor parts' fields but the vendor (a SKU,
 prices), and a stock line in its ``counted_at`` and ``note``, which
@@ -102,11 +105,14 @@ class Counts(NamedTuple):
 
 
 class Unconsulted(NamedTuple):
-    """What a full clear knew of stock counts: the lines its plans may have read (each other line may hold any
-    count its record takes), and the shape of a count."""
+    """What a full clear knew of the stock: the lines its plans may have read (each other line may hold any
+    count its record takes), the shape of a count, the parts whose lines the plans looked up (a line of any
+    other part may come or go), and the shapes of a stock line's other fields."""
 
     shape: Shape  # of a count
     read: dict[str, bytes]  # stock file → pickled frozenset {(part, bin or None)} of its lines the plans read
+    parts: bytes = b""  # pickled frozenset: every part whose lines the plans looked up
+    fields: dict[str, Shape] = {}  # a stock line's fields besides part and count, by shape
 
 
 class Facts(NamedTuple):
@@ -130,13 +136,20 @@ class Kept(NamedTuple):
     payload: bytes  # the answer, as its own file holds it
 
 
-def facts_of(inv: Inventory, command: str, consulted: set[tuple[str, str, str | None]] | None = None) -> Facts | None:
+def facts_of(
+    inv: Inventory,
+    command: str,
+    consulted: set[tuple[str, str, str | None]] | None = None,
+    looked_up: set[str] | None = None,
+) -> Facts | None:
     """The facts of a full ``command`` (``"check"`` or ``"clear"``) that loaded ``inv``; None when its
     ``ctb.yaml`` did not load cleanly.
 
     A check also keeps what open builds hold of each stock line; a clear,
     given ``consulted`` (the lines whose counts its plans may have read,
-    :meth:`~ctb_files.ops.builds.allocate.Allocator.consulted`), keeps them.
+    :meth:`~ctb_files.ops.builds.allocate.Allocator.consulted`) and
+    ``looked_up`` (the parts whose lines they looked up,
+    :meth:`~ctb_files.ops.builds.allocate.Allocator.parts_looked_up`), keeps them.
     """
     from ctb_files.core.unread import item_light, light
 
@@ -149,20 +162,23 @@ def facts_of(inv: Inventory, command: str, consulted: set[tuple[str, str, str | 
         light(command),
         _counts(inv) if check else None,
         item_light(),
-        _unconsulted(inv, consulted) if consulted is not None and not check else None,
+        _unconsulted(inv, consulted, looked_up or set()) if consulted is not None and not check else None,
     )
 
 
-def _unconsulted(inv: Inventory, consulted: set[tuple[str, str, str | None]]) -> Unconsulted:
+def _unconsulted(inv: Inventory, consulted: set[tuple[str, str, str | None]], looked_up: set[str]) -> Unconsulted:
     from ctb_files.core.models.stock import StockLine
-    from ctb_files.core.unread import record_fields
+    from ctb_files.core.unread import new_line_fields, record_fields
 
     read: dict[str, set[tuple[str, str | None]]] = {layout.stock_path(location): set() for location in inv.stock}
     for location, part, bin_ in consulted:
         read.setdefault(layout.stock_path(location), set()).add((part, bin_))
     count = record_fields(StockLine, ["quantity"]).get("quantity", Shape("none", True, False))
     return Unconsulted(
-        count, {rel: pickle.dumps(frozenset(lines), protocol=pickle.HIGHEST_PROTOCOL) for rel, lines in read.items()}
+        count,
+        {rel: pickle.dumps(frozenset(lines), protocol=pickle.HIGHEST_PROTOCOL) for rel, lines in read.items()},
+        pickle.dumps(frozenset(looked_up), protocol=pickle.HIGHEST_PROTOCOL),
+        new_line_fields(),
     )
 
 
@@ -237,6 +253,8 @@ def _facts_shaped(facts: Any) -> bool:
         and _shape_ok(unconsulted.shape)
         and type(unconsulted.read) is dict
         and all(type(rel) is str and type(piece) is bytes for rel, piece in unconsulted.read.items())
+        and type(unconsulted.parts) is bytes
+        and _shapes({"": unconsulted.fields})
     ):
         return False
     counts = facts.counts
@@ -403,9 +421,10 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
     """Whether a stock file's or BOM's data differ only in counts its model takes and no check objects to.
 
     ``before``, ``after``: its data (unread fields left out) at the full
-    check and now.  Every item (stock line, BOM row) keeps its place, its
-    keys in their order and every value but ``quantity`` and the fields no
-    check reads (:data:`~ctb_files.core.unread.ITEM_UNREAD`: a stock
+    check and now.  Every item (stock line, BOM row) keeps its place (a
+    stock line: but lines no open build held may be taken out, and lines
+    appended, :func:`_appended`), its keys in their order and every value
+    but ``quantity`` and the fields no check reads (:data:`~ctb_files.core.unread.ITEM_UNREAD`: a stock
     line's ``counted_at`` and ``note``, each now of a value its record takes);
     each changed count is a whole number the model takes, so the whole-pieces
     check (CTB305) has nothing to say.  A stock count also holds what open
@@ -426,13 +445,27 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
     if not all(same(before[name], after[name]) for name in before if name != items):
         return False
     old, new = before.get(items), after.get(items)
-    if type(old) is not list or type(new) is not list or len(new) < len(old):
+    if type(old) is not list or type(new) is not list:
         return False
-    if len(new) > len(old) and not (kind == "stock" and _appended(rel, old, new[len(old) :], counts)):
+    held: dict[int, Decimal] | None = None
+    if kind == "stock":  # lines may be taken out (a bin emptied and dropped) and appended
+        aligned = _aligned(old, new)
+        if aligned is None:
+            return False
+        pairs, added = aligned
+        if len(pairs) < len(old):
+            held = _held(rel, counts)
+            if not held.keys().isdisjoint(set(range(len(old))) - {i for i, _ in pairs}):
+                return False  # a line an open build holds: its takes would name no line (CTB302)
+        if added and not _appended(rel, old, added, counts):
+            return False
+    elif len(new) == len(old):
+        pairs = list(enumerate(new))
+    else:
         return False
     free = (facts.items or {}).get(kind, {})  # the item's fields no check reads, by shape
-    held: dict[int, Decimal] | None = None
-    for i, (was, now) in enumerate(zip(old, new[: len(old)], strict=True)):
+    for i, now in pairs:
+        was = old[i]
         if same(was, now):
             continue
         if not _recounted(was, now, free):
@@ -444,10 +477,38 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
             return False
         if kind == "stock":
             if held is None:
-                held = pickle.loads(counts.held[rel]) if rel in counts.held else {}  # noqa: S301 - our own file, verified
+                held = _held(rel, counts)
             if over_reserved(held.get(i, ZERO), Decimal(count)):
                 return False
     return True
+
+
+def _held(rel: str, counts: Counts) -> dict[int, Decimal]:
+    """What open builds held of each line of the stock file ``rel`` at the full check, by the line's index then."""
+    return pickle.loads(counts.held[rel]) if rel in counts.held else {}  # noqa: S301 - our own file, verified
+
+
+def _aligned(old: list[Any], new: list[Any]) -> tuple[list[tuple[int, Any]], list[Any]] | None:
+    """A stock file's lines now against those of the full run: each line now that is one of then, with its
+    index then, and the lines appended after them; None when a line is not a mapping.
+
+    Lines are found by their part and bin, in their order: the lines of then
+    not found were taken out.  From the first line now that is not found
+    (in that order), every line counts as appended.
+    """
+    pairs: list[tuple[int, Any]] = []
+    at = 0
+    for j, now in enumerate(new):
+        if type(now) is not dict:
+            return None
+        key = (now.get("part"), now.get("bin") or None)
+        while at < len(old) and not (type(old[at]) is dict and (old[at].get("part"), old[at].get("bin") or None) == key):
+            at += 1
+        if at == len(old):
+            return pairs, list(new[j:])
+        pairs.append((at, now))
+        at += 1
+    return pairs, []
 
 
 def _recounted(was: Any, now: Any, free: Mapping[str, Shape]) -> bool:
@@ -471,14 +532,20 @@ def _recounted(was: Any, now: Any, free: Mapping[str, Shape]) -> bool:
 
 
 def _unread_counts(rel: str, kind: str, before: dict[str, Any], after: dict[str, Any], facts: Facts) -> bool:
-    """For a clear: whether a stock file's data differ only in counts of lines its plans did not read.
+    """For a clear: whether a stock file's data differ only where its plans did not look.
 
     ``before``, ``after``: its data (unread fields left out) at the full
-    clear and now.  Every line keeps its place, its keys in their order and
-    every value but ``quantity`` and the fields neither command reads (each
-    now of a value its record takes); each changed count is of the shape a
-    count takes (so the file loads as cleanly), on a line no plan of the
-    full clear read (:class:`Unconsulted`): the same plans come out.
+    clear and now.  Every other value is as it was (but the fields neither
+    command reads, each now of a value its record takes), and:
+
+    * a line whose count changed is one no plan read, now of the shape a
+      count takes (so the file loads as cleanly);
+    * a line taken out (the others found in their order by part and bin,
+      :func:`_aligned`) is of a part whose lines no plan looked up;
+    * a line appended is of such a part, and of fields its record takes for
+      certain.
+
+    The same plans come out (:class:`Unconsulted`).
     """
     from ctb_files.core.unread import takes
 
@@ -489,11 +556,28 @@ def _unread_counts(rel: str, kind: str, before: dict[str, Any], after: dict[str,
     if not all(same(before[name], after[name]) for name in before if name != lines):
         return False
     old, new = before.get(lines), after.get(lines)
-    if type(old) is not list or type(new) is not list or len(old) != len(new):
+    if type(old) is not list or type(new) is not list:
         return False
+    aligned = _aligned(old, new)
+    if aligned is None:
+        return False
+    pairs, added = aligned
+    if added or len(pairs) < len(old):
+        looked_up = pickle.loads(unconsulted.parts) if unconsulted.parts else None  # noqa: S301 - our own file, verified
+        if type(looked_up) is not frozenset:
+            return False
+        kept = {i for i, _ in pairs}
+        if not all(type(line) is dict and line.get("part") not in looked_up for i, line in enumerate(old) if i not in kept):
+            return False  # a line taken out that a plan looked at
+        for line in added:
+            if not _line_takes(line, unconsulted.fields) or not takes(unconsulted.shape, True, line["quantity"]):
+                return False  # a line that may not load as cleanly
+            if line["part"] in looked_up:
+                return False
     free = (facts.items or {}).get(kind, {})  # the line's fields neither command reads, by shape
     read: frozenset[tuple[str, str | None]] | None = None
-    for was, now in zip(old, new, strict=True):
+    for i, now in pairs:
+        was = old[i]
         if same(was, now):
             continue
         if not _recounted(was, now, free):
@@ -567,31 +651,40 @@ def _appended(rel: str, old: list[Any], added: list[Any], counts: Counts) -> boo
     CTB302 would go, or an over-reservation come).  The old lines keep their
     places, so what builds hold of them is as it was.
     """
-    from ctb_files.core.ids import valid_id
-    from ctb_files.core.unread import takes
-
     parts = pickle.loads(counts.parts)  # noqa: S301 - our own file, verified
     orphans = pickle.loads(counts.orphans[rel]) if rel in counts.orphans else set()  # noqa: S301 - as above
     if type(parts) is not frozenset or type(orphans) is not set:
         return False
     keys = {(line.get("part"), line.get("bin") or None) for line in old if type(line) is dict}
     for line in added:
-        if type(line) is not dict or not {"part", "quantity"} <= line.keys():
+        if not _line_takes(line, counts.fields):
             return False
-        if not line.keys() - {"part", "quantity"} <= counts.fields.keys():
-            return False  # a key the record does not have, or one of no known shape
         part, count = line["part"], line["quantity"]
-        if type(part) is not str or not valid_id(part) or part not in parts:
+        if part not in parts:
             return False
         if type(count) is not int or not 0 <= count < counts.limit:
-            return False
-        if not all(takes(shape, True, line[name]) for name, shape in counts.fields.items() if name in line):
             return False
         key = (part, line.get("bin") or None)
         if key in keys or key in orphans:
             return False
         keys.add(key)
     return True
+
+
+def _line_takes(line: Any, fields: Mapping[str, Shape]) -> bool:
+    """Whether a stock line's record surely takes ``line`` but maybe its count: a part id by the id rule, a
+    count given, and every other field one of ``fields`` (the record's, by shape) holding a value of its shape."""
+    from ctb_files.core.ids import valid_id
+    from ctb_files.core.unread import takes
+
+    if type(line) is not dict or not {"part", "quantity"} <= line.keys():
+        return False
+    if not line.keys() - {"part", "quantity"} <= fields.keys():
+        return False  # a key the record does not have, or one of no known shape
+    part = line["part"]
+    if type(part) is not str or not valid_id(part):
+        return False
+    return all(takes(shape, True, line[name]) for name, shape in fields.items() if name in line)
 
 
 def _validated(

@@ -41,10 +41,10 @@ from ctb_files.ops.builds.demand import (
     children_demand,
 )
 from ctb_files.ops.builds.flow import Offer, solve
-from ctb_files.ops.builds.supply import Equivalence, Ranked, StockPool, ranked
+from ctb_files.ops.builds.supply import Equivalence, Ranked, StockPool, ranked, tier_parts
 from ctb_files.ops.stock.ledger import ZERO, LineKey, line_key
 
-__all__ = ["Allocator", "CanBuild", "Plan", "can_build", "clear_all", "clear_builds", "clear_each", "clear_order"]
+__all__ = ["Allocator", "CanBuild", "Consulted", "Plan", "can_build", "clear_all", "clear_builds", "clear_each", "clear_order"]
 
 
 @dataclass
@@ -96,6 +96,19 @@ class Allocator:
         found = set(self._held_at_start)
         for lines in self._usable_lines.values():
             found.update(line[0] for line in lines)
+        return found
+
+    def parts_looked_up(self) -> set[str]:
+        """Every part whose stock lines the plans made so far looked up, and the parts of the lines held at start.
+
+        A part asked for, its equivalents within reach, a fallback and its
+        equivalents (:func:`tier_parts`): their lines are all a plan ranks.
+        A stock line of any other part may come or go: the same plans come out.
+        """
+        found = {key[1] for key in self._held_at_start}
+        for part, fallback in self._ranked:
+            for parts in tier_parts(self.graph, part, fallback):
+                found.update(parts)
         return found
 
     def expect(self, builds: Iterable[Build]) -> None:
@@ -537,7 +550,21 @@ def _rank(build_id: str, build: Build) -> tuple[int, bool, date, str]:
     return (build.priority, build.due is None, build.due or date.min, build_id)
 
 
-def clear_builds(inv: Inventory, build_ids: Iterable[str], consulted: set[LineKey] | None = None) -> dict[str, Plan]:
+@dataclass
+class Consulted:
+    """What the plans of a clear read of the stock, filled once the last plan is made: the lines whose counts
+    they may have read (:meth:`Allocator.consulted`) and the parts whose lines they looked up
+    (:meth:`Allocator.parts_looked_up`)."""
+
+    lines: set[LineKey] = field(default_factory=set)
+    parts: set[str] = field(default_factory=set)
+
+    def add(self, allocator: Allocator) -> None:
+        self.lines.update(allocator.consulted())
+        self.parts.update(allocator.parts_looked_up())
+
+
+def clear_builds(inv: Inventory, build_ids: Iterable[str], consulted: Consulted | None = None) -> dict[str, Plan]:
     """Clear the named builds one after the other; each respects every other open build.
 
     ``consulted``: as for :func:`clear_each`.
@@ -547,7 +574,7 @@ def clear_builds(inv: Inventory, build_ids: Iterable[str], consulted: set[LineKe
     allocator.expect(builds.values())
     plans = {build_id: allocator.clear(build_id, build) for build_id, build in builds.items()}
     if consulted is not None:
-        consulted.update(allocator.consulted())
+        consulted.add(allocator)
     return plans
 
 
@@ -555,13 +582,12 @@ def _reservation(part: str, quantity: Decimal, lines: list[int], takes: list[Tak
     return Reservation(part=part, quantity=quantity, lines=lines, take=takes)
 
 
-def clear_each(inv: Inventory, consulted: set[LineKey] | None = None) -> Iterator[tuple[str, Plan]]:
+def clear_each(inv: Inventory, consulted: Consulted | None = None) -> Iterator[tuple[str, Plan]]:
     """Re-plan every open build: release them all, then clear in :func:`clear_order`, one at a time.
 
     Each plan comes as soon as it is made; a caller that writes it and lets
     it go holds one build's plan at a time, not every build's.  ``consulted``:
-    filled, once the last plan is made, with the lines whose counts the plans
-    may have read (:meth:`Allocator.consulted`).
+    filled, once the last plan is made, with what the plans read of the stock.
     """
     allocator = Allocator(inv)
     order = clear_order(inv)
@@ -571,7 +597,7 @@ def clear_each(inv: Inventory, consulted: set[LineKey] | None = None) -> Iterato
     for build_id in order:
         yield build_id, allocator.clear(build_id, inv.builds[build_id])
     if consulted is not None:
-        consulted.update(allocator.consulted())
+        consulted.add(allocator)
 
 
 def clear_all(inv: Inventory, step: Callable[[], object] | None = None) -> dict[str, Plan]:

@@ -118,8 +118,16 @@ class Equivalence:
         return self._hops[part].get(other, self.depth + 1)
 
 
+def tier_parts(graph: Equivalence, part: str, fallback: str | None) -> list[list[str]]:
+    """The parts whose lines may serve ``part``, in tiers: itself, its equivalents, its fallback and theirs."""
+    out = [[part], graph.reach(part)]
+    if fallback:
+        out.append([fallback, *graph.reach(fallback)])
+    return out
+
+
 def tiers(pool: StockPool, graph: Equivalence, part: str, fallback: str | None) -> Tiers:
-    """The lines that may serve ``part``, in tiers; each physical line appears once."""
+    """The lines that may serve ``part``, in tiers (:func:`tier_parts`); each physical line appears once."""
     seen: set[LineKey] = set()
 
     def collect(parts: Iterable[str]) -> list[LineKey]:
@@ -131,10 +139,7 @@ def tiers(pool: StockPool, graph: Equivalence, part: str, fallback: str | None) 
                     out.append(key)
         return out
 
-    result = [collect([part]), collect(graph.reach(part))]
-    if fallback:
-        result.append(collect([fallback, *graph.reach(fallback)]))
-    return result
+    return [collect(parts) for parts in tier_parts(graph, part, fallback)]
 
 
 
