@@ -546,7 +546,10 @@ def test_the_shapes_read_off_the_models_for_a_check() -> None:
     assert shapes["order"] == {
         "number": text, "expected": day, "created_at": moment, "placed_at": moment, "received_at": moment
     }  # currency: a pattern, validated
-    assert shapes["package"] == {"name": name, "technology": Shape("literal", False, False, choices=("smd", "tht", "unknown"))}
+    assert shapes["package"] == {
+        "name": name, "technology": Shape("literal", False, False, choices=("smd", "tht", "unknown")),
+        "footprints": Shape("texts", required=False, nullable=False),
+    }  # fmt: skip
     assert shapes["vendor"] == {"notes": text, "url": text, "api": Shape("literal", False, True, choices=("mouser",))}
     assert set(shapes["project"]) == {"name", "description", "bom_path", "bom_format"}  # source: a model, validated
     assert shapes["stock"] == {"name": text}

@@ -86,6 +86,14 @@ def new_line_fields() -> dict[str, Shape]:
     return record_fields(StockLine, names)
 
 
+def new_part_fields() -> dict[str, Shape]:
+    """Every field of a part file whose values its model takes in a known shape (a new part file whose other
+    fields are absent, or hold what ``storage/unread`` reads by the id rule, loads without the model)."""
+    from ctb_files.core.models.part import Part
+
+    return light_fields(Part, Part.model_fields)
+
+
 def unread_by(command: str) -> dict[str, frozenset[str]]:
     """By kind, the top-level fields ``command`` (``"check"`` or ``"clear"``) never reads."""
     if command != "check":
@@ -105,7 +113,7 @@ class Shape(NamedTuple):
     ``decimal`` (such a whole number, or the text of a plain decimal number
     from ``least`` below ``below``, as money is written: ``"0.45"``) or
     ``records`` (a list of records, each holding only the ``fields`` named,
-    each of its shape).  ``required``: the field may not be left out;
+    each of its shape) or ``texts`` (a list of texts).  ``required``: the field may not be left out;
     ``nullable``: it takes null.
     """
 
@@ -255,6 +263,8 @@ def _shape(schema: dict[str, Any]) -> Shape | None:
     expected = schema.get("expected", ())
     if kind == "literal" and keys == {"type", "expected"} and all(type(word) is str for word in expected):
         return Shape("literal", required, nullable, choices=tuple(expected))
+    if kind == "list" and keys == {"type", "items_schema"} and schema["items_schema"] == {"type": "str"}:
+        return Shape("texts", required, nullable)
     if kind == "list" and schema.get("items_schema", {}).get("type") == "dataclass":
         records = _records(schema)
         return records._replace(required=required, nullable=nullable) if records is not None else None
@@ -321,6 +331,8 @@ def takes(shape: Shape, present: bool, value: Any) -> bool:
         if type(value) is int:
             return shape.least <= value < shape.below
         return type(value) is str and _DECIMAL_TEXT.fullmatch(value) is not None and shape.least <= Decimal(value) < shape.below
+    if kind == "texts":
+        return type(value) is list and all(type(item) is str and _utf8(item) for item in value)
     if kind == "records":
         fields = dict(shape.fields)
         return type(value) is list and all(

@@ -123,11 +123,18 @@ def unchanged_for_checks(root: Path, digests: Mapping[str, bytes], missing: tupl
     before = found.digests
     if answer is None or answer_key(before, missing) != found.key:
         return None
-    changed = unread.changed_files(before, digests)
+    added = unread.added_parts(before, digests)
+    if added is None:
+        return None
+    if added:  # new part files: no other file may refer to a part the full check did not know
+        if any(d.code == "CTB201" for d in answer[1]) or not unread.parts_added_cleanly(root, added, found, digests):
+            return None
+        answer = (answer[0] + len(added), answer[1])
+    changed = unread.changed_files(before, {rel: digests[rel] for rel in before} if added else digests)
     if changed is None:
         return None
     if not changed:
-        return answer  # the files are back as the full check read them (its answer was replaced since)
+        return answer  # the files are as the full check read them (its answer was replaced since), maybe new parts too
     edited = set(changed)
     if any(d.path in edited or any(rel in d.message for rel in changed) for d in answer[1]):
         return None

@@ -115,6 +115,14 @@ class Unconsulted(NamedTuple):
     fields: dict[str, Shape] = {}  # a stock line's fields besides part and count, by shape
 
 
+class Added(NamedTuple):
+    """What a full check knew that a part file added since needs: the shapes of a part's fields (those its model
+    takes for certain, :func:`~ctb_files.core.unread.new_part_fields`) and the ids a check knew, by kind."""
+
+    fields: dict[str, Shape]
+    known: bytes  # pickled {"part" | "package" | "vendor": frozenset of ids} (loaded or seen on disk)
+
+
 class Facts(NamedTuple):
     """What a full run knew that a light comparison needs: its files' limits, the values its unread fields take
     for certain (:func:`~ctb_files.core.unread.light`), for a check the stock counts (:class:`Counts`), and for
@@ -125,6 +133,7 @@ class Facts(NamedTuple):
     counts: Counts | None = None
     items: dict[str, dict[str, Shape]] | None = None  # fields of listed items neither reads, by shape
     unconsulted: Unconsulted | None = None
+    added: Added | None = None  # for a check
 
 
 class Kept(NamedTuple):
@@ -163,7 +172,16 @@ def facts_of(
         _counts(inv) if check else None,
         item_light(),
         _unconsulted(inv, consulted, looked_up or set()) if consulted is not None and not check else None,
+        _added(inv) if check else None,
     )
+
+
+def _added(inv: Inventory) -> Added:
+    from ctb_files.checks._support import ids_of
+    from ctb_files.core.unread import new_part_fields
+
+    known = {kind: frozenset(ids_of(inv, kind)) for kind in ("part", "package", "vendor")}
+    return Added(new_part_fields(), pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _unconsulted(inv: Inventory, consulted: set[tuple[str, str, str | None]], looked_up: set[str]) -> Unconsulted:
@@ -269,6 +287,9 @@ def _facts_shaped(facts: Any) -> bool:
         and _shapes({"": counts.fields})
     ):
         return False
+    added = facts.added
+    if added is not None and not (type(added) is Added and type(added.known) is bytes and _shapes({"": added.fields})):
+        return False
     return all(type(n) is int for n in facts.limits) and all(
         _shapes(found) for found in (facts.shapes, facts.items or {})
     )
@@ -299,6 +320,105 @@ def changed_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> 
     if len(changed) > max(MOST_CHANGED, len(digests) // 4) or layout.SETTINGS in changed:
         return None
     return changed
+
+
+def added_parts(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> list[str] | None:
+    """The part files there now that were not at the full run (maybe none), when no file went and no file of
+    another kind came, and no more came than may change; else None."""
+    if not before.keys() <= digests.keys():
+        return None
+    added = sorted(digests.keys() - before.keys())
+    if len(added) > max(MOST_CHANGED, len(digests) // 4):
+        return None
+    for rel in added:
+        key = layout.classify(rel)
+        if key is None or key.kind != "part":
+            return None
+    return added
+
+
+def parts_added_cleanly(root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes]) -> bool:
+    """Whether each new part file of ``added`` loads without a problem, and no check can say a thing of it.
+
+    The full check's answer must name no unknown part (CTB201; a caller's
+    test): then nothing refers to a part that was not there, and no hint
+    of such a message can change.  Each new part is read as the loader
+    reads it, with the full check's limits, and:
+
+    * its id is one by the id rule, of a part no other differs from only
+      by case (CTB214);
+    * every field it gives is one of a shape its model takes for certain,
+      holding a value of that shape (:data:`Added`), or its package (a known
+      one, CTB202), its vendor parts (each of a known vendor, CTB203, and
+      of fields of a known shape) or no equivalents; it has no assembly
+      BOM and no attrition (CTB405 reads it).
+
+    So it loads as cleanly, nothing refers to it, it refers to nothing a
+    check would object to, and every check says what it said.
+    """
+    try:
+        return _parts_added(root, added, full, digests)
+    except Exception:  # noqa: BLE001 - what cannot be shown is checked in full, never a crash here
+        return False
+
+
+def _parts_added(root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes]) -> bool:
+    from ctb_files.core.ids import valid_id
+    from ctb_files.storage.filedata import file_data
+    from ctb_files.storage.yaml.read import YamlProblem, load_fast
+
+    facts = full.facts
+    if facts is None or facts.added is None:
+        return False
+    known = pickle.loads(facts.added.known)  # noqa: S301 - our own file, verified
+    if type(known) is not dict or not all(type(known.get(kind)) is frozenset for kind in ("part", "package", "vendor")):
+        return False
+    folded = {ident.casefold() for ident in known["part"]}
+    for rel in added:
+        key = layout.classify(rel)
+        data = _read(root, rel, digests)
+        if key is None or data is None or not valid_id(key.id) or key.id.casefold() in folded:
+            return False
+        folded.add(key.id.casefold())
+        try:
+            now = file_data(load_fast(data, rel, facts.limits), rel, facts.limits.name)
+        except YamlProblem:
+            return False
+        if isinstance(now, Diagnostic) or not _new_part(now, facts, known["package"], known["vendor"]):
+            return False
+    return True
+
+
+def _new_part(data: dict[str, Any], facts: Facts, packages: frozenset[str], vendors: frozenset[str]) -> bool:
+    """Whether a new part file's data load as its model would take them, and give a check nothing to say."""
+    from ctb_files.core.ids import valid_id
+    from ctb_files.core.unread import takes
+
+    assert facts.added is not None
+    fields = facts.added.fields
+    offers = (facts.items or {}).get("part", {})  # a vendor part's fields but its vendor, by shape
+    for name, value in data.items():
+        if name == "package":
+            ok = value is None or (type(value) is str and valid_id(value) and value in packages)
+        elif name == "equivalents":
+            ok = value == [] and type(value) is list
+        elif name == "vendor_parts":
+            ok = type(value) is list and all(
+                type(item) is dict
+                and type(item.get("vendor")) is str
+                and valid_id(item["vendor"])
+                and item["vendor"] in vendors
+                and item.keys() - {"vendor"} <= offers.keys()
+                and all(takes(shape, field in item, item.get(field)) for field, shape in offers.items())
+                for item in value
+            )
+        elif name == "attrition":
+            ok = value is None  # a negative one is a check's to report
+        else:  # the assembly's bom, a key the model does not take, or a field of no known shape
+            ok = name in fields and takes(fields[name], True, value)
+        if not ok:
+            return False
+    return all(name in data or not shape.required for name, shape in fields.items())
 
 
 def changed_unread(
