@@ -183,6 +183,31 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
 
         add("check warm, 1 line added", best(ctb(repo, "check", "-q"), repeat, add_line))
         stock.write_bytes(stocked)
+        ctb(repo, "check", "-q")()
+        # a line taken out (a bin emptied and dropped; the generated builds hold nothing yet), another each run
+        lines = stocked.splitlines(keepends=True)
+        listed = [i for i, line in enumerate(lines) if b"part:" in line and line.lstrip().startswith(b"- {")]
+
+        def drop_line() -> None:
+            gone = listed[next(counter) % len(listed)]
+            stock.write_bytes(b"".join(line for i, line in enumerate(lines) if i != gone))
+
+        if listed:
+            add("check warm, 1 line removed", best(ctb(repo, "check", "-q"), repeat, drop_line))
+            stock.write_bytes(stocked)
+            ctb(repo, "check", "-q")()
+        # a new part file, as ``ctb part new`` writes it (another each run)
+        made: list[Path] = []
+
+        def new_part() -> None:
+            for path in made:
+                path.unlink()
+            made[:] = [repo / "parts" / f"zz-new-{next(counter)}.yaml"]
+            made[0].write_bytes(b"name: a new part\nvalue: 1k\nsymbol: R\n")
+
+        add("check warm, 1 part added", best(ctb(repo, "check", "-q"), repeat, new_part))
+        for path in made:
+            path.unlink()
     if wanted("clear"):
         copies = iter(range(10**6))
         current: list[Path] = []
@@ -229,13 +254,26 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
             priced.write_bytes(re.sub(rb"price: '?0\.[0-9]+", b"price: '0.10", priced.read_bytes(), count=1))
             ctb(cleared, "build", "clear", "--all", "-q")()
         # a count of a line no plan reads (no open build may draw on it), as a stock intake writes one
-        unread_line = _unconsulted_line(cleared)
+        unread_line, unseen = _unconsulted_line(cleared)
         if unread_line is not None:
             stock, pattern = unread_line
+            stocked = stock.read_bytes()
             add(
                 "build clear --all warm, 1 unused count",
                 best(ctb(cleared, "build", "clear", "--all", "-q"), repeat, raising(stock, pattern, edits)),
             )
+            stock.write_bytes(stocked)
+            ctb(cleared, "build", "clear", "--all", "-q")()
+        # a line of a part no plan looks up taken out (and a comment, so each run's bytes are new)
+        if unseen is not None:
+            stock, line = unseen
+            stocked = stock.read_bytes()
+
+            def drop_unseen() -> None:
+                stock.write_bytes(stocked.replace(line, b"", 1) + f"# run {next(edits)}\n".encode())
+
+            add("build clear --all warm, unused line out", best(ctb(cleared, "build", "clear", "--all", "-q"), repeat, drop_unseen))
+            stock.write_bytes(stocked)
     if wanted("order"):
         # on builds cleared (their shortages are what orders are generated for)
         planned = tmp / "ordered"
@@ -257,17 +295,20 @@ inv = load_repo(Path(sys.argv[1]), cache=False).inventory
 consulted = Consulted()
 for _ in clear_each(inv, consulted):
     pass
-found = None
+found = unseen = None
 for location in sorted(inv.stock):
     for line in inv.stock[location].lines:
         if found is None and line_key(location, line.part, line.bin) not in consulted.lines and line.quantity == int(line.quantity):
             found = [f"stock/{location}.yaml", line.part, line.bin, int(line.quantity)]
-print(json.dumps(found))
+        if unseen is None and line.part not in consulted.parts:
+            unseen = [f"stock/{location}.yaml", line.part, line.bin]
+print(json.dumps([found, unseen]))
 """
 
 
-def _unconsulted_line(root: Path) -> tuple[Path, bytes] | None:
-    """A stock file of ``root`` and a pattern whose group is the count of a line no plan of a clear reads.
+def _unconsulted_line(root: Path) -> tuple[tuple[Path, bytes] | None, tuple[Path, bytes] | None]:
+    """Lines of ``root`` a clear's plans do not read: a stock file and a pattern whose group is the count of a
+    line no plan reads, and a stock file and the whole text of a flow-style line of a part no plan looks up.
 
     Asked of this checkout's ctb in a process of its own: loading an
     inventory here would grow this process, and a child's peak memory counts
@@ -275,14 +316,22 @@ def _unconsulted_line(root: Path) -> tuple[Path, bytes] | None:
     """
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     done = subprocess.run([sys.executable, "-c", _UNCONSULTED, str(root)], capture_output=True, text=True, env=env, check=True)
-    found = json.loads(done.stdout)
-    if found is None:
-        return None
-    rel, part, bin_, _ = found
-    where = rf"\b{re.escape(bin_)}\b" if bin_ else ""
-    pattern = rf"part: {re.escape(part)},? *\n? *quantity: ([0-9]+)[^\n]*{where}".encode()
-    path = root / rel
-    return (path, pattern) if len(re.findall(pattern, path.read_bytes(), re.MULTILINE)) == 1 else None
+    found, unseen = json.loads(done.stdout)
+    count = None
+    if found is not None:
+        rel, part, bin_, _ = found
+        where = rf"\b{re.escape(bin_)}\b" if bin_ else ""
+        pattern = rf"part: {re.escape(part)},? *\n? *quantity: ([0-9]+)[^\n]*{where}".encode()
+        path = root / rel
+        count = (path, pattern) if len(re.findall(pattern, path.read_bytes(), re.MULTILINE)) == 1 else None
+    line = None
+    if unseen is not None:
+        rel, part, bin_ = unseen
+        path = root / rel
+        where = rf"[^\n]*\bbin: {re.escape(bin_)}\b" if bin_ else ""
+        texts = re.findall(rf"^  - \{{part: {re.escape(part)},[^\n]*{where}[^\n]*\n".encode(), path.read_bytes(), re.MULTILINE)
+        line = (path, texts[0]) if len(texts) == 1 else None
+    return count, line
 
 
 def history_rows(tmp: Path, parts: int, commits: int, repeat: int, only: str | None) -> list[Row]:

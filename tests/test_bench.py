@@ -32,12 +32,15 @@ def test_bench_smoke() -> None:
         "check warm, 1 price changed",
         "check warm, N prices changed",
         "check warm, 1 line added",
+        "check warm, 1 line removed",
+        "check warm, 1 part added",
         "build clear --all cold",
         "build clear --all after a clear",
         "build clear --all again, warm",
         "build clear --all warm, 1 changed",
         "build clear --all warm, 1 price changed",
         "build clear --all warm, 1 unused count",
+        "build clear --all warm, unused line out",
         "order generate --dry-run",
         "stock log p1",
         "bom log big:v0",
@@ -65,4 +68,6 @@ def test_bench_smoke_other_shape(shape: str) -> None:
         *(["build clear --all warm, 1 price changed"] if shape != "shared" else []),  # its parts have no vendor parts
         # at 200 parts every line of these shapes may serve some open build
         *(["build clear --all warm, 1 unused count"] if shape == "shared" else []),
+        # and every part of the bins shape is looked up by some plan
+        *(["build clear --all warm, unused line out"] if shape != "bins" else []),
     ]
