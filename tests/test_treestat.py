@@ -222,3 +222,63 @@ def test_an_edit_never_starts_from_bytes_written_after_the_load(repo: Path, monk
         changes.edit("parts/c-100n.yaml")
     # an untouched file is edited as loaded
     assert ChangeSet(repo, loaded.inventory.files).old_bytes("parts/r-10k.yaml") == (repo / "parts" / "r-10k.yaml").read_bytes()
+
+
+def _same_load(a: object, b: object) -> None:
+    """Two loads made the same inventory: every model, the ids seen, and every diagnostic."""
+    from ctb_files.core.models.inventory import Inventory
+
+    ia, ib = a.inventory, b.inventory  # type: ignore[attr-defined]
+    assert isinstance(ia, Inventory) and isinstance(ib, Inventory)
+    for table in ("settings", "parts", "packages", "vendors", "stock", "projects", "boms", "builds", "orders", "seen"):
+        assert getattr(ia, table) == getattr(ib, table), table
+    assert sorted(ia.files) == sorted(ib.files)
+    assert [d.render() for d in a.diagnostics] == [d.render() for d in b.diagnostics]  # type: ignore[attr-defined]
+
+
+def test_a_warm_load_reads_only_the_files_it_parses_or_reports_on(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files whose stat matches the index and whose data the cache holds are loaded without being read."""
+    trust_everything(monkeypatch)
+    (repo / "parts" / "broken.yaml").write_text("name: [unclosed\n")
+    load_repo(repo)  # the index and the cache, warm
+    edited = repo / "parts" / "c-100n.yaml"
+    edited.write_text(edited.read_text() + "notes: re-read\n")
+    reads: list[str] = []
+    read = tree.read_file
+
+    def counted(full: str) -> object:
+        reads.append(os.path.relpath(full, repo))
+        return read(full)
+
+    monkeypatch.setattr(tree, "read_file", counted)
+    warm = load_repo(repo)
+    monkeypatch.setattr(tree, "read_file", read)
+    # the settings (the cache's stamp holds them), the edit, and the file with a problem
+    assert sorted(reads) == ["ctb.yaml", "parts/broken.yaml", "parts/c-100n.yaml"]
+    _same_load(warm, load_repo(repo, cache=False))
+    assert warm.inventory.files["parts/c-100n.yaml"].endswith(b"notes: re-read\n")  # read again when asked for
+
+
+def test_a_file_changed_while_loading_is_loaded_as_it_is_now(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file to parse whose bytes are not those of the digest just taken: every file is read again."""
+    trust_everything(monkeypatch)
+    load_repo(repo)
+    edited = repo / "parts" / "c-100n.yaml"
+    edited.write_text(edited.read_text() + "notes: first\n")
+    digests = treestat.tree_digests
+
+    def then_edited_again(root: Path, links: object = None, read: dict[str, bytes] | None = None) -> object:
+        found = digests(root, links, read)  # type: ignore[arg-type]
+        if read is not None:
+            read.pop("parts/c-100n.yaml", None)  # as if its bytes had not been kept
+        edited.write_text(edited.read_text().replace("notes: first", "notes: second"))
+        return found
+
+    monkeypatch.setattr(treestat, "tree_digests", then_edited_again)
+    now = load_repo(repo)
+    monkeypatch.setattr(treestat, "tree_digests", digests)
+    assert now.inventory.parts["c-100n"].notes == "second"
+    _same_load(now, load_repo(repo, cache=False))
+    # the bytes the digest was taken of, back: never loaded as the ones read after it
+    edited.write_text(edited.read_text().replace("notes: second", "notes: first"))
+    assert load_repo(repo).inventory.parts["c-100n"].notes == "first"

@@ -32,7 +32,7 @@ import marshal
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -172,7 +172,7 @@ class FileCache:
         inv: Inventory,
         rel: str,
         key: layout.FileKey,
-        data: bytes,
+        files: Mapping[str, bytes],
         digest: bytes,
         diags: list[Diagnostic],
         parse: ParseOne,
@@ -180,7 +180,9 @@ class FileCache:
     ) -> bool:
         """Load one file into ``inv`` (``parse`` then ``validate``), parsing only bytes not seen before.
 
-        ``digest``: :func:`~ctb_files.storage.cachebase.file_digest` of ``data`` (made once a load).
+        ``files``: the load's files, of which ``rel``'s bytes are asked for
+        only when they are parsed; ``digest``: their
+        :func:`~ctb_files.storage.cachebase.file_digest` (made once a load).
         """
         old = self._old.get(rel)
         outcome = self._entry(old) if old is not None and old[0] == digest else None
@@ -201,7 +203,7 @@ class FileCache:
             del diags[len(diags) - len(found) :]
         self.misses += 1
         found_list: list[Diagnostic] = []
-        raw, kept = parse(inv, rel, key, data, found_list)
+        raw, kept = parse(inv, rel, key, files[rel], found_list)
         # pickled before validating: nothing a validator does to the data can reach the cache
         if kept is None and raw is not None:
             kept = pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL)

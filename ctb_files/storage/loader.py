@@ -74,6 +74,10 @@ def load_repo(root: Path, cache: bool = True) -> LoadResult:
     # CTB_CACHE_TEST=warm: load twice and answer from the second, warm load (the test suite runs this way too)
     warm_test = cache and os.environ.get("CTB_CACHE_TEST") == "warm"
     for _ in range(2 if warm_test else 1):
+        indexed = _load_indexed(root) if cache else None
+        if indexed is not None:
+            result, outside = indexed
+            continue
         stats: dict[str, tree.Stat] = {}
         links: set[str] = set()
         files = tree.read_tree(root, stats if cache else None, links)
@@ -91,6 +95,45 @@ def load_repo(root: Path, cache: bool = True) -> LoadResult:
             inv.line_of = _LazyLines(inv.files).line
     result.diagnostics[:0] = [*problems, *outside]
     return result
+
+
+def _load_indexed(root: Path) -> tuple[LoadResult, list[Diagnostic]] | None:
+    """:func:`load_repo` through the stat index and the warm cache, reading only the files it must.
+
+    A file whose ``stat`` matches its entry in the index has that entry's
+    digest (:func:`~ctb_files.storage.treestat.tree_digests`); one the
+    cache holds an entry for loads from it without its bytes being read.
+    Only the files the cache misses, and those with something to report,
+    are read (and held).  None, for a load that reads every file, when
+    there is no index or no cache, or when a file read is not the one its
+    digest was taken of (it changed meanwhile).
+    """
+    links: set[str] = set()
+    read: dict[str, bytes] = {}
+    digests = treestat.tree_digests(root, links, read)
+    if digests is None:
+        return None
+    outside = _outside(root, digests, links)
+    files = treestat.OnDisk(root, digests, read)
+    store: FileCache | None = None
+    try:
+        store = FileCache.open(root, files.get(layout.SETTINGS))
+        if store is None:
+            return None
+        for rel, digest in digests.items():  # the misses are parsed: read now, before any worker starts
+            if store.would_miss(rel, digest):
+                files[rel]
+        with bulk(keep=True):  # the inventory lives until the command ends
+            result = load_files(files, store, digests=digests)
+        inv = result.inventory
+        inv.files = treestat.ReadAgain(root, files, digests, keep={d.path for d in result.diagnostics})
+    except treestat.Changed:
+        if store is not None:
+            store.close()
+        return None
+    store.save()
+    inv.line_of = _LazyLines(inv.files).line
+    return result, outside
 
 
 def _outside(root: Path, files: dict[str, bytes], links: set[str]) -> list[Diagnostic]:
@@ -160,7 +203,7 @@ def load_files(
     ``digests``: :func:`~ctb_files.storage.cachebase.file_digest` of the
     files, when the caller made them already (made here for the cache otherwise).
     """
-    inv = Inventory(files=dict(files))
+    inv = Inventory(files=files if isinstance(files, treestat.OnDisk) else dict(files))
     if cache is not None and digests is None:
         digests = treestat.digests_of(files)
     shared = _shared_models(files, like)
@@ -197,7 +240,7 @@ def load_files(
                     parse = _with_parsed(stream)
                 if cache is not None:
                     assert digests is not None
-                    ok = cache.load_one(inv, rel, key, files[rel], digests[rel], diags, parse, _validate_one)
+                    ok = cache.load_one(inv, rel, key, files, digests[rel], diags, parse, _validate_one)
                 else:
                     raw = parse(inv, rel, key, files[rel], diags)[0]
                     ok = raw is not None and _validate_one(inv, rel, key, raw, diags)

@@ -99,12 +99,57 @@ class ReadAgain(Mapping[str, bytes]):
         return len(self._digests)
 
 
-def tree_digests(root: Path) -> dict[str, bytes] | None:
+class Changed(Exception):
+    """A file read for a load is not the file its digest was taken of: it changed meanwhile."""
+
+
+class OnDisk(Mapping[str, bytes]):
+    """The files of a tree by relative path, each read when first asked for and held: a load through the warm
+    cache needs the bytes of the few files it parses and of those with something to report, not of every file.
+
+    ``digests``: every file's digest (:func:`tree_digests`); ``read``: the bytes
+    already read.  A file read here whose bytes are not those of its digest
+    raises :class:`Changed` (the caller reads the tree again); a file gone
+    raises it too.
+    """
+
+    def __init__(self, root: Path, digests: Mapping[str, bytes], read: Mapping[str, bytes]) -> None:
+        self._root = root
+        self._digests = digests
+        self._held = {rel: data for rel, data in read.items() if rel in digests}
+
+    def __getitem__(self, rel: str) -> bytes:
+        held = self._held.get(rel)
+        if held is not None:
+            return held
+        digest = self._digests[rel]
+        found = tree.read_file(os.path.join(self._root, rel))
+        if found is None or file_digest(found[1]) != digest:
+            raise Changed(rel)
+        self._held[rel] = found[1]
+        return found[1]
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._digests
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._digests)
+
+    def __len__(self) -> int:
+        return len(self._digests)
+
+
+def tree_digests(
+    root: Path, links: set[str] | None = None, read: dict[str, bytes] | None = None
+) -> dict[str, bytes] | None:
     """The digest of every file :func:`~ctb_files.storage.tree.read_tree` would read, by relative path.
 
     Equal to ``digests_of(read_tree(root))``; unchanged files are not read.
     None when there is no index (a first run, or the caches are off): the
     caller loads the files anyway, and :func:`remember` makes the index then.
+    ``links``: receives the files that are symbolic links, as for
+    :func:`~ctb_files.storage.tree.walk_tree`; ``read``: receives the bytes
+    of the files that were read (those whose ``stat`` did not match).
     """
     path = answer_path(root, "stat")
     known = _read(path)
@@ -114,7 +159,7 @@ def tree_digests(root: Path) -> dict[str, bytes] | None:
     out: dict[str, bytes] = {}
     fresh: dict[str, Entry] = {}
     stat_of, entry_of = os.stat, known.get  # once: this loop runs for every file of the inventory
-    for rel, full in tree.walk_tree(root):
+    for rel, full in tree.walk_tree(root, links):
         try:
             info = stat_of(full)
         except OSError:
@@ -133,6 +178,8 @@ def tree_digests(root: Path) -> dict[str, bytes] | None:
         data = found[1]
         digest = out[rel] = file_digest(data)
         fresh[rel] = _entry(found[0], data, digest, racy_from)
+        if read is not None:
+            read[rel] = data
     if _stale(known, fresh) > FEW:
         _write(path, fresh)
     return out
