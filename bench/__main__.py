@@ -208,6 +208,21 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
         add("check warm, 1 part added", best(ctb(repo, "check", "-q"), repeat, new_part))
         for path in made:
             path.unlink()
+        made.clear()
+        ctb(repo, "check", "-q")()
+        # a new build file, as ``ctb build new`` writes it: checked in full, from the warm cache
+        planned = sorted((repo / "builds").iterdir())[0].read_bytes()
+        head = b"".join(re.findall(rb"^(?:project|version): [^\n]*\n", planned, re.MULTILINE))
+
+        def new_build() -> None:
+            for path in made:
+                path.unlink()
+            made[:] = [repo / "builds" / f"zz-new-{next(counter)}.yaml"]
+            made[0].write_bytes(head + b"quantity: 2\n")
+
+        add("check warm, 1 build added (in full)", best(ctb(repo, "check", "-q"), repeat, new_build))
+        for path in made:
+            path.unlink()
     if wanted("clear"):
         copies = iter(range(10**6))
         current: list[Path] = []

@@ -34,6 +34,7 @@ def test_bench_smoke() -> None:
         "check warm, 1 line added",
         "check warm, 1 line removed",
         "check warm, 1 part added",
+        "check warm, 1 build added (in full)",
         "build clear --all cold",
         "build clear --all after a clear",
         "build clear --all again, warm",

@@ -151,9 +151,9 @@ def test_a_miss_is_looked_up_once(repo: Path, capsys: pytest.CaptureFixture[str]
     calls: list[Path] = []
     real = checkcache.stored
 
-    def counted(root: Path) -> checkcache.Answer | None:
+    def counted(root: Path, hand_over: bool = False) -> checkcache.Answer | None:
         calls.append(root)
-        return real(root)
+        return real(root, hand_over)
 
     monkeypatch.setattr(checkcache, "stored", counted)
     assert check(repo, capsys)[0] == 0

@@ -282,3 +282,64 @@ def test_a_file_changed_while_loading_is_loaded_as_it_is_now(repo: Path, monkeyp
     # the bytes the digest was taken of, back: never loaded as the ones read after it
     edited.write_text(edited.read_text().replace("notes: second", "notes: first"))
     assert load_repo(repo).inventory.parts["c-100n"].notes == "first"
+
+
+def _walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    walks: list[str] = []
+    walk = tree.walk_tree
+
+    def counted(root: Path, links: set[str] | None = None) -> list[tuple[str, str]]:
+        walks.append(os.fspath(root))
+        return walk(root, links)
+
+    monkeypatch.setattr(tree, "walk_tree", counted)
+    return walks
+
+
+@pytest.mark.parametrize("command", [["check"], ["check", "parts"], ["build", "clear", "--all", "--dry-run"]])
+def test_a_command_whose_stored_answer_missed_walks_the_tree_once(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """The load takes over the walk the stored answer's lookup just made, and loads what a fresh walk finds."""
+    from ctb_files.cli import main
+
+    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
+    trust_everything(monkeypatch)
+    main(["--repo", str(repo), *command])
+    edited = repo / "builds" / "vco-batch-1.yaml"
+    edited.write_text(edited.read_text().replace("quantity: 4", "quantity: 3"))  # read by both commands
+    capsys.readouterr()
+    walks = _walks(monkeypatch)
+    status = main(["--repo", str(repo), *command])
+    said = capsys.readouterr()
+    assert walks == [str(repo)]
+    monkeypatch.undo()
+    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
+    assert (status, said.out) == (main(["--repo", str(repo), *command, "--no-cache"]), capsys.readouterr().out)
+
+
+def test_a_walk_handed_over_is_taken_once_by_a_load_of_its_tree(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ctb_files.cli import main
+    from ctb_files.storage import checkcache
+
+    monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
+    trust_everything(monkeypatch)
+    shown = repo / "parts" / "c-100n.yaml"
+    shown.write_text(shown.read_text() + "notes: first state\n")
+    main(["--repo", str(repo), "check", "-q"])  # the warm cache holds the part as it is
+    other = repo / "parts" / "c-10n.yaml"
+    other.write_text(other.read_text() + "colour: blue\n")  # read by a check: the stored answer misses
+    assert checkcache.stored(repo, hand_over=True) is None
+    assert treestat.taken(repo.parent) is None  # another tree: not taken, and gone
+    assert treestat.taken(repo) is None
+    assert checkcache.stored(repo, hand_over=True) is None  # handed over again, and left there
+    shown.write_text(shown.read_text().replace("first state", "second state"))
+    capsys.readouterr()
+    # a command that starts forgets a walk no load took: it walks again and loads the part as it is now
+    main(["--repo", str(repo), "part", "show", "c-100n"])
+    assert "second state" in capsys.readouterr().out
+    assert treestat.taken(repo) is None
+    assert checkcache.stored(repo) is None  # no hand-over asked: none left
+    assert treestat.taken(repo) is None

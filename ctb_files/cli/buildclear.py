@@ -52,9 +52,11 @@ def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) ->
     # CTB_CACHE_TEST=warm: compute, store, and answer from what was stored (the test suite runs this way)
     warm_test = cache and os.environ.get("CTB_CACHE_TEST") == "warm"
     answer = None
+    walk = None
     if cache and not warm_test and not journal.left_over(root):
-        digests = treestat.tree_digests(root)  # None: no stat index yet, a first run
-        if digests is not None:
+        walk = treestat.walked(root)  # None: no stat index yet, a first run
+        if walk is not None:
+            digests = walk.digests
             key = clearcache.answer_key(digests, ids)
             answer = clearcache.lookup(root, key)
             if answer is None:
@@ -66,7 +68,12 @@ def clear_cmd(build_ids: tuple[str, ...], all_: bool, fail_on_shortage: bool) ->
         if answer is not None and opts.dry_run:  # what finish says of an empty change
             click.echo("nothing would change", err=opts.format == "json")
     if answer is None:
-        answer = _clear(root, ids, opts, cache, warm_test)
+        if walk is not None:
+            treestat.hand_over(root, walk)  # the load takes over the walk just made
+        try:
+            answer = _clear(root, ids, opts, cache, warm_test)
+        finally:
+            treestat.drop_handed()
     if opts.format == "json":
         click.echo(answer.json or "")
     elif answer.table is None:

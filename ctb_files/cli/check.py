@@ -34,7 +34,7 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     answer = None
     if cache and not warm_test and not quick.missed(root):
         # unchanged files answer from one read, without importing the models or running a check
-        answer = checkcache.stored(root)
+        answer = checkcache.stored(root, hand_over=True)  # a miss: the load below takes over the walk
     if answer is None:
         answer, key, digests, facts = _check(root, cache)
         if cache:

@@ -29,6 +29,9 @@ _missed: list[Path] = []  # the inventory whose stored answer :func:`answer` jus
 def answer(args: list[str]) -> int | None:
     """The exit status of ``ctb <args>`` answered from a stored answer, or None (click runs the command)."""
     _missed.clear()
+    handed = sys.modules.get("ctb_files.storage.treestat")  # imported by an earlier command in this process
+    if handed is not None:
+        handed.drop_handed()
     parsed = _plain_check(args)
     if parsed is None:
         return None
@@ -40,7 +43,7 @@ def answer(args: list[str]) -> int | None:
         return None
     try:
         root = tree.inventory_root(Path(repo) if repo is not None else None)
-        found = checkcache.stored(root)
+        found = checkcache.stored(root, hand_over=True)  # a miss: the load that follows takes over the walk
     except (CtbError, OSError):
         return None  # click's way says what is wrong
     if found is None:

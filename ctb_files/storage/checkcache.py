@@ -42,19 +42,22 @@ def answer_key(digests: Mapping[str, bytes], merge_driver_missing: tuple[str, in
     return files_key(repr(merge_driver_missing).encode(), digests)
 
 
-def stored(root: Path) -> Answer | None:
+def stored(root: Path, hand_over: bool = False) -> Answer | None:
     """The stored answer for the files as they are now, or None (then the repository is loaded and checked).
 
     Files whose ``stat`` matches the index are not read
     (:func:`~ctb_files.storage.treestat.tree_digests`).  None without an
     index (a first run loads everything anyway) and while a write that a
     killed command left half done waits to be finished by the full path.
+    ``hand_over``: on a miss, leave the walk for the load that follows in
+    this command (:func:`~ctb_files.storage.treestat.hand_over`).
     """
     if journal.left_over(root):
         return None
-    digests = treestat.tree_digests(root)
-    if digests is None:
+    walk = treestat.walked(root)
+    if walk is None:
         return None
+    digests = walk.digests
     missing = declared_not_installed(root)
     key = answer_key(digests, missing)
     found = lookup(root, key)
@@ -62,6 +65,8 @@ def stored(root: Path) -> Answer | None:
         found = unchanged_for_checks(root, digests, missing)
         if found is not None:
             store(root, key, found)  # asked again, it is one read
+    if found is None and hand_over:
+        treestat.hand_over(root, walk)
     return found
 
 

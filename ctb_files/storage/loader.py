@@ -108,11 +108,10 @@ def _load_indexed(root: Path) -> tuple[LoadResult, list[Diagnostic]] | None:
     there is no index or no cache, or when a file read is not the one its
     digest was taken of (it changed meanwhile).
     """
-    links: set[str] = set()
-    read: dict[str, bytes] = {}
-    digests = treestat.tree_digests(root, links, read)
-    if digests is None:
+    walk = treestat.taken(root) or treestat.walked(root)  # the walk of a stored answer just missed, if any
+    if walk is None:
         return None
+    digests, links, read = walk
     outside = _outside(root, digests, links)
     files = treestat.OnDisk(root, digests, read)
     store: FileCache | None = None

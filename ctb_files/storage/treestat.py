@@ -32,6 +32,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from ctb_files.storage import tree
 from ctb_files.storage.cachebase import answer_path, file_digest, read_answer, write_answer
@@ -97,6 +98,44 @@ class ReadAgain(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self._digests)
+
+
+class Walk(NamedTuple):
+    """What :func:`walked` found: every file's digest, the files that are links, the bytes of those read."""
+
+    digests: dict[str, bytes]
+    links: set[str]
+    read: dict[str, bytes]
+
+
+def walked(root: Path) -> Walk | None:
+    """:func:`tree_digests` with the links seen and the bytes read; None without an index."""
+    links: set[str] = set()
+    read: dict[str, bytes] = {}
+    digests = tree_digests(root, links, read)
+    return None if digests is None else Walk(digests, links, read)
+
+
+# a walk one step of a command made and the next takes over (a check whose stored answer missed loads the
+# files it just walked): at most one, for one inventory, taken once (:func:`hand_over`, :func:`taken`)
+_handed: list[tuple[str, Walk]] = []
+
+
+def hand_over(root: Path, walk: Walk) -> None:
+    """Leave ``walk`` of ``root`` for the load that follows in this command (:func:`taken`)."""
+    _handed[:] = [(os.fspath(root), walk)]
+
+
+def taken(root: Path) -> Walk | None:
+    """The walk of ``root`` handed over in this command, once; None when there is none (or of another tree)."""
+    found = _handed[:1]
+    _handed.clear()
+    return found[0][1] if found and found[0][0] == os.fspath(root) else None
+
+
+def drop_handed() -> None:
+    """Forget a walk handed over and not taken (a command starts)."""
+    _handed.clear()
 
 
 class Changed(Exception):
