@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -343,3 +344,22 @@ def test_a_walk_handed_over_is_taken_once_by_a_load_of_its_tree(
     assert treestat.taken(repo) is None
     assert checkcache.stored(repo) is None  # no hand-over asked: none left
     assert treestat.taken(repo) is None
+
+
+def test_a_temporary_file_a_killed_command_left_is_swept(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A command killed while writing in ``.git/ctb`` leaves its temporary file; the next command removes it."""
+    from ctb_files.cli import main
+    from ctb_files.storage.cachebase import temp_prefix
+
+    main(["--repo", str(repo), "check", "-q"])
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process that has ended: its number names no running process
+    folder = repo / ".git" / "ctb"
+    left = folder / f".cache-{gone.pid}-k2x9q_1a.tmp"
+    ours = folder / f"{temp_prefix('check')}abc.tmp"  # this process is running: left to it
+    older = folder / ".cache-k2x9q1a.tmp"  # named without a process: never swept
+    for path in (left, ours, older):
+        path.write_bytes(b"half written")
+    assert main(["--repo", str(repo), "check", "-q"]) == 0  # answered from the stored answer
+    capsys.readouterr()
+    assert not left.exists() and ours.exists() and older.exists()

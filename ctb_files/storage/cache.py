@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ctb_files.core import paths as layout
 from ctb_files.errors import Diagnostic
-from ctb_files.storage.cachebase import NO_CACHE_ENV, code_stamp, disabled, git_dir
+from ctb_files.storage.cachebase import NO_CACHE_ENV, code_stamp, disabled, git_dir, temp_prefix
 
 if TYPE_CHECKING:  # the cache itself holds data, not models: comparing entries imports none
     from ctb_files.core.models.inventory import Inventory
@@ -248,7 +248,7 @@ class FileCache:
         packed = marshal.dumps(index)
         head = MAGIC + self._stamp + b"\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=temp_prefix("cache"), suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
                 # the digest, known at the end, goes in the room left for it

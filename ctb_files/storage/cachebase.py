@@ -137,6 +137,42 @@ def read_keyed(path: Path | None, magic: bytes) -> tuple[bytes, bytes] | None:
     return key, payload
 
 
+def temp_prefix(name: str) -> str:
+    """The prefix of a temporary file written in ``<git dir>/ctb`` before it is renamed into place: it names
+    the writing process, so that one a killed command left behind can be told and swept (:func:`sweep_temps`)."""
+    return f".{name}-{os.getpid()}-"
+
+
+def sweep_temps(folder: Path) -> None:
+    """Remove the temporary files in ``folder`` whose writing process is gone (killed while writing); errors are
+    ignored.  A file of a process still running is left to it."""
+    try:
+        listing = os.scandir(folder)
+    except OSError:
+        return
+    with listing:
+        for entry in listing:
+            name = entry.name
+            if not (name.startswith(".") and name.endswith(".tmp")):
+                continue
+            pid = name[: -len(".tmp")].rsplit("-", 2)[-2:-1]  # .<name>-<pid>-<random>.tmp
+            if pid and pid[0].isdigit() and not _running(int(pid[0])):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's process, or no such number: never swept
+        return True
+    return True
+
+
 def write_answer(path: Path | None, magic: bytes, key: bytes, pieces: Sequence[bytes]) -> None:
     """Store the payload ``pieces`` (written one after another, never joined) under ``key``; errors are ignored."""
     if path is None:
@@ -148,7 +184,7 @@ def write_answer(path: Path | None, magic: bytes, key: bytes, pieces: Sequence[b
         digest.update(piece)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(magic + key + digest.digest())

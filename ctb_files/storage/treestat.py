@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ctb_files.storage import tree
-from ctb_files.storage.cachebase import answer_path, file_digest, read_answer, write_answer
+from ctb_files.storage.cachebase import answer_path, file_digest, read_answer, sweep_temps, write_answer
 
 MAGIC = b"ctb-stat 2\n"
 KEY = b"\0" * 32  # one index per git directory: its key is fixed, its digest still guards it
@@ -194,6 +194,8 @@ def tree_digests(
     known = _read(path)
     if not known:
         return None
+    assert path is not None
+    sweep_temps(path.parent)  # what a command killed while writing here left (every command walks first)
     racy_from = time.time_ns() - RACY_NS
     out: dict[str, bytes] = {}
     fresh: dict[str, Entry] = {}
@@ -241,6 +243,7 @@ def remember(root: Path, files: Mapping[str, bytes], stats: Mapping[str, tree.St
     path = answer_path(root, "stat")
     if path is None:
         return digests
+    sweep_temps(path.parent)
     racy_from = time.time_ns() - RACY_NS
     fresh = {rel: _entry(stats[rel], data, digests[rel], racy_from) for rel, data in files.items() if rel in stats}
     if fresh != _read(path):
