@@ -116,11 +116,13 @@ class Unconsulted(NamedTuple):
 
 
 class Added(NamedTuple):
-    """What a full check knew that a part file added since needs: the shapes of a part's fields (those its model
-    takes for certain, :func:`~ctb_files.core.unread.new_part_fields`) and the ids a check knew, by kind."""
+    """What a full check knew that a part file added since, or a BOM whose rows changed, needs: the shapes of a
+    part's fields (those its model takes for certain, :func:`~ctb_files.core.unread.new_part_fields`), the ids
+    a check knew, by kind, and the BOM lines builds exclude."""
 
     fields: dict[str, Shape]
-    known: bytes  # pickled {"part" | "package" | "vendor": frozenset of ids} (loaded or seen on disk)
+    known: bytes  # pickled {"part" | "package" | "vendor" | "project": frozenset of ids} (loaded or seen on disk)
+    excluded: bytes = b""  # pickled {BOM file: frozenset of the line numbers builds of its version exclude}
 
 
 class Facts(NamedTuple):
@@ -180,8 +182,30 @@ def _added(inv: Inventory) -> Added:
     from ctb_files.checks._support import ids_of
     from ctb_files.core.unread import new_part_fields
 
-    known = {kind: frozenset(ids_of(inv, kind)) for kind in ("part", "package", "vendor")}
-    return Added(new_part_fields(), pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
+    known = {kind: frozenset(ids_of(inv, kind)) for kind in KNOWN_KINDS}
+    excluded: dict[str, set[int]] = {}
+    for build in inv.builds.values():
+        if build.exclude:
+            excluded.setdefault(layout.bom_path(build.project, build.version), set()).update(build.exclude)
+    return Added(
+        new_part_fields(),
+        pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL),
+        pickle.dumps({rel: frozenset(lines) for rel, lines in excluded.items()}, protocol=pickle.HIGHEST_PROTOCOL),
+    )
+
+
+#: the kinds of ids a full check keeps, for files added and BOM rows changed since
+KNOWN_KINDS = ("part", "package", "vendor", "project")
+
+
+def _known(facts: Facts) -> dict[str, frozenset[str]] | None:
+    """The ids a full check knew, by kind (:data:`KNOWN_KINDS`); None when it kept none."""
+    if facts.added is None:
+        return None
+    known = pickle.loads(facts.added.known)  # noqa: S301 - our own file, verified
+    if type(known) is not dict or not all(type(known.get(kind)) is frozenset for kind in KNOWN_KINDS):
+        return None
+    return known
 
 
 def _unconsulted(inv: Inventory, consulted: set[tuple[str, str, str | None]], looked_up: set[str]) -> Unconsulted:
@@ -288,7 +312,9 @@ def _facts_shaped(facts: Any) -> bool:
     ):
         return False
     added = facts.added
-    if added is not None and not (type(added) is Added and type(added.known) is bytes and _shapes({"": added.fields})):
+    if added is not None and not (
+        type(added) is Added and type(added.known) is bytes and type(added.excluded) is bytes and _shapes({"": added.fields})
+    ):
         return False
     return all(type(n) is int for n in facts.limits) and all(
         _shapes(found) for found in (facts.shapes, facts.items or {})
@@ -368,10 +394,8 @@ def _parts_added(root: Path, added: list[str], full: Kept, digests: Mapping[str,
     from ctb_files.storage.yaml.read import YamlProblem, load_fast
 
     facts = full.facts
-    if facts is None or facts.added is None:
-        return False
-    known = pickle.loads(facts.added.known)  # noqa: S301 - our own file, verified
-    if type(known) is not dict or not all(type(known.get(kind)) is frozenset for kind in ("part", "package", "vendor")):
+    known = _known(facts) if facts is not None else None
+    if facts is None or known is None:
         return False
     folded = {ident.casefold() for ident in known["part"]}
     for rel in added:
@@ -472,7 +496,7 @@ def _only_unread(
                     undecided.append(rel)
             if not undecided:
                 return True  # shown without a model
-        return _validated(root, undecided, full.digests, digests, settings, cache, unread, items)
+        return _validated(root, undecided, full.digests, digests, settings, cache, unread, items, full.facts)
     finally:
         cache.close()
 
@@ -520,6 +544,8 @@ def _text_only(
         and not _unread_counts(rel, key.kind, before, after, full.facts)
     ):
         verdict = _items_only(key.kind, before, after, full.facts)
+        if verdict is False and key.kind == "bom" and full.facts.added is not None and _rows_only(before, after):
+            verdict = None  # its rows changed: validated, then read as the checks read rows (:func:`_quiet_rows`)
         if verdict is not True:
             return verdict  # another field changed (False), or an item's field only validating can tell (None)
     shapes = full.facts.shapes.get(key.kind, {})
@@ -816,8 +842,12 @@ def _validated(
     cache: FileCache,
     unread: Mapping[str, frozenset[str]],
     items: Mapping[str, tuple[str, frozenset[str]]],
+    facts: Facts | None = None,
 ) -> bool:
-    """:func:`changed_unread` with each changed file loaded and validated as a full load would."""
+    """:func:`changed_unread` with each changed file loaded and validated as a full load would.
+
+    ``facts``: the full run's; for a check, a BOM whose rows changed is read
+    as the checks read rows (:func:`_quiet_rows`)."""
     from ctb_files.core.models.inventory import Inventory
     from ctb_files.storage.loader import load_alone
 
@@ -837,9 +867,64 @@ def _validated(
             return False
         ignored = unread.get(key.kind, frozenset())
         listed = items.get(key.kind)
-        if not same(_without(then, ignored, listed), _without(now, ignored, listed)):
+        if not same(_without(then, ignored, listed), _without(now, ignored, listed)) and not (
+            facts is not None and _quiet_rows(inv, rel, key, then, now, facts)
+        ):
             return False
     return True
+
+
+def _rows_only(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a BOM's data differ at most in its rows."""
+    return list(before) == list(after) and all(same(before[name], after[name]) for name in before if name != "rows")
+
+
+def _quiet_rows(inv: Inventory, rel: str, key: layout.FileKey, then: bytes, now: bytes, facts: Facts) -> bool:
+    """For a check: whether a BOM that changed only in its rows (validated: its model is in ``inv``) leaves every
+    check as it was.
+
+    ``then``, ``now``: its data at the full check and now, pickled.  Each row
+    now asks for known parts (or none), in its part's own unit (no ``unit``),
+    a whole quantity, with no attrition, setup, extension fields or flags:
+    then no check that reads a row with its part (CTB403, CTB305, CTB405,
+    CTB406, the extensions, CTB404) has anything to say of it.  A row as it
+    was in the old rows (maybe elsewhere) is said of what was said: nothing.  The lines
+    builds exclude are in it as they were in the old rows (CTB210 of their
+    build files).  And every check, run on this BOM alone with the ids the
+    full check knew (CTB201, duplicate lines CTB212, its project and version),
+    says nothing of it.
+    """
+    from ctb_files.checks import run_checks
+    from ctb_files.core.models.inventory import Inventory
+    from ctb_files.core.units import is_whole
+
+    known = _known(facts)
+    bom = inv.boms.get((key.id, key.version))
+    if key.kind != "bom" or known is None or bom is None or facts.added is None:
+        return False
+    was, data = pickle.loads(then), pickle.loads(now)  # noqa: S301 - our own cache's entry, data just parsed
+    if type(was) is not dict or type(data) is not dict or not _rows_only(was, data):
+        return False
+    parts = known["part"]
+    rows = data.get("rows")
+    if type(rows) is not list or len(rows) != len(bom.rows):
+        return False
+    kept = {pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL) for row in was.get("rows") or ()}
+    for raw, row in zip(rows, bom.rows, strict=True):
+        if pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL) in kept:
+            continue  # a row as it was (maybe elsewhere): the checks said nothing of it, and say it again
+        if row.unit is not None or row.attrition is not None or row.setup or row.ext or row.flags:
+            return False
+        if not is_whole(row.quantity) or any(ident is not None and ident not in parts for ident in (row.part, row.substitute)):
+            return False
+    excluded = pickle.loads(facts.added.excluded).get(rel, frozenset()) if facts.added.excluded else frozenset()  # noqa: S301
+    if excluded:
+        old = {row.get("line") for row in was.get("rows", ()) if type(row) is dict}
+        new = {row.line for row in bom.rows if row.line is not None}
+        if any((number in old) != (number in new) for number in excluded):
+            return False
+    alone = Inventory(settings=inv.settings, boms={(key.id, key.version): bom}, seen={k: set(v) for k, v in known.items()})
+    return not any(d.path == rel for d in run_checks(alone))
 
 
 def _read(root: Path, rel: str, digests: Mapping[str, bytes]) -> bytes | None:

@@ -1,0 +1,225 @@
+"""``ctb check`` after a BOM's rows changed: the last full answer stands when no check can say a thing of them.
+
+A BOM whose rows were changed, added or taken out (and nothing else), that
+validates, whose new rows ask for known parts in their own unit, whole,
+with no attrition, setup, extension fields or flags, that keeps the lines
+builds exclude, and of which every check run on it alone says nothing,
+leaves every check as it was (``storage/unread._quiet_rows``).  A clear reads
+rows: it plans again.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bench.gen import generate_mixed
+from ctb_files.checks import run_checks
+from ctb_files.cli import main
+from ctb_files.storage.loader import load_repo
+from tests.test_recheck import check, full_answer, unchanged
+
+BOM = "projects/vco/bom/v1.yaml"
+
+
+@pytest.fixture()
+def repo(one_build_cleared: Path) -> Path:
+    """The example with its build cleared (``tests/conftest.py``)."""
+    return one_build_cleared
+
+
+def edit(root: Path, before: str, after: str, rel: str = BOM) -> None:
+    path = root / rel
+    text = path.read_text()
+    assert text.count(before) == 1, before
+    path.write_text(text.replace(before, after))
+
+
+ROW_9 = "{line: 9, refs: [R3], quantity: 1, value: 100k, part: r-100k}"
+QUIET = {
+    "part-changed": [(ROW_9, "{line: 9, refs: [R3], quantity: 1, value: 100k, part: r-47k}")],
+    "row-added": [(ROW_9, ROW_9 + "\n  - {line: 90, refs: [R90], quantity: 3, value: 1k, part: r-1k, dnp: true}")],
+    "row-taken-out": [(f"  - {ROW_9}\n", "")],
+    "rows-moved": [
+        (f"  - {ROW_9}\n", ""),
+        ("  # --- power ---\n", f"  # --- power ---\n  - {ROW_9}\n"),
+    ],
+    "several": [
+        (ROW_9, "{line: 9, refs: [R3], quantity: 2, value: 47k, part: r-47k, mpn: CFR-25}"),
+        ("{line: 17, refs: [R12], quantity: 1, value: 22k, part: r-22k}", "{line: 17, refs: [R12, R13], quantity: 2, part: r-22k}"),
+        ("{line: 13, refs: [R7], quantity: 1, value: 1M, part: r-1m}", "{line: 13, refs: [R7], quantity: 1, value: 1M}"),
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(QUIET))
+def test_rows_no_check_can_mind_answer_from_the_last_full_check(
+    repo: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    first = check(repo, capsys)
+    assert first == (0, "", "51 files checked: 0 errors, 0 warnings\n")
+    kept = full_answer(repo)
+    for before, after in QUIET[name]:
+        edit(repo, before, after)
+    assert unchanged(repo) == (51, [])
+    assert check(repo, capsys) == first
+    assert full_answer(repo) == kept  # answered without a full check
+    assert check(repo, capsys, "--no-cache") == first
+
+
+@pytest.mark.parametrize(
+    ("after", "said"),
+    [
+        ("{line: 9, refs: [R3], quantity: 1, part: r-100kk}", "CTB201"),
+        ("{line: 10, refs: [R3], quantity: 1, part: r-100k}", "CTB212"),
+        ("{line: 9, refs: [R3], quantity: 1.5, part: r-100k}", "CTB305"),
+        ("{line: 9, refs: [R3], quantity: 1, part: r-100k, unit: m}", "CTB403"),
+        ("{line: 9, refs: [R3], quantity: 1, part: r-100k, unit: pcs}", ""),  # a unit: read in full, fine
+        ("{line: 9, refs: [R3], quantity: 1, part: r-100k, attrition: -2}", "CTB405"),
+        ("{line: 9, refs: [R3], quantity: 1, part: r-100k, attrition: 2}", ""),
+        ("{line: 9, refs: [R3], quantity: 1, part: r-100k, flags: [odd]}", "CTB404"),
+        ("{line: 9, refs: [R3], quantity: 1, part: r-100k, ext: {colour: red}}", "CTB45"),
+        ("{line: 9, refs: [R3], quantity: 1, part: r-100k, substitute: r-100kk}", "CTB201"),
+        ("{refs: [R3], quantity: 1, part: r-100k}", "CTB101"),  # no line: the model refuses it
+        ("{line: 9, refs: [R3], quantity: 0, part: r-100k}", "CTB104"),
+    ],
+)
+def test_rows_a_check_may_mind_are_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str], after: str, said: str
+) -> None:
+    check(repo, capsys)
+    edit(repo, ROW_9, after)
+    assert unchanged(repo) is None
+    now = check(repo, capsys)
+    assert now == check(repo, capsys, "--no-cache")
+    assert said in now[1] and (said == "") == (now[1] == ""), now
+
+
+def test_the_lines_builds_exclude_stay_or_the_bom_is_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build = repo / "builds/vco-batch-1.yaml"
+    build.write_text(
+        re.sub(r"^quantity: (\d+)$", r"quantity: \1\nexclude: [9]", build.read_text(), count=1, flags=re.M)
+    )
+    first = check(repo, capsys)
+    assert first == (0, "", "51 files checked: 0 errors, 0 warnings\n")
+    kept = full_answer(repo)
+    edit(repo, "  - {line: 13, refs: [R7], quantity: 1, value: 1M, part: r-1m}\n", "")  # not excluded
+    assert unchanged(repo) == (51, [])
+    assert check(repo, capsys) == first and full_answer(repo) == kept
+    edit(repo, f"  - {ROW_9}\n", "")  # excluded: its build's CTB210 comes
+    assert unchanged(repo) is None
+    now = check(repo, capsys)
+    assert now == check(repo, capsys, "--no-cache") and "CTB210" in now[1]
+
+
+def test_another_field_of_the_bom_changed_is_checked_in_full(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    check(repo, capsys)
+    edit(repo, "version: v1\n", "version: v2\n")
+    edit(repo, ROW_9, "{line: 9, refs: [R3], quantity: 1, value: 100k, part: r-47k}")
+    assert unchanged(repo) is None
+    now = check(repo, capsys)
+    assert now == check(repo, capsys, "--no-cache") and "CTB209" in now[1]
+
+
+def test_a_clear_after_rows_changed_plans_again(cleared_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_recheck import clear, unchanged_clear
+
+    clear(cleared_repo, capsys)
+    edit(cleared_repo, ROW_9, "{line: 9, refs: [R3], quantity: 1, value: 100k, part: r-47k}")
+    assert unchanged_clear(cleared_repo) is None
+    twin = cleared_repo.parent / "twin"
+    shutil.copytree(cleared_repo, twin)
+    shutil.rmtree(twin / ".git/ctb", ignore_errors=True)
+    assert clear(cleared_repo, capsys, "--dry-run") == clear(twin, capsys, "--dry-run", "--no-cache")
+
+
+def test_rows_changed_at_random_answer_as_a_full_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Whenever the light comparison answers after a BOM's rows changed, a full check says exactly that."""
+    root = generate_mixed(tmp_path / "mixed", parts=120, builds=8, projects=2, rows=20)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    main(["--repo", str(root), "build", "clear", "--all", "-q"])
+    capsys.readouterr()
+    bom = sorted(root.glob("projects/*/bom/*.yaml"))[0]
+    original = bom.read_text()
+    head, _, body = original.partition("rows:\n")
+    lines = body.splitlines(keepends=True)
+    parts = sorted(path.stem for path in (root / "parts").iterdir())
+    extras = ["", "", ", unit: g", ", attrition: 1", ", attrition: -1", ", flags: [x]", ", dnp: true", ", mpn: X1"]
+    rng = random.Random(31)
+    answered = full = 0
+    for _ in range(30):
+        bom.write_text(original)
+        check(root, capsys)
+        rows = list(lines)
+        for _ in range(rng.randint(1, 3)):
+            what = rng.random()
+            if what < 0.4 and rows:
+                i = rng.randrange(len(rows))
+                part = rng.choice([*parts[:30], "no-such-part"])
+                rows[i] = re.sub(r"part: [\w.+-]+", f"part: {part}", rows[i], count=1)
+            elif what < 0.7:
+                line = rng.choice([1, 500, 501, 502])
+                quantity = rng.choice([1, 2, 2.5])
+                rows.append(
+                    f"  - {{line: {line}, refs: [Z{line}], quantity: {quantity}, part: {rng.choice(parts)}{rng.choice(extras)}}}\n"
+                )
+            elif rows:
+                del rows[rng.randrange(len(rows))]
+        bom.write_text(head + "rows:\n" + "".join(rows))
+        found = unchanged(root)
+        truth = check(root, capsys, "--no-cache")
+        if found is None:
+            full += 1
+            continue
+        answered += 1
+        rendered = "".join(d.render() + "\n" for d in found[1])
+        assert (1 if any(d.severity == "error" for d in found[1]) else 0, rendered) == truth[:2]
+    assert answered >= 5 and full >= 5  # both ways were taken, and each light answer was a full check's
+
+
+@pytest.mark.parametrize("name", ["example", "mixed"])
+def test_no_check_minds_quiet_rows_changed(name: str, tmp_path: Path) -> None:
+    """Every check says word for word the same after each BOM's rows change as the light comparison allows:
+    a row's part changed to another known part, a row added, a row no build excludes taken out."""
+    if name == "example":
+        root = tmp_path / "inv"
+        shutil.copytree(Path(__file__).resolve().parent.parent / "example-inventory", root)
+    else:
+        root = generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    assert main(["--repo", str(root), "build", "clear", "--all", "-q"]) in (0, 1)
+    inv = load_repo(root, cache=False).inventory
+    before = [d.render() for d in run_checks(inv)]
+    named = {d.path for d in run_checks(inv)}
+    excluded = {(b.project, b.version): set(b.exclude) for b in inv.builds.values()}
+    known = sorted(inv.parts)
+    changed = 0
+    for path in sorted(root.glob("projects/*/bom/*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        if rel in named:
+            continue
+        project, version = path.parent.parent.name, path.stem
+        text = path.read_text()
+        lines = [int(n) for n in re.findall(r"line: (\d+)", text)]
+        plain = [
+            m for m in re.finditer(r"  - \{line: (\d+), [^\n]*part: ([\w.+-]+)\}\n", text) if "ext:" not in m.group(0)
+        ]
+        if not plain:
+            continue
+        first = plain[0]
+        text = text.replace(first.group(2) + "}", known[(known.index(first.group(2)) + 1) % len(known)] + "}", 1)
+        gone = [m for m in plain[1:] if int(m.group(1)) not in excluded.get((project, version), set())]
+        if gone:
+            text = text.replace(gone[0].group(0), "", 1)
+        text += f"  - {{line: {max(lines) + 1}, refs: [ZZ1], quantity: 2, part: {known[0]}}}\n"
+        path.write_text(text)
+        changed += 1
+    assert changed >= 1
+    assert [d.render() for d in run_checks(load_repo(root, cache=False).inventory)] == before
