@@ -196,6 +196,20 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
             add("check warm, 1 line removed", best(ctb(repo, "check", "-q"), repeat, drop_line))
             stock.write_bytes(stocked)
             ctb(repo, "check", "-q")()
+        # a BOM row's part changed to another known part, as a BOM sync writes it (another part each run)
+        bom = sorted((repo / "projects").glob("*/bom/*.yaml"))[0]
+        listed_bom = bom.read_bytes()
+        first_part = re.search(rb"part: ([\w.+-]+)\}", listed_bom)
+        ids = [path.stem for path in sorted((repo / "parts").iterdir())[:50]]
+        if first_part is not None:
+
+            def swap_part() -> None:
+                other = ids[next(counter) % len(ids)].encode()
+                bom.write_bytes(listed_bom.replace(first_part.group(0), b"part: " + other + b"}", 1))
+
+            add("check warm, 1 BOM row changed", best(ctb(repo, "check", "-q"), repeat, swap_part))
+            bom.write_bytes(listed_bom)
+            ctb(repo, "check", "-q")()
         # a new part file, as ``ctb part new`` writes it (another each run)
         made: list[Path] = []
 
