@@ -224,7 +224,7 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
             path.unlink()
         made.clear()
         ctb(repo, "check", "-q")()
-        # a new build file, as ``ctb build new`` writes it: checked in full, from the warm cache
+        # a new build file, as ``ctb build new`` writes it (another each run)
         planned = sorted((repo / "builds").iterdir())[0].read_bytes()
         head = b"".join(re.findall(rb"^(?:project|version): [^\n]*\n", planned, re.MULTILINE))
 
@@ -234,9 +234,21 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
             made[:] = [repo / "builds" / f"zz-new-{next(counter)}.yaml"]
             made[0].write_bytes(head + b"quantity: 2\n")
 
-        add("check warm, 1 build added (in full)", best(ctb(repo, "check", "-q"), repeat, new_build))
+        add("check warm, 1 build added", best(ctb(repo, "check", "-q"), repeat, new_build))
         for path in made:
             path.unlink()
+        made.clear()
+        ctb(repo, "check", "-q")()
+        # a part's equivalents (another part each run), which a check reads in full from the warm cache
+        target = sorted((repo / "parts").iterdir())[3]
+        shaped = target.read_bytes()
+
+        def new_equivalent() -> None:
+            other = ids[next(counter) % len(ids)].encode()
+            target.write_bytes(re.sub(rb"(?m)^equivalents: .*\n", b"", shaped) + b"equivalents: [" + other + b"]\n")
+
+        add("check warm, 1 equivalent set (in full)", best(ctb(repo, "check", "-q"), repeat, new_equivalent))
+        target.write_bytes(shaped)
     if wanted("clear"):
         copies = iter(range(10**6))
         current: list[Path] = []

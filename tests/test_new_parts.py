@@ -131,11 +131,11 @@ def test_files_of_other_kinds_added_or_a_part_taken_away_are_checked_in_full(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     check(repo, capsys)
-    build = repo / "builds/vco-batch-9.yaml"
-    build.write_text("project: vco\nversion: v1\nquantity: 2\n")
+    stock = repo / "stock/bench.yaml"  # a new location (builds: tests/test_new_builds.py)
+    stock.write_text("name: Bench\nlines:\n  - {part: r-1k, quantity: 3}\n")
     assert unchanged(repo) is None
     assert check(repo, capsys) == check(repo, capsys, "--no-cache")
-    build.unlink()
+    stock.unlink()
     check(repo, capsys)
     (repo / "parts/c-22p.yaml").unlink()
     assert unchanged(repo) is None

@@ -128,11 +128,14 @@ def unchanged_for_checks(root: Path, digests: Mapping[str, bytes], missing: tupl
     before = found.digests
     if answer is None or answer_key(before, missing) != found.key:
         return None
-    added = unread.added_parts(before, digests)
+    added = unread.added_files(before, digests)
     if added is None:
         return None
-    if added:  # new part files: no other file may refer to a part the full check did not know
-        if any(d.code == "CTB201" for d in answer[1]) or not unread.parts_added_cleanly(root, added, found, digests):
+    if added:  # new part or build files: no other file may refer to an id of their kinds the full check did not know
+        unknown = unread.unknown_codes(added)
+        if any(d.code in unknown for d in answer[1]):
+            return None
+        if not unread.added_cleanly(root, added, found, digests, {d.path for d in answer[1]}):
             return None
         answer = (answer[0] + len(added), answer[1])
     changed = unread.changed_files(before, {rel: digests[rel] for rel in before} if added else digests)

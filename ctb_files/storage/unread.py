@@ -179,10 +179,11 @@ def facts_of(
 
 
 def _added(inv: Inventory) -> Added:
-    from ctb_files.checks._support import ids_of
+    from ctb_files.checks._support import ids_of, known_boms
     from ctb_files.core.unread import new_part_fields
 
-    known = {kind: frozenset(ids_of(inv, kind)) for kind in KNOWN_KINDS}
+    known = {kind: frozenset(ids_of(inv, kind)) for kind in KNOWN_KINDS if kind != "bom"}
+    known["bom"] = frozenset(f"{project}:{version}" for project, version in known_boms(inv))
     excluded: dict[str, set[int]] = {}
     for build in inv.builds.values():
         if build.exclude:
@@ -194,8 +195,8 @@ def _added(inv: Inventory) -> Added:
     )
 
 
-#: the kinds of ids a full check keeps, for files added and BOM rows changed since
-KNOWN_KINDS = ("part", "package", "vendor", "project")
+#: the kinds of ids a full check keeps, for files added and BOM rows changed since ("bom": ``project:version``)
+KNOWN_KINDS = ("part", "package", "vendor", "project", "build", "stock", "bom")
 
 
 def _known(facts: Facts) -> dict[str, frozenset[str]] | None:
@@ -348,9 +349,14 @@ def changed_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> 
     return changed
 
 
-def added_parts(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> list[str] | None:
-    """The part files there now that were not at the full run (maybe none), when no file went and no file of
-    another kind came, and no more came than may change; else None."""
+#: the kinds of files that may come since a full check and keep its answer, each with the code of the message
+#: of an unknown id of that kind (a full answer with one is never kept: the new file may be the one it named)
+ADDABLE = {"part": "CTB201", "build": "CTB207"}
+
+
+def added_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> list[str] | None:
+    """The part and build files there now that were not at the full run (maybe none), when no file went and no
+    file of another kind came, and no more came than may change; else None."""
     if not before.keys() <= digests.keys():
         return None
     added = sorted(digests.keys() - before.keys())
@@ -358,9 +364,38 @@ def added_parts(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> li
         return None
     for rel in added:
         key = layout.classify(rel)
-        if key is None or key.kind != "part":
+        if key is None or key.kind not in ADDABLE:
             return None
     return added
+
+
+def added_cleanly(
+    root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes], named: set[str]
+) -> bool:
+    """Whether each new part or build file of ``added`` loads without a problem, and no check can say a thing
+    of it (:func:`parts_added_cleanly`, :func:`_builds_added`).
+
+    The full check's answer must name no unknown id of the kinds added
+    (:data:`ADDABLE`; a caller's test).  ``named``: the files its
+    diagnostics are in.
+    """
+    parts = [rel for rel in added if _kind(rel) == "part"]
+    builds = [rel for rel in added if _kind(rel) == "build"]
+    if len(parts) + len(builds) != len(added):
+        return False
+    return (not parts or parts_added_cleanly(root, parts, full, digests)) and (
+        not builds or _builds_added(root, builds, full, digests, named)
+    )
+
+
+def _kind(rel: str) -> str | None:
+    key = layout.classify(rel)
+    return key.kind if key is not None else None
+
+
+def unknown_codes(added: list[str]) -> set[str]:
+    """The codes of the messages of unknown ids of the kinds of files ``added`` (:data:`ADDABLE`)."""
+    return {ADDABLE[kind] for kind in map(_kind, added) if kind in ADDABLE}
 
 
 def parts_added_cleanly(root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes]) -> bool:
@@ -411,6 +446,53 @@ def _parts_added(root: Path, added: list[str], full: Kept, digests: Mapping[str,
         if isinstance(now, Diagnostic) or not _new_part(now, facts, known["package"], known["vendor"]):
             return False
     return True
+
+
+def _builds_added(
+    root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes], named: set[str]
+) -> bool:
+    """Whether each new build file loads without a problem, holds nothing, and no check can say a thing of it.
+
+    The full answer names no unknown build (CTB207): no order's line was
+    for it, and no hint can change.  Each is validated, of an id by the id
+    rule that no known build's differs from only by case (CTB214); it
+    holds nothing and lists nothing a clear writes (no reservations,
+    shortages or assemblies: no take for CTB301-304 to weigh) and excludes
+    no line (CTB210); its project's version has a BOM file the full answer
+    says nothing of (so the project is known and lists the version: CTB205,
+    CTB206, CTB208).  And every check, run on the build alone with the ids
+    the full check knew, says nothing of it (its status, fallbacks).
+    """
+    from ctb_files.checks import run_checks
+    from ctb_files.core.ids import valid_id
+    from ctb_files.core.models.inventory import Inventory
+    from ctb_files.storage.loader import load_alone
+
+    facts = full.facts
+    known = _known(facts) if facts is not None else None
+    settings = _read(root, layout.SETTINGS, digests)
+    if facts is None or known is None or settings is None:
+        return False
+    inv = Inventory()
+    if load_alone(inv, layout.SETTINGS, layout.FileKey("settings"), settings)[1]:
+        return False
+    folded = {ident.casefold() for ident in known["build"]}
+    for rel in added:
+        key = layout.classify(rel)
+        data = _read(root, rel, digests)
+        if key is None or data is None or not valid_id(key.id) or key.id.casefold() in folded:
+            return False
+        folded.add(key.id.casefold())
+        now, problems = load_alone(inv, rel, key, data)
+        build = inv.builds.get(key.id)
+        if now is None or problems or build is None:
+            return False
+        if build.reservations or build.shortages or build.assemblies or build.exclude:
+            return False
+        if f"{build.project}:{build.version}" not in known["bom"] or layout.bom_path(build.project, build.version) in named:
+            return False
+    alone = Inventory(settings=inv.settings, builds=dict(inv.builds), seen={k: set(v) for k, v in known.items()})
+    return not any(d.path in added for d in run_checks(alone))
 
 
 def _new_part(data: dict[str, Any], facts: Facts, packages: frozenset[str], vendors: frozenset[str]) -> bool:
