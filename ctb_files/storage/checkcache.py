@@ -14,7 +14,10 @@ A miss where only a few files changed, each only in what no check reads
 the answer of the last full check, ``<git dir>/ctb/check-files``, which keeps
 it with the digest of every file it read (:func:`unchanged_for_checks`).
 So does a stock count changed where no check can object: a whole number, at
-least what open builds held of its line at that check.
+least what open builds held of its line at that check; a stock line no open
+build held taken out; a BOM's rows changed where no check can mind; and a
+part or build file added of which no check can say a thing
+(:mod:`ctb_files.storage.unread`).
 """
 
 from __future__ import annotations

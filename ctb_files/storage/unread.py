@@ -50,6 +50,11 @@ neither command reads (:func:`_items_only`): each item in its place with
 every field either reads as it was, each changed value of its shape, or
 else the file validated as a full load would.
 
+For ``ctb check`` only, a BOM may differ in its rows where no check can
+mind (:func:`_quiet_rows`, after validating it), and part and build files
+may have come that no check can say a thing of (:func:`added_files`,
+:func:`added_cleanly`).
+
 Anything else, including a failure while comparing, is "not shown": the
 caller runs in full.
 """
@@ -116,12 +121,12 @@ class Unconsulted(NamedTuple):
 
 
 class Added(NamedTuple):
-    """What a full check knew that a part file added since, or a BOM whose rows changed, needs: the shapes of a
-    part's fields (those its model takes for certain, :func:`~ctb_files.core.unread.new_part_fields`), the ids
-    a check knew, by kind, and the BOM lines builds exclude."""
+    """What a full check knew that a part or build file added since, or a BOM whose rows changed, needs: the
+    shapes of a part's fields (those its model takes for certain, :func:`~ctb_files.core.unread.new_part_fields`),
+    the ids a check knew, by kind, and the BOM lines builds exclude."""
 
     fields: dict[str, Shape]
-    known: bytes  # pickled {"part" | "package" | "vendor" | "project": frozenset of ids} (loaded or seen on disk)
+    known: bytes  # pickled {kind of :data:`KNOWN_KINDS`: frozenset of ids} (loaded or seen on disk)
     excluded: bytes = b""  # pickled {BOM file: frozenset of the line numbers builds of its version exclude}
 
 
