@@ -428,22 +428,35 @@ def parts_added_cleanly(root: Path, added: list[str], full: Kept, digests: Mappi
         return False
 
 
-def _parts_added(root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes]) -> bool:
+def _new_ids(
+    root: Path, added: list[str], digests: Mapping[str, bytes], known: frozenset[str]
+) -> list[tuple[str, layout.FileKey, bytes]] | None:
+    """Each file of ``added`` with its key and bytes, when each id is one by the id rule and no known id of its
+    kind (``known``), nor another added one, differs from it only by case (CTB214); else None."""
     from ctb_files.core.ids import valid_id
+
+    folded = {ident.casefold() for ident in known}
+    out = []
+    for rel in added:
+        key = layout.classify(rel)
+        data = _read(root, rel, digests)
+        if key is None or data is None or not valid_id(key.id) or key.id.casefold() in folded:
+            return None
+        folded.add(key.id.casefold())
+        out.append((rel, key, data))
+    return out
+
+
+def _parts_added(root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes]) -> bool:
     from ctb_files.storage.filedata import file_data
     from ctb_files.storage.yaml.read import YamlProblem, load_fast
 
     facts = full.facts
     known = _known(facts) if facts is not None else None
-    if facts is None or known is None:
+    found = _new_ids(root, added, digests, known["part"]) if known is not None else None
+    if facts is None or known is None or found is None:
         return False
-    folded = {ident.casefold() for ident in known["part"]}
-    for rel in added:
-        key = layout.classify(rel)
-        data = _read(root, rel, digests)
-        if key is None or data is None or not valid_id(key.id) or key.id.casefold() in folded:
-            return False
-        folded.add(key.id.casefold())
+    for rel, _key, data in found:
         try:
             now = file_data(load_fast(data, rel, facts.limits), rel, facts.limits.name)
         except YamlProblem:
@@ -469,25 +482,19 @@ def _builds_added(
     the full check knew, says nothing of it (its status, fallbacks).
     """
     from ctb_files.checks import run_checks
-    from ctb_files.core.ids import valid_id
     from ctb_files.core.models.inventory import Inventory
     from ctb_files.storage.loader import load_alone
 
     facts = full.facts
     known = _known(facts) if facts is not None else None
+    found = _new_ids(root, added, digests, known["build"]) if known is not None else None
     settings = _read(root, layout.SETTINGS, digests)
-    if facts is None or known is None or settings is None:
+    if known is None or found is None or settings is None:
         return False
     inv = Inventory()
     if load_alone(inv, layout.SETTINGS, layout.FileKey("settings"), settings)[1]:
         return False
-    folded = {ident.casefold() for ident in known["build"]}
-    for rel in added:
-        key = layout.classify(rel)
-        data = _read(root, rel, digests)
-        if key is None or data is None or not valid_id(key.id) or key.id.casefold() in folded:
-            return False
-        folded.add(key.id.casefold())
+    for rel, key, data in found:
         now, problems = load_alone(inv, rel, key, data)
         build = inv.builds.get(key.id)
         if now is None or problems or build is None:
