@@ -703,15 +703,10 @@ def _counts_only(rel: str, kind: str, before: dict[str, Any], after: dict[str, A
         pairs = list(enumerate(new))
     else:
         return False
-    free = (facts.items or {}).get(kind, {})  # the item's fields no check reads, by shape
-    for i, now in pairs:
-        was = old[i]
-        if same(was, now):
-            continue
-        if not _recounted(was, now, free):
-            return False
-        if "quantity" not in now or same(was["quantity"], now["quantity"]):
-            continue
+    recounted = _recounts(old, pairs, (facts.items or {}).get(kind, {}))  # free: the fields no check reads
+    if recounted is None:
+        return False
+    for i, now in recounted:
         count = now["quantity"]
         if type(count) is not int or not least <= count < counts.limit:
             return False
@@ -749,6 +744,21 @@ def _aligned(old: list[Any], new: list[Any]) -> tuple[list[tuple[int, Any]], lis
         pairs.append((at, now))
         at += 1
     return pairs, []
+
+
+def _recounts(old: list[Any], pairs: list[tuple[int, Any]], free: Mapping[str, Shape]) -> list[tuple[int, Any]] | None:
+    """Of ``pairs`` (each item now with its index in ``old``), those whose count changed; None when one changed
+    otherwise than in its count and its ``free`` fields (:func:`_recounted`)."""
+    out = []
+    for i, now in pairs:
+        was = old[i]
+        if same(was, now):
+            continue
+        if not _recounted(was, now, free):
+            return None
+        if "quantity" in now and not same(was["quantity"], now["quantity"]):
+            out.append((i, now))
+    return out
 
 
 def _recounted(was: Any, now: Any, free: Mapping[str, Shape]) -> bool:
@@ -814,16 +824,11 @@ def _unread_counts(rel: str, kind: str, before: dict[str, Any], after: dict[str,
                 return False  # a line that may not load as cleanly
             if line["part"] in looked_up:
                 return False
-    free = (facts.items or {}).get(kind, {})  # the line's fields neither command reads, by shape
+    recounted = _recounts(old, pairs, (facts.items or {}).get(kind, {}))  # free: the fields neither reads
+    if recounted is None:
+        return False
     read: frozenset[tuple[str, str | None]] | None = None
-    for i, now in pairs:
-        was = old[i]
-        if same(was, now):
-            continue
-        if not _recounted(was, now, free):
-            return False
-        if "quantity" not in now or same(was["quantity"], now["quantity"]):
-            continue
+    for _, now in recounted:
         if not takes(unconsulted.shape, True, now["quantity"]):
             return False
         if read is None:
