@@ -22,7 +22,7 @@ from bench.gen import generate_mixed
 from ctb_files.checks import run_checks
 from ctb_files.cli import main
 from ctb_files.storage.loader import load_repo
-from tests.test_recheck import check, full_answer, unchanged
+from tests.test_recheck import answered_as_in_full, check, full_answer, unchanged
 
 BOM = "projects/vco/bom/v1.yaml"
 
@@ -173,14 +173,9 @@ def test_rows_changed_at_random_answer_as_a_full_check(tmp_path: Path, capsys: p
             elif rows:
                 del rows[rng.randrange(len(rows))]
         bom.write_text(head + "rows:\n" + "".join(rows))
-        found = unchanged(root)
-        truth = check(root, capsys, "--no-cache")
-        if found is None:
-            full += 1
-            continue
-        answered += 1
-        rendered = "".join(d.render() + "\n" for d in found[1])
-        assert (1 if any(d.severity == "error" for d in found[1]) else 0, rendered) == truth[:2]
+        light = answered_as_in_full(root, capsys)
+        answered += light
+        full += not light
     assert answered >= 5 and full >= 5  # both ways were taken, and each light answer was a full check's
 
 

@@ -71,6 +71,19 @@ def unchanged(root: Path) -> checkcache.Answer | None:
     return checkcache.unchanged_for_checks(root, digests, declared_not_installed(root))
 
 
+def answered_as_in_full(root: Path, capsys: pytest.CaptureFixture[str]) -> bool:
+    """Whether the last full check's answer stands for the files as they are now; when it does, a check
+    without the cache says exactly that: the status, every diagnostic and the number of files."""
+    found = unchanged(root)
+    truth = check(root, capsys, "--no-cache")
+    if found is None:
+        return False
+    rendered = "".join(d.render() + "\n" for d in found[1])
+    assert (1 if any(d.severity == "error" for d in found[1]) else 0, rendered) == truth[:2]
+    assert truth[2].startswith(f"{found[0]} files checked")
+    return True
+
+
 def full_answer(root: Path) -> bytes:
     return (root / ".git/ctb/check-files").read_bytes()
 
