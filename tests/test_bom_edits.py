@@ -4,8 +4,10 @@ A BOM whose rows were changed, added or taken out (and nothing else), that
 validates, whose new rows ask for known parts in their own unit, whole,
 with no attrition, setup, extension fields or flags, that keeps the lines
 builds exclude, and of which every check run on it alone says nothing,
-leaves every check as it was (``storage/unread._quiet_rows``).  A clear reads
-rows: it plans again.
+leaves every check as it was (``storage/unread._quiet_rows``).  Rows as a
+sync writes them (a line, a known part, the fields of
+``core/unread.ROW_FIELDS``, each of its shape) are shown so without a model
+(``storage/unread._rows_synced``).  A clear reads rows: it plans again.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.gen import generate_mixed
 from ctb_files.checks import run_checks
 from ctb_files.cli import main
+from ctb_files.core.unread import ROW_FIELDS
 from ctb_files.storage.loader import load_repo
-from tests.test_recheck import answered_as_in_full, check, full_answer, unchanged
+from tests.test_recheck import answered_as_in_full, check, full_answer, shown_without_a_model, unchanged
 
 BOM = "projects/vco/bom/v1.yaml"
 
@@ -49,6 +54,10 @@ QUIET = {
         (f"  - {ROW_9}\n", ""),
         ("  # --- power ---\n", f"  # --- power ---\n  - {ROW_9}\n"),
     ],
+    "sync-fields": [
+        (ROW_9, "{line: 9, refs: [R3], quantity: 1, value: 100k, part: r-47k, mpn: CFR-25, manufacturer: Yageo, "
+                "skus: [{vendor: mouser, sku: 603-CFR-25}], fields: {Sim.Device: R, Tolerance: 1%}, optional: true}"),
+    ],
     "several": [
         (ROW_9, "{line: 9, refs: [R3], quantity: 2, value: 47k, part: r-47k, mpn: CFR-25}"),
         ("{line: 17, refs: [R12], quantity: 1, value: 22k, part: r-22k}", "{line: 17, refs: [R12, R13], quantity: 2, part: r-22k}"),
@@ -67,9 +76,36 @@ def test_rows_no_check_can_mind_answer_from_the_last_full_check(
     for before, after in QUIET[name]:
         edit(repo, before, after)
     assert unchanged(repo) == (51, [])
+    assert shown_without_a_model(repo)  # rows as a sync writes them
     assert check(repo, capsys) == first
     assert full_answer(repo) == kept  # answered without a full check
     assert check(repo, capsys, "--no-cache") == first
+
+
+@pytest.mark.parametrize(
+    ("after", "kept"),
+    [
+        ("{line: 9, refs: [R3], quantity: '1', part: r-47k}", False),  # a count written as text
+        ("{line: '9', refs: [R3], quantity: 1, part: r-47k}", True),  # a line written as text: validated, kept
+        ("{line: 9, refs: [R3], quantity: 1, part: r-47k, substitute: r-100k}", True),
+        ("{line: 9, refs: [R3], quantity: 1, part: r-47k, implicit: false}", True),
+        ("{line: 9, refs: R3, quantity: 1, part: r-47k}", False),  # refs not a list: the model refuses it
+        ("{line: 9, refs: [R3], quantity: 1, part: r-47k, fields: {Sim: 1}}", False),  # a field's value not text
+        ("{line: 9, refs: [R3], quantity: 1, part: r-47k, skus: [{vendor: mouser}]}", False),  # no SKU number
+        ("{line: 9, refs: [R3], quantity: 1, part: r-47k, vendor: mouser, partnum: 603-X}", True),  # the old keys
+        ("{line: 9, refs: [R3], quantity: 1, part: r-47k, note: hello}", False),  # no such field
+    ],
+)
+def test_rows_unlike_a_syncs_are_validated(
+    repo: Path, capsys: pytest.CaptureFixture[str], after: str, kept: bool
+) -> None:
+    """A row with a field a sync does not write, or a value not of its shape, is never shown without a model;
+    validated, it may still leave the answer standing, which is then a full check's."""
+    check(repo, capsys)
+    edit(repo, ROW_9, after)
+    assert not shown_without_a_model(repo)
+    assert answered_as_in_full(repo, capsys) == kept
+    assert check(repo, capsys) == check(repo, capsys, "--no-cache")
 
 
 @pytest.mark.parametrize(
@@ -153,7 +189,7 @@ def test_rows_changed_at_random_answer_as_a_full_check(tmp_path: Path, capsys: p
     parts = sorted(path.stem for path in (root / "parts").iterdir())
     extras = ["", "", ", unit: g", ", attrition: 1", ", attrition: -1", ", flags: [x]", ", dnp: true", ", mpn: X1"]
     rng = random.Random(31)
-    answered = full = 0
+    answered = full = quick = 0
     for _ in range(30):
         bom.write_text(original)
         check(root, capsys)
@@ -176,7 +212,9 @@ def test_rows_changed_at_random_answer_as_a_full_check(tmp_path: Path, capsys: p
         light = answered_as_in_full(root, capsys)
         answered += light
         full += not light
+        quick += light and shown_without_a_model(root)
     assert answered >= 5 and full >= 5  # both ways were taken, and each light answer was a full check's
+    assert (answered, quick, full) == (20, 20, 10)  # every light answer here without a model: rows of a sync
 
 
 @pytest.mark.parametrize("name", ["example", "mixed"])
@@ -218,3 +256,56 @@ def test_no_check_minds_quiet_rows_changed(name: str, tmp_path: Path) -> None:
         changed += 1
     assert changed >= 1
     assert [d.render() for d in run_checks(load_repo(root, cache=False).inventory)] == before
+
+
+def test_the_fields_a_sync_writes_are_read_off_the_row_record() -> None:
+    """Every field of ``ROW_FIELDS`` has a shape read off the row's schema under its one validator."""
+    from ctb_files.core.unread import Shape, new_row_fields
+
+    text = Shape("str", required=False, nullable=True)
+    sku = Shape("str", required=True, nullable=False, least=1)
+    assert new_row_fields() == {
+        n: text for n in ("value", "footprint", "mpn", "manufacturer", "description", "missing")
+    } | {
+        "line": Shape("from", required=False, nullable=True, least=0),
+        "refs": Shape("texts", required=False, nullable=False),
+        "quantity": Shape("count", required=True, nullable=False, least=1, below=10**15),
+        "skus": Shape("records", required=False, nullable=False, fields=(("vendor", sku), ("sku", sku))),
+        "fields": Shape("textmap", required=False, nullable=False),
+        "optional": Shape("bool", required=False, nullable=False),
+        "dnp": Shape("bool", required=False, nullable=False),
+    }
+    assert tuple(new_row_fields()) == ROW_FIELDS
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10**16) | st.floats(allow_nan=False) | st.text(max_size=4)
+    | st.sampled_from(["\ud800", "1", "1.5", "", "mouser"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3) | st.integers(0, 3), inner, max_size=3),
+    max_leaves=6,
+)  # fmt: skip
+
+
+@given(name=st.sampled_from([n for n in ROW_FIELDS if n != "line"]), value=_VALUES)
+@settings(max_examples=400, deadline=None)
+def test_a_row_shape_claims_only_what_the_record_takes_as_it_is(name: str, value: object) -> None:
+    """What the shapes say a row takes, the record takes, and keeps as given (its validator leaves it alone)."""
+    from pydantic import ValidationError
+
+    from ctb_files.core.models.common import record_adapter
+    from ctb_files.core.models.project import BomRow
+    from ctb_files.core.unread import new_row_fields, takes
+
+    row = {"line": 4, "quantity": 2, name: value}
+    claimed = all(takes(shape, n in row, row.get(n)) for n, shape in new_row_fields().items())
+    try:
+        taken = record_adapter(BomRow).validate_python(row)
+    except ValidationError:
+        assert not claimed, row
+        return
+    if claimed:
+        got = getattr(taken, name)
+        if name == "skus":
+            got = [{"vendor": s.vendor, "sku": s.sku} for s in got]
+        assert got == value and type(got) is type(value) or (name == "quantity" and got == value), row
+        assert not taken.legacy and taken.line == 4

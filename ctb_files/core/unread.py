@@ -94,6 +94,50 @@ def new_part_fields() -> dict[str, Shape]:
     return light_fields(Part, Part.model_fields)
 
 
+#: the fields of a BOM row that a sync writes and a check reads with no part in mind, or not at all: a row that
+#: gives its line and these alone (each of its shape), and a known part or none, asks nothing of a check but
+#: that its part be known and its line its own (``storage/unread._rows_synced``); its unit, attrition, setup,
+#: extension fields, flags, substitute and the rest each have a check of their own, or a clear's reading
+ROW_FIELDS = (
+    "line", "refs", "quantity", "value", "footprint", "mpn", "manufacturer", "description", "skus", "fields",
+    "missing", "optional", "dnp",
+)  # fmt: skip
+
+
+def new_row_fields() -> dict[str, Shape]:
+    """The shapes of a BOM row's :data:`ROW_FIELDS`, read off its record's schema; empty when it is not read so.
+
+    The record's one validator of the whole row (``_needs_line``) leaves a row
+    that gives its line, and neither ``vendor`` nor ``partnum``, as it is:
+    the fields under it are read as :func:`record_fields` reads them.  Any
+    other wrapping, or another validator, gives no shapes (such rows are
+    validated).
+    """
+    from ctb_files.core.models.common import record_adapter
+    from ctb_files.core.models.project import BomRow
+
+    schema = record_adapter(BomRow).core_schema
+    proxy = BomRow.__dict__.get("_needs_line")
+    function = schema.get("function", {})
+    if (
+        schema.get("type") != "function-after"
+        or not set(schema) <= _FUNCTION_KEYS | {"ref"}
+        or function.get("type") != "no-info"
+        or function.get("function") is not getattr(proxy, "wrapped", None)
+    ):
+        return {}
+    fields = _record_fields(schema.get("schema", {}))
+    if fields is None:
+        return {}
+    out: dict[str, Shape] = {}
+    for name in ROW_FIELDS:
+        shape = _shape(fields[name].get("schema", {})) if name in fields else None
+        if shape is None:
+            return {}  # every field a sync writes, or none
+        out[name] = shape
+    return out
+
+
 def unread_by(command: str) -> dict[str, frozenset[str]]:
     """By kind, the top-level fields ``command`` (``"check"`` or ``"clear"``) never reads."""
     if command != "check":
@@ -113,7 +157,7 @@ class Shape(NamedTuple):
     ``decimal`` (such a whole number, or the text of a plain decimal number
     from ``least`` below ``below``, as money is written: ``"0.45"``) or
     ``records`` (a list of records, each holding only the ``fields`` named,
-    each of its shape) or ``texts`` (a list of texts).  ``required``: the field may not be left out;
+    each of its shape) or ``texts`` (a list of texts) or ``textmap`` (a mapping of texts to texts).  ``required``: the field may not be left out;
     ``nullable``: it takes null.
     """
 
@@ -265,6 +309,9 @@ def _shape(schema: dict[str, Any]) -> Shape | None:
         return Shape("literal", required, nullable, choices=tuple(expected))
     if kind == "list" and keys == {"type", "items_schema"} and schema["items_schema"] == {"type": "str"}:
         return Shape("texts", required, nullable)
+    text = {"type": "str"}
+    if kind == "dict" and keys == {"type", "keys_schema", "values_schema"} and schema["keys_schema"] == text == schema["values_schema"]:
+        return Shape("textmap", required, nullable)
     if kind == "list" and schema.get("items_schema", {}).get("type") == "dataclass":
         records = _records(schema)
         return records._replace(required=required, nullable=nullable) if records is not None else None
@@ -333,6 +380,10 @@ def takes(shape: Shape, present: bool, value: Any) -> bool:
         return type(value) is str and _DECIMAL_TEXT.fullmatch(value) is not None and shape.least <= Decimal(value) < shape.below
     if kind == "texts":
         return type(value) is list and all(type(item) is str and _utf8(item) for item in value)
+    if kind == "textmap":
+        return type(value) is dict and all(
+            type(key) is str and type(item) is str and _utf8(key) and _utf8(item) for key, item in value.items()
+        )
     if kind == "records":
         fields = dict(shape.fields)
         return type(value) is list and all(

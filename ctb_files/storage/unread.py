@@ -51,7 +51,8 @@ every field either reads as it was, each changed value of its shape, or
 else the file validated as a full load would.
 
 For ``ctb check`` only, a BOM may differ in its rows where no check can
-mind (:func:`_quiet_rows`, after validating it), and part and build files
+mind (rows as a sync writes them read without a model, :func:`_rows_synced`;
+any others after validating the BOM, :func:`_quiet_rows`), and part and build files
 may have come that no check can say a thing of (:func:`added_files`,
 :func:`added_cleanly`).
 
@@ -123,11 +124,12 @@ class Unconsulted(NamedTuple):
 class Added(NamedTuple):
     """What a full check knew that a part or build file added since, or a BOM whose rows changed, needs: the
     shapes of a part's fields (those its model takes for certain, :func:`~ctb_files.core.unread.new_part_fields`),
-    the ids a check knew, by kind, and the BOM lines builds exclude."""
+    the ids a check knew, by kind, the BOM lines builds exclude, and the shapes of a BOM row's fields."""
 
     fields: dict[str, Shape]
     known: bytes  # pickled {kind of :data:`KNOWN_KINDS`: frozenset of ids} (loaded or seen on disk)
     excluded: bytes = b""  # pickled {BOM file: frozenset of the line numbers builds of its version exclude}
+    rows: dict[str, Shape] = {}  # a BOM row's fields a sync writes, by shape (``core.unread.new_row_fields``)
 
 
 class Facts(NamedTuple):
@@ -185,7 +187,7 @@ def facts_of(
 
 def _added(inv: Inventory) -> Added:
     from ctb_files.checks._support import ids_of, known_boms
-    from ctb_files.core.unread import new_part_fields
+    from ctb_files.core.unread import new_part_fields, new_row_fields
 
     known = {kind: frozenset(ids_of(inv, kind)) for kind in KNOWN_KINDS if kind != "bom"}
     known["bom"] = frozenset(f"{project}:{version}" for project, version in known_boms(inv))
@@ -197,6 +199,7 @@ def _added(inv: Inventory) -> Added:
         new_part_fields(),
         pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL),
         pickle.dumps({rel: frozenset(lines) for rel, lines in excluded.items()}, protocol=pickle.HIGHEST_PROTOCOL),
+        new_row_fields(),
     )
 
 
@@ -319,7 +322,10 @@ def _facts_shaped(facts: Any) -> bool:
         return False
     added = facts.added
     if added is not None and not (
-        type(added) is Added and type(added.known) is bytes and type(added.excluded) is bytes and _shapes({"": added.fields})
+        type(added) is Added
+        and type(added.known) is bytes
+        and type(added.excluded) is bytes
+        and _shapes({"": added.fields, "rows": added.rows})
     ):
         return False
     return all(type(n) is int for n in facts.limits) and all(
@@ -639,7 +645,8 @@ def _text_only(
     ):
         verdict = _items_only(key.kind, before, after, full.facts)
         if verdict is False and key.kind == "bom" and full.facts.added is not None and _rows_only(before, after):
-            verdict = None  # its rows changed: validated, then read as the checks read rows (:func:`_quiet_rows`)
+            # its rows changed: as a sync writes them, or else validated and read as the checks read rows
+            verdict = True if _rows_synced(rel, before.get("rows"), after.get("rows"), full.facts) else None
         if verdict is not True:
             return verdict  # another field changed (False), or an item's field only validating can tell (None)
     shapes = full.facts.shapes.get(key.kind, {})
@@ -976,6 +983,66 @@ def _validated(
 def _rows_only(before: dict[str, Any], after: dict[str, Any]) -> bool:
     """Whether a BOM's data differ at most in its rows."""
     return list(before) == list(after) and all(same(before[name], after[name]) for name in before if name != "rows")
+
+
+def _rows_synced(rel: str, old: Any, new: Any, facts: Facts) -> bool:
+    """For a check: whether a BOM's rows, changed as a sync changes them, leave every check as it was; read
+    without a model (:func:`_quiet_rows` validates the rows this cannot show).
+
+    ``old``, ``new``: its rows as parsed at the full check (which said
+    nothing of the file) and now.  Each row now is one of the old rows
+    (maybe elsewhere: the checks said nothing of it, and say it again), or
+    one a sync writes: its line, a known part or none, and only fields of
+    :data:`~ctb_files.core.unread.ROW_FIELDS`, each of its shape (so its
+    record takes it as it is, with a whole count).  No two rows share a line
+    (CTB212), and each line builds exclude is in it or not as before (CTB210).
+    The other checks read a row with its part only through a unit, an
+    attrition, a setup, extension fields, flags, a substitute or a fraction
+    of a count (CTB403, CTB405, CTB406, CTB45x, CTB404, CTB305), which such a
+    row does not have; nor does a check read which rows a BOM holds.
+    """
+    from ctb_files.core.ids import valid_id
+    from ctb_files.core.unread import takes
+
+    known, added = _known(facts), facts.added
+    if known is None or added is None or not added.rows or type(old) is not list or type(new) is not list:
+        return False
+    parts, shapes = known["part"], added.rows
+    kept = {pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL) for row in old}
+    for row in new:
+        if pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL) in kept:
+            continue
+        if type(row) is not dict or type(row.get("line")) is not int or not row.keys() - {"part"} <= shapes.keys():
+            return False
+        part = row.get("part")
+        if part is not None and (type(part) is not str or not valid_id(part) or part not in parts):
+            return False
+        if not all(takes(shape, name in row, row.get(name)) for name, shape in shapes.items()):
+            return False
+    then, now = _row_lines(old), _row_lines(new)
+    if then is None or now is None:
+        return False
+    own = [line for line, implicit in now if not implicit]  # an implicit row's line is nobody's (CTB212)
+    if len(set(own)) != len(own):
+        return False
+    excluded = pickle.loads(added.excluded).get(rel, frozenset()) if added.excluded else frozenset()  # noqa: S301
+    was, lines = {line for line, _ in then}, {line for line, _ in now}
+    return not any((number in was) != (number in lines) for number in excluded)
+
+
+def _row_lines(rows: list[Any]) -> list[tuple[int, bool]] | None:
+    """Each BOM row's line number as parsed, and whether the row is implicit, for the rows that give one; None
+    where a line or a mark of implicit is not written plainly (the model could read it otherwise: ``"5"``)."""
+    out: list[tuple[int, bool]] = []
+    for row in rows:
+        if type(row) is not dict:
+            return None
+        implicit, line = row.get("implicit", False), row.get("line")
+        if type(implicit) is not bool or (line is not None and type(line) is not int):
+            return None
+        if line is not None:
+            out.append((line, implicit))
+    return out
 
 
 def _quiet_rows(inv: Inventory, rel: str, key: layout.FileKey, then: bytes, now: bytes, facts: Facts) -> bool:
