@@ -5,7 +5,9 @@ an id no other build's differs from only by case, that validates, holds
 nothing, excludes no line, is of a version whose BOM file the full answer
 says nothing of, and of which every check run on it alone says nothing:
 every check says what it said, and the answer counts the new files
-(``storage/unread._builds_added``).  A clear plans it.
+(``storage/unread._builds_added``).  A build of fields of a known shape
+alone, as ``ctb build new`` writes it, is shown so without a model
+(``storage/unread._build_written``).  A clear plans it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from bench.gen import generate_mixed
 from ctb_files.checks import run_checks
 from ctb_files.cli import main
 from ctb_files.storage.loader import load_repo
-from tests.test_recheck import answered_as_in_full, check, full_answer, unchanged
+from tests.test_recheck import answered_as_in_full, check, full_answer, shown_without_a_model, unchanged
 
 QUIET = {
     "as-build-new-writes-it": "project: vco\nversion: v1\nquantity: 2\nstatus: draft\ncreated_at: 2026-12-07T09:00:00Z\n",
@@ -54,6 +56,7 @@ def test_a_new_build_no_check_can_mind_answers_from_the_last_full_check(
     kept = full_answer(repo)
     add(repo, "vco-batch-9", QUIET[name])
     assert unchanged(repo) == (52, [])
+    assert shown_without_a_model(repo) == ("fallbacks" not in QUIET[name])  # fallbacks: validated
     now = check(repo, capsys)
     assert now == (0, "", "52 files checked: 0 errors, 0 warnings\n")
     assert full_answer(repo) == kept  # answered without a full check
@@ -180,7 +183,7 @@ def test_new_builds_at_random_answer_as_a_full_check(repo: Path, capsys: pytest.
         "shortages: []", "colour: red", "quantity: 0",
     ]  # fmt: skip
     rng = random.Random(8)
-    answered = full = 0
+    answered = full = quick = 0
     for turn in range(40):
         check(repo, capsys)
         made = []
@@ -191,8 +194,50 @@ def test_new_builds_at_random_answer_as_a_full_check(repo: Path, capsys: pytest.
             ident = rng.choice([f"zz-{turn}-{j}", f"zz-{turn}-{j}", "VCO-BATCH-1"])
             made.append(add(repo, ident, "\n".join(dict.fromkeys(lines)) + "\n"))
         light = answered_as_in_full(repo, capsys)
+        quick += light and shown_without_a_model(repo)
         for path in made:
             path.unlink(missing_ok=True)
         answered += light
         full += not light
     assert answered >= 5 and full >= 5  # both ways were taken, and each light answer was a full check's
+    assert (answered, quick, full) == (6, 5, 34)  # five of the six without a model
+
+
+def test_the_shapes_of_a_new_build_are_read_off_its_model() -> None:
+    """Exactly these fields of a build take values of a known shape; its project and version are ids."""
+    from ctb_files.core.unread import Shape, new_build_fields
+
+    moment = Shape("datetime", required=False, nullable=True)
+    assert new_build_fields() == {
+        "quantity": Shape("count", required=True, nullable=False, least=1, below=10**15),
+        "priority": Shape("int", required=False, nullable=False),
+        "due": Shape("date", required=False, nullable=True),
+        "note": Shape("str", required=False, nullable=True),
+        "status": Shape("literal", False, False, choices=("draft", "short", "cleared", "completed")),
+        "created_at": moment,
+        "cleared_at": moment,
+        "completed_at": moment,
+    }  # exclude, fallbacks, reservations, shortages, assemblies: never shown without a model
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "project: vco\nversion: v1\nquantity: 2.5\n",  # a fraction: the model refuses it
+        "project: vco\nversion: v1\nquantity: '2'\n",  # text: only the model can tell
+        "project: vco\nversion: v1\nquantity: 2\npriority: high\n",
+        "project: vco\nversion: v1\nquantity: 2\ndue: soon\n",
+        "project: vco\nversion: v1\nquantity: 2\nstatus: done\n",
+        "project: vco\nversion: v1\nquantity: 2\nexclude: []\n",  # empty, but a list: validated
+        "project: Vco\nversion: v1\nquantity: 2\n",  # no such project (ids are exact)
+        "project: vco\nversion: v1\n",  # no quantity
+        "project: vco\nversion: 1\nquantity: 2\n",  # a number, not an id
+    ],
+)
+def test_a_new_build_unlike_build_news_is_not_shown_without_a_model(
+    repo: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    check(repo, capsys)
+    add(repo, "vco-batch-9", text)
+    assert not shown_without_a_model(repo)
+    assert check(repo, capsys) == check(repo, capsys, "--no-cache")

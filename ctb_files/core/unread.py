@@ -94,6 +94,14 @@ def new_part_fields() -> dict[str, Shape]:
     return light_fields(Part, Part.model_fields)
 
 
+def new_build_fields() -> dict[str, Shape]:
+    """Every field of a build file whose values its model takes in a known shape (a new build file that gives
+    these and its project and version, each an id, loads without the model)."""
+    from ctb_files.core.models.build import Build
+
+    return light_fields(Build, Build.model_fields)
+
+
 #: the fields of a BOM row that a sync writes and a check reads with no part in mind, or not at all: a row that
 #: gives its line and these alone (each of its shape), and a known part or none, asks nothing of a check but
 #: that its part be known and its line its own (``storage/unread._rows_synced``); its unit, attrition, setup,

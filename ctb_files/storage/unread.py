@@ -124,12 +124,14 @@ class Unconsulted(NamedTuple):
 class Added(NamedTuple):
     """What a full check knew that a part or build file added since, or a BOM whose rows changed, needs: the
     shapes of a part's fields (those its model takes for certain, :func:`~ctb_files.core.unread.new_part_fields`),
-    the ids a check knew, by kind, the BOM lines builds exclude, and the shapes of a BOM row's fields."""
+    the ids a check knew, by kind, the BOM lines builds exclude, and the shapes of a BOM row's and a build's
+    fields."""
 
     fields: dict[str, Shape]
     known: bytes  # pickled {kind of :data:`KNOWN_KINDS`: frozenset of ids} (loaded or seen on disk)
     excluded: bytes = b""  # pickled {BOM file: frozenset of the line numbers builds of its version exclude}
     rows: dict[str, Shape] = {}  # a BOM row's fields a sync writes, by shape (``core.unread.new_row_fields``)
+    builds: dict[str, Shape] = {}  # a build's fields of a known shape (``core.unread.new_build_fields``)
 
 
 class Facts(NamedTuple):
@@ -187,7 +189,7 @@ def facts_of(
 
 def _added(inv: Inventory) -> Added:
     from ctb_files.checks._support import ids_of, known_boms
-    from ctb_files.core.unread import new_part_fields, new_row_fields
+    from ctb_files.core.unread import new_build_fields, new_part_fields, new_row_fields
 
     known = {kind: frozenset(ids_of(inv, kind)) for kind in KNOWN_KINDS if kind != "bom"}
     known["bom"] = frozenset(f"{project}:{version}" for project, version in known_boms(inv))
@@ -200,6 +202,7 @@ def _added(inv: Inventory) -> Added:
         pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL),
         pickle.dumps({rel: frozenset(lines) for rel, lines in excluded.items()}, protocol=pickle.HIGHEST_PROTOCOL),
         new_row_fields(),
+        new_build_fields(),
     )
 
 
@@ -325,7 +328,7 @@ def _facts_shaped(facts: Any) -> bool:
         type(added) is Added
         and type(added.known) is bytes
         and type(added.excluded) is bytes
-        and _shapes({"": added.fields, "rows": added.rows})
+        and _shapes({"": added.fields, "rows": added.rows, "builds": added.builds})
     ):
         return False
     return all(type(n) is int for n in facts.limits) and all(
@@ -485,17 +488,23 @@ def _builds_added(
     no line (CTB210); its project's version has a BOM file the full answer
     says nothing of (so the project is known and lists the version: CTB205,
     CTB206, CTB208).  And every check, run on the build alone with the ids
-    the full check knew, says nothing of it (its status, fallbacks).
+    the full check knew, says nothing of it (its status, fallbacks).  A
+    build as ``ctb build new`` writes it is shown so without a model
+    (:func:`_build_written`).
     """
+    facts = full.facts
+    known = _known(facts) if facts is not None else None
+    found = _new_ids(root, added, digests, known["build"]) if known is not None else None
+    if facts is None or known is None or found is None:
+        return False
+    if all(_build_written(rel, data, facts, known["bom"], named) for rel, _key, data in found):
+        return True
     from ctb_files.checks import run_checks
     from ctb_files.core.models.inventory import Inventory
     from ctb_files.storage.loader import load_alone
 
-    facts = full.facts
-    known = _known(facts) if facts is not None else None
-    found = _new_ids(root, added, digests, known["build"]) if known is not None else None
     settings = _read(root, layout.SETTINGS, digests)
-    if known is None or found is None or settings is None:
+    if settings is None:
         return False
     inv = Inventory()
     if load_alone(inv, layout.SETTINGS, layout.FileKey("settings"), settings)[1]:
@@ -511,6 +520,38 @@ def _builds_added(
             return False
     alone = Inventory(settings=inv.settings, builds=dict(inv.builds), seen={k: set(v) for k, v in known.items()})
     return not any(d.path in added for d in run_checks(alone))
+
+
+def _build_written(rel: str, data: bytes, facts: Facts, boms: frozenset[str], named: set[str]) -> bool:
+    """Whether a new build file, read without its model, is one no check can say a thing of.
+
+    Read as the loader reads it, with the full check's limits: its project
+    and version are ids by the id rule whose BOM a check knew (``boms``:
+    ``project:version``) and says nothing of (``named``: the files the full
+    answer's diagnostics are in); every other field it gives is one of a
+    known shape holding a value of it (:data:`Added`), so it holds nothing a
+    clear writes, excludes no line and has no fallbacks; and its status is
+    not ``short``, which needs shortages (CTB503).
+    """
+    from ctb_files.core.ids import valid_id
+    from ctb_files.core.unread import takes
+    from ctb_files.storage.filedata import file_data
+    from ctb_files.storage.yaml.read import YamlProblem, load_fast
+
+    assert facts.added is not None
+    shapes = facts.added.builds
+    try:
+        now = file_data(load_fast(data, rel, facts.limits), rel, facts.limits.name)
+    except YamlProblem:
+        return False
+    if isinstance(now, Diagnostic) or not shapes or not now.keys() - {"project", "version"} <= shapes.keys():
+        return False
+    project, version = now.get("project"), now.get("version")
+    if type(project) is not str or type(version) is not str or not valid_id(project) or not valid_id(version):
+        return False
+    if f"{project}:{version}" not in boms or layout.bom_path(project, version) in named or now.get("status") == "short":
+        return False
+    return all(takes(shape, name in now, now.get(name)) for name, shape in shapes.items())
 
 
 def _new_part(data: dict[str, Any], facts: Facts, packages: frozenset[str], vendors: frozenset[str]) -> bool:
