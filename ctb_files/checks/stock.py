@@ -108,6 +108,23 @@ class _Equivalents:
         return self._cache[start]
 
 
+def within_reach_of_takes(inv: Inventory) -> frozenset[str]:
+    """Every part within reach of an open build's reserved part or its fallback: the only parts whose
+    equivalents :func:`take_parts` reads.  Equivalents changed between parts outside it (added or taken
+    out) leave what it says as it was: a walk from inside never reaches them, within the hops allowed."""
+    graph = _Equivalents(inv)
+    out: set[str] = set()
+    for build in inv.builds.values():
+        if not build.is_open:
+            continue
+        for reservation in build.reservations:
+            out |= graph.reach(reservation.part)
+            fallback = build.fallbacks.get(reservation.part)
+            if fallback is not None:
+                out |= graph.reach(fallback)
+    return frozenset(out)
+
+
 @check("take-parts")
 def take_parts(inv: Inventory) -> list[Diagnostic]:
     """A take should be of the reserved part, an equivalent, or the build's fallback (or its equivalents)."""

@@ -124,14 +124,15 @@ class Unconsulted(NamedTuple):
 class Added(NamedTuple):
     """What a full check knew that a part or build file added since, or a BOM whose rows changed, needs: the
     shapes of a part's fields (those its model takes for certain, :func:`~ctb_files.core.unread.new_part_fields`),
-    the ids a check knew, by kind, the BOM lines builds exclude, and the shapes of a BOM row's and a build's
-    fields."""
+    the ids a check knew, by kind, the BOM lines builds exclude, the shapes of a BOM row's and a build's
+    fields, and the parts whose equivalents a check reads."""
 
     fields: dict[str, Shape]
     known: bytes  # pickled {kind of :data:`KNOWN_KINDS`: frozenset of ids} (loaded or seen on disk)
     excluded: bytes = b""  # pickled {BOM file: frozenset of the line numbers builds of its version exclude}
     rows: dict[str, Shape] = {}  # a BOM row's fields a sync writes, by shape (``core.unread.new_row_fields``)
     builds: dict[str, Shape] = {}  # a build's fields of a known shape (``core.unread.new_build_fields``)
+    reached: bytes = b""  # pickled frozenset: the parts whose equivalents a check reads (``within_reach_of_takes``)
 
 
 class Facts(NamedTuple):
@@ -189,6 +190,7 @@ def facts_of(
 
 def _added(inv: Inventory) -> Added:
     from ctb_files.checks._support import ids_of, known_boms
+    from ctb_files.checks.stock import within_reach_of_takes
     from ctb_files.core.unread import new_build_fields, new_part_fields, new_row_fields
 
     known = {kind: frozenset(ids_of(inv, kind)) for kind in KNOWN_KINDS if kind != "bom"}
@@ -203,6 +205,7 @@ def _added(inv: Inventory) -> Added:
         pickle.dumps({rel: frozenset(lines) for rel, lines in excluded.items()}, protocol=pickle.HIGHEST_PROTOCOL),
         new_row_fields(),
         new_build_fields(),
+        pickle.dumps(within_reach_of_takes(inv), protocol=pickle.HIGHEST_PROTOCOL),
     )
 
 
@@ -328,6 +331,7 @@ def _facts_shaped(facts: Any) -> bool:
         type(added) is Added
         and type(added.known) is bytes
         and type(added.excluded) is bytes
+        and type(added.reached) is bytes
         and _shapes({"": added.fields, "rows": added.rows, "builds": added.builds})
     ):
         return False
@@ -688,6 +692,8 @@ def _text_only(
         if verdict is False and key.kind == "bom" and full.facts.added is not None and _rows_only(before, after):
             # its rows changed: as a sync writes them, or else validated and read as the checks read rows
             verdict = True if _rows_synced(rel, before.get("rows"), after.get("rows"), full.facts) else None
+        if verdict is False and key.kind == "part" and _links_only(key.id, before, after, full.facts):
+            verdict = True  # its package or equivalents, where no check can mind
         if verdict is not True:
             return verdict  # another field changed (False), or an item's field only validating can tell (None)
     shapes = full.facts.shapes.get(key.kind, {})
@@ -1069,6 +1075,44 @@ def _rows_synced(rel: str, old: Any, new: Any, facts: Facts) -> bool:
     excluded = pickle.loads(added.excluded).get(rel, frozenset()) if added.excluded else frozenset()  # noqa: S301
     was, lines = {line for line, _ in then}, {line for line, _ in now}
     return not any((number in was) != (number in lines) for number in excluded)
+
+
+#: a part's fields that name other files: a check reads its package only for CTB202, and its equivalents
+#: for CTB201 and where an open build's takes may reach (:func:`~ctb_files.checks.stock.take_parts`)
+LINKS = ("package", "equivalents")
+
+
+def _links_only(ident: str, before: dict[str, Any], after: dict[str, Any], facts: Facts) -> bool:
+    """For a check: whether a part's data differ only in its package or its equivalents, where no check can mind.
+
+    ``before``, ``after``: its data at the full check (which said nothing of
+    it) and now, unread fields left out.  Its package, if any, is a known one
+    by the id rule (CTB202); its equivalents a list of known parts by the id
+    rule (CTB201); and if they changed, neither the part nor any equivalent
+    it had or has is within reach of an open build's reserved part or
+    fallback, so every take is weighed as before (CTB304).
+    """
+    from ctb_files.core.ids import valid_id
+
+    known, added = _known(facts), facts.added
+    if known is None or added is None or not added.reached:
+        return False
+    rest = [name for name in before if name not in LINKS]
+    if rest != [name for name in after if name not in LINKS] or not all(same(before[n], after[n]) for n in rest):
+        return False
+    package = after.get("package")
+    if package is not None and (type(package) is not str or not valid_id(package) or package not in known["package"]):
+        return False
+    old, new = before.get("equivalents", []), after.get("equivalents", [])
+    if type(old) is not list or type(new) is not list:
+        return False
+    parts = known["part"]
+    if not all(type(other) is str and valid_id(other) and other in parts for other in new):
+        return False
+    if same(old, new):
+        return True
+    reached = pickle.loads(added.reached)  # noqa: S301 - our own file, verified
+    return type(reached) is frozenset and not any(part in reached for part in (ident, *old, *new))
 
 
 def _row_lines(rows: list[Any]) -> list[tuple[int, bool]] | None:
