@@ -15,6 +15,36 @@ from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import Diagnostic
 
 
+def parts_named(inv: Inventory) -> frozenset[str]:
+    """Every part id a file names but the part's own: equivalents and assembly lines of other parts,
+    packages' implicit parts, projects' products, BOM rows, stock lines, what builds hold, lack, build and
+    fall back to, and order lines.  Each is checked to be known (CTB201); a part file none of them names can
+    go without one of those checks, or any other reading a part through them, saying another thing."""
+    out: set[str] = set()
+    for part_id, part in inv.parts.items():
+        out.update(other for other in part.equivalents if other != part_id)
+        out.update(line.part for line in part.bom or () if line.part != part_id)
+    for package in inv.packages.values():
+        out.update(implicit.part for implicit in package.implicit_parts)
+    out.update(project.part for project in inv.projects.values() if project.part is not None)
+    for bom in inv.boms.values():
+        for row in bom.rows:
+            out.update(ident for ident in (row.part, row.substitute) if ident is not None)
+    for stock in inv.stock.values():
+        out.update(line.part for line in stock.lines)
+    for build in inv.builds.values():
+        out.update(build.fallbacks)
+        out.update(build.fallbacks.values())
+        for reservation in build.reservations:
+            out.add(reservation.part)
+            out.update(take.part for take in reservation.take)
+        out.update(shortage.part for shortage in build.shortages if shortage.part is not None)
+        out.update(need.part for need in build.assemblies)
+    for order in inv.orders.values():
+        out.update(line.part for line in order.lines)
+    return frozenset(out)
+
+
 @check("part-references")
 def part_references(inv: Inventory) -> list[Diagnostic]:
     """Equivalents, package, vendor parts' vendors and assembly children of every part."""

@@ -131,9 +131,18 @@ def unchanged_for_checks(root: Path, digests: Mapping[str, bytes], missing: tupl
     before = found.digests
     if answer is None or answer_key(before, missing) != found.key:
         return None
-    added = unread.added_files(before, digests)
-    if added is None:
+    moved = unread.files_moved(before, digests)
+    if moved is None:
         return None
+    added, removed = moved
+    if removed:  # part files gone: nothing may have named them, nor a message of a part unknown have hinted at one
+        if any(d.code == "CTB201" or d.path in removed or any(rel in d.message for rel in removed) for d in answer[1]):
+            return None
+        kept = unread.parts_removed(found, removed)
+        if kept is None:
+            return None
+        found, before = kept, {rel: digest for rel, digest in before.items() if rel not in removed}
+        answer = (answer[0] - len(removed), answer[1])
     if added:  # new part or build files: no other file may refer to an id of their kinds the full check did not know
         unknown = unread.unknown_codes(added)
         if any(d.code in unknown for d in answer[1]):

@@ -125,7 +125,7 @@ class Added(NamedTuple):
     """What a full check knew that a part or build file added since, or a BOM whose rows changed, needs: the
     shapes of a part's fields (those its model takes for certain, :func:`~ctb_files.core.unread.new_part_fields`),
     the ids a check knew, by kind, the BOM lines builds exclude, the shapes of a BOM row's and a build's
-    fields, and the parts whose equivalents a check reads."""
+    fields, the parts whose equivalents a check reads, and the parts other files name."""
 
     fields: dict[str, Shape]
     known: bytes  # pickled {kind of :data:`KNOWN_KINDS`: frozenset of ids} (loaded or seen on disk)
@@ -133,6 +133,7 @@ class Added(NamedTuple):
     rows: dict[str, Shape] = {}  # a BOM row's fields a sync writes, by shape (``core.unread.new_row_fields``)
     builds: dict[str, Shape] = {}  # a build's fields of a known shape (``core.unread.new_build_fields``)
     reached: bytes = b""  # pickled frozenset: the parts whose equivalents a check reads (``within_reach_of_takes``)
+    named: bytes = b""  # pickled frozenset: every part another file names (``checks.references.parts_named``)
 
 
 class Facts(NamedTuple):
@@ -190,6 +191,7 @@ def facts_of(
 
 def _added(inv: Inventory) -> Added:
     from ctb_files.checks._support import ids_of, known_boms
+    from ctb_files.checks.references import parts_named
     from ctb_files.checks.stock import within_reach_of_takes
     from ctb_files.core.unread import new_build_fields, new_part_fields, new_row_fields
 
@@ -206,6 +208,7 @@ def _added(inv: Inventory) -> Added:
         new_row_fields(),
         new_build_fields(),
         pickle.dumps(within_reach_of_takes(inv), protocol=pickle.HIGHEST_PROTOCOL),
+        pickle.dumps(parts_named(inv), protocol=pickle.HIGHEST_PROTOCOL),
     )
 
 
@@ -332,6 +335,7 @@ def _facts_shaped(facts: Any) -> bool:
         and type(added.known) is bytes
         and type(added.excluded) is bytes
         and type(added.reached) is bytes
+        and type(added.named) is bytes
         and _shapes({"": added.fields, "rows": added.rows, "builds": added.builds})
     ):
         return False
@@ -375,16 +379,51 @@ ADDABLE = {"part": "CTB201", "build": "CTB207"}
 def added_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> list[str] | None:
     """The part and build files there now that were not at the full run (maybe none), when no file went and no
     file of another kind came, and no more came than may change; else None."""
-    if not before.keys() <= digests.keys():
-        return None
+    moved = files_moved(before, digests)
+    return moved[0] if moved is not None and not moved[1] else None
+
+
+def files_moved(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> tuple[list[str], list[str]] | None:
+    """The part and build files there now that were not at the full run, and the part files that went (either
+    maybe none), when no file of another kind came or went and no more than may change; else None."""
     added = sorted(digests.keys() - before.keys())
-    if len(added) > max(MOST_CHANGED, len(digests) // 4):
+    removed = sorted(before.keys() - digests.keys())
+    if len(added) + len(removed) > max(MOST_CHANGED, len(digests) // 4):
         return None
-    for rel in added:
-        key = layout.classify(rel)
-        if key is None or key.kind not in ADDABLE:
-            return None
-    return added
+    if any(_kind(rel) not in ADDABLE for rel in added) or any(_kind(rel) != "part" for rel in removed):
+        return None
+    return added, removed
+
+
+def parts_removed(full: Kept, removed: list[str]) -> Kept | None:
+    """For a check: the full run's record as if the part files ``removed`` had never been, when no check can
+    mind that they went; else None.
+
+    The caller has seen that the full answer has nothing in them, names
+    none of them, and names no unknown part (whose hint may be one of
+    them).  No other file names their parts (:data:`Added`: a reference
+    gone unknown, CTB201, or read through: units, takes, over-reservation),
+    and no walk from an open build's reserved part or fallback reaches them
+    (their equivalents, CTB304).  What they named themselves goes with them,
+    and they held no problem.  The record returned knows their ids no more,
+    so a file changed or added since that names one is not taken as clean.
+    """
+    facts = full.facts
+    added = facts.added if facts is not None else None
+    known = _known(facts) if facts is not None else None
+    if facts is None or added is None or known is None or facts.counts is None or not added.named or not added.reached:
+        return None
+    ids = {key.id for key in map(layout.classify, removed) if key is not None}
+    named, reached = pickle.loads(added.named), pickle.loads(added.reached)  # noqa: S301 - our own file, verified
+    parts = pickle.loads(facts.counts.parts) if facts.counts.parts else None  # noqa: S301 - as above
+    if type(named) is not frozenset or type(reached) is not frozenset or type(parts) is not frozenset:
+        return None
+    if ids & named or ids & reached:
+        return None
+    known = {**known, "part": known["part"] - ids}
+    counts = facts.counts._replace(parts=pickle.dumps(parts - ids, protocol=pickle.HIGHEST_PROTOCOL))
+    added = added._replace(known=pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
+    return full._replace(facts=facts._replace(counts=counts, added=added))
 
 
 def added_cleanly(
