@@ -239,7 +239,7 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
             path.unlink()
         made.clear()
         ctb(repo, "check", "-q")()
-        # a part's equivalents (another part each run), which a check reads in full from the warm cache
+        # a part's equivalents (another part each run; the generated builds hold nothing yet, so no take reaches them)
         target = sorted((repo / "parts").iterdir())[3]
         shaped = target.read_bytes()
 
@@ -247,7 +247,31 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
             other = ids[next(counter) % len(ids)].encode()
             target.write_bytes(re.sub(rb"(?m)^equivalents: .*\n", b"", shaped) + b"equivalents: [" + other + b"]\n")
 
-        add("check warm, 1 equivalent set (in full)", best(ctb(repo, "check", "-q"), repeat, new_equivalent))
+        add("check warm, 1 equivalent set", best(ctb(repo, "check", "-q"), repeat, new_equivalent))
+        target.write_bytes(shaped)
+        ctb(repo, "check", "-q")()
+        # a part nothing names taken away (a spare, as a sync's placeholder no BOM kept), one more each run,
+        # from a full check that had them all
+        spares = [repo / "parts" / f"zz-spare-{i}.yaml" for i in range(repeat)]
+        for i, spare in enumerate(spares):
+            spare.write_bytes(f"name: spare {i}\nvalue: 1k\nplaceholder: true\n".encode())
+        drop_cache(repo)()
+        ctb(repo, "check", "-q")()
+        gone = iter(spares)
+
+        def take_spare() -> None:
+            next(gone).unlink()
+
+        add("check warm, 1 part removed", best(ctb(repo, "check", "-q"), repeat, take_spare))
+        ctb(repo, "check", "-q")()
+        # a part's unit (another each run), which a check still reads in full: the full check from the warm cache
+        units = [b"pcs", b"m"]
+
+        def new_unit() -> None:
+            unit = units[next(counter) % 2]
+            target.write_bytes(re.sub(rb"(?m)^unit: .*\n", b"", shaped) + b"unit: " + unit + b"\n")
+
+        add("check warm, 1 unit changed (in full)", best(ctb(repo, "check", "-q"), repeat, new_unit))
         target.write_bytes(shaped)
     if wanted("clear"):
         copies = iter(range(10**6))

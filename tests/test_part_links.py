@@ -6,7 +6,8 @@ the equivalents only from reserved parts and their fallbacks.  So a part
 whose package is now another known one (or none), or whose equivalents are
 known parts and, where they changed, lie with the part itself outside
 every such walk, leaves every check as it was; it is shown so without a
-model (``storage/unread._links_only``).
+model (``storage/unread._links_only``).  A clear keeps its answer when
+equivalents change among parts none of its plans looked up the lines of.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from ctb_files.checks import run_checks
 from ctb_files.checks.stock import within_reach_of_takes
 from ctb_files.cli import main
 from ctb_files.storage.loader import load_repo
-from tests.test_recheck import answered_as_in_full, check, full_answer, shown_without_a_model, unchanged
+from tests.test_recheck import (
+    answered_as_in_full,
+    check,
+    clear,
+    full_answer,
+    shown_without_a_model,
+    unchanged,
+    unchanged_clear,
+)
 
 
 @pytest.fixture()
@@ -166,3 +175,71 @@ def test_links_changed_at_random_answer_as_a_full_check(tmp_path: Path, capsys: 
         for path, text in made.items():
             path.write_text(text)
     assert (answered, quick, full) == (12, 12, 18)  # each light answer without a model
+
+
+def twin_clear(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """A dry-run clear of a copy of ``root`` without its cache: what a clear in full says."""
+    twin = root.parent / "twin"
+    shutil.rmtree(twin, ignore_errors=True)
+    shutil.copytree(root, twin)
+    shutil.rmtree(twin / ".git/ctb", ignore_errors=True)
+    return clear(twin, capsys, "--dry-run", "--no-cache")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kept"),
+    [
+        ("package: r-axial-0207\n", "package: r-axial-0207\nequivalents: [vco-module]\n", True),
+        ("package: r-axial-0207\n", "package: r-axial-0207\nequivalents: [r-1k]\n", False),  # r-1k is looked up
+        ("package: r-axial-0207\n", "package: do-35\n", False),  # a package: attrition, implicit parts
+    ],
+)
+def test_a_clear_keeps_its_answer_when_equivalents_change_where_no_plan_looked(
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str], before: str, after: str, kept: bool
+) -> None:
+    """r-100r and vco-module are the parts no plan of the example looks up the lines of."""
+    first = clear(cleared_repo, capsys)
+    builds = {p.name: p.read_bytes() for p in (cleared_repo / "builds").iterdir()}
+    edit(cleared_repo, "parts/r-100r.yaml", before, after)
+    assert (unchanged_clear(cleared_repo) is not None) == kept
+    assert clear(cleared_repo, capsys, "--dry-run") == twin_clear(cleared_repo, capsys)
+    assert clear(cleared_repo, capsys) == first
+    assert {p.name: p.read_bytes() for p in (cleared_repo / "builds").iterdir()} == builds
+
+
+@pytest.mark.parametrize("name", ["example", "mixed"])
+def test_no_plan_changes_when_equivalents_change_where_no_plan_looked(name: str, tmp_path: Path) -> None:
+    """Every plan, table cell, JSON and written field of a clear of every open build is the same after
+    equivalents change among parts whose lines no plan looked up (some given equivalents, some taken)."""
+    import pickle
+
+    from ctb_files.storage import clearcache, unread
+    from ctb_files.storage.cachebase import answer_path
+    from tests.test_recheck import cleared
+
+    if name == "example":
+        root = tmp_path / "inv"
+        shutil.copytree(Path(__file__).resolve().parent.parent / "example-inventory", root)
+    else:
+        root = generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
+    rng = random.Random(9)
+    ids = sorted(path.stem for path in (root / "parts").iterdir())
+    for i in range(8):  # spares, some naming parts a plan looks up
+        others = rng.sample([*ids, *(f"spare-{j}" for j in range(i))], rng.choice([0, 1, 2]))
+        (root / "parts" / f"spare-{i}.yaml").write_text(f"name: spare {i}\nequivalents: [{', '.join(others)}]\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    for _ in range(2):  # the second plans from what the first wrote, and keeps what it looked up
+        main(["--repo", str(root), "build", "clear", "--all", "-q"])
+    found = unread.kept(answer_path(root, "clear-files"), clearcache.FULL_MAGIC)
+    assert found is not None and found.facts is not None and found.facts.unconsulted is not None
+    looked_up = pickle.loads(found.facts.unconsulted.parts)
+    before = cleared(load_repo(root, cache=False).inventory)
+    free = sorted(path.stem for path in (root / "parts").iterdir() if path.stem not in looked_up)
+    assert len(free) >= 3
+    for ident in free:
+        path = root / "parts" / f"{ident}.yaml"
+        others = rng.sample(free, rng.choice([0, 1, 2]))
+        path.write_text(
+            re.sub(r"(?m)^equivalents:.*\n", "", path.read_text()) + f"equivalents: [{', '.join(others)}]\n"
+        )
+    assert cleared(load_repo(root, cache=False).inventory) == before

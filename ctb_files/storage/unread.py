@@ -732,7 +732,7 @@ def _text_only(
             # its rows changed: as a sync writes them, or else validated and read as the checks read rows
             verdict = True if _rows_synced(rel, before.get("rows"), after.get("rows"), full.facts) else None
         if verdict is False and key.kind == "part" and _links_only(key.id, before, after, full.facts):
-            verdict = True  # its package or equivalents, where no check can mind
+            verdict = True  # its package or equivalents, where the command cannot mind
         if verdict is not True:
             return verdict  # another field changed (False), or an item's field only validating can tell (None)
     shapes = full.facts.shapes.get(key.kind, {})
@@ -1122,35 +1122,45 @@ LINKS = ("package", "equivalents")
 
 
 def _links_only(ident: str, before: dict[str, Any], after: dict[str, Any], facts: Facts) -> bool:
-    """For a check: whether a part's data differ only in its package or its equivalents, where no check can mind.
+    """Whether a part's data differ only in its package or its equivalents, where the command cannot mind.
 
-    ``before``, ``after``: its data at the full check (which said nothing of
-    it) and now, unread fields left out.  Its package, if any, is a known one
-    by the id rule (CTB202); its equivalents a list of known parts by the id
-    rule (CTB201); and if they changed, neither the part nor any equivalent
-    it had or has is within reach of an open build's reserved part or
-    fallback, so every take is weighed as before (CTB304).
+    ``before``, ``after``: its data at the full run (which said nothing of
+    it) and now, unread fields left out.  Its equivalents are a list of ids
+    by the id rule and, if they changed, neither the part nor any equivalent
+    it had or has lies where the full run walked the equivalents: for a
+    check, within reach of an open build's reserved part or fallback, so
+    every take is weighed as before (CTB304); for a clear, among the parts
+    whose lines its plans looked up (:class:`Unconsulted`), so each plan
+    ranks the same lines.  A walk from inside never reaches such a part
+    before or after, within the hops allowed.  For a check the package, if
+    any, is a known one by the id rule (CTB202) and the equivalents known
+    parts (CTB201); a clear reads a package for attrition and implicit
+    parts, so there it is as it was.
     """
     from ctb_files.core.ids import valid_id
 
-    known, added = _known(facts), facts.added
-    if known is None or added is None or not added.reached:
+    check = facts.added is not None
+    walked = facts.added.reached if facts.added is not None else facts.unconsulted.parts if facts.unconsulted else b""
+    known = _known(facts)
+    if not walked or (check and known is None):
         return False
     rest = [name for name in before if name not in LINKS]
     if rest != [name for name in after if name not in LINKS] or not all(same(before[n], after[n]) for n in rest):
         return False
     package = after.get("package")
-    if package is not None and (type(package) is not str or not valid_id(package) or package not in known["package"]):
+    if known is None:
+        if ("package" in before) != ("package" in after) or not same(before.get("package"), package):
+            return False
+    elif package is not None and (type(package) is not str or not valid_id(package) or package not in known["package"]):
         return False
     old, new = before.get("equivalents", []), after.get("equivalents", [])
     if type(old) is not list or type(new) is not list:
         return False
-    parts = known["part"]
-    if not all(type(other) is str and valid_id(other) and other in parts for other in new):
+    if not all(type(other) is str and valid_id(other) and (known is None or other in known["part"]) for other in new):
         return False
     if same(old, new):
         return True
-    reached = pickle.loads(added.reached)  # noqa: S301 - our own file, verified
+    reached = pickle.loads(walked)  # noqa: S301 - our own file, verified
     return type(reached) is frozenset and not any(part in reached for part in (ident, *old, *new))
 
 
