@@ -102,6 +102,14 @@ def new_build_fields() -> dict[str, Shape]:
     return light_fields(Build, Build.model_fields)
 
 
+def order_progress_fields() -> dict[str, Shape]:
+    """The shapes of an order's ``status`` and of a line's ``received``, read off the order's model and its
+    line's record: what ``ctb order place`` and ``ctb order receive`` change of an order file."""
+    from ctb_files.core.models.order import Order, OrderLine
+
+    return light_fields(Order, ["status"]) | record_fields(OrderLine, ["received"])
+
+
 #: the fields of a BOM row that a sync writes and a check reads with no part in mind, or not at all: a row that
 #: gives its line and these alone (each of its shape), and a known part or none, asks nothing of a check but
 #: that its part be known and its line its own (``storage/unread._rows_synced``); its unit, attrition, setup,

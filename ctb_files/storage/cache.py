@@ -15,6 +15,13 @@ saving copies unchanged entries from the old file, so a load never holds
 every entry's bytes beside the models made from them (hundreds of MiB at
 50,000 parts).
 
+Beside each file's entry for its bytes now, the cache keeps the entry of the
+version the last full ``ctb check`` or ``ctb build clear`` read, where that
+differs and loaded cleanly (index keys ``"\0<n>\0<path>"``): their light
+comparisons (:mod:`ctb_files.storage.unread`) weigh an edit against that
+version, and a command that loaded the files in between (``ctb stock add``
+after ``ctb stock add``) would otherwise have dropped it.
+
 Trust: the file starts with a magic line, the stamp (the code stamp every
 stored answer keys on, :func:`~ctb_files.storage.cachebase.code_stamp`, and
 the bytes of ``ctb.yaml``) and a BLAKE2 digest of the payload.  Any mismatch — another
@@ -80,6 +87,7 @@ class FileCache:
         self.path = path
         self._stamp = _stamp(settings)
         self._file: BinaryIO | None = None  # the old file, open while entries are read from it
+        self._earlier: dict[str, list[Located]] = {}  # versions the last full runs read, filled by _read
         self._old: dict[str, Located] = self._read()
         self._new: dict[str, Kept] = {}
         self.misses = 0
@@ -130,12 +138,17 @@ class FileCache:
         if not isinstance(raw, dict):
             return None
         index: dict[str, Located] = {}
+        earlier: dict[str, list[Located]] = {}
         for rel, (key, where, length) in raw.items():
             if not (isinstance(rel, str) and isinstance(key, bytes) and type(where) is int and type(length) is int):
                 return None
             if where < 0 or length < 0 or base + where + length > offset:
                 return None
-            index[rel] = (key, base + where, length)
+            if rel.startswith("\0"):  # "\0<n>\0<path>": a version a full run read
+                earlier.setdefault(rel.split("\0", 2)[-1], []).append((key, base + where, length))
+            else:
+                index[rel] = (key, base + where, length)
+        self._earlier = earlier
         return index
 
     def would_miss(self, rel: str, digest: bytes) -> bool:
@@ -158,7 +171,9 @@ class FileCache:
     def kept(self, rel: str, digest: bytes) -> bytes | None:
         """The pickled data ``rel`` loaded to from bytes of ``digest``, when it loaded without a diagnostic; else None."""
         old = self._old.get(rel)
-        if old is None or old[0] != digest or self._file is None:
+        if old is None or old[0] != digest:
+            old = next((found for found in self._earlier.get(rel, ()) if found[0] == digest), None)
+        if old is None or self._file is None:
             return None
         try:
             blob = _read_at(self._file, old[1], old[2])
@@ -238,10 +253,39 @@ class FileCache:
     def __del__(self) -> None:
         self.close()
 
+    def _pinned(self) -> dict[str, set[bytes]]:
+        """The digest of each file the last full check and the last full clear read (their records)."""
+        from ctb_files.storage import checkcache, clearcache, unread
+
+        out: dict[str, set[bytes]] = {}
+        for name, magic in (("check-files", checkcache.FULL_MAGIC), ("clear-files", clearcache.FULL_MAGIC)):
+            found = unread.kept(self.path.parent / name, magic)
+            for rel, digest in found.digests.items() if found is not None else ():
+                out.setdefault(rel, set()).add(digest)
+        return out
+
+    def _earlier_kept(self) -> list[tuple[str, Kept]]:
+        """The entries of versions the last full runs read of files whose bytes are other now, as index keys
+        and entries (an old one, or the one a file was loaded from when it changed since)."""
+        moved = [rel for rel, kept in self._new.items() if rel in self._earlier or self._old.get(rel, kept)[0] != kept[0]]
+        if not moved:
+            return []
+        pinned = self._pinned()
+        out: list[tuple[str, Kept]] = []
+        for rel in moved:
+            wanted = pinned.get(rel, set()) - {self._new[rel][0]}
+            candidates = [self._old[rel]] if rel in self._old else []
+            for located in [*candidates, *self._earlier.get(rel, ())]:
+                if located[0] in wanted:
+                    wanted.discard(located[0])
+                    out.append((f"\0{len(out)}\0{rel}", located))
+        return out
+
     def _write(self) -> None:
         index: dict[str, tuple[bytes, int, int]] = {}
         offset = 0
-        for rel, kept in self._new.items():
+        entries = [*self._new.items(), *self._earlier_kept()]
+        for rel, kept in entries:
             length = kept[2] if len(kept) == 3 else len(kept[1])
             index[rel] = (kept[0], offset, length)
             offset += length
@@ -256,7 +300,7 @@ class FileCache:
                 hashing = _Hashing(handle)
                 hashing.write(len(packed).to_bytes(INDEX_SIZE, "little"))
                 hashing.write(packed)
-                for piece in _runs(self._new.values()):
+                for piece in _runs(kept for _, kept in entries):
                     if isinstance(piece, bytes):
                         hashing.write(piece)
                         continue

@@ -128,7 +128,8 @@ class Added(NamedTuple):
     """What a full check knew that a part or build file added since, or a BOM whose rows changed, needs: the
     shapes of a part's fields (those its model takes for certain, :func:`~ctb_files.core.unread.new_part_fields`),
     the ids a check knew, by kind, the BOM lines builds exclude, the shapes of a BOM row's and a build's
-    fields, the parts whose equivalents a check reads, and the parts other files name."""
+    fields, the parts whose equivalents a check reads, the parts other files name, and the shapes of what
+    placing and receiving change of an order."""
 
     fields: dict[str, Shape]
     known: bytes  # pickled {kind of :data:`KNOWN_KINDS`: frozenset of ids} (loaded or seen on disk)
@@ -137,6 +138,7 @@ class Added(NamedTuple):
     builds: dict[str, Shape] = {}  # a build's fields of a known shape (``core.unread.new_build_fields``)
     reached: bytes = b""  # pickled frozenset: the parts whose equivalents a check reads (``within_reach_of_takes``)
     named: bytes = b""  # pickled frozenset: every part another file names (``checks.references.parts_named``)
+    orders: dict[str, Shape] = {}  # an order's status and a line's received (``core.unread.order_progress_fields``)
 
 
 class Facts(NamedTuple):
@@ -196,7 +198,7 @@ def _added(inv: Inventory) -> Added:
     from ctb_files.checks._support import ids_of, known_boms
     from ctb_files.checks.references import parts_named
     from ctb_files.checks.stock import within_reach_of_takes
-    from ctb_files.core.unread import new_build_fields, new_part_fields, new_row_fields
+    from ctb_files.core.unread import new_build_fields, new_part_fields, new_row_fields, order_progress_fields
 
     known = {kind: frozenset(ids_of(inv, kind)) for kind in KNOWN_KINDS if kind != "bom"}
     known["bom"] = frozenset(f"{project}:{version}" for project, version in known_boms(inv))
@@ -212,6 +214,7 @@ def _added(inv: Inventory) -> Added:
         new_build_fields(),
         pickle.dumps(within_reach_of_takes(inv), protocol=pickle.HIGHEST_PROTOCOL),
         pickle.dumps(parts_named(inv), protocol=pickle.HIGHEST_PROTOCOL),
+        order_progress_fields(),
     )
 
 
@@ -339,7 +342,7 @@ def _facts_shaped(facts: Any) -> bool:
         and type(added.excluded) is bytes
         and type(added.reached) is bytes
         and type(added.named) is bytes
-        and _shapes({"": added.fields, "rows": added.rows, "builds": added.builds})
+        and _shapes({"": added.fields, "rows": added.rows, "builds": added.builds, "orders": added.orders})
     ):
         return False
     return all(type(n) is int for n in facts.limits) and all(
@@ -736,6 +739,8 @@ def _text_only(
             verdict = True if _rows_synced(rel, before.get("rows"), after.get("rows"), full.facts) else None
         if verdict is False and key.kind == "part" and _links_only(key.id, before, after, full.facts):
             verdict = True  # its package or equivalents, where the command cannot mind
+        if verdict is False and key.kind == "order" and _order_progress(before, after, full.facts):
+            verdict = True  # placed or received, as a check wants it
         if verdict is not True:
             return verdict  # another field changed (False), or an item's field only validating can tell (None)
     shapes = full.facts.shapes.get(key.kind, {})
@@ -1117,6 +1122,50 @@ def _rows_synced(rel: str, old: Any, new: Any, facts: Facts) -> bool:
     excluded = pickle.loads(added.excluded).get(rel, frozenset()) if added.excluded else frozenset()  # noqa: S301
     was, lines = {line for line, _ in then}, {line for line, _ in now}
     return not any((number in was) != (number in lines) for number in excluded)
+
+
+def _order_progress(before: dict[str, Any], after: dict[str, Any], facts: Facts) -> bool:
+    """For a check: whether an order's data differ only in its status and its lines' received counts, where no
+    check can mind (as ``ctb order place`` and ``ctb order receive`` change it; their moments no check reads).
+
+    ``before``, ``after``: its data at the full check (which said nothing of
+    it) and now, fields no check reads left out.  Each line keeps every other
+    field; each received count is a whole number its record takes (CTB305)
+    and at most the line's count, itself a whole number (CTB504); the status
+    is one the model takes, and ``received`` only when every line is
+    (CTB505).  Nothing else a check reads of an order changed: its vendor,
+    parts and builds (CTB201, CTB203, CTB207).
+    """
+    from ctb_files.core.unread import takes
+
+    shapes = facts.added.orders if facts.added is not None else {}
+    status, received = shapes.get("status"), shapes.get("received")
+    if status is None or received is None:
+        return False
+    rest = [name for name in before if name not in ("status", "lines")]
+    if rest != [name for name in after if name not in ("status", "lines")] or not all(
+        same(before[n], after[n]) for n in rest
+    ):
+        return False
+    old, new = before.get("lines", []), after.get("lines", [])
+    if not takes(status, "status" in after, after.get("status")) or type(old) is not list or type(new) is not list:
+        return False
+    if len(old) != len(new):
+        return False
+    done = True
+    for was, now in zip(old, new, strict=True):
+        if type(was) is not dict or type(now) is not dict:
+            return False
+        kept = [name for name in was if name != "received"]
+        if kept != [name for name in now if name != "received"] or not all(same(was[n], now[n]) for n in kept):
+            return False
+        count, got = now.get("quantity"), now.get("received", 0)
+        if type(count) is not int or not takes(received, "received" in now, now.get("received")) or type(got) is not int:
+            return False
+        if got > count:
+            return False
+        done = done and got == count
+    return after.get("status") != "received" or done
 
 
 #: a part's fields that name other files: a check reads its package only for CTB202, and its equivalents

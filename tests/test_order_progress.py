@@ -1,0 +1,134 @@
+"""``ctb check`` after an order was placed or received: the last full answer stands when no check can mind.
+
+A check reads of an order its vendor, its lines' parts and builds (CTB203,
+CTB201, CTB207), its lines' counts against what they received (CTB504, and
+CTB305 of a fraction of a part counted in pieces) and its status against
+them (CTB505).  An order whose status and received counts alone changed,
+each of a shape its model takes, whole, at most the line's count, and
+``received`` only when every line is, leaves every check as it was; it is
+shown so without a model (``storage/unread._order_progress``).  The stock
+files ``ctb order receive`` also changes are counts and lines appended.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ctb_files.cli import main
+from tests.test_recheck import answered_as_in_full, check, full_answer, shown_without_a_model, unchanged
+
+ORDER = "orders/mouser-open.yaml"
+LINE = (
+    '    quantity: 10              # the 10-piece break: covers the batch and leaves spares\n    unit_price: "0.58"\n'
+)
+
+
+@pytest.fixture()
+def repo(one_build_cleared: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The example with its build cleared (``tests/conftest.py``), and a full check."""
+    assert check(one_build_cleared, capsys) == (0, "", "51 files checked: 0 errors, 0 warnings\n")
+    return one_build_cleared
+
+
+def edit(root: Path, before: str, after: str) -> None:
+    path = root / ORDER
+    text = path.read_text()
+    assert text.count(before) == 1, before
+    path.write_text(text.replace(before, after))
+
+
+QUIET = {
+    "placed": [("status: open\n", "status: placed\nnumber: '2611-0042'\nplaced_at: 2026-12-07T10:00:00Z\n")],
+    "some-received": [("status: open\n", "status: placed\n"), (LINE, LINE + "    received: 4\n")],
+    "all-received": [("status: open\n", "status: received\n"), (LINE, LINE + "    received: 10\n")],
+    "cancelled": [("status: open\n", "status: cancelled\n")],
+    "status-left-out": [("status: open\n", "")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUIET))
+def test_an_order_placed_or_received_answers_from_the_last_full_check(
+    repo: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    kept = full_answer(repo)
+    for before, after in QUIET[name]:
+        edit(repo, before, after)
+    assert unchanged(repo) == (51, [])
+    assert shown_without_a_model(repo)
+    assert check(repo, capsys) == (0, "", "51 files checked: 0 errors, 0 warnings\n")
+    assert full_answer(repo) == kept  # answered without a full check
+    assert check(repo, capsys, "--no-cache") == (0, "", "51 files checked: 0 errors, 0 warnings\n")
+
+
+@pytest.mark.parametrize(
+    ("edits", "said"),
+    [
+        ([("status: open\n", "status: received\n"), (LINE, LINE + "    received: 4\n")], "CTB505"),
+        ([(LINE, LINE + "    received: 11\n")], "CTB504"),
+        ([(LINE, LINE + "    received: 2.5\n")], "CTB305"),
+        ([(LINE, LINE + "    received: -1\n")], "CTB10"),
+        ([(LINE, LINE + "    received: '4'\n")], "CTB101"),  # text: the model wants a number
+        ([("status: open\n", "status: lost\n")], "CTB10"),
+        ([("status: open\n", "status: placed\n"), ("sku: 595-TL074CN", "sku: 595-TL074C")], ""),  # another field
+        ([("vendor: mouser\n", "vendor: mousr\n")], "CTB203"),
+        ([("  - part: tl074-dip\n", "  - part: tl074\n")], "CTB201"),
+    ],
+)
+def test_other_order_edits_are_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str], edits: list[tuple[str, str]], said: str
+) -> None:
+    for before, after in edits:
+        edit(repo, before, after)
+    assert unchanged(repo) is None
+    now = check(repo, capsys)
+    assert now == check(repo, capsys, "--no-cache")
+    assert said in now[1] and (said == "") == (now[1] == ""), now
+
+
+def test_placing_and_receiving_with_the_commands_answer_from_the_last_full_check(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``ctb order place`` then ``ctb order receive`` in two steps: each commit's check is kept."""
+    kept = full_answer(repo)
+    assert main(["--repo", str(repo), "order", "place", "mouser-open", "--number", "A-1", "-q"]) == 0
+    assert unchanged(repo) == (51, []) and shown_without_a_model(repo)
+    assert main(["--repo", str(repo), "order", "receive", "mouser-open", "--line", "tl074-dip=4", "-q"]) == 0
+    assert "received: 4" in (repo / ORDER).read_text()
+    assert unchanged(repo) == (51, []) and shown_without_a_model(repo)
+    assert main(["--repo", str(repo), "order", "receive", "mouser-open", "-q"]) == 0
+    assert re.search(r"(?m)^status: received$", (repo / ORDER).read_text())
+    capsys.readouterr()
+    assert unchanged(repo) == (51, []) and shown_without_a_model(repo)
+    assert (
+        check(repo, capsys) == check(repo, capsys, "--no-cache") == (0, "", "51 files checked: 0 errors, 0 warnings\n")
+    )
+    assert full_answer(repo) == kept
+
+
+def test_orders_progressing_at_random_answer_as_a_full_check(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Whenever the light comparison answers after an order changed, a full check says exactly that."""
+    path = repo / ORDER
+    original = path.read_text()
+    second = "  - part: r-1k\n    quantity: 20\n"
+    rng = random.Random(4)
+    answered = quick = full = 0
+    for _ in range(30):
+        path.write_text(original + second)
+        subprocess.run(["git", "-C", str(repo), "status", "-s"], check=True, capture_output=True)
+        check(repo, capsys)
+        text = original.replace("status: open\n", f"status: {rng.choice(['open', 'placed', 'received', 'done'])}\n")
+        got = [rng.choice([None, 0, 3, 10, 20, 21, 2.5, "'4'"]) for _ in range(2)]
+        if got[0] is not None:
+            text = text.replace(LINE, LINE + f"    received: {got[0]}\n")
+        text += second + (f"    received: {got[1]}\n" if got[1] is not None else "")
+        path.write_text(text)
+        light = answered_as_in_full(repo, capsys)
+        quick += light and shown_without_a_model(repo)
+        answered += light
+        full += not light
+    assert (answered, quick, full) == (5, 5, 25)  # each light answer without a model
