@@ -55,7 +55,8 @@ mind (rows as a sync writes them read without a model, :func:`_rows_synced`;
 any others after validating the BOM, :func:`_quiet_rows`), part and build files
 may have come that no check can say a thing of (:func:`added_files`,
 :func:`added_cleanly`), and part files no other file names may have gone
-(:func:`files_moved`, :func:`parts_removed`).  For both commands a part's
+(:func:`files_moved`, :func:`parts_removed`), and an order may differ in its
+status and received counts (:func:`_order_progress`).  For both commands a part's
 equivalents may differ between parts no walk of the full run reached, and
 for a check its package too (:func:`_links_only`).
 
