@@ -196,6 +196,19 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
             add("check warm, 1 line removed", best(ctb(repo, "check", "-q"), repeat, drop_line))
             stock.write_bytes(stocked)
             ctb(repo, "check", "-q")()
+        # two ``ctb stock add`` one after the other, then the check a commit runs: the second command's load
+        # must not lose the version of the stock file the full check read
+        first_line = re.search(rb"part: ([\w.+-]+), quantity", stocked)
+        if first_line is not None:
+            adding = ctb(repo, "stock", "add", first_line.group(1).decode(), "1", "--location", stock.stem, "-q")
+
+            def two_adds() -> None:
+                adding()
+                adding()
+
+            add("check warm, after 2 stock adds", best(ctb(repo, "check", "-q"), repeat, two_adds))
+            stock.write_bytes(stocked)
+            ctb(repo, "check", "-q")()
         # a BOM row's part changed to another known part, as a BOM sync writes it (another part each run)
         bom = sorted((repo / "projects").glob("*/bom/*.yaml"))[0]
         listed_bom = bom.read_bytes()

@@ -33,6 +33,7 @@ def test_bench_smoke() -> None:
         "check warm, N prices changed",
         "check warm, 1 line added",
         "check warm, 1 line removed",
+        "check warm, after 2 stock adds",
         "check warm, 1 BOM row changed",
         "check warm, 1 part added",
         "check warm, 1 build added",

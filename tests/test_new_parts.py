@@ -97,7 +97,7 @@ def test_new_parts_with_other_edits_answer_from_the_last_full_check(
         ("r-220r", "name: ''\n", "CTB101"),
         ("r-220r", "name: x\ncolour: red\n", "CTB102"),
         ("r-220r", "name: x\ntags: [1]\n", "CTB101"),
-        ("r-220r", "name: x\nvendor_parts:\n  - {vendor: tayda, sku: X, currency: EUR}\n", ""),  # a currency: no shape
+        ("r-220r", "name: x\nvendor_parts:\n  - {vendor: tayda, sku: X, currency: eur}\n", "CTB10"),  # not a code
         ("r-220r", "name: x\nunit: furlong\n", "CTB101"),
         ("r-220r", "- name\n", "CTB"),
     ],

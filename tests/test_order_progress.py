@@ -7,7 +7,10 @@ them (CTB505).  An order whose status and received counts alone changed,
 each of a shape its model takes, whole, at most the line's count, and
 ``received`` only when every line is, leaves every check as it was; it is
 shown so without a model (``storage/unread._order_progress``).  The stock
-files ``ctb order receive`` also changes are counts and lines appended.
+files ``ctb order receive`` also changes are counts and lines appended.  A
+new order as ``ctb order generate`` writes it (a known vendor, lines of
+known parts for known builds, whole counts, every other field of a known
+shape) is kept the same way (``storage/unread._orders_added``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ctb_files.cli import main
 from tests.test_recheck import answered_as_in_full, check, full_answer, shown_without_a_model, unchanged
@@ -132,3 +137,119 @@ def test_orders_progressing_at_random_answer_as_a_full_check(repo: Path, capsys:
         answered += light
         full += not light
     assert (answered, quick, full) == (5, 5, 25)  # each light answer without a model
+
+
+NEW = "vendor: tayda\nstatus: open\ncurrency: USD\ncreated_at: 2026-12-07T05:51:27Z\nlines:\n"
+KNOB = "  - part: knob-davies\n    sku: A-4496\n    quantity: 5\n    unit_price: '0.29'\n    for: {vco-batch-1: 5}\n"
+
+
+def test_an_order_as_generate_writes_it_answers_from_the_last_full_check(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``ctb order generate`` writes a new order file: its check is kept without a model."""
+    kept = full_answer(repo)
+    assert main(["--repo", str(repo), "order", "generate", "-q"]) == 0
+    capsys.readouterr()
+    made = sorted(path.name for path in (repo / "orders").iterdir())
+    assert made == ["mouser-open.yaml", "tayda-1.yaml"]
+    assert unchanged(repo) == (52, []) and shown_without_a_model(repo)
+    assert (
+        check(repo, capsys) == check(repo, capsys, "--no-cache") == (0, "", "52 files checked: 0 errors, 0 warnings\n")
+    )
+    assert full_answer(repo) == kept
+
+
+@pytest.mark.parametrize(
+    ("ident", "text", "said"),
+    [
+        ("tayda-1", NEW + KNOB, ""),  # as generate writes it: kept (the case below each differs in one thing)
+        ("tayda-1", NEW.replace("tayda", "tayd") + KNOB, "CTB203"),
+        ("tayda-1", NEW + KNOB.replace("knob-davies", "knob-davis"), "CTB201"),
+        ("tayda-1", NEW + KNOB.replace("vco-batch-1", "vco-batch-9"), "CTB207"),
+        ("tayda-1", NEW + KNOB + "    received: 6\n", "CTB504"),
+        ("tayda-1", NEW.replace("open", "received") + KNOB + "    received: 4\n", "CTB505"),
+        ("tayda-1", NEW + KNOB.replace("quantity: 5", "quantity: 5.5"), "CTB305"),
+        ("tayda-1", NEW.replace("USD", "usd") + KNOB, "CTB10"),
+        ("tayda-1", NEW + KNOB.replace("'0.29'", "'-0.29'"), "CTB10"),
+        ("tayda-1", NEW + KNOB + "    note: hi\n", "CTB10"),
+        ("MOUSER-OPEN", NEW + KNOB, "CTB214"),
+        ("tayda-1", NEW + KNOB.replace("{vco-batch-1: 5}", "{vco-batch-1: 2.5}"), ""),  # a fraction for: in full
+        ("tayda-1", NEW.replace("USD", "EUR") + KNOB, ""),  # another currency: no check minds, kept
+    ],
+)
+def test_new_orders_unlike_generates_are_checked_in_full(
+    repo: Path, capsys: pytest.CaptureFixture[str], ident: str, text: str, said: str
+) -> None:
+    (repo / "orders" / f"{ident}.yaml").write_text(text)
+    light = unchanged(repo) is not None
+    assert light == (said == "" and "2.5" not in text), text
+    assert shown_without_a_model(repo) == light
+    now = check(repo, capsys)
+    assert now == check(repo, capsys, "--no-cache")
+    assert said in now[1] and (said == "") == (now[1] == ""), now
+
+
+def test_the_shapes_of_a_new_order_are_read_off_its_model() -> None:
+    from ctb_files.core.unread import Shape, new_order_fields
+
+    moment = Shape("datetime", required=False, nullable=True)
+    count = Shape("count", required=True, nullable=False, least=1, below=10**15)
+    orders, lines = new_order_fields()
+    assert orders == {
+        "status": Shape("literal", False, False, choices=("open", "placed", "received", "cancelled")),
+        "number": Shape("str", required=False, nullable=True),
+        "expected": Shape("date", required=False, nullable=True),
+        "currency": Shape("str", required=False, nullable=True, pattern="^[A-Z]{3}$"),
+        "created_at": moment,
+        "placed_at": moment,
+        "received_at": moment,
+    }  # vendor: an id; lines: records with an aliased field
+    assert lines == {
+        "sku": Shape("str", required=False, nullable=True),
+        "quantity": count,
+        "unit_price": Shape("decimal", required=False, nullable=True, least=0, below=10**15),
+        "received": count._replace(required=False, least=0),
+        "restock": Shape("bool", required=False, nullable=False),
+    }  # part: an id; for: ids and counts
+
+
+@given(st.text(max_size=5) | st.sampled_from(["USD", "EUR", "usd", "US", "USDD", "USD\n", "\nUSD", "ÄBC", "A1C"]))
+@settings(max_examples=300, deadline=None)
+def test_a_patterned_shape_claims_only_what_the_model_takes(value: str) -> None:
+    from pydantic import ValidationError
+
+    from ctb_files.core.models.order import Order
+    from ctb_files.core.unread import new_order_fields, takes
+
+    claimed = takes(new_order_fields()[0]["currency"], True, value)
+    try:
+        Order.model_validate({"vendor": "v", "currency": value})
+        taken = True
+    except ValidationError:
+        taken = False
+    assert not claimed or taken
+    assert claimed == (len(value) == 3 and all("A" <= c <= "Z" for c in value))
+
+
+def test_new_orders_at_random_answer_as_a_full_check(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Whenever the light comparison answers after order files came, a full check says exactly that."""
+    rng = random.Random(6)
+    pieces = [
+        "    received: 2\n", "    received: 5\n", "    received: 9\n", "    restock: true\n", "    sku: null\n",
+        "    colour: red\n",
+    ]  # fmt: skip
+    answered = quick = full = 0
+    for turn in range(40):
+        check(repo, capsys)
+        head = NEW.replace("tayda", rng.choice(["tayda", "tayda", "mouser", "digikey"]))
+        head = head.replace("open", rng.choice(["open", "open", "placed", "received", "lost"]))
+        line = KNOB.replace("knob-davies", rng.choice(["knob-davies", "knob-davies", "r-1k", "r-1kk"]))
+        line = line.replace("vco-batch-1", rng.choice(["vco-batch-1", "vco-batch-1", "vco-batch-1", "nope"]))
+        path = repo / "orders" / f"zz-{turn}.yaml"
+        path.write_text(head + line + "".join(rng.sample(pieces, rng.randint(0, 1))))
+        light = answered_as_in_full(repo, capsys)
+        quick += light and shown_without_a_model(repo)
+        answered += light
+        full += not light
+        path.unlink()
+    assert (answered, quick, full) == (8, 8, 32)  # each light answer without a model

@@ -102,12 +102,15 @@ def new_build_fields() -> dict[str, Shape]:
     return light_fields(Build, Build.model_fields)
 
 
-def order_progress_fields() -> dict[str, Shape]:
-    """The shapes of an order's ``status`` and of a line's ``received``, read off the order's model and its
-    line's record: what ``ctb order place`` and ``ctb order receive`` change of an order file."""
+def new_order_fields() -> tuple[dict[str, Shape], dict[str, Shape]]:
+    """Every field of an order file, and of one of its lines, whose values the model and the line's record take
+    in a known shape (a status, a number, a currency, moments; a SKU, a count, a price, a received count).
+    Its vendor, a line's part and the builds it is ``for`` are ids, read by the id rule."""
+    import dataclasses
+
     from ctb_files.core.models.order import Order, OrderLine
 
-    return light_fields(Order, ["status"]) | record_fields(OrderLine, ["received"])
+    return light_fields(Order, Order.model_fields), record_fields(OrderLine, [f.name for f in dataclasses.fields(OrderLine)])
 
 
 #: the fields of a BOM row that a sync writes and a check reads with no part in mind, or not at all: a row that
@@ -166,7 +169,8 @@ def unread_by(command: str) -> dict[str, frozenset[str]]:
 class Shape(NamedTuple):
     """The values a field takes for certain, as far as they can be told without its model.
 
-    ``type``: ``str`` (text of at least ``least`` characters), ``int`` (any
+    ``type``: ``str`` (text of at least ``least`` characters, matching
+    ``pattern`` when one is given), ``int`` (any
     whole number), ``bool``, ``date``, ``datetime``, ``literal`` (one of
     ``choices``), ``from`` (a whole number from ``least`` up), ``count`` (a
     whole number from ``least`` below ``below``),
@@ -184,6 +188,7 @@ class Shape(NamedTuple):
     below: int = 0
     choices: tuple[str, ...] = ()
     fields: tuple[tuple[str, Shape], ...] = ()
+    pattern: str = ""  # for ``str``: a pattern of plain letters, digits, classes and counts (:data:`_PLAIN_PATTERN`)
 
 
 #: the shape of ``str | None = None``: any text, null, or nothing at all
@@ -312,8 +317,8 @@ def _shape(schema: dict[str, Any]) -> Shape | None:
             return None
         nullable, schema = True, schema["schema"]
     kind, keys = schema.get("type"), set(schema)
-    if kind == "str" and keys <= {"type", "min_length"}:
-        return Shape("str", required, nullable, least=schema.get("min_length", 0))
+    if kind == "str" and keys <= {"type", "min_length", "pattern", "metadata"} and _PLAIN_PATTERN.fullmatch(schema.get("pattern", "")):
+        return Shape("str", required, nullable, least=schema.get("min_length", 0), pattern=schema.get("pattern", ""))
     if kind in ("int", "date", "bool") and keys == {"type"}:
         return Shape(kind, required, nullable)
     if kind == "int" and keys == {"type", "ge"} and type(schema["ge"]) is int:
@@ -375,7 +380,10 @@ def takes(shape: Shape, present: bool, value: Any) -> bool:
         return shape.nullable
     kind = shape.type
     if kind == "str":
-        return type(value) is str and len(value) >= shape.least and _utf8(value)
+        if type(value) is not str or len(value) < shape.least or not _utf8(value):
+            return False
+        # a plain pattern reads alike in Python and in the validator's engine for printable ASCII text
+        return not shape.pattern or (value.isascii() and value.isprintable() and re.fullmatch(shape.pattern, value) is not None)
     if kind == "int":
         return type(value) is int
     if kind == "from":
@@ -409,6 +417,11 @@ def takes(shape: Shape, present: bool, value: Any) -> bool:
             for item in value
         )
     return False
+
+
+# a pattern whose meaning no engine reads otherwise: anchors, letters, digits, classes of them and counts
+# (``^[A-Z]{3}$``, a currency code); none of ``.``, ``\``, groups, alternatives or flags
+_PLAIN_PATTERN = re.compile(r"\^?(?:[A-Za-z0-9]|\[(?:[A-Za-z0-9]-[A-Za-z0-9]|[A-Za-z0-9])+\](?:\{[0-9]{1,3}(?:,[0-9]{0,3})?\})?)*\$?")
 
 
 # plain decimal text, as money is written ("0.45", "12"): no sign, exponent, space or underscore

@@ -65,7 +65,10 @@ def stored(root: Path, hand_over: bool = False) -> Answer | None:
     key = answer_key(digests, missing)
     found = lookup(root, key)
     if found is None:
-        found = unchanged_for_checks(root, digests, missing)
+        try:
+            found = unchanged_for_checks(root, digests, missing)
+        except Exception:  # noqa: BLE001 - a comparison that fails shows nothing: the check runs in full
+            found = None
         if found is not None:
             store(root, key, found)  # asked again, it is one read
     if found is None and hand_over:

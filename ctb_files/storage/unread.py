@@ -53,7 +53,7 @@ else the file validated as a full load would.
 For ``ctb check`` only, a BOM may differ in its rows where no check can
 mind (rows as a sync writes them read without a model, :func:`_rows_synced`;
 any others after validating the BOM, :func:`_quiet_rows`), part and build files
-may have come that no check can say a thing of (:func:`added_files`,
+(and order files) may have come that no check can say a thing of (:func:`added_files`,
 :func:`added_cleanly`), and part files no other file names may have gone
 (:func:`files_moved`, :func:`parts_removed`), and an order may differ in its
 status and received counts (:func:`_order_progress`).  For both commands a part's
@@ -139,7 +139,8 @@ class Added(NamedTuple):
     builds: dict[str, Shape] = {}  # a build's fields of a known shape (``core.unread.new_build_fields``)
     reached: bytes = b""  # pickled frozenset: the parts whose equivalents a check reads (``within_reach_of_takes``)
     named: bytes = b""  # pickled frozenset: every part another file names (``checks.references.parts_named``)
-    orders: dict[str, Shape] = {}  # an order's status and a line's received (``core.unread.order_progress_fields``)
+    orders: dict[str, Shape] = {}  # an order's fields of a known shape (``core.unread.new_order_fields``)
+    order_lines: dict[str, Shape] = {}  # and its line's
 
 
 class Facts(NamedTuple):
@@ -199,7 +200,7 @@ def _added(inv: Inventory) -> Added:
     from ctb_files.checks._support import ids_of, known_boms
     from ctb_files.checks.references import parts_named
     from ctb_files.checks.stock import within_reach_of_takes
-    from ctb_files.core.unread import new_build_fields, new_part_fields, new_row_fields, order_progress_fields
+    from ctb_files.core.unread import new_build_fields, new_order_fields, new_part_fields, new_row_fields
 
     known = {kind: frozenset(ids_of(inv, kind)) for kind in KNOWN_KINDS if kind != "bom"}
     known["bom"] = frozenset(f"{project}:{version}" for project, version in known_boms(inv))
@@ -215,12 +216,12 @@ def _added(inv: Inventory) -> Added:
         new_build_fields(),
         pickle.dumps(within_reach_of_takes(inv), protocol=pickle.HIGHEST_PROTOCOL),
         pickle.dumps(parts_named(inv), protocol=pickle.HIGHEST_PROTOCOL),
-        order_progress_fields(),
+        *new_order_fields(),
     )
 
 
 #: the kinds of ids a full check keeps, for files added and BOM rows changed since ("bom": ``project:version``)
-KNOWN_KINDS = ("part", "package", "vendor", "project", "build", "stock", "bom")
+KNOWN_KINDS = ("part", "package", "vendor", "project", "build", "stock", "order", "bom")
 
 
 def _known(facts: Facts) -> dict[str, frozenset[str]] | None:
@@ -343,7 +344,10 @@ def _facts_shaped(facts: Any) -> bool:
         and type(added.excluded) is bytes
         and type(added.reached) is bytes
         and type(added.named) is bytes
-        and _shapes({"": added.fields, "rows": added.rows, "builds": added.builds, "orders": added.orders})
+        and _shapes({
+            "": added.fields, "rows": added.rows, "builds": added.builds, "orders": added.orders,
+            "order_lines": added.order_lines,
+        })  # fmt: skip
     ):
         return False
     return all(type(n) is int for n in facts.limits) and all(
@@ -380,7 +384,7 @@ def changed_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> 
 
 #: the kinds of files that may come since a full check and keep its answer, each with the code of the message
 #: of an unknown id of that kind (a full answer with one is never kept: the new file may be the one it named)
-ADDABLE = {"part": "CTB201", "build": "CTB207"}
+ADDABLE = {"part": "CTB201", "build": "CTB207", "order": ""}  # nothing names an order by its id
 
 
 def added_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> list[str] | None:
@@ -436,8 +440,8 @@ def parts_removed(full: Kept, removed: list[str]) -> Kept | None:
 def added_cleanly(
     root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes], named: set[str]
 ) -> bool:
-    """Whether each new part or build file of ``added`` loads without a problem, and no check can say a thing
-    of it (:func:`parts_added_cleanly`, :func:`_builds_added`).
+    """Whether each new part, build or order file of ``added`` loads without a problem, and no check can say a
+    thing of it (:func:`parts_added_cleanly`, :func:`_builds_added`, :func:`_orders_added`).
 
     The full check's answer must name no unknown id of the kinds added
     (:data:`ADDABLE`; a caller's test).  ``named``: the files its
@@ -445,10 +449,13 @@ def added_cleanly(
     """
     parts = [rel for rel in added if _kind(rel) == "part"]
     builds = [rel for rel in added if _kind(rel) == "build"]
-    if len(parts) + len(builds) != len(added):
+    orders = [rel for rel in added if _kind(rel) == "order"]
+    if len(parts) + len(builds) + len(orders) != len(added):
         return False
-    return (not parts or parts_added_cleanly(root, parts, full, digests)) and (
-        not builds or _builds_added(root, builds, full, digests, named)
+    return (
+        (not parts or parts_added_cleanly(root, parts, full, digests))
+        and (not builds or _builds_added(root, builds, full, digests, named))
+        and (not orders or _orders_added(root, orders, full, digests))
     )
 
 
@@ -459,7 +466,7 @@ def _kind(rel: str) -> str | None:
 
 def unknown_codes(added: list[str]) -> set[str]:
     """The codes of the messages of unknown ids of the kinds of files ``added`` (:data:`ADDABLE`)."""
-    return {ADDABLE[kind] for kind in map(_kind, added) if kind in ADDABLE}
+    return {ADDABLE[kind] for kind in map(_kind, added) if kind in ADDABLE and ADDABLE[kind]}
 
 
 def parts_added_cleanly(root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes]) -> bool:
@@ -1139,8 +1146,9 @@ def _order_progress(before: dict[str, Any], after: dict[str, Any], facts: Facts)
     """
     from ctb_files.core.unread import takes
 
-    shapes = facts.added.orders if facts.added is not None else {}
-    status, received = shapes.get("status"), shapes.get("received")
+    added = facts.added
+    status = added.orders.get("status") if added is not None else None
+    received = added.order_lines.get("received") if added is not None else None
     if status is None or received is None:
         return False
     rest = [name for name in before if name not in ("status", "lines")]
@@ -1160,13 +1168,84 @@ def _order_progress(before: dict[str, Any], after: dict[str, Any], facts: Facts)
         kept = [name for name in was if name != "received"]
         if kept != [name for name in now if name != "received"] or not all(same(was[n], now[n]) for n in kept):
             return False
-        count, got = now.get("quantity"), now.get("received", 0)
-        if type(count) is not int or not takes(received, "received" in now, now.get("received")) or type(got) is not int:
+        complete = _received(now, received)
+        if complete is None:
             return False
-        if got > count:
-            return False
-        done = done and got == count
+        done = done and complete
     return after.get("status") != "received" or done
+
+
+def _received(line: dict[str, Any], shape: Shape) -> bool | None:
+    """Whether an order line received all it ordered; None when no check can be shown to say nothing of its
+    counts: each a whole number (CTB305), the received one of its ``shape`` and at most the count (CTB504)."""
+    from ctb_files.core.unread import takes
+
+    count, got = line.get("quantity"), line.get("received", 0)
+    if type(count) is not int or type(got) is not int or not takes(shape, "received" in line, line.get("received")):
+        return None
+    return got == count if got <= count else None
+
+
+def _orders_added(root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes]) -> bool:
+    """For a check: whether each new order file, read without a model, is one no check can say a thing of.
+
+    As ``ctb order generate`` writes one: its id is one by the id rule no
+    known order's differs from only by case (CTB214); it names a known
+    vendor (CTB203); each line a known part (CTB201) and, in ``for``, known
+    builds (CTB207) with whole counts; every other field, of the order and of
+    its lines, is one of a known shape holding a value of it (:data:`Added`);
+    each line's counts are whole, what it received at most what it ordered
+    (CTB305, CTB504), and the order is ``received`` only when every line is
+    (CTB505).  Nothing refers to an order's id.
+    """
+    from ctb_files.core.ids import valid_id
+    from ctb_files.core.unread import takes
+    from ctb_files.storage.filedata import file_data
+    from ctb_files.storage.yaml.read import YamlProblem, load_fast
+
+    facts = full.facts
+    known = _known(facts) if facts is not None else None
+    found = _new_ids(root, added, digests, known["order"]) if known is not None else None
+    if facts is None or facts.added is None or known is None or found is None:
+        return False
+    shapes, line_shapes = facts.added.orders, facts.added.order_lines
+    received = line_shapes.get("received")
+    if not shapes or received is None:
+        return False
+
+    def an_id(value: Any, kind: str) -> bool:
+        return type(value) is str and valid_id(value) and value in known[kind]
+
+    for rel, _key, data in found:
+        try:
+            now = file_data(load_fast(data, rel, facts.limits), rel, facts.limits.name)
+        except YamlProblem:
+            return False
+        if isinstance(now, Diagnostic) or not now.keys() - {"vendor", "lines"} <= shapes.keys():
+            return False
+        lines = now.get("lines", [])
+        if not an_id(now.get("vendor"), "vendor") or type(lines) is not list:
+            return False
+        if not all(takes(shape, name in now, now.get(name)) for name, shape in shapes.items()):
+            return False
+        done = True
+        for line in lines:
+            if type(line) is not dict or not line.keys() - {"part", "for"} <= line_shapes.keys():
+                return False
+            wanted = line.get("for", {})
+            if not an_id(line.get("part"), "part") or type(wanted) is not dict:
+                return False
+            if not all(an_id(build, "build") and takes(received, True, count) for build, count in wanted.items()):
+                return False
+            if not all(takes(shape, name in line, line.get(name)) for name, shape in line_shapes.items()):
+                return False
+            complete = _received(line, received)
+            if complete is None:
+                return False
+            done = done and complete
+        if now.get("status") == "received" and not done:
+            return False
+    return True
 
 
 #: a part's fields that name other files: a check reads its package only for CTB202, and its equivalents
