@@ -252,6 +252,27 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
             path.unlink()
         made.clear()
         ctb(repo, "check", "-q")()
+        # a new order file, as ``ctb order generate`` writes one (another each run)
+        vendors = sorted((repo / "vendors").glob("*.yaml"))
+        if vendors:
+            build_id = sorted((repo / "builds").iterdir())[0].stem
+            order = (
+                f"vendor: {vendors[0].stem}\nstatus: open\ncurrency: USD\ncreated_at: 2026-12-07T10:00:00Z\nlines:\n"
+                f"  - part: {ids[0]}\n    sku: X-1\n    quantity: 5\n    unit_price: '0.29'\n    for: {{{build_id}: 5}}\n"
+            ).encode()
+
+            def new_order() -> None:
+                for path in made:
+                    path.unlink()
+                made[:] = [repo / "orders" / f"zz-new-{next(counter)}.yaml"]
+                made[0].parent.mkdir(exist_ok=True)
+                made[0].write_bytes(order)
+
+            add("check warm, 1 order added", best(ctb(repo, "check", "-q"), repeat, new_order))
+            for path in made:
+                path.unlink()
+            made.clear()
+            ctb(repo, "check", "-q")()
         # a part's equivalents (another part each run; the generated builds hold nothing yet, so no take reaches them)
         target = sorted((repo / "parts").iterdir())[3]
         shaped = target.read_bytes()

@@ -37,6 +37,7 @@ def test_bench_smoke() -> None:
         "check warm, 1 BOM row changed",
         "check warm, 1 part added",
         "check warm, 1 build added",
+        "check warm, 1 order added",
         "check warm, 1 equivalent set",
         "check warm, 1 part removed",
         "check warm, 1 unit changed (in full)",

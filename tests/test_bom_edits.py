@@ -27,7 +27,7 @@ from ctb_files.checks import run_checks
 from ctb_files.cli import main
 from ctb_files.core.unread import ROW_FIELDS
 from ctb_files.storage.loader import load_repo
-from tests.test_recheck import answered_as_in_full, check, full_answer, shown_without_a_model, unchanged
+from tests.test_recheck import Tally, answered_as_in_full, check, full_answer, shown_without_a_model, unchanged
 
 BOM = "projects/vco/bom/v1.yaml"
 
@@ -189,7 +189,7 @@ def test_rows_changed_at_random_answer_as_a_full_check(tmp_path: Path, capsys: p
     parts = sorted(path.stem for path in (root / "parts").iterdir())
     extras = ["", "", ", unit: g", ", attrition: 1", ", attrition: -1", ", flags: [x]", ", dnp: true", ", mpn: X1"]
     rng = random.Random(31)
-    answered = full = quick = 0
+    tally = Tally()
     for _ in range(30):
         bom.write_text(original)
         check(root, capsys)
@@ -209,12 +209,8 @@ def test_rows_changed_at_random_answer_as_a_full_check(tmp_path: Path, capsys: p
             elif rows:
                 del rows[rng.randrange(len(rows))]
         bom.write_text(head + "rows:\n" + "".join(rows))
-        light = answered_as_in_full(root, capsys)
-        answered += light
-        full += not light
-        quick += light and shown_without_a_model(root)
-    assert answered >= 5 and full >= 5  # both ways were taken, and each light answer was a full check's
-    assert (answered, quick, full) == (20, 20, 10)  # every light answer here without a model: rows of a sync
+        tally.weigh(root, capsys)
+    assert tally.counts == (20, 20, 10)  # every light answer here without a model: rows of a sync
 
 
 @pytest.mark.parametrize("name", ["example", "mixed"])

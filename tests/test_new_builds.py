@@ -23,7 +23,7 @@ from bench.gen import generate_mixed
 from ctb_files.checks import run_checks
 from ctb_files.cli import main
 from ctb_files.storage.loader import load_repo
-from tests.test_recheck import answered_as_in_full, check, full_answer, shown_without_a_model, unchanged
+from tests.test_recheck import Tally, check, full_answer, shown_without_a_model, unchanged
 
 QUIET = {
     "as-build-new-writes-it": "project: vco\nversion: v1\nquantity: 2\nstatus: draft\ncreated_at: 2026-12-07T09:00:00Z\n",
@@ -183,7 +183,7 @@ def test_new_builds_at_random_answer_as_a_full_check(repo: Path, capsys: pytest.
         "shortages: []", "colour: red", "quantity: 0",
     ]  # fmt: skip
     rng = random.Random(8)
-    answered = full = quick = 0
+    tally = Tally()
     for turn in range(40):
         check(repo, capsys)
         made = []
@@ -193,14 +193,10 @@ def test_new_builds_at_random_answer_as_a_full_check(repo: Path, capsys: pytest.
             lines += rng.sample(fields, rng.randint(0, 3))
             ident = rng.choice([f"zz-{turn}-{j}", f"zz-{turn}-{j}", "VCO-BATCH-1"])
             made.append(add(repo, ident, "\n".join(dict.fromkeys(lines)) + "\n"))
-        light = answered_as_in_full(repo, capsys)
-        quick += light and shown_without_a_model(repo)
+        tally.weigh(repo, capsys)
         for path in made:
             path.unlink(missing_ok=True)
-        answered += light
-        full += not light
-    assert answered >= 5 and full >= 5  # both ways were taken, and each light answer was a full check's
-    assert (answered, quick, full) == (6, 5, 34)  # five of the six without a model
+    assert tally.counts == (6, 5, 34)  # five of the six without a model
 
 
 def test_the_shapes_of_a_new_build_are_read_off_its_model() -> None:

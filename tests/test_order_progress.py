@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctb_files.cli import main
-from tests.test_recheck import answered_as_in_full, check, full_answer, shown_without_a_model, unchanged
+from tests.test_recheck import Tally, check, full_answer, shown_without_a_model, unchanged
 
 ORDER = "orders/mouser-open.yaml"
 LINE = (
@@ -121,7 +121,7 @@ def test_orders_progressing_at_random_answer_as_a_full_check(repo: Path, capsys:
     original = path.read_text()
     second = "  - part: r-1k\n    quantity: 20\n"
     rng = random.Random(4)
-    answered = quick = full = 0
+    tally = Tally()
     for _ in range(30):
         path.write_text(original + second)
         subprocess.run(["git", "-C", str(repo), "status", "-s"], check=True, capture_output=True)
@@ -132,11 +132,8 @@ def test_orders_progressing_at_random_answer_as_a_full_check(repo: Path, capsys:
             text = text.replace(LINE, LINE + f"    received: {got[0]}\n")
         text += second + (f"    received: {got[1]}\n" if got[1] is not None else "")
         path.write_text(text)
-        light = answered_as_in_full(repo, capsys)
-        quick += light and shown_without_a_model(repo)
-        answered += light
-        full += not light
-    assert (answered, quick, full) == (5, 5, 25)  # each light answer without a model
+        tally.weigh(repo, capsys)
+    assert tally.counts == (5, 5, 25)  # each light answer without a model
 
 
 NEW = "vendor: tayda\nstatus: open\ncurrency: USD\ncreated_at: 2026-12-07T05:51:27Z\nlines:\n"
@@ -238,7 +235,7 @@ def test_new_orders_at_random_answer_as_a_full_check(repo: Path, capsys: pytest.
         "    received: 2\n", "    received: 5\n", "    received: 9\n", "    restock: true\n", "    sku: null\n",
         "    colour: red\n",
     ]  # fmt: skip
-    answered = quick = full = 0
+    tally = Tally()
     for turn in range(40):
         check(repo, capsys)
         head = NEW.replace("tayda", rng.choice(["tayda", "tayda", "mouser", "digikey"]))
@@ -247,9 +244,6 @@ def test_new_orders_at_random_answer_as_a_full_check(repo: Path, capsys: pytest.
         line = line.replace("vco-batch-1", rng.choice(["vco-batch-1", "vco-batch-1", "vco-batch-1", "nope"]))
         path = repo / "orders" / f"zz-{turn}.yaml"
         path.write_text(head + line + "".join(rng.sample(pieces, rng.randint(0, 1))))
-        light = answered_as_in_full(repo, capsys)
-        quick += light and shown_without_a_model(repo)
-        answered += light
-        full += not light
+        tally.weigh(repo, capsys)
         path.unlink()
-    assert (answered, quick, full) == (8, 8, 32)  # each light answer without a model
+    assert tally.counts == (8, 8, 32)  # each light answer without a model

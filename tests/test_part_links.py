@@ -26,7 +26,7 @@ from ctb_files.checks.stock import within_reach_of_takes
 from ctb_files.cli import main
 from ctb_files.storage.loader import load_repo
 from tests.test_recheck import (
-    answered_as_in_full,
+    Tally,
     check,
     clear,
     full_answer,
@@ -152,7 +152,7 @@ def test_links_changed_at_random_answer_as_a_full_check(tmp_path: Path, capsys: 
     ids = sorted(path.stem for path in (root / "parts").iterdir())
     packages = sorted(path.stem for path in (root / "packages").iterdir())
     rng = random.Random(12)
-    answered = quick = full = 0
+    tally = Tally()
     for _ in range(30):
         check(root, capsys)
         made = {}
@@ -168,13 +168,10 @@ def test_links_changed_at_random_answer_as_a_full_check(tmp_path: Path, capsys: 
                 if what < 0.9:
                     text += f"package: {rng.choice([*packages, 'no-such-package'])}\n"
             path.write_text(text)
-        light = answered_as_in_full(root, capsys)
-        quick += light and shown_without_a_model(root)
-        answered += light
-        full += not light
+        tally.weigh(root, capsys)
         for path, text in made.items():
             path.write_text(text)
-    assert (answered, quick, full) == (12, 12, 18)  # each light answer without a model
+    assert tally.counts == (12, 12, 18)  # each light answer without a model
 
 
 def twin_clear(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

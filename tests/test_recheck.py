@@ -84,6 +84,25 @@ def answered_as_in_full(root: Path, capsys: pytest.CaptureFixture[str]) -> bool:
     return True
 
 
+class Tally:
+    """Random edits weighed one by one: how many the light comparison answered (each equal to a check without
+    the cache, :func:`answered_as_in_full`), how many of those without a model, and how many ran in full."""
+
+    def __init__(self) -> None:
+        self.answered = self.quick = self.full = 0
+
+    def weigh(self, root: Path, capsys: pytest.CaptureFixture[str]) -> bool:
+        light = answered_as_in_full(root, capsys)
+        self.answered += light
+        self.quick += light and shown_without_a_model(root)
+        self.full += not light
+        return light
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        return self.answered, self.quick, self.full
+
+
 def full_answer(root: Path) -> bytes:
     return (root / ".git/ctb/check-files").read_bytes()
 

@@ -24,7 +24,7 @@ from ctb_files.checks.references import parts_named
 from ctb_files.checks.stock import within_reach_of_takes
 from ctb_files.cli import main
 from ctb_files.storage.loader import load_repo
-from tests.test_recheck import answered_as_in_full, check, full_answer, shown_without_a_model, unchanged
+from tests.test_recheck import Tally, check, full_answer, shown_without_a_model, unchanged
 
 SPARES = {
     "zz-spare": "name: a spare\nvalue: 1k\n",
@@ -224,7 +224,7 @@ def test_parts_taken_away_at_random_answer_as_a_full_check(tmp_path: Path, capsy
     main(["--repo", str(root), "build", "clear", "--all", "-q"])
     capsys.readouterr()
     pool = sorted(path.stem for path in (root / "parts").iterdir())
-    answered = quick = full = 0
+    tally = Tally()
     for _ in range(30):
         check(root, capsys)
         taken = {}
@@ -232,10 +232,7 @@ def test_parts_taken_away_at_random_answer_as_a_full_check(tmp_path: Path, capsy
             path = root / "parts" / f"{ident}.yaml"
             taken[path] = path.read_text()
             path.unlink()
-        light = answered_as_in_full(root, capsys)
-        quick += light and shown_without_a_model(root)
-        answered += light
-        full += not light
+        tally.weigh(root, capsys)
         for path, text in taken.items():
             path.write_text(text)
-    assert (answered, quick, full) == (9, 9, 21)  # each light answer without a model
+    assert tally.counts == (9, 9, 21)  # each light answer without a model
