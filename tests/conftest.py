@@ -129,3 +129,13 @@ def cleared_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for args in (["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "cleared"]):
         subprocess.run(["git", "-C", str(root), *args], check=True)
     return root
+
+
+@pytest.fixture()
+def steady_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every clear writes the same ``cleared_at``: two clears compared across a second's turn say the same."""
+    from datetime import UTC, datetime
+
+    import ctb_files.cli.build
+
+    monkeypatch.setattr(ctb_files.cli.build, "now", lambda: datetime(2026, 12, 7, 9, 0, 0, tzinfo=UTC))

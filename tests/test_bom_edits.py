@@ -58,6 +58,10 @@ QUIET = {
         (ROW_9, "{line: 9, refs: [R3], quantity: 1, value: 100k, part: r-47k, mpn: CFR-25, manufacturer: Yageo, "
                 "skus: [{vendor: mouser, sku: 603-CFR-25}], fields: {Sim.Device: R, Tolerance: 1%}, optional: true}"),
     ],
+    "as-a-sync-writes-it": [
+        (ROW_9, "{line: 9, refs: [R3], quantity: 1, value: 100k, part: r-47k, missing: null, optional: false, "
+                "dnp: false, substitute: null, ext: {}}\n  - {line: 9, implicit: true, quantity: 1, part: r-1k}"),
+    ],
     "several": [
         (ROW_9, "{line: 9, refs: [R3], quantity: 2, value: 47k, part: r-47k, mpn: CFR-25}"),
         ("{line: 17, refs: [R12], quantity: 1, value: 22k, part: r-22k}", "{line: 17, refs: [R12, R13], quantity: 2, part: r-22k}"),
@@ -88,7 +92,7 @@ def test_rows_no_check_can_mind_answer_from_the_last_full_check(
         ("{line: 9, refs: [R3], quantity: '1', part: r-47k}", False),  # a count written as text
         ("{line: '9', refs: [R3], quantity: 1, part: r-47k}", True),  # a line written as text: validated, kept
         ("{line: 9, refs: [R3], quantity: 1, part: r-47k, substitute: r-100k}", True),
-        ("{line: 9, refs: [R3], quantity: 1, part: r-47k, implicit: false}", True),
+        ("{line: 9, refs: [R3], quantity: 1, part: r-47k, implicit: 'no'}", True),  # a mark written as text
         ("{line: 9, refs: R3, quantity: 1, part: r-47k}", False),  # refs not a list: the model refuses it
         ("{line: 9, refs: [R3], quantity: 1, part: r-47k, fields: {Sim: 1}}", False),  # a field's value not text
         ("{line: 9, refs: [R3], quantity: 1, part: r-47k, skus: [{vendor: mouser}]}", False),  # no SKU number
@@ -164,7 +168,9 @@ def test_another_field_of_the_bom_changed_is_checked_in_full(repo: Path, capsys:
     assert now == check(repo, capsys, "--no-cache") and "CTB209" in now[1]
 
 
-def test_a_clear_after_rows_changed_plans_again(cleared_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_clear_after_rows_changed_plans_again(
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str], steady_clock: None
+) -> None:
     from tests.test_recheck import clear, unchanged_clear
 
     clear(cleared_repo, capsys)
@@ -264,6 +270,7 @@ def test_the_fields_a_sync_writes_are_read_off_the_row_record() -> None:
         n: text for n in ("value", "footprint", "mpn", "manufacturer", "description", "missing")
     } | {
         "line": Shape("from", required=False, nullable=True, least=0),
+        "implicit": Shape("bool", required=False, nullable=False),
         "refs": Shape("texts", required=False, nullable=False),
         "quantity": Shape("count", required=True, nullable=False, least=1, below=10**15),
         "skus": Shape("records", required=False, nullable=False, fields=(("vendor", sku), ("sku", sku))),
@@ -305,3 +312,20 @@ def test_a_row_shape_claims_only_what_the_record_takes_as_it_is(name: str, value
             got = [{"vendor": s.vendor, "sku": s.sku} for s in got]
         assert got == value and type(got) is type(value) or (name == "quantity" and got == value), row
         assert not taken.legacy and taken.line == 4
+
+
+def test_a_row_giving_another_field_at_its_default_is_the_row_without_it() -> None:
+    """``substitute: null``, ``ext: {}`` and the like, as a sync writes them: the record is the same."""
+    from ctb_files.core.models.common import record_adapter
+    from ctb_files.core.models.project import BomRow
+    from ctb_files.core.unread import row_defaults
+
+    defaults = row_defaults()
+    assert defaults == {
+        "unit": None, "vendor": None, "partnum": None, "flags": [], "substitute": None, "order": None,
+        "attrition": None, "setup": None, "consumable": False, "ext": {},
+    }  # fmt: skip
+    plain = record_adapter(BomRow).validate_python({"line": 3, "quantity": 2, "part": "r-1k"})
+    for name, value in defaults.items():
+        given = record_adapter(BomRow).validate_python({"line": 3, "quantity": 2, "part": "r-1k", name: value})
+        assert given == plain and not given.legacy, name

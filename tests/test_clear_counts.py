@@ -122,7 +122,7 @@ def test_a_count_no_plan_read_keeps_the_last_full_clear(cleared_repo: Path, caps
     ],
 )
 def test_a_count_a_plan_may_read_runs_the_clear_in_full(
-    cleared_repo: Path, capsys: pytest.CaptureFixture[str], before: str, after: str
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str], before: str, after: str, steady_clock: None
 ) -> None:
     root = cleared_repo
     clear(root, capsys)
@@ -213,7 +213,7 @@ def test_lines_of_parts_no_plan_looked_up_come_and_go_keeping_the_last_full_clea
     ids=["looked-up-out", "out-and-appended", "looked-up-appended", "fraction", "unknown-key", "bad-id"],
 )
 def test_lines_a_plan_may_mind_coming_or_going_run_the_clear_in_full(
-    cleared_repo: Path, capsys: pytest.CaptureFixture[str], after: str
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str], after: str, steady_clock: None
 ) -> None:
     root = cleared_repo
     clear(root, capsys)

@@ -139,7 +139,9 @@ def test_a_new_build_of_a_version_the_answer_names_is_checked_in_full(
     assert now == check(repo, capsys, "--no-cache") and "builds/vco-batch-9.yaml:" in now[1]
 
 
-def test_a_clear_after_a_build_came_plans_it(cleared_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_clear_after_a_build_came_plans_it(
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str], steady_clock: None
+) -> None:
     from tests.test_recheck import clear, unchanged_clear
 
     clear(cleared_repo, capsys)

@@ -192,7 +192,7 @@ def twin_clear(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str
     ],
 )
 def test_a_clear_keeps_its_answer_when_equivalents_change_where_no_plan_looked(
-    cleared_repo: Path, capsys: pytest.CaptureFixture[str], before: str, after: str, kept: bool
+    cleared_repo: Path, capsys: pytest.CaptureFixture[str], before: str, after: str, kept: bool, steady_clock: None
 ) -> None:
     """r-100r and vco-module are the parts no plan of the example looks up the lines of."""
     first = clear(cleared_repo, capsys)

@@ -113,14 +113,45 @@ def new_order_fields() -> tuple[dict[str, Shape], dict[str, Shape]]:
     return light_fields(Order, Order.model_fields), record_fields(OrderLine, [f.name for f in dataclasses.fields(OrderLine)])
 
 
+def new_bom_fields() -> tuple[dict[str, Shape], dict[str, Shape]]:
+    """The shapes of a BOM file's ``source`` (where a sync took it from) and of a project's version entry
+    besides its name, read off their models: what ``ctb project sync`` and a new version add."""
+    from ctb_files.core.models.project import BomSource, ProjectVersion
+
+    return light_fields(BomSource, BomSource.model_fields), light_fields(ProjectVersion, ProjectVersion.model_fields)
+
+
 #: the fields of a BOM row that a sync writes and a check reads with no part in mind, or not at all: a row that
 #: gives its line and these alone (each of its shape), and a known part or none, asks nothing of a check but
 #: that its part be known and its line its own (``storage/unread._rows_synced``); its unit, attrition, setup,
 #: extension fields, flags, substitute and the rest each have a check of their own, or a clear's reading
 ROW_FIELDS = (
-    "line", "refs", "quantity", "value", "footprint", "mpn", "manufacturer", "description", "skus", "fields",
-    "missing", "optional", "dnp",
+    "line", "implicit", "refs", "quantity", "value", "footprint", "mpn", "manufacturer", "description", "skus",
+    "fields", "missing", "optional", "dnp",
 )  # fmt: skip
+
+
+def row_defaults() -> dict[str, Any]:
+    """Each other field of a BOM row (but its part) with the value it holds when left out, where that is null,
+    false or empty: a row that gives it so is the row without it (a sync writes ``substitute: null`` and
+    ``ext: {}``)."""
+    import dataclasses
+
+    from ctb_files.core.models.project import BomRow
+
+    out: dict[str, Any] = {}
+    for each in dataclasses.fields(BomRow):
+        if each.name in ROW_FIELDS or each.name == "part":
+            continue
+        if each.default is not dataclasses.MISSING:
+            value: Any = each.default
+        elif each.default_factory is not dataclasses.MISSING:
+            value = each.default_factory()
+        else:
+            continue
+        if value is None or value is False or value == [] or value == {}:
+            out[each.name] = value
+    return out
 
 
 def new_row_fields() -> dict[str, Shape]:

@@ -141,6 +141,9 @@ class Added(NamedTuple):
     named: bytes = b""  # pickled frozenset: every part another file names (``checks.references.parts_named``)
     orders: dict[str, Shape] = {}  # an order's fields of a known shape (``core.unread.new_order_fields``)
     order_lines: dict[str, Shape] = {}  # and its line's
+    bom_source: dict[str, Shape] = {}  # a BOM's source, by shape (``core.unread.new_bom_fields``)
+    version_fields: dict[str, Shape] = {}  # a project's version entry but its name
+    row_defaults: bytes = b""  # pickled {field: its value left out} of a BOM row's other fields (``row_defaults``)
 
 
 class Facts(NamedTuple):
@@ -200,7 +203,14 @@ def _added(inv: Inventory) -> Added:
     from ctb_files.checks._support import ids_of, known_boms
     from ctb_files.checks.references import parts_named
     from ctb_files.checks.stock import within_reach_of_takes
-    from ctb_files.core.unread import new_build_fields, new_order_fields, new_part_fields, new_row_fields
+    from ctb_files.core.unread import (
+        new_bom_fields,
+        new_build_fields,
+        new_order_fields,
+        new_part_fields,
+        new_row_fields,
+        row_defaults,
+    )
 
     known = {kind: frozenset(ids_of(inv, kind)) for kind in KNOWN_KINDS if kind != "bom"}
     known["bom"] = frozenset(f"{project}:{version}" for project, version in known_boms(inv))
@@ -217,6 +227,8 @@ def _added(inv: Inventory) -> Added:
         pickle.dumps(within_reach_of_takes(inv), protocol=pickle.HIGHEST_PROTOCOL),
         pickle.dumps(parts_named(inv), protocol=pickle.HIGHEST_PROTOCOL),
         *new_order_fields(),
+        *new_bom_fields(),
+        pickle.dumps(row_defaults(), protocol=pickle.HIGHEST_PROTOCOL),
     )
 
 
@@ -343,10 +355,11 @@ def _facts_shaped(facts: Any) -> bool:
         and type(added.known) is bytes
         and type(added.excluded) is bytes
         and type(added.reached) is bytes
+        and type(added.row_defaults) is bytes
         and type(added.named) is bytes
         and _shapes({
             "": added.fields, "rows": added.rows, "builds": added.builds, "orders": added.orders,
-            "order_lines": added.order_lines,
+            "order_lines": added.order_lines, "bom_source": added.bom_source, "version_fields": added.version_fields,
         })  # fmt: skip
     ):
         return False
@@ -384,7 +397,7 @@ def changed_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> 
 
 #: the kinds of files that may come since a full check and keep its answer, each with the code of the message
 #: of an unknown id of that kind (a full answer with one is never kept: the new file may be the one it named)
-ADDABLE = {"part": "CTB201", "build": "CTB207", "order": ""}  # nothing names an order by its id
+ADDABLE = {"part": "CTB201", "build": "CTB207", "order": "", "bom": "CTB208"}  # nothing names an order by its id
 
 
 def added_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> list[str] | None:
@@ -440,8 +453,8 @@ def parts_removed(full: Kept, removed: list[str]) -> Kept | None:
 def added_cleanly(
     root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes], named: set[str]
 ) -> bool:
-    """Whether each new part, build or order file of ``added`` loads without a problem, and no check can say a
-    thing of it (:func:`parts_added_cleanly`, :func:`_builds_added`, :func:`_orders_added`).
+    """Whether each new part, build, order or BOM file of ``added`` loads without a problem, and no check can say
+    a thing of it (:func:`parts_added_cleanly`, :func:`_builds_added`, :func:`_orders_added`, :func:`_boms_added`).
 
     The full check's answer must name no unknown id of the kinds added
     (:data:`ADDABLE`; a caller's test).  ``named``: the files its
@@ -450,13 +463,20 @@ def added_cleanly(
     parts = [rel for rel in added if _kind(rel) == "part"]
     builds = [rel for rel in added if _kind(rel) == "build"]
     orders = [rel for rel in added if _kind(rel) == "order"]
-    if len(parts) + len(builds) + len(orders) != len(added):
+    boms = [rel for rel in added if _kind(rel) == "bom"]
+    if len(parts) + len(builds) + len(orders) + len(boms) != len(added):
         return False
     return (
         (not parts or parts_added_cleanly(root, parts, full, digests))
         and (not builds or _builds_added(root, builds, full, digests, named))
         and (not orders or _orders_added(root, orders, full, digests))
+        and (not boms or _boms_added(root, boms, full, digests, named, {_key_id(rel) for rel in parts}))
     )
+
+
+def _key_id(rel: str) -> str:
+    key = layout.classify(rel)
+    return key.id if key is not None else ""
 
 
 def _kind(rel: str) -> str | None:
@@ -749,6 +769,8 @@ def _text_only(
             verdict = True  # its package or equivalents, where the command cannot mind
         if verdict is False and key.kind == "order" and _order_progress(before, after, full.facts):
             verdict = True  # placed or received, as a check wants it
+        if verdict is False and key.kind == "project" and _versions_added(before, after, full.facts):
+            verdict = True  # a version listed to sync
         if verdict is not True:
             return verdict  # another field changed (False), or an item's field only validating can tell (None)
     shapes = full.facts.shapes.get(key.kind, {})
@@ -1087,7 +1109,7 @@ def _rows_only(before: dict[str, Any], after: dict[str, Any]) -> bool:
     return list(before) == list(after) and all(same(before[name], after[name]) for name in before if name != "rows")
 
 
-def _rows_synced(rel: str, old: Any, new: Any, facts: Facts) -> bool:
+def _rows_synced(rel: str, old: Any, new: Any, facts: Facts, also: frozenset[str] = frozenset()) -> bool:
     """For a check: whether a BOM's rows, changed as a sync changes them, leave every check as it was; read
     without a model (:func:`_quiet_rows` validates the rows this cannot show).
 
@@ -1096,7 +1118,9 @@ def _rows_synced(rel: str, old: Any, new: Any, facts: Facts) -> bool:
     (maybe elsewhere: the checks said nothing of it, and say it again), or
     one a sync writes: its line, a known part or none, and only fields of
     :data:`~ctb_files.core.unread.ROW_FIELDS`, each of its shape (so its
-    record takes it as it is, with a whole count).  No two rows share a line
+    record takes it as it is, with a whole count), or other fields at the
+    value they hold when left out (``substitute: null``, ``ext: {}``:
+    :func:`~ctb_files.core.unread.row_defaults`).  No two rows share a line
     (CTB212), and each line builds exclude is in it or not as before (CTB210).
     The other checks read a row with its part only through a unit, an
     attrition, a setup, extension fields, flags, a substitute or a fraction
@@ -1109,12 +1133,15 @@ def _rows_synced(rel: str, old: Any, new: Any, facts: Facts) -> bool:
     known, added = _known(facts), facts.added
     if known is None or added is None or not added.rows or type(old) is not list or type(new) is not list:
         return False
-    parts, shapes = known["part"], added.rows
+    parts, shapes = known["part"] | also, added.rows
+    defaults = pickle.loads(added.row_defaults) if added.row_defaults else {}  # noqa: S301 - our own file, verified
     kept = {pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL) for row in old}
     for row in new:
         if pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL) in kept:
             continue
-        if type(row) is not dict or type(row.get("line")) is not int or not row.keys() - {"part"} <= shapes.keys():
+        if type(row) is not dict or type(row.get("line")) is not int or type(defaults) is not dict:
+            return False
+        if not all(name in shapes or (name in defaults and same(row[name], defaults[name])) for name in row.keys() - {"part"}):
             return False
         part = row.get("part")
         if part is not None and (type(part) is not str or not valid_id(part) or part not in parts):
@@ -1173,6 +1200,108 @@ def _order_progress(before: dict[str, Any], after: dict[str, Any], facts: Facts)
             return False
         done = done and complete
     return after.get("status") != "received" or done
+
+
+def _boms_added(
+    root: Path, added: list[str], full: Kept, digests: Mapping[str, bytes], named: set[str], parts: set[str]
+) -> bool:
+    """For a check: whether each new BOM file, read without a model, is one no check can say a thing of.
+
+    As ``ctb project sync`` writes one for a version its project lists: the
+    full answer names no version without a BOM file (CTB208; a caller's
+    test) and nothing in or of the project's file, whose data now list the
+    version (CTB206); the project is known (CTB205) and no known version of
+    it differs from this one only by case (CTB214); the file's project and
+    version are its folder's and its name (CTB209); its source, if any, has
+    fields of a known shape each holding a value of it; and its rows are
+    rows as a sync writes them (:func:`_rows_synced`: known parts, or
+    ``parts`` added with them that no check minds, as a sync adds a
+    placeholder for a row it could not match; lines of their own, fields of
+    known shapes).  No build can be of the version yet: it would have been
+    told its version had no BOM file.
+    """
+    from ctb_files.core.ids import valid_id
+    from ctb_files.core.unread import takes
+
+    facts = full.facts
+    known = _known(facts) if facts is not None else None
+    if facts is None or facts.added is None or known is None or not facts.added.bom_source:
+        return False
+    folded = {bom.casefold() for bom in known["bom"]}
+    for rel in added:
+        key = layout.classify(rel)
+        if key is None or key.version is None or not valid_id(key.id) or not valid_id(key.version):
+            return False
+        home = layout.project_path(key.id)
+        if key.id not in known["project"] or home in named or f"{key.id}:{key.version}".casefold() in folded:
+            return False
+        folded.add(f"{key.id}:{key.version}".casefold())
+        project, data = _parsed(root, home, digests, facts), _parsed(root, rel, digests, facts)
+        versions = project.get("versions") if project is not None else None
+        if data is None or type(versions) is not list:
+            return False
+        if not any(type(entry) is dict and entry.get("name") == key.version for entry in versions):
+            return False
+        if not data.keys() <= {"project", "version", "source", "rows"}:
+            return False
+        if data.get("project") != key.id or data.get("version") != key.version:
+            return False
+        source = data.get("source")
+        shapes = facts.added.bom_source
+        if source is not None and (
+            type(source) is not dict
+            or not source.keys() <= shapes.keys()
+            or not all(takes(shape, name in source, source.get(name)) for name, shape in shapes.items())
+        ):
+            return False
+        if not _rows_synced(rel, [], data.get("rows", []), facts, frozenset(parts)):
+            return False
+    return True
+
+
+def _parsed(root: Path, rel: str, digests: Mapping[str, bytes], facts: Facts) -> dict[str, Any] | None:
+    """``rel``'s data, read as the loader reads it with the full run's limits; None when it does not parse."""
+    from ctb_files.storage.filedata import file_data
+    from ctb_files.storage.yaml.read import YamlProblem, load_fast
+
+    data = _read(root, rel, digests)
+    if data is None:
+        return None
+    try:
+        now = file_data(load_fast(data, rel, facts.limits), rel, facts.limits.name)
+    except YamlProblem:
+        return None
+    return None if isinstance(now, Diagnostic) else now
+
+
+def _versions_added(before: dict[str, Any], after: dict[str, Any], facts: Facts) -> bool:
+    """For a check: whether a project's data differ only in versions appended to its list, as a person or a
+    command adds one to sync: each an id by the id rule no other version of it has (CTB213), with other
+    fields of a known shape.  A version listed can only make a message of one not listed go (CTB206), and
+    the full answer names nothing of the project's file."""
+    from ctb_files.core.ids import valid_id
+    from ctb_files.core.unread import takes
+
+    shapes = facts.added.version_fields if facts.added is not None else {}
+    rest = [name for name in before if name != "versions"]
+    if not shapes or rest != [name for name in after if name != "versions"]:
+        return False
+    if not all(same(before[n], after[n]) for n in rest):
+        return False
+    old, new = before.get("versions", []), after.get("versions", [])
+    if type(old) is not list or type(new) is not list or len(new) < len(old) or not same(old, new[: len(old)]):
+        return False
+    names = {entry.get("name") for entry in old if type(entry) is dict}
+    for entry in new[len(old) :]:
+        if type(entry) is not dict or not entry.keys() - {"name"} <= shapes.keys():
+            return False
+        name = entry.get("name")
+        if type(name) is not str or not valid_id(name) or name in names:
+            return False
+        names.add(name)
+        if not all(takes(shape, n in entry, entry.get(n)) for n, shape in shapes.items()):
+            return False
+    return True
 
 
 def _received(line: dict[str, Any], shape: Shape) -> bool | None:
