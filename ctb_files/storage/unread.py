@@ -52,13 +52,14 @@ else the file validated as a full load would.
 
 For ``ctb check`` only, a BOM may differ in its rows where no check can
 mind (rows as a sync writes them read without a model, :func:`_rows_synced`;
-any others after validating the BOM, :func:`_quiet_rows`), part and build files
-(and order files) may have come that no check can say a thing of (:func:`added_files`,
-:func:`added_cleanly`), and part files no other file names may have gone
-(:func:`files_moved`, :func:`parts_removed`), and an order may differ in its
-status and received counts (:func:`_order_progress`).  For both commands a part's
-equivalents may differ between parts no walk of the full run reached, and
-for a check its package too (:func:`_links_only`).
+any others after validating the BOM, :func:`_quiet_rows`); part, build, order
+and BOM files may have come that no check can say a thing of, and part files
+no other file names may have gone (:func:`files_moved`, :func:`added_cleanly`,
+:func:`parts_removed`); an order may differ in its status and received counts
+(:func:`_order_progress`), and a project in versions appended to its list
+(:func:`_versions_added`).  For both commands a part's equivalents may differ
+between parts no walk of the full run reached, and for a check its package
+too (:func:`_links_only`).
 
 Anything else, including a failure while comparing, is "not shown": the
 caller runs in full.
@@ -398,13 +399,6 @@ def changed_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> 
 #: the kinds of files that may come since a full check and keep its answer, each with the code of the message
 #: of an unknown id of that kind (a full answer with one is never kept: the new file may be the one it named)
 ADDABLE = {"part": "CTB201", "build": "CTB207", "order": "", "bom": "CTB208"}  # nothing names an order by its id
-
-
-def added_files(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> list[str] | None:
-    """The part and build files there now that were not at the full run (maybe none), when no file went and no
-    file of another kind came, and no more came than may change; else None."""
-    moved = files_moved(before, digests)
-    return moved[0] if moved is not None and not moved[1] else None
 
 
 def files_moved(before: Mapping[str, bytes], digests: Mapping[str, bytes]) -> tuple[list[str], list[str]] | None:
