@@ -363,15 +363,19 @@ def test_a_parts_value_symbol_minimum_and_placeholder_flag_are_unread(
     part.write_text(original + "min_stock: 50\nplaceholder: true\n")  # a flag: true or false
     assert unchanged(repo) is not None and validated == []
     part.write_text(original)
-    order = repo / "orders/mouser-open.yaml"  # an order's currency, which no check reads, follows a pattern
+    order = repo / "orders/mouser-open.yaml"  # an order's currency, which no check reads, of a plain pattern
     order.write_text(order.read_text().replace("currency: USD\n", "currency: EUR\n"))
-    assert unchanged(repo) is not None and validated == ["ctb.yaml", "orders/mouser-open.yaml"]  # its limits apply
+    assert unchanged(repo) is not None and validated == []
+    order.write_text(order.read_text().replace("currency: EUR\n", "currency: 'EUR'\n"))  # text, quoted: the same
+    assert unchanged(repo) is not None and validated == []
     assert check(repo, capsys) == first and full_answer(repo) == kept
     part.write_text(original + "min_stock: lots\n")
     assert unchanged(repo) is None
     now = check(repo, capsys)
     assert now == check(repo, capsys, "--no-cache")
-    assert now[1].startswith("parts/r-10k.yaml:28:12: CTB101 min_stock: a quantity is a number: write it without quotes\n")
+    assert now[1].startswith(
+        "parts/r-10k.yaml:28:12: CTB101 min_stock: a quantity is a number: write it without quotes\n"
+    )
 
 
 def test_fields_only_a_clear_reads_are_shown_unchanged_to_a_check_without_a_model(
@@ -400,7 +404,12 @@ def test_fields_only_a_clear_reads_are_shown_unchanged_to_a_check_without_a_mode
 @pytest.mark.parametrize(
     ("path", "before", "after", "said"),
     [
-        ("builds/vco-batch-1.yaml", "quantity: 3\n", "quantity: 0\n", "6:11: CTB104 quantity: Input should be greater than 0"),
+        (
+            "builds/vco-batch-1.yaml",
+            "quantity: 3\n",
+            "quantity: 0\n",
+            "6:11: CTB104 quantity: Input should be greater than 0",
+        ),
         (
             "builds/vco-batch-1.yaml",
             "quantity: 3\n",
@@ -575,19 +584,23 @@ def test_the_shapes_read_off_the_models_for_a_check() -> None:
         "name": name, "min_stock": Shape("count", required=False, nullable=True, least=0, below=10**15),
         "placeholder": Shape("bool", required=False, nullable=False),
     }  # fmt: skip
+    currency = Shape("str", required=False, nullable=True, pattern="^[A-Z]{3}$")
     assert shapes["order"] == {
-        "number": text, "expected": day, "created_at": moment, "placed_at": moment, "received_at": moment
-    }  # currency: a pattern, validated
+        "number": text, "expected": day, "created_at": moment, "placed_at": moment, "received_at": moment,
+        "currency": currency,
+    }  # fmt: skip
     assert shapes["package"] == {
         "name": name, "technology": Shape("literal", False, False, choices=("smd", "tht", "unknown")),
         "footprints": Shape("texts", required=False, nullable=False),
     }  # fmt: skip
-    assert shapes["vendor"] == {"notes": text, "url": text, "api": Shape("literal", False, True, choices=("mouser",))}
+    assert shapes["vendor"] == {
+        "notes": text, "url": text, "api": Shape("literal", False, True, choices=("mouser",)), "currency": currency,
+    }  # fmt: skip
     assert set(shapes["project"]) == {"name", "description", "bom_path", "bom_format"}  # source: a model, validated
     assert shapes["stock"] == {"name": text}
     assert UNCHECKED.keys() <= shapes.keys()
     # fields of a stock line no check reads, read off the record's schema; a BOM row has a validator of
-    # the whole row, so none of its fields is taken without it
+    # the whole row, so none of its fields is taken without it here (``new_row_fields`` reads under it)
     from ctb_files.core.models.project import BomRow
     from ctb_files.core.unread import item_light, record_fields
 
@@ -599,10 +612,10 @@ def test_the_shapes_read_off_the_models_for_a_check() -> None:
     )
     assert item_light() == {
         "stock": {"counted_at": day, "note": text},
-        # currency (a pattern): validated
         "part": {n: text for n in ("mpn", "manufacturer", "description", "url", "availability", "lead_time")}
         | {"sku": sku, "fetched_at": moment, "price_breaks": Shape("records", False, False, fields=price_break)}
-        | {n: Shape("from", required=False, nullable=True, least=1) for n in ("min_order", "multiple")},
+        | {n: Shape("from", required=False, nullable=True, least=1) for n in ("min_order", "multiple")}
+        | {"currency": currency},
     }
     assert record_fields(BomRow, ["value", "quantity", "description"]) == {}
 
@@ -677,8 +690,6 @@ def test_same_data_means_same_types_order_and_writing() -> None:
     assert not same({"a": [1, 2]}, {"a": [1, 2, 3]})
 
 
-
-
 def clear(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
     status = main(["--repo", str(root), "build", "clear", "--all", *extra])
     out = capsys.readouterr()
@@ -698,7 +709,10 @@ def builds(root: Path) -> dict[str, bytes]:
 def full_clear(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[tuple[int, str, str], bytes, dict[str, bytes]]:
     """A clear of the cleared example (it writes nothing), its kept answer, and the build files."""
     first = clear(root, capsys)
-    assert [line.split()[:2] for line in first[1].splitlines()[2:]] == [["vco-batch-1", "short"], ["vco-batch-2", "short"]]
+    assert [line.split()[:2] for line in first[1].splitlines()[2:]] == [
+        ["vco-batch-1", "short"],
+        ["vco-batch-2", "short"],
+    ]
     return first, (root / ".git/ctb/clear-files").read_bytes(), builds(root)
 
 
