@@ -22,29 +22,26 @@ def parts_named(inv: Inventory) -> frozenset[str]:
     packages' implicit parts, projects' products, BOM rows, stock lines, what builds hold, lack, build and
     fall back to, and order lines.  Each is checked to be known (CTB201); a part file none of them names can
     go without one of those checks, or any other reading a part through them, saying another thing."""
+    part_of = attrgetter("part")
     out: set[str | None] = set()
     for part_id, part in inv.parts.items():
-        out.update(other for other in part.equivalents if other != part_id)
-        out.update(line.part for line in part.bom or () if line.part != part_id)
-    for package in inv.packages.values():
-        out.update(implicit.part for implicit in package.implicit_parts)
-    out.update(project.part for project in inv.projects.values() if project.part is not None)
+        if part.equivalents or part.bom:
+            out.update(other for other in part.equivalents if other != part_id)
+            out.update(line.part for line in part.bom or () if line.part != part_id)
+    out.update(implicit.part for package in inv.packages.values() for implicit in package.implicit_parts)
+    out.update(project.part for project in inv.projects.values())
     for bom in inv.boms.values():  # rows by the hundred thousand: one pass each for parts and substitutes
-        out.update(map(attrgetter("part"), bom.rows))
+        out.update(map(part_of, bom.rows))
         out.update(map(attrgetter("substitute"), bom.rows))
-    for stock in inv.stock.values():
-        out.update(line.part for line in stock.lines)
-    for build in inv.builds.values():
-        out.update(build.fallbacks)
-        out.update(build.fallbacks.values())
-        for reservation in build.reservations:
-            out.add(reservation.part)
-            out.update(take.part for take in reservation.take)
-        out.update(shortage.part for shortage in build.shortages if shortage.part is not None)
-        out.update(need.part for need in build.assemblies)
-    for order in inv.orders.values():
-        out.update(line.part for line in order.lines)
-    return frozenset(ident for ident in out if ident is not None)  # None: a row without a part or substitute
+    out.update(line.part for stock in inv.stock.values() for line in stock.lines)
+    builds = inv.builds.values()
+    out.update(ident for build in builds for pair in build.fallbacks.items() for ident in pair)
+    out.update(reservation.part for build in builds for reservation in build.reservations)
+    out.update(take.part for build in builds for reservation in build.reservations for take in reservation.take)
+    out.update(shortage.part for build in builds for shortage in build.shortages)
+    out.update(need.part for build in builds for need in build.assemblies)
+    out.update(line.part for order in inv.orders.values() for line in order.lines)
+    return frozenset(ident for ident in out if ident is not None)  # None: no part, substitute or product
 
 
 @check("part-references")
