@@ -31,6 +31,7 @@ from tests.test_recheck import (
     clear,
     full_answer,
     shown_without_a_model,
+    spared_world,
     unchanged,
     unchanged_clear,
 )
@@ -214,17 +215,8 @@ def test_no_plan_changes_when_equivalents_change_where_no_plan_looked(name: str,
     from ctb_files.storage.cachebase import answer_path
     from tests.test_recheck import cleared
 
-    if name == "example":
-        root = tmp_path / "inv"
-        shutil.copytree(Path(__file__).resolve().parent.parent / "example-inventory", root)
-    else:
-        root = generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
     rng = random.Random(9)
-    ids = sorted(path.stem for path in (root / "parts").iterdir())
-    for i in range(8):  # spares, some naming parts a plan looks up
-        others = rng.sample([*ids, *(f"spare-{j}" for j in range(i))], rng.choice([0, 1, 2]))
-        (root / "parts" / f"spare-{i}.yaml").write_text(f"name: spare {i}\nequivalents: [{', '.join(others)}]\n")
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    root = spared_world(name, tmp_path, 8, rng)  # spares, some naming parts a plan looks up
     for _ in range(2):  # the second plans from what the first wrote, and keeps what it looked up
         main(["--repo", str(root), "build", "clear", "--all", "-q"])
     found = unread.kept(answer_path(root, "clear-files"), clearcache.FULL_MAGIC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import subprocess
@@ -127,6 +128,22 @@ def world(name: str, tmp_path: Path) -> Path:
     if name == "example":
         return EXAMPLE
     return generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
+
+
+def spared_world(name: str, tmp_path: Path, spares: int, rng: random.Random, none: int = 1) -> Path:
+    """A copy of :func:`world` to edit, with ``spares`` parts named nothing by the world, each naming as
+    equivalents none (``none`` chances in ``none + 2``), one or two of the parts before it, in a git repository."""
+    root = tmp_path / "inv"
+    if name == "example":
+        shutil.copytree(EXAMPLE, root)
+    else:
+        root = world(name, tmp_path)
+    ids = sorted(path.stem for path in (root / "parts").iterdir())
+    for i in range(spares):
+        others = rng.sample([*ids, *(f"spare-{j}" for j in range(i))], rng.choice([0] * none + [1, 2]))
+        (root / "parts" / f"spare-{i}.yaml").write_text(f"name: spare {i}\nequivalents: [{', '.join(others)}]\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
 
 
 def hidden(root: Path, kind: str, name: str, value: object) -> Inventory:

@@ -24,7 +24,7 @@ from ctb_files.checks.references import parts_named
 from ctb_files.checks.stock import within_reach_of_takes
 from ctb_files.cli import main
 from ctb_files.storage.loader import load_repo
-from tests.test_recheck import Tally, check, full_answer, shown_without_a_model, unchanged
+from tests.test_recheck import Tally, check, full_answer, shown_without_a_model, spared_world, unchanged
 
 SPARES = {
     "zz-spare": "name: a spare\nvalue: 1k\n",
@@ -189,17 +189,8 @@ def test_every_place_that_names_a_part_is_among_the_parts_named(kind: str, tmp_p
 @pytest.mark.parametrize("name", ["example", "mixed"])
 def test_no_check_minds_a_part_nothing_names_taken_away(name: str, tmp_path: Path) -> None:
     """Every check says word for word the same after each part nothing names and no walk reaches goes."""
-    if name == "example":
-        root = tmp_path / "inv"
-        shutil.copytree(Path(__file__).resolve().parent.parent / "example-inventory", root)
-    else:
-        root = generate_mixed(tmp_path / "mixed", parts=300, builds=12, projects=3, rows=30)
     rng = random.Random(3)
-    ids = sorted(path.stem for path in (root / "parts").iterdir())
-    for i in range(12):  # spares naming each other and the parts there, some reached from reserved parts
-        others = rng.sample([*ids, *(f"spare-{j}" for j in range(i))], rng.choice([0, 0, 1, 2]))
-        (root / "parts" / f"spare-{i}.yaml").write_text(f"name: spare {i}\nequivalents: [{', '.join(others)}]\n")
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    root = spared_world(name, tmp_path, 12, rng, none=2)  # spares, some reached from reserved parts
     assert main(["--repo", str(root), "build", "clear", "--all", "-q"]) in (0, 1)
     inv = load_repo(root, cache=False).inventory
     before = run_checks(inv)
