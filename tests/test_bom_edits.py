@@ -4,10 +4,10 @@ A BOM whose rows were changed, added or taken out (and nothing else), that
 validates, whose new rows ask for known parts in their own unit, whole,
 with no attrition, setup, extension fields or flags, that keeps the lines
 builds exclude, and of which every check run on it alone says nothing,
-leaves every check as it was (``storage/unread._quiet_rows``).  Rows as a
+leaves every check as it was (``storage/unread/rows.quiet_rows``).  Rows as a
 sync writes them (a line, a known part, the fields of
 ``core/unread.ROW_FIELDS``, each of its shape) are shown so without a model
-(``storage/unread._rows_synced``).  A clear reads rows: it plans again.
+(``storage/unread/rows.rows_synced``).  A clear reads rows: it plans again.
 """
 
 from __future__ import annotations

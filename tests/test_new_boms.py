@@ -3,8 +3,8 @@
 A new BOM file of a version its project lists, of a known project the full
 answer says nothing of, named as its data say, with a source of known
 fields and rows as a sync writes them, leaves every check as it was, one
-file more (``storage/unread._boms_added``).  So does a version appended to a
-project's list (``storage/unread._versions_added``).  Both without a model.
+file more (``storage/unread/rows.boms_added``).  So does a version appended to a
+project's list (``storage/unread/rows.versions_added``).  Both without a model.
 """
 
 from __future__ import annotations

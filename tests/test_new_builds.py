@@ -5,9 +5,9 @@ an id no other build's differs from only by case, that validates, holds
 nothing, excludes no line, is of a version whose BOM file the full answer
 says nothing of, and of which every check run on it alone says nothing:
 every check says what it said, and the answer counts the new files
-(``storage/unread._builds_added``).  A build of fields of a known shape
+(``storage/unread/added.builds_added``).  A build of fields of a known shape
 alone, as ``ctb build new`` writes it, is shown so without a model
-(``storage/unread._build_written``).  A clear plans it.
+(``storage/unread/added._build_written``).  A clear plans it.
 """
 
 from __future__ import annotations

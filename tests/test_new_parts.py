@@ -4,7 +4,7 @@ A new part nothing refers to (the full answer names no unknown part), of
 an id no other part's differs from only by case, whose fields load for
 certain and refer only to known packages and vendors, with no equivalents,
 assembly BOM or attrition: every check says what it said, and the answer
-counts the new files (``storage/unread.parts_added_cleanly``).
+counts the new files (``storage/unread/added.parts_added_cleanly``).
 """
 
 from __future__ import annotations

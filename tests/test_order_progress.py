@@ -6,11 +6,11 @@ CTB305 of a fraction of a part counted in pieces) and its status against
 them (CTB505).  An order whose status and received counts alone changed,
 each of a shape its model takes, whole, at most the line's count, and
 ``received`` only when every line is, leaves every check as it was; it is
-shown so without a model (``storage/unread._order_progress``).  The stock
+shown so without a model (``storage/unread/orders.order_progress``).  The stock
 files ``ctb order receive`` also changes are counts and lines appended.  A
 new order as ``ctb order generate`` writes it (a known vendor, lines of
 known parts for known builds, whole counts, every other field of a known
-shape) is kept the same way (``storage/unread._orders_added``).
+shape) is kept the same way (``storage/unread/orders.orders_added``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ the equivalents only from reserved parts and their fallbacks.  So a part
 whose package is now another known one (or none), or whose equivalents are
 known parts and, where they changed, lie with the part itself outside
 every such walk, leaves every check as it was; it is shown so without a
-model (``storage/unread._links_only``).  A clear keeps its answer when
+model (``storage/unread/edits._links_only``).  A clear keeps its answer when
 equivalents change among parts none of its plans looked up the lines of.
 """
 

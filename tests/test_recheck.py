@@ -28,6 +28,7 @@ from ctb_files.render.bom import shortage_summary
 from ctb_files.storage import checkcache, clearcache, treestat, unread
 from ctb_files.storage.gitattributes import declared_not_installed
 from ctb_files.storage.loader import load_repo
+from ctb_files.storage.unread import edits
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
 TABLES = {
@@ -335,7 +336,7 @@ def test_a_failure_while_comparing_means_a_full_check(
         raise RecursionError("deep")
 
     if path == "validated":  # the light comparison finds nothing to say, the validating one fails
-        monkeypatch.setattr(unread, "_text_only", lambda *args: None)
+        monkeypatch.setattr(edits, "_text_only", lambda *args: None)
         assert unchanged(repo) is not None
         monkeypatch.setattr(loader, "load_alone", broken)
     else:

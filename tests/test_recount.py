@@ -22,6 +22,7 @@ from ctb_files.core.models.project import BomRow
 from ctb_files.core.models.stock import StockLine
 from ctb_files.storage import checkcache, clearcache, unread
 from ctb_files.storage.loader import load_repo
+from ctb_files.storage.unread import counts as counting
 from tests.test_recheck import _Unreadable, answered_as_in_full, check, full_answer, shown_without_a_model, unchanged
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-inventory"
@@ -251,7 +252,7 @@ def test_the_counts_a_stock_line_takes_are_the_kept_limits(repo: Path, capsys: p
     for count in (0, -1, limit):
         with pytest.raises(ValidationError):
             rows.validate_python({"line": 1, "quantity": count})
-    assert unread.COUNTED == {"stock": ("lines", 0), "bom": ("rows", 1)}
+    assert counting.COUNTED == {"stock": ("lines", 0), "bom": ("rows", 1)}
 
 
 BOM = "projects/vco/bom/v1.yaml"

@@ -4,7 +4,7 @@ A part no other file names (``checks.references.parts_named``), outside
 every walk from an open build's reserved part or fallback
 (``checks.stock.within_reach_of_takes``), whose file the full answer says
 nothing of, taken away while the answer names no unknown part: every check
-says what it said, of one file fewer (``storage/unread.parts_removed``).
+says what it said, of one file fewer (``storage/unread/files.parts_removed``).
 Files changed or added since are then read as if the part had never been.
 """
 

@@ -52,7 +52,7 @@ UNCHECKED: dict[str, frozenset[str]] = {
 
 #: fields of the items a file lists that neither a check nor a clear reads, by kind of file: the list, and
 #: the item's fields (a stock line's count is read by two checks, which a changed count cannot trouble when
-#: it is whole and holds what builds reserved: ``storage/unread._counts_only``; of a vendor part, a check
+#: it is whole and holds what builds reserved: ``storage/unread/counts.counts_only``; of a vendor part, a check
 #: reads only the vendor, CTB203, and a clear nothing: its SKU, prices and the rest are for orders and
 #: costing); tests run every check, and a clear of every open build, with them made unreadable
 ITEM_UNREAD: dict[str, tuple[str, frozenset[str]]] = {
@@ -123,7 +123,7 @@ def new_bom_fields() -> tuple[dict[str, Shape], dict[str, Shape]]:
 
 #: the fields of a BOM row that a sync writes and a check reads with no part in mind, or not at all: a row that
 #: gives its line and these alone (each of its shape), and a known part or none, asks nothing of a check but
-#: that its part be known and its line its own (``storage/unread._rows_synced``); its unit, attrition, setup,
+#: that its part be known and its line its own (``storage/unread/rows.rows_synced``); its unit, attrition, setup,
 #: extension fields, flags, substitute and the rest each have a check of their own, or a clear's reading
 ROW_FIELDS = (
     "line", "implicit", "refs", "quantity", "value", "footprint", "mpn", "manufacturer", "description", "skus",
