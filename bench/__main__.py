@@ -384,6 +384,44 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
         ctb(planned, "build", "clear", "--all", "-q")()
         ctb(planned, "check", "-q", ok=(0, 1))()  # the per-file cache warm, as after any command
         add("order generate --dry-run", best(ctb(planned, "order", "generate", "--dry-run", "-q"), repeat))
+    if wanted(STOCK_ADD) or wanted(COMPLETE):
+        rows.extend(stock_rows(tmp, repo, repeat, add_name=wanted))
+    return rows
+
+
+STOCK_ADD, COMPLETE = "stock add, 1 line", "build complete, 1 build"
+
+
+def stock_rows(tmp: Path, repo: Path, repeat: int, add_name: Callable[[str], bool]) -> list[Row]:
+    """The commands a stockroom runs all day, from the warm cache: a count added to a line, a build completed
+    (its takes out of every stock file it drew on). Against the parse of the same repository."""
+    parse = best(lambda: child([sys.executable, "-c", PARSE, str(repo)]), repeat)
+    rows: list[Row] = []
+    stock = sorted((repo / "stock").iterdir())[0]
+    first = re.search(rb"part: ([\w.+-]+), quantity", stock.read_bytes())
+    if add_name(STOCK_ADD) and first is not None:
+        ctb(repo, "check", "-q", ok=(0, 1))()
+        adding = ctb(repo, "stock", "add", first.group(1).decode(), "1", "--location", stock.stem, "-q")
+        rows.append(Row(STOCK_ADD, "parse", parse[0], *best(adding, repeat)))
+    if add_name(COMPLETE):
+        cleared = tmp / "completing"
+        shutil.copytree(repo, cleared)
+        for path in (cleared / "stock").iterdir():  # stock for every build, so that one is cleared at any size
+            path.write_bytes(re.sub(rb"(quantity: [0-9]+)", rb"\g<1>000", path.read_bytes()))
+        ctb(cleared, "build", "clear", "--all", "-q")()
+        ctb(cleared, "check", "-q", ok=(0, 1))()
+        ready = sorted(b.stem for b in (cleared / "builds").glob("*.yaml") if b"\nstatus: cleared\n" in b.read_bytes())
+        if ready:
+            copies = iter(range(10**6))
+            current: list[Path] = []
+
+            def fresh() -> None:
+                copy = tmp / f"complete{next(copies)}"
+                shutil.copytree(cleared, copy)
+                current[:] = [copy]
+
+            measured = best(lambda: ctb(current[0], "build", "complete", ready[0], "-q")(), repeat, fresh)
+            rows.append(Row(COMPLETE, "parse", parse[0], *measured))
     return rows
 
 

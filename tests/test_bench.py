@@ -49,6 +49,8 @@ def test_bench_smoke() -> None:
         "build clear --all warm, 1 unused count",
         "build clear --all warm, unused line out",
         "order generate --dry-run",
+        "stock add, 1 line",
+        "build complete, 1 build",
         "stock log p1",
         "bom log big:v0",
         "review HEAD~49",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -25,15 +25,13 @@ from ctb_files.core.schema import HINT_PREFIX, schema_hint
 from ctb_files.errors import CtbError
 from ctb_files.storage import journal, tree, treestat
 from ctb_files.storage.cachebase import file_digest
+from ctb_files.storage.flowlines import FlowLines
 from ctb_files.storage.loader import bulk
 from ctb_files.storage.lock import repo_lock
-from ctb_files.storage.yaml import (
-    CommentedMap,
-    YamlProblem,
-    dump,
-    load_fast,
-    load_roundtrip,
-)
+from ctb_files.storage.yaml import YamlProblem, load_fast
+
+if TYPE_CHECKING:
+    from ctb_files.storage.yaml import CommentedMap
 
 
 class InventoryChanged(CtbError):
@@ -56,6 +54,7 @@ class ChangeSet:
         self._known = files if files is not None else {}
         self._cache = cache  # False (--no-cache): the stat index in .git/ctb is not used either
         self._docs: dict[str, Any] = {}
+        self._lines: dict[str, FlowLines] = {}  # stock files edited as text (:mod:`ctb_files.storage.flowlines`)
         self._new: dict[str, bytes | None] = {}
         self._old: dict[str, bytes | None] = {}  # the files' bytes before, once asked for
         # files whose staged text was validated when staged, from the data its writer knew it holds
@@ -80,8 +79,27 @@ class ChangeSet:
         self._old[rel] = found
         return found
 
+    def edit_lines(self, rel: str) -> FlowLines | None:
+        """The lines of the stock file ``rel`` to change as text, with the edits made so far; None when it is
+        not in the shape ctb writes, is new, or is being edited otherwise: then :meth:`edit` it."""
+        if rel in self._lines:
+            return self._lines[rel]
+        if rel in self._docs or rel in self._new:
+            return None
+        old = self.old_bytes(rel)
+        found = FlowLines.read(old) if old else None
+        if found is not None:
+            self._checked.discard(rel)
+            self._lines[rel] = found
+        return found
+
     def edit(self, rel: str) -> CommentedMap:
-        """The round-trip document of ``rel`` to change in place (empty if new)."""
+        """The round-trip document of ``rel`` to change in place (empty if new); edits made to its lines as text
+        (:meth:`edit_lines`) are in it."""
+        from ctb_files.storage.yaml import CommentedMap, load_roundtrip  # the round trip: here, where it is used
+
+        if rel in self._lines:
+            self._docs[rel] = load_roundtrip(self._lines.pop(rel).text())
         if rel not in self._docs:
             self._checked.discard(rel)
             old = self.old_bytes(rel)
@@ -101,6 +119,7 @@ class ChangeSet:
         validated when written.
         """
         self._docs.pop(rel, None)
+        self._lines.pop(rel, None)
         encoded = text.encode("utf-8")
         if data is None:
             self._checked.discard(rel)
@@ -111,14 +130,20 @@ class ChangeSet:
 
     def delete(self, rel: str) -> None:
         self._docs.pop(rel, None)
+        self._lines.pop(rel, None)
         self._checked.discard(rel)
         self._new[rel] = None
 
     def pending(self) -> dict[str, bytes | None]:
         """Only the files whose bytes really change."""
         out = dict(self._new)
-        for rel, doc in self._docs.items():
-            out[rel] = dump(doc).encode("utf-8")
+        for rel, lines in self._lines.items():
+            out[rel] = lines.text().encode("utf-8")
+        if self._docs:
+            from ctb_files.storage.yaml import dump
+
+            for rel, doc in self._docs.items():
+                out[rel] = dump(doc).encode("utf-8")
         for rel, new in out.items():
             if new is not None and self.old_bytes(rel) is None:
                 out[rel] = _with_schema_hint(rel, new)

@@ -19,7 +19,6 @@ from ctb_files.core.text import number
 from ctb_files.errors import CtbError
 from ctb_files.ops.stock.ledger import LineKey, label, line_key
 from ctb_files.storage.changes import ChangeSet
-from ctb_files.storage.yaml import CommentedMap, CommentedSeq, set_in_order, to_roundtrip
 
 
 def stock_updates(location: str, lines: Iterable[Any], quantities: Mapping[LineKey, Decimal]) -> list[tuple[int, Decimal]]:
@@ -40,7 +39,14 @@ def stock_updates(location: str, lines: Iterable[Any], quantities: Mapping[LineK
 
 def set_quantities(changes: ChangeSet, location: str, quantities: Mapping[LineKey, Decimal]) -> list[tuple[str, Decimal, Decimal]]:
     """Set the on-hand quantity of existing lines of one location; (part, before, after) per line."""
-    doc = changes.edit(stock_path(location))
+    rel = stock_path(location)
+    text = changes.edit_lines(rel)
+    if text is not None:
+        updates = stock_updates(location, text.items, quantities)
+        was = {index: text.items[index] for index, _ in updates}
+        if text.update({index: {"quantity": quantity} for index, quantity in updates}):
+            return [(str(was[i]["part"]), Decimal(str(was[i]["quantity"])), quantity) for i, quantity in updates]
+    doc = changes.edit(rel)
     lines = doc.get("lines") or []
     changed: list[tuple[str, Decimal, Decimal]] = []
     for index, quantity in stock_updates(location, lines, quantities):
@@ -59,6 +65,14 @@ def write_line(
     otherwise a new line is appended.
     """
     rel = stock_path(location)
+    text = changes.edit_lines(rel)
+    if text is not None:
+        if index is not None and text.update({index: {"quantity": after} if note is None else {"quantity": after, "note": note}}):
+            return False
+        if index is None and text.update({}, [_new_line(part, bin_, after, note)]):
+            return False
+    from ctb_files.storage.yaml import CommentedSeq, to_roundtrip  # the round trip: only here
+
     doc = changes.edit(rel)
     lines = doc.get("lines")
     if index is not None:
@@ -68,11 +82,7 @@ def write_line(
             line["note"] = note
         return False
     created = not changes.old_bytes(rel)
-    new: dict[str, object] = {"part": part, "quantity": after}
-    if bin_:
-        new["bin"] = bin_
-    if note is not None:
-        new["note"] = note
+    new = _new_line(part, bin_, after, note)
     if not isinstance(lines, CommentedSeq):
         doc["lines"] = to_roundtrip([new])
         return created
@@ -81,27 +91,62 @@ def write_line(
     return created
 
 
+def _new_line(part: str, bin_: str | None, quantity: Decimal, note: str | None) -> dict[str, object]:
+    """A new stock line's fields, in the order they are written."""
+    new: dict[str, object] = {"part": part, "quantity": quantity}
+    if bin_:
+        new["bin"] = bin_
+    if note is not None:
+        new["note"] = note
+    return new
+
+
+def _added(
+    location: str, lines: Sequence[Any], quantities: dict[str, Decimal]
+) -> tuple[dict[int, Decimal], list[dict[str, object]], list[tuple[str, Decimal, Decimal]]]:
+    """What adding ``quantities`` to the bin-less line of each part makes of ``lines``: each such line's index
+    and new count, the lines to append for parts without one, and (part, before, after) per part, by part."""
+    found: dict[str, int] = {}
+    for index, item in enumerate(lines):
+        if isinstance(item, Mapping) and item.get("bin") is None:
+            found.setdefault(str(item.get("part")), index)
+    counts: dict[int, Decimal] = {}
+    appended: list[dict[str, object]] = []
+    changed: list[tuple[str, Decimal, Decimal]] = []
+    for part_id, quantity in sorted(quantities.items()):
+        at = found.get(part_id)
+        if at is None:
+            appended.append({"part": part_id, "quantity": quantity})
+            changed.append((part_id, Decimal(0), quantity))
+            continue
+        before = Decimal(str(lines[at].get("quantity", 0)))
+        if before + quantity >= LIMIT:
+            raise CtbError(f"{part_id} at {location} would reach {number(before + quantity)}; quantities stay below 10^15")
+        counts[at] = before + quantity
+        changed.append((part_id, before, before + quantity))
+    return counts, appended, changed
+
+
 def add_to_lines(changes: ChangeSet, location: str, quantities: dict[str, Decimal]) -> list[tuple[str, Decimal, Decimal]]:
     """Add to the location's bin-less line of each part (a new line when it has none)."""
-    doc = changes.edit(stock_path(location))
+    rel = stock_path(location)
+    text = changes.edit_lines(rel)
+    if text is not None:
+        counts, appended, changed = _added(location, text.items, quantities)
+        if text.update({index: {"quantity": count} for index, count in counts.items()}, appended):
+            return changed
+    from ctb_files.storage.yaml import CommentedSeq, to_roundtrip  # the round trip: only here
+
+    doc = changes.edit(rel)
     lines = doc.get("lines")
     if not isinstance(lines, CommentedSeq):
         lines = CommentedSeq()
         doc["lines"] = lines
-    changed: list[tuple[str, Decimal, Decimal]] = []
-    for part_id, quantity in sorted(quantities.items()):
-        line = next((item for item in lines if isinstance(item, CommentedMap) and str(item.get("part")) == part_id
-                     and item.get("bin") is None), None)  # fmt: skip
-        if line is None:
-            lines.append(to_roundtrip({"part": part_id, "quantity": quantity}, in_list=True))
-            changed.append((part_id, Decimal(0), quantity))
-        else:
-            before = Decimal(str(line.get("quantity", 0)))
-            if before + quantity >= LIMIT:
-                after = number(before + quantity)
-                raise CtbError(f"{part_id} at {location} would reach {after}; quantities stay below 10^15")
-            line["quantity"] = before + quantity
-            changed.append((part_id, before, before + quantity))
+    counts, appended, changed = _added(location, lines, quantities)
+    for index, count in counts.items():
+        lines[index]["quantity"] = count
+    for new in appended:
+        lines.append(to_roundtrip(new, in_list=True))
     return changed
 
 
@@ -109,6 +154,8 @@ def write_counts(
     changes: ChangeSet, location: str, counts: Sequence[tuple[int | None, str, str | None, Decimal]], counted_at: date
 ) -> None:
     """A stocktake: each (index or None for a new line, part, bin, quantity) gets its quantity and ``counted_at``."""
+    from ctb_files.storage.yaml import CommentedSeq, set_in_order, to_roundtrip  # the round trip: only here
+
     doc = changes.edit(stock_path(location))
     lines = doc.get("lines")
     if not isinstance(lines, CommentedSeq):

@@ -20,6 +20,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ctb_files.errors import Diagnostic
 from ctb_files.storage.yaml.read import YamlProblem, load_fast
+from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
 __all__ = [
     "CommentedMap", "CommentedSeq", "dump", "flow_items", "load_roundtrip", "merge_into", "new_document",
@@ -28,7 +29,7 @@ __all__ = [
 
 
 def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any:
-    text = format(value, "f")
+    text = number_text(value)
     tag = (
         "tag:yaml.org,2002:int" if value == value.to_integral_value() and "." not in text else "tag:yaml.org,2002:float"
     )
@@ -123,13 +124,10 @@ def _is_scalar(value: Any) -> bool:
 
 
 _LINE_BREAKS = frozenset("\x85\u2028\u2029")
-_YAML11_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~"})
-
-
 def _quote_if_needed(value: str) -> Any:
     # a string that would read back as a number, bool, null or date keeps quotes;
     # so do YAML 1.1 booleans (yes/no/on/off), which other tools still read as such
-    if value.lower() in _YAML11_WORDS or any(ch in _LINE_BREAKS or not ch.isprintable() for ch in value):
+    if value.lower() in YAML11_WORDS or any(ch in _LINE_BREAKS or not ch.isprintable() for ch in value):
         return DoubleQuotedScalarString(value)
     try:
         parsed = load_fast(value.encode("utf-8"), "") if value else None

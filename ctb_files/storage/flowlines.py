@@ -1,0 +1,139 @@
+"""A stock file as ctb writes it, edited as text: a line's count set, a line appended.
+
+Parsing a stock file of a few thousand lines for editing, and writing it
+out again, costs most of a ``ctb stock add`` (ruamel's round trip is pure
+Python).  A file in the shape ctb writes — a head of plain lines, then
+``lines:`` and one flow mapping of plain keys and plain scalars per line,
+``  - {part: p1, quantity: 5, bin: A3}``, and nothing after — is instead
+kept as its lines of text; an edit rewrites only the lines it changes, as
+the round trip would write them (:func:`row_text`), and every other byte
+stays.  Where the edit would write a value whose reading is not certain
+(:func:`~ctb_files.storage.stockread.fast_item`: a text that reads as a
+number or a boolean, a long decimal, text with spaces), or the file has any
+other shape (comments after a line, block-style lines, ``lines: []``, a
+byte order mark), the caller edits the round-trip document instead.  A test
+holds both ways to the same bytes on generated files and edits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ctb_files.storage.stockread import fast_item
+from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
+
+KEY = "lines"
+_INDENT = "  "
+# a line of the head: a whole-line comment, or a plain key with a plain value (maybe a comment after it); a
+# blank line is not one (the round trip drops a blank line that starts the file)
+_HEAD = re.compile(r"#[^\n]*|[A-Za-z_][A-Za-z0-9_]*: [A-Za-z0-9_.-](?:[^\n#:'\"{}\[\]&*!|>%@`]*[^\s#:'\"{}\[\]&*!|>%@`])?(?: +#[^\n]*)?")
+
+
+class FlowLines:
+    """The lines of a stock file in the shape ctb writes: its head, and each flow-mapping line with its data."""
+
+    def __init__(self, head: str, rows: list[str], items: list[dict[str, Any]]) -> None:
+        self._head = head  # every line up to and including ``lines:``
+        self._rows = rows  # each line's text, without indent or newline
+        self.items: Sequence[dict[str, Any]] = items  # each line's data, as the loader reads it
+
+    @classmethod
+    def read(cls, data: bytes) -> FlowLines | None:
+        """The lines of ``data``, or None when the file is not in the shape this edits."""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if text.startswith("\ufeff") or not text.endswith("\n") or "\r" in text:
+            return None
+        marker = f"\n{KEY}:\n"
+        at = ("\n" + text).find(marker)
+        if at < 0:
+            return None
+        head, body = text[: at + len(KEY) + 2], text[at + len(KEY) + 2 :]
+        if not all(_HEAD.fullmatch(line) for line in head.splitlines()[:-1]):
+            return None
+        rows: list[str] = []
+        items: list[dict[str, Any]] = []
+        for line in body.splitlines():
+            if not line.startswith(_INDENT + "- {"):
+                return None
+            row = line[len(_INDENT) :]
+            item = fast_item(row.encode("utf-8"))
+            if item is None or row != row_text(item):
+                return None
+            rows.append(row)
+            items.append(item)
+        if not rows:
+            return None
+        return cls(head, rows, items)
+
+    def update(self, changes: Mapping[int, Mapping[str, Any]], appended: Sequence[Mapping[str, Any]] = ()) -> bool:
+        """Set fields of lines (by index) and append lines, all or nothing; False (nothing changed) where some
+        value cannot be written as text whose reading is certain."""
+        rows = dict.fromkeys(changes, "")
+        items: dict[int, dict[str, Any]] = {}
+        for index, fields in changes.items():
+            item = {**self.items[index], **fields}
+            row = _certain_row(item)
+            if row is None:
+                return False
+            rows[index], items[index] = row, item
+        added: list[tuple[str, dict[str, Any]]] = []
+        for fields in appended:
+            item = dict(fields)
+            row = _certain_row(item)
+            if row is None:
+                return False
+            added.append((row, item))
+        listed = list(self.items)
+        for index, row in rows.items():
+            self._rows[index] = row
+            listed[index] = _as_read(items[index])
+        for row, item in added:
+            self._rows.append(row)
+            listed.append(_as_read(item))
+        self.items = listed
+        return True
+
+    def text(self) -> str:
+        return self._head + "".join(f"{_INDENT}{row}\n" for row in self._rows)
+
+
+def row_text(item: Mapping[str, Any]) -> str:
+    """A line's mapping as the round trip writes one in flow style (``- {part: p1, quantity: 5}``)."""
+    return "- {" + ", ".join(f"{name}: {_scalar(value)}" for name, value in item.items()) + "}"
+
+
+def _scalar(value: Any) -> str:
+    return number_text(value) if isinstance(value, Decimal) else str(value)
+
+
+def _certain_row(item: Mapping[str, Any]) -> str | None:
+    """:func:`row_text` of ``item`` when reading it back gives the same values (else None)."""
+    if not item or not all(type(name) is str for name in item):
+        return None
+    if not all(type(value) in (str, int, Decimal) for value in item.values()):
+        return None
+    row = row_text(item)
+    back = fast_item(row.encode("utf-8"))
+    if back is None or list(back) != list(item):
+        return None
+    for name, value in item.items():
+        read = back[name]
+        if type(value) is str:
+            if type(read) is not str or read != value or value.lower() in YAML11_WORDS:
+                return None  # another type read back, or a word the round trip quotes
+        elif type(read) is str or Decimal(read) != value or number_text(Decimal(read)) != number_text(Decimal(value)):
+            return None
+    return row
+
+
+def _as_read(item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` as the loader reads its row back (a whole Decimal as an int)."""
+    back = fast_item(row_text(item).encode("utf-8"))
+    assert back is not None  # _certain_row said so
+    return back

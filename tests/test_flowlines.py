@@ -1,0 +1,257 @@
+"""Stock files as ctb writes them are edited as text (``storage/flowlines``), to the bytes the round trip writes.
+
+Every writer of stock counts (``set_quantities`` for ``ctb build complete``,
+``write_line`` for ``ctb stock add/remove/set/move``, ``add_to_lines`` for
+``ctb order receive`` and a build's product) edits the lines of a file in
+the plain shape as text, and any other file as a round-trip document.  The
+tests run each writer both ways on generated files and edits and hold the
+bytes equal; where the text cannot be certain (a value that would read as
+another type, a comment after a line, block style), the round trip is used.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ctb_files.storage.changes import ChangeSet
+from ctb_files.storage.flowlines import FlowLines
+from ctb_files.storage.writeback.stock import add_to_lines, set_quantities, write_line
+from ctb_files.storage.yaml import load_fast
+
+REL = "stock/shelf.yaml"
+
+WORDS = ["p1", "p-2", "r10k", "c.1", "x_y", "a+b", "Shelf", "top"]
+# values whose plain text would read as something else, or not be plain: the round trip quotes them
+TRICKY = [
+    "yes",
+    "no",
+    "on",
+    "off",
+    "null",
+    "true",
+    "0603",
+    "1e3",
+    "0x1F",
+    ".5",
+    "1_000",
+    "a b",
+    "#x",
+    "-",
+    "~",
+    "2024-01-02",
+]
+
+
+def _both(data: bytes, edit, tmp_path: Path) -> tuple[bytes | None, bytes | None, bool]:
+    """The file ``edit`` writes with the text editor and with the round trip alone, and whether text was used."""
+    fast = ChangeSet(tmp_path, {REL: data})
+    edit(fast)
+    used = fast.edit_lines(REL) is not None
+    slow = ChangeSet(tmp_path, {REL: data})
+    real = FlowLines.read
+    try:
+        FlowLines.read = classmethod(lambda cls, data: None)  # type: ignore[method-assign,assignment]
+        edit(slow)
+    finally:
+        FlowLines.read = real  # type: ignore[method-assign]
+    return fast.pending().get(REL), slow.pending().get(REL), used
+
+
+def _file(head: list[str], rows: list[str]) -> bytes:
+    return ("".join(line + "\n" for line in head) + "lines:\n" + "".join(f"  - {row}\n" for row in rows)).encode()
+
+
+heads = st.lists(
+    st.sampled_from([
+        "# yaml-language-server: $schema=../.ctb/schemas/stock.schema.json", "# the shelf above the bench", "",
+        "name: Shelf", "name: Shelf above the bench", "name: Shelf  # where orders go", "name: top-2.b",
+    ]),
+    max_size=4,
+).filter(lambda head: sum(line.startswith("name:") for line in head) <= 1)  # fmt: skip
+numbers = st.one_of(
+    st.integers(0, 10**14).map(str),
+    st.sampled_from(["0", "2.50", "0.000001", "7.5", "100.00", "12.345678901234"]),
+)
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> str:
+    fields = [f"part: {draw(st.sampled_from(WORDS))}{draw(st.integers(0, 9))}", f"quantity: {draw(numbers)}"]
+    if draw(st.booleans()):
+        fields.append(f"bin: {draw(st.sampled_from(['A1', 'B-2', 'top']))}")
+    if draw(st.booleans()):
+        fields.append(f"note: {draw(st.sampled_from(WORDS))}")
+    order = draw(st.permutations(fields))
+    return "{" + ", ".join(order) + "}"
+
+
+counts = st.one_of(
+    st.integers(0, 10**14).map(Decimal),
+    st.sampled_from([Decimal("2.50"), Decimal("0.5"), Decimal("1E+3"), Decimal("0.000001"), Decimal("3.0")]),
+)
+
+
+def _distinct(found: list[str]) -> list[str]:
+    """Rows with distinct (part, bin), as a loaded stock file has."""
+    seen: set[tuple[object, object]] = set()
+    out = []
+    for row in found:
+        item = load_fast(f"lines:\n  - {row}\n".encode(), "")["lines"][0]
+        key = (item["part"], item.get("bin"))
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(head=heads, found=st.lists(rows(), min_size=1, max_size=8), data=st.data())
+def test_set_quantities_writes_what_the_round_trip_writes(
+    tmp_path: Path, head: list[str], found: list[str], data
+) -> None:
+    found = _distinct(found)
+    text = _file(head, found)
+    items = load_fast(text, REL)["lines"]
+    chosen = data.draw(st.lists(st.integers(0, len(items) - 1), unique=True, min_size=1))
+    wanted = {("shelf", str(items[i]["part"]), items[i].get("bin")): data.draw(counts) for i in chosen}
+
+    def edit(changes: ChangeSet) -> None:
+        set_quantities(changes, "shelf", wanted)
+
+    fast, slow, used = _both(text, edit, tmp_path)
+    assert fast == slow
+    assert used == ("" not in head)  # every count drawn has a text read back for certain; a blank line is not kept
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(head=heads, found=st.lists(rows(), min_size=1, max_size=6), data=st.data())
+def test_a_line_written_or_appended_is_what_the_round_trip_writes(
+    tmp_path: Path, head: list[str], found: list[str], data
+) -> None:
+    found = _distinct(found)
+    text = _file(head, found)
+    items = load_fast(text, REL)["lines"]
+    index = data.draw(st.one_of(st.none(), st.integers(0, len(items) - 1)))
+    note = data.draw(st.one_of(st.none(), st.sampled_from(WORDS + TRICKY)))
+    part = data.draw(st.sampled_from(WORDS + TRICKY))
+    bin_ = data.draw(st.one_of(st.none(), st.sampled_from(["A1", *TRICKY])))
+    count = data.draw(counts)
+
+    def edit(changes: ChangeSet) -> None:
+        write_line(changes, "shelf", part, bin_, count, index=index, note=note)
+
+    fast, slow, used = _both(text, edit, tmp_path)
+    assert fast == slow
+    plain = note in (None, *WORDS) and (index is not None or (part in WORDS and bin_ in (None, "A1")))
+    assert used == (plain and "" not in head)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(head=heads, found=st.lists(rows(), min_size=1, max_size=6), data=st.data())
+def test_adding_to_lines_is_what_the_round_trip_writes(tmp_path: Path, head: list[str], found: list[str], data) -> None:
+    found = _distinct(found)
+    text = _file(head, found)
+    parts = data.draw(
+        st.lists(st.sampled_from([f"{w}{i}" for w in WORDS for i in range(3)] + TRICKY), unique=True, min_size=1)
+    )
+    wanted = {part: data.draw(counts.filter(lambda c: c < 10**14)) for part in parts}
+
+    def edit(changes: ChangeSet) -> None:
+        add_to_lines(changes, "shelf", wanted)
+
+    fast, slow, used = _both(text, edit, tmp_path)
+    assert fast == slow
+    assert used == (not set(parts) & set(TRICKY) and "" not in head)
+
+
+def test_two_edits_of_one_file_both_stay(tmp_path: Path) -> None:
+    """A build's takes set as text, then its product added to the same file: both are in the bytes."""
+    text = _file(["name: Shelf"], ["{part: a, quantity: 10}", "{part: b, quantity: 4, bin: X}"])
+
+    def edit(changes: ChangeSet) -> None:
+        set_quantities(changes, "shelf", {("shelf", "a", None): Decimal(7)})
+        add_to_lines(changes, "shelf", {"a": Decimal(2), "kit": Decimal(1)})
+
+    fast, slow, used = _both(text, edit, tmp_path)
+    assert (
+        fast
+        == slow
+        == _file(
+            ["name: Shelf"], ["{part: a, quantity: 9}", "{part: b, quantity: 4, bin: X}", "{part: kit, quantity: 1}"]
+        )
+    )
+    assert used
+
+
+def test_a_text_edit_then_a_round_trip_edit_keeps_the_first(tmp_path: Path) -> None:
+    """A value the text cannot hold for certain goes to the round trip, which starts from the edits made as text."""
+    text = _file([], ["{part: a, quantity: 10}", "{part: b, quantity: 4}"])
+
+    def edit(changes: ChangeSet) -> None:
+        set_quantities(changes, "shelf", {("shelf", "a", None): Decimal(7)})
+        write_line(changes, "shelf", "b", None, Decimal(5), index=1, note="on")  # a word YAML 1.1 reads as true
+
+    fast, slow, used = _both(text, edit, tmp_path)
+    assert fast == slow == _file([], ["{part: a, quantity: 7}", "{part: b, quantity: 5, note: on}"])
+    assert not used
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"lines:\n  - {part: a, quantity: 1}  # a comment after a line\n",
+        b"lines:\n  - part: a\n    quantity: 1\n",
+        b"lines: []\n",
+        b"\xef\xbb\xbflines:\n  - {part: a, quantity: 1}\n",
+        b"lines:\r\n  - {part: a, quantity: 1}\r\n",
+        b"lines:\n  - {part: a,  quantity: 1}\n",
+        b"lines:\n  - {part: a, quantity: 1}",
+        b"name: 'Shelf'\nlines:\n  - {part: a, quantity: 1}\n",
+        b"lines:\n  - {part: a, quantity: 1}\nname: Shelf\n",
+        b"lines:\n  - {part: 'a', quantity: 1}\n",
+        b"\nlines:\n  - {part: a, quantity: 1}\n",
+    ],
+)
+def test_other_shapes_are_left_to_the_round_trip(text: bytes) -> None:
+    assert FlowLines.read(text) is None
+
+
+def test_the_example_stock_files_read_as_the_loader_reads_them() -> None:
+    """Where the editor takes a file, its items are the loader's lines."""
+    taken = 0
+    for path in sorted(Path(__file__).parent.parent.glob("ctb_files/data/example-inventory/stock/*.yaml")) + sorted(
+        Path(__file__).parent.glob("data/valid/*/stock/*.yaml")
+    ):
+        data = path.read_bytes()
+        found = FlowLines.read(data)
+        if found is not None:
+            taken += 1
+            assert list(found.items) == load_fast(data, path.name)["lines"]
+            assert found.text().encode() == data
+    assert taken >= 1
+
+
+def test_stock_add_on_a_plain_file_imports_no_round_trip_library(tmp_path: Path) -> None:
+    """``ctb stock add`` on a stock file ctb wrote never loads ruamel (its import alone is tens of milliseconds)."""
+    root = tmp_path / "inv"
+    root.mkdir()
+    (root / "ctb.yaml").write_text("ctb: 1\nname: Probe\ndefault_location: shelf\n")
+    (root / "parts").mkdir()
+    (root / "parts/a.yaml").write_text("name: A\n")
+    (root / "stock").mkdir()
+    (root / REL).write_bytes(_file(["name: Shelf"], ["{part: a, quantity: 10}"]))
+    probe = (
+        "import sys\nfrom ctb_files.cli import main\n"
+        "try:\n    main(['--no-cache', 'stock', 'add', 'a', '5'])\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('ruamel.yaml' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
+    assert (root / REL).read_bytes() == _file(["name: Shelf"], ["{part: a, quantity: 15}"])
