@@ -407,7 +407,7 @@ def stock_rows(tmp: Path, repo: Path, repeat: int, add_name: Callable[[str], boo
         cleared = tmp / "completing"
         shutil.copytree(repo, cleared)
         for path in (cleared / "stock").iterdir():  # stock for every build, so that one is cleared at any size
-            path.write_bytes(re.sub(rb"(quantity: [0-9]+)", rb"\g<1>000", path.read_bytes()))
+            path.write_bytes(re.sub(rb"quantity: ([0-9]+)", lambda m: b"quantity: %d" % (int(m[1]) * 1000), path.read_bytes()))
         ctb(cleared, "build", "clear", "--all", "-q")()
         ctb(cleared, "check", "-q", ok=(0, 1))()
         ready = sorted(b.stem for b in (cleared / "builds").glob("*.yaml") if b"\nstatus: cleared\n" in b.read_bytes())
