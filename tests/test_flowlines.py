@@ -217,6 +217,9 @@ def test_a_text_edit_then_a_round_trip_edit_keeps_the_first(tmp_path: Path) -> N
         b"lines:\n  - {part: a, quantity: 1}\nname: Shelf\n",
         b"lines:\n  - {part: 'a', quantity: 1}\n",
         b"\nlines:\n  - {part: a, quantity: 1}\n",
+        "# a comment \u2028 with a line separator\nlines:\n  - {part: a, quantity: 1}\n".encode(),
+        b"# a form \x0c feed\nlines:\n  - {part: a, quantity: 1}\n",
+        b"lines:\n  - {part: a, quantity: 1}\r\n",
     ],
 )
 def test_other_shapes_are_left_to_the_round_trip(text: bytes) -> None:

@@ -47,8 +47,8 @@ class FlowLines:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if text.startswith("\ufeff") or not text.endswith("\n") or "\r" in text:
-            return None
+        if text.startswith("\ufeff") or not text.endswith("\n") or "\r" in text or text.count("\n") != len(text.splitlines()):
+            return None  # a byte order mark, no final newline, or a line break other than "\n" (CRLF, U+2028, …)
         marker = f"\n{KEY}:\n"
         at = ("\n" + text).find(marker)
         if at < 0:
