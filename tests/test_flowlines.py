@@ -1,4 +1,4 @@
-"""Stock files as ctb writes them are edited as text (``storage/flowlines``), to the bytes the round trip writes.
+"""Stock files as ctb writes them are edited as text (``storage/writeback/flowlines``), to the bytes the round trip writes.
 
 Every writer of stock counts (``set_quantities`` for ``ctb build complete``,
 ``write_line`` for ``ctb stock add/remove/set/move``, ``add_to_lines`` for
@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctb_files.storage.changes import ChangeSet
-from ctb_files.storage.flowlines import FlowLines
+from ctb_files.storage.writeback.flowlines import FlowLines
 from ctb_files.storage.writeback.stock import add_to_lines, set_quantities, write_line
 from ctb_files.storage.yaml import load_fast
 

@@ -12,7 +12,7 @@ import pytest
 
 from ctb_files.cli import main
 from ctb_files.errors import CtbError
-from ctb_files.storage import git as git_adapter
+from ctb_files.storage import gitproc
 from ctb_files.storage import tree as tree_module
 from ctb_files.storage.sources import Fetcher, GitCache
 from ctb_files.storage.tree import read_file, read_tree
@@ -37,7 +37,7 @@ def test_git_sources_that_could_run_something_are_refused_before_git_runs(
     def no_git(*args: object, **kwargs: object) -> None:
         raise AssertionError("git ran")
 
-    monkeypatch.setattr(git_adapter._clean_classes()[0], "execute", no_git)
+    monkeypatch.setattr(gitproc.clean_classes()[0], "execute", no_git)
     with pytest.raises(CtbError, match="refused$"):
         GitCache(location, tmp_path)
 

@@ -25,9 +25,9 @@ from ctb_files.core.schema import HINT_PREFIX, schema_hint
 from ctb_files.errors import CtbError
 from ctb_files.storage import journal, tree, treestat
 from ctb_files.storage.cachebase import file_digest
-from ctb_files.storage.flowlines import FlowLines
 from ctb_files.storage.loader import bulk
 from ctb_files.storage.lock import repo_lock
+from ctb_files.storage.writeback.flowlines import FlowLines
 from ctb_files.storage.yaml import YamlProblem, load_fast
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class ChangeSet:
         self._known = files if files is not None else {}
         self._cache = cache  # False (--no-cache): the stat index in .git/ctb is not used either
         self._docs: dict[str, Any] = {}
-        self._lines: dict[str, FlowLines] = {}  # stock files edited as text (:mod:`ctb_files.storage.flowlines`)
+        self._lines: dict[str, FlowLines] = {}  # stock files edited as lines of text
         self._new: dict[str, bytes | None] = {}
         self._old: dict[str, bytes | None] = {}  # the files' bytes before, once asked for
         # files whose staged text was validated when staged, from the data its writer knew it holds
