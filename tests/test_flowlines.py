@@ -258,3 +258,13 @@ def test_stock_add_on_a_plain_file_imports_no_round_trip_library(tmp_path: Path)
     out = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
     assert (root / REL).read_bytes() == _file(["name: Shelf"], ["{part: a, quantity: 15}"])
+
+
+@pytest.mark.parametrize("after_line", ["", "  # a comment: the round trip edits this file"])
+def test_adding_to_a_count_keeps_the_digits_it_is_written_with(tmp_path: Path, after_line: str) -> None:
+    """``2.50`` plus one is ``3.50`` either way; the round trip reads ``2.50`` as a float that prints ``2.5``."""
+    text = f"lines:\n  - {{part: a, quantity: 2.50}}{after_line}\n  - {{part: b, quantity: 4}}\n".encode()
+    changes = ChangeSet(tmp_path, {REL: text})
+    assert add_to_lines(changes, "shelf", {"a": Decimal(1)}) == [("a", Decimal("2.50"), Decimal("3.50"))]
+    assert changes.pending()[REL] == text.replace(b"2.50", b"3.50")
+    assert (changes.edit_lines(REL) is not None) == (after_line == "")

@@ -23,7 +23,7 @@ from ctb_files.storage.yaml.read import YamlProblem, load_fast
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
 __all__ = [
-    "CommentedMap", "CommentedSeq", "dump", "flow_items", "load_roundtrip", "merge_into", "new_document",
+    "CommentedMap", "CommentedSeq", "dump", "exact_number", "flow_items", "load_roundtrip", "merge_into", "new_document",
     "parse_roundtrip", "rebuild_sequence", "sequence_comment", "to_roundtrip",
 ]  # fmt: skip
 
@@ -117,6 +117,14 @@ def dump(doc: Any) -> str:
     out = io.StringIO()
     _RT.dump(doc, out)
     return out.getvalue()
+
+
+def exact_number(value: Any) -> Decimal:
+    """A number of a round-trip document with the digits it is written with: the round trip reads ``2.50`` as a
+    float that prints ``2.5``; its text as written back is ``2.50``, which the loader reads as ``Decimal("2.50")``."""
+    if isinstance(value, float):
+        return Decimal(dump(CommentedMap({"n": value})).split(":", 1)[1].strip())
+    return Decimal(str(value))
 
 
 def _is_scalar(value: Any) -> bool:
