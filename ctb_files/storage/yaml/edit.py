@@ -9,12 +9,14 @@ it: :func:`parse_roundtrip` raises nothing but :class:`YamlProblem`.
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -45,6 +47,40 @@ def _represent_datetime(representer: RoundTripRepresenter, value: datetime) -> A
     return representer.represent_scalar("tag:yaml.org,2002:timestamp", text)
 
 
+class WrittenNumber(Decimal):
+    """A float of a round-trip document, read as a Decimal: its value exact, and written back with its own text.
+
+    ruamel reads ``12345.123456789012`` as a float, which holds 15 to 17
+    digits: written back, even untouched, it came out ``…011``.  A value
+    computed from it is a plain Decimal, written as such.
+    """
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str) -> WrittenNumber:
+        number = super().__new__(cls, text.replace("_", ""))
+        number.text = text
+        return number
+
+
+# a float ruamel would read as a number (not .inf or .nan): digits, a point, an exponent
+_NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?")
+
+
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor that reads a float as a :class:`WrittenNumber`."""
+
+    def construct_written_float(self, node: Any) -> Any:
+        text = self.construct_scalar(node)
+        if isinstance(text, str) and _NUMBER_TEXT.fullmatch(text):
+            return WrittenNumber(text)
+        return self.construct_yaml_float(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_written_float)
+
+
 class _Representer(RoundTripRepresenter):
     """ruamel's round-trip representer that never anchors a number, date or time.
 
@@ -64,10 +100,14 @@ class _Representer(RoundTripRepresenter):
 def _rt_yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Representer = _Representer
+    yaml.Constructor = _Constructor
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
     yaml.preserve_quotes = True
     _Representer.add_representer(Decimal, _represent_decimal)
+    _Representer.add_representer(
+        WrittenNumber, lambda r, v: r.represent_scalar("tag:yaml.org,2002:float", v.text)
+    )
     _Representer.add_representer(datetime, _represent_datetime)
     # an explicit ``null`` stays ``null`` (ruamel would write an empty value)
     _Representer.add_representer(type(None), lambda r, _v: r.represent_scalar("tag:yaml.org,2002:null", "null"))
@@ -120,8 +160,8 @@ def dump(doc: Any) -> str:
 
 
 def exact_number(value: Any) -> Decimal:
-    """A number of a round-trip document with the digits it is written with: the round trip reads ``2.50`` as a
-    float that prints ``2.5``; its text as written back is ``2.50``, which the loader reads as ``Decimal("2.50")``."""
+    """A number of a round-trip document with the digits it is written with (``2.50``, not ``2.5``), as the
+    loader reads it: a :class:`WrittenNumber` is one already; another float goes through its text."""
     if isinstance(value, float):
         return Decimal(dump(CommentedMap({"n": value})).split(":", 1)[1].strip())
     return Decimal(str(value))
