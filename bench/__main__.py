@@ -398,10 +398,11 @@ def stock_rows(tmp: Path, repo: Path, repeat: int, add_name: Callable[[str], boo
     parse = best(lambda: child([sys.executable, "-c", PARSE, str(repo)]), repeat)
     rows: list[Row] = []
     stock = sorted((repo / "stock").iterdir())[0]
-    first = re.search(rb"part: ([\w.+-]+), quantity", stock.read_bytes())
+    first = re.search(rb"\{part: ([\w.+-]+)(?:, bin: ([\w.+-]+))?, quantity", stock.read_bytes())
     if add_name(STOCK_ADD) and first is not None:
         ctb(repo, "check", "-q", ok=(0, 1))()
-        adding = ctb(repo, "stock", "add", first.group(1).decode(), "1", "--location", stock.stem, "-q")
+        where = ["--location", stock.stem, *(["--bin", first.group(2).decode()] if first.group(2) else [])]
+        adding = ctb(repo, "stock", "add", first.group(1).decode(), "1", *where, "-q")
         rows.append(Row(STOCK_ADD, "parse", parse[0], *best(adding, repeat)))
     if add_name(COMPLETE):
         cleared = tmp / "completing"
