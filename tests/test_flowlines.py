@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.writeback.flowlines import FlowLines
-from ctb_files.storage.writeback.stock import add_to_lines, set_quantities, write_line
+from ctb_files.storage.writeback.stock import add_to_lines, set_quantities, write_counts, write_line
 from ctb_files.storage.yaml import load_fast
 
 REL = "stock/shelf.yaml"
@@ -88,11 +89,13 @@ def rows(draw: st.DrawFn) -> str:
         fields.append(f"bin: {draw(st.sampled_from(['A1', 'B-2', 'top']))}")
     if draw(st.booleans()):
         fields.append(f"note: {draw(st.sampled_from(WORDS))}")
+    if draw(st.booleans()):
+        fields.append(f"counted_at: {draw(st.dates(date(2000, 1, 1), date(2099, 12, 31))).isoformat()}")
     order = draw(st.permutations(fields))
     return "{" + ", ".join(order) + "}"
 
 
-counts = st.one_of(
+counts_drawn = st.one_of(
     st.integers(0, 10**14).map(Decimal),
     st.sampled_from([Decimal("2.50"), Decimal("0.5"), Decimal("1E+3"), Decimal("0.000001"), Decimal("3.0")]),
 )
@@ -120,7 +123,7 @@ def test_set_quantities_writes_what_the_round_trip_writes(
     text = _file(head, found)
     items = load_fast(text, REL)["lines"]
     chosen = data.draw(st.lists(st.integers(0, len(items) - 1), unique=True, min_size=1))
-    wanted = {("shelf", str(items[i]["part"]), items[i].get("bin")): data.draw(counts) for i in chosen}
+    wanted = {("shelf", str(items[i]["part"]), items[i].get("bin")): data.draw(counts_drawn) for i in chosen}
 
     def edit(changes: ChangeSet) -> None:
         set_quantities(changes, "shelf", wanted)
@@ -142,7 +145,7 @@ def test_a_line_written_or_appended_is_what_the_round_trip_writes(
     note = data.draw(st.one_of(st.none(), st.sampled_from(WORDS + TRICKY)))
     part = data.draw(st.sampled_from(WORDS + TRICKY))
     bin_ = data.draw(st.one_of(st.none(), st.sampled_from(["A1", *TRICKY])))
-    count = data.draw(counts)
+    count = data.draw(counts_drawn)
 
     def edit(changes: ChangeSet) -> None:
         write_line(changes, "shelf", part, bin_, count, index=index, note=note)
@@ -161,7 +164,7 @@ def test_adding_to_lines_is_what_the_round_trip_writes(tmp_path: Path, head: lis
     parts = data.draw(
         st.lists(st.sampled_from([f"{w}{i}" for w in WORDS for i in range(3)] + TRICKY), unique=True, min_size=1)
     )
-    wanted = {part: data.draw(counts.filter(lambda c: c < 10**14)) for part in parts}
+    wanted = {part: data.draw(counts_drawn.filter(lambda c: c < 10**14)) for part in parts}
 
     def edit(changes: ChangeSet) -> None:
         add_to_lines(changes, "shelf", wanted)
@@ -169,6 +172,27 @@ def test_adding_to_lines_is_what_the_round_trip_writes(tmp_path: Path, head: lis
     fast, slow, used = _both(text, edit, tmp_path)
     assert fast == slow
     assert used == (not set(parts) & set(TRICKY) and "" not in head)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(head=heads, found=st.lists(rows(), min_size=1, max_size=6), data=st.data())
+def test_a_stocktake_writes_what_the_round_trip_writes(tmp_path: Path, head: list[str], found: list[str], data) -> None:
+    """Counts and their ``counted_at`` (put where the line's record puts it), and counted lines appended."""
+    found = _distinct(found)
+    text = _file(head, found)
+    items = load_fast(text, REL)["lines"]
+    chosen = data.draw(st.lists(st.integers(0, len(items) - 1), unique=True))
+    new_parts = data.draw(st.lists(st.sampled_from(["n1", "n2", *TRICKY]), unique=True, max_size=2))
+    counts = [(i, str(items[i]["part"]), items[i].get("bin"), data.draw(counts_drawn)) for i in chosen]
+    counts += [(None, part, data.draw(st.sampled_from([None, "A1"])), data.draw(counts_drawn)) for part in new_parts]
+    day = data.draw(st.dates(date(2000, 1, 1), date(2099, 12, 31)))
+
+    def edit(changes: ChangeSet) -> None:
+        write_counts(changes, "shelf", counts, day)
+
+    fast, slow, used = _both(text, edit, tmp_path)
+    assert fast == slow
+    assert used == (not set(new_parts) & set(TRICKY) and "" not in head)
 
 
 def test_two_edits_of_one_file_both_stay(tmp_path: Path) -> None:

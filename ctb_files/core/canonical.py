@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
@@ -67,6 +67,15 @@ def field_positions(model: Model) -> dict[str, int]:
         out.setdefault(key, index)
         out.setdefault(name, index)
     return out
+
+
+def key_position(model: Model, keys: Sequence[Any], key: str) -> int:
+    """Where a new ``key`` goes among ``keys`` (a mapping's, in order): before the first the model puts after it."""
+    positions = field_positions(model)
+    mine = positions.get(key, len(positions))
+    return next(
+        (at for at, k in enumerate(keys) if isinstance(k, str) and positions.get(k, len(positions)) > mine), len(keys)
+    )
 
 
 def canonical_order(model: Model, keys: Iterable[Any]) -> list[Any]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,8 @@ from ctb_files.storage.stockread import fast_item
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
 KEY = "lines"
+# a pair whose value is written as a day (``counted_at: 2024-01-02``), in a line's mapping
+_DATE_PAIR = re.compile(r"(?<=[{ ])([A-Za-z_][A-Za-z0-9_]*): ([0-9]{4}-[0-9]{2}-[0-9]{2})(?=[,}])")
 _INDENT = "  "
 # a line of the head: a whole-line comment, or a plain key with a plain value (maybe a comment after it); a
 # blank line is not one (the round trip drops a blank line that starts the file)
@@ -62,7 +65,7 @@ class FlowLines:
             if not line.startswith(_INDENT + "- {"):
                 return None
             row = line[len(_INDENT) :]
-            item = fast_item(row.encode("utf-8"))
+            item = read_row(row)
             if item is None or row != row_text(item):
                 return None
             rows.append(row)
@@ -72,12 +75,12 @@ class FlowLines:
         return cls(head, rows, items)
 
     def update(self, changes: Mapping[int, Mapping[str, Any]], appended: Sequence[Mapping[str, Any]] = ()) -> bool:
-        """Set fields of lines (by index) and append lines, all or nothing; False (nothing changed) where some
-        value cannot be written as text whose reading is certain."""
+        """Write lines anew (by index: each line's whole mapping, in order) and append lines, all or nothing; False
+        (nothing changed) where some value cannot be written as text whose reading is certain."""
         rows = dict.fromkeys(changes, "")
         items: dict[int, dict[str, Any]] = {}
         for index, fields in changes.items():
-            item = {**self.items[index], **fields}
+            item = dict(fields)
             row = _certain_row(item)
             if row is None:
                 return False
@@ -103,23 +106,50 @@ class FlowLines:
         return self._head + "".join(f"{_INDENT}{row}\n" for row in self._rows)
 
 
+def read_row(row: str) -> dict[str, Any] | None:
+    """A line's mapping (``- {…}``) as the loader reads it, or None where the reading is not certain.
+
+    :func:`~ctb_files.storage.stockread.fast_item`'s reading, and besides
+    its plain scalars a date written ``YYYY-MM-DD`` (a stocktake's
+    ``counted_at``), read as a date.
+    """
+    item = fast_item(row.encode("utf-8"))
+    if item is not None or not _DATE_PAIR.search(row):
+        return item
+    dates: dict[str, date] = {}
+
+    def stand_in(found: re.Match[str]) -> str:
+        try:
+            dates[found[1]] = date.fromisoformat(found[2])
+        except ValueError:
+            return found[0]  # not a day of the calendar: the parser's to read
+        return f"{found[1]}: d"
+
+    item = fast_item(_DATE_PAIR.sub(stand_in, row).encode("utf-8"))
+    if item is None or not dates:
+        return None
+    return {name: dates.get(name, value) for name, value in item.items()}
+
+
 def row_text(item: Mapping[str, Any]) -> str:
     """A line's mapping as the round trip writes one in flow style (``- {part: p1, quantity: 5}``)."""
     return "- {" + ", ".join(f"{name}: {_scalar(value)}" for name, value in item.items()) + "}"
 
 
 def _scalar(value: Any) -> str:
-    return number_text(value) if isinstance(value, Decimal) else str(value)
+    if isinstance(value, Decimal):
+        return number_text(value)
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def _certain_row(item: Mapping[str, Any]) -> str | None:
     """:func:`row_text` of ``item`` when reading it back gives the same values (else None)."""
     if not item or not all(type(name) is str for name in item):
         return None
-    if not all(type(value) in (str, int, Decimal) for value in item.values()):
+    if not all(type(value) in (str, int, Decimal, date) for value in item.values()):
         return None
     row = row_text(item)
-    back = fast_item(row.encode("utf-8"))
+    back = read_row(row)
     if back is None or list(back) != list(item):
         return None
     for name, value in item.items():
@@ -127,13 +157,16 @@ def _certain_row(item: Mapping[str, Any]) -> str | None:
         if type(value) is str:
             if type(read) is not str or read != value or value.lower() in YAML11_WORDS:
                 return None  # another type read back, or a word the round trip quotes
-        elif type(read) is str or Decimal(read) != value or number_text(Decimal(read)) != number_text(Decimal(value)):
+        elif type(value) is date:
+            if type(read) is not date or read != value:
+                return None
+        elif type(read) in (str, date) or Decimal(read) != value or number_text(Decimal(read)) != number_text(Decimal(value)):
             return None
     return row
 
 
 def _as_read(item: dict[str, Any]) -> dict[str, Any]:
     """``item`` as the loader reads its row back (a whole Decimal as an int)."""
-    back = fast_item(row_text(item).encode("utf-8"))
+    back = read_row(row_text(item))
     assert back is not None  # _certain_row said so
     return back

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ctb_files.core.canonical import key_position
 from ctb_files.core.models.common import LIMIT
 from ctb_files.core.models.stock import StockLine
 from ctb_files.core.paths import stock_path
@@ -54,7 +55,7 @@ def set_quantities(changes: ChangeSet, location: str, quantities: Mapping[LineKe
     if text is not None:
         updates = stock_updates(location, text.items, quantities)
         was = {index: text.items[index] for index, _ in updates}
-        if text.update({index: {"quantity": quantity} for index, quantity in updates}):
+        if text.update({index: {**text.items[index], "quantity": quantity} for index, quantity in updates}):
             return [(str(was[i]["part"]), _count(was[i]["quantity"]), quantity) for i, quantity in updates]
     doc = changes.edit(rel)
     lines = doc.get("lines") or []
@@ -77,7 +78,8 @@ def write_line(
     rel = stock_path(location)
     text = changes.edit_lines(rel)
     if text is not None:
-        if index is not None and text.update({index: {"quantity": after} if note is None else {"quantity": after, "note": note}}):
+        fields = {"quantity": after} if note is None else {"quantity": after, "note": note}
+        if index is not None and text.update({index: {**text.items[index], **fields}}):
             return False
         if index is None and text.update({}, [_new_line(part, bin_, after, note)]):
             return False
@@ -143,7 +145,7 @@ def add_to_lines(changes: ChangeSet, location: str, quantities: dict[str, Decima
     text = changes.edit_lines(rel)
     if text is not None:
         counts, appended, changed = _added(location, text.items, quantities)
-        if text.update({index: {"quantity": count} for index, count in counts.items()}, appended):
+        if text.update({index: {**text.items[index], "quantity": count} for index, count in counts.items()}, appended):
             return changed
     from ctb_files.storage.yaml import CommentedSeq, to_roundtrip  # the round trip: only here
 
@@ -164,9 +166,28 @@ def write_counts(
     changes: ChangeSet, location: str, counts: Sequence[tuple[int | None, str, str | None, Decimal]], counted_at: date
 ) -> None:
     """A stocktake: each (index or None for a new line, part, bin, quantity) gets its quantity and ``counted_at``."""
+    rel = stock_path(location)
+    text = changes.edit_lines(rel)
+    if text is not None:
+        rows: dict[int, dict[str, object]] = {}
+        appended: list[dict[str, object]] = []
+        for index, part, bin_, quantity in counts:
+            if index is None:
+                appended.append(_counted_line(part, bin_, quantity, counted_at))
+                continue
+            item = {**text.items[index], "quantity": quantity}
+            if "counted_at" in item:
+                item["counted_at"] = counted_at
+            else:
+                keys = list(item)
+                keys.insert(key_position(StockLine, keys, "counted_at"), "counted_at")
+                item = {key: counted_at if key == "counted_at" else item[key] for key in keys}
+            rows[index] = item
+        if text.update(rows, appended):
+            return
     from ctb_files.storage.yaml import CommentedSeq, set_in_order, to_roundtrip  # the round trip: only here
 
-    doc = changes.edit(stock_path(location))
+    doc = changes.edit(rel)
     lines = doc.get("lines")
     if not isinstance(lines, CommentedSeq):
         lines = CommentedSeq()
@@ -178,9 +199,14 @@ def write_counts(
             line["quantity"] = quantity
             set_in_order(line, "counted_at", counted_at, StockLine)
             continue
-        new: dict[str, object] = {"part": part, "quantity": quantity}
-        if bin_:
-            new["bin"] = bin_
-        new["counted_at"] = counted_at
         lines.fa.set_block_style()
-        lines.append(to_roundtrip(new, in_list=True))
+        lines.append(to_roundtrip(_counted_line(part, bin_, quantity, counted_at), in_list=True))
+
+
+def _counted_line(part: str, bin_: str | None, quantity: Decimal, counted_at: date) -> dict[str, object]:
+    """A line a stocktake adds, its fields in the order they are written."""
+    new: dict[str, object] = {"part": part, "quantity": quantity}
+    if bin_:
+        new["bin"] = bin_
+    new["counted_at"] = counted_at
+    return new

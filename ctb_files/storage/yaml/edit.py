@@ -424,12 +424,9 @@ def set_in_order(doc: CommentedMap, key: str, value: Any, model: type) -> None:
 
     ``model``: a pydantic model, or a dataclass pydantic validates (:func:`~ctb_files.core.canonical.model_fields`).
     """
-    from ctb_files.core.canonical import field_positions
+    from ctb_files.core.canonical import key_position
 
     if key in doc:
         doc[key] = to_roundtrip(value)
         return
-    positions = field_positions(model)
-    mine = positions.get(key, len(positions))
-    following = next((k for k in doc if isinstance(k, str) and positions.get(k, len(positions)) > mine), None)
-    doc.insert(list(doc).index(following) if following is not None else len(doc), key, to_roundtrip(value))
+    doc.insert(key_position(model, list(doc), key), key, to_roundtrip(value))
