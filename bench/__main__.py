@@ -385,17 +385,18 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
         ctb(planned, "check", "-q", ok=(0, 1))()  # the per-file cache warm, as after any command
         add("order generate --dry-run", best(ctb(planned, "order", "generate", "--dry-run", "-q"), repeat))
     if wanted(STOCK_ADD) or wanted(COMPLETE):
-        rows.extend(stock_rows(tmp, repo, repeat, add_name=wanted))
+        rows.extend(stock_rows(tmp, repo, repeat, parse, add_name=wanted))
     return rows
 
 
 STOCK_ADD, COMPLETE = "stock add, 1 line", "build complete, 1 build"
 
 
-def stock_rows(tmp: Path, repo: Path, repeat: int, add_name: Callable[[str], bool]) -> list[Row]:
+def stock_rows(
+    tmp: Path, repo: Path, repeat: int, parse: tuple[float, float], add_name: Callable[[str], bool]
+) -> list[Row]:
     """The commands a stockroom runs all day, from the warm cache: a count added to a line, a build completed
-    (its takes out of every stock file it drew on). Against the parse of the same repository."""
-    parse = best(lambda: child([sys.executable, "-c", PARSE, str(repo)]), repeat)
+    (its takes out of every stock file it drew on). Against ``parse``, the parse of the same repository."""
     rows: list[Row] = []
     stock = sorted((repo / "stock").iterdir())[0]
     first = re.search(rb"\{part: ([\w.+-]+)(?:, bin: ([\w.+-]+))?, quantity", stock.read_bytes())

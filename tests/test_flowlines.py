@@ -114,14 +114,18 @@ def _distinct(found: list[str]) -> list[str]:
     return out
 
 
+def _stock(head: list[str], found: list[str]) -> tuple[bytes, list[dict[str, object]]]:
+    """A generated stock file of the rows with distinct (part, bin), and its lines as the loader reads them."""
+    text = _file(head, _distinct(found))
+    return text, load_fast(text, REL)["lines"]
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(head=heads, found=st.lists(rows(), min_size=1, max_size=8), data=st.data())
 def test_set_quantities_writes_what_the_round_trip_writes(
     tmp_path: Path, head: list[str], found: list[str], data
 ) -> None:
-    found = _distinct(found)
-    text = _file(head, found)
-    items = load_fast(text, REL)["lines"]
+    text, items = _stock(head, found)
     chosen = data.draw(st.lists(st.integers(0, len(items) - 1), unique=True, min_size=1))
     wanted = {("shelf", str(items[i]["part"]), items[i].get("bin")): data.draw(counts_drawn) for i in chosen}
 
@@ -138,9 +142,7 @@ def test_set_quantities_writes_what_the_round_trip_writes(
 def test_a_line_written_or_appended_is_what_the_round_trip_writes(
     tmp_path: Path, head: list[str], found: list[str], data
 ) -> None:
-    found = _distinct(found)
-    text = _file(head, found)
-    items = load_fast(text, REL)["lines"]
+    text, items = _stock(head, found)
     index = data.draw(st.one_of(st.none(), st.integers(0, len(items) - 1)))
     note = data.draw(st.one_of(st.none(), st.sampled_from(WORDS + TRICKY)))
     part = data.draw(st.sampled_from(WORDS + TRICKY))
@@ -159,8 +161,7 @@ def test_a_line_written_or_appended_is_what_the_round_trip_writes(
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(head=heads, found=st.lists(rows(), min_size=1, max_size=6), data=st.data())
 def test_adding_to_lines_is_what_the_round_trip_writes(tmp_path: Path, head: list[str], found: list[str], data) -> None:
-    found = _distinct(found)
-    text = _file(head, found)
+    text, _ = _stock(head, found)
     parts = data.draw(
         st.lists(st.sampled_from([f"{w}{i}" for w in WORDS for i in range(3)] + TRICKY), unique=True, min_size=1)
     )
@@ -178,9 +179,7 @@ def test_adding_to_lines_is_what_the_round_trip_writes(tmp_path: Path, head: lis
 @given(head=heads, found=st.lists(rows(), min_size=1, max_size=6), data=st.data())
 def test_a_stocktake_writes_what_the_round_trip_writes(tmp_path: Path, head: list[str], found: list[str], data) -> None:
     """Counts and their ``counted_at`` (put where the line's record puts it), and counted lines appended."""
-    found = _distinct(found)
-    text = _file(head, found)
-    items = load_fast(text, REL)["lines"]
+    text, items = _stock(head, found)
     chosen = data.draw(st.lists(st.integers(0, len(items) - 1), unique=True))
     new_parts = data.draw(st.lists(st.sampled_from(["n1", "n2", *TRICKY]), unique=True, max_size=2))
     counts = [(i, str(items[i]["part"]), items[i].get("bin"), data.draw(counts_drawn)) for i in chosen]

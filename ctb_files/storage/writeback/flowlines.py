@@ -77,28 +77,24 @@ class FlowLines:
     def update(self, changes: Mapping[int, Mapping[str, Any]], appended: Sequence[Mapping[str, Any]] = ()) -> bool:
         """Write lines anew (by index: each line's whole mapping, in order) and append lines, all or nothing; False
         (nothing changed) where some value cannot be written as text whose reading is certain."""
-        rows = dict.fromkeys(changes, "")
-        items: dict[int, dict[str, Any]] = {}
+        rows: dict[int, tuple[str, dict[str, Any]]] = {}
         for index, fields in changes.items():
-            item = dict(fields)
-            row = _certain_row(item)
-            if row is None:
+            found = _certain_row(fields)
+            if found is None:
                 return False
-            rows[index], items[index] = row, item
+            rows[index] = found
         added: list[tuple[str, dict[str, Any]]] = []
         for fields in appended:
-            item = dict(fields)
-            row = _certain_row(item)
-            if row is None:
+            found = _certain_row(fields)
+            if found is None:
                 return False
-            added.append((row, item))
+            added.append(found)
         listed = list(self.items)
-        for index, row in rows.items():
-            self._rows[index] = row
-            listed[index] = _as_read(items[index])
+        for index, (row, item) in rows.items():
+            self._rows[index], listed[index] = row, item
         for row, item in added:
             self._rows.append(row)
-            listed.append(_as_read(item))
+            listed.append(item)
         self.items = listed
         return True
 
@@ -142,8 +138,9 @@ def _scalar(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def _certain_row(item: Mapping[str, Any]) -> str | None:
-    """:func:`row_text` of ``item`` when reading it back gives the same values (else None)."""
+def _certain_row(item: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """:func:`row_text` of ``item``, and its data read back (a whole Decimal as an int), when reading it back
+    gives the same values (else None)."""
     if not item or not all(type(name) is str for name in item):
         return None
     if not all(type(value) in (str, int, Decimal, date) for value in item.values()):
@@ -162,11 +159,4 @@ def _certain_row(item: Mapping[str, Any]) -> str | None:
                 return None
         elif type(read) in (str, date) or Decimal(read) != value or number_text(Decimal(read)) != number_text(Decimal(value)):
             return None
-    return row
-
-
-def _as_read(item: dict[str, Any]) -> dict[str, Any]:
-    """``item`` as the loader reads its row back (a whole Decimal as an int)."""
-    back = read_row(row_text(item))
-    assert back is not None  # _certain_row said so
-    return back
+    return row, back

@@ -22,16 +22,6 @@ from ctb_files.ops.stock.ledger import LineKey, label, line_key
 from ctb_files.storage.changes import ChangeSet
 
 
-def _count(value: Any) -> Decimal:
-    """A line's count as the loader reads it, whichever way the file is edited (a round-trip float through the
-    digits it is written with: ``2.50``, not ``2.5``)."""
-    if isinstance(value, float):
-        from ctb_files.storage.yaml import exact_number
-
-        return exact_number(value)
-    return Decimal(str(value))
-
-
 def stock_updates(location: str, lines: Iterable[Any], quantities: Mapping[LineKey, Decimal]) -> list[tuple[int, Decimal]]:
     """(index in the stock document's ``lines``, new quantity) for each line to change."""
     pending = dict(quantities)
@@ -56,12 +46,12 @@ def set_quantities(changes: ChangeSet, location: str, quantities: Mapping[LineKe
         updates = stock_updates(location, text.items, quantities)
         was = {index: text.items[index] for index, _ in updates}
         if text.update({index: {**text.items[index], "quantity": quantity} for index, quantity in updates}):
-            return [(str(was[i]["part"]), _count(was[i]["quantity"]), quantity) for i, quantity in updates]
+            return [(str(was[i]["part"]), Decimal(str(was[i]["quantity"])), quantity) for i, quantity in updates]
     doc = changes.edit(rel)
     lines = doc.get("lines") or []
     changed: list[tuple[str, Decimal, Decimal]] = []
     for index, quantity in stock_updates(location, lines, quantities):
-        changed.append((str(lines[index]["part"]), _count(lines[index]["quantity"]), quantity))
+        changed.append((str(lines[index]["part"]), Decimal(str(lines[index]["quantity"])), quantity))
         lines[index]["quantity"] = quantity
     return changed
 
@@ -131,7 +121,7 @@ def _added(
             appended.append({"part": part_id, "quantity": quantity})
             changed.append((part_id, Decimal(0), quantity))
             continue
-        before = _count(lines[at].get("quantity", 0))
+        before = Decimal(str(lines[at].get("quantity", 0)))  # a round-trip decimal keeps its digits (WrittenNumber)
         if before + quantity >= LIMIT:
             raise CtbError(f"{part_id} at {location} would reach {number(before + quantity)}; quantities stay below 10^15")
         counts[at] = before + quantity

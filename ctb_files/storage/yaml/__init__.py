@@ -15,7 +15,6 @@ if TYPE_CHECKING:
         CommentedMap,
         CommentedSeq,
         dump,
-        exact_number,
         flow_items,
         load_roundtrip,
         merge_into,
@@ -28,8 +27,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "Bounds", "CommentedMap", "CommentedSeq", "Locator", "YamlProblem", "default_limits", "dump", "exact_number",
-    "flow_items",
+    "Bounds", "CommentedMap", "CommentedSeq", "Locator", "YamlProblem", "default_limits", "dump", "flow_items",
     "load_fast",
     "load_roundtrip", "merge_into", "new_document", "parse_roundtrip", "rebuild_sequence", "sequence_comment",
     "set_in_order", "to_roundtrip",

@@ -25,7 +25,7 @@ from ctb_files.storage.yaml.read import YamlProblem, load_fast
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
 __all__ = [
-    "CommentedMap", "CommentedSeq", "dump", "exact_number", "flow_items", "load_roundtrip", "merge_into", "new_document",
+    "CommentedMap", "CommentedSeq", "dump", "flow_items", "load_roundtrip", "merge_into", "new_document",
     "parse_roundtrip", "rebuild_sequence", "sequence_comment", "to_roundtrip",
 ]  # fmt: skip
 
@@ -159,19 +159,13 @@ def dump(doc: Any) -> str:
     return out.getvalue()
 
 
-def exact_number(value: Any) -> Decimal:
-    """A number of a round-trip document with the digits it is written with (``2.50``, not ``2.5``), as the
-    loader reads it: a :class:`WrittenNumber` is one already; another float goes through its text."""
-    if isinstance(value, float):
-        return Decimal(dump(CommentedMap({"n": value})).split(":", 1)[1].strip())
-    return Decimal(str(value))
-
-
 def _is_scalar(value: Any) -> bool:
     return not isinstance(value, (dict, list))
 
 
 _LINE_BREAKS = frozenset("\x85\u2028\u2029")
+
+
 def _quote_if_needed(value: str) -> Any:
     # a string that would read back as a number, bool, null or date keeps quotes;
     # so do YAML 1.1 booleans (yes/no/on/off), which other tools still read as such
