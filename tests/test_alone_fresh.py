@@ -7,7 +7,17 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ctb_files.ops.builds.allocate import _alone, _alone_by_plan, _alone_fresh, _alone_planned
+from ctb_files.ops.builds.allocate import (
+    _alone,
+    _alone_by_plan,
+    _alone_fresh,
+    _alone_planned,
+    _offer_plan,
+    _offers,
+    _places,
+    _rank_cost,
+)
+from ctb_files.ops.builds.flow import Offer
 
 LINES = [("a", "p1", None), ("a", "p2", "B1"), ("b", "p1", None), ("b", "p3", "B2"), ("c", "p4", None), ("a", "p1", "B0")]
 amounts = st.decimals(min_value=0, max_value=40, places=1)
@@ -76,3 +86,37 @@ def test_a_part_holding_exactly_its_need_keeps_it() -> None:
     # a line that shrank below what was held: the rest comes from where the plan puts it
     assert _alone_planned(rows, Decimal(5), {own: Decimal(10), other: Decimal(1)}, False) == (
         {own: Decimal(4), other: Decimal(1)}, Decimal(0))  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(cases(), st.sampled_from([0, 1, 2]))
+def test_offers_of_lines_not_held_are_the_plans_offers(case: tuple[list, Decimal, dict, bool], places: int) -> None:
+    """The joint solver's offers of a part that holds nothing yet are made without the plan: the same list."""
+    rows, _need, capacity, _partial = case
+    capacity = {key: amount + Decimal("0.1") for key, amount in capacity.items()}  # a row's line has some left
+
+    def whole(amount: Decimal) -> int:
+        return int(amount.scaleb(places))
+
+    planned = [
+        Offer(row[0], whole(amount), position if held else _rank_cost(row, position))
+        for row, amount, held, position in _offer_plan(rows, capacity)
+    ]
+    assert _offers(rows, capacity, whole) == planned
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.decimals(min_value=-(10**15), max_value=10**15, allow_nan=False, allow_infinity=False, places=None))
+def test_the_places_a_number_needs_make_it_whole_and_no_fewer_would(number: Decimal) -> None:
+    places = _places(number)
+    assert places >= 0
+    assert number.scaleb(places) == number.scaleb(places).to_integral_value()
+    if places:
+        assert number.scaleb(places - 1) != number.scaleb(places - 1).to_integral_value()
+    assert _places(number.normalize()) == places  # equal numbers need as many: 2.50 as 2.5
+
+
+def test_places_of_written_numbers() -> None:
+    assert [_places(Decimal(text)) for text in ("5", "2.50", "2.5", "0.125", "100.0", "1E+2", "0.00", "-0.3")] == [
+        0, 1, 1, 3, 0, 0, 0, 1,
+    ]  # fmt: skip

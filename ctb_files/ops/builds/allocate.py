@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from itertools import chain
 from typing import Literal, NamedTuple, cast
 
 from ctb_files.core.models.build import AssemblyNeed, Build, Reservation, Shortage, Take
@@ -263,23 +265,28 @@ class Allocator:
             out[part] = got(part, chosen_alone, short, used)
         if not joint:
             return out
-        numbers = [*(base_need[p] for p in joint), *(row[3] for p in joint for row in rows[p]),
-                   *(capacity[row[0]] for p in joint for row in rows[p])]  # fmt: skip
-        places = max([0, *(-_exponent(n) for n in numbers)])
+        lines = {row[0] for part in joint for row in rows[part]}
+        holdings = (row[3] for part in joint for row in rows[part] if row[3])
+        places = max(map(_places, chain((base_need[part] for part in joint), holdings, (capacity[key] for key in lines))))
+        whole: Callable[[Decimal], int] = int  # whole numbers (nearly always): nothing to scale
+        back: Callable[[int], Decimal] = Decimal
+        if places:
 
-        def whole(amount: Decimal) -> int:
-            return int(amount.scaleb(places))
+            def whole(amount: Decimal) -> int:
+                return int(amount.scaleb(places))
+
+            def back(amount: int) -> Decimal:
+                return Decimal(amount).scaleb(-places)
 
         offers = {part: _offers(rows[part], capacity, whole) for part in joint}
-        lines = {row[0] for part in joint for row in rows[part]}
         solution = solve(
             joint, {part: whole(base_need[part]) for part in joint}, offers,
             {key: whole(capacity[key]) for key in lines}, partial,
         )  # fmt: skip
         for part in joint:
             chosen = cast(dict[LineKey, int], solution.takes.get(part, {}))
-            amounts = {line: Decimal(q).scaleb(-places) for line, q in chosen.items()}
-            out[part] = self._got(part, amounts, Decimal(solution.short.get(part, 0)).scaleb(-places), used)
+            amounts = {line: back(q) for line, q in chosen.items()}
+            out[part] = got(part, amounts, back(solution.short.get(part, 0)), used)
         return {part: out[part] for part in order}
 
     def _got(self, part: str, chosen: Mapping[LineKey, Decimal], short: Decimal, used: dict[LineKey, Decimal]) -> Got:
@@ -358,12 +365,18 @@ def _from_base(quantity: Decimal, unit: str) -> Decimal:
     return convert(quantity, _BASE[family(unit)], unit)
 
 
-def _exponent(number: Decimal) -> int:
+@lru_cache(maxsize=1 << 16)
+def _places(number: Decimal) -> int:
+    """Decimal places ``number`` needs, at least 0 (``2.50`` needs one); equal numbers need as many.
+
+    Asked for every line and need of a joint assignment; the counts of a
+    stockroom are few distinct numbers, each worked out once.
+    """
     exponent = number.as_tuple().exponent
     if not isinstance(exponent, int) or exponent >= 0:
         return 0
-    exponent = number.normalize().as_tuple().exponent  # "2.50" needs one place, not two
-    return exponent if isinstance(exponent, int) else 0
+    exponent = number.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _alone(
@@ -475,6 +488,9 @@ def _offers(found: list[_Row], capacity: Mapping[LineKey, Decimal], whole: Calla
     """
     if len(found) == 1 and found[0][3] <= 0:  # the common case: one line, not yet held
         return [Offer(found[0][0], whole(capacity[found[0][0]]), _rank_cost(found[0], 0))]
+    if not any(row[3] > 0 for row in found):  # nothing held yet (a first clear): the plan's fresh lines alone
+        ordered = sorted(found, key=lambda r: _fresh_order(r, capacity))
+        return [Offer(row[0], whole(capacity[row[0]]), _rank_cost(row, position)) for position, row in enumerate(ordered)]
     return [
         Offer(row[0], whole(amount), position if held else _rank_cost(row, position))
         for row, amount, held, position in _offer_plan(found, capacity)

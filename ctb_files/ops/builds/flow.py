@@ -29,15 +29,15 @@ import heapq
 from collections import deque
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Offer", "Solution", "solve"]
 
 Line = Hashable
 
 
-@dataclass(frozen=True)
-class Offer:
-    """``capacity`` units of ``line`` a part may take, at ``cost`` per unit."""
+class Offer(NamedTuple):
+    """``capacity`` units of ``line`` a part may take, at ``cost`` per unit (a tuple: tens of thousands a clear)."""
 
     line: Line
     capacity: int
@@ -286,7 +286,10 @@ def _together(
     out: Solution,
 ) -> None:
     wanted = {part: needs[part] for part in group}
-    if not partial:
+    # every part served whole without competing (most groups): that is the largest flow, so every
+    # part is accepted, and the cheapest (below); no flow needs growing to know it
+    uncontended = _uncontended(wanted, offers, capacity)
+    if uncontended is None and not partial:
         # one flow grows part by part: a part is accepted when it can be added whole to the
         # parts accepted before it; each short part then earmarks the most it can still add
         flow = _Growing(offers, capacity)
@@ -301,8 +304,9 @@ def _together(
             earmark = flow.add(part, needs[part], whole=False)
             out.short[part] = needs[part] - earmark
             out.takes[part] = {}
-        wanted = accepted
-    uncontended = _uncontended(wanted, offers, capacity)
+        if short:  # with every part accepted, the parts wanted are as above: they compete
+            wanted = accepted
+            uncontended = _uncontended(wanted, offers, capacity)
     if uncontended is not None:
         for part, filled in uncontended.items():
             out.takes[part] = filled
