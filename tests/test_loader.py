@@ -150,6 +150,28 @@ def test_a_quoted_quantity_is_not_a_number(tmp_path: Path) -> None:
     ]
 
 
+def test_text_that_yaml_reads_as_something_else_says_to_quote_it(tmp_path: Path) -> None:
+    """A package written 0805 as another YAML writer leaves it (unquoted) is the number 805 to a YAML 1.2 reader."""
+    files = {
+        "ctb.yaml": "ctb: 1\n",
+        "packages/a.yaml": "name: 0805\n",
+        "packages/b.yaml": "name: 1e3\n",
+        "packages/c.yaml": "name: 2024-01-02\n",
+        "packages/d.yaml": "name: true\n",
+        "packages/e.yaml": "name:\n",
+        "packages/f.yaml": "name: '0805'\n",
+    }
+    write_tree(tmp_path, files)
+    quote = ": put the value in quotes to keep it as written"
+    assert [d.render() for d in load_repo(tmp_path).diagnostics] == [
+        f"packages/a.yaml:1:7: CTB101 name: text is expected, and YAML reads this as the number 805{quote}",
+        f"packages/b.yaml:1:7: CTB101 name: text is expected, and YAML reads this as the number 1000{quote}",
+        f"packages/c.yaml:1:7: CTB101 name: text is expected, and YAML reads this as the date 2024-01-02{quote}",
+        f"packages/d.yaml:1:7: CTB101 name: text is expected, and YAML reads this as the truth value true{quote}",
+        "packages/e.yaml:1:6: CTB101 name: text is expected, and the value is empty",
+    ]
+
+
 def test_the_fast_reader_reads_like_the_stock_safe_loader() -> None:
     import yaml
 

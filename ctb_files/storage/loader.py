@@ -17,6 +17,8 @@ import gc
 import os
 import pickle
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -447,9 +449,33 @@ def validation_diagnostics(rel: str, model_cls: type[BaseModel], exc: Validation
             out.append(
                 Diagnostic(rel, 0, 0, "CTB101", f"Input should be a valid dictionary or instance of {name}", loc=loc)
             )
+        elif kind == "string_type" and _plain_value(err.get("input")):
+            # a plain scalar YAML reads as something else: a package 0805, a value 1.0, a day; or nothing
+            out.append(Diagnostic(rel, 0, 0, "CTB101", _plain_value(err["input"]), loc=loc))
         else:
             out.append(Diagnostic(rel, 0, 0, "CTB101", _message(err), loc=loc))
     return out
+
+
+def _plain_value(value: object) -> str:
+    """Why text is expected where YAML read a number, a truth value, a date or nothing; "" for anything else.
+
+    Unquoted ``0805`` is the number 805, ``true`` a truth value and
+    ``2024-01-02`` a date (YAML 1.2, as every file is read); quotes keep the text.
+    """
+    if value is None:
+        return "text is expected, and the value is empty"
+    if isinstance(value, bool):
+        what = f"the truth value {str(value).lower()}"
+    elif isinstance(value, Decimal):
+        what = f"the number {value:f}"
+    elif isinstance(value, (int, float)):
+        what = f"the number {value}"
+    elif isinstance(value, (date, datetime)):
+        what = f"the date {value.isoformat()}"
+    else:
+        return ""
+    return f"text is expected, and YAML reads this as {what}: put the value in quotes to keep it as written"
 
 
 def _message(err: Any) -> str:
