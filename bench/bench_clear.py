@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.gen import best, generate  # noqa: E402
 from ctb_files.cli import main as ctb  # noqa: E402
-from ctb_files.ops.builds.allocate import clear_all  # noqa: E402
+from ctb_files.ops.builds.clearing import clear_all  # noqa: E402
 from ctb_files.storage.loader import load_repo  # noqa: E402
 
 

@@ -8,12 +8,8 @@ from pathlib import Path
 import pytest
 
 from ctb_files.core.models.build import Build
-from ctb_files.ops.builds.allocate import (
-    Allocator,
-    clear_all,
-    clear_builds,
-    clear_order,
-)
+from ctb_files.ops.builds.allocate import Allocator
+from ctb_files.ops.builds.clearing import clear_all, clear_builds, clear_order
 from tests.test_allocate_world import (
     apply,
     available,

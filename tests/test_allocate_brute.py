@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from ctb_files.core.models.build import Build
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.models.stock import Stock, StockLine
-from ctb_files.ops.builds.allocate import can_build, clear_builds
+from ctb_files.ops.builds.canbuild import can_build
+from ctb_files.ops.builds.clearing import clear_builds
 from tests.test_allocate_props import inventories
 from tests.test_allocate_world import apply
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ctb_files.ops.builds.allocate import can_build, clear_builds
+from ctb_files.ops.builds.canbuild import can_build
+from ctb_files.ops.builds.clearing import clear_builds
 from tests.test_allocate_world import apply, bom, build, load, part, shorts, stock, takes
 
 D = Decimal

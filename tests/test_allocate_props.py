@@ -14,7 +14,9 @@ from ctb_files.core.models.part import BomLine, Part
 from ctb_files.core.models.project import BomFile, BomRow, Project, ProjectVersion
 from ctb_files.core.models.settings import Settings
 from ctb_files.core.models.stock import Stock, StockLine
-from ctb_files.ops.builds.allocate import Allocator, can_build, clear_all, clear_builds, clear_order
+from ctb_files.ops.builds.allocate import Allocator
+from ctb_files.ops.builds.canbuild import can_build
+from ctb_files.ops.builds.clearing import clear_all, clear_builds, clear_order
 from ctb_files.ops.stock.ledger import ZERO, line_states
 from tests.test_allocate_world import apply
 

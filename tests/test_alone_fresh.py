@@ -7,17 +7,17 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ctb_files.ops.builds.allocate import (
-    _alone,
-    _alone_by_plan,
-    _alone_fresh,
-    _alone_planned,
-    _offer_plan,
-    _offers,
-    _places,
-    _rank_cost,
-)
+from ctb_files.ops.builds.allocate import places_needed
 from ctb_files.ops.builds.flow import Offer
+from ctb_files.ops.builds.offers import (
+    alone_by_plan,
+    alone_fresh,
+    alone_planned,
+    offer_plan,
+    part_offers,
+    rank_cost,
+    serve_alone,
+)
 
 LINES = [("a", "p1", None), ("a", "p2", "B1"), ("b", "p1", None), ("b", "p3", "B2"), ("c", "p4", None), ("a", "p1", "B0")]
 amounts = st.decimals(min_value=0, max_value=40, places=1)
@@ -35,24 +35,24 @@ def cases(draw: st.DrawFn) -> tuple[list[tuple[tuple[str, str, str | None], int,
 @given(cases())
 def test_fresh_lines_answer_as_the_plan_does(case: tuple[list, Decimal, dict, bool]) -> None:
     rows, need, capacity, partial = case
-    fresh = _alone_fresh(rows, need, capacity, partial)
-    planned = _alone_planned(rows, need, capacity, partial)
+    fresh = alone_fresh(rows, need, capacity, partial)
+    planned = alone_planned(rows, need, capacity, partial)
     assert fresh == planned
     assert [str(amount) for amount in fresh[0].values()] == [str(amount) for amount in planned[0].values()]
     assert str(fresh[1]) == str(planned[1])
-    assert _alone(rows, need, capacity, partial) == planned
+    assert serve_alone(rows, need, capacity, partial) == planned
 
 
 def test_the_cheapest_line_alone_when_it_covers_the_need() -> None:
     own, other = ("a", "p1", None), ("b", "p2", None)
     rows = [(other, 1, 1, Decimal(0)), (own, 0, 0, Decimal(0))]
-    assert _alone_fresh(rows, Decimal(5), {own: Decimal(8), other: Decimal(2)}, False) == ({own: Decimal(5)}, Decimal(0))
+    assert alone_fresh(rows, Decimal(5), {own: Decimal(8), other: Decimal(2)}, False) == ({own: Decimal(5)}, Decimal(0))
     # not enough on the own line: it empties first, the equivalent gives the rest
-    assert _alone_fresh(rows, Decimal(9), {own: Decimal(8), other: Decimal(2)}, False) == (
+    assert alone_fresh(rows, Decimal(9), {own: Decimal(8), other: Decimal(2)}, False) == (
         {own: Decimal(8), other: Decimal(1)}, Decimal(0))  # fmt: skip
     # not enough at all: whole or nothing, short by what is missing
-    assert _alone_fresh(rows, Decimal(11), {own: Decimal(8), other: Decimal(2)}, False) == ({}, Decimal(1))
-    assert _alone_fresh(rows, Decimal(11), {own: Decimal(8), other: Decimal(2)}, True) == (
+    assert alone_fresh(rows, Decimal(11), {own: Decimal(8), other: Decimal(2)}, False) == ({}, Decimal(1))
+    assert alone_fresh(rows, Decimal(11), {own: Decimal(8), other: Decimal(2)}, True) == (
         {own: Decimal(8), other: Decimal(2)}, Decimal(1))  # fmt: skip
 
 
@@ -71,8 +71,8 @@ def held_cases(draw: st.DrawFn) -> tuple[list[tuple[tuple[str, str, str | None],
 @given(held_cases())
 def test_held_lines_answer_as_the_plan_does(case: tuple[list, Decimal, dict, bool]) -> None:
     rows, need, capacity, partial = case
-    takes, short = _alone_planned(rows, need, capacity, partial)
-    ref_takes, ref_short = _alone_by_plan(rows, need, capacity, partial)
+    takes, short = alone_planned(rows, need, capacity, partial)
+    ref_takes, ref_short = alone_by_plan(rows, need, capacity, partial)
     assert (takes, short) == (ref_takes, ref_short)
     assert {key: str(amount) for key, amount in takes.items()} == {key: str(amount) for key, amount in ref_takes.items()}
     assert str(short) == str(ref_short)
@@ -81,10 +81,10 @@ def test_held_lines_answer_as_the_plan_does(case: tuple[list, Decimal, dict, boo
 def test_a_part_holding_exactly_its_need_keeps_it() -> None:
     own, other = ("a", "p1", None), ("b", "p1", "B2")
     rows = [(own, 0, 0, Decimal(3)), (other, 0, 0, Decimal(2))]
-    assert _alone_planned(rows, Decimal(5), {own: Decimal(10), other: Decimal(2)}, False) == (
+    assert alone_planned(rows, Decimal(5), {own: Decimal(10), other: Decimal(2)}, False) == (
         {own: Decimal(3), other: Decimal(2)}, Decimal(0))  # fmt: skip
     # a line that shrank below what was held: the rest comes from where the plan puts it
-    assert _alone_planned(rows, Decimal(5), {own: Decimal(10), other: Decimal(1)}, False) == (
+    assert alone_planned(rows, Decimal(5), {own: Decimal(10), other: Decimal(1)}, False) == (
         {own: Decimal(4), other: Decimal(1)}, Decimal(0))  # fmt: skip
 
 
@@ -99,24 +99,24 @@ def test_offers_of_lines_not_held_are_the_plans_offers(case: tuple[list, Decimal
         return int(amount.scaleb(places))
 
     planned = [
-        Offer(row[0], whole(amount), position if held else _rank_cost(row, position))
-        for row, amount, held, position in _offer_plan(rows, capacity)
+        Offer(row[0], whole(amount), position if held else rank_cost(row, position))
+        for row, amount, held, position in offer_plan(rows, capacity)
     ]
-    assert _offers(rows, capacity, whole) == planned
+    assert part_offers(rows, capacity, whole) == planned
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.decimals(min_value=-(10**15), max_value=10**15, allow_nan=False, allow_infinity=False, places=None))
 def test_the_places_a_number_needs_make_it_whole_and_no_fewer_would(number: Decimal) -> None:
-    places = _places(number)
+    places = places_needed(number)
     assert places >= 0
     assert number.scaleb(places) == number.scaleb(places).to_integral_value()
     if places:
         assert number.scaleb(places - 1) != number.scaleb(places - 1).to_integral_value()
-    assert _places(number.normalize()) == places  # equal numbers need as many: 2.50 as 2.5
+    assert places_needed(number.normalize()) == places  # equal numbers need as many: 2.50 as 2.5
 
 
 def test_places_of_written_numbers() -> None:
-    assert [_places(Decimal(text)) for text in ("5", "2.50", "2.5", "0.125", "100.0", "1E+2", "0.00", "-0.3")] == [
+    assert [places_needed(Decimal(text)) for text in ("5", "2.50", "2.5", "0.125", "100.0", "1E+2", "0.00", "-0.3")] == [
         0, 1, 1, 3, 0, 0, 0, 1,
     ]  # fmt: skip

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.builds.allocate import can_build, clear_builds
+from ctb_files.ops.builds.canbuild import can_build
+from ctb_files.ops.builds.clearing import clear_builds
 from tests.test_allocate_world import apply, bom, build, load, part, stock
 
 

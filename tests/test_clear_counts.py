@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ctb_files.cli import main
-from ctb_files.ops.builds.allocate import Consulted, clear_each
+from ctb_files.ops.builds.clearing import Consulted, clear_each
 from ctb_files.ops.stock.ledger import line_key
 from ctb_files.storage.loader import load_repo
 from tests.test_recheck import (

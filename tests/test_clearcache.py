@@ -177,7 +177,7 @@ def test_a_build_file_written_the_fast_way_is_validated_from_the_data_it_holds(
 
 def test_the_json_answer_is_written_one_build_at_a_time_as_the_whole_document_would_be(tmp_path: Path) -> None:
     from ctb_files.cli.buildclear import build_json_text, json_text
-    from ctb_files.ops.builds.allocate import clear_all
+    from ctb_files.ops.builds.clearing import clear_all
     from ctb_files.render.build import build_json
     from ctb_files.render.table import to_json
     from ctb_files.storage.loader import load_repo

@@ -21,7 +21,7 @@ from ctb_files.cli.buildclear import build_json_text
 from ctb_files.core.models import KINDS
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.core.unread import UNREAD
-from ctb_files.ops.builds.allocate import clear_each
+from ctb_files.ops.builds.clearing import clear_each
 from ctb_files.ops.builds.fields import cleared_fields
 from ctb_files.ops.orders.shortages import on_order_by_build
 from ctb_files.render.bom import shortage_summary

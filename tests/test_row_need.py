@@ -8,7 +8,8 @@ from pathlib import Path
 from ctb_files.ops.bom.need import bom_row_need
 from ctb_files.ops.bom.tree import InventoryCatalog, explode, parse_target, where_used
 from ctb_files.ops.bom.views import build_view
-from ctb_files.ops.builds.allocate import can_build, clear_builds
+from ctb_files.ops.builds.canbuild import can_build
+from ctb_files.ops.builds.clearing import clear_builds
 from ctb_files.ops.orders.costing import cost_lines
 from tests.test_allocate_world import bom, build, load, part, stock
 

@@ -20,7 +20,8 @@ from ctb_files.core.paths import build_path
 from ctb_files.core.targets import project_version, split_project
 from ctb_files.core.text import now
 from ctb_files.errors import CtbError, UsageError
-from ctb_files.ops.builds.allocate import Consulted, Plan, clear_builds, clear_each, require_build
+from ctb_files.ops.builds.allocate import Plan
+from ctb_files.ops.builds.clearing import Consulted, clear_builds, clear_each, require_build
 from ctb_files.ops.builds.fields import (
     cancelled_build_fields,
     cleared_fields,

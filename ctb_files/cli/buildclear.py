@@ -89,7 +89,7 @@ def _clear(root: Path, ids: list[str] | None, opts: Options, cache: bool, warm_t
     """Clear, write and (when nothing changed) store: what the command prints."""
     from ctb_files.cli.app import finish
     from ctb_files.cli.build import clear_and_write_each
-    from ctb_files.ops.builds.allocate import Consulted
+    from ctb_files.ops.builds.clearing import Consulted
     from ctb_files.render.bom import shortage_summary
     from ctb_files.render.table import table
 

@@ -7,7 +7,7 @@ import click
 from ctb_files.cli.app import cli, common, echo_json, options, read_inventory
 from ctb_files.core.targets import project_version
 from ctb_files.errors import CtbError
-from ctb_files.ops.builds.allocate import can_build
+from ctb_files.ops.builds.canbuild import can_build
 from ctb_files.render.bom import blocker_rows
 from ctb_files.render.table import table
 

@@ -26,7 +26,7 @@ from ctb_files.cli.app import cli
 from ctb_files.cli.build import clear_and_write
 from ctb_files.core.models.inventory import Inventory
 from ctb_files.errors import CtbError
-from ctb_files.ops.builds.allocate import can_build
+from ctb_files.ops.builds.canbuild import can_build
 from ctb_files.render.build import reservations_table, shortages_table
 from ctb_files.render.table import number
 from ctb_files.storage.init.scaffold import init_repository

@@ -3,24 +3,26 @@
 Pure: an :class:`Allocator` is built from an :class:`Inventory` once (stock
 lines indexed per part, the equivalents graph, what open builds hold) and
 then plans builds one after the other, each seeing what the ones before it
-took.  Nothing here reads or writes files; :mod:`ctb_files.ops.builds.fields`
+took (:mod:`ctb_files.ops.builds.clearing` runs them in the order of
+``--all``).  Nothing here reads or writes files; :mod:`ctb_files.ops.builds.fields`
 turns a :class:`Plan` into the build file's data.
 
 Rules, in one place:
 
 * per part, whole-or-nothing unless ``partial_reservations``; an assembly
   uses its own stock first and the rest is built from its children;
-* within a tier the least available line goes first (ties by location, bin);
-* stable: lines the build already holds are kept first; when the need
-  shrinks, the lines with the most stock remaining are released first.
+* parts that may use the same lines are served jointly (:mod:`ctb_files.ops.builds.flow`);
+* within a tier the least available line goes first (ties by location, bin),
+  and lines the build already holds are kept first; when the need shrinks,
+  the lines with the most stock remaining are released first
+  (:mod:`ctb_files.ops.builds.offers`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from itertools import chain
@@ -42,11 +44,12 @@ from ctb_files.ops.builds.demand import (
     bom_demand,
     children_demand,
 )
-from ctb_files.ops.builds.flow import Offer, solve
+from ctb_files.ops.builds.flow import solve
+from ctb_files.ops.builds.offers import Row, part_offers, serve_alone, walk_order
 from ctb_files.ops.builds.supply import Equivalence, Ranked, StockPool, ranked, tier_parts
 from ctb_files.ops.stock.ledger import ZERO, LineKey, line_key
 
-__all__ = ["Allocator", "CanBuild", "Consulted", "Plan", "can_build", "clear_all", "clear_builds", "clear_each", "clear_order"]
+__all__ = ["Allocator", "Got", "Plan", "TooLarge"]
 
 
 @dataclass
@@ -62,14 +65,6 @@ class Plan:
     @property
     def cleared(self) -> bool:
         return self.status == "cleared"
-
-
-@dataclass(frozen=True)
-class CanBuild:
-    project: str
-    version: str
-    quantity: int | None  # None: the BOM asks for nothing, so there is no limit
-    limited_by: list[str]
 
 
 class Allocator:
@@ -230,14 +225,14 @@ class Allocator:
         """
         base_need: dict[str, Decimal] = {}
         capacity: dict[LineKey, Decimal] = {}
-        rows: dict[str, list[_Row]] = {}
+        rows: dict[str, list[Row]] = {}
         askers: dict[LineKey, int] = {}
         parts, available, usable = self.inv.parts, self.pool.available, self._usable
         shared = False  # whether any line is asked for by two parts
         for part in order:
             base_need[part] = _to_base(needs[part].quantity, parts[part].unit)
             held = previous.get(part)
-            found: list[_Row] = []
+            found: list[Row] = []
             for key, tier, hops, line_unit in usable(part, fallbacks.get(part)):
                 left = capacity.get(key)
                 if left is None:
@@ -261,13 +256,13 @@ class Allocator:
         alone = [part for part in order if part not in in_joint] if joint else order
         got = self._got
         for part in alone:
-            chosen_alone, short = _alone(rows[part], base_need[part], capacity, partial)
+            chosen_alone, short = serve_alone(rows[part], base_need[part], capacity, partial)
             out[part] = got(part, chosen_alone, short, used)
         if not joint:
             return out
         lines = {row[0] for part in joint for row in rows[part]}
         holdings = (row[3] for part in joint for row in rows[part] if row[3])
-        places = max(map(_places, chain((base_need[part] for part in joint), holdings, (capacity[key] for key in lines))))
+        places = max(map(places_needed, chain((base_need[part] for part in joint), holdings, (capacity[key] for key in lines))))
         whole: Callable[[Decimal], int] = int  # whole numbers (nearly always): nothing to scale
         back: Callable[[int], Decimal] = Decimal
         if places:
@@ -278,7 +273,7 @@ class Allocator:
             def back(amount: int) -> Decimal:
                 return Decimal(amount).scaleb(-places)
 
-        offers = {part: _offers(rows[part], capacity, whole) for part in joint}
+        offers = {part: part_offers(rows[part], capacity, whole) for part in joint}
         solution = solve(
             joint, {part: whole(base_need[part]) for part in joint}, offers,
             {key: whole(capacity[key]) for key in lines}, partial,
@@ -294,7 +289,7 @@ class Allocator:
         unit = self.inv.parts[part].unit
         takes: list[Take] = []
         total = ZERO
-        for line in sorted(chosen, key=_walk) if len(chosen) > 1 else chosen:
+        for line in sorted(chosen, key=walk_order) if len(chosen) > 1 else chosen:
             amount = chosen[line]
             total += amount
             line_unit = unit if line[1] == part else self._unit(line[1])
@@ -348,7 +343,6 @@ class Got(NamedTuple):
     short: Decimal
 
 
-_Row = tuple[LineKey, int, int, Decimal]  # line, tier, equivalence hops, held by this part (base unit)
 _LAST = 1 << 62
 _BASE = {"count": "pcs", "amount": "mol", "length": "m", "volume": "L", "mass": "g"}
 
@@ -366,7 +360,7 @@ def _from_base(quantity: Decimal, unit: str) -> Decimal:
 
 
 @lru_cache(maxsize=1 << 16)
-def _places(number: Decimal) -> int:
+def places_needed(number: Decimal) -> int:
     """Decimal places ``number`` needs, at least 0 (``2.50`` needs one); equal numbers need as many.
 
     Asked for every line and need of a joint assignment; the counts of a
@@ -377,149 +371,6 @@ def _places(number: Decimal) -> int:
         return 0
     exponent = number.normalize().as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def _alone(
-    found: list[_Row], need: Decimal, capacity: Mapping[LineKey, Decimal], partial: bool
-) -> tuple[dict[LineKey, Decimal], Decimal]:
-    """What a part takes (per line, base unit) and is short when no other part of the build uses its lines.
-
-    The solver's answer for a part alone: whole or nothing (unless partial),
-    offers cheapest first (:func:`_offer_plan`), in exact decimals.
-    """
-    if len(found) == 1:  # the common case: one line
-        line = found[0][0]
-        supply = capacity[line]
-        got = need if supply >= need else (supply if partial else ZERO)
-        return ({line: got} if got > 0 else {}), max(need - supply, ZERO)
-    if not any(row[3] > 0 for row in found):
-        return _alone_fresh(found, need, capacity, partial)
-    return _alone_planned(found, need, capacity, partial)
-
-
-def _alone_planned(
-    found: list[_Row], need: Decimal, capacity: Mapping[LineKey, Decimal], partial: bool
-) -> tuple[dict[LineKey, Decimal], Decimal]:
-    """:func:`_alone` through the whole plan of offers (what the part holds first).
-
-    When what it holds (and may still hold) is exactly its need, as on a
-    re-clear, the plan's held offers come first and are taken whole: that is
-    the answer, without the plan (:func:`_alone_by_plan` is the reference).
-    """
-    held = {row[0]: min(row[3], capacity[row[0]]) for row in found if row[3] > 0}
-    total = sum(held.values(), ZERO)
-    if held and total == need:
-        return held, need - total
-    return _alone_by_plan(found, need, capacity, partial)
-
-
-def _alone_by_plan(
-    found: list[_Row], need: Decimal, capacity: Mapping[LineKey, Decimal], partial: bool
-) -> tuple[dict[LineKey, Decimal], Decimal]:
-    plan = _offer_plan(found, capacity)
-    left: dict[LineKey, Decimal] = {}
-    for row, amount, _held, _position in plan:
-        left[row[0]] = left.get(row[0], ZERO) + amount
-    for line in left:
-        left[line] = min(left[line], capacity[line])
-    supply = sum(left.values(), ZERO)
-    if not partial and supply < need:
-        return {}, need - supply
-    rest = need
-    takes: dict[LineKey, Decimal] = {}
-    for row, amount, _held, _position in plan:
-        if rest <= 0:
-            break
-        amount = min(amount, left[row[0]], rest)
-        if amount > 0:
-            takes[row[0]] = takes.get(row[0], ZERO) + amount
-            left[row[0]] -= amount
-            rest -= amount
-    return takes, rest
-
-
-def _alone_fresh(
-    found: list[_Row], need: Decimal, capacity: Mapping[LineKey, Decimal], partial: bool
-) -> tuple[dict[LineKey, Decimal], Decimal]:
-    """:func:`_alone` for a part that holds none of its lines yet: the same answer, without a plan.
-
-    Its offers are its lines whole, in the order of :func:`_fresh_order`; the
-    cheapest line alone covers the need most of the time.
-    """
-    supply = sum((capacity[row[0]] for row in found), ZERO)
-    if not partial and supply < need:
-        return {}, need - supply
-    if not found:
-        return {}, need
-    first = min(found, key=lambda r: _fresh_order(r, capacity))
-    if capacity[first[0]] >= need:
-        return ({first[0]: need} if need > 0 else {}), need - need
-    rest = need
-    takes: dict[LineKey, Decimal] = {}
-    for row in sorted(found, key=lambda r: _fresh_order(r, capacity)):
-        if rest <= 0:
-            break
-        amount = min(capacity[row[0]], rest)
-        if amount > 0:
-            takes[row[0]] = amount
-            rest -= amount
-    return takes, rest
-
-
-def _fresh_order(row: _Row, capacity: Mapping[LineKey, Decimal]) -> tuple[int, int, Decimal, tuple[str, str, str]]:
-    """Where a line not held yet comes among a part's offers: tier, hops, least available, location and bin."""
-    return (row[1], row[2], capacity[row[0]], _walk(row[0]))
-
-
-def _offers(found: list[_Row], capacity: Mapping[LineKey, Decimal], whole: Callable[[Decimal], int]) -> list[Offer]:
-    """One part's offers, cheapest first.
-
-    What it holds comes first, kept from the first tier and the least
-    remaining line first (so excess is released from the last tier, then
-    from the line with the most stock remaining); then the rest of the lines
-    it holds; then new lines: own before equivalents before fallbacks, fewer
-    hops, least available, then location and bin.
-
-    Costs compare across the parts of a build: a unit a part already holds
-    is cheapest, then own lines, equivalents (fewer hops first) and
-    fallbacks, whichever part asks; the position in the part's own order
-    breaks ties.  So a re-plan keeps what each part holds, and the same data
-    always gives the same assignment.
-    """
-    if len(found) == 1 and found[0][3] <= 0:  # the common case: one line, not yet held
-        return [Offer(found[0][0], whole(capacity[found[0][0]]), _rank_cost(found[0], 0))]
-    if not any(row[3] > 0 for row in found):  # nothing held yet (a first clear): the plan's fresh lines alone
-        ordered = sorted(found, key=lambda r: _fresh_order(r, capacity))
-        return [Offer(row[0], whole(capacity[row[0]]), _rank_cost(row, position)) for position, row in enumerate(ordered)]
-    return [
-        Offer(row[0], whole(amount), position if held else _rank_cost(row, position))
-        for row, amount, held, position in _offer_plan(found, capacity)
-    ]
-
-
-def _offer_plan(found: list[_Row], capacity: Mapping[LineKey, Decimal]) -> list[tuple[_Row, Decimal, bool, int]]:
-    """(line, amount, held, position) of one part's offers, cheapest first (see :func:`_offers`)."""
-    kept = {row[0]: min(row[3], capacity[row[0]]) for row in found if row[3] > 0}
-    holding = sorted(
-        (row for row in found if row[0] in kept), key=lambda r: (r[1], capacity[r[0]] - kept[r[0]], _walk(r[0]))
-    )
-    fresh = sorted(found, key=lambda r: (r[0] not in kept, *_fresh_order(r, capacity)))
-    plan = [(row, kept[row[0]], True) for row in holding]
-    plan += [(row, capacity[row[0]] - kept.get(row[0], ZERO), False) for row in fresh]
-    return [(row, amount, held, position) for position, (row, amount, held) in enumerate(plan) if amount > 0]
-
-
-_CLASS = 1_000_000  # more offers than any part has, so the class always decides first
-
-
-def _rank_cost(row: _Row, position: int) -> int:
-    """Cost of a unit not yet held: by tier and hops (the same scale for every part), then position."""
-    return (1 + row[1] * 100 + min(row[2], 99)) * _CLASS + position
-
-
-def _walk(key: LineKey) -> tuple[str, str, str]:
-    """Walking order of a stock line: location, bin, part."""
-    return (key[0], key[2] or "", key[1])
 
 
 def _previous_takes(build: Build) -> dict[str, dict[LineKey, Decimal]]:
@@ -553,142 +404,5 @@ def _problem_shortages(demand: Demand) -> Iterable[Shortage]:
             yield Shortage(part=part, quantity=normalize(problem.quantity), lines=sorted(problem.lines), reason=reason)
 
 
-# --- running several builds -------------------------------------------------------------------
-
-
-def clear_order(inv: Inventory) -> list[str]:
-    """Open builds in the order ``--all`` clears them: priority, due (none last), id."""
-    open_ids = [bid for bid, build in inv.builds.items() if build.is_open]
-    return sorted(open_ids, key=lambda bid: _rank(bid, inv.builds[bid]))
-
-
-def _rank(build_id: str, build: Build) -> tuple[int, bool, date, str]:
-    return (build.priority, build.due is None, build.due or date.min, build_id)
-
-
-@dataclass
-class Consulted:
-    """What the plans of a clear read of the stock, filled once the last plan is made: the lines whose counts
-    they may have read (:meth:`Allocator.consulted`) and the parts whose lines they looked up
-    (:meth:`Allocator.parts_looked_up`)."""
-
-    lines: set[LineKey] = field(default_factory=set)
-    parts: set[str] = field(default_factory=set)
-
-    def add(self, allocator: Allocator) -> None:
-        self.lines.update(allocator.consulted())
-        self.parts.update(allocator.parts_looked_up())
-
-
-def clear_builds(inv: Inventory, build_ids: Iterable[str], consulted: Consulted | None = None) -> dict[str, Plan]:
-    """Clear the named builds one after the other; each respects every other open build.
-
-    ``consulted``: as for :func:`clear_each`.
-    """
-    allocator = Allocator(inv)
-    builds = {build_id: _open_build(inv, build_id) for build_id in build_ids}
-    allocator.expect(builds.values())
-    plans = {build_id: allocator.clear(build_id, build) for build_id, build in builds.items()}
-    if consulted is not None:
-        consulted.add(allocator)
-    return plans
-
-
 def _reservation(part: str, quantity: Decimal, lines: list[int], takes: list[Take]) -> Reservation:
     return Reservation(part=part, quantity=quantity, lines=lines, take=takes)
-
-
-def clear_each(inv: Inventory, consulted: Consulted | None = None) -> Iterator[tuple[str, Plan]]:
-    """Re-plan every open build: release them all, then clear in :func:`clear_order`, one at a time.
-
-    Each plan comes as soon as it is made; a caller that writes it and lets
-    it go holds one build's plan at a time, not every build's.  ``consulted``:
-    filled, once the last plan is made, with what the plans read of the stock.
-    """
-    allocator = Allocator(inv)
-    order = clear_order(inv)
-    for build_id in order:
-        allocator.release(build_id)
-    allocator.expect(inv.builds[build_id] for build_id in order)
-    for build_id in order:
-        yield build_id, allocator.clear(build_id, inv.builds[build_id])
-    if consulted is not None:
-        consulted.add(allocator)
-
-
-def clear_all(inv: Inventory, step: Callable[[], object] | None = None) -> dict[str, Plan]:
-    """Every plan of :func:`clear_each`; ``step`` (a progress bar's) is called after each build is cleared."""
-    plans: dict[str, Plan] = {}
-    for build_id, plan in clear_each(inv):
-        plans[build_id] = plan
-        if step is not None:
-            step()
-    return plans
-
-
-def require_build(inv: Inventory, build_id: str) -> Build:
-    """The build ``build_id``, or a one-line refusal naming its file."""
-    build = inv.builds.get(build_id)
-    if build is None:
-        raise CtbError(f"no build {build_id!r} (builds/{build_id}.yaml)")
-    return build
-
-
-def _open_build(inv: Inventory, build_id: str) -> Build:
-    build = require_build(inv, build_id)
-    if not build.is_open:
-        raise CtbError(f"build {build_id} is {build.status}; a completed build never changes")
-    return build
-
-
-# --- can-build ---------------------------------------------------------------------------------
-
-_PROBE = "\x00can-build"  # an id no file can have
-_CEILING = LIMIT
-
-
-def can_build(inv: Inventory, project: str, version: str) -> CanBuild:
-    """The largest N a new build of N units would clear now, and what limits N + 1."""
-    if (project, version) not in inv.boms:
-        raise CtbError(f"no BOM for {project}:{version} (projects/{project}/bom/{version}.yaml)")
-    allocator = Allocator(inv)
-
-    def attempt(units: int) -> Plan:
-        return allocator.plan(_PROBE, Build(project=project, version=version, quantity=Decimal(units)))
-
-    def clears(units: int) -> bool:
-        try:
-            return attempt(units).cleared
-        except TooLarge:
-            return False
-
-    first = attempt(1)
-    if first.cleared and not (first.reservations or first.assemblies):
-        return CanBuild(project, version, None, [])
-    if not first.cleared:
-        return CanBuild(project, version, 0, _limits(first))
-    low, high = 1, 2  # low clears; find a high that does not
-    while clears(high):
-        low, high = high, high * 2
-        if high >= _CEILING:
-            return CanBuild(project, version, None, [])
-    while high - low > 1:
-        middle = (low + high) // 2
-        if clears(middle):
-            low = middle
-        else:
-            high = middle
-    try:
-        limits = _limits(attempt(low + 1))
-    except TooLarge:
-        limits = []
-    return CanBuild(project, version, low, limits)
-
-
-def _limits(plan: Plan) -> list[str]:
-    out: list[str] = []
-    for shortage in plan.shortages:
-        name = shortage.part or f"line {', '.join(map(str, shortage.lines))} ({shortage.reason})"
-        if name not in out:
-            out.append(name)
-    return out
