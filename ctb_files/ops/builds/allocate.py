@@ -45,7 +45,7 @@ from ctb_files.ops.builds.demand import (
     children_demand,
 )
 from ctb_files.ops.builds.flow import solve
-from ctb_files.ops.builds.offers import Row, part_offers, serve_alone, walk_order
+from ctb_files.ops.builds.offers import Row, alone_fresh, part_offers, serve_alone, walk_order
 from ctb_files.ops.builds.supply import Equivalence, Ranked, StockPool, ranked, tier_parts
 from ctb_files.ops.stock.ledger import ZERO, LineKey, line_key
 
@@ -256,7 +256,11 @@ class Allocator:
         alone = [part for part in order if part not in in_joint] if joint else order
         got = self._got
         for part in alone:
-            chosen_alone, short = serve_alone(rows[part], base_need[part], capacity, partial)
+            found = rows[part]
+            if len(found) > 1 and not previous.get(part):  # holds none of its lines yet (a first clear)
+                chosen_alone, short = alone_fresh(found, base_need[part], capacity, partial)
+            else:
+                chosen_alone, short = serve_alone(found, base_need[part], capacity, partial)
             out[part] = got(part, chosen_alone, short, used)
         if not joint:
             return out
@@ -287,6 +291,13 @@ class Allocator:
     def _got(self, part: str, chosen: Mapping[LineKey, Decimal], short: Decimal, used: dict[LineKey, Decimal]) -> Got:
         """Takes (in each line's unit) from amounts in the part's base unit; ``used`` is updated."""
         unit = self.inv.parts[part].unit
+        if len(chosen) == 1 and unit == "pcs":  # the common case: whole pieces from one line
+            line, amount = next(iter(chosen.items()))
+            if line[1] == part or self._unit(line[1]) == "pcs":
+                amount = normalize(amount)
+                used[line] = used.get(line, ZERO) + amount
+                take = Take(location=line[0], part=line[1], bin=line[2], quantity=amount)
+                return Got([take], amount, normalize(short))
         takes: list[Take] = []
         total = ZERO
         for line in sorted(chosen, key=walk_order) if len(chosen) > 1 else chosen:

@@ -39,7 +39,7 @@ def serve_alone(
         supply = capacity[line]
         got = need if supply >= need else (supply if partial else ZERO)
         return ({line: got} if got > 0 else {}), max(need - supply, ZERO)
-    if not any(row[3] > 0 for row in found):
+    if not any(row[3] for row in found):  # what a part holds is never below zero
         return alone_fresh(found, need, capacity, partial)
     return alone_planned(found, need, capacity, partial)
 
@@ -135,7 +135,7 @@ def part_offers(found: list[Row], capacity: Mapping[LineKey, Decimal], whole: Ca
     """
     if len(found) == 1 and found[0][3] <= 0:  # the common case: one line, not yet held
         return [Offer(found[0][0], whole(capacity[found[0][0]]), rank_cost(found[0], 0))]
-    if not any(row[3] > 0 for row in found):  # nothing held yet (a first clear): the plan's fresh lines alone
+    if not any(row[3] for row in found):  # nothing held yet (a first clear): the plan's fresh lines alone
         ordered = sorted(found, key=lambda r: fresh_order(r, capacity))
         return [Offer(row[0], whole(capacity[row[0]]), rank_cost(row, position)) for position, row in enumerate(ordered)]
     return [
