@@ -431,7 +431,10 @@ def stock_rows(
 _UNCONSULTED = """
 import json, sys
 from pathlib import Path
-from ctb_files.ops.builds.clearing import Consulted, clear_each
+try:
+    from ctb_files.ops.builds.clearing import Consulted, clear_each
+except ImportError:  # a version before the engine was split
+    from ctb_files.ops.builds.allocate import Consulted, clear_each
 from ctb_files.ops.stock.ledger import line_key
 from ctb_files.storage.loader import load_repo
 inv = load_repo(Path(sys.argv[1]), cache=False).inventory
