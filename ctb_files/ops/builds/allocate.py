@@ -152,14 +152,17 @@ class Allocator:
         assemblies: list[AssemblyNeed] = []
         leaves: list[str] = []
         settling = Settling(parts, list(demand.needs))
+        needs = demand.needs
         for part in settling:
-            need = demand.needs.get(part)
+            need = needs.get(part)
             if need is None or need.quantity <= 0:
                 continue
-            if parts[part].unit == "pcs":  # every row has added to it now: whole pieces (PRODUCT.md 4.1)
+            known = parts[part]
+            if known.unit == "pcs":  # every row has added to it now: whole pieces (PRODUCT.md 4.1)
                 need.quantity = round_need(need.quantity, "pcs")
-            _recordable(build_id, part, need.quantity)
-            if not parts[part].is_assembly:
+            if need.quantity >= LIMIT:
+                _recordable(build_id, part, need.quantity)
+            if not known.is_assembly:
                 leaves.append(part)
                 continue
             # an assembly uses its own stock first; the rest is built from its children
@@ -170,12 +173,12 @@ class Allocator:
             if rest > 0:
                 assemblies.append(AssemblyNeed(part=part, quantity=normalize(rest)))
                 children_demand(parts, part, rest, need.lines, demand, packages)
-        leaves.sort(key=lambda p: (min(demand.needs[p].lines, default=_LAST), p))
-        result = self.assign(build_id, leaves, demand.needs, build.fallbacks, previous, used, partial=self.partial)
+        leaves.sort(key=lambda p: (min(needs[p].lines, default=_LAST), p))
+        result = self.assign(build_id, leaves, needs, build.fallbacks, previous, used, partial=self.partial)
         for part in leaves:
-            got, lines = result[part], sorted(demand.needs[part].lines)
+            got, lines = result[part], sorted(needs[part].lines)
             if got.takes:
-                reservations.append(_reservation(part, got.reserved, list(lines), got.takes))
+                reservations.append(_reservation(part, got.reserved, lines, got.takes))
             if got.short > 0:
                 shortages.append(Shortage(part=part, quantity=got.short, lines=list(lines)))
         for part in settling.stuck():
@@ -230,15 +233,20 @@ class Allocator:
         parts, available, usable = self.inv.parts, self.pool.available, self._usable
         shared = False  # whether any line is asked for by two parts
         for part in order:
-            base_need[part] = _to_base(needs[part].quantity, parts[part].unit)
+            unit = parts[part].unit
+            base_need[part] = needs[part].quantity if unit == "pcs" else _to_base(needs[part].quantity, unit)
             held = previous.get(part)
             found: list[Row] = []
             for key, tier, hops, line_unit in usable(part, fallbacks.get(part)):
                 left = capacity.get(key)
                 if left is None:
                     left = available(key, build_id) - used.get(key, ZERO)
-                    left = capacity[key] = _to_base(left, line_unit) if left > 0 else ZERO
-                if left <= 0:
+                    if left <= 0:
+                        left = ZERO
+                    elif line_unit != "pcs":
+                        left = _to_base(left, line_unit)
+                    capacity[key] = left
+                if not left:  # nothing left (a capacity is never below zero)
                     continue
                 held_here = held.get(key) if held else None
                 found.append((key, tier, hops, _to_base(held_here, line_unit) if held_here else ZERO))

@@ -17,7 +17,7 @@ before any part it may add demand to.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -154,7 +154,10 @@ class Settling:
         heapq.heapify(self._ready)
         self._done: set[str] = set()
 
-    def __iter__(self) -> Settling:
+    def __iter__(self) -> Iterator[str]:
+        if not self._children:  # no assemblies: every part is ready at once, smallest id first
+            self._done = self.reachable
+            return iter(sorted(self.reachable))
         return self
 
     def __next__(self) -> str:
