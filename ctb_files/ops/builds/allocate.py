@@ -77,6 +77,7 @@ class Allocator:
         self.partial = inv.settings.partial_reservations
         self._ranked: dict[tuple[str, str | None], Ranked] = {}
         self._usable_lines: dict[tuple[str, str | None], list[tuple[LineKey, int, int, str]]] = {}
+        self._children: dict[str, list[str]] = {}  # the child parts of each part met (none: an empty list)
         # demands asked for again by builds still to plan (:meth:`expect`): how many times more, and the demand
         self._repeats: dict[_DemandKey, int] = {}
         self._demands: dict[_DemandKey, Demand] = {}
@@ -151,7 +152,7 @@ class Allocator:
         shortages: list[Shortage] = []
         assemblies: list[AssemblyNeed] = []
         leaves: list[str] = []
-        settling = Settling(parts, list(demand.needs))
+        settling = Settling(parts, list(demand.needs), self._children)
         needs = demand.needs
         for part in settling:
             need = needs.get(part)

@@ -133,16 +133,20 @@ class Settling:
     Parts caught in a BOM cycle never become ready: :meth:`stuck` lists them.
     """
 
-    def __init__(self, parts: Mapping[str, Part], roots: Iterable[str]) -> None:
+    def __init__(self, parts: Mapping[str, Part], roots: Iterable[str], known: dict[str, list[str]] | None = None) -> None:
+        """``known``: :func:`children` of parts met before, filled here (a clear settles every build's demand)."""
         self._children: dict[str, list[str]] = {}  # of every reachable part that has any
         self.reachable: set[str] = set()
+        known = {} if known is None else known
         stack = list(roots)
         while stack:
             node = stack.pop()
             if node in self.reachable:
                 continue
             self.reachable.add(node)
-            below = children(parts, node)
+            below = known.get(node)
+            if below is None:
+                below = known[node] = children(parts, node)
             if below:
                 self._children[node] = below
                 stack.extend(below)
