@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.gen import generate, generate_bins, generate_mixed, generate_shared  # noqa: E402
+from bench.gen import generate, generate_bins, generate_deep, generate_mixed, generate_shared  # noqa: E402
 from bench.history import date_of, make_history  # noqa: E402
 
 PARSE = """
@@ -115,7 +115,7 @@ def git_init(repo: Path) -> None:
 
 
 def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | None, shape: str = "plain") -> list[Row]:
-    make = {"bins": generate_bins, "shared": generate_shared, "mixed": generate_mixed}.get(shape, generate)
+    make = {"bins": generate_bins, "shared": generate_shared, "mixed": generate_mixed, "deep": generate_deep}.get(shape, generate)
     repo = make(tmp / "inv", parts=parts, builds=builds, projects=max(1, parts // 100))
     git_init(repo)
     parse = best(lambda: child([sys.executable, "-c", PARSE, str(repo)]), repeat)
@@ -534,10 +534,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest counts")
     parser.add_argument("--only", default=None, help="run only benchmarks whose name contains this")
     parser.add_argument(
-        "--shape", choices=("plain", "bins", "shared", "mixed"), default="plain",
+        "--shape", choices=("plain", "bins", "shared", "mixed", "deep"), default="plain",
         help="the inventory: plain (one line per part, 60-row BOMs), bins (binned lines, 250-row BOMs), "
-        "shared (groups of equivalent parts competing for little stock: joint clearing) or mixed "
-        "(equivalent chains, assemblies, completed builds and orders)",
+        "shared (groups of equivalent parts competing for little stock: joint clearing), mixed "
+        "(equivalent chains, assemblies, completed builds and orders) or deep (assemblies nested "
+        "several levels, block style: clears write more than they read)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     builds = args.builds if args.builds is not None else max(1, args.parts // 25)

@@ -33,7 +33,7 @@ def main() -> None:
         for i in range(2):
             copy = Path(tmp) / f"run{i}"
             shutil.copytree(root, copy)
-            runs.append(best(lambda: ctb(["--repo", str(copy), "build", "clear", "--all", "-q"]), repeat=1))
+            runs.append(best(lambda copy=copy: ctb(["--repo", str(copy), "build", "clear", "--all", "-q"]), repeat=1))
         again = best(lambda: ctb(["--repo", str(Path(tmp) / "run0"), "build", "clear", "--all", "-q"]), repeat=1)
         command = min(runs)
         print(f"{parts} parts, {builds} builds")

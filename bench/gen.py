@@ -212,6 +212,49 @@ def generate_mixed(root: Path, parts: int = 5000, builds: int = 200, projects: i
     return root
 
 
+def generate_deep(root: Path, parts: int = 5000, builds: int = 200, projects: int = 50, rows: int = 200) -> Path:
+    """Assemblies nested several levels down, in block-style files (equivalents a flow list): one part in fifty
+    an assembly of 8 parts further on (so assemblies hold assemblies), one stock line a part over
+    ``parts / 10`` locations, ``projects`` projects of one version of ``rows`` rows (one in twenty an
+    assembly), builds of 1-3 units.  Its clears write several times the bytes they read: a build holds
+    a reservation for every part its assemblies reach."""
+    rng = random.Random(5)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "ctb.yaml").write_text("ctb: 1\nname: deep\n")
+    for folder in ("parts", "stock", "builds", "projects"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    assemblies = max(1, parts // 50)
+    for i in range(parts):
+        text = f"name: Deep part {i}\ndescription: part {i} of the deep shape\nunit: pcs\n"
+        if i < assemblies and parts > 20:
+            low = min(i + 1 + (i * 7) % 40, parts - 10)
+            children = rng.sample(range(low, min(parts, low + 400)), min(8, parts - low))
+            text += "bom:\n" + "".join(f"  - part: d{k}\n    quantity: {rng.randint(1, 4)}\n" for k in children)
+        if i % 4 == 0 and i + 1 < parts:
+            text += f"equivalents: [d{i + 1}]\n"  # the one flow list: the bench sets it by its line
+        (root / f"parts/d{i}.yaml").write_text(text)
+    locations: dict[int, list[str]] = {}
+    for i in range(parts):
+        locations.setdefault(rng.randrange(max(1, parts // 10)), []).append(f"  - part: d{i}\n    quantity: {rng.randint(0, 400)}\n")
+    for location, lines in locations.items():
+        (root / f"stock/loc{location}.yaml").write_text("lines:\n" + "".join(lines))
+    for j in range(projects):
+        folder = root / f"projects/pj{j}"
+        (folder / "bom").mkdir(parents=True, exist_ok=True)
+        (folder / "project.yaml").write_text(f"name: PJ {j}\nversions:\n  - name: a\n")
+        body = "".join(
+            f"  - line: {r + 1}\n    refs:\n      - R{r + 1}\n    quantity: {rng.randint(1, 3)}\n"
+            f"    part: d{rng.randrange(assemblies) if rng.random() < 0.05 else rng.randrange(parts)}\n"
+            for r in range(rows)
+        )
+        (folder / "bom/a.yaml").write_text(f"project: pj{j}\nversion: a\nrows:\n{body}")
+    for b in range(builds):
+        (root / f"builds/b{b:05d}.yaml").write_text(
+            f"project: pj{b % projects}\nversion: a\nquantity: {rng.randint(1, 3)}\npriority: {b % 4}\n"
+        )
+    return root
+
+
 def project_name(index: int) -> str:
     return "big" if index == 0 else f"prj{index}"
 

@@ -60,7 +60,7 @@ def test_bench_smoke() -> None:
         assert line.rstrip().split()[-2].endswith("x")
 
 
-@pytest.mark.parametrize("shape", ["bins", "shared", "mixed"])
+@pytest.mark.parametrize("shape", ["bins", "shared", "mixed", "deep"])
 def test_bench_smoke_other_shape(shape: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--parts", "200", "--repeat", "1", "--shape", shape, "--only", "clear"],
@@ -74,9 +74,11 @@ def test_bench_smoke_other_shape(shape: str) -> None:
         "build clear --all after a clear",
         "build clear --all again, warm",
         "build clear --all warm, 1 changed",
-        *(["build clear --all warm, 1 price changed"] if shape != "shared" else []),  # its parts have no vendor parts
-        # at 200 parts every line of these shapes may serve some open build
-        *(["build clear --all warm, 1 unused count"] if shape == "shared" else []),
-        # and every part of the bins shape is looked up by some plan
-        *(["build clear --all warm, unused line out"] if shape != "bins" else []),
+        # the parts of these shapes have no vendor parts
+        *(["build clear --all warm, 1 price changed"] if shape not in ("shared", "deep") else []),
+        # at 200 parts every line of the other shapes may serve some open build
+        *(["build clear --all warm, 1 unused count"] if shape in ("shared", "deep") else []),
+        # and every part of the bins shape is looked up by some plan; the row takes out a flow-style
+        # line, and the deep shape writes its lines in block style
+        *(["build clear --all warm, unused line out"] if shape not in ("bins", "deep") else []),
     ]
