@@ -2,14 +2,34 @@
 
 One home for these two rules: the loader applies them to every file it
 parses, and :mod:`ctb_files.storage.unread` to a changed file it compares
-without importing a model.
+without importing a model.  :func:`parse_file` is how the loader (and its
+parsing workers) read a file's bytes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ctb_files.errors import Diagnostic
+
+if TYPE_CHECKING:
+    from ctb_files.storage.yaml.read import Bounds
+
+
+def parse_file(data: bytes, rel: str, limits: Bounds) -> Any:
+    """What :func:`~ctb_files.storage.yaml.load_fast` reads in the bytes of the inventory file ``rel``.
+
+    A stock file is read line by line where it has the shape ctb writes
+    (:func:`~ctb_files.storage.stockread.load_stock`: the same answer and the
+    same messages, faster); every other file by the whole-file parser.
+    """
+    if rel.startswith("stock/"):
+        from ctb_files.storage.stockread import load_stock
+
+        return load_stock(data, rel, limits)
+    from ctb_files.storage.yaml import load_fast
+
+    return load_fast(data, rel, limits)
 
 
 def file_data(raw: Any, rel: str, name_limit: int) -> dict[str, Any] | Diagnostic:

@@ -31,11 +31,11 @@ from ctb_files.errors import Diagnostic
 from ctb_files.storage import tree, treestat
 from ctb_files.storage.cache import FileCache, ParseOne, ParseOut
 from ctb_files.storage.cachebase import file_digest
-from ctb_files.storage.filedata import file_data
+from ctb_files.storage.filedata import file_data, parse_file
 from ctb_files.storage.journal import JournalError
 from ctb_files.storage.lock import recover
 from ctb_files.storage.parallel import Parsed, ParsedStream, parse_many
-from ctb_files.storage.yaml import Locator, YamlProblem, load_fast
+from ctb_files.storage.yaml import Locator, YamlProblem
 from ctb_files.storage.yaml.read import default_limits
 
 #: schema problems listed for one file; a file of thousands of bad keys gets one line for the rest
@@ -369,7 +369,7 @@ def _parse_one(
         return _NOTHING
     kept = parsed[0] if parsed is not None else None
     try:
-        raw = pickle.loads(kept) if kept is not None else load_fast(data, rel, limits)
+        raw = pickle.loads(kept) if kept is not None else parse_file(data, rel, limits)
     except YamlProblem as problem:
         diags.append(problem.diagnostic)
         return _NOTHING

@@ -25,7 +25,8 @@ from typing import Any
 
 from ctb_files.core.models.settings import Limits
 from ctb_files.errors import Diagnostic
-from ctb_files.storage.yaml import YamlProblem, load_fast
+from ctb_files.storage.filedata import parse_file
+from ctb_files.storage.yaml import YamlProblem
 
 __all__ = ["PARALLEL_BYTES", "PARALLEL_FROM", "WORKERS_ENV", "Parsed", "ParsedStream", "parse_many"]
 
@@ -158,7 +159,7 @@ def _parse_share(share: tuple[int, int]) -> list[tuple[str, Parsed | None]]:
     out: list[tuple[str, Parsed | None]] = []
     for rel in rels[share[0] : share[1]]:
         try:
-            out.append((rel, (pickle.dumps(load_fast(files[rel], rel, limits), pickle.HIGHEST_PROTOCOL), None)))
+            out.append((rel, (pickle.dumps(parse_file(files[rel], rel, limits), pickle.HIGHEST_PROTOCOL), None)))
         except YamlProblem as problem:
             out.append((rel, (None, problem.diagnostic)))
         except Exception:  # noqa: BLE001 - None: the loading process parses it and reports
