@@ -103,14 +103,14 @@ def test_a_file_a_worker_fails_on_or_a_failed_pool_leaves_files_to_the_loader(
     alone = load_repo(repo, cache=False)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
     monkeypatch.setenv(parallel.WORKERS_ENV, "2")
-    real_load = parallel.load_fast
+    real_load = parallel.parse_file
 
     def odd_load(data: bytes, rel: str, limits: object) -> object:
         if rel == "parts/extra-7.yaml":
             raise RuntimeError("a worker's own trouble")
         return real_load(data, rel, limits)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(parallel, "load_fast", odd_load)  # the forked workers inherit it
+    monkeypatch.setattr(parallel, "parse_file", odd_load)  # the forked workers inherit it
     streams: list[parallel.ParsedStream | None] = []
     real = parallel.parse_many
     monkeypatch.setattr("ctb_files.storage.loader.parse_many", lambda *a: streams.append(real(*a)) or streams[-1])
@@ -118,7 +118,7 @@ def test_a_file_a_worker_fails_on_or_a_failed_pool_leaves_files_to_the_loader(
     assert streams[0] is not None and streams[0].delivered == 93  # all but the file the worker failed on
     assert one_left.diagnostics == alone.diagnostics and one_left.inventory.parts == alone.inventory.parts
 
-    monkeypatch.setattr(parallel, "load_fast", real_load)
+    monkeypatch.setattr(parallel, "parse_file", real_load)
     monkeypatch.setattr(parallel, "_parse_share", _failing_late)
     streams.clear()
     failed = load_repo(repo, cache=True)
