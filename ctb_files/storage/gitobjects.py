@@ -175,17 +175,8 @@ class ObjectReader:
 
     @staticmethod
     def _answer_named(stdout: Any) -> tuple[str, str, bytes] | None:
-        header: bytes = stdout.readline()
-        if not header.endswith(b"\n"):
-            raise ValueError("the process stopped answering")
-        tokens = header.split()
-        if len(tokens) != 3 or not tokens[2].isdigit():
-            return None
-        size = int(tokens[2])
-        data: bytes = stdout.read(size + 1)
-        if len(data) != size + 1 or data[-1:] != b"\n":
-            raise ValueError("truncated object data")
-        return decode(tokens[0]), decode(tokens[1]), data[:-1]
+        found = _object(stdout)
+        return None if found is None else (decode(found[0][0]), decode(found[0][1]), found[1])
 
     def _process(self) -> Any:
         if self._proc is None:
@@ -199,18 +190,8 @@ class ObjectReader:
 
     @staticmethod
     def _answer(stdout: Any) -> tuple[str, bytes] | None:
-        header: bytes = stdout.readline()
-        if not header.endswith(b"\n"):
-            raise ValueError("the process stopped answering")
-        tokens = header.split()
-        # "<sha> <type> <size>" when found; "<name> missing|ambiguous|submodule" otherwise
-        if len(tokens) != 3 or not tokens[2].isdigit():
-            return None
-        size = int(tokens[2])
-        data: bytes = stdout.read(size)
-        if len(data) != size or stdout.read(1) != b"\n":
-            raise ValueError("truncated object data")
-        return decode(tokens[1]), data
+        found = _object(stdout)
+        return None if found is None else (decode(found[0][1]), found[1])
 
     def close(self) -> None:
         proc, self._proc = self._proc, None
@@ -226,6 +207,24 @@ class ObjectReader:
         for stream in (popen.stdout, popen.stderr):
             if stream is not None:
                 stream.close()
+
+
+def _object(stdout: Any) -> tuple[list[bytes], bytes] | None:
+    """One answer of ``git cat-file --batch``: its header's words and the object's bytes; None when not found.
+
+    The header is ``<sha> <type> <size>`` when found, ``<name> missing|ambiguous|submodule`` otherwise.
+    """
+    header: bytes = stdout.readline()
+    if not header.endswith(b"\n"):
+        raise ValueError("the process stopped answering")
+    tokens = header.split()
+    if len(tokens) != 3 or not tokens[2].isdigit():
+        return None
+    size = int(tokens[2])
+    data: bytes = stdout.read(size)
+    if len(data) != size or stdout.read(1) != b"\n":
+        raise ValueError("truncated object data")
+    return tokens, data
 
 
 def tree_files(data: bytes, width: int) -> dict[str, str]:

@@ -37,6 +37,7 @@ from ctb_files.storage.lock import recover
 from ctb_files.storage.parallel import Parsed, ParsedStream, parse_many
 from ctb_files.storage.yaml import Locator, YamlProblem
 from ctb_files.storage.yaml.read import default_limits
+from ctb_files.storage.yaml.scalars import number_text
 
 #: schema problems listed for one file; a file of thousands of bad keys gets one line for the rest
 MAX_PROBLEMS_PER_FILE = 100
@@ -449,9 +450,9 @@ def validation_diagnostics(rel: str, model_cls: type[BaseModel], exc: Validation
             out.append(
                 Diagnostic(rel, 0, 0, "CTB101", f"Input should be a valid dictionary or instance of {name}", loc=loc)
             )
-        elif kind == "string_type" and _plain_value(err.get("input")):
+        elif kind == "string_type" and (why := _plain_value(err.get("input"))):
             # a plain scalar YAML reads as something else: a package 0805, a value 1.0, a day; or nothing
-            out.append(Diagnostic(rel, 0, 0, "CTB101", _plain_value(err["input"]), loc=loc))
+            out.append(Diagnostic(rel, 0, 0, "CTB101", why, loc=loc))
         else:
             out.append(Diagnostic(rel, 0, 0, "CTB101", _message(err), loc=loc))
     return out
@@ -467,10 +468,8 @@ def _plain_value(value: object) -> str:
         return "text is expected, and the value is empty"
     if isinstance(value, bool):
         what = f"the truth value {str(value).lower()}"
-    elif isinstance(value, Decimal):
-        what = f"the number {value:f}"
-    elif isinstance(value, (int, float)):
-        what = f"the number {value}"
+    elif isinstance(value, (int, Decimal)):  # the reader makes no floats
+        what = f"the number {number_text(value) if isinstance(value, Decimal) else value}"
     elif isinstance(value, (date, datetime)):
         what = f"the date {value.isoformat()}"
     else:

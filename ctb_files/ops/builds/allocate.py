@@ -45,7 +45,7 @@ from ctb_files.ops.builds.demand import (
     children_demand,
 )
 from ctb_files.ops.builds.flow import solve
-from ctb_files.ops.builds.offers import Row, alone_fresh, part_offers, serve_alone, walk_order
+from ctb_files.ops.builds.offers import Row, part_offers, serve_alone, walk_order
 from ctb_files.ops.builds.supply import Equivalence, Ranked, StockPool, ranked, tier_parts
 from ctb_files.ops.stock.ledger import ZERO, LineKey, line_key
 
@@ -234,19 +234,14 @@ class Allocator:
         parts, available, usable = self.inv.parts, self.pool.available, self._usable
         shared = False  # whether any line is asked for by two parts
         for part in order:
-            unit = parts[part].unit
-            base_need[part] = needs[part].quantity if unit == "pcs" else _to_base(needs[part].quantity, unit)
+            base_need[part] = _to_base(needs[part].quantity, parts[part].unit)
             held = previous.get(part)
             found: list[Row] = []
             for key, tier, hops, line_unit in usable(part, fallbacks.get(part)):
                 left = capacity.get(key)
                 if left is None:
                     left = available(key, build_id) - used.get(key, ZERO)
-                    if left <= 0:
-                        left = ZERO
-                    elif line_unit != "pcs":
-                        left = _to_base(left, line_unit)
-                    capacity[key] = left
+                    left = capacity[key] = _to_base(left, line_unit) if left > 0 else ZERO
                 if not left:  # nothing left (a capacity is never below zero)
                     continue
                 held_here = held.get(key) if held else None
@@ -265,11 +260,7 @@ class Allocator:
         alone = [part for part in order if part not in in_joint] if joint else order
         got = self._got
         for part in alone:
-            found = rows[part]
-            if len(found) > 1 and not previous.get(part):  # holds none of its lines yet (a first clear)
-                chosen_alone, short = alone_fresh(found, base_need[part], capacity, partial)
-            else:
-                chosen_alone, short = serve_alone(found, base_need[part], capacity, partial)
+            chosen_alone, short = serve_alone(rows[part], base_need[part], capacity, partial)
             out[part] = got(part, chosen_alone, short, used)
         if not joint:
             return out

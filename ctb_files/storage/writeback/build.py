@@ -20,6 +20,7 @@ from ctb_files.core.paths import build_path
 from ctb_files.ops.builds.fields import WRITTEN, ordered_build
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.yaml import CommentedMap, dump, load_fast, load_roundtrip, merge_into, new_document, to_roundtrip
+from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
 
 def new_build(changes: ChangeSet, build_id: str, data: dict[str, Any]) -> None:
@@ -120,7 +121,6 @@ def written_region(text: str) -> int | None:
 
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*$")
-_RESERVED = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null"})
 
 
 class _NotPlain(Exception):
@@ -130,7 +130,7 @@ class _NotPlain(Exception):
 @functools.lru_cache(maxsize=1 << 16)
 def _plain(value: str) -> str | None:
     """``value`` when it is written without quotes, else None (ids repeat: asked once each)."""
-    return value if _PLAIN.match(value) and value.lower() not in _RESERVED else None
+    return value if _PLAIN.match(value) and value.lower() not in YAML11_WORDS else None
 
 
 def _scalar(value: Any) -> str:
@@ -141,7 +141,7 @@ def _scalar(value: Any) -> str:
             raise _NotPlain(value)
         return plain
     if kind is Decimal:
-        return format(value, "f")
+        return number_text(value)
     if kind is int:
         return str(value)
     if value is None:
@@ -149,7 +149,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, Decimal)):
-        return format(value, "f") if isinstance(value, Decimal) else str(value)
+        return number_text(value) if isinstance(value, Decimal) else str(value)
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"

@@ -195,8 +195,4 @@ def write_counts(
 
 def _counted_line(part: str, bin_: str | None, quantity: Decimal, counted_at: date) -> dict[str, object]:
     """A line a stocktake adds, its fields in the order they are written."""
-    new: dict[str, object] = {"part": part, "quantity": quantity}
-    if bin_:
-        new["bin"] = bin_
-    new["counted_at"] = counted_at
-    return new
+    return {**_new_line(part, bin_, quantity, None), "counted_at": counted_at}
