@@ -43,6 +43,7 @@ def test_bench_smoke() -> None:
         "check warm, 1 unit changed (in full)",
         "build clear --all cold",
         "build clear --all after a clear",
+        "check after a clear",
         "build clear --all again, warm",
         "build clear --all warm, 1 changed",
         "build clear --all warm, 1 price changed",
@@ -72,6 +73,7 @@ def test_bench_smoke_other_shape(shape: str) -> None:
     assert [line[:40].strip() for line in lines[3:]] == [
         "build clear --all cold",
         "build clear --all after a clear",
+        "check after a clear",
         "build clear --all again, warm",
         "build clear --all warm, 1 changed",
         # the parts of these shapes have no vendor parts

@@ -20,13 +20,19 @@ def parse_file(data: bytes, rel: str, limits: Bounds) -> Any:
     """What :func:`~ctb_files.storage.yaml.load_fast` reads in the bytes of the inventory file ``rel``.
 
     A stock file is read line by line where it has the shape ctb writes
-    (:func:`~ctb_files.storage.stockread.load_stock`: the same answer and the
-    same messages, faster); every other file by the whole-file parser.
+    (:func:`~ctb_files.storage.stockread.load_stock`), and so are the lists
+    ctb writes into a build file (:func:`~ctb_files.storage.buildread.load_build`):
+    the same answer and the same messages, faster.  Every other file is read
+    by the whole-file parser.
     """
     if rel.startswith("stock/"):
         from ctb_files.storage.stockread import load_stock
 
         return load_stock(data, rel, limits)
+    if rel.startswith("builds/"):
+        from ctb_files.storage.buildread import load_build
+
+        return load_build(data, rel, limits)
     from ctb_files.storage.yaml import load_fast
 
     return load_fast(data, rel, limits)

@@ -39,6 +39,32 @@ _WORD = re.compile(rb"[A-Za-z][A-Za-z0-9._+-]*")
 _NOT_TEXT = frozenset({b"true", b"True", b"TRUE", b"false", b"False", b"FALSE", b"null", b"Null", b"NULL"})
 
 
+NOT_PLAIN: Any = object()  # what :func:`plain_scalar` answers for a value the parser must read
+
+
+def plain_scalar(value: bytes) -> Any:
+    """The value of a plain scalar of id characters, or :data:`NOT_PLAIN` when its reading is not certain.
+
+    Where it answers, the answer is what the YAML reader makes of the same
+    scalar in a flow or block context (the same value of the same type):
+    decimal integers and decimals within the reader's digit limits, and words
+    that start with a letter and are no boolean or null word.
+    """
+    if _INTEGER.fullmatch(value):
+        return int(value)
+    if _DECIMAL.fullmatch(value):
+        return Decimal(value.decode("ascii"))
+    if _WORD.fullmatch(value) and value not in _NOT_TEXT and len(value) <= _MAX_TEXT:
+        return value.decode("ascii")
+    return NOT_PLAIN
+
+
+def plain_key(key: bytes) -> str | None:
+    """A key of key characters (``[A-Za-z_][A-Za-z0-9_]*``) as the reader takes it; None for one it refuses
+    (a boolean or null word is not text)."""
+    return None if key in _NOT_TEXT or len(key) > _MAX_TEXT else key.decode("ascii")
+
+
 def fast_item(row: bytes) -> dict[str, Any] | None:
     """The mapping of an item row ``- {key: value, ...}`` (no indent), or None when the parser must read it.
 
@@ -58,20 +84,13 @@ def fast_item(row: bytes) -> dict[str, Any] | None:
         pair = _PAIR.fullmatch(piece)
         if pair is None:
             return None
-        key, value = pair.group(1), pair.group(2)
-        if key in _NOT_TEXT or len(key) > _MAX_TEXT:
-            return None
-        name = key.decode("ascii")
-        if name in out:
+        name = plain_key(pair.group(1))
+        if name is None or name in out:
             return None  # a duplicate key: the parser's message
-        if _INTEGER.fullmatch(value):
-            out[name] = int(value)
-        elif _DECIMAL.fullmatch(value):
-            out[name] = Decimal(value.decode("ascii"))
-        elif _WORD.fullmatch(value) and value not in _NOT_TEXT and len(value) <= _MAX_TEXT:
-            out[name] = value.decode("ascii")
-        else:
+        read = plain_scalar(pair.group(2))
+        if read is NOT_PLAIN:
             return None
+        out[name] = read
     return out
 
 

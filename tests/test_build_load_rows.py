@@ -1,0 +1,231 @@
+"""The loader reads the lists ctb writes into build files line by line (``storage/buildread``): the same data, the same messages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.gen import generate, generate_bins, generate_deep, generate_mixed, generate_shared
+from ctb_files.cli import main
+from ctb_files.core.models.settings import Limits
+from ctb_files.storage import buildread
+from ctb_files.storage.filedata import parse_file
+from ctb_files.storage.loader import load_repo
+from ctb_files.storage.writeback.build import render_build
+from ctb_files.storage.yaml import YamlProblem, load_fast
+from ctb_files.storage.yaml.read import default_limits
+from tests.test_allocate_emit import HEADS, fields
+from tests.test_stock_load_rows import typed
+
+WRITTEN = (
+    b"project: p\nversion: v1\nquantity: 3\nstatus: short\ncleared_at: 2026-12-07T16:06:23Z\n"
+    b"reservations:\n"
+    b"  - part: r1\n    quantity: 15\n    lines: [52]\n    take:\n      - {location: loc-0, part: r1, quantity: 15}\n"
+    b"  - part: c2\n    quantity: 2.5\n    lines: []\n    take: []\n"
+    b"shortages:\n  - {part: p1165, quantity: 7, lines: [5, 50]}\n  - {part: p1166, quantity: 3, lines: [20]}\n"
+    b"assemblies: []\n"
+)
+
+
+def same(data: bytes, limits: Any = None) -> None:
+    """``parse_file`` of a build file answers as the whole-file parser: the same data of the same types, or the same problem."""
+    limits = limits or default_limits()
+    try:
+        expected = load_fast(data, "builds/b.yaml", limits)
+    except YamlProblem as problem:
+        with pytest.raises(YamlProblem) as raised:
+            parse_file(data, "builds/b.yaml", limits)
+        assert raised.value.diagnostic == problem.diagnostic
+        return
+    found = parse_file(data, "builds/b.yaml", limits)
+    assert typed(found) == typed(expected)
+    if isinstance(found, dict):
+        assert list(found) == list(expected)
+
+
+def read_here(data: bytes) -> bool:
+    """Whether the file was read line by line (not left to the whole-file parser)."""
+    try:
+        buildread._Reading(data, "builds/b.yaml").read()
+    except buildread._Unshaped:
+        return False
+    return True
+
+
+ODD = [
+    WRITTEN.replace(b"quantity: 15\n", b"quantity: 0x10\n"),  # a number the parser reads otherwise
+    WRITTEN.replace(b"part: r1\n", b"part: 0805\n"),  # text that reads as a number
+    WRITTEN.replace(b"part: r1\n", b"part: true\n"),
+    WRITTEN.replace(b"part: r1\n", b"part: 2026-01-01\n"),
+    WRITTEN.replace(b"part: r1\n", b"part: 'r1'\n"),  # quotes
+    WRITTEN.replace(b"part: r1\n", b"part: r1  # the resistor\n"),  # a comment
+    WRITTEN.replace(b"part: r1\n", b"part: r\xc3\xa9\n"),  # not ASCII
+    WRITTEN.replace(b"part: r1\n", b"part: r1\n    part: r2\n"),  # a key twice in an item
+    WRITTEN.replace(b"quantity: 15\n", b"quantity: 1234567890123456789\n"),  # past the digits a number may have
+    WRITTEN.replace(b"quantity: 15\n", b"quantity: 1e3\n"),
+    WRITTEN.replace(b"quantity: 15\n", b"quantity: .inf\n"),
+    WRITTEN.replace(b"lines: [52]", b"lines: [52,53]"),
+    WRITTEN.replace(b"lines: [52]", b"lines: [52, [1]]"),
+    WRITTEN.replace(b"lines: [52]", b"lines: [52, 53"),  # unclosed
+    WRITTEN.replace(b"    take:\n      - {location", b"    take:\n    - {location"),  # the rows at the key's indent
+    WRITTEN.replace(b"    take:\n      - {location", b"    take:\n        - {location"),  # deeper rows
+    WRITTEN.replace(b"    take:\n      - {location: loc-0, part: r1, quantity: 15}\n", b"    take:\n"),  # take: null
+    WRITTEN.replace(b"  - part: c2\n", b"\n  - part: c2\n"),  # a blank line inside
+    WRITTEN.replace(b"  - part: c2\n", b"# between\n  - part: c2\n"),  # a comment at column 0 inside
+    WRITTEN.replace(b"  - part: c2\n", b"  # between\n  - part: c2\n"),
+    WRITTEN.replace(b"{part: p1165, quantity: 7", b"{part: p1165, quantity: 7, part: p2"),  # a key twice in a row
+    WRITTEN.replace(b"{part: p1165, quantity: 7", b"{part: p1165,quantity: 7"),
+    WRITTEN.replace(b"{part: p1165, quantity: 7", b"{part: p1165, quantity: 7, {a: 1}: 2"),
+    WRITTEN.replace(b"{part: p1165, quantity: 7", b"{part: p 1165, quantity: 7"),
+    WRITTEN.replace(b"{part: p1165, quantity: 7", b"{true: p1165, quantity: 7"),
+    WRITTEN.replace(b"lines: [5, 50]}\n", b"lines: [5, 50]} \n"),  # a trailing space
+    WRITTEN.replace(b"shortages:\n", b"shortages: # later\n"),
+    WRITTEN.replace(b"shortages:\n", b"reservations:\n"),  # a key twice at the top
+    WRITTEN.replace(b"assemblies: []\n", b"project: q\n"),
+    WRITTEN.replace(b"project: p\n", b"project: [p,\n"),  # an open flow list swallows what follows
+    WRITTEN.replace(b"project: p\n", b'project: "p\n') + b'x: y"\n',  # an open quote
+    WRITTEN.replace(b"project: p\n", b"project: |\n  p\n  q\n"),  # a block scalar before a list
+    WRITTEN + b"note: |+\n  kept\n\n\n",
+    WRITTEN.replace(b"assemblies: []\n", b"note: &a x\nother: *a\n"),  # an anchor and its alias
+    WRITTEN.replace(b"project: p\n", b"  project: p\n"),  # the root indented
+    b"---\n" + WRITTEN,
+    WRITTEN + b"...\n",
+    b"%YAML 1.2\n---\n" + WRITTEN,
+    b"\xef\xbb\xbf" + WRITTEN,  # a byte order mark
+    WRITTEN.replace(b"\n", b"\r\n"),
+    WRITTEN.replace(b"project: p\n", b"project:\tp\n"),
+    WRITTEN.rstrip(b"\n"),  # no newline at the end
+    WRITTEN + b"\n\n",
+    WRITTEN + b"# the end\n",
+    WRITTEN.replace(b"assemblies: []\n", b"assemblies:\n  - {part: a1, quantity: 1}\n"),
+    WRITTEN.replace(b"assemblies: []\n", b"assemblies:\n- {part: a1, quantity: 1}\n"),  # a list at column 0
+    WRITTEN.replace(b"assemblies: []\n", b"assemblies:\n"),  # null
+    b"reservations:\n  - part: r1\n    quantity: 1\n    lines: []\n    take: []\n",  # nothing else
+    b"- part: r1\n",
+    b"",
+    b"# only a comment\n",
+    b"reservations:\n  - {part: r1, quantity: 1}\nreservations:\n  - {part: r1, quantity: 1}\n",
+]
+
+
+@pytest.mark.parametrize("data", [WRITTEN, *ODD])
+def test_same_data_of_the_same_types_or_the_same_problem(data: bytes) -> None:
+    same(data)
+
+
+def test_the_lists_ctb_writes_are_read_line_by_line() -> None:
+    assert read_here(WRITTEN)
+    data = parse_file(WRITTEN, "builds/b.yaml", default_limits())
+    assert data["reservations"][0] == {
+        "part": "r1", "quantity": 15, "lines": [52], "take": [{"location": "loc-0", "part": "r1", "quantity": 15}],
+    }  # fmt: skip
+    assert typed(data["reservations"][1]["quantity"]) == ("Decimal", "2.5")
+    assert data["shortages"][0]["lines"] == [5, 50]
+    assert str(data["cleared_at"]) == "2026-12-07 16:06:23+00:00"  # a timestamp: the parser read the rest
+
+
+def test_what_is_read_is_the_callers_to_keep() -> None:
+    first = parse_file(WRITTEN, "builds/b.yaml", default_limits())
+    first["reservations"][0]["take"][0]["quantity"] = 99
+    first["reservations"][0]["lines"].append(7)
+    first["shortages"][0]["lines"].clear()
+    again = parse_file(WRITTEN, "builds/b.yaml", default_limits())
+    assert again["reservations"][0]["take"][0]["quantity"] == 15
+    assert again["reservations"][0]["lines"] == [52]
+    assert again["shortages"][0]["lines"] == [5, 50]
+
+
+def test_stricter_limits_are_counted_by_the_whole_file_parser() -> None:
+    strict = Limits(items=1)
+    with pytest.raises(YamlProblem) as raised:
+        parse_file(WRITTEN, "builds/b.yaml", strict)
+    assert raised.value.diagnostic.code == "CTB008"
+    same(WRITTEN, Limits(depth=4))
+
+
+def test_a_list_longer_than_the_rows_read_here_goes_to_the_parser() -> None:
+    many = b"project: p\nshortages:\n" + b"".join(b"  - {part: p%d, quantity: 1}\n" % i for i in range(10_001))
+    assert not read_here(many)
+    same(many)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(HEADS), fields, st.booleans())
+def test_written_files_read_alike(head: str, written: dict[str, Any], fast: bool) -> None:
+    same(render_build(head, written, fast=fast).encode())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_damaged_written_files_read_alike(data: st.DataObject) -> None:
+    lines = WRITTEN.split(b"\n")
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(lines) - 1))
+        line = lines[at]
+        cut = data.draw(st.integers(0, len(line)))
+        how = data.draw(st.sampled_from(["drop", "insert", "remove line", "copy line", "indent", "dedent"]))
+        if how == "drop" and line:
+            lines[at] = line[:cut] + line[cut + 1 :]
+        elif how == "insert":
+            lines[at] = (
+                line[:cut]
+                + data.draw(
+                    st.sampled_from(
+                        [b" ", b"#", b"-", b":", b"[", b"]", b"{", b"}", b",", b"'", b"&a", b"*a", b"x", b"1"]
+                    )
+                )
+                + line[cut:]
+            )
+        elif how == "remove line":
+            del lines[at]
+        elif how == "copy line":
+            lines.insert(at, line)
+        elif how == "indent":
+            lines[at] = b"  " + line
+        elif how == "dedent" and line.startswith(b" "):
+            lines[at] = line[1:]
+        if not lines:
+            lines = [b""]
+    same(b"\n".join(lines))
+
+
+WORLDS = {
+    "plain": lambda root: generate(root, parts=300, builds=12, projects=3),
+    "bins": lambda root: generate_bins(root, parts=300, builds=12, projects=3, rows=40),
+    "shared": lambda root: generate_shared(root, parts=300, builds=12, projects=3, rows=30),
+    "mixed": lambda root: generate_mixed(root, parts=300, builds=12, projects=3, rows=30),
+    "deep": lambda root: generate_deep(root, parts=300, builds=12, projects=3, rows=40),
+}
+
+
+def cleared(name: str, root: Path) -> Path:
+    repo: Path = WORLDS[name](root)
+    assert main(["--repo", str(repo), "build", "clear", "--all", "-q"]) == 0
+    return repo
+
+
+@pytest.mark.parametrize("name", WORLDS)
+def test_every_build_file_a_clear_writes_reads_alike_and_line_by_line(tmp_path: Path, name: str) -> None:
+    repo = cleared(name, tmp_path / "r")
+    built = sorted((repo / "builds").glob("*.yaml"))
+    assert built
+    for path in built:
+        data = path.read_bytes()
+        same(data)
+        assert read_here(data), path.name
+
+
+def test_a_repository_loads_alike_read_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = cleared("mixed", tmp_path / "r")
+    other = tmp_path / "other"
+    shutil.copytree(repo, other)
+    fast = load_repo(repo, cache=False)
+    monkeypatch.setattr(buildread, "load_build", lambda data, path, limits: load_fast(data, path, limits))
+    whole = load_repo(other, cache=False)
+    assert fast.diagnostics == whole.diagnostics
+    assert fast.inventory.builds == whole.inventory.builds
