@@ -401,7 +401,10 @@ def stock_rows(
     (its takes out of every stock file it drew on). Against ``parse``, the parse of the same repository."""
     rows: list[Row] = []
     stock = sorted((repo / "stock").iterdir())[0]
-    first = re.search(rb"\{part: ([\w.+-]+)(?:, bin: ([\w.+-]+))?, quantity", stock.read_bytes())
+    # the first line, in flow style or in block style
+    first = re.search(rb"\{part: ([\w.+-]+)(?:, bin: ([\w.+-]+))?, quantity", stock.read_bytes()) or re.search(
+        rb"- part: ([\w.+-]+)\n(?: +bin: ([\w.+-]+)\n)? +quantity", stock.read_bytes()
+    )
     if add_name(STOCK_ADD) and first is not None:
         ctb(repo, "check", "-q", ok=(0, 1))()
         where = ["--location", stock.stem, *(["--bin", first.group(2).decode()] if first.group(2) else [])]

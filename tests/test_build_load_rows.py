@@ -61,6 +61,8 @@ ODD = [
     WRITTEN.replace(b"quantity: 15\n", b"quantity: 0x10\n"),  # a number the parser reads otherwise
     WRITTEN.replace(b"part: r1\n", b"part: 0805\n"),  # text that reads as a number
     WRITTEN.replace(b"part: r1\n", b"part: true\n"),
+    WRITTEN.replace(b"part: r1\n", b"part: True\n"),
+    WRITTEN.replace(b"{location: loc-0,", b"{location: loc-0, spare: false,"),
     WRITTEN.replace(b"part: r1\n", b"part: 2026-01-01\n"),
     WRITTEN.replace(b"part: r1\n", b"part: 'r1'\n"),  # quotes
     WRITTEN.replace(b"part: r1\n", b"part: r1  # the resistor\n"),  # a comment

@@ -65,8 +65,16 @@ def _both(data: bytes, edit, tmp_path: Path) -> tuple[bytes | None, bytes | None
     return fast.pending().get(REL), slow.pending().get(REL), used
 
 
-def _file(head: list[str], rows: list[str]) -> bytes:
-    return ("".join(line + "\n" for line in head) + "lines:\n" + "".join(f"  - {row}\n" for row in rows)).encode()
+def _file(head: list[str], rows: list[str], blocks: list[bool] | None = None) -> bytes:
+    """A stock file of ``rows`` (``{key: value, ...}``), each a flow mapping or, where ``blocks`` says, a block mapping."""
+    out = []
+    for i, row in enumerate(rows):
+        if blocks and blocks[i % len(blocks)]:
+            pairs = row[1:-1].split(", ")
+            out.append("".join(f"  - {pair}\n" if not j else f"    {pair}\n" for j, pair in enumerate(pairs)))
+        else:
+            out.append(f"  - {row}\n")
+    return ("".join(line + "\n" for line in head) + "lines:\n" + "".join(out)).encode()
 
 
 heads = st.lists(
@@ -91,6 +99,8 @@ def rows(draw: st.DrawFn) -> str:
         fields.append(f"note: {draw(st.sampled_from(WORDS))}")
     if draw(st.booleans()):
         fields.append(f"counted_at: {draw(st.dates(date(2000, 1, 1), date(2099, 12, 31))).isoformat()}")
+    if draw(st.booleans()):
+        fields.append(f"deprioritized: {draw(st.sampled_from(['true', 'false']))}")
     order = draw(st.permutations(fields))
     return "{" + ", ".join(order) + "}"
 
@@ -114,9 +124,12 @@ def _distinct(found: list[str]) -> list[str]:
     return out
 
 
-def _stock(head: list[str], found: list[str]) -> tuple[bytes, list[dict[str, object]]]:
+styles = st.sampled_from([[False], [True], [True, False], [False, True, True]])  # flow, block, mixed
+
+
+def _stock(head: list[str], found: list[str], blocks: list[bool] | None = None) -> tuple[bytes, list[dict[str, object]]]:
     """A generated stock file of the rows with distinct (part, bin), and its lines as the loader reads them."""
-    text = _file(head, _distinct(found))
+    text = _file(head, _distinct(found), blocks)
     return text, load_fast(text, REL)["lines"]
 
 
@@ -125,7 +138,7 @@ def _stock(head: list[str], found: list[str]) -> tuple[bytes, list[dict[str, obj
 def test_set_quantities_writes_what_the_round_trip_writes(
     tmp_path: Path, head: list[str], found: list[str], data
 ) -> None:
-    text, items = _stock(head, found)
+    text, items = _stock(head, found, data.draw(styles))
     chosen = data.draw(st.lists(st.integers(0, len(items) - 1), unique=True, min_size=1))
     wanted = {("shelf", str(items[i]["part"]), items[i].get("bin")): data.draw(counts_drawn) for i in chosen}
 
@@ -142,7 +155,7 @@ def test_set_quantities_writes_what_the_round_trip_writes(
 def test_a_line_written_or_appended_is_what_the_round_trip_writes(
     tmp_path: Path, head: list[str], found: list[str], data
 ) -> None:
-    text, items = _stock(head, found)
+    text, items = _stock(head, found, data.draw(styles))
     index = data.draw(st.one_of(st.none(), st.integers(0, len(items) - 1)))
     note = data.draw(st.one_of(st.none(), st.sampled_from(WORDS + TRICKY)))
     part = data.draw(st.sampled_from(WORDS + TRICKY))
@@ -161,7 +174,7 @@ def test_a_line_written_or_appended_is_what_the_round_trip_writes(
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(head=heads, found=st.lists(rows(), min_size=1, max_size=6), data=st.data())
 def test_adding_to_lines_is_what_the_round_trip_writes(tmp_path: Path, head: list[str], found: list[str], data) -> None:
-    text, _ = _stock(head, found)
+    text, _ = _stock(head, found, data.draw(styles))
     parts = data.draw(
         st.lists(st.sampled_from([f"{w}{i}" for w in WORDS for i in range(3)] + TRICKY), unique=True, min_size=1)
     )
@@ -179,7 +192,7 @@ def test_adding_to_lines_is_what_the_round_trip_writes(tmp_path: Path, head: lis
 @given(head=heads, found=st.lists(rows(), min_size=1, max_size=6), data=st.data())
 def test_a_stocktake_writes_what_the_round_trip_writes(tmp_path: Path, head: list[str], found: list[str], data) -> None:
     """Counts and their ``counted_at`` (put where the line's record puts it), and counted lines appended."""
-    text, items = _stock(head, found)
+    text, items = _stock(head, found, data.draw(styles))
     chosen = data.draw(st.lists(st.integers(0, len(items) - 1), unique=True))
     new_parts = data.draw(st.lists(st.sampled_from(["n1", "n2", *TRICKY]), unique=True, max_size=2))
     counts = [(i, str(items[i]["part"]), items[i].get("bin"), data.draw(counts_drawn)) for i in chosen]
@@ -230,7 +243,15 @@ def test_a_text_edit_then_a_round_trip_edit_keeps_the_first(tmp_path: Path) -> N
     "text",
     [
         b"lines:\n  - {part: a, quantity: 1}  # a comment after a line\n",
-        b"lines:\n  - part: a\n    quantity: 1\n",
+        b"lines:\n  - part: a\n      quantity: 1\n",  # a block mapping's keys not under each other
+        b"lines:\n  - part: a\n    quantity:\n      - 1\n",  # a nested value
+        b"lines:\n  - part: a\n    quantity: 1  # a comment\n",
+        b"lines:\n  - part: a\n    quantity: [1]\n",
+        b"lines:\n  - part: a\n    quantity: 1, bin: b\n",
+        b"lines:\n  - part: a\n    part: b\n",  # a key twice
+        b"lines:\n  - part: a\n\n    quantity: 1\n",  # a blank line inside
+        b"lines:\n  - part: a\n    quantity: True\n",  # a boolean the round trip writes otherwise
+        b"lines:\n- part: a\n  quantity: 1\n",  # a list at the key's indent, as PyYAML writes it
         b"lines: []\n",
         b"\xef\xbb\xbflines:\n  - {part: a, quantity: 1}\n",
         b"lines:\r\n  - {part: a, quantity: 1}\r\n",

@@ -36,6 +36,8 @@ MORE = [
     b"lines:\n  - {part: p1, quantity: 12345678901234567}\n",  # past the digits a quantity may have
     b"lines:\n  - {part: p1, quantity: 5}\n  - {part: p1, quantity: 5}\n",  # the same line twice: for the check
     b"lines:\n  - part: p1\n    quantity: 5\n",  # block style
+    b"lines:\n  - {part: p1, quantity: 5, deprioritized: true}\n  - {part: p2, quantity: 1, deprioritized: false}\n",
+    b"lines:\n  - {part: p1, quantity: 5, deprioritized: True}\n  - {part: p2, quantity: 1, deprioritized: FALSE}\n",
 ]
 
 

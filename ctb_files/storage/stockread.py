@@ -9,7 +9,8 @@ Most item rows are plain keys and plain scalars (``- {part: p1, quantity:
 5, bin: A3}``); :func:`fast_item` builds those without the YAML parser,
 taking only the scalars whose reading is certain (decimal integers and
 decimals within the parser's digit limits, words that start with a letter
-and are not a boolean or null word) and leaving every other row to it.
+and are not a boolean or null word, ``true`` and ``false``) and leaving
+every other row to it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ _DECIMAL = re.compile(rb"[-+]?[0-9]{1,%d}\.[0-9]{1,%d}" % (_INTEGER_DIGITS, _FRA
 _WORD = re.compile(rb"[A-Za-z][A-Za-z0-9._+-]*")
 # words the parser reads as something other than text (booleans, null); all start with a letter
 _NOT_TEXT = frozenset({b"true", b"True", b"TRUE", b"false", b"False", b"FALSE", b"null", b"Null", b"NULL"})
+_BOOLEANS = {b"true": True, b"false": False}  # the two a writer writes (the others read alike, but are not written so)
 
 
 NOT_PLAIN: Any = object()  # what :func:`plain_scalar` answers for a value the parser must read
@@ -47,15 +49,19 @@ def plain_scalar(value: bytes) -> Any:
 
     Where it answers, the answer is what the YAML reader makes of the same
     scalar in a flow or block context (the same value of the same type):
-    decimal integers and decimals within the reader's digit limits, and words
-    that start with a letter and are no boolean or null word.
+    decimal integers and decimals within the reader's digit limits, words
+    that start with a letter and are no boolean or null word, and the
+    booleans ``true`` and ``false``.
     """
     if _INTEGER.fullmatch(value):
         return int(value)
     if _DECIMAL.fullmatch(value):
         return Decimal(value.decode("ascii"))
-    if _WORD.fullmatch(value) and value not in _NOT_TEXT and len(value) <= _MAX_TEXT:
-        return value.decode("ascii")
+    if _WORD.fullmatch(value) and len(value) <= _MAX_TEXT:
+        if value not in _NOT_TEXT:
+            return value.decode("ascii")
+        if value in _BOOLEANS:
+            return _BOOLEANS[value]
     return NOT_PLAIN
 
 

@@ -3,16 +3,19 @@
 Parsing a stock file of a few thousand lines for editing, and writing it
 out again, costs most of a ``ctb stock add`` (ruamel's round trip is pure
 Python).  A file in the shape ctb writes — a head of plain lines, then
-``lines:`` and one flow mapping of plain keys and plain scalars per line,
-``  - {part: p1, quantity: 5, bin: A3}``, and nothing after — is instead
-kept as its lines of text; an edit rewrites only the lines it changes, as
-the round trip would write them (:func:`row_text`), and every other byte
-stays.  Where the edit would write a value whose reading is not certain
-(:func:`~ctb_files.storage.stockread.fast_item`: a text that reads as a
-number or a boolean, a long decimal, text with spaces), or the file has any
-other shape (comments after a line, block-style lines, ``lines: []``, a
-byte order mark), the caller edits the round-trip document instead.  A test
-holds both ways to the same bytes on generated files and edits.
+``lines:`` and one mapping of plain keys and plain scalars per line, in
+flow style (``  - {part: p1, quantity: 5, bin: A3}``) or in block style as
+the round trip writes it (``  - part: p1`` then ``    quantity: 5``), and
+nothing after — is instead kept as its lines of text; an edit rewrites only
+the lines it changes, as the round trip would write them (:func:`row_text`,
+:func:`block_text`: a line keeps its style, an appended line is a flow
+mapping), and every other byte stays.  Where the edit would write a value
+whose reading is not certain (:func:`~ctb_files.storage.stockread.fast_item`:
+a text that reads as a number or a boolean, a long decimal, text with
+spaces), or the file has any other shape (comments after a line, nested
+values, ``lines: []``, a byte order mark), the caller edits the round-trip
+document instead.  A test holds both ways to the same bytes on generated
+files and edits.
 """
 
 from __future__ import annotations
@@ -36,11 +39,12 @@ _HEAD = re.compile(r"#[^\n]*|[A-Za-z_][A-Za-z0-9_]*: [A-Za-z0-9_.-](?:[^\n#:'\"{
 
 
 class FlowLines:
-    """The lines of a stock file in the shape ctb writes: its head, and each flow-mapping line with its data."""
+    """The lines of a stock file in the shape ctb writes: its head, and each line's text and data."""
 
-    def __init__(self, head: str, rows: list[str], items: list[dict[str, Any]]) -> None:
+    def __init__(self, head: str, rows: list[str], items: list[dict[str, Any]], blocks: list[bool]) -> None:
         self._head = head  # every line up to and including ``lines:``
-        self._rows = rows  # each line's text, without indent or newline
+        self._rows = rows  # each line's text, its indent and newline included
+        self._blocks = blocks  # whether each line is a block mapping (else a flow mapping)
         self.items: Sequence[dict[str, Any]] = items  # each line's data, as the loader reads it
 
     @classmethod
@@ -61,18 +65,41 @@ class FlowLines:
             return None
         rows: list[str] = []
         items: list[dict[str, Any]] = []
-        for line in body.splitlines():
-            if not line.startswith(_INDENT + "- {"):
+        blocks: list[bool] = []
+        pairs: list[str] = []  # the pairs of the block mapping being read
+        for line in [*body.splitlines(), _END]:
+            if pairs and not line.startswith(_BLOCK_MORE):  # the block mapping read so far is whole
+                item = read_row("- {" + ", ".join(pairs) + "}")
+                if item is None or list(item) != [pair.partition(":")[0] for pair in pairs]:
+                    return None
+                row = block_text(item)
+                if row != "".join(f"{_INDENT}- {pair}\n" if not i else f"{_BLOCK_MORE}{pair}\n" for i, pair in enumerate(pairs)):
+                    return None
+                rows.append(row)
+                items.append(item)
+                blocks.append(True)
+                pairs = []
+            if line is _END:
+                break
+            if line.startswith(_INDENT + "- {"):
+                row = line[len(_INDENT) :]
+                item = read_row(row)
+                if item is None or row != row_text(item):
+                    return None
+                rows.append(f"{_INDENT}{row}\n")
+                items.append(item)
+                blocks.append(False)
+            elif line.startswith(_INDENT + "- "):
+                pairs = [line[len(_INDENT) + 2 :]]
+            elif pairs and line.startswith(_BLOCK_MORE):
+                pairs.append(line[len(_BLOCK_MORE) :])
+            else:
                 return None
-            row = line[len(_INDENT) :]
-            item = read_row(row)
-            if item is None or row != row_text(item):
-                return None
-            rows.append(row)
-            items.append(item)
+            if not _PAIR_TEXT.fullmatch(pairs[-1] if pairs else "k: v"):
+                return None  # a key with nothing after it (a nested value), a flow value, a comment...
         if not rows:
             return None
-        return cls(head, rows, items)
+        return cls(head, rows, items, blocks)
 
     def update(self, changes: Mapping[int, Mapping[str, Any]], appended: Sequence[Mapping[str, Any]] = ()) -> bool:
         """Write lines anew (by index: each line's whole mapping, in order) and append lines, all or nothing; False
@@ -91,15 +118,22 @@ class FlowLines:
             added.append(found)
         listed = list(self.items)
         for index, (row, item) in rows.items():
-            self._rows[index], listed[index] = row, item
-        for row, item in added:
-            self._rows.append(row)
+            self._rows[index] = block_text(item) if self._blocks[index] else f"{_INDENT}{row}\n"
+            listed[index] = item
+        for row, item in added:  # a new line is a flow mapping, as the round trip appends one
+            self._rows.append(f"{_INDENT}{row}\n")
+            self._blocks.append(False)
             listed.append(item)
         self.items = listed
         return True
 
     def text(self) -> str:
-        return self._head + "".join(f"{_INDENT}{row}\n" for row in self._rows)
+        return self._head + "".join(self._rows)
+
+
+_END = "\0"  # past the last line
+_BLOCK_MORE = _INDENT + "  "  # the indent of a block mapping's keys after its first
+_PAIR_TEXT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*: [^ ].*")
 
 
 def read_row(row: str) -> dict[str, Any] | None:
@@ -132,7 +166,21 @@ def row_text(item: Mapping[str, Any]) -> str:
     return "- {" + ", ".join(f"{name}: {_scalar(value)}" for name, value in item.items()) + "}"
 
 
+def block_text(item: Mapping[str, Any]) -> str:
+    """A line's mapping as the round trip writes one in block style, indent and newlines included::
+
+      - part: p1
+        quantity: 5
+    """
+    return "".join(
+        f"{_INDENT}- {name}: {_scalar(value)}\n" if not i else f"{_BLOCK_MORE}{name}: {_scalar(value)}\n"
+        for i, (name, value) in enumerate(item.items())
+    )
+
+
 def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, Decimal):
         return number_text(value)
     return value.isoformat() if isinstance(value, date) else str(value)
@@ -143,7 +191,7 @@ def _certain_row(item: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
     gives the same values (else None)."""
     if not item or not all(type(name) is str for name in item):
         return None
-    if not all(type(value) in (str, int, Decimal, date) for value in item.values()):
+    if not all(type(value) in (str, int, Decimal, date, bool) for value in item.values()):
         return None
     row = row_text(item)
     back = read_row(row)
@@ -154,9 +202,9 @@ def _certain_row(item: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
         if type(value) is str:
             if type(read) is not str or read != value or value.lower() in YAML11_WORDS:
                 return None  # another type read back, or a word the round trip quotes
-        elif type(value) is date:
-            if type(read) is not date or read != value:
+        elif type(value) in (date, bool):
+            if type(read) is not type(value) or read != value:
                 return None
-        elif type(read) in (str, date) or Decimal(read) != value or number_text(Decimal(read)) != number_text(Decimal(value)):
+        elif type(read) in (str, date, bool) or Decimal(read) != value or number_text(Decimal(read)) != number_text(Decimal(value)):
             return None
     return row, back
