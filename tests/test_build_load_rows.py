@@ -1,4 +1,4 @@
-"""The loader reads the lists ctb writes into build files line by line (``storage/buildread``): the same data, the same messages."""
+"""The loader reads the lists of stock, BOM and build files line by line (``storage/listread``): the same data, the same messages."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bench.gen import generate, generate_bins, generate_deep, generate_mixed, generate_shared
 from ctb_files.cli import main
 from ctb_files.core.models.settings import Limits
-from ctb_files.storage import buildread
+from ctb_files.storage import listread
 from ctb_files.storage.filedata import parse_file
 from ctb_files.storage.loader import load_repo
 from ctb_files.storage.writeback.build import render_build
@@ -51,8 +51,8 @@ def same(data: bytes, limits: Any = None) -> None:
 def read_here(data: bytes) -> bool:
     """Whether the file was read line by line (not left to the whole-file parser)."""
     try:
-        buildread._Reading(data, "builds/b.yaml").read()
-    except buildread._Unshaped:
+        listread._Reading(data, "builds/b.yaml").read()
+    except listread._Unshaped:
         return False
     return True
 
@@ -77,6 +77,16 @@ ODD = [
     WRITTEN.replace(b"    take:\n      - {location", b"    take:\n    - {location"),  # the rows at the key's indent
     WRITTEN.replace(b"    take:\n      - {location", b"    take:\n        - {location"),  # deeper rows
     WRITTEN.replace(b"    take:\n      - {location: loc-0, part: r1, quantity: 15}\n", b"    take:\n"),  # take: null
+    WRITTEN.replace(
+        b"      - {location: loc-0, part: r1, quantity: 15}", b"      - R1\n      - 2.5\n      - true"
+    ),  # scalars
+    WRITTEN.replace(
+        b"      - {location: loc-0, part: r1, quantity: 15}", b"      - R1\n      - {part: r1}"
+    ),  # mixed rows
+    WRITTEN.replace(b"      - {location: loc-0, part: r1, quantity: 15}", b"      - a: b"),
+    WRITTEN.replace(b"      - {location: loc-0, part: r1, quantity: 15}", b"      -"),
+    WRITTEN.replace(b"      - {location: loc-0, part: r1, quantity: 15}", b"      - [R1]"),
+    WRITTEN.replace(b"      - {location: loc-0, part: r1, quantity: 15}", b"      - 2026-01-01"),
     WRITTEN.replace(b"  - part: c2\n", b"\n  - part: c2\n"),  # a blank line inside
     WRITTEN.replace(b"  - part: c2\n", b"# between\n  - part: c2\n"),  # a comment at column 0 inside
     WRITTEN.replace(b"  - part: c2\n", b"  # between\n  - part: c2\n"),
@@ -212,14 +222,19 @@ def cleared(name: str, root: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", WORLDS)
-def test_every_build_file_a_clear_writes_reads_alike_and_line_by_line(tmp_path: Path, name: str) -> None:
+def test_every_list_file_of_a_cleared_repository_reads_alike_and_line_by_line(tmp_path: Path, name: str) -> None:
+    """Its build files as the clear wrote them, its stock files and BOMs as the generator wrote them (flow or block style)."""
     repo = cleared(name, tmp_path / "r")
-    built = sorted((repo / "builds").glob("*.yaml"))
-    assert built
-    for path in built:
+    found = [
+        *sorted((repo / "builds").glob("*.yaml")),
+        *sorted((repo / "stock").glob("*.yaml")),
+        *sorted(repo.glob("projects/*/bom/*.yaml")),
+    ]
+    assert len({path.parent.name for path in found}) >= 3
+    for path in found:
         data = path.read_bytes()
         same(data)
-        assert read_here(data), path.name
+        assert read_here(data), path
 
 
 def test_a_repository_loads_alike_read_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -227,7 +242,7 @@ def test_a_repository_loads_alike_read_either_way(tmp_path: Path, monkeypatch: p
     other = tmp_path / "other"
     shutil.copytree(repo, other)
     fast = load_repo(repo, cache=False)
-    monkeypatch.setattr(buildread, "load_build", lambda data, path, limits: load_fast(data, path, limits))
+    monkeypatch.setattr(listread, "load_lists", lambda data, path, limits: load_fast(data, path, limits))
     whole = load_repo(other, cache=False)
     assert fast.diagnostics == whole.diagnostics
     assert fast.inventory.builds == whole.inventory.builds

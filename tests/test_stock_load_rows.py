@@ -1,4 +1,4 @@
-"""The loader reads stock files line by line (``storage/stockread.load_stock``): the same data, the same messages."""
+"""The loader reads stock files line by line (``storage/listread.load_lists``): the same data, the same messages."""
 
 from __future__ import annotations
 

@@ -6,13 +6,15 @@ too), for the ``rows:`` of a BOM file as ``ctb project sync`` writes them
 flow lists (references, SKUs); a row that parses on its own as one complete
 flow mapping reads the same inside the file, and anything else goes to the
 whole-file parser, so answers and messages are exactly those of
-``load_fast``.
+``load_fast``.  Rows of plain scalars and flow lists of them are read
+without the YAML parser (:func:`~ctb_files.storage.listread.flow_row`).
 """
 
 from __future__ import annotations
 
 import re
 
+from ctb_files.storage.listread import flow_row
 from ctb_files.storage.rowread import RowVersions
 
 # printable ASCII; flow lists allowed, no nested mapping, quote, anchor/alias/tag or comment start
@@ -24,3 +26,5 @@ class BomVersions(RowVersions):
 
     key = b"rows"
     item = _ROW_CHARS
+    _fast = staticmethod(flow_row)
+

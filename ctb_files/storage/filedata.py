@@ -19,20 +19,15 @@ if TYPE_CHECKING:
 def parse_file(data: bytes, rel: str, limits: Bounds) -> Any:
     """What :func:`~ctb_files.storage.yaml.load_fast` reads in the bytes of the inventory file ``rel``.
 
-    A stock file is read line by line where it has the shape ctb writes
-    (:func:`~ctb_files.storage.stockread.load_stock`), and so are the lists
-    ctb writes into a build file (:func:`~ctb_files.storage.buildread.load_build`):
-    the same answer and the same messages, faster.  Every other file is read
-    by the whole-file parser.
+    The lists of a stock, BOM or build file are read line by line where they
+    have the shapes ctb writes (:func:`~ctb_files.storage.listread.load_lists`:
+    the same answer and the same messages, faster).  Every other file is
+    read by the whole-file parser.
     """
-    if rel.startswith("stock/"):
-        from ctb_files.storage.stockread import load_stock
+    if rel.startswith(("stock/", "builds/")) or (rel.startswith("projects/") and rel.count("/") == 3 and rel.split("/")[2] == "bom"):
+        from ctb_files.storage.listread import load_lists
 
-        return load_stock(data, rel, limits)
-    if rel.startswith("builds/"):
-        from ctb_files.storage.buildread import load_build
-
-        return load_build(data, rel, limits)
+        return load_lists(data, rel, limits)
     from ctb_files.storage.yaml import load_fast
 
     return load_fast(data, rel, limits)

@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ctb_files.storage.rowread import RowVersions
-
-if TYPE_CHECKING:
-    from ctb_files.storage.yaml.read import Bounds
 
 # Bounds within the YAML reader's limits (storage/yaml/read.py: MAX_INTEGER_DIGITS, MAX_FRACTION_DIGITS,
 # Limits; a test holds them there), so that a number or text taken here is one the parser takes too.
@@ -109,18 +106,3 @@ class StockVersions(RowVersions):
     key = b"lines"
     _fast = staticmethod(fast_item)
 
-
-def load_stock(data: bytes, path: str, limits: Bounds) -> Any:
-    """``load_fast(data, path, limits)`` of one stock file, its flow lines read one at a time (:class:`StockVersions`).
-
-    A stock file ctb wrote is thousands of one-line flow mappings, which the
-    row reading takes about ten times faster than the whole-file parser.  It
-    stays within the default limits; under stricter ones (a ``ctb.yaml``
-    that lowers them) the whole-file parser reads the file and counts
-    against them.
-    """
-    from ctb_files.storage.yaml.read import default_limits, load_fast
-
-    if limits != default_limits():
-        return load_fast(data, path, limits)
-    return StockVersions().load(data, path)

@@ -1,15 +1,18 @@
-"""Build files read block by block where they have the shape ctb writes: the same data, the same messages.
+"""Stock, BOM and build files read block by block where their lists have the shapes ctb writes.
 
-A cleared build file is mostly its ``reservations`` (a block list of
-mappings, each with a flow list of ``take`` rows) and its ``shortages`` and
-``assemblies`` (one flow mapping per row), in the layout
-:func:`~ctb_files.storage.writeback.build.emit_written` gives them.  Such a
-block is read here line by line, its scalars by the rules of
+Most of a stock file is its ``lines``, of a BOM its ``rows``, of a cleared
+build its ``reservations`` (each with its ``take`` rows), ``shortages`` and
+``assemblies``: a list of one flow mapping per line (``  - {part: p1,
+quantity: 5}``) or of block mappings (``  - part: r1`` then ``    quantity:
+15``, ``    lines: [52]``, ``    take:`` and its rows ``      - {…}``
+or ``      - R1``), as
+ctb's writers and the round trip give them.  Such a block is read here line
+by line, its scalars by the rules of
 :func:`~ctb_files.storage.stockread.plain_scalar` (only readings that are
-certain).  Everything else — the keys a person wrote, a block in any other
-layout — is parsed by the whole-file parser as one document of its own (the
-file without the blocks read here), and the file is put back together in its
-order of keys.
+certain) and flow lists of them.  Everything else — the keys a person
+wrote, a block in any other layout — is parsed by the whole-file parser as
+one document of its own (the file without the blocks read here), and the
+file is put back together in its order of keys.
 
 That is exact because a block read here is a top-level key at column 0
 followed only by indented lines of a strict grammar (ASCII id characters, no
@@ -44,8 +47,8 @@ class _Unshaped(Exception):
     """Not the shape this reading is exact for."""
 
 
-def load_build(data: bytes, path: str, limits: Bounds) -> Any:
-    """``load_fast(data, path, limits)`` of one build file, its written-back lists read line by line.
+def load_lists(data: bytes, path: str, limits: Bounds) -> Any:
+    """``load_fast(data, path, limits)`` of one stock, BOM or build file, its lists read line by line.
 
     Under limits other than the default ones (a ``ctb.yaml`` that lowers
     them) the whole-file parser reads the file and counts against them.
@@ -61,7 +64,7 @@ def load_build(data: bytes, path: str, limits: Bounds) -> Any:
 
 
 class _Reading:
-    """One build file split into blocks read here and a rest for the parser."""
+    """One file split into blocks read here and a rest for the parser."""
 
     def __init__(self, data: bytes, path: str) -> None:
         self.data = data
@@ -138,10 +141,10 @@ class _Reading:
         rows: list[Any] | None = None  # the rows of its last key, when they are on the lines below
         try:
             for line in lines[first + 1 : end]:
-                if line.startswith(b"      - {"):  # a row of the last key of a block mapping
+                if line.startswith(b"      - "):  # a row of the last key of a block mapping: a flow mapping or a scalar
                     if rows is None:
                         return NOT_PLAIN
-                    rows.append(_made(_flow_map(line[8:])))
+                    rows.append(_made(_flow_map(line[8:])) if line[8:9] == b"{" else _scalar(line[8:]))
                     continue
                 if rows is not None and not rows:
                     return NOT_PLAIN  # "key:" with nothing below: the parser reads it
@@ -183,6 +186,22 @@ _PAIRS: dict[bytes, tuple[str, Any, bool]] = {}
 _MAPS: dict[bytes, tuple[dict[str, Any], bool]] = {}
 _TEXTS: dict[Any, Any] = {}
 _MEMO_SIZE = 1 << 17  # lines remembered before the memo starts afresh
+
+
+def flow_row(row: bytes) -> dict[str, Any] | None:
+    """The mapping of an item row ``- {key: value, ...}`` (no indent), each value a plain scalar or a flow list
+    of them, or None when the parser must read it.
+
+    Where it answers, the answer equals ``load_fast(row, "")[0]``: the
+    stock reader's certain readings (:func:`~ctb_files.storage.stockread.plain_scalar`),
+    and lists such as a BOM row's ``refs: [R1, R2]``.
+    """
+    if not row.startswith(b"- "):
+        return None
+    try:
+        return _made(_flow_map(row[2:]))
+    except _Unshaped:
+        return None
 
 
 def _made(found: tuple[dict[str, Any], bool]) -> dict[str, Any]:
