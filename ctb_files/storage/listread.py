@@ -185,7 +185,7 @@ _BELOW: Any = object()  # the value of "key:" whose rows are on the lines below
 _PAIRS: dict[bytes, tuple[str, Any, bool]] = {}
 _MAPS: dict[bytes, tuple[dict[str, Any], bool]] = {}
 _TEXTS: dict[Any, Any] = {}
-_MEMO_SIZE = 1 << 17  # lines remembered before the memo starts afresh
+_MEMO_SIZE = 1 << 15  # lines remembered before the memo starts afresh (a few MiB at most)
 
 
 def flow_row(row: bytes) -> dict[str, Any] | None:
