@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -303,9 +304,14 @@ def test_a_command_whose_stored_answer_missed_walks_the_tree_once(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:
     """The load takes over the walk the stored answer's lookup just made, and loads what a fresh walk finds."""
+    import ctb_files.cli.build
     from ctb_files.cli import main
 
+    def same_clock() -> None:  # a dry run prints cleared_at: two runs a second apart would differ there
+        monkeypatch.setattr(ctb_files.cli.build, "now", lambda: datetime(2026, 12, 7, 9, 0, 0, tzinfo=UTC))
+
     monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
+    same_clock()
     trust_everything(monkeypatch)
     main(["--repo", str(repo), *command])
     edited = repo / "builds" / "vco-batch-1.yaml"
@@ -317,6 +323,7 @@ def test_a_command_whose_stored_answer_missed_walks_the_tree_once(
     assert walks == [str(repo)]
     monkeypatch.undo()
     monkeypatch.delenv("CTB_CACHE_TEST", raising=False)
+    same_clock()
     assert (status, said.out) == (main(["--repo", str(repo), *command, "--no-cache"]), capsys.readouterr().out)
 
 
