@@ -51,7 +51,7 @@ def same(data: bytes, limits: Any = None) -> None:
 def read_here(data: bytes) -> bool:
     """Whether the file was read line by line (not left to the whole-file parser)."""
     try:
-        listread._Reading(data, "builds/b.yaml").read()
+        listread._read(data, "builds/b.yaml")
     except listread._Unshaped:
         return False
     return True

@@ -27,4 +27,3 @@ class BomVersions(RowVersions):
     key = b"rows"
     item = _ROW_CHARS
     _fast = staticmethod(flow_row)
-

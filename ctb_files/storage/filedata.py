@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ctb_files.core import paths as layout
 from ctb_files.errors import Diagnostic
 
 if TYPE_CHECKING:
     from ctb_files.storage.yaml.read import Bounds
+
+_LISTED = frozenset({"stock", "bom", "build"})  # the kinds whose lists are read line by line
 
 
 def parse_file(data: bytes, rel: str, limits: Bounds) -> Any:
@@ -24,7 +27,8 @@ def parse_file(data: bytes, rel: str, limits: Bounds) -> Any:
     the same answer and the same messages, faster).  Every other file is
     read by the whole-file parser.
     """
-    if rel.startswith(("stock/", "builds/")) or (rel.startswith("projects/") and rel.count("/") == 3 and rel.split("/")[2] == "bom"):
+    key = layout.classify(rel)
+    if key is not None and key.kind in _LISTED:
         from ctb_files.storage.listread import load_lists
 
         return load_lists(data, rel, limits)

@@ -37,10 +37,11 @@ from ctb_files.storage.stockread import _MAX_KEYS, NOT_PLAIN, plain_key, plain_s
 if TYPE_CHECKING:
     from ctb_files.storage.yaml.read import Bounds
 
-_TOP = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*):(?: |$)")  # a line at column 0 that starts a top-level key
-_BLOCK_KEY = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*):")  # a top-level key whose value is on the lines below
-_PAIR_LINE = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*):(?: ([^ ].*))?")  # key: value, or key: and rows below
-_FLOW_PAIR = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*): (\[[^\[\]{}]*\]|[^\[\]{}, ][^\[\]{},]*)")
+_KEY = rb"([A-Za-z_][A-Za-z0-9_]*)"  # a plain key of key characters (what stockread.plain_key takes)
+_TOP = re.compile(_KEY + rb":(?: |$)")  # a line at column 0 that starts a top-level key
+_BLOCK_KEY = re.compile(_KEY + rb":")  # a top-level key whose value is on the lines below
+_PAIR_LINE = re.compile(_KEY + rb":(?: ([^ ].*))?")  # key: value, or key: and rows below
+_FLOW_PAIR = re.compile(_KEY + rb": (\[[^\[\]{}]*\]|[^\[\]{}, ][^\[\]{},]*)")
 
 
 class _Unshaped(Exception):
@@ -57,119 +58,116 @@ def load_lists(data: bytes, path: str, limits: Bounds) -> Any:
 
     if limits == default_limits():
         try:
-            return _Reading(data, path).read()
+            return _read(data, path)
         except _Unshaped:
             pass
     return load_fast(data, path, limits)
 
 
-class _Reading:
-    """One file split into blocks read here and a rest for the parser."""
+def _read(data: bytes, path: str) -> dict[str, Any]:
+    """``data`` split into blocks read here and a rest for the parser, put back together; :class:`_Unshaped`
+    when it is not a file this reading is exact for."""
+    if len(data) > _MAX_BYTES or b"\r" in data:
+        raise _Unshaped
+    # top-level blocks: (key, first line, end line) over the file's lines
+    lines = data.split(b"\n")
+    starts: list[int] = []  # offset of each line
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    blocks: list[tuple[str, int, int]] = []
+    for number, line in enumerate(lines):
+        lead = line[:1]
+        if lead in (b"", b" ", b"#"):
+            if lead == b" " and not blocks and line.strip() and not line.lstrip().startswith(b"#"):
+                raise _Unshaped  # content before the first key: the root is not a mapping at column 0
+            continue
+        found = _TOP.match(line)
+        if found is None:
+            raise _Unshaped  # a document marker, a directive, a list, a quoted key...
+        if blocks:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], number)
+        blocks.append((found.group(1).decode("ascii"), number, len(lines)))
+    if not blocks:
+        raise _Unshaped
+    keys = [key for key, _, _ in blocks]
+    if len(set(keys)) != len(keys) or len(keys) > _MAX_KEYS:
+        raise _Unshaped  # a key twice: the parser's message
+    read: dict[str, Any] = {}
+    rest: list[bytes] = []
+    cut = 0  # where the part of the file that goes to the parser resumes
+    for key, first, end in blocks:
+        value = _block(lines, first, end) if _BLOCK_KEY.fullmatch(lines[first]) else NOT_PLAIN
+        if value is NOT_PLAIN:
+            continue
+        read[key] = value
+        rest.append(data[cut : starts[first]])
+        cut = starts[end] if end < len(lines) else len(data)
+    if not read:
+        raise _Unshaped  # nothing to gain: the parser reads the file
+    rest.append(data[cut:])
+    parsed = _rest(b"".join(rest), path)
+    if list(parsed) != [key for key in keys if key not in read]:
+        raise _Unshaped  # a line at column 0 of the rest that is not one of its keys
+    return {key: read[key] if key in read else parsed[key] for key in keys}
 
-    def __init__(self, data: bytes, path: str) -> None:
-        self.data = data
-        self.path = path
 
-    def read(self) -> Any:
-        data = self.data
-        if len(data) > _MAX_BYTES or b"\r" in data:
-            raise _Unshaped
-        # top-level blocks: (key, first line, end line) over the file's lines
-        lines = data.split(b"\n")
-        starts: list[int] = []  # offset of each line
-        offset = 0
-        for line in lines:
-            starts.append(offset)
-            offset += len(line) + 1
-        blocks: list[tuple[str, int, int]] = []
-        for number, line in enumerate(lines):
-            lead = line[:1]
-            if lead in (b"", b" ", b"#"):
-                if lead == b" " and not blocks and line.strip() and not line.lstrip().startswith(b"#"):
-                    raise _Unshaped  # content before the first key: the root is not a mapping at column 0
-                continue
-            found = _TOP.match(line)
-            if found is None:
-                raise _Unshaped  # a document marker, a directive, a list, a quoted key...
-            if blocks:
-                blocks[-1] = (blocks[-1][0], blocks[-1][1], number)
-            blocks.append((found.group(1).decode("ascii"), number, len(lines)))
-        if not blocks:
-            raise _Unshaped
-        keys = [key for key, _, _ in blocks]
-        if len(set(keys)) != len(keys) or len(keys) > _MAX_KEYS:
-            raise _Unshaped  # a key twice: the parser's message
-        read: dict[str, Any] = {}
-        rest: list[bytes] = []
-        cut = 0  # where the part of the file that goes to the parser resumes
-        for key, first, end in blocks:
-            value = self._block(lines, first, end) if _BLOCK_KEY.fullmatch(lines[first]) else NOT_PLAIN
-            if value is NOT_PLAIN:
-                continue
-            read[key] = value
-            rest.append(data[cut : starts[first]])
-            cut = starts[end] if end < len(lines) else len(data)
-        if not read:
-            raise _Unshaped  # nothing to gain: the parser reads the file
-        rest.append(data[cut:])
-        parsed = self._rest(b"".join(rest))
-        if list(parsed) != [key for key in keys if key not in read]:
-            raise _Unshaped  # a line at column 0 of the rest that is not one of its keys
-        return {key: read[key] if key in read else parsed[key] for key in keys}
+def _rest(rest: bytes, path: str) -> dict[str, Any]:
+    """The rest of a file without its blocks read here, parsed; :class:`_Unshaped` when that is not a mapping."""
+    from ctb_files.storage.yaml import YamlProblem, load_fast
 
-    def _rest(self, rest: bytes) -> dict[str, Any]:
-        from ctb_files.storage.yaml import YamlProblem, load_fast
+    try:
+        parsed = load_fast(rest, path)
+    except YamlProblem:
+        raise _Unshaped from None
+    if parsed is None:
+        return {}
+    if not isinstance(parsed, dict):
+        raise _Unshaped
+    return parsed
 
-        try:
-            parsed = load_fast(rest, self.path)
-        except YamlProblem:
-            raise _Unshaped from None
-        if parsed is None:
-            return {}
-        if not isinstance(parsed, dict):
-            raise _Unshaped
-        return parsed
 
-    def _block(self, lines: list[bytes], first: int, end: int) -> Any:
-        """The list a block's indented lines hold, or NOT_PLAIN when they are not in the shape read here."""
-        while end > first + 1 and lines[end - 1] == b"":  # blank lines before the next key, or the file's end
-            end -= 1
-        if end == first + 1:
-            return NOT_PLAIN
-        items: list[Any] = []
-        item: dict[str, Any] | None = None  # the block mapping being read
-        rows: list[Any] | None = None  # the rows of its last key, when they are on the lines below
-        try:
-            for line in lines[first + 1 : end]:
-                if line.startswith(b"      - "):  # a row of the last key of a block mapping: a flow mapping or a scalar
-                    if rows is None:
-                        return NOT_PLAIN
-                    rows.append(_made(_flow_map(line[8:])) if line[8:9] == b"{" else _scalar(line[8:]))
-                    continue
-                if rows is not None and not rows:
-                    return NOT_PLAIN  # "key:" with nothing below: the parser reads it
-                rows = None
-                if line.startswith(b"  - {"):  # an item on one line
-                    item = None
-                    items.append(_made(_flow_map(line[4:])))
-                    continue
-                if line.startswith(b"  - "):  # an item that is a block mapping: its first key
-                    item = {}
-                    items.append(item)
-                elif item is None or not line.startswith(b"    "):
+def _block(lines: list[bytes], first: int, end: int) -> Any:
+    """The list a block's indented lines hold, or NOT_PLAIN when they are not in the shape read here."""
+    while end > first + 1 and lines[end - 1] == b"":  # blank lines before the next key, or the file's end
+        end -= 1
+    if end == first + 1:
+        return NOT_PLAIN
+    items: list[Any] = []
+    item: dict[str, Any] | None = None  # the block mapping being read
+    rows: list[Any] | None = None  # the rows of its last key, when they are on the lines below
+    try:
+        for line in lines[first + 1 : end]:
+            if line.startswith(b"      - "):  # a row of the last key of a block mapping: a flow mapping or a scalar
+                if rows is None:
                     return NOT_PLAIN
-                key, value, many = _pair(line[4:])
-                if key in item or len(item) >= _MAX_KEYS:
-                    return NOT_PLAIN
-                if value is _BELOW:
-                    item[key] = rows = []
-                else:
-                    item[key] = list(value) if many else value
-        except _Unshaped:
-            return NOT_PLAIN
-        if (rows is not None and not rows) or len(items) > _MAX_ITEMS or any(len(row) > _MAX_ITEMS for row in _lists(items)):
-            return NOT_PLAIN
-        return items
+                rows.append(_made(_flow_map(line[8:])) if line[8:9] == b"{" else _scalar(line[8:]))
+                continue
+            if rows is not None and not rows:
+                return NOT_PLAIN  # "key:" with nothing below: the parser reads it
+            rows = None
+            if line.startswith(b"  - {"):  # an item on one line
+                item = None
+                items.append(_made(_flow_map(line[4:])))
+                continue
+            if line.startswith(b"  - "):  # an item that is a block mapping: its first key
+                item = {}
+                items.append(item)
+            elif item is None or not line.startswith(b"    "):
+                return NOT_PLAIN
+            key, value, many = _pair(line[4:])
+            if key in item or len(item) >= _MAX_KEYS:
+                return NOT_PLAIN
+            if value is _BELOW:
+                item[key] = rows = []
+            else:
+                item[key] = list(value) if many else value
+    except _Unshaped:
+        return NOT_PLAIN
+    if (rows is not None and not rows) or len(items) > _MAX_ITEMS or any(len(row) > _MAX_ITEMS for row in _lists(items)):
+        return NOT_PLAIN
+    return items
 
 
 def _lists(items: list[Any]) -> Iterator[list[Any]]:

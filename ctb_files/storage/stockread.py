@@ -105,4 +105,3 @@ class StockVersions(RowVersions):
 
     key = b"lines"
     _fast = staticmethod(fast_item)
-

@@ -66,19 +66,18 @@ class FlowLines:
         rows: list[str] = []
         items: list[dict[str, Any]] = []
         blocks: list[bool] = []
-        pairs: list[str] = []  # the pairs of the block mapping being read
+        block: list[str] = []  # the lines of the block mapping being read
         for line in [*body.splitlines(), _END]:
-            if pairs and not line.startswith(_BLOCK_MORE):  # the block mapping read so far is whole
+            if block and not line.startswith(_BLOCK_MORE):  # the block mapping read so far is whole
+                pairs = [block[0][len(_INDENT) + 2 :], *(more[len(_BLOCK_MORE) :] for more in block[1:])]
                 item = read_row("- {" + ", ".join(pairs) + "}")
-                if item is None or list(item) != [pair.partition(":")[0] for pair in pairs]:
-                    return None
-                row = block_text(item)
-                if row != "".join(f"{_INDENT}- {pair}\n" if not i else f"{_BLOCK_MORE}{pair}\n" for i, pair in enumerate(pairs)):
-                    return None
-                rows.append(row)
+                text = "".join(f"{each}\n" for each in block)
+                if item is None or block_text(item) != text:
+                    return None  # not what the round trip would write again (a nested value, a comment, ...)
+                rows.append(text)
                 items.append(item)
                 blocks.append(True)
-                pairs = []
+                block = []
             if line is _END:
                 break
             if line.startswith(_INDENT + "- {"):
@@ -89,14 +88,10 @@ class FlowLines:
                 rows.append(f"{_INDENT}{row}\n")
                 items.append(item)
                 blocks.append(False)
-            elif line.startswith(_INDENT + "- "):
-                pairs = [line[len(_INDENT) + 2 :]]
-            elif pairs and line.startswith(_BLOCK_MORE):
-                pairs.append(line[len(_BLOCK_MORE) :])
+            elif line.startswith(_INDENT + "- ") or (block and line.startswith(_BLOCK_MORE)):
+                block.append(line)
             else:
                 return None
-            if not _PAIR_TEXT.fullmatch(pairs[-1] if pairs else "k: v"):
-                return None  # a key with nothing after it (a nested value), a flow value, a comment...
         if not rows:
             return None
         return cls(head, rows, items, blocks)
@@ -133,7 +128,6 @@ class FlowLines:
 
 _END = "\0"  # past the last line
 _BLOCK_MORE = _INDENT + "  "  # the indent of a block mapping's keys after its first
-_PAIR_TEXT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*: [^ ].*")
 
 
 def read_row(row: str) -> dict[str, Any] | None:
