@@ -246,3 +246,17 @@ def test_a_repository_loads_alike_read_either_way(tmp_path: Path, monkeypatch: p
     whole = load_repo(other, cache=False)
     assert fast.diagnostics == whole.diagnostics
     assert fast.inventory.builds == whole.inventory.builds
+
+
+def test_a_full_memo_keeps_its_first_lines_and_reads_the_rest_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the memo's room, lines are read without it: the memo is never emptied and refilled."""
+    monkeypatch.setattr(listread, "_PAIRS", {})
+    monkeypatch.setattr(listread, "_MAPS", {})
+    monkeypatch.setattr(listread, "_TEXTS", {})
+    monkeypatch.setattr(listread, "_MEMO_SIZE", 3)
+    same(WRITTEN)
+    first = dict(listread._MAPS)
+    assert len(first) == 3
+    same(WRITTEN.replace(b"p1165", b"p9"))
+    assert first == listread._MAPS
+    assert len(listread._PAIRS) == len(listread._TEXTS) == 3

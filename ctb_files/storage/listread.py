@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ctb_files.storage.rowread import _MAX_BYTES, _MAX_ITEMS
 from ctb_files.storage.stockread import _MAX_KEYS, NOT_PLAIN, plain_key, plain_scalar
@@ -178,12 +178,13 @@ def _lists(items: list[Any]) -> Iterator[list[Any]]:
                 yield value
 
 
+_T = TypeVar("_T")
 _BELOW: Any = object()  # the value of "key:" whose rows are on the lines below
 # each distinct line read once per process: a line's reading is a function of its bytes alone
 _PAIRS: dict[bytes, tuple[str, Any, bool]] = {}
 _MAPS: dict[bytes, tuple[dict[str, Any], bool]] = {}
 _TEXTS: dict[Any, Any] = {}
-_MEMO_SIZE = 1 << 15  # lines remembered before the memo starts afresh (a few MiB at most)
+_MEMO_SIZE = 1 << 16  # distinct lines of each kind remembered (about 25 MiB at most)
 
 
 def flow_row(row: bytes) -> dict[str, Any] | None:
@@ -221,10 +222,7 @@ def _pair(text: bytes) -> tuple[str, Any, bool]:
     value = matched.group(2)
     read = _value(value) if value is not None else _BELOW
     many = type(read) is tuple
-    if len(_PAIRS) >= _MEMO_SIZE:
-        _PAIRS.clear()
-    found = _PAIRS[text] = (_key(matched.group(1)), read, many)
-    return found
+    return _kept(_PAIRS, text, (_key(matched.group(1)), read, many))
 
 
 def _flow_map(text: bytes) -> tuple[dict[str, Any], bool]:
@@ -253,10 +251,7 @@ def _flow_map(text: bytes) -> tuple[dict[str, Any], bool]:
         if body[at : at + 2] != b", ":
             raise _Unshaped
         at += 2
-    if len(_MAPS) >= _MEMO_SIZE:
-        _MAPS.clear()
-    found = _MAPS[text] = (out, many)
-    return found
+    return _kept(_MAPS, text, (out, many))
 
 
 def _value(text: bytes) -> Any:
@@ -278,18 +273,25 @@ def _scalar(text: bytes) -> Any:
     value = plain_scalar(text)
     if value is NOT_PLAIN:
         raise _Unshaped
-    if type(value) is str:
-        if len(_TEXTS) >= _MEMO_SIZE:
-            _TEXTS.clear()
-        return _TEXTS.setdefault(value, value)
-    return value
+    return _text(value) if type(value) is str else value
 
 
 def _key(text: bytes) -> str:
     key = plain_key(text)
     if key is None:
         raise _Unshaped
-    if len(_TEXTS) >= _MEMO_SIZE:
-        _TEXTS.clear()
-    found: str = _TEXTS.setdefault(key, key)
-    return found
+    return _text(key)
+
+
+def _text(text: str) -> str:
+    """One object per distinct text, as the parser makes them (texts past the memo's room stay as they are)."""
+    found: str | None = _TEXTS.get(text)
+    return found if found is not None else _kept(_TEXTS, text, text)
+
+
+def _kept(memo: dict[bytes, _T] | dict[str, _T], key: Any, value: _T) -> _T:
+    """``value``, remembered under ``key`` while ``memo`` has room: the lines seen first stay, so a load of
+    more distinct lines than that never empties it to fill it again."""
+    if len(memo) < _MEMO_SIZE:
+        memo[key] = value
+    return value
