@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +31,14 @@ WRITTEN = (
     b"  - part: c2\n    quantity: 2.5\n    lines: []\n    take: []\n"
     b"shortages:\n  - {part: p1165, quantity: 7, lines: [5, 50]}\n  - {part: p1166, quantity: 3, lines: [20]}\n"
     b"assemblies: []\n"
+)
+
+
+PYYAML = (  # a cleared build as yaml.safe_dump writes it: lists at their key's column, keys sorted
+    b"assemblies: []\ncleared_at: 2026-12-07 16:06:23+00:00\nproject: p\nquantity: 3\n"
+    b"reservations:\n- lines:\n  - 52\n  part: r1\n  quantity: 15\n  take:\n  - location: loc-0\n    part: r1\n"
+    b"    quantity: 15\n- lines: []\n  part: c2\n  quantity: 2.5\n  take: []\nshortages:\n- lines:\n  - 5\n"
+    b"  - 50\n  part: p1165\n  quantity: 7\n- lines:\n  - 20\n  part: p1166\n  quantity: 3\nstatus: short\nversion: v1\n"
 )
 
 
@@ -122,6 +132,26 @@ ODD = [
     b"",
     b"# only a comment\n",
     b"reservations:\n  - {part: r1, quantity: 1}\nreservations:\n  - {part: r1, quantity: 1}\n",
+    # lists at their key's column, as PyYAML writes them, and what may stand around them
+    PYYAML,
+    PYYAML.replace(b"- part: r1\n", b"-   part: r1\n").replace(b"\n  quantity: 15\n", b"\n    quantity: 15\n"),
+    PYYAML.replace(b"- part: r1\n", b"-   part: r1\n"),  # the next key not at the first one's column
+    PYYAML.replace(b"  take:\n  - location", b"  take:\n    - location"),  # rows deeper in the same file
+    PYYAML.replace(b"  take:\n  - location: loc-0\n    part: r1\n    quantity: 15\n", b"  take:\n"),  # null
+    PYYAML.replace(b"  take: []\n", b"  take:\n"),  # null, the next item at column 0 below it
+    PYYAML.replace(b"  take: []\n", b"  take:\n    a: 1\n"),  # a mapping below a key
+    PYYAML.replace(b"  take: []\n", b"  take: x\n  - y\n"),  # a dash after a value
+    PYYAML.replace(b"  take: []\n", b"  take: x\n    y\n"),  # a value's continuation
+    PYYAML.replace(b"- part: c2\n", b"\n- part: c2\n"),  # a blank line inside
+    PYYAML.replace(b"- part: c2\n", b"# between\n- part: c2\n"),
+    PYYAML.replace(b"- part: c2\n", b"-\n  part: c2\n"),  # the item's first key on the next line
+    PYYAML.replace(b"- part: c2\n", b"- - c2\n"),  # a list in a list
+    PYYAML.replace(b"- part: c2\n", b"-\tpart: c2\n"),
+    PYYAML.replace(b"    part: r1\n", b"    part: r1\n    part: r2\n"),  # a key twice in a row
+    PYYAML.replace(b"lines:\n- 5\n", b"lines:\n- 5\n---\n"),
+    PYYAML + b"- 7\n",  # an item after the last key's value
+    b"rows:\n" + b"".join(b"  " * level + b"- x:\n" for level in range(12)) + b"  " * 12 + b"- 1\n",  # deep
+    b"rows:\n" + b"".join(b"  " * level + b"- x:\n" for level in range(40)) + b"  " * 40 + b"- 1\n",  # past the limit
 ]
 
 
@@ -139,6 +169,16 @@ def test_the_lists_ctb_writes_are_read_line_by_line() -> None:
     assert typed(data["reservations"][1]["quantity"]) == ("Decimal", "2.5")
     assert data["shortages"][0]["lines"] == [5, 50]
     assert str(data["cleared_at"]) == "2026-12-07 16:06:23+00:00"  # a timestamp: the parser read the rest
+
+
+def test_lists_as_pyyaml_writes_them_are_read_line_by_line() -> None:
+    assert read_here(PYYAML)
+    assert parse_file(PYYAML, "builds/b.yaml", default_limits()) == parse_file(
+        WRITTEN, "builds/b.yaml", default_limits()
+    )
+    wide = PYYAML.replace(b"\n  ", b"\n    ").replace(b"\n- ", b"\n-   ")  # yaml.safe_dump(..., indent=4)
+    assert read_here(wide)
+    same(wide)
 
 
 def test_what_is_read_is_the_callers_to_keep() -> None:
@@ -235,6 +275,76 @@ def test_every_list_file_of_a_cleared_repository_reads_alike_and_line_by_line(tm
         data = path.read_bytes()
         same(data)
         assert read_here(data), path
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's own writer, with decimals written as the numbers they are."""
+
+
+_Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float", str(value)))
+STYLES = [
+    {},
+    {"default_flow_style": None},
+    {"indent": 4},
+    {"indent": 3, "default_flow_style": None, "sort_keys": False},
+]
+
+
+@pytest.mark.parametrize("name", ["bins", "mixed", "deep"])
+def test_list_files_rewritten_by_pyyaml_read_alike_and_line_by_line(tmp_path: Path, name: str) -> None:
+    """A stockroom whose files a script wrote with ``yaml.safe_dump``: every style it has, read here."""
+    repo = cleared(name, tmp_path / "r")
+    found = [
+        *sorted((repo / "builds").glob("*.yaml")),
+        *sorted((repo / "stock").glob("*.yaml")),
+        *sorted(repo.glob("projects/*/bom/*.yaml")),
+    ]
+    for path in found:
+        for style in STYLES:
+            data = yaml.dump(load_fast(path.read_bytes(), "x"), Dumper=_Dumper, **style).encode()  # type: ignore[call-overload]
+            same(data)
+            assert read_here(data), (path, style)
+
+
+plain_text = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)
+leaf = st.one_of(plain_text, st.integers(-5, 10**6), st.booleans(), st.text(max_size=4), st.none())
+tree = st.recursive(
+    leaf,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(plain_text, inner, max_size=4)),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(plain_text, tree, min_size=1, max_size=4), st.sampled_from(STYLES))
+def test_whatever_pyyaml_writes_reads_alike(document: dict[str, Any], style: dict[str, Any]) -> None:
+    same(yaml.dump(document, Dumper=_Dumper, **style).encode())  # type: ignore[call-overload]
+
+
+_WORDS_11 = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}  # PyYAML quotes these: not plain there
+word = plain_text.filter(lambda text: text not in _WORDS_11)
+field = st.one_of(word, st.integers(0, 10**6), st.booleans())
+record = st.dictionaries(
+    word,
+    st.one_of(
+        field,
+        st.lists(field, max_size=3),
+        st.lists(st.one_of(field, st.dictionaries(word, field, min_size=1, max_size=3)), min_size=1, max_size=3),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(word, st.lists(st.one_of(record, field), min_size=1, max_size=5), min_size=1, max_size=3),
+       st.sampled_from(STYLES))  # fmt: skip
+def test_lists_of_records_pyyaml_writes_are_read_line_by_line(document: dict[str, Any], style: dict[str, Any]) -> None:
+    data = yaml.dump(document, Dumper=_Dumper, **style).encode()  # type: ignore[call-overload]
+    same(data)
+    # with default_flow_style=None a list of scalars alone is written [a, b] on its key's line: the parser's
+    if "default_flow_style" not in style or any(type(item) is dict for items in document.values() for item in items):
+        assert read_here(data)
 
 
 def test_a_repository_loads_alike_read_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,23 +1,27 @@
-"""Stock, BOM and build files read block by block where their lists have the shapes ctb writes.
+"""Stock, BOM and build files read block by block where their lists have plain shapes.
 
 Most of a stock file is its ``lines``, of a BOM its ``rows``, of a cleared
 build its ``reservations`` (each with its ``take`` rows), ``shortages`` and
-``assemblies``: a list of one flow mapping per line (``  - {part: p1,
-quantity: 5}``) or of block mappings (``  - part: r1`` then ``    quantity:
-15``, ``    lines: [52]``, ``    take:`` and its rows ``      - {…}``
-or ``      - R1``), as
-ctb's writers and the round trip give them.  Such a block is read here line
-by line, its scalars by the rules of
+``assemblies``.  ctb's writers and the round trip give them as a list of one
+flow mapping per line (``  - {part: p1, quantity: 5}``) or of block mappings
+(``  - part: r1`` then ``    quantity: 15``, ``    lines: [52]``, ``    take:``
+and its rows ``      - {…}`` or ``      - R1``); PyYAML's ``safe_dump`` writes
+the same lists at their key's own column (``- part: r1`` / ``  take:`` /
+``  - location: a``), or with more room after the dash (``-   part: r1``).
+Such a block is read here line by line: a block sequence at any column whose
+items are flow mappings, plain scalars or block mappings, whose values are
+in turn plain scalars, flow lists of them, or block sequences of the same
+kinds (at most :data:`_MAX_DEPTH` deep).  Scalars are read by the rules of
 :func:`~ctb_files.storage.stockread.plain_scalar` (only readings that are
-certain) and flow lists of them.  Everything else — the keys a person
-wrote, a block in any other layout — is parsed by the whole-file parser as
-one document of its own (the file without the blocks read here), and the
-file is put back together in its order of keys.
+certain).  Everything else — the keys a person wrote, a block in any other
+layout — is parsed by the whole-file parser as one document of its own (the
+file without the blocks read here), and the file is put back together in
+its order of keys.
 
 That is exact because a block read here is a top-level key at column 0
-followed only by indented lines of a strict grammar (ASCII id characters, no
-quote, comment, anchor, alias or tag), so it parses the same wherever it
-stands, and removing it leaves the rest meaning what it meant: every line at
+followed only by indented lines, or items at column 0, of a strict grammar
+(ASCII id characters, no quote, comment, anchor, alias or tag), so it parses
+the same wherever it stands, and removing it leaves the rest meaning what it meant: every line at
 column 0 of the rest must come back as a top-level key of the rest's parse,
 in order and once.  Any doubt — a byte order mark, a carriage return, a
 document marker or directive, content before the first key, a key twice, a
@@ -28,7 +32,6 @@ file goes to the whole-file parser, which words every message.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ctb_files.storage.rowread import _MAX_BYTES, _MAX_ITEMS
@@ -83,6 +86,8 @@ def _read(data: bytes, path: str) -> dict[str, Any]:
             if lead == b" " and not blocks and line.strip() and not line.lstrip().startswith(b"#"):
                 raise _Unshaped  # content before the first key: the root is not a mapping at column 0
             continue
+        if lead == b"-" and blocks and (line == b"-" or line.startswith(b"- ")):
+            continue  # an item of a list at its key's column, as PyYAML writes lists
         found = _TOP.match(line)
         if found is None:
             raise _Unshaped  # a document marker, a directive, a list, a quoted key...
@@ -129,53 +134,87 @@ def _rest(rest: bytes, path: str) -> dict[str, Any]:
 
 
 def _block(lines: list[bytes], first: int, end: int) -> Any:
-    """The list a block's indented lines hold, or NOT_PLAIN when they are not in the shape read here."""
+    """The list a block's lines below its key hold, or NOT_PLAIN when they are not in the shape read here."""
     while end > first + 1 and lines[end - 1] == b"":  # blank lines before the next key, or the file's end
         end -= 1
     if end == first + 1:
         return NOT_PLAIN
-    items: list[Any] = []
-    item: dict[str, Any] | None = None  # the block mapping being read
-    rows: list[Any] | None = None  # the rows of its last key, when they are on the lines below
     try:
-        for line in lines[first + 1 : end]:
-            if line.startswith(b"      - "):  # a row of the last key of a block mapping: a flow mapping or a scalar
-                if rows is None:
-                    return NOT_PLAIN
-                rows.append(_made(_flow_map(line[8:])) if line[8:9] == b"{" else _scalar(line[8:]))
-                continue
-            if rows is not None and not rows:
-                return NOT_PLAIN  # "key:" with nothing below: the parser reads it
-            rows = None
-            if line.startswith(b"  - {"):  # an item on one line
-                item = None
-                items.append(_made(_flow_map(line[4:])))
-                continue
-            if line.startswith(b"  - "):  # an item that is a block mapping: its first key
-                item = {}
-                items.append(item)
-            elif item is None or not line.startswith(b"    "):
-                return NOT_PLAIN
-            key, value, many = _pair(line[4:])
-            if key in item or len(item) >= _MAX_KEYS:
-                return NOT_PLAIN
-            if value is _BELOW:
-                item[key] = rows = []
-            else:
-                item[key] = list(value) if many else value
+        items, at = _seq(lines, first + 1, end, _indent(lines[first + 1]), 1)
     except _Unshaped:
         return NOT_PLAIN
-    if (rows is not None and not rows) or len(items) > _MAX_ITEMS or any(len(row) > _MAX_ITEMS for row in _lists(items)):
-        return NOT_PLAIN
-    return items
+    return items if at == end else NOT_PLAIN
 
 
-def _lists(items: list[Any]) -> Iterator[list[Any]]:
-    """The lists inside the items of a block (their rows)."""
-    for item in items:
-        for value in item.values():
-            if type(value) is list:
-                yield value
+def _indent(line: bytes) -> int:
+    return len(line) - len(line.lstrip(b" "))
+
+
+def _seq(lines: list[bytes], at: int, end: int, indent: int, depth: int) -> tuple[list[Any], int]:
+    """The block sequence whose items start ``- `` at column ``indent`` from line ``at``, and the line after it.
+
+    An item is a flow mapping, a plain scalar, or a block mapping whose first
+    key stands after the dash (its other keys at the column of the first).
+    The sequence ends at the first line that does not start an item at its
+    column; what that line may be is the caller's to say.
+    """
+    if depth > _MAX_DEPTH:
+        raise _Unshaped  # deeper than read here: the parser counts nesting against its limit
+    dash = b" " * indent + b"- "
+    cut = indent + 2
+    items: list[Any] = []
+    while at < end:
+        line = lines[at]
+        if not line.startswith(dash):
+            break
+        text = line[cut:]
+        at += 1
+        column = cut
+        if text[:1] == b" ":  # more spaces after the dash (PyYAML's indent=4 writes "-   part: p1")
+            column += _indent(text)
+            text = line[column:]
+        if text[:1] == b"{":
+            items.append(_made(_flow_map(text)))
+        elif b":" in text:
+            item, at = _map(lines, at, end, column, _pair(text), depth + 1)
+            items.append(item)
+        else:
+            items.append(_scalar(text))
+    if not items or len(items) > _MAX_ITEMS:
+        raise _Unshaped
+    return items, at
+
+
+def _map(
+    lines: list[bytes], at: int, end: int, indent: int, pair: tuple[str, Any, bool], depth: int
+) -> tuple[dict[str, Any], int]:
+    """The block mapping of a sequence item whose keys stand at column ``indent``, its first ``pair`` read
+    from the item's own line; and the line after it."""
+    pad = b" " * indent
+    item: dict[str, Any] = {}
+    while True:
+        key, value, many = pair
+        if key in item or len(item) >= _MAX_KEYS:
+            raise _Unshaped
+        if value is _BELOW:  # rows on the lines below: a sequence at the key's column or deeper
+            if at == end:
+                raise _Unshaped  # "key:" and nothing: null, the parser's to read
+            below = _indent(lines[at])
+            if below < indent or lines[at][below : below + 2] != b"- ":
+                raise _Unshaped  # null, or a mapping below
+            item[key], at = _seq(lines, at, end, below, depth + 1)
+        else:
+            item[key] = list(value) if many else value
+        if at == end:
+            return item, at
+        line = lines[at]
+        if line.startswith(pad) and line[indent : indent + 1] != b" ":
+            pair = _pair(line[indent:])  # the next key (a dash here, after a value on its line, is refused)
+            at += 1
+            continue
+        if _indent(line) < indent:
+            return item, at  # the item ends: a line of an outer block (or a blank line, the caller's to refuse)
+        raise _Unshaped  # deeper than a key: a value's continuation, or a mapping below
 
 
 _T = TypeVar("_T")
@@ -184,6 +223,7 @@ _BELOW: Any = object()  # the value of "key:" whose rows are on the lines below
 _PAIRS: dict[bytes, tuple[str, Any, bool]] = {}
 _MAPS: dict[bytes, tuple[dict[str, Any], bool]] = {}
 _TEXTS: dict[Any, Any] = {}
+_MAX_DEPTH = 8  # lists inside lists read here; deeper ones go to the parser, which counts nesting
 _MEMO_SIZE = 1 << 16  # distinct lines of each kind remembered (about 25 MiB at most)
 
 
