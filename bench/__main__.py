@@ -28,9 +28,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.gen import generate, generate_bins, generate_deep, generate_mixed, generate_shared  # noqa: E402
+from bench.gen import generate, generate_bins, generate_deep, generate_mixed, generate_pyyaml, generate_shared  # noqa: E402
 from bench.history import date_of, make_history  # noqa: E402
 
 PARSE = """
@@ -115,7 +117,10 @@ def git_init(repo: Path) -> None:
 
 
 def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | None, shape: str = "plain") -> list[Row]:
-    make = {"bins": generate_bins, "shared": generate_shared, "mixed": generate_mixed, "deep": generate_deep}.get(shape, generate)
+    make = {
+        "bins": generate_bins, "shared": generate_shared, "mixed": generate_mixed, "deep": generate_deep,
+        "pyyaml": generate_pyyaml,
+    }.get(shape, generate)  # fmt: skip
     repo = make(tmp / "inv", parts=parts, builds=builds, projects=max(1, parts // 100))
     git_init(repo)
     parse = best(lambda: child([sys.executable, "-c", PARSE, str(repo)]), repeat)
@@ -178,8 +183,14 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
         stocked = stock.read_bytes()
         part = sorted((repo / "parts").iterdir())[0].stem
 
+        at_key = stocked.startswith(b"lines:\n- ") or b"\nlines:\n- " in stocked  # PyYAML's column, a name after
+
         def add_line() -> None:
-            stock.write_bytes(stocked + f"  - {{part: {part}, quantity: 5, bin: NEW{next(counter)}}}\n".encode())
+            row = f"{{part: {part}, quantity: 5, bin: NEW{next(counter)}}}\n".encode()
+            if at_key:
+                stock.write_bytes(re.sub(rb"(?m)^lines:\n", lambda m: m[0] + b"- " + row, stocked, count=1))
+            else:
+                stock.write_bytes(stocked + b"  - " + row)
 
         add("check warm, 1 line added", best(ctb(repo, "check", "-q"), repeat, add_line))
         stock.write_bytes(stocked)
@@ -198,9 +209,10 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
             ctb(repo, "check", "-q")()
         # two ``ctb stock add`` one after the other, then the check a commit runs: the second command's load
         # must not lose the version of the stock file the full check read
-        first_line = re.search(rb"part: ([\w.+-]+), quantity", stocked)
+        first_line = first_stock_line(stocked)
         if first_line is not None:
-            adding = ctb(repo, "stock", "add", first_line.group(1).decode(), "1", "--location", stock.stem, "-q")
+            where = ["--location", stock.stem, *(["--bin", first_line[1]] if first_line[1] else [])]
+            adding = ctb(repo, "stock", "add", first_line[0], "1", *where, "-q")
 
             def two_adds() -> None:
                 adding()
@@ -394,6 +406,15 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
 STOCK_ADD, COMPLETE = "stock add, 1 line", "build complete, 1 build"
 
 
+def first_stock_line(data: bytes) -> tuple[str, str | None] | None:
+    """The part and bin of a stock file's first line, in whatever style it is written."""
+    lines = yaml.load(data, Loader=yaml.CSafeLoader).get("lines") or []
+    if not lines:
+        return None
+    bin_ = lines[0].get("bin")
+    return str(lines[0]["part"]), None if bin_ is None else str(bin_)
+
+
 def stock_rows(
     tmp: Path, repo: Path, repeat: int, parse: tuple[float, float], add_name: Callable[[str], bool]
 ) -> list[Row]:
@@ -401,14 +422,11 @@ def stock_rows(
     (its takes out of every stock file it drew on). Against ``parse``, the parse of the same repository."""
     rows: list[Row] = []
     stock = sorted((repo / "stock").iterdir())[0]
-    # the first line, in flow style or in block style
-    first = re.search(rb"\{part: ([\w.+-]+)(?:, bin: ([\w.+-]+))?, quantity", stock.read_bytes()) or re.search(
-        rb"- part: ([\w.+-]+)\n(?: +bin: ([\w.+-]+)\n)? +quantity", stock.read_bytes()
-    )
+    first = first_stock_line(stock.read_bytes())
     if add_name(STOCK_ADD) and first is not None:
         ctb(repo, "check", "-q", ok=(0, 1))()
-        where = ["--location", stock.stem, *(["--bin", first.group(2).decode()] if first.group(2) else [])]
-        adding = ctb(repo, "stock", "add", first.group(1).decode(), "1", *where, "-q")
+        where = ["--location", stock.stem, *(["--bin", first[1]] if first[1] else [])]
+        adding = ctb(repo, "stock", "add", first[0], "1", *where, "-q")
         rows.append(Row(STOCK_ADD, "parse", parse[0], *best(adding, repeat)))
     if add_name(COMPLETE):
         cleared = tmp / "completing"
@@ -539,11 +557,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest counts")
     parser.add_argument("--only", default=None, help="run only benchmarks whose name contains this")
     parser.add_argument(
-        "--shape", choices=("plain", "bins", "shared", "mixed", "deep"), default="plain",
+        "--shape", choices=("plain", "bins", "shared", "mixed", "deep", "pyyaml"), default="plain",
         help="the inventory: plain (one line per part, 60-row BOMs), bins (binned lines, 250-row BOMs), "
         "shared (groups of equivalent parts competing for little stock: joint clearing), mixed "
         "(equivalent chains, assemblies, completed builds and orders) or deep (assemblies nested "
-        "several levels, block style: clears write more than they read)",
+        "several levels, block style: clears write more than they read) or pyyaml (the mixed stockroom "
+        "as PyYAML's safe_dump writes it: lists at their key's column, keys sorted)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     builds = args.builds if args.builds is not None else max(1, args.parts // 25)

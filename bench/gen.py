@@ -255,6 +255,29 @@ def generate_deep(root: Path, parts: int = 5000, builds: int = 200, projects: in
     return root
 
 
+def generate_pyyaml(root: Path, parts: int = 5000, builds: int = 200, projects: int = 50) -> Path:
+    """The mixed stockroom as a script writes it with PyYAML's ``safe_dump``: every file in its default
+    style (lists at their key's own column, block mappings, keys sorted, so a stock file's ``name`` comes
+    after its lines).  Text that a YAML 1.2 reader takes for a number or a date (``0805``) is quoted, as a
+    careful script quotes it."""
+    import yaml
+
+    generate_mixed(root, parts=parts, builds=builds, projects=projects)
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        if value[:1].isdigit() or value[:1] in "+-.":
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
+        return dumper.represent_str(value)
+
+    Dumper.add_representer(str, text)
+    for path in sorted(root.rglob("*.yaml")):
+        path.write_text(yaml.dump(yaml.safe_load(path.read_bytes()), Dumper=Dumper, allow_unicode=True))
+    return root
+
+
 def project_name(index: int) -> str:
     return "big" if index == 0 else f"prj{index}"
 

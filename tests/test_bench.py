@@ -61,7 +61,7 @@ def test_bench_smoke() -> None:
         assert line.rstrip().split()[-2].endswith("x")
 
 
-@pytest.mark.parametrize("shape", ["bins", "shared", "mixed", "deep"])
+@pytest.mark.parametrize("shape", ["bins", "shared", "mixed", "deep", "pyyaml"])
 def test_bench_smoke_other_shape(shape: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--parts", "200", "--repeat", "1", "--shape", shape, "--only", "clear"],
@@ -81,6 +81,6 @@ def test_bench_smoke_other_shape(shape: str) -> None:
         # at 200 parts every line of the other shapes may serve some open build
         *(["build clear --all warm, 1 unused count"] if shape in ("shared", "deep") else []),
         # and every part of the bins shape is looked up by some plan; the row takes out a flow-style
-        # line, and the deep shape writes its lines in block style
-        *(["build clear --all warm, unused line out"] if shape not in ("bins", "deep") else []),
+        # line, and the deep and pyyaml shapes write their lines in block style
+        *(["build clear --all warm, unused line out"] if shape not in ("bins", "deep", "pyyaml") else []),
     ]

@@ -65,16 +65,17 @@ def _both(data: bytes, edit, tmp_path: Path) -> tuple[bytes | None, bytes | None
     return fast.pending().get(REL), slow.pending().get(REL), used
 
 
-def _file(head: list[str], rows: list[str], blocks: list[bool] | None = None) -> bytes:
-    """A stock file of ``rows`` (``{key: value, ...}``), each a flow mapping or, where ``blocks`` says, a block mapping."""
+def _file(head: list[str], rows: list[str], blocks: list[bool] | None = None, indent: str = "  ", tail: str = "") -> bytes:
+    """A stock file of ``rows`` (``{key: value, ...}``), each a flow mapping or, where ``blocks`` says, a block mapping,
+    their dashes at ``indent`` (two spaces as ctb writes them, none as PyYAML does), ``tail`` after them."""
     out = []
     for i, row in enumerate(rows):
         if blocks and blocks[i % len(blocks)]:
             pairs = row[1:-1].split(", ")
-            out.append("".join(f"  - {pair}\n" if not j else f"    {pair}\n" for j, pair in enumerate(pairs)))
+            out.append("".join(f"{indent}- {pair}\n" if not j else f"{indent}  {pair}\n" for j, pair in enumerate(pairs)))
         else:
-            out.append(f"  - {row}\n")
-    return ("".join(line + "\n" for line in head) + "lines:\n" + "".join(out)).encode()
+            out.append(f"{indent}- {row}\n")
+    return ("".join(line + "\n" for line in head) + "lines:\n" + "".join(out) + tail).encode()
 
 
 heads = st.lists(
@@ -124,12 +125,19 @@ def _distinct(found: list[str]) -> list[str]:
     return out
 
 
-styles = st.sampled_from([[False], [True], [True, False], [False, True, True]])  # flow, block, mixed
+# flow, block or mixed lines; their dashes at ctb's column or at the key's (PyYAML's); a name after them or not
+styles = st.tuples(
+    st.sampled_from([[False], [True], [True, False], [False, True, True]]), st.sampled_from(["  ", ""]), st.booleans()
+)
 
 
-def _stock(head: list[str], found: list[str], blocks: list[bool] | None = None) -> tuple[bytes, list[dict[str, object]]]:
+def _stock(
+    head: list[str], found: list[str], style: tuple[list[bool], str, bool] = ([False], "  ", False)
+) -> tuple[bytes, list[dict[str, object]]]:
     """A generated stock file of the rows with distinct (part, bin), and its lines as the loader reads them."""
-    text = _file(head, _distinct(found), blocks)
+    blocks, indent, named_after = style
+    tail = "name: Shelf\n" if named_after and not any(line.startswith("name:") for line in head) else ""
+    text = _file(head, _distinct(found), blocks, indent, tail)
     return text, load_fast(text, REL)["lines"]
 
 
@@ -251,14 +259,19 @@ def test_a_text_edit_then_a_round_trip_edit_keeps_the_first(tmp_path: Path) -> N
         b"lines:\n  - part: a\n    part: b\n",  # a key twice
         b"lines:\n  - part: a\n\n    quantity: 1\n",  # a blank line inside
         b"lines:\n  - part: a\n    quantity: True\n",  # a boolean the round trip writes otherwise
-        b"lines:\n- part: a\n  quantity: 1\n",  # a list at the key's indent, as PyYAML writes it
+        b"lines:\n- part: a\n  quantity: 1\n  - part: b\n",  # both columns in one list
+        b"lines:\n  - part: a\n    quantity: 1\n- part: b\n",
+        b"lines:\n- part: a\n  quantity: 1\n# the end\n",  # a comment after the lines
+        b"lines:\n- part: a\n  quantity: 1\nname: Shelf  # a comment\n",
+        b"lines:\n- part: a\n  quantity: 1\n\nname: Shelf\n",
+        b"lines:\n- part: a\n  quantity: 1\nname: 'Shelf'\n",
+        b"lines:\n- part: a\n  quantity: 1\nname:\n  - x\n",
         b"lines: []\n",
         b"\xef\xbb\xbflines:\n  - {part: a, quantity: 1}\n",
         b"lines:\r\n  - {part: a, quantity: 1}\r\n",
         b"lines:\n  - {part: a,  quantity: 1}\n",
         b"lines:\n  - {part: a, quantity: 1}",
         b"name: 'Shelf'\nlines:\n  - {part: a, quantity: 1}\n",
-        b"lines:\n  - {part: a, quantity: 1}\nname: Shelf\n",
         b"lines:\n  - {part: 'a', quantity: 1}\n",
         b"\nlines:\n  - {part: a, quantity: 1}\n",
         "# a comment \u2028 with a line separator\nlines:\n  - {part: a, quantity: 1}\n".encode(),

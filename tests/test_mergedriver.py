@@ -171,9 +171,9 @@ def test_block_lines_are_written_one_per_line_when_they_cannot_be_kept(monkeypat
     real_dump = mergedriver.dump
     calls: list[int] = []
 
-    def first_dump_broken(doc: object) -> str:
+    def first_dump_broken(doc: object, like: str | None = None) -> str:
         calls.append(1)
-        text = real_dump(doc)
+        text = real_dump(doc, like)
         return text.replace("\n    quantity: 7", " quantity: 7") if len(calls) == 1 else text
 
     monkeypatch.setattr(mergedriver, "dump", first_dump_broken)

@@ -143,7 +143,8 @@ class ChangeSet:
             from ctb_files.storage.yaml import dump
 
             for rel, doc in self._docs.items():
-                out[rel] = dump(doc).encode("utf-8")
+                old = self.old_bytes(rel)  # its lists keep their column (PyYAML's or ctb's)
+                out[rel] = dump(doc, old.decode("utf-8-sig") if old else None).encode("utf-8")
         for rel, new in out.items():
             if new is not None and self.old_bytes(rel) is None:
                 out[rel] = _with_schema_hint(rel, new)

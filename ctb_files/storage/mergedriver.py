@@ -112,14 +112,14 @@ def _render(merged: StockMerge, ours: bytes, theirs: bytes, path: str) -> tuple[
         our_doc = their_doc = None
     if isinstance(our_doc, CommentedMap):
         _apply(our_doc, their_doc, merged)
-        text = dump(our_doc)
+        text = dump(our_doc, _decode(ours))
         if _reads_as(text, merged.document, path):
             return text, []
         # ruamel writes some mixes of flow and block lines wrongly; house style avoids that
         lines = our_doc.get("lines")
         if isinstance(lines, CommentedSeq):
             flow_items(lines)
-            text = dump(our_doc)
+            text = dump(our_doc, _decode(ours))
             if _reads_as(text, merged.document, path):
                 return text, [f"{path or 'stock file'}: lines rewritten one per line to keep comments"]
     text = new_document(merged.document)

@@ -41,10 +41,14 @@ _HEAD = re.compile(r"#[^\n]*|[A-Za-z_][A-Za-z0-9_]*: [A-Za-z0-9_.-](?:[^\n#:'\"{
 class FlowLines:
     """The lines of a stock file in the shape ctb writes: its head, and each line's text and data."""
 
-    def __init__(self, head: str, rows: list[str], items: list[dict[str, Any]], blocks: list[bool]) -> None:
+    def __init__(
+        self, head: str, rows: list[str], items: list[dict[str, Any]], blocks: list[bool], indent: str, tail: str
+    ) -> None:
         self._head = head  # every line up to and including ``lines:``
         self._rows = rows  # each line's text, its indent and newline included
         self._blocks = blocks  # whether each line is a block mapping (else a flow mapping)
+        self._indent = indent  # the column of the lines' dashes: two spaces (ctb's) or none (PyYAML's)
+        self._tail = tail  # plain keys after the lines (PyYAML sorts ``name`` after ``lines``)
         self.items: Sequence[dict[str, Any]] = items  # each line's data, as the loader reads it
 
     @classmethod
@@ -63,38 +67,45 @@ class FlowLines:
         head, body = text[: at + len(KEY) + 2], text[at + len(KEY) + 2 :]
         if not all(_HEAD.fullmatch(line) for line in head.splitlines()[:-1]):
             return None
+        indent = "" if body.startswith("- ") else _INDENT  # the round trip keeps a file's column (yaml.edit.dump)
+        dash, more = indent + "- ", indent + "  "  # an item's first line; a block mapping's other keys
         rows: list[str] = []
         items: list[dict[str, Any]] = []
         blocks: list[bool] = []
         block: list[str] = []  # the lines of the block mapping being read
-        for line in [*body.splitlines(), _END]:
-            if block and not line.startswith(_BLOCK_MORE):  # the block mapping read so far is whole
-                pairs = [block[0][len(_INDENT) + 2 :], *(more[len(_BLOCK_MORE) :] for more in block[1:])]
+        lines = body.splitlines()
+        for number, line in enumerate([*lines, _END]):
+            if block and not line.startswith(more):  # the block mapping read so far is whole
+                pairs = [block[0][len(dash) :], *(each[len(more) :] for each in block[1:])]
                 item = read_row("- {" + ", ".join(pairs) + "}")
                 text = "".join(f"{each}\n" for each in block)
-                if item is None or block_text(item) != text:
+                if item is None or block_text(item, indent) != text:
                     return None  # not what the round trip would write again (a nested value, a comment, ...)
                 rows.append(text)
                 items.append(item)
                 blocks.append(True)
                 block = []
             if line is _END:
+                tail = ""
                 break
-            if line.startswith(_INDENT + "- {"):
-                row = line[len(_INDENT) :]
+            if line.startswith(dash + "{"):
+                row = line[len(indent) :]
                 item = read_row(row)
                 if item is None or row != row_text(item):
                     return None
-                rows.append(f"{_INDENT}{row}\n")
+                rows.append(f"{indent}{row}\n")
                 items.append(item)
                 blocks.append(False)
-            elif line.startswith(_INDENT + "- ") or (block and line.startswith(_BLOCK_MORE)):
+            elif line.startswith(dash) or (block and line.startswith(more)):
                 block.append(line)
+            elif rows and all(_TAIL.fullmatch(each) for each in lines[number:]):
+                tail = "".join(f"{each}\n" for each in lines[number:])  # plain keys after the lines
+                break
             else:
                 return None
         if not rows:
             return None
-        return cls(head, rows, items, blocks)
+        return cls(head, rows, items, blocks, indent, tail)
 
     def update(self, changes: Mapping[int, Mapping[str, Any]], appended: Sequence[Mapping[str, Any]] = ()) -> bool:
         """Write lines anew (by index: each line's whole mapping, in order) and append lines, all or nothing; False
@@ -113,21 +124,22 @@ class FlowLines:
             added.append(found)
         listed = list(self.items)
         for index, (row, item) in rows.items():
-            self._rows[index] = block_text(item) if self._blocks[index] else f"{_INDENT}{row}\n"
+            self._rows[index] = block_text(item, self._indent) if self._blocks[index] else f"{self._indent}{row}\n"
             listed[index] = item
         for row, item in added:  # a new line is a flow mapping, as the round trip appends one
-            self._rows.append(f"{_INDENT}{row}\n")
+            self._rows.append(f"{self._indent}{row}\n")
             self._blocks.append(False)
             listed.append(item)
         self.items = listed
         return True
 
     def text(self) -> str:
-        return self._head + "".join(self._rows)
+        return self._head + "".join(self._rows) + self._tail
 
 
 _END = "\0"  # past the last line
-_BLOCK_MORE = _INDENT + "  "  # the indent of a block mapping's keys after its first
+# a plain key and value after the lines, no comment (the round trip would give a comment there to the last line)
+_TAIL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*: [A-Za-z0-9_.-](?:[^\n#:'\"{}\[\]&*!|>%@`]*[^\s#:'\"{}\[\]&*!|>%@`])?")
 
 
 def read_row(row: str) -> dict[str, Any] | None:
@@ -160,14 +172,14 @@ def row_text(item: Mapping[str, Any]) -> str:
     return "- {" + ", ".join(f"{name}: {_scalar(value)}" for name, value in item.items()) + "}"
 
 
-def block_text(item: Mapping[str, Any]) -> str:
-    """A line's mapping as the round trip writes one in block style, indent and newlines included::
+def block_text(item: Mapping[str, Any], indent: str = _INDENT) -> str:
+    """A line's mapping as the round trip writes one in block style, its dash at ``indent``, newlines included::
 
       - part: p1
         quantity: 5
     """
     return "".join(
-        f"{_INDENT}- {name}: {_scalar(value)}\n" if not i else f"{_BLOCK_MORE}{name}: {_scalar(value)}\n"
+        f"{indent}- {name}: {_scalar(value)}\n" if not i else f"{indent}  {name}: {_scalar(value)}\n"
         for i, (name, value) in enumerate(item.items())
     )
 

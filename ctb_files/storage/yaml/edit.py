@@ -97,11 +97,11 @@ class _Representer(RoundTripRepresenter):
         return bool(super().ignore_aliases(data))
 
 
-def _rt_yaml() -> YAML:
+def _rt_yaml(sequence: int = 4, offset: int = 2) -> YAML:
     yaml = YAML(typ="rt")
     yaml.Representer = _Representer
     yaml.Constructor = _Constructor
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.indent(mapping=2, sequence=sequence, offset=offset)
     yaml.width = 4096
     yaml.preserve_quotes = True
     _Representer.add_representer(Decimal, _represent_decimal)
@@ -115,6 +115,7 @@ def _rt_yaml() -> YAML:
 
 
 _RT = _rt_yaml()
+_RT_AT_KEY = _rt_yaml(sequence=2, offset=0)  # lists at their key's own column, as PyYAML writes them
 
 
 def load_roundtrip(text: str) -> Any:
@@ -152,11 +153,36 @@ def _hoist_first_item_comments(node: Any) -> None:
             _hoist_first_item_comments(item)
 
 
-def dump(doc: Any) -> str:
-    """Render a round-trip document (or plain data) as YAML text."""
+def dump(doc: Any, like: str | None = None) -> str:
+    """Render a round-trip document (or plain data) as YAML text.
+
+    ``like``: the text the document was read from.  Where its lists stand at
+    their key's own column (``lines:`` then ``- part: p1``, as PyYAML writes
+    them), every list is written so; else ctb's house style (``  - part: p1``).
+    An edit of one line of such a file then changes that line, not the
+    indent of every other.
+    """
     out = io.StringIO()
-    _RT.dump(doc, out)
+    (_RT_AT_KEY if like is not None and lists_at_key_column(like) else _RT).dump(doc, out)
     return out.getvalue()
+
+
+_KEY_ALONE = re.compile(r"[^\s#:{}\[\],'\"|>&*!%@`][^#:{}\[\],]*:")  # a plain key whose value starts below
+
+
+def lists_at_key_column(text: str) -> bool:
+    """Whether the first block list below a key in ``text`` stands at the key's own column."""
+    below: int | None = None  # the column of a key whose value starts on a line below
+    for line in text.split("\n"):
+        body = line.lstrip(" ")
+        if not body or body[0] == "#":
+            continue
+        if below is not None and (body == "-" or body.startswith("- ")):
+            return len(line) - len(body) == below
+        while body.startswith("- "):  # an item whose first key stands after its dash
+            body = body[2:].lstrip(" ")
+        below = len(line) - len(body) if _KEY_ALONE.fullmatch(body.rstrip(" ")) else None
+    return False
 
 
 def _is_scalar(value: Any) -> bool:
