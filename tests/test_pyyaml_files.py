@@ -44,6 +44,15 @@ WORLD: dict[str, Any] = {
         ],
     },
     "builds/b1.yaml": {"project": "board", "version": "v1", "quantity": 2, "status": "draft"},
+    "vendors/mouser.yaml": {"name": "Mouser"},
+    "orders/o1.yaml": {
+        "vendor": "mouser",
+        "status": "placed",
+        "lines": [
+            {"part": "r1", "quantity": 100, "received": 0, "for": {"b1": 8}},
+            {"part": "c1", "quantity": 50, "received": 0, "for": {"b1": 4}},
+        ],
+    },
 }
 
 
@@ -125,6 +134,14 @@ def test_a_clear_writes_the_build_and_the_stock_is_untouched(world: Path) -> Non
 )
 def test_which_column_a_files_lists_stand_at(text: str, at_key: bool) -> None:
     assert lists_at_key_column(text) is at_key
+
+
+def test_receiving_an_order_changes_the_received_count_only(world: Path) -> None:
+    before = (world / "orders/o1.yaml").read_text()
+    assert "- for:\n    b1: 8\n  part: r1\n" in before  # PyYAML's block mappings, keys sorted
+    assert main(["--repo", str(world), "order", "receive", "o1", "--line", "c1=20", "-q"]) == 0
+    after = (world / "orders/o1.yaml").read_text()
+    assert changed_lines(before, after) == ["-  received: 0", "+  received: 20"]
 
 
 def test_the_stock_merge_keeps_the_lists_column() -> None:

@@ -27,19 +27,23 @@ def set_fields(changes: ChangeSet, order_id: str, fields: dict[str, Any]) -> Com
     return doc
 
 
-def _flow_for(line: Any) -> None:
-    target = line.get("for") if isinstance(line, CommentedMap) else None
-    if isinstance(target, CommentedMap):
-        target.fa.set_flow_style()
+def _for_of(line: Any) -> Any:
+    return line.get("for") if isinstance(line, CommentedMap) else None
 
 
 def _write_lines(changes: ChangeSet, order_id: str, lines: list[dict[str, Any]]) -> None:
-    """Make the order's ``lines`` equal ``lines``, reusing the nodes of lines that stay (comments kept)."""
+    """Make the order's ``lines`` equal ``lines``, reusing the nodes of lines that stay (comments kept).
+
+    A line's ``for`` written anew is a flow mapping (``for: {b1: 4}``); one that stays keeps its style.
+    """
     doc = changes.edit(order_path(order_id))
     old = doc.get("lines")
+    kept = {id(_for_of(line)) for line in old} if isinstance(old, CommentedSeq) else set()
     seq = merge_by_key(old if isinstance(old, CommentedSeq) else CommentedSeq(), lines, lambda item: str(item.get("part")))
     for node in seq:
-        _flow_for(node)
+        target = _for_of(node)
+        if isinstance(target, CommentedMap) and id(target) not in kept:
+            target.fa.set_flow_style()
     if seq is old:
         return
     if not lines:
@@ -63,5 +67,8 @@ def set_received(changes: ChangeSet, order_id: str, received: Mapping[int, Decim
     for index, quantity in received.items():
         item = doc["lines"][index]
         data = {**dict(item), "received": quantity}
+        before = _for_of(item)
         merge_into(item, {k: data[k] for k in canonical_order(OrderLine, data)})
-        _flow_for(item)
+        target = _for_of(item)
+        if isinstance(target, CommentedMap) and target is not before:  # written anew: a flow mapping
+            target.fa.set_flow_style()
