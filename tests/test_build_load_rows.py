@@ -42,6 +42,17 @@ PYYAML = (  # a cleared build as yaml.safe_dump writes it: lists at their key's 
 )
 
 
+ORDER = (
+    b"vendor: mouser\nstatus: placed\ncreated_at: 2026-12-01T10:00:00Z\nlines:\n"
+    b"  - {part: r1, sku: R-1, quantity: 100, received: 0, for: {b1: 4, vco-batch-1: 2}}\n"
+    b"  - {part: c1, quantity: 2.5, received: 0.5, for: {}}\n"
+)
+ORDER_BLOCK = (
+    b"created_at: 2026-12-01 10:00:00+00:00\nlines:\n- for:\n    b1: 4\n    vco-batch-1: 2\n  part: r1\n"
+    b"  quantity: 100\n  received: 0\n- for: {}\n  part: c1\n  quantity: 2.5\n  received: 0.5\nstatus: placed\n"
+)
+
+
 def same(data: bytes, limits: Any = None) -> None:
     """``parse_file`` of a build file answers as the whole-file parser: the same data of the same types, or the same problem."""
     limits = limits or default_limits()
@@ -132,6 +143,27 @@ ODD = [
     b"",
     b"# only a comment\n",
     b"reservations:\n  - {part: r1, quantity: 1}\nreservations:\n  - {part: r1, quantity: 1}\n",
+    # an order's lines, each with a mapping of builds: in flow style, and in block style as PyYAML writes it
+    ORDER,
+    ORDER.replace(b"for: {b1: 4, vco-batch-1: 2}", b"for: {}"),
+    ORDER.replace(b"for: {b1: 4, vco-batch-1: 2}", b"for: {b1: 4,vco-batch-1: 2}"),
+    ORDER.replace(b"for: {b1: 4, vco-batch-1: 2}", b"for: {b1: 4, b1: 2}"),  # a key twice
+    ORDER.replace(b"for: {b1: 4, vco-batch-1: 2}", b"for: {b1: [4]}"),
+    ORDER.replace(b"for: {b1: 4, vco-batch-1: 2}", b"for: {b1: {x: 4}}"),
+    ORDER.replace(b"for: {b1: 4, vco-batch-1: 2}", b"for: {12: 4, 1.5: 2, true: 1}"),  # keys not text
+    ORDER.replace(b"for: {b1: 4, vco-batch-1: 2}", b"for: {b1: 4"),
+    ORDER.replace(b"for: {b1: 4, vco-batch-1: 2}", b"for: {b1: 4}}"),
+    ORDER.replace(b"for: {b1: 4, vco-batch-1: 2}", b"for: {'b1': 4}"),
+    ORDER.replace(b"for: {b1: 4, vco-batch-1: 2}", b"for: {b1: 2026-01-01}"),
+    ORDER_BLOCK,
+    ORDER_BLOCK.replace(b"    b1: 4\n", b"    b1: 4\n      more\n"),  # a value's continuation
+    ORDER_BLOCK.replace(b"    b1: 4\n", b"    b1: 4\n   b2: 1\n"),  # a key between the columns
+    ORDER_BLOCK.replace(b"    b1: 4\n", b"    b1:\n      x: 4\n"),  # deeper still
+    ORDER_BLOCK.replace(b"    b1: 4\n", b"    b1: 4\n    b1: 5\n"),
+    ORDER_BLOCK.replace(b"    b1: 4\n", b"    - b1\n"),  # a list below, deeper than the key
+    ORDER_BLOCK.replace(b"    b1: 4\n", b"    12: 4\n"),
+    ORDER_BLOCK.replace(b"    b1: 4\n", b"    b1: 4  # for the first batch\n"),
+    ORDER_BLOCK.replace(b"    b1: 4\n", b"    b1: 4\n\n"),
     # lists at their key's column, as PyYAML writes them, and what may stand around them
     PYYAML,
     PYYAML.replace(b"- part: r1\n", b"-   part: r1\n").replace(b"\n  quantity: 15\n", b"\n    quantity: 15\n"),
@@ -179,6 +211,18 @@ def test_lists_as_pyyaml_writes_them_are_read_line_by_line() -> None:
     wide = PYYAML.replace(b"\n  ", b"\n    ").replace(b"\n- ", b"\n-   ")  # yaml.safe_dump(..., indent=4)
     assert read_here(wide)
     same(wide)
+
+
+def test_an_orders_lines_are_read_line_by_line_in_either_style() -> None:
+    assert read_here(ORDER) and read_here(ORDER_BLOCK)
+    flow = parse_file(ORDER, "orders/o.yaml", default_limits())
+    block = parse_file(ORDER_BLOCK, "orders/o.yaml", default_limits())
+    assert flow["lines"][0]["for"] == block["lines"][0]["for"] == {"b1": 4, "vco-batch-1": 2}
+    assert sorted(flow["lines"][1].items()) == sorted(block["lines"][1].items())
+    flow["lines"][0]["for"]["b1"] = 99  # the data is the caller's: a remembered reading is not changed
+    assert parse_file(ORDER, "orders/o.yaml", default_limits())["lines"][0]["for"]["b1"] == 4
+    block["lines"][0]["for"]["b1"] = 99
+    assert parse_file(ORDER_BLOCK, "orders/o.yaml", default_limits())["lines"][0]["for"]["b1"] == 4
 
 
 def test_what_is_read_is_the_callers_to_keep() -> None:
@@ -269,8 +313,9 @@ def test_every_list_file_of_a_cleared_repository_reads_alike_and_line_by_line(tm
         *sorted((repo / "builds").glob("*.yaml")),
         *sorted((repo / "stock").glob("*.yaml")),
         *sorted(repo.glob("projects/*/bom/*.yaml")),
+        *sorted((repo / "orders").glob("*.yaml")),
     ]
-    assert len({path.parent.name for path in found}) >= 3
+    assert len({path.parent.name for path in found}) >= (4 if name == "mixed" else 3)
     for path in found:
         data = path.read_bytes()
         same(data)
@@ -298,6 +343,7 @@ def test_list_files_rewritten_by_pyyaml_read_alike_and_line_by_line(tmp_path: Pa
         *sorted((repo / "builds").glob("*.yaml")),
         *sorted((repo / "stock").glob("*.yaml")),
         *sorted(repo.glob("projects/*/bom/*.yaml")),
+        *sorted((repo / "orders").glob("*.yaml")),
     ]
     for path in found:
         for style in STYLES:
@@ -330,6 +376,7 @@ record = st.dictionaries(
         field,
         st.lists(field, max_size=3),
         st.lists(st.one_of(field, st.dictionaries(word, field, min_size=1, max_size=3)), min_size=1, max_size=3),
+        st.dictionaries(word, field, max_size=3),  # an order line's "for"
     ),
     min_size=1,
     max_size=4,

@@ -16,13 +16,13 @@ from ctb_files.errors import Diagnostic
 if TYPE_CHECKING:
     from ctb_files.storage.yaml.read import Bounds
 
-_LISTED = frozenset({"stock", "bom", "build"})  # the kinds whose lists are read line by line
+_LISTED = frozenset({"stock", "bom", "build", "order"})  # the kinds whose lists are read line by line
 
 
 def parse_file(data: bytes, rel: str, limits: Bounds) -> Any:
     """What :func:`~ctb_files.storage.yaml.load_fast` reads in the bytes of the inventory file ``rel``.
 
-    The lists of a stock, BOM or build file are read line by line where they
+    The lists of a stock, BOM, build or order file are read line by line where they
     have the shapes ctb writes (:func:`~ctb_files.storage.listread.load_lists`:
     the same answer and the same messages, faster).  Every other file is
     read by the whole-file parser.

@@ -1,8 +1,8 @@
-"""Stock, BOM and build files read block by block where their lists have plain shapes.
+"""Stock, BOM, build and order files read block by block where their lists have plain shapes.
 
 Most of a stock file is its ``lines``, of a BOM its ``rows``, of a cleared
 build its ``reservations`` (each with its ``take`` rows), ``shortages`` and
-``assemblies``.  ctb's writers and the round trip give them as a list of one
+``assemblies``, of an order its ``lines`` (each with its ``for`` mapping).  ctb's writers and the round trip give them as a list of one
 flow mapping per line (``  - {part: p1, quantity: 5}``) or of block mappings
 (``  - part: r1`` then ``    quantity: 15``, ``    lines: [52]``, ``    take:``
 and its rows ``      - {…}`` or ``      - R1``); PyYAML's ``safe_dump`` writes
@@ -10,8 +10,9 @@ the same lists at their key's own column (``- part: r1`` / ``  take:`` /
 ``  - location: a``), or with more room after the dash (``-   part: r1``).
 Such a block is read here line by line: a block sequence at any column whose
 items are flow mappings, plain scalars or block mappings, whose values are
-in turn plain scalars, flow lists of them, or block sequences of the same
-kinds (at most :data:`_MAX_DEPTH` deep).  Scalars are read by the rules of
+in turn plain scalars, flow lists of them, mappings of words to plain
+scalars (``for: {b1: 4}``, or ``for:`` and ``    b1: 4`` below), or block
+sequences of the same kinds (at most :data:`_MAX_DEPTH` deep).  Scalars are read by the rules of
 :func:`~ctb_files.storage.stockread.plain_scalar` (only readings that are
 certain).  Everything else — the keys a person wrote, a block in any other
 layout — is parsed by the whole-file parser as one document of its own (the
@@ -44,7 +45,7 @@ _KEY = rb"([A-Za-z_][A-Za-z0-9_]*)"  # a plain key of key characters (what stock
 _TOP = re.compile(_KEY + rb":(?: |$)")  # a line at column 0 that starts a top-level key
 _BLOCK_KEY = re.compile(_KEY + rb":")  # a top-level key whose value is on the lines below
 _PAIR_LINE = re.compile(_KEY + rb":(?: ([^ ].*))?")  # key: value, or key: and rows below
-_FLOW_PAIR = re.compile(_KEY + rb": (\[[^\[\]{}]*\]|[^\[\]{}, ][^\[\]{},]*)")
+_FLOW_PAIR = re.compile(_KEY + rb": (\[[^\[\]{}]*\]|\{[^\[\]{}]*\}|[^\[\]{}, ][^\[\]{},]*)")
 
 
 class _Unshaped(Exception):
@@ -52,7 +53,7 @@ class _Unshaped(Exception):
 
 
 def load_lists(data: bytes, path: str, limits: Bounds) -> Any:
-    """``load_fast(data, path, limits)`` of one stock, BOM or build file, its lists read line by line.
+    """``load_fast(data, path, limits)`` of one stock, BOM, build or order file, its lists read line by line.
 
     Under limits other than the default ones (a ``ctb.yaml`` that lowers
     them) the whole-file parser reads the file and counts against them.
@@ -196,15 +197,20 @@ def _map(
         key, value, many = pair
         if key in item or len(item) >= _MAX_KEYS:
             raise _Unshaped
-        if value is _BELOW:  # rows on the lines below: a sequence at the key's column or deeper
+        if value is _BELOW:  # on the lines below: a sequence at the key's column or deeper, or a mapping deeper
             if at == end:
                 raise _Unshaped  # "key:" and nothing: null, the parser's to read
             below = _indent(lines[at])
-            if below < indent or lines[at][below : below + 2] != b"- ":
-                raise _Unshaped  # null, or a mapping below
-            item[key], at = _seq(lines, at, end, below, depth + 1)
+            if below < indent:
+                raise _Unshaped  # null
+            if lines[at][below : below + 2] == b"- ":
+                item[key], at = _seq(lines, at, end, below, depth + 1)
+            elif below > indent:
+                item[key], at = _words(lines, at, end, below)
+            else:
+                raise _Unshaped  # null, the next key at this column
         else:
-            item[key] = list(value) if many else value
+            item[key] = _fresh(value) if many else value
         if at == end:
             return item, at
         line = lines[at]
@@ -215,6 +221,53 @@ def _map(
         if _indent(line) < indent:
             return item, at  # the item ends: a line of an outer block (or a blank line, the caller's to refuse)
         raise _Unshaped  # deeper than a key: a value's continuation, or a mapping below
+
+
+def _words(lines: list[bytes], at: int, end: int, indent: int) -> tuple[dict[str, Any], int]:
+    """A block mapping of words to plain scalars at column ``indent`` (an order line's ``for``, as PyYAML
+    writes it: ``for:`` then ``    b1: 4``), and the line after it."""
+    pad = b" " * indent
+    out: dict[str, Any] = {}
+    while at < end:
+        line = lines[at]
+        if not line.startswith(pad) or line[indent : indent + 1] == b" ":
+            if _indent(line) < indent:
+                break  # a line of an outer block (or a blank line, the caller's to refuse)
+            raise _Unshaped
+        key, value = _word_pair(line[indent:])
+        if key in out or len(out) >= _MAX_KEYS:
+            raise _Unshaped
+        out[key] = value
+        at += 1
+    return out, at
+
+
+def _word_pair(text: bytes) -> tuple[str, Any]:
+    """``word: scalar``, the key any word the reader takes as text (``b-12``, not only key characters)."""
+    key, sep, value = text.partition(b": ")
+    name = plain_scalar(key)
+    if not sep or type(name) is not str:
+        raise _Unshaped
+    return _text(name), _scalar(value)
+
+
+def _inner(text: bytes) -> dict[str, Any]:
+    """``{word: scalar, ...}`` inside a mapping (an order line's ``for: {b1: 4}``)."""
+    body = text[1:-1]
+    out: dict[str, Any] = {}
+    if not body:
+        return out
+    for piece in body.split(b", "):
+        key, value = _word_pair(piece)
+        if key in out or len(out) >= _MAX_KEYS:
+            raise _Unshaped
+        out[key] = value
+    return out
+
+
+def _fresh(value: Any) -> Any:
+    """A remembered list (kept as a tuple) or mapping, as a new one: the data is the caller's to keep."""
+    return list(value) if type(value) is tuple else dict(value)
 
 
 _T = TypeVar("_T")
@@ -248,7 +301,7 @@ def _made(found: tuple[dict[str, Any], bool]) -> dict[str, Any]:
     template, many = found
     if not many:
         return dict(template)
-    return {key: list(value) if type(value) is tuple else value for key, value in template.items()}
+    return {key: _fresh(value) if type(value) in (tuple, dict) else value for key, value in template.items()}
 
 
 def _pair(text: bytes) -> tuple[str, Any, bool]:
@@ -261,7 +314,7 @@ def _pair(text: bytes) -> tuple[str, Any, bool]:
         raise _Unshaped
     value = matched.group(2)
     read = _value(value) if value is not None else _BELOW
-    many = type(read) is tuple
+    many = type(read) in (tuple, dict)
     return _kept(_PAIRS, text, (_key(matched.group(1)), read, many))
 
 
@@ -284,7 +337,7 @@ def _flow_map(text: bytes) -> tuple[dict[str, Any], bool]:
         if key in out or len(out) >= _MAX_KEYS:
             raise _Unshaped
         value = out[key] = _value(matched.group(2))
-        many = many or type(value) is tuple
+        many = many or type(value) in (tuple, dict)
         at = matched.end()
         if at == len(body):
             break
@@ -295,7 +348,12 @@ def _flow_map(text: bytes) -> tuple[dict[str, Any], bool]:
 
 
 def _value(text: bytes) -> Any:
-    """A plain scalar, or a flow list of plain scalars (``[]``, ``[5, 50]``) as a tuple."""
+    """A plain scalar, a flow list of plain scalars (``[]``, ``[5, 50]``) as a tuple, or a flow mapping of
+    words to plain scalars."""
+    if text.startswith(b"{"):
+        if not text.endswith(b"}"):
+            raise _Unshaped
+        return _inner(text)
     if text.startswith(b"["):
         if not text.endswith(b"]"):
             raise _Unshaped
