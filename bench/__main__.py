@@ -183,14 +183,13 @@ def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | 
         stocked = stock.read_bytes()
         part = sorted((repo / "parts").iterdir())[0].stem
 
-        at_key = stocked.startswith(b"lines:\n- ") or b"\nlines:\n- " in stocked  # PyYAML's column, a name after
+        at_key = stocked.startswith(b"lines:\n- ") or b"\nlines:\n- " in stocked  # PyYAML's column
+        tail = re.search(rb"(?m)^[A-Za-z_]\w*: [^\n]*\n\Z", stocked)  # PyYAML sorts a name after the lines
+        end = tail.start() if tail is not None and at_key else len(stocked)
 
         def add_line() -> None:
             row = f"{{part: {part}, quantity: 5, bin: NEW{next(counter)}}}\n".encode()
-            if at_key:
-                stock.write_bytes(re.sub(rb"(?m)^lines:\n", lambda m: m[0] + b"- " + row, stocked, count=1))
-            else:
-                stock.write_bytes(stocked + b"  - " + row)
+            stock.write_bytes(stocked[:end] + (b"- " if at_key else b"  - ") + row + stocked[end:])
 
         add("check warm, 1 line added", best(ctb(repo, "check", "-q"), repeat, add_line))
         stock.write_bytes(stocked)

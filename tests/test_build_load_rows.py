@@ -164,6 +164,21 @@ ODD = [
     ORDER_BLOCK.replace(b"    b1: 4\n", b"    12: 4\n"),
     ORDER_BLOCK.replace(b"    b1: 4\n", b"    b1: 4  # for the first batch\n"),
     ORDER_BLOCK.replace(b"    b1: 4\n", b"    b1: 4\n\n"),
+    # quoted text
+    WRITTEN.replace(b"part: r1\n", b"part: '0805'\n"),
+    WRITTEN.replace(b"part: r1\n", b'part: "0805"\n'),
+    WRITTEN.replace(b"part: r1\n", b"part: ''\n"),
+    WRITTEN.replace(b"part: r1\n", b"part: 'it''s'\n"),  # an escaped quote
+    WRITTEN.replace(b"part: r1\n", b'part: "a\\tb"\n'),  # an escape
+    WRITTEN.replace(b"part: r1\n", b"part: 'a: b # c, [d]'\n"),
+    WRITTEN.replace(b"part: r1\n", b"part: 'r1' # a comment\n"),
+    WRITTEN.replace(b"part: r1\n", b"part: 'r1\n    more'\n"),  # on two lines
+    WRITTEN.replace(b"part: r1\n", b"part: 'r\xc3\xa9'\n"),  # not ASCII
+    WRITTEN.replace(b"{location: loc-0,", b"{location: 'loc, 0',"),
+    WRITTEN.replace(b"{location: loc-0,", b"{location: 'loc-0',"),
+    WRITTEN.replace(b"{location: loc-0,", b"{location: 'loc}0',"),
+    WRITTEN.replace(b"project: p\n", b"project: 'p\n") + b"reservations2: 'x'\n",  # a quote open across blocks
+    WRITTEN.replace(b"project: p\n", b'project: "p\n').replace(b"assemblies: []\n", b'assemblies: "\n'),
     # lists at their key's column, as PyYAML writes them, and what may stand around them
     PYYAML,
     PYYAML.replace(b"- part: r1\n", b"-   part: r1\n").replace(b"\n  quantity: 15\n", b"\n    quantity: 15\n"),
@@ -369,7 +384,8 @@ def test_whatever_pyyaml_writes_reads_alike(document: dict[str, Any], style: dic
 
 _WORDS_11 = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}  # PyYAML quotes these: not plain there
 word = plain_text.filter(lambda text: text not in _WORDS_11)
-field = st.one_of(word, st.integers(0, 10**6), st.booleans())
+# text PyYAML quotes because it reads as a number ('0805', '100'): read here as the text it is
+field = st.one_of(word, st.integers(0, 10**6), st.booleans(), st.from_regex(r"[0-9]{1,5}", fullmatch=True))
 record = st.dictionaries(
     word,
     st.one_of(
@@ -392,6 +408,19 @@ def test_lists_of_records_pyyaml_writes_are_read_line_by_line(document: dict[str
     # with default_flow_style=None a list of scalars alone is written [a, b] on its key's line: the parser's
     if "default_flow_style" not in style or any(type(item) is dict for items in document.values() for item in items):
         assert read_here(data)
+
+
+ascii_text = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(word, st.lists(st.dictionaries(word, st.one_of(field, ascii_text), min_size=1), min_size=1)),
+    st.sampled_from(STYLES),
+)
+def test_records_of_any_text_read_alike(document: dict[str, Any], style: dict[str, Any]) -> None:
+    """Text PyYAML writes plain, in single quotes or in double quotes with escapes: the parser's reading."""
+    same(yaml.dump(document, Dumper=_Dumper, **style).encode())  # type: ignore[call-overload]
 
 
 def test_a_repository_loads_alike_read_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,15 +14,16 @@ in turn plain scalars, flow lists of them, mappings of words to plain
 scalars (``for: {b1: 4}``, or ``for:`` and ``    b1: 4`` below), or block
 sequences of the same kinds (at most :data:`_MAX_DEPTH` deep).  Scalars are read by the rules of
 :func:`~ctb_files.storage.stockread.plain_scalar` (only readings that are
-certain).  Everything else — the keys a person wrote, a block in any other
+certain), and quoted text of printable ASCII without an escape (``'0805'``,
+as PyYAML quotes text that reads as a number) as that text.  Everything else — the keys a person wrote, a block in any other
 layout — is parsed by the whole-file parser as one document of its own (the
 file without the blocks read here), and the file is put back together in
 its order of keys.
 
 That is exact because a block read here is a top-level key at column 0
 followed only by indented lines, or items at column 0, of a strict grammar
-(ASCII id characters, no quote, comment, anchor, alias or tag), so it parses
-the same wherever it stands, and removing it leaves the rest meaning what it meant: every line at
+(ASCII id characters, quoted text on one line with no escape, no comment,
+anchor, alias or tag), so it parses the same wherever it stands, and removing it leaves the rest meaning what it meant: every line at
 column 0 of the rest must come back as a top-level key of the rest's parse,
 in order and once.  Any doubt — a byte order mark, a carriage return, a
 document marker or directive, content before the first key, a key twice, a
@@ -36,7 +37,7 @@ import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ctb_files.storage.rowread import _MAX_BYTES, _MAX_ITEMS
-from ctb_files.storage.stockread import _MAX_KEYS, NOT_PLAIN, plain_key, plain_scalar
+from ctb_files.storage.stockread import _MAX_KEYS, _MAX_TEXT, NOT_PLAIN, plain_key, plain_scalar
 
 if TYPE_CHECKING:
     from ctb_files.storage.yaml.read import Bounds
@@ -370,8 +371,16 @@ def _value(text: bytes) -> Any:
 def _scalar(text: bytes) -> Any:
     value = plain_scalar(text)
     if value is NOT_PLAIN:
-        raise _Unshaped
+        quoted = _QUOTED.fullmatch(text)
+        if quoted is None or len(text) > _MAX_TEXT:
+            raise _Unshaped
+        return _text((quoted[1] if quoted[1] is not None else quoted[2]).decode("ascii"))
     return _text(value) if type(value) is str else value
+
+
+# a quoted scalar whose text is its bytes as they stand: printable ASCII, no quote of its kind inside and, in
+# double quotes, no escape (as PyYAML quotes '0805', '100' or 'a: b')
+_QUOTED = re.compile(rb"'([\x20-\x26\x28-\x7e]*)'|\"([\x20\x21\x23-\x5b\x5d-\x7e]*)\"")
 
 
 def _key(text: bytes) -> str:
