@@ -38,7 +38,8 @@ def _write_lines(changes: ChangeSet, order_id: str, lines: list[dict[str, Any]])
     """
     doc = changes.edit(order_path(order_id))
     old = doc.get("lines")
-    kept = {id(_for_of(line)) for line in old} if isinstance(old, CommentedSeq) else set()
+    was = [_for_of(line) for line in old] if isinstance(old, CommentedSeq) else []  # held: their ids stay theirs
+    kept = {id(target) for target in was}
     seq = merge_by_key(old if isinstance(old, CommentedSeq) else CommentedSeq(), lines, lambda item: str(item.get("part")))
     for node in seq:
         target = _for_of(node)
