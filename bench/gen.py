@@ -258,7 +258,7 @@ def generate_deep(root: Path, parts: int = 5000, builds: int = 200, projects: in
 def generate_pyyaml(root: Path, parts: int = 5000, builds: int = 200, projects: int = 50) -> Path:
     """The mixed stockroom as a script writes it with PyYAML's ``safe_dump``: every file in its default
     style (lists at their key's own column, block mappings, keys sorted, so a stock file's ``name`` comes
-    after its lines).  Text that a YAML 1.2 reader takes for a number or a date (``0805``) is quoted, as a
+    after its lines and a draft's ``status`` before its ``version``).  Text that a YAML 1.2 reader takes for a number or a date (``0805``) is quoted, as a
     careful script quotes it."""
     import yaml
 
@@ -274,7 +274,10 @@ def generate_pyyaml(root: Path, parts: int = 5000, builds: int = 200, projects: 
 
     Dumper.add_representer(str, text)
     for path in sorted(root.rglob("*.yaml")):
-        path.write_text(yaml.dump(yaml.safe_load(path.read_bytes()), Dumper=Dumper, allow_unicode=True))
+        data = yaml.safe_load(path.read_bytes())
+        if path.parent.name == "builds" and "status" not in data:
+            data["status"] = "draft"  # a script writes the draft's status: sorted among the user's keys
+        path.write_text(yaml.dump(data, Dumper=Dumper, allow_unicode=True))
     return root
 
 

@@ -19,7 +19,16 @@ from typing import Any
 from ctb_files.core.paths import build_path
 from ctb_files.ops.builds.fields import WRITTEN, ordered_build
 from ctb_files.storage.changes import ChangeSet
-from ctb_files.storage.yaml import CommentedMap, dump, load_fast, load_roundtrip, merge_into, new_document, to_roundtrip
+from ctb_files.storage.yaml import (
+    CommentedMap,
+    YamlProblem,
+    dump,
+    load_fast,
+    load_roundtrip,
+    merge_into,
+    new_document,
+    to_roundtrip,
+)
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
 
@@ -55,13 +64,15 @@ def _render(text: str, fields: dict[str, Any], *, fast: bool) -> tuple[str, dict
     """
     # the tail is emitted whole, so every written-back key must be given (None: leave it out)
     start = written_region(text) if fast and text and all(key in fields for key in WRITTEN) else None
-    if start is not None:
-        tail = {key: fields[key] for key in WRITTEN if fields.get(key) is not None}
+    edited = _head_in_place(text[:start], fields) if start is not None else None
+    if edited is not None:
+        head_text, held = edited
+        tail = {key: fields[key] for key in WRITTEN if key not in held and fields.get(key) is not None}
         body = emit_written(tail)
         if body is None:
-            return text[:start] + (dump(flow_entries(to_roundtrip(tail))) if tail else ""), None
-        head = load_fast(text[:start].encode("utf-8"), "")
-        return text[:start] + body, {**head, **tail} if isinstance(head, dict) else None
+            return head_text + (dump(flow_entries(to_roundtrip(tail))) if tail else ""), None
+        head = load_fast(head_text.encode("utf-8"), "")
+        return head_text + body, {**head, **tail} if isinstance(head, dict) else None
     doc = load_roundtrip(text) if text else None
     if not isinstance(doc, CommentedMap):
         doc = CommentedMap()
@@ -85,10 +96,13 @@ def written_region(text: str) -> int | None:
     """Where ctb's written-back keys start in a build file's text, when they can be rewritten as text.
 
     That is when the document is a plain block mapping, the written-back keys
-    (if any) come last, and nothing there carries a comment: then the head is
-    kept byte for byte and only the tail is emitted afresh, which avoids a
-    round-trip parse of a long file.  None means: edit the round-trip document.
-    Both ways give the same bytes (a property test holds them equal).
+    (if any) come last — but ``status`` and ``created_at``, which may stand
+    among the user's keys (PyYAML sorts keys) — and nothing there carries a
+    comment: then the head is kept byte for byte (its ``status`` and
+    ``created_at`` lines set where they stand, :func:`_head_in_place`) and
+    only the tail is emitted afresh, which avoids a round-trip parse of a long
+    file.  None means: edit the round-trip document.  Both ways give the same
+    bytes (a property test holds them equal).
     """
     if not text.endswith("\n") or "\t" in text or "\r" in text:
         return None
@@ -104,7 +118,9 @@ def written_region(text: str) -> int | None:
             if match.group(1) in WRITTEN:
                 start = offset if start is None else start
             elif start is not None:
-                return None
+                if any(key not in _IN_HEAD for key in _keys_between(text, start, offset)):
+                    return None
+                start = None  # written keys among the user's: the head's to set where they stand
         elif not seen_key and line.strip() and not line.startswith("#"):
             return None
         offset += len(line)
@@ -118,6 +134,75 @@ def written_region(text: str) -> int | None:
     region = text[start:]
     # comments, and quoted scalars (whose style the round trip keeps), are left to the round trip
     return None if "#" in region or '"' in region or "'" in region else start
+
+
+_IN_HEAD = ("status", "created_at")  # written-back keys set where they stand, one line each
+
+
+def _keys_between(text: str, start: int, end: int) -> list[str]:
+    """The top-level keys of the lines of ``text[start:end]``."""
+    return [found.group(1) for line in text[start:end].splitlines() if (found := _TOP_KEY.match(line))]
+
+
+def _head_in_place(head: str, fields: Mapping[str, Any]) -> tuple[str, set[str]] | None:
+    """``head`` with its written-back keys (``status``, ``created_at``) set where they stand, as the
+    round trip sets them, and which keys it holds; None when that is not certain (the round trip's then).
+
+    The round trip keeps a key whose value is equal, replaces the value of one
+    that changed in place, drops one whose value is now None, and puts a new
+    key before the next key of ctb's order that the file has: so a written-back
+    key that is new and comes before one the head holds would land in the
+    head, which is left to it.
+    """
+    lines = head.splitlines(keepends=True)
+    held: set[str] = set()
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        found = _TOP_KEY.match(line)
+        key = found.group(1) if found is not None else None
+        if key not in WRITTEN:
+            out.append(line)
+            continue
+        assert key is not None
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if key not in _IN_HEAD or "#" in head or following[:1] in (" ", "\n") or not line.endswith("\n"):
+            return None  # a value on more lines, a comment, a blank line after it: the round trip's
+        held.add(key)
+        new = fields[key]
+        try:
+            old = load_fast(line.encode("utf-8"), "")
+        except YamlProblem:
+            return None
+        old = old.get(key) if isinstance(old, dict) else None
+        if new is None:
+            continue  # the round trip drops it
+        if _equal(old, new):
+            out.append(line)  # kept as written (quotes, spelling)
+            continue
+        if isinstance(new, str) and line[len(key) + 2 : len(key) + 3] in ("'", '"'):
+            return None  # the round trip writes new text in the old one's quotes
+        try:
+            out.append(f"{key}: {_flow(new)}\n")
+        except _NotPlain:
+            return None
+    if held:
+        last = max(WRITTEN.index(key) for key in held)
+        if any(key not in held and fields.get(key) is not None for key in WRITTEN[:last]):
+            return None  # a new key the round trip would put in the head
+    return "".join(out), held
+
+
+def _equal(old: Any, new: Any) -> bool:
+    """Whether the round trip keeps ``old`` for ``new`` (yaml.edit's comparison, for a status or a time)."""
+    if isinstance(old, str) or isinstance(new, str):
+        return isinstance(old, str) and isinstance(new, str) and old == new
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        return _utc(old) == _utc(new)
+    return False
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
 
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*$")
