@@ -27,6 +27,7 @@ from ctb_files.storage.yaml import (
     load_roundtrip,
     merge_into,
     new_document,
+    same_value,
     to_roundtrip,
 )
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
@@ -108,6 +109,7 @@ def written_region(text: str) -> int | None:
         return None
     lines = text.splitlines(keepends=True)
     offset, start = 0, None
+    since: list[str] = []  # the written-back keys from ``start`` on
     seen_key = False
     for line in lines:
         if line[:1] not in (" ", "\n", "#") or line.startswith(("---", "...")):
@@ -117,10 +119,11 @@ def written_region(text: str) -> int | None:
             seen_key = True
             if match.group(1) in WRITTEN:
                 start = offset if start is None else start
+                since.append(match.group(1))
             elif start is not None:
-                if any(key not in _IN_HEAD for key in _keys_between(text, start, offset)):
+                if any(key not in _IN_HEAD for key in since):
                     return None
-                start = None  # written keys among the user's: the head's to set where they stand
+                start, since = None, []  # written keys among the user's: the head's to set where they stand
         elif not seen_key and line.strip() and not line.startswith("#"):
             return None
         offset += len(line)
@@ -139,11 +142,6 @@ def written_region(text: str) -> int | None:
 _IN_HEAD = ("status", "created_at")  # written-back keys set where they stand, one line each
 
 
-def _keys_between(text: str, start: int, end: int) -> list[str]:
-    """The top-level keys of the lines of ``text[start:end]``."""
-    return [found.group(1) for line in text[start:end].splitlines() if (found := _TOP_KEY.match(line))]
-
-
 def _head_in_place(head: str, fields: Mapping[str, Any]) -> tuple[str, set[str]] | None:
     """``head`` with its written-back keys (``status``, ``created_at``) set where they stand, as the
     round trip sets them, and which keys it holds; None when that is not certain (the round trip's then).
@@ -159,11 +157,10 @@ def _head_in_place(head: str, fields: Mapping[str, Any]) -> tuple[str, set[str]]
     out: list[str] = []
     for index, line in enumerate(lines):
         found = _TOP_KEY.match(line)
-        key = found.group(1) if found is not None else None
-        if key not in WRITTEN:
+        if found is None or found.group(1) not in WRITTEN:
             out.append(line)
             continue
-        assert key is not None
+        key = found.group(1)
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if key not in _IN_HEAD or "#" in head or following[:1] in (" ", "\n") or not line.endswith("\n"):
             return None  # a value on more lines, a comment, a blank line after it: the round trip's
@@ -176,7 +173,7 @@ def _head_in_place(head: str, fields: Mapping[str, Any]) -> tuple[str, set[str]]
         old = old.get(key) if isinstance(old, dict) else None
         if new is None:
             continue  # the round trip drops it
-        if _equal(old, new):
+        if same_value(old, new):
             out.append(line)  # kept as written (quotes, spelling)
             continue
         if isinstance(new, str) and line[len(key) + 2 : len(key) + 3] in ("'", '"'):
@@ -190,19 +187,6 @@ def _head_in_place(head: str, fields: Mapping[str, Any]) -> tuple[str, set[str]]
         if any(key not in held and fields.get(key) is not None for key in WRITTEN[:last]):
             return None  # a new key the round trip would put in the head
     return "".join(out), held
-
-
-def _equal(old: Any, new: Any) -> bool:
-    """Whether the round trip keeps ``old`` for ``new`` (yaml.edit's comparison, for a status or a time)."""
-    if isinstance(old, str) or isinstance(new, str):
-        return isinstance(old, str) and isinstance(new, str) and old == new
-    if isinstance(old, datetime) and isinstance(new, datetime):
-        return _utc(old) == _utc(new)
-    return False
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
 
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*$")

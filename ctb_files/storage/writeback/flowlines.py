@@ -35,7 +35,8 @@ _DATE_PAIR = re.compile(r"(?<=[{ ])([A-Za-z_][A-Za-z0-9_]*): ([0-9]{4}-[0-9]{2}-
 _INDENT = "  "
 # a line of the head: a whole-line comment, or a plain key with a plain value (maybe a comment after it); a
 # blank line is not one (the round trip drops a blank line that starts the file)
-_HEAD = re.compile(r"#[^\n]*|[A-Za-z_][A-Za-z0-9_]*: [A-Za-z0-9_.-](?:[^\n#:'\"{}\[\]&*!|>%@`]*[^\s#:'\"{}\[\]&*!|>%@`])?(?: +#[^\n]*)?")
+_PAIR = r"[A-Za-z_][A-Za-z0-9_]*: [A-Za-z0-9_.-](?:[^\n#:'\"{}\[\]&*!|>%@`]*[^\s#:'\"{}\[\]&*!|>%@`])?"  # plain key: plain text
+_HEAD = re.compile(r"#[^\n]*|" + _PAIR + r"(?: +#[^\n]*)?")
 
 
 class FlowLines:
@@ -139,7 +140,7 @@ class FlowLines:
 
 _END = "\0"  # past the last line
 # a plain key and value after the lines, no comment (the round trip would give a comment there to the last line)
-_TAIL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*: [A-Za-z0-9_.-](?:[^\n#:'\"{}\[\]&*!|>%@`]*[^\s#:'\"{}\[\]&*!|>%@`])?")
+_TAIL = re.compile(_PAIR)
 
 
 def read_row(row: str) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         new_document,
         parse_roundtrip,
         rebuild_sequence,
+        same_value,
         sequence_comment,
         set_in_order,
         to_roundtrip,
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Bounds", "CommentedMap", "CommentedSeq", "Locator", "YamlProblem", "default_limits", "dump", "flow_items",
     "load_fast",
-    "load_roundtrip", "merge_into", "new_document", "parse_roundtrip", "rebuild_sequence", "sequence_comment",
-    "set_in_order", "to_roundtrip",
+    "load_roundtrip", "merge_into", "new_document", "parse_roundtrip", "rebuild_sequence", "same_value",
+    "sequence_comment", "set_in_order", "to_roundtrip",
 ]  # fmt: skip
 _READ = frozenset({"Bounds", "Locator", "YamlProblem", "default_limits", "load_fast"})
 _EDIT = frozenset(__all__) - _READ

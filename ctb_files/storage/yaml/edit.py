@@ -231,11 +231,12 @@ def to_roundtrip(value: Any, *, in_list: bool = False) -> Any:
     return value
 
 
-def _same(old: Any, new: Any) -> bool:
+def same_value(old: Any, new: Any) -> bool:
+    """Whether ``new`` equals ``old`` as the round trip reads it (then the old node and its text are kept)."""
     if isinstance(old, dict) and isinstance(new, dict):
-        return old.keys() == new.keys() and all(_same(old[k], new[k]) for k in new)
+        return old.keys() == new.keys() and all(same_value(old[k], new[k]) for k in new)
     if isinstance(old, list) and isinstance(new, (list, tuple)):
-        return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new, strict=True))
+        return len(old) == len(new) and all(same_value(a, b) for a, b in zip(old, new, strict=True))
     if isinstance(old, bool) or isinstance(new, bool):
         return old is new or (isinstance(old, bool) and isinstance(new, bool) and old == new)
     if isinstance(old, (int, float, Decimal)) and isinstance(new, (int, float, Decimal)):
@@ -266,7 +267,7 @@ def merge_into(doc: CommentedMap, new: dict[str, Any], *, drop_missing: bool = T
         value = new[key]
         if key in doc:
             old = doc[key]
-            if _same(old, value):
+            if same_value(old, value):
                 continue
             if isinstance(old, CommentedMap) and isinstance(value, dict):
                 merge_into(old, value)
@@ -314,7 +315,7 @@ def _carry_block_comment(doc: CommentedMap, old_last: Any, new_last: Any) -> Non
 def _merge_list(old: CommentedSeq, new: list[Any] | tuple[Any, ...]) -> None:
     for index, value in enumerate(new):
         item = old[index]
-        if _same(item, value):
+        if same_value(item, value):
             continue
         if isinstance(item, CommentedMap) and isinstance(value, dict):
             merge_into(item, value)
