@@ -29,6 +29,12 @@ HEADS = [
     "project: p\nstatus: draft  # not yet\nversion: v1\nquantity: 3\n",
     "project: p\nstatus:\n  draft\nversion: v1\nquantity: 3\n",
     "project: p\ncleared_at: 2026-11-01T10:00:00Z\nversion: v1\nquantity: 3\n",  # not set in place
+    # opened with ``---``, as yamllint's document-start rule asks (kept either way); closed with ``...``
+    "---\nproject: p\nversion: v1\nquantity: 3\n",
+    "---\n# spring batch\nproject: p\nversion: v1\nquantity: 3\nstatus: draft\n",
+    "---\ncreated_at: 2026-11-01 10:00:00+00:00\nproject: p\nquantity: 3\nstatus: draft\nversion: v1\n",
+    "---\nproject: p\nversion: v1\nquantity: 3\n...\n",
+    "project: p\nversion: v1\nquantity: 3\n...\n",
 ]
 
 ids = st.sampled_from(["r1", "tl074-soic", "0805", "true", "1e3", "x.y_z", "2026-01-01", "yes", "Null", "a+b", "R_0805"])
@@ -97,7 +103,11 @@ def test_written_region_only_when_ctb_keys_come_last_without_comments() -> None:
     assert written_region(head + "status: draft\nnote: later\n") == len(head) + len("status: draft\nnote: later\n")
     assert written_region("status: draft\n" + head) == len(head) + len("status: draft\n")
     assert written_region("{project: p, version: v1, quantity: 1}\n") is None
-    assert written_region("---\nproject: p\n") is None
+    assert written_region("---\nproject: p\n") == len("---\nproject: p\n")
+    assert written_region("---\nproject: p\nstatus: draft\n") == len("---\nproject: p\n")
+    assert written_region("--- # a\nproject: p\n") is None
+    assert written_region("project: p\n---\nproject: q\n") is None
+    assert written_region("project: p\n...\n") is None
     assert written_region("project: p") is None
 
 

@@ -197,6 +197,24 @@ ODD = [
     PYYAML.replace(b"    part: r1\n", b"    part: r1\n    part: r2\n"),  # a key twice in a row
     PYYAML.replace(b"lines:\n- 5\n", b"lines:\n- 5\n---\n"),
     PYYAML + b"- 7\n",  # an item after the last key's value
+    # what may open and close the document
+    b"# c\n\n---\n" + WRITTEN,
+    b"---\n# c\n" + WRITTEN + b"...\n\n# end\n",
+    b"---\n" + PYYAML + b"...\n",
+    b"---\n---\n" + WRITTEN,  # two documents
+    b"--- \n" + WRITTEN,
+    b"--- # c\n" + WRITTEN,
+    b"--- {x: 1}\n" + WRITTEN,
+    WRITTEN + b"...\n---\nx: 1\n",
+    WRITTEN + b"...\nx: 1\n",  # a document after the end, without its marker
+    WRITTEN + b"...\n  x\n",
+    WRITTEN + b"...\n...\n",
+    WRITTEN.replace(b"assemblies: []\n", b"...\nassemblies: []\n"),  # a key after the end marker
+    WRITTEN.replace(b"shortages:\n", b"---\nshortages:\n"),  # a marker between the blocks
+    WRITTEN.replace(b"project: p\n", b"project: |\n  p\n...\n"),  # the end inside a block scalar
+    b"---\nproject: [a,\n...\n]\n" + WRITTEN.replace(b"project: p\n", b""),  # the end inside a flow list
+    b"---\n",
+    b"---\n...\n",
     b"rows:\n" + b"".join(b"  " * level + b"- x:\n" for level in range(12)) + b"  " * 12 + b"- 1\n",  # deep
     b"rows:\n" + b"".join(b"  " * level + b"- x:\n" for level in range(40)) + b"  " * 40 + b"- 1\n",  # past the limit
 ]
@@ -320,6 +338,16 @@ def cleared(name: str, root: Path) -> Path:
     return repo
 
 
+def test_a_document_opened_and_closed_by_markers_is_read_line_by_line() -> None:
+    """``---`` first (comments may stand above it) and ``...`` last (comments may follow): the one document they mark."""
+    expected = parse_file(WRITTEN, "builds/b.yaml", default_limits())
+    for data in (b"---\n" + WRITTEN, b"# c\n\n---\n" + WRITTEN, b"---\n" + WRITTEN + b"...\n# end\n", WRITTEN + b"...\n"):
+        assert read_here(data), data
+        assert parse_file(data, "builds/b.yaml", default_limits()) == expected
+    for data in (WRITTEN + b"...\nx: 1\n", b"---\n---\n" + WRITTEN, b"--- # c\n" + WRITTEN):
+        assert not read_here(data), data
+
+
 @pytest.mark.parametrize("name", WORLDS)
 def test_every_list_file_of_a_cleared_repository_reads_alike_and_line_by_line(tmp_path: Path, name: str) -> None:
     """Its build files as the clear wrote them, its stock files and BOMs as the generator wrote them (flow or block style)."""
@@ -347,6 +375,8 @@ STYLES = [
     {"default_flow_style": None},
     {"indent": 4},
     {"indent": 3, "default_flow_style": None, "sort_keys": False},
+    {"explicit_start": True},  # ``---`` first, as yamllint's document-start rule asks
+    {"explicit_start": True, "explicit_end": True, "default_flow_style": None},
 ]
 
 

@@ -12,8 +12,11 @@ A file is formatted in two passes:
    their comments, so a comment heading a key keeps heading it (the YAML
    library alone would leave it behind, attached to the previous value).
 
-The result must read back as exactly the same data; if it would not, the
-file is reported and left alone.  Formatting formatted text changes nothing.
+A ``---`` line opening the file and a ``...`` line closing it are kept, with
+the comments before and after them (yamllint's ``document-start`` rule asks
+for the first).  The result must
+read back as exactly the same data; if it would not, the file is reported
+and left alone.  Formatting formatted text changes nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from ctb_files.storage.yaml import (
     CommentedMap,
     CommentedSeq,
     YamlProblem,
+    document_frame,
     dump,
     load_fast,
     parse_roundtrip,
@@ -79,7 +83,8 @@ def format_bytes(data: bytes, rel: str) -> bytes:
         raise YamlProblem(Diagnostic(rel, 1, 1, "CTB012", message, "warning")) from None
     lines = first.splitlines(keepends=True)
     formatted = "".join(_Text(lines).block(again, model, 0, len(lines)))
-    result = formatted.encode("utf-8")
+    head, tail = document_frame(text.decode("utf-8-sig"))  # ``---`` and ``...``, kept with their comments
+    result = (head + formatted + tail).encode("utf-8")
     if load_fast(result, rel) != before:
         raise YamlProblem(Diagnostic(rel, 1, 1, "CTB010", "cannot be formatted without changing its data; left as is"))
     return bytes(result)

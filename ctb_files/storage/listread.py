@@ -25,8 +25,11 @@ followed only by indented lines, or items at column 0, of a strict grammar
 (ASCII id characters, quoted text on one line with no escape, no comment,
 anchor, alias or tag), so it parses the same wherever it stands, and removing it leaves the rest meaning what it meant: every line at
 column 0 of the rest must come back as a top-level key of the rest's parse,
-in order and once.  Any doubt — a byte order mark, a carriage return, a
-document marker or directive, content before the first key, a key twice, a
+in order and once.  A ``---`` line before the first key and a ``...`` line
+after the last block, followed by nothing but blank lines and comments, stay
+in the rest, which the parser reads as the one document they mark.  Any
+doubt — a byte order mark, a carriage return, another document marker or a
+directive, content before the first key, a key twice, a
 rest that does not parse, limits other than the default ones — and the whole
 file goes to the whole-file parser, which words every message.
 """
@@ -82,14 +85,24 @@ def _read(data: bytes, path: str) -> dict[str, Any]:
         starts.append(offset)
         offset += len(line) + 1
     blocks: list[tuple[str, int, int]] = []
+    started = ended = False  # a ``---`` line opened the document; a ``...`` line closed it
     for number, line in enumerate(lines):
         lead = line[:1]
         if lead in (b"", b" ", b"#"):
-            if lead == b" " and not blocks and line.strip() and not line.lstrip().startswith(b"#"):
-                raise _Unshaped  # content before the first key: the root is not a mapping at column 0
+            if lead == b" " and (ended or not blocks) and line.strip() and not line.lstrip().startswith(b"#"):
+                raise _Unshaped  # content before the first key (or after the end): not one mapping at column 0
             continue
+        if ended:
+            raise _Unshaped  # another document, or text after the end marker: the parser's to say
         if lead == b"-" and blocks and (line == b"-" or line.startswith(b"- ")):
             continue  # an item of a list at its key's column, as PyYAML writes lists
+        if line == b"---" and not blocks and not started:
+            started = True  # the document's start marker (yamllint's document-start), left in the rest
+            continue
+        if line == b"..." and blocks:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], number)  # the last block ends here
+            ended = True
+            continue
         found = _TOP.match(line)
         if found is None:
             raise _Unshaped  # a document marker, a directive, a list, a quoted key...

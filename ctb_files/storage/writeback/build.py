@@ -22,6 +22,7 @@ from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.yaml import (
     CommentedMap,
     YamlProblem,
+    document_frame,
     dump,
     load_fast,
     load_roundtrip,
@@ -78,7 +79,7 @@ def _render(text: str, fields: dict[str, Any], *, fast: bool) -> tuple[str, dict
     if not isinstance(doc, CommentedMap):
         doc = CommentedMap()
     merge_into(doc, ordered_build(doc, fields))
-    return dump(flow_entries(doc)), None
+    return dump(flow_entries(doc), text, column=False), None  # its ``---`` kept; the lists in ctb's style
 
 
 def flow_entries(doc: CommentedMap) -> CommentedMap:
@@ -96,7 +97,8 @@ _TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):(?: |$)")
 def written_region(text: str) -> int | None:
     """Where ctb's written-back keys start in a build file's text, when they can be rewritten as text.
 
-    That is when the document is a plain block mapping, the written-back keys
+    That is when the document is a plain block mapping (maybe opened by a
+    ``---`` line, kept as it is; not closed by ``...``), the written-back keys
     (if any) come last — but ``status`` and ``created_at``, which may stand
     among the user's keys (PyYAML sorts keys) — and nothing there carries a
     comment: then the head is kept byte for byte (its ``status`` and
@@ -107,8 +109,13 @@ def written_region(text: str) -> int | None:
     """
     if not text.endswith("\n") or "\t" in text or "\r" in text:
         return None
-    lines = text.splitlines(keepends=True)
-    offset, start = 0, None
+    # a ``---`` line opening the document (and comments above it) is kept as it is, as the round trip writes it
+    # again (yaml.edit.dump); a ``...`` line closing it is left to the round trip
+    frame, end = document_frame(text)
+    if end:
+        return None
+    lines = text[len(frame) :].splitlines(keepends=True)
+    offset, start = len(frame), None
     since: list[str] = []  # the written-back keys from ``start`` on
     seen_key = False
     for line in lines:

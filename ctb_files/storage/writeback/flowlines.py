@@ -14,7 +14,9 @@ whose reading is not certain (:func:`~ctb_files.storage.stockread.fast_item`:
 a text that reads as a number or a boolean, a long decimal, text with
 spaces), or the file has any other shape (comments after a line, nested
 values, ``lines: []``, a byte order mark), the caller edits the round-trip
-document instead.  A test holds both ways to the same bytes on generated
+document instead.  A ``---`` line opening the file and a ``...`` line
+closing it, with the comments around them, are kept as they are
+(:mod:`ctb_files.storage.yaml.frame`).  A test holds both ways to the same bytes on generated
 files and edits.
 """
 
@@ -27,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from ctb_files.storage.stockread import fast_item
+from ctb_files.storage.yaml.frame import document_frame
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
 KEY = "lines"
@@ -34,7 +37,7 @@ KEY = "lines"
 _DATE_PAIR = re.compile(r"(?<=[{ ])([A-Za-z_][A-Za-z0-9_]*): ([0-9]{4}-[0-9]{2}-[0-9]{2})(?=[,}])")
 _INDENT = "  "
 # a line of the head: a whole-line comment, or a plain key with a plain value (maybe a comment after it); a
-# blank line is not one (the round trip drops a blank line that starts the file)
+# blank line is not one (left to the round trip)
 _PAIR = r"[A-Za-z_][A-Za-z0-9_]*: [A-Za-z0-9_.-](?:[^\n#:'\"{}\[\]&*!|>%@`]*[^\s#:'\"{}\[\]&*!|>%@`])?"  # plain key: plain text
 _HEAD = re.compile(r"#[^\n]*|" + _PAIR + r"(?: +#[^\n]*)?")
 
@@ -50,6 +53,7 @@ class FlowLines:
         self._blocks = blocks  # whether each line is a block mapping (else a flow mapping)
         self._indent = indent  # the column of the lines' dashes: two spaces (ctb's) or none (PyYAML's)
         self._tail = tail  # plain keys after the lines (PyYAML sorts ``name`` after ``lines``)
+        self._frame = ("", "")  # a ``---`` line opening the file, a ``...`` closing it (yaml.frame), kept as they are
         self.items: Sequence[dict[str, Any]] = items  # each line's data, as the loader reads it
 
     @classmethod
@@ -61,6 +65,8 @@ class FlowLines:
             return None
         if text.startswith("\ufeff") or not text.endswith("\n") or "\r" in text or text.count("\n") != len(text.splitlines()):
             return None  # a byte order mark, no final newline, or a line break other than "\n" (CRLF, U+2028, …)
+        frame = document_frame(text)  # written around the document again by the round trip (yaml.edit.dump)
+        text = text[len(frame[0]) : len(text) - len(frame[1])]
         marker = f"\n{KEY}:\n"
         at = ("\n" + text).find(marker)
         if at < 0:
@@ -106,7 +112,9 @@ class FlowLines:
                 return None
         if not rows:
             return None
-        return cls(head, rows, items, blocks, indent, tail)
+        found = cls(head, rows, items, blocks, indent, tail)
+        found._frame = frame
+        return found
 
     def update(self, changes: Mapping[int, Mapping[str, Any]], appended: Sequence[Mapping[str, Any]] = ()) -> bool:
         """Write lines anew (by index: each line's whole mapping, in order) and append lines, all or nothing; False
@@ -135,7 +143,7 @@ class FlowLines:
         return True
 
     def text(self) -> str:
-        return self._head + "".join(self._rows) + self._tail
+        return self._frame[0] + self._head + "".join(self._rows) + self._tail + self._frame[1]
 
 
 _END = "\0"  # past the last line

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ctb_files.storage.yaml.frame import document_frame
 from ctb_files.storage.yaml.read import Bounds, Locator, YamlProblem, default_limits, load_fast
 
 if TYPE_CHECKING:
@@ -28,12 +29,13 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "Bounds", "CommentedMap", "CommentedSeq", "Locator", "YamlProblem", "default_limits", "dump", "flow_items",
+    "Bounds", "CommentedMap", "CommentedSeq", "Locator", "YamlProblem", "default_limits", "document_frame", "dump",
+    "flow_items",
     "load_fast",
     "load_roundtrip", "merge_into", "new_document", "parse_roundtrip", "rebuild_sequence", "same_value",
     "sequence_comment", "set_in_order", "to_roundtrip",
 ]  # fmt: skip
-_READ = frozenset({"Bounds", "Locator", "YamlProblem", "default_limits", "load_fast"})
+_READ = frozenset({"Bounds", "Locator", "YamlProblem", "default_limits", "document_frame", "load_fast"})
 _EDIT = frozenset(__all__) - _READ
 
 

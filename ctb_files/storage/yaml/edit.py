@@ -21,6 +21,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ctb_files.errors import Diagnostic
+from ctb_files.storage.yaml.frame import document_frame
 from ctb_files.storage.yaml.read import YamlProblem, load_fast
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
@@ -153,18 +154,24 @@ def _hoist_first_item_comments(node: Any) -> None:
             _hoist_first_item_comments(item)
 
 
-def dump(doc: Any, like: str | None = None) -> str:
+def dump(doc: Any, like: str | None = None, *, column: bool = True) -> str:
     """Render a round-trip document (or plain data) as YAML text.
 
     ``like``: the text the document was read from.  Where its lists stand at
     their key's own column (``lines:`` then ``- part: p1``, as PyYAML writes
-    them), every list is written so; else ctb's house style (``  - part: p1``).
-    An edit of one line of such a file then changes that line, not the
-    indent of every other.
+    them), every list is written so (unless ``column`` is False); else ctb's
+    house style (``  - part: p1``).  An edit of one line of such a file then
+    changes that line, not the indent of every other.  The text's frame — a
+    ``---`` line opening it, a ``...`` line closing it, with the comments
+    before and after them (:func:`~ctb_files.storage.yaml.frame.document_frame`),
+    which the round trip does not read — is written around the document again.
     """
     out = io.StringIO()
-    (_RT_AT_KEY if like is not None and lists_at_key_column(like) else _RT).dump(doc, out)
-    return out.getvalue()
+    head = tail = ""
+    if like is not None:
+        head, tail = document_frame(like)
+    (_RT_AT_KEY if like is not None and column and lists_at_key_column(like) else _RT).dump(doc, out)
+    return head + out.getvalue() + tail
 
 
 _KEY_ALONE = re.compile(r"[^\s#:{}\[\],'\"|>&*!%@`][^#:{}\[\],]*:")  # a plain key whose value starts below
