@@ -281,6 +281,26 @@ def generate_pyyaml(root: Path, parts: int = 5000, builds: int = 200, projects: 
     return root
 
 
+def generate_marked(root: Path, parts: int = 5000, builds: int = 200, projects: int = 50) -> Path:
+    """The mixed stockroom as a team that runs yamllint and keeps its stock by hand has it: every file opens
+    with a ``---`` line (yamllint's ``document-start`` rule), and a stock file's lines come in sections of
+    25, each under a blank line and a comment; the rest as ctb writes it."""
+    generate_mixed(root, parts=parts, builds=builds, projects=projects)
+    for path in sorted(root.rglob("*.yaml")):
+        data = path.read_bytes()
+        if path.parent.name == "stock":
+            out, count = [], 0
+            for line in data.split(b"\n"):
+                if line.startswith(b"  - "):
+                    if count % 25 == 0:
+                        out += [b""] * (count > 0) + [b"  # shelf row %d" % (count // 25 + 1)]
+                    count += 1
+                out.append(line)
+            data = b"\n".join(out)
+        path.write_bytes(b"---\n" + data)
+    return root
+
+
 def project_name(index: int) -> str:
     return "big" if index == 0 else f"prj{index}"
 

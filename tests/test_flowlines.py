@@ -65,11 +65,22 @@ def _both(data: bytes, edit, tmp_path: Path) -> tuple[bytes | None, bytes | None
     return fast.pending().get(REL), slow.pending().get(REL), used
 
 
-def _file(head: list[str], rows: list[str], blocks: list[bool] | None = None, indent: str = "  ", tail: str = "") -> bytes:
+def _file(
+    head: list[str],
+    rows: list[str],
+    blocks: list[bool] | None = None,
+    indent: str = "  ",
+    tail: str = "",
+    aside: tuple[str, int] = ("", 1),
+) -> bytes:
     """A stock file of ``rows`` (``{key: value, ...}``), each a flow mapping or, where ``blocks`` says, a block mapping,
-    their dashes at ``indent`` (two spaces as ctb writes them, none as PyYAML does), ``tail`` after them."""
+    their dashes at ``indent`` (two spaces as ctb writes them, none as PyYAML does), ``tail`` after them; ``aside``
+    (blank lines and comments, ``{indent}`` standing for the dashes' column) above every second row, from the first
+    or from the second."""
     out = []
     for i, row in enumerate(rows):
+        if aside[0] and i % 2 == aside[1]:
+            out.append(aside[0].format(indent=indent))
         if blocks and blocks[i % len(blocks)]:
             pairs = row[1:-1].split(", ")
             out.append("".join(f"{indent}- {pair}\n" if not j else f"{indent}  {pair}\n" for j, pair in enumerate(pairs)))
@@ -128,27 +139,38 @@ def _distinct(found: list[str]) -> list[str]:
 # what may open and close the document: a ``---`` line (yamllint's document-start), comments above it, a ``...``
 # line and comments after it
 FRAMES = [("", ""), ("---\n", ""), ("# stock of the shelf\n\n---\n", ""), ("---\n", "...\n"), ("", "...\n# end\n")]
-# flow, block or mixed lines; their dashes at ctb's column or at the key's (PyYAML's); a name after them or not; a frame
+# blank lines and comments between lines, as sections of a stockroom kept by hand
+ASIDE = [
+    (text, first)
+    for text in ["", "\n", "{indent}# resistors\n", "\n{indent}# capacitors, 0603\n", "\n\n{indent}#\n{indent}# two lines\n"]
+    for first in (0, 1)
+]
+# flow, block or mixed lines; their dashes at ctb's column or at the key's (PyYAML's); a name after them or not; a frame;
+# sections
 styles = st.tuples(
     st.sampled_from([[False], [True], [True, False], [False, True, True]]), st.sampled_from(["  ", ""]), st.booleans(),
-    st.sampled_from(FRAMES),
+    st.sampled_from(FRAMES), st.sampled_from(ASIDE),
 )  # fmt: skip
+Style = tuple[list[bool], str, bool, tuple[str, str], tuple[str, int]]
 
 
 def _stock(
-    head: list[str], found: list[str], style: tuple[list[bool], str, bool, tuple[str, str]] = ([False], "  ", False, ("", ""))
+    head: list[str], found: list[str], style: Style = ([False], "  ", False, ("", ""), ("", 1))
 ) -> tuple[bytes, list[dict[str, object]]]:
     """A generated stock file of the rows with distinct (part, bin), and its lines as the loader reads them."""
-    blocks, indent, named_after, (opening, closing) = style
+    blocks, indent, named_after, (opening, closing), aside = style
     tail = "name: Shelf\n" if named_after and not any(line.startswith("name:") for line in head) else ""
-    text = opening.encode() + _file(head, _distinct(found), blocks, indent, tail) + closing.encode()
+    text = opening.encode() + _file(head, _distinct(found), blocks, indent, tail, aside) + closing.encode()
     return text, load_fast(text, REL)["lines"]
 
 
-def _kept(head: list[str], opening: str) -> bool:
-    """Whether the text editor takes a file of this head after ``opening``: no blank line in it but a first one that
-    opens the file (the round trip drops that one too, and writes it back as the frame, yaml.frame)."""
-    return "" not in (head if opening else head[1:])
+def _kept(head: list[str], style: Style, count: int) -> bool:
+    """Whether the text editor takes a file of this head and style, of ``count`` lines: no blank line in the head but
+    a first one that opens the file (the round trip drops that one too, and writes it back as the frame, yaml.frame),
+    and no section after a block mapping (the round trip gives it to the mapping's last key)."""
+    blocks, _, _, (opening, _), (aside, first) = style
+    after_block = any(blocks[(i - 1) % len(blocks)] for i in range(first or 2, count, 2))
+    return "" not in (head if opening else head[1:]) and not (aside and after_block)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -166,7 +188,7 @@ def test_set_quantities_writes_what_the_round_trip_writes(
 
     fast, slow, used = _both(text, edit, tmp_path)
     assert fast == slow
-    assert used == _kept(head, style[3][0])  # every count drawn has a text read back for certain
+    assert used == _kept(head, style, len(items))  # every count drawn has a text read back for certain
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -188,14 +210,14 @@ def test_a_line_written_or_appended_is_what_the_round_trip_writes(
     fast, slow, used = _both(text, edit, tmp_path)
     assert fast == slow
     plain = note in (None, *WORDS) and (index is not None or (part in WORDS and bin_ in (None, "A1")))
-    assert used == (plain and _kept(head, style[3][0]))
+    assert used == (plain and _kept(head, style, len(items)))
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(head=heads, found=st.lists(rows(), min_size=1, max_size=6), data=st.data())
 def test_adding_to_lines_is_what_the_round_trip_writes(tmp_path: Path, head: list[str], found: list[str], data) -> None:
     style = data.draw(styles)
-    text, _ = _stock(head, found, style)
+    text, items = _stock(head, found, style)
     parts = data.draw(
         st.lists(st.sampled_from([f"{w}{i}" for w in WORDS for i in range(3)] + TRICKY), unique=True, min_size=1)
     )
@@ -206,7 +228,7 @@ def test_adding_to_lines_is_what_the_round_trip_writes(tmp_path: Path, head: lis
 
     fast, slow, used = _both(text, edit, tmp_path)
     assert fast == slow
-    assert used == (not set(parts) & set(TRICKY) and _kept(head, style[3][0]))
+    assert used == (not set(parts) & set(TRICKY) and _kept(head, style, len(items)))
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -226,7 +248,7 @@ def test_a_stocktake_writes_what_the_round_trip_writes(tmp_path: Path, head: lis
 
     fast, slow, used = _both(text, edit, tmp_path)
     assert fast == slow
-    assert used == (not set(new_parts) & set(TRICKY) and _kept(head, style[3][0]))
+    assert used == (not set(new_parts) & set(TRICKY) and _kept(head, style, len(items)))
 
 
 def test_two_edits_of_one_file_both_stay(tmp_path: Path) -> None:
@@ -318,6 +340,34 @@ def test_a_frame_is_kept_as_it_is(tmp_path: Path, text: bytes) -> None:
     fast, slow, used = _both(text, edit, tmp_path)
     assert used
     assert fast == slow == text.replace(b"quantity: 1", b"quantity: 7")
+
+
+def test_sections_between_lines_are_kept_as_they_are(tmp_path: Path) -> None:
+    """A stockroom kept by hand: a blank line and a comment above each group of lines; an edit changes one line."""
+    text = (
+        b"name: Shelf\nlines:\n  # resistors\n  - {part: r1, quantity: 10}\n  - {part: r2, quantity: 4}\n"
+        b"\n  # capacitors, 0603\n  - {part: c1, quantity: 7}\n"
+    )
+    found = FlowLines.read(text)
+    assert found is not None
+    assert found.text().encode() == text
+    assert [item["part"] for item in found.items] == ["r1", "r2", "c1"]
+
+    def edit(changes: ChangeSet) -> None:
+        set_quantities(changes, "shelf", {("shelf", "r1", None): Decimal(3), ("shelf", "c1", None): Decimal(9)})
+        add_to_lines(changes, "shelf", {"c2": Decimal(5)})
+
+    fast, slow, used = _both(text, edit, tmp_path)
+    assert used
+    assert fast == slow == (
+        b"name: Shelf\nlines:\n  # resistors\n  - {part: r1, quantity: 3}\n  - {part: r2, quantity: 4}\n"
+        b"\n  # capacitors, 0603\n  - {part: c1, quantity: 9}\n  - {part: c2, quantity: 5}\n"
+    )
+    # after a block mapping the round trip gives a section to the mapping's last key: left to it
+    blocky = b"lines:\n  - part: r1\n    quantity: 10\n\n  # capacitors\n  - {part: c1, quantity: 7}\n"
+    assert FlowLines.read(blocky) is None
+    # and blank lines or comments after the last line (the round trip's to place)
+    assert FlowLines.read(text + b"\n  # the end\n") is None
 
 
 def test_the_example_stock_files_read_as_the_loader_reads_them() -> None:

@@ -8,8 +8,10 @@ flow mapping per line (``  - {part: p1, quantity: 5}``) or of block mappings
 and its rows ``      - {…}`` or ``      - R1``); PyYAML's ``safe_dump`` writes
 the same lists at their key's own column (``- part: r1`` / ``  take:`` /
 ``  - location: a``), or with more room after the dash (``-   part: r1``).
-Such a block is read here line by line: a block sequence at any column whose
-items are flow mappings, plain scalars or block mappings, whose values are
+Such a block is read here line by line: a block sequence at any column (blank
+lines and comments of printable ASCII between its items, as a stockroom kept
+by hand has them between sections) whose items are flow mappings, plain
+scalars or block mappings, whose values are
 in turn plain scalars, flow lists of them, mappings of words to plain
 scalars (``for: {b1: 4}``, or ``for:`` and ``    b1: 4`` below), or block
 sequences of the same kinds (at most :data:`_MAX_DEPTH` deep).  Scalars are read by the rules of
@@ -22,8 +24,9 @@ its order of keys.
 
 That is exact because a block read here is a top-level key at column 0
 followed only by indented lines, or items at column 0, of a strict grammar
-(ASCII id characters, quoted text on one line with no escape, no comment,
-anchor, alias or tag), so it parses the same wherever it stands, and removing it leaves the rest meaning what it meant: every line at
+(ASCII id characters, quoted text on one line with no escape, no comment on
+an item's line, no anchor, alias or tag; whole-line comments hold nothing), so
+it parses the same wherever it stands, and removing it leaves the rest meaning what it meant: every line at
 column 0 of the rest must come back as a top-level key of the rest's parse,
 in order and once.  A ``---`` line before the first key and a ``...`` line
 after the last block, followed by nothing but blank lines and comments, stay
@@ -150,12 +153,15 @@ def _rest(rest: bytes, path: str) -> dict[str, Any]:
 
 def _block(lines: list[bytes], first: int, end: int) -> Any:
     """The list a block's lines below its key hold, or NOT_PLAIN when they are not in the shape read here."""
-    while end > first + 1 and lines[end - 1] == b"":  # blank lines before the next key, or the file's end
+    while end > first + 1 and _aside(lines[end - 1]):  # blank lines and comments before the next key, or the end
         end -= 1
-    if end == first + 1:
+    start = first + 1
+    while start < end and _aside(lines[start]):  # blank lines and comments above the first item
+        start += 1
+    if start == end:
         return NOT_PLAIN
     try:
-        items, at = _seq(lines, first + 1, end, _indent(lines[first + 1]), 1)
+        items, at = _seq(lines, start, end, _indent(lines[start]), 1)
     except _Unshaped:
         return NOT_PLAIN
     return items if at == end else NOT_PLAIN
@@ -165,12 +171,21 @@ def _indent(line: bytes) -> int:
     return len(line) - len(line.lstrip(b" "))
 
 
+_ASIDE = re.compile(rb" *(?:#[\x20-\x7e]*)?")  # a blank line, or a comment of printable ASCII (the parser takes it)
+
+
+def _aside(line: bytes) -> bool:
+    """A line that holds no data: blank, or a whole-line comment."""
+    return _ASIDE.fullmatch(line) is not None
+
+
 def _seq(lines: list[bytes], at: int, end: int, indent: int, depth: int) -> tuple[list[Any], int]:
     """The block sequence whose items start ``- `` at column ``indent`` from line ``at``, and the line after it.
 
     An item is a flow mapping, a plain scalar, or a block mapping whose first
     key stands after the dash (its other keys at the column of the first).
-    The sequence ends at the first line that does not start an item at its
+    Blank lines and whole-line comments between two items hold nothing.  The
+    sequence ends at the first other line that does not start an item at its
     column; what that line may be is the caller's to say.
     """
     if depth > _MAX_DEPTH:
@@ -181,6 +196,13 @@ def _seq(lines: list[bytes], at: int, end: int, indent: int, depth: int) -> tupl
     while at < end:
         line = lines[at]
         if not line.startswith(dash):
+            if _aside(line):  # blank lines and comments between two items (a stock file's sections)
+                ahead = at + 1
+                while ahead < end and _aside(lines[ahead]):
+                    ahead += 1
+                if ahead < end and lines[ahead].startswith(dash):
+                    at = ahead
+                    continue
             break
         text = line[cut:]
         at += 1

@@ -54,6 +54,7 @@ class FlowLines:
         self._indent = indent  # the column of the lines' dashes: two spaces (ctb's) or none (PyYAML's)
         self._tail = tail  # plain keys after the lines (PyYAML sorts ``name`` after ``lines``)
         self._frame = ("", "")  # a ``---`` line opening the file, a ``...`` closing it (yaml.frame), kept as they are
+        self._leads = [""] * len(rows)  # blank lines and comments above each line (sections), kept as they are
         self.items: Sequence[dict[str, Any]] = items  # each line's data, as the loader reads it
 
     @classmethod
@@ -74,12 +75,16 @@ class FlowLines:
         head, body = text[: at + len(KEY) + 2], text[at + len(KEY) + 2 :]
         if not all(_HEAD.fullmatch(line) for line in head.splitlines()[:-1]):
             return None
-        indent = "" if body.startswith("- ") else _INDENT  # the round trip keeps a file's column (yaml.edit.dump)
+        first = next((line for line in body.splitlines() if not _ASIDE.fullmatch(line)), "")
+        indent = "" if first.startswith("- ") else _INDENT  # the round trip keeps a file's column (yaml.edit.dump)
         dash, more = indent + "- ", indent + "  "  # an item's first line; a block mapping's other keys
         rows: list[str] = []
         items: list[dict[str, Any]] = []
         blocks: list[bool] = []
+        leads: list[str] = []  # the blank lines and comments above each line but the first
         block: list[str] = []  # the lines of the block mapping being read
+        aside: list[str] = []  # blank lines and comments since the last line
+        block_lead = ""
         lines = body.splitlines()
         for number, line in enumerate([*lines, _END]):
             if block and not line.startswith(more):  # the block mapping read so far is whole
@@ -91,6 +96,7 @@ class FlowLines:
                 rows.append(text)
                 items.append(item)
                 blocks.append(True)
+                leads.append(block_lead)
                 block = []
             if line is _END:
                 tail = ""
@@ -103,17 +109,26 @@ class FlowLines:
                 rows.append(f"{indent}{row}\n")
                 items.append(item)
                 blocks.append(False)
+                leads.append("".join(aside))
+                aside = []
             elif line.startswith(dash) or (block and line.startswith(more)):
+                if not block:
+                    block_lead, aside = "".join(aside), []
                 block.append(line)
+            elif not (blocks and blocks[-1]) and (line == "" or line.startswith(f"{indent}#")) and _ASIDE.fullmatch(line):
+                # above a line (a section of the file), kept as it is; after a block mapping the round trip gives
+                # them to its last key, and a key written after it would come below them: left to it
+                aside.append(f"{line}\n")
             elif rows and all(_TAIL.fullmatch(each) for each in lines[number:]):
                 tail = "".join(f"{each}\n" for each in lines[number:])  # plain keys after the lines
                 break
             else:
                 return None
-        if not rows:
-            return None
+        if not rows or aside:
+            return None  # no line, or blank lines and comments after the last: the round trip's
         found = cls(head, rows, items, blocks, indent, tail)
         found._frame = frame
+        found._leads = leads
         return found
 
     def update(self, changes: Mapping[int, Mapping[str, Any]], appended: Sequence[Mapping[str, Any]] = ()) -> bool:
@@ -138,15 +153,18 @@ class FlowLines:
         for row, item in added:  # a new line is a flow mapping, as the round trip appends one
             self._rows.append(f"{self._indent}{row}\n")
             self._blocks.append(False)
+            self._leads.append("")
             listed.append(item)
         self.items = listed
         return True
 
     def text(self) -> str:
-        return self._frame[0] + self._head + "".join(self._rows) + self._tail + self._frame[1]
+        body = "".join(lead + row for lead, row in zip(self._leads, self._rows, strict=True))
+        return self._frame[0] + self._head + body + self._tail + self._frame[1]
 
 
 _END = "\0"  # past the last line
+_ASIDE = re.compile(r" *(?:#[\x20-\x7e]*)?")  # a blank line, or a comment of printable ASCII
 # a plain key and value after the lines, no comment (the round trip would give a comment there to the last line)
 _TAIL = re.compile(_PAIR)
 
