@@ -35,6 +35,10 @@ HEADS = [
     "---\ncreated_at: 2026-11-01 10:00:00+00:00\nproject: p\nquantity: 3\nstatus: draft\nversion: v1\n",
     "---\nproject: p\nversion: v1\nquantity: 3\n...\n",
     "project: p\nversion: v1\nquantity: 3\n...\n",
+    # written on Windows: every line ends CR LF (kept so either way)
+    "project: p\r\nversion: v1\r\nquantity: 3\r\n",
+    "---\r\n# spring batch\r\nproject: p\r\nversion: v1\r\nquantity: 3\r\nstatus: draft\r\n",
+    "project: p\r\nversion: v1\nquantity: 3\r\n",  # both line breaks
 ]
 
 ids = st.sampled_from(["r1", "tl074-soic", "0805", "true", "1e3", "x.y_z", "2026-01-01", "yes", "Null", "a+b", "R_0805"])
@@ -109,6 +113,14 @@ def test_written_region_only_when_ctb_keys_come_last_without_comments() -> None:
     assert written_region("project: p\n---\nproject: q\n") is None
     assert written_region("project: p\n...\n") is None
     assert written_region("project: p") is None
+
+
+def test_a_build_written_on_windows_is_written_back_with_its_line_breaks() -> None:
+    after = {"status": "cleared", "created_at": None, "cleared_at": datetime(2026, 12, 7, 10, 0, tzinfo=UTC),
+             "completed_at": None, "reservations": [], "shortages": [], "assemblies": []}  # fmt: skip
+    head = "---\r\nproject: p\r\nversion: v1\r\nquantity: 3\r\n"
+    expected = head + "status: cleared\r\ncleared_at: 2026-12-07T10:00:00Z\r\nreservations: []\r\nshortages: []\r\nassemblies: []\r\n"
+    assert render_build(head, after) == render_build(head, after, fast=False) == expected
 
 
 def test_a_draft_pyyaml_wrote_keeps_its_head_and_gets_its_tail() -> None:

@@ -217,6 +217,15 @@ ODD = [
     WRITTEN.replace(b"  - {part: p1166,", b"  # c\n  -\n  - {part: p1166,"),
     WRITTEN.replace(b"  - {part: p1166,", b"  # c\n    - {part: p1166,"),  # an item deeper after a comment
     WRITTEN.replace(b"  - part: c2\n", b"\n  # the second\n  - part: c2\n"),  # between block items
+    # written on Windows
+    PYYAML.replace(b"\n", b"\r\n"),
+    ORDER.replace(b"\n", b"\r\n"),
+    (b"---\n" + WRITTEN.replace(b"  - {part: p1166,", b"\n  # short\n  - {part: p1166,")).replace(b"\n", b"\r\n"),
+    WRITTEN.replace(b"\n", b"\r\n", 3),  # both line breaks
+    WRITTEN.replace(b"project: p\n", b"project: p\r"),  # a carriage return alone
+    WRITTEN.replace(b"project: p\n", b"project: p\r\r\n"),
+    WRITTEN.replace(b"project: p\n", b'project: "p\r\n  q"\r\n'),  # a line break inside quotes
+    WRITTEN.replace(b"project: p\n", b"project: |\r\n  p\r\n  q\r\n"),  # and in a block scalar
     # what may open and close the document
     b"# c\n\n---\n" + WRITTEN,
     b"---\n# c\n" + WRITTEN + b"...\n\n# end\n",
@@ -319,7 +328,12 @@ def test_files_with_lines_aside_read_alike(data: st.DataObject) -> None:
         pad = b" " * data.draw(st.integers(0, 8))
         aside = data.draw(st.sampled_from([b"", b"#", b"# a section", b"#x: [y", b"# caf\xc3\xa9", b"#\ttab", b"---", b"..."]))
         lines.insert(at, aside if aside in (b"---", b"...") else pad + aside)
-    same(b"\n".join(lines))
+    # line breaks: LF, CR LF (written on Windows), or a few lines of each
+    breaks = data.draw(st.sampled_from([b"\n", b"\r\n", None]))
+    if breaks is None:
+        same(b"".join(line + data.draw(st.sampled_from([b"\n", b"\r\n"])) for line in lines))
+    else:
+        same(breaks.join(lines))
 
 
 @settings(max_examples=300, deadline=None)
@@ -397,6 +411,14 @@ def _block_of(data: bytes, key: bytes) -> Any:
     end = next((i for i in range(first + 1, len(lines)) if lines[i][:1].isalpha()), len(lines))
     found = listread._block(lines, first, end)
     return None if found is listread.NOT_PLAIN else found
+
+
+def test_a_file_written_on_windows_is_read_line_by_line() -> None:
+    for data in (WRITTEN, PYYAML, ORDER, ORDER_BLOCK):
+        windows = data.replace(b"\n", b"\r\n")
+        assert read_here(windows)
+        assert parse_file(windows, "builds/b.yaml", default_limits()) == parse_file(data, "builds/b.yaml", default_limits())
+    assert not read_here(WRITTEN.replace(b"project: p\n", b"project: p\r"))
 
 
 def test_a_document_opened_and_closed_by_markers_is_read_line_by_line() -> None:

@@ -146,21 +146,22 @@ ASIDE = [
     for first in (0, 1)
 ]
 # flow, block or mixed lines; their dashes at ctb's column or at the key's (PyYAML's); a name after them or not; a frame;
-# sections
+# sections; lines ending LF or CR LF (written on Windows)
 styles = st.tuples(
     st.sampled_from([[False], [True], [True, False], [False, True, True]]), st.sampled_from(["  ", ""]), st.booleans(),
-    st.sampled_from(FRAMES), st.sampled_from(ASIDE),
+    st.sampled_from(FRAMES), st.sampled_from(ASIDE), st.sampled_from(["\n", "\r\n"]),
 )  # fmt: skip
-Style = tuple[list[bool], str, bool, tuple[str, str], tuple[str, int]]
+Style = tuple[list[bool], str, bool, tuple[str, str], tuple[str, int], str]
 
 
 def _stock(
-    head: list[str], found: list[str], style: Style = ([False], "  ", False, ("", ""), ("", 1))
+    head: list[str], found: list[str], style: Style = ([False], "  ", False, ("", ""), ("", 1), "\n")
 ) -> tuple[bytes, list[dict[str, object]]]:
     """A generated stock file of the rows with distinct (part, bin), and its lines as the loader reads them."""
-    blocks, indent, named_after, (opening, closing), aside = style
+    blocks, indent, named_after, (opening, closing), aside, brk = style
     tail = "name: Shelf\n" if named_after and not any(line.startswith("name:") for line in head) else ""
     text = opening.encode() + _file(head, _distinct(found), blocks, indent, tail, aside) + closing.encode()
+    text = text.replace(b"\n", brk.encode())
     return text, load_fast(text, REL)["lines"]
 
 
@@ -168,7 +169,7 @@ def _kept(head: list[str], style: Style, count: int) -> bool:
     """Whether the text editor takes a file of this head and style, of ``count`` lines: no blank line in the head but
     a first one that opens the file (the round trip drops that one too, and writes it back as the frame, yaml.frame),
     and no section after a block mapping (the round trip gives it to the mapping's last key)."""
-    blocks, _, _, (opening, _), (aside, first) = style
+    blocks, _, _, (opening, _), (aside, first), _ = style
     after_block = any(blocks[(i - 1) % len(blocks)] for i in range(first or 2, count, 2))
     return "" not in (head if opening else head[1:]) and not (aside and after_block)
 
@@ -304,7 +305,8 @@ def test_a_text_edit_then_a_round_trip_edit_keeps_the_first(tmp_path: Path) -> N
         b"lines:\n- part: a\n  quantity: 1\nname:\n  - x\n",
         b"lines: []\n",
         b"\xef\xbb\xbflines:\n  - {part: a, quantity: 1}\n",
-        b"lines:\r\n  - {part: a, quantity: 1}\r\n",
+        b"lines:\r\n  - {part: a, quantity: 1}\n",  # line breaks of two kinds
+        b"lines:\r  - {part: a, quantity: 1}\r",  # a carriage return alone
         b"lines:\n  - {part: a,  quantity: 1}\n",
         b"lines:\n  - {part: a, quantity: 1}",
         b"name: 'Shelf'\nlines:\n  - {part: a, quantity: 1}\n",
@@ -368,6 +370,22 @@ def test_sections_between_lines_are_kept_as_they_are(tmp_path: Path) -> None:
     assert FlowLines.read(blocky) is None
     # and blank lines or comments after the last line (the round trip's to place)
     assert FlowLines.read(text + b"\n  # the end\n") is None
+
+
+def test_a_file_written_on_windows_keeps_its_line_breaks(tmp_path: Path) -> None:
+    text = b"---\r\nname: Shelf\r\nlines:\r\n  - {part: a, quantity: 1}\r\n\r\n  # b\r\n  - {part: b, quantity: 2}\r\n"
+    found = FlowLines.read(text)
+    assert found is not None
+    assert found.text().encode() == text
+    assert [item["part"] for item in found.items] == ["a", "b"]
+
+    def edit(changes: ChangeSet) -> None:
+        set_quantities(changes, "shelf", {("shelf", "b", None): Decimal(5)})
+        add_to_lines(changes, "shelf", {"c": Decimal(1)})
+
+    fast, slow, used = _both(text, edit, tmp_path)
+    assert used
+    assert fast == slow == text.replace(b"quantity: 2}", b"quantity: 5}") + b"  - {part: c, quantity: 1}\r\n"
 
 
 def test_the_example_stock_files_read_as_the_loader_reads_them() -> None:

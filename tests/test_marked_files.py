@@ -178,3 +178,48 @@ def test_the_frame_of_a_text(text: str, frame: tuple[str, str]) -> None:
 )
 def test_the_round_trip_writes_a_text_it_read_back_as_it_was(text: str) -> None:
     assert dump(load_roundtrip(text), text) == text
+
+
+@pytest.fixture
+def windows(tmp_path: Path) -> Path:
+    """The same stockroom written on Windows: every line ends CR LF."""
+    for rel, text in FILES.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.replace("\n", "\r\n").encode())
+    return tmp_path
+
+
+def _crlf_only(data: bytes) -> bool:
+    return b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
+
+
+def test_files_written_on_windows_keep_their_line_breaks(windows: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--repo", str(windows), "check", "-q"]) == 0
+    data = (windows / "stock/shelf.yaml").read_bytes()
+    assert listread._read(data, "stock/shelf.yaml") == load_fast(data, "stock/shelf.yaml")  # read line by line
+    assert main(["--repo", str(windows), "build", "clear", "--all", "-q"]) == 0
+    assert main(["--repo", str(windows), "stock", "add", "r2", "3", "-q"]) == 0
+    assert main(["--repo", str(windows), "stock", "add", "c1", "2", "--bin", "B9", "-q"]) == 0
+    assert main(["--repo", str(windows), "bom", "add", "top", "r2", "3", "--order", "5", "-q"]) == 0
+    assert main(["--repo", str(windows), "order", "receive", "o1", "--line", "c1=20", "-q"]) == 0
+    for rel in ("builds/b1.yaml", "builds/b2.yaml", "stock/shelf.yaml", "parts/top.yaml", "orders/o1.yaml"):
+        after = (windows / rel).read_bytes()
+        assert _crlf_only(after), rel
+        before = FILES[rel]
+        changed = changed_lines(before, after.decode().replace("\r\n", "\n"))
+        assert changed, rel
+        if rel.startswith(("builds/", "parts/")):  # they only gain lines
+            assert all(line.startswith("+") for line in changed), rel
+    stock = (windows / "stock/shelf.yaml").read_bytes().decode()
+    # 3 r2 added, 2 c1 into a new bin, then the 20 c1 received into the line c1 had
+    assert changed_lines(FILES["stock/shelf.yaml"], stock.replace("\r\n", "\n")) == [
+        "-  - {part: r2, quantity: 5}",
+        "-  - {part: c1, quantity: 12}",
+        "+  - {part: r2, quantity: 8}",
+        "+  - {part: c1, quantity: 32}",
+        "+  - {part: c1, quantity: 2, bin: B9}",
+    ]
+    assert stock.endswith("  - {part: c1, quantity: 2, bin: B9}\r\n...\r\n# counted in November\r\n")
+    builds = load_repo(windows).inventory.builds
+    assert [(r.part, r.quantity) for r in builds["b1"].reservations] == [("c1", 4), ("r1", 8)]

@@ -30,9 +30,9 @@ it parses the same wherever it stands, and removing it leaves the rest meaning w
 column 0 of the rest must come back as a top-level key of the rest's parse,
 in order and once.  A ``---`` line before the first key and a ``...`` line
 after the last block, followed by nothing but blank lines and comments, stay
-in the rest, which the parser reads as the one document they mark.  Any
-doubt — a byte order mark, a carriage return, another document marker or a
-directive, content before the first key, a key twice, a
+in the rest, which the parser reads as the one document they mark.  A line
+ending CR LF reads as one ending LF.  Any doubt — a byte order mark, a
+carriage return alone, another document marker or a directive, content before the first key, a key twice, a
 rest that does not parse, limits other than the default ones — and the whole
 file goes to the whole-file parser, which words every message.
 """
@@ -78,8 +78,12 @@ def load_lists(data: bytes, path: str, limits: Bounds) -> Any:
 def _read(data: bytes, path: str) -> dict[str, Any]:
     """``data`` split into blocks read here and a rest for the parser, put back together; :class:`_Unshaped`
     when it is not a file this reading is exact for."""
-    if len(data) > _MAX_BYTES or b"\r" in data:
+    if len(data) > _MAX_BYTES:
         raise _Unshaped
+    if b"\r" in data:  # CR LF reads as LF does (a file written on Windows); a CR alone: the parser's
+        if data.count(b"\r") != data.count(b"\r\n"):
+            raise _Unshaped
+        data = data.replace(b"\r\n", b"\n")
     # top-level blocks: (key, first line, end line) over the file's lines
     lines = data.split(b"\n")
     starts: list[int] = []  # offset of each line

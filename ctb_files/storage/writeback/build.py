@@ -31,6 +31,7 @@ from ctb_files.storage.yaml import (
     same_value,
     to_roundtrip,
 )
+from ctb_files.storage.yaml.frame import line_break, with_break
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
 
@@ -62,8 +63,14 @@ def _render(text: str, fields: dict[str, Any], *, fast: bool) -> tuple[str, dict
 
     The data is the head's (a few short keys, parsed here) followed by the
     emitted tail's values, which read back as themselves (the property test
-    of :func:`emit_written` holds that).
+    of :func:`emit_written` holds that).  A file whose every line ends
+    ``\\r\\n`` is written so again: its text is edited with ``\\n`` (which
+    reads the same) and its line break put back.
     """
+    brk = line_break(text)
+    if brk != "\n":
+        out, data = _render(text.replace(brk, "\n"), fields, fast=fast)
+        return with_break(out, brk), data
     # the tail is emitted whole, so every written-back key must be given (None: leave it out)
     start = written_region(text) if fast and text and all(key in fields for key in WRITTEN) else None
     edited = _head_in_place(text[:start], fields) if start is not None else None

@@ -16,7 +16,9 @@ spaces), or the file has any other shape (comments after a line, nested
 values, ``lines: []``, a byte order mark), the caller edits the round-trip
 document instead.  A ``---`` line opening the file and a ``...`` line
 closing it, with the comments around them, are kept as they are
-(:mod:`ctb_files.storage.yaml.frame`).  A test holds both ways to the same bytes on generated
+(:mod:`ctb_files.storage.yaml.frame`); so are blank lines and comments
+above a flow line (a file's sections), and line breaks CR LF where every
+line ends so.  A test holds both ways to the same bytes on generated
 files and edits.
 """
 
@@ -29,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from ctb_files.storage.stockread import fast_item
-from ctb_files.storage.yaml.frame import document_frame
+from ctb_files.storage.yaml.frame import document_frame, line_break, with_break
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
 KEY = "lines"
@@ -55,6 +57,7 @@ class FlowLines:
         self._tail = tail  # plain keys after the lines (PyYAML sorts ``name`` after ``lines``)
         self._frame = ("", "")  # a ``---`` line opening the file, a ``...`` closing it (yaml.frame), kept as they are
         self._leads = [""] * len(rows)  # blank lines and comments above each line (sections), kept as they are
+        self._break = "\n"  # the file's line break ("\r\n" where every line ends so), as the round trip keeps it
         self.items: Sequence[dict[str, Any]] = items  # each line's data, as the loader reads it
 
     @classmethod
@@ -64,8 +67,10 @@ class FlowLines:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return None
+        brk = line_break(text)  # every line ending "\r\n" (Windows): edited with "\n", its line break put back
+        text = text.replace(brk, "\n")
         if text.startswith("\ufeff") or not text.endswith("\n") or "\r" in text or text.count("\n") != len(text.splitlines()):
-            return None  # a byte order mark, no final newline, or a line break other than "\n" (CRLF, U+2028, …)
+            return None  # a byte order mark, no final newline, or a line break other than "\n" (mixed, U+2028, …)
         frame = document_frame(text)  # written around the document again by the round trip (yaml.edit.dump)
         text = text[len(frame[0]) : len(text) - len(frame[1])]
         marker = f"\n{KEY}:\n"
@@ -129,6 +134,7 @@ class FlowLines:
         found = cls(head, rows, items, blocks, indent, tail)
         found._frame = frame
         found._leads = leads
+        found._break = brk
         return found
 
     def update(self, changes: Mapping[int, Mapping[str, Any]], appended: Sequence[Mapping[str, Any]] = ()) -> bool:
@@ -160,7 +166,7 @@ class FlowLines:
 
     def text(self) -> str:
         body = "".join(lead + row for lead, row in zip(self._leads, self._rows, strict=True))
-        return self._frame[0] + self._head + body + self._tail + self._frame[1]
+        return with_break(self._frame[0] + self._head + body + self._tail + self._frame[1], self._break)
 
 
 _END = "\0"  # past the last line

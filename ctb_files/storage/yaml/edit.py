@@ -21,7 +21,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ctb_files.errors import Diagnostic
-from ctb_files.storage.yaml.frame import document_frame
+from ctb_files.storage.yaml.frame import document_frame, line_break, with_break
 from ctb_files.storage.yaml.read import YamlProblem, load_fast
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
@@ -164,14 +164,18 @@ def dump(doc: Any, like: str | None = None, *, column: bool = True) -> str:
     changes that line, not the indent of every other.  The text's frame — a
     ``---`` line opening it, a ``...`` line closing it, with the comments
     before and after them (:func:`~ctb_files.storage.yaml.frame.document_frame`),
-    which the round trip does not read — is written around the document again.
+    which the round trip does not read — is written around the document again,
+    and its lines end as the text's do (``\\r\\n`` where every line did).
     """
     out = io.StringIO()
-    head = tail = ""
-    if like is not None:
-        head, tail = document_frame(like)
-    (_RT_AT_KEY if like is not None and column and lists_at_key_column(like) else _RT).dump(doc, out)
-    return head + out.getvalue() + tail
+    if like is None:
+        _RT.dump(doc, out)
+        return out.getvalue()
+    brk = line_break(like)
+    like = like.replace("\r\n", "\n")
+    head, tail = document_frame(like)
+    (_RT_AT_KEY if column and lists_at_key_column(like) else _RT).dump(doc, out)
+    return with_break(head + out.getvalue() + tail, brk)
 
 
 _KEY_ALONE = re.compile(r"[^\s#:{}\[\],'\"|>&*!%@`][^#:{}\[\],]*:")  # a plain key whose value starts below

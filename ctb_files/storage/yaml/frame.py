@@ -1,12 +1,15 @@
-"""What frames a file's one document: a ``---`` line that opens it and a ``...`` line that closes it.
+"""What frames a file's one document: a ``---`` line that opens it and a ``...`` line that closes it; and
+the line break it is written with.
 
 yamllint's ``document-start`` rule asks every file to open with ``---``,
 and some writers close with ``...``.  The round-trip parser reads neither,
 nor the comments before ``---`` or after ``...`` (nor a blank first line),
-so a file written back would lose them.  Every writer of a whole document puts the frame back
-around what it writes (:func:`~ctb_files.storage.yaml.edit.dump`,
-``ctb fmt``), and the editors that keep a file's text keep it as it is, so
-both ways write the same bytes.
+so a file written back would lose them.  Nor does it keep a file's line
+breaks: it reads CR LF as LF and writes LF.  Every writer of a whole
+document puts the frame back around what it writes and the file's line
+break back into it (:func:`~ctb_files.storage.yaml.edit.dump`; ``ctb fmt``
+keeps the frame, and writes LF, its house style), and the editors that keep
+a file's text keep both as they are, so both ways write the same bytes.
 """
 
 from __future__ import annotations
@@ -43,3 +46,18 @@ def _aside(line: str) -> bool:
     """A blank line or a whole-line comment."""
     body = line.lstrip(" ")
     return not body or body.startswith("#")
+
+
+def line_break(text: str) -> str:
+    """``"\\r\\n"`` when every line of ``text`` ends so (a file written on Windows), else ``"\\n"``.
+
+    The round trip reads any line break as ``\\n`` and writes ``\\n``; a
+    writer puts a file's own line break back (:func:`with_break`).
+    """
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf == text.count("\r") == text.count("\n") else "\n"
+
+
+def with_break(text: str, brk: str) -> str:
+    """``text`` (lines ending ``\\n``) with its lines ending ``brk``."""
+    return text if brk == "\n" else text.replace("\n", brk)
