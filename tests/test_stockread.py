@@ -27,6 +27,11 @@ CASES = [
     b"lines:\n  - {part: p1, quantity: 5}\r\n",
     b"lines:\n  - {part: p1, quantity: 0x10, note: a - b: c}\n",
     b"---\nlines:\n  - {part: p1, quantity: 5}\n...\n",
+    # written on Windows: CR LF reads as LF; a CR alone, or a CR LF inside quotes, as the parser reads it
+    b"name: x\r\nlines:\r\n  - {part: p1, quantity: 5}\r\n\r\n  # b\r\n  - {part: p2, quantity: 1}\r\n",
+    b"name: x\rlines:\r  - {part: p1, quantity: 5}\r",
+    b"name: x\r\r\nlines:\r\n  - {part: p1, quantity: 5}\r\n",
+    b'name: "a\r\n  b"\r\nlines:\r\n  - {part: p1, quantity: 5}\r\n',
 ]
 
 
@@ -42,6 +47,12 @@ def test_same_answer_or_same_problem(data: bytes) -> None:
         return
     assert versions.load(data, "stock/a.yaml") == expected
     assert versions.load(data, "stock/a.yaml") == expected  # and again from what was parsed
+
+
+def test_a_history_written_on_windows_is_read_row_by_row() -> None:
+    versions = StockVersions()
+    data = b"name: x\r\nlines:\r\n  - {part: p1, quantity: 5}\r\n  - {part: p2, quantity: 1}\r\n"
+    assert versions._split(data) == load_fast(data, "stock/a.yaml")  # not left to the whole-file parser
 
 
 def test_versions_share_parsed_lines() -> None:

@@ -9,7 +9,7 @@ parsed on its own: a one-line flow mapping with no quotes, anchors, tags or
 comments is self-contained.  Those pieces are parsed once per distinct bytes
 and shared by every version.  Any other shape, and any piece that does not
 parse, goes to the whole-file parser, so answers and messages are exactly the
-same.
+same.  Lines ending CR LF read as lines ending LF.
 
 :class:`RowVersions` is that reading for any list key; the file kinds
 subclass it (:mod:`ctb_files.storage.stockread`,
@@ -75,6 +75,10 @@ class RowVersions:
     def _split(self, data: bytes) -> Any:
         if len(data) > _MAX_BYTES:
             raise _Unshaped
+        if b"\r" in data:  # CR LF reads as LF does (a file written on Windows); a CR alone: the parser's
+            if data.count(b"\r") != data.count(b"\r\n"):
+                raise _Unshaped
+            data = data.replace(b"\r\n", b"\n")
         marker = self._marker
         start = data.find(b"\n" + marker)
         if start < 0:
