@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ctb_files.storage.rowread import _MAX_BYTES, _MAX_ITEMS
+from ctb_files.storage.rowread import _MAX_BYTES, _MAX_ITEMS, as_lf
 from ctb_files.storage.stockread import _MAX_KEYS, _MAX_TEXT, NOT_PLAIN, plain_key, plain_scalar
 
 if TYPE_CHECKING:
@@ -80,10 +80,10 @@ def _read(data: bytes, path: str) -> dict[str, Any]:
     when it is not a file this reading is exact for."""
     if len(data) > _MAX_BYTES:
         raise _Unshaped
-    if b"\r" in data:  # CR LF reads as LF does (a file written on Windows); a CR alone: the parser's
-        if data.count(b"\r") != data.count(b"\r\n"):
-            raise _Unshaped
-        data = data.replace(b"\r\n", b"\n")
+    lf = as_lf(data)  # CR LF reads as LF does (a file written on Windows); a CR alone: the parser's
+    if lf is None:
+        raise _Unshaped
+    data = lf
     # top-level blocks: (key, first line, end line) over the file's lines
     lines = data.split(b"\n")
     starts: list[int] = []  # offset of each line

@@ -36,6 +36,16 @@ _MAX_ITEMS = 10_000  # rows of a version (items, comments, blank rows): more go 
 _MAX_BYTES = 5_000_000  # a larger version goes to the whole-file parser, which words the size refusal
 
 
+def as_lf(data: bytes) -> bytes | None:
+    """``data`` with its lines ending LF where they end CR LF (a file written on Windows), which reads the same
+    (line numbers too); None where a carriage return stands alone (the whole-file parser's to read)."""
+    if b"\r" not in data:
+        return data
+    if data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    return data.replace(b"\r\n", b"\n")
+
+
 class _Unshaped(Exception):
     """Not the shape the split reading is exact for."""
 
@@ -75,10 +85,10 @@ class RowVersions:
     def _split(self, data: bytes) -> Any:
         if len(data) > _MAX_BYTES:
             raise _Unshaped
-        if b"\r" in data:  # CR LF reads as LF does (a file written on Windows); a CR alone: the parser's
-            if data.count(b"\r") != data.count(b"\r\n"):
-                raise _Unshaped
-            data = data.replace(b"\r\n", b"\n")
+        lf = as_lf(data)
+        if lf is None:
+            raise _Unshaped
+        data = lf
         marker = self._marker
         start = data.find(b"\n" + marker)
         if start < 0:
