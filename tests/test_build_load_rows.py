@@ -217,6 +217,21 @@ ODD = [
     WRITTEN.replace(b"  - {part: p1166,", b"  # c\n  -\n  - {part: p1166,"),
     WRITTEN.replace(b"  - {part: p1166,", b"  # c\n    - {part: p1166,"),  # an item deeper after a comment
     WRITTEN.replace(b"  - part: c2\n", b"\n  # the second\n  - part: c2\n"),  # between block items
+    # text of several words, as a note is written
+    WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: from the old shelf, quantity: 3,"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: true story, quantity: 3,"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: reel 2 of 3, quantity: 3,"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: a  b, quantity: 3,"),  # two spaces
+    WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: a -b +c .d, quantity: 3,"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: a #b, quantity: 3,"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: a: b, quantity: 3,"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: 2026-01-02 10:00:00, quantity: 3,"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: x 2026-01-02, quantity: 3,"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: null null, quantity: 3,"),
+    WRITTEN.replace(b"    quantity: 15\n", b"    quantity: 15\n    note: from the old shelf\n"),
+    WRITTEN.replace(b"    quantity: 15\n", b"    quantity: 15\n    note: from the old\n      shelf\n"),  # on two lines
+    WRITTEN.replace(b"    quantity: 15\n", b"    quantity: 15\n    note: from the old shelf \n"),  # a space after
+    ORDER.replace(b"for: {b1: 4,", b"for: {b 1: 4,"),  # a key of two words
     # written on Windows
     PYYAML.replace(b"\n", b"\r\n"),
     ORDER.replace(b"\n", b"\r\n"),
@@ -402,6 +417,14 @@ def test_comments_and_blank_lines_between_items_are_read_line_by_line() -> None:
     assert _block_of(WRITTEN.replace(b"  - {part: p1166,", b"  # caf\xc3\xa9\n  - {part: p1166,"), b"shortages") is None
     assert _block_of(WRITTEN.replace(b"    lines: [52]\n", b"    # c\n    lines: [52]\n"), b"reservations") is None
     assert _block_of(WRITTEN.replace(b"  - {part: p1166,", b"  # c\n  - {part: p1166,"), b"shortages") is not None
+
+
+def test_notes_of_several_words_are_read_line_by_line() -> None:
+    noted = WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: from the old shelf, quantity: 3,")
+    shortages = _block_of(noted, b"shortages")
+    assert shortages is not None and shortages[1]["note"] == "from the old shelf"
+    two = WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: a  b, quantity: 3,")
+    assert _block_of(two, b"shortages") is None  # two spaces: the parser's
 
 
 def _block_of(data: bytes, key: bytes) -> Any:

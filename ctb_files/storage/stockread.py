@@ -28,11 +28,13 @@ _FRACTION_DIGITS = 12
 _MAX_KEYS = 1_000
 _MAX_TEXT = 1_000
 
-# key: a plain word; value: a plain scalar of id characters (the reading of each is settled below)
-_PAIR = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*): +([-+]?[A-Za-z0-9][A-Za-z0-9._+-]*)")
+# key: a plain word; value: a plain scalar of id characters, or of such words one space apart (settled below)
+_PAIR = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*): +([-+]?[A-Za-z0-9][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*)")
 _INTEGER = re.compile(rb"[-+]?[0-9]{1,%d}" % _INTEGER_DIGITS)
 _DECIMAL = re.compile(rb"[-+]?[0-9]{1,%d}\.[0-9]{1,%d}" % (_INTEGER_DIGITS, _FRACTION_DIGITS))
-_WORD = re.compile(rb"[A-Za-z][A-Za-z0-9._+-]*")
+# a word that starts with a letter, or words of id characters one space apart after it (a note: ``from the old
+# shelf``): no character a plain scalar may not hold, nothing that starts a comment or ends a key
+_WORD = re.compile(rb"[A-Za-z][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*")
 # words the parser reads as something other than text (booleans, null); all start with a letter
 _NOT_TEXT = frozenset({b"true", b"True", b"TRUE", b"false", b"False", b"FALSE", b"null", b"Null", b"NULL"})
 _BOOLEANS = {b"true": True, b"false": False}  # the two a writer writes (the others read alike, but are not written so)
@@ -47,8 +49,9 @@ def plain_scalar(value: bytes) -> Any:
     Where it answers, the answer is what the YAML reader makes of the same
     scalar in a flow or block context (the same value of the same type):
     decimal integers and decimals within the reader's digit limits, words
-    that start with a letter and are no boolean or null word, and the
-    booleans ``true`` and ``false``.
+    that start with a letter and are no boolean or null word (or several,
+    one space apart, as a note is written), and the booleans ``true`` and
+    ``false``.
     """
     if _INTEGER.fullmatch(value):
         return int(value)
