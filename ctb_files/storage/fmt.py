@@ -14,9 +14,9 @@ A file is formatted in two passes:
 
 A ``---`` line opening the file and a ``...`` line closing it are kept, with
 the comments before and after them (yamllint's ``document-start`` rule asks
-for the first).  The result must
-read back as exactly the same data; if it would not, the file is reported
-and left alone.  Formatting formatted text changes nothing.
+for the first).  The result must read back as exactly the same data; if it
+would not, the file is reported and left alone.  Formatting formatted text
+changes nothing.
 """
 
 from __future__ import annotations

@@ -26,15 +26,16 @@ That is exact because a block read here is a top-level key at column 0
 followed only by indented lines, or items at column 0, of a strict grammar
 (ASCII id characters, quoted text on one line with no escape, no comment on
 an item's line, no anchor, alias or tag; whole-line comments hold nothing), so
-it parses the same wherever it stands, and removing it leaves the rest meaning what it meant: every line at
-column 0 of the rest must come back as a top-level key of the rest's parse,
-in order and once.  A ``---`` line before the first key and a ``...`` line
-after the last block, followed by nothing but blank lines and comments, stay
-in the rest, which the parser reads as the one document they mark.  A line
-ending CR LF reads as one ending LF.  Any doubt — a byte order mark, a
-carriage return alone, another document marker or a directive, content before the first key, a key twice, a
-rest that does not parse, limits other than the default ones — and the whole
-file goes to the whole-file parser, which words every message.
+it parses the same wherever it stands, and removing it leaves the rest
+meaning what it meant: every line at column 0 of the rest must come back as a
+top-level key of the rest's parse, in order and once.  A ``---`` line before
+the first key and a ``...`` line after the last block, followed by nothing
+but blank lines and comments, stay in the rest, which the parser reads as the
+one document they mark.  A line ending CR LF reads as one ending LF.  Any
+doubt — a byte order mark, a carriage return alone, another document marker
+or a directive, content before the first key, a key twice, a rest that does
+not parse, limits other than the default ones — and the whole file goes to
+the whole-file parser, which words every message.
 """
 
 from __future__ import annotations

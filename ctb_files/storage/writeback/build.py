@@ -22,7 +22,6 @@ from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.yaml import (
     CommentedMap,
     YamlProblem,
-    document_frame,
     dump,
     load_fast,
     load_roundtrip,
@@ -31,7 +30,7 @@ from ctb_files.storage.yaml import (
     same_value,
     to_roundtrip,
 )
-from ctb_files.storage.yaml.frame import line_break, with_break
+from ctb_files.storage.yaml.frame import document_frame, line_break, with_break
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
 
 

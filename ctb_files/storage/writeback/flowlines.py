@@ -11,8 +11,9 @@ the lines it changes, as the round trip would write them (:func:`row_text`,
 :func:`block_text`: a line keeps its style, an appended line is a flow
 mapping), and every other byte stays.  Where the edit would write a value
 whose reading is not certain (:func:`~ctb_files.storage.stockread.fast_item`:
-a text that reads as a number or a boolean, a long decimal, text with
-spaces), or the file has any other shape (comments after a line, nested
+a text that reads as a number or a boolean, a long decimal, text with two
+spaces or a character a plain scalar may not hold), or the file has any
+other shape (comments after a line, nested
 values, ``lines: []``, a byte order mark), the caller edits the round-trip
 document instead.  A ``---`` line opening the file and a ``...`` line
 closing it, with the comments around them, are kept as they are
@@ -86,7 +87,7 @@ class FlowLines:
         rows: list[str] = []
         items: list[dict[str, Any]] = []
         blocks: list[bool] = []
-        leads: list[str] = []  # the blank lines and comments above each line but the first
+        leads: list[str] = []  # the blank lines and comments above each line
         block: list[str] = []  # the lines of the block mapping being read
         aside: list[str] = []  # blank lines and comments since the last line
         block_lead = ""
