@@ -217,6 +217,26 @@ ODD = [
     WRITTEN.replace(b"  - {part: p1166,", b"  # c\n  -\n  - {part: p1166,"),
     WRITTEN.replace(b"  - {part: p1166,", b"  # c\n    - {part: p1166,"),  # an item deeper after a comment
     WRITTEN.replace(b"  - part: c2\n", b"\n  # the second\n  - part: c2\n"),  # between block items
+    # comments after what a line holds
+    WRITTEN.replace(b"{part: p1166, quantity: 3, lines: [20]}", b"{part: p1166, quantity: 3, lines: [20]}  # reel"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3, lines: [20]}", b"{part: p1166, quantity: 3, lines: [20]} #"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3, lines: [20]}", b"{part: p1166, quantity: 3, lines: [20]}#reel"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3, lines: [20]}", b"{part: p1166, quantity: 3, lines: [20]}  # caf\xc3\xa9"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3, lines: [20]}", b"{part: p1166, quantity: 3, lines: [20]}  # {a} # b"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3, lines: [20]}", b"{part: p1166, quantity: 3 # c, lines: [20]}"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3, lines: [20]}", b"{part: p1166, note: 'a #b', quantity: 3}"),
+    WRITTEN.replace(b"{part: p1166, quantity: 3, lines: [20]}", b"{part: p1166, note: a#b, quantity: 3}"),
+    WRITTEN.replace(b"    quantity: 15\n", b"    quantity: 15  # counted\n"),
+    WRITTEN.replace(b"    lines: [52]\n", b"    lines: [52]   # the jack\n"),
+    WRITTEN.replace(b"    take:\n", b"    take:  # from the shelf\n"),
+    WRITTEN.replace(b"reservations:\n", b"reservations:  # held\n"),
+    WRITTEN.replace(b"reservations:\n", b"reservations: # held\n"),
+    WRITTEN.replace(b"  - part: r1\n", b"  - part: r1  # the first\n"),
+    WRITTEN.replace(b"  - part: c2\n", b"  - part: c2 #\n"),
+    ORDER.replace(b"for: {b1: 4, vco-batch-1: 2}}", b"for: {b1: 4, vco-batch-1: 2}}  # rush"),
+    ORDER_BLOCK.replace(b"    b1: 4\n", b"    b1: 4  # the first batch\n"),
+    PYYAML.replace(b"- 52\n", b"- 52  # the jack\n"),
+    PYYAML.replace(b"- 52\n", b"- '52 #x'\n"),
     # text of several words, as a note is written
     WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: from the old shelf, quantity: 3,"),
     WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: true story, quantity: 3,"),
@@ -336,13 +356,17 @@ def test_written_files_read_alike(head: str, written: dict[str, Any], fast: bool
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_files_with_lines_aside_read_alike(data: st.DataObject) -> None:
-    """Blank lines, comments and document markers put anywhere in a written file: the same answer as the parser."""
+    """Blank lines, comments (on their own line or after another) and document markers put anywhere in a written
+    file: the same answer as the parser."""
     lines = data.draw(st.sampled_from([WRITTEN, PYYAML, ORDER, ORDER_BLOCK])).split(b"\n")
     for _ in range(data.draw(st.integers(1, 4))):
         at = data.draw(st.integers(0, len(lines)))
         pad = b" " * data.draw(st.integers(0, 8))
         aside = data.draw(st.sampled_from([b"", b"#", b"# a section", b"#x: [y", b"# caf\xc3\xa9", b"#\ttab", b"---", b"..."]))
         lines.insert(at, aside if aside in (b"---", b"...") else pad + aside)
+    for _ in range(data.draw(st.integers(0, 3))):  # a comment after what a line holds
+        at = data.draw(st.integers(0, len(lines) - 1))
+        lines[at] += data.draw(st.sampled_from([b"  # reel", b" #", b"#x", b" # {a: [b", b"  # caf\xc3\xa9"]))
     # line breaks: LF, CR LF (written on Windows), or a few lines of each
     breaks = data.draw(st.sampled_from([b"\n", b"\r\n", None]))
     if breaks is None:
@@ -419,6 +443,20 @@ def test_comments_and_blank_lines_between_items_are_read_line_by_line() -> None:
     assert _block_of(WRITTEN.replace(b"  - {part: p1166,", b"  # c\n  - {part: p1166,"), b"shortages") is not None
 
 
+def test_comments_after_what_a_line_holds_are_read_line_by_line() -> None:
+    expected = parse_file(WRITTEN, "builds/b.yaml", default_limits())
+    for data in (
+        WRITTEN.replace(b"{part: p1166, quantity: 3, lines: [20]}", b"{part: p1166, quantity: 3, lines: [20]}  # reel"),
+        WRITTEN.replace(b"    quantity: 15\n", b"    quantity: 15  # counted\n"),
+        WRITTEN.replace(b"    take:\n", b"    take:  # from the shelf\n"),
+        WRITTEN.replace(b"reservations:\n", b"reservations:  # held\n"),
+    ):
+        assert _block_of(data, b"reservations") is not None and _block_of(data, b"shortages") is not None, data
+        assert parse_file(data, "builds/b.yaml", default_limits()) == expected
+    unusual = WRITTEN.replace(b"{part: p1166, quantity: 3, lines: [20]}", b"{part: p1166, quantity: 3, lines: [20]}  # caf\xc3\xa9")
+    assert _block_of(unusual, b"shortages") is None  # not printable ASCII: the parser's
+
+
 def test_notes_of_several_words_are_read_line_by_line() -> None:
     noted = WRITTEN.replace(b"{part: p1166, quantity: 3,", b"{part: p1166, note: from the old shelf, quantity: 3,")
     shortages = _block_of(noted, b"shortages")
@@ -430,7 +468,7 @@ def test_notes_of_several_words_are_read_line_by_line() -> None:
 def _block_of(data: bytes, key: bytes) -> Any:
     """What the line reader makes of the block under the top-level ``key``, None where it leaves it to the parser."""
     lines = data.split(b"\n")
-    first = lines.index(key + b":")
+    first = next(i for i, line in enumerate(lines) if line.split(b"#")[0].rstrip() == key + b":")
     end = next((i for i in range(first + 1, len(lines)) if lines[i][:1].isalpha()), len(lines))
     found = listread._block(lines, first, end)
     return None if found is listread.NOT_PLAIN else found

@@ -24,8 +24,9 @@ its order of keys.
 
 That is exact because a block read here is a top-level key at column 0
 followed only by indented lines, or items at column 0, of a strict grammar
-(ASCII id characters, quoted text on one line with no escape, no comment on
-an item's line, no anchor, alias or tag; whole-line comments hold nothing), so
+(ASCII id characters, quoted text on one line with no escape, no anchor,
+alias or tag; comments of printable ASCII, on a line of their own or after
+what a line holds, hold nothing), so
 it parses the same wherever it stands, and removing it leaves the rest
 meaning what it meant: every line at column 0 of the rest must come back as a
 top-level key of the rest's parse, in order and once.  A ``---`` line before
@@ -126,7 +127,7 @@ def _read(data: bytes, path: str) -> dict[str, Any]:
     rest: list[bytes] = []
     cut = 0  # where the part of the file that goes to the parser resumes
     for key, first, end in blocks:
-        value = _block(lines, first, end) if _BLOCK_KEY.fullmatch(lines[first]) else NOT_PLAIN
+        value = _block(lines, first, end) if _BLOCK_KEY.fullmatch(_uncommented(lines[first])) else NOT_PLAIN
         if value is NOT_PLAIN:
             continue
         read[key] = value
@@ -184,6 +185,21 @@ def _aside(line: bytes) -> bool:
     return _ASIDE.fullmatch(line) is not None
 
 
+_AFTER = re.compile(rb" +#[\x20-\x7e]*")  # a comment after what a line holds (``  - {part: r1, quantity: 5}  # reel``)
+
+
+def _uncommented(text: bytes) -> bytes:
+    """``text`` without the comment after it: from its first `` #`` on, which no scalar read here holds (a plain
+    scalar cannot, and quoted text cut there no longer reads); :class:`_Unshaped` when the comment is not of
+    printable ASCII."""
+    at = text.find(b" #")
+    if at < 0:
+        return text
+    if _AFTER.fullmatch(text, at) is None:
+        raise _Unshaped
+    return text[:at].rstrip(b" ")
+
+
 def _seq(lines: list[bytes], at: int, end: int, indent: int, depth: int) -> tuple[list[Any], int]:
     """The block sequence whose items start ``- `` at column ``indent`` from line ``at``, and the line after it.
 
@@ -215,6 +231,7 @@ def _seq(lines: list[bytes], at: int, end: int, indent: int, depth: int) -> tupl
         if text[:1] == b" ":  # more spaces after the dash (PyYAML's indent=4 writes "-   part: p1")
             column += _indent(text)
             text = line[column:]
+        text = _uncommented(text)
         if text[:1] == b"{":
             items.append(_made(_flow_map(text)))
         elif b":" in text:
@@ -256,7 +273,7 @@ def _map(
             return item, at
         line = lines[at]
         if line.startswith(pad) and line[indent : indent + 1] != b" ":
-            pair = _pair(line[indent:])  # the next key (a dash here, after a value on its line, is refused)
+            pair = _pair(_uncommented(line[indent:]))  # the next key (a dash after a value on its line is refused)
             at += 1
             continue
         if _indent(line) < indent:
@@ -275,7 +292,7 @@ def _words(lines: list[bytes], at: int, end: int, indent: int) -> tuple[dict[str
             if _indent(line) < indent:
                 break  # a line of an outer block (or a blank line, the caller's to refuse)
             raise _Unshaped
-        key, value = _word_pair(line[indent:])
+        key, value = _word_pair(_uncommented(line[indent:]))
         if key in out or len(out) >= _MAX_KEYS:
             raise _Unshaped
         out[key] = value
