@@ -32,6 +32,13 @@ CASES = [
     b"name: x\rlines:\r  - {part: p1, quantity: 5}\r",
     b"name: x\r\r\nlines:\r\n  - {part: p1, quantity: 5}\r\n",
     b'name: "a\r\n  b"\r\nlines:\r\n  - {part: p1, quantity: 5}\r\n',
+    # a comment after a line
+    b"lines:\n  - {part: p1, quantity: 5}  # reel\n  - {part: p2, quantity: 1} #\n",
+    b"lines:\n  - {part: p1, quantity: 5}# reel\n",
+    b"lines:\n  - {part: p1, quantity: 5}  x\n",
+    b"lines:\n  - {part: p1, quantity: 5}  # caf\xc3\xa9\n",
+    b"lines:\n  - {part: p1, quantity: 5}  # {a} }\n",
+    b"lines:\n  - {part: p1, quantity: 5}, {part: p2}\n",
 ]
 
 
@@ -53,6 +60,11 @@ def test_a_history_written_on_windows_is_read_row_by_row() -> None:
     versions = StockVersions()
     data = b"name: x\r\nlines:\r\n  - {part: p1, quantity: 5}\r\n  - {part: p2, quantity: 1}\r\n"
     assert versions._split(data) == load_fast(data, "stock/a.yaml")  # not left to the whole-file parser
+
+
+def test_a_comment_after_a_line_is_read_row_by_row() -> None:
+    data = b"name: x\nlines:\n  - {part: p1, quantity: 5}  # reel\n  - {part: p2, quantity: 1}\n"
+    assert StockVersions()._split(data) == load_fast(data, "stock/a.yaml")  # not left to the whole-file parser
 
 
 def test_versions_share_parsed_lines() -> None:

@@ -3,7 +3,7 @@
 A stock or BOM file's history is thousands of versions that differ in a line
 or two.  When a version has the shape ``ctb`` writes — a head (keys and
 comments), the list's key line (``lines:``, ``rows:``), then one flow mapping
-per line (``  - {part: p1, quantity: 5}``), comments and blank lines — it
+per line (``  - {part: p1, quantity: 5}``, maybe a comment after it), comments and blank lines — it
 reads the same as its head parsed with ``<key>: []`` plus each item line
 parsed on its own: a one-line flow mapping with no quotes, anchors, tags or
 comments is self-contained.  Those pieces are parsed once per distinct bytes
@@ -28,6 +28,7 @@ from typing import Any
 # printable ASCII only (no tab, no quote, no bracket, no anchor/alias/tag/comment start)
 _ITEM_CHARS = re.compile(rb"( *)- \{[^{}\[\]#&*!|>%@`'\"\\\x00-\x1f\x7f-\xff]*\}")
 _COMMENT = re.compile(rb" *(#[\x20-\x7e]*)?")
+_AFTER = re.compile(rb" +#[\x20-\x7e]*")  # a comment after an item, which holds no ``#``
 _SKIP: tuple[bytes, Any] = (b"#", None)  # a comment or blank row
 
 # Bounds within the YAML reader's limits (storage/yaml/read.py: Limits; a test holds them there), so that
@@ -127,11 +128,15 @@ class RowVersions:
 
     def _row(self, row: bytes) -> tuple[bytes, Any]:
         """(indent, parsed item) of an item row, ``_SKIP`` for a comment or blank row."""
-        found = self.item.fullmatch(row)
+        found = self.item.match(row)
         if found is None:
             if _COMMENT.fullmatch(row) is None:
                 raise _Unshaped
             return _SKIP
+        if found.end() < len(row):  # a comment after the item (``- {part: p1, quantity: 5}  # reel``), or not one
+            if _AFTER.fullmatch(row, found.end()) is None:
+                raise _Unshaped
+            row = row[: found.end()]
         indent = found.group(1)
         fast = self._fast(row[len(indent) :])
         if fast is not None:
