@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ctb_files.storage.rowread import _MAX_BYTES, _MAX_ITEMS, as_lf
+from ctb_files.storage.rowread import _MAX_BYTES, _MAX_ITEMS, ASIDE, COMMENT_AFTER, as_lf
 from ctb_files.storage.stockread import _MAX_KEYS, _MAX_TEXT, NOT_PLAIN, plain_key, plain_scalar
 
 if TYPE_CHECKING:
@@ -177,15 +177,9 @@ def _indent(line: bytes) -> int:
     return len(line) - len(line.lstrip(b" "))
 
 
-_ASIDE = re.compile(rb" *(?:#[\x20-\x7e]*)?")  # a blank line, or a comment of printable ASCII (the parser takes it)
-
-
 def _aside(line: bytes) -> bool:
-    """A line that holds no data: blank, or a whole-line comment."""
-    return _ASIDE.fullmatch(line) is not None
-
-
-_AFTER = re.compile(rb" +#[\x20-\x7e]*")  # a comment after what a line holds (``  - {part: r1, quantity: 5}  # reel``)
+    """A line that holds no data: blank, or a whole-line comment of printable ASCII."""
+    return ASIDE.fullmatch(line) is not None
 
 
 def _uncommented(text: bytes) -> bytes:
@@ -195,7 +189,7 @@ def _uncommented(text: bytes) -> bytes:
     at = text.find(b" #")
     if at < 0:
         return text
-    if _AFTER.fullmatch(text, at) is None:
+    if COMMENT_AFTER.fullmatch(text, at) is None:  # ``  - {part: r1, quantity: 5}  # reel``
         raise _Unshaped
     return text[:at].rstrip(b" ")
 

@@ -27,8 +27,10 @@ from typing import Any
 
 # printable ASCII only (no tab, no quote, no bracket, no anchor/alias/tag/comment start)
 _ITEM_CHARS = re.compile(rb"( *)- \{[^{}\[\]#&*!|>%@`'\"\\\x00-\x1f\x7f-\xff]*\}")
-_COMMENT = re.compile(rb" *(#[\x20-\x7e]*)?")
-_AFTER = re.compile(rb" +#[\x20-\x7e]*")  # a comment after an item, which holds no ``#``
+# what the whole-file parser takes for a comment, and so every reader of lines here skips: a blank line or a
+# whole-line comment of printable ASCII (ASIDE), and a comment after what a line holds (COMMENT_AFTER)
+ASIDE = re.compile(rb" *(?:#[\x20-\x7e]*)?")
+COMMENT_AFTER = re.compile(rb" +#[\x20-\x7e]*")
 _SKIP: tuple[bytes, Any] = (b"#", None)  # a comment or blank row
 
 # Bounds within the YAML reader's limits (storage/yaml/read.py: Limits; a test holds them there), so that
@@ -130,11 +132,11 @@ class RowVersions:
         """(indent, parsed item) of an item row, ``_SKIP`` for a comment or blank row."""
         found = self.item.match(row)
         if found is None:
-            if _COMMENT.fullmatch(row) is None:
+            if ASIDE.fullmatch(row) is None:
                 raise _Unshaped
             return _SKIP
         if found.end() < len(row):  # a comment after the item (``- {part: p1, quantity: 5}  # reel``), or not one
-            if _AFTER.fullmatch(row, found.end()) is None:
+            if COMMENT_AFTER.fullmatch(row, found.end()) is None:
                 raise _Unshaped
             row = row[: found.end()]
         indent = found.group(1)

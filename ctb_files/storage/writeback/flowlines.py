@@ -31,6 +31,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ctb_files.storage.rowread import ASIDE
 from ctb_files.storage.stockread import fast_item
 from ctb_files.storage.yaml.frame import document_frame, line_break, with_break
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
@@ -81,7 +82,7 @@ class FlowLines:
         head, body = text[: at + len(KEY) + 2], text[at + len(KEY) + 2 :]
         if not all(_HEAD.fullmatch(line) for line in head.splitlines()[:-1]):
             return None
-        first = next((line for line in body.splitlines() if not _ASIDE.fullmatch(line)), "")
+        first = next((line for line in body.splitlines() if not _aside(line)), "")
         indent = "" if first.startswith("- ") else _INDENT  # the round trip keeps a file's column (yaml.edit.dump)
         dash, more = indent + "- ", indent + "  "  # an item's first line; a block mapping's other keys
         rows: list[str] = []
@@ -121,7 +122,7 @@ class FlowLines:
                 if not block:
                     block_lead, aside = "".join(aside), []
                 block.append(line)
-            elif not (blocks and blocks[-1]) and (line == "" or line.startswith(f"{indent}#")) and _ASIDE.fullmatch(line):
+            elif not (blocks and blocks[-1]) and (line == "" or line.startswith(f"{indent}#")) and _aside(line):
                 # above a line (a section of the file), kept as it is; after a block mapping the round trip gives
                 # them to its last key, and a key written after it would come below them: left to it
                 aside.append(f"{line}\n")
@@ -171,9 +172,13 @@ class FlowLines:
 
 
 _END = "\0"  # past the last line
-_ASIDE = re.compile(r" *(?:#[\x20-\x7e]*)?")  # a blank line, or a comment of printable ASCII
 # a plain key and value after the lines, no comment (the round trip would give a comment there to the last line)
 _TAIL = re.compile(_PAIR)
+
+
+def _aside(line: str) -> bool:
+    """A blank line, or a whole-line comment of printable ASCII (the readers' rule, rowread.ASIDE)."""
+    return ASIDE.fullmatch(line.encode("utf-8")) is not None
 
 
 def read_row(row: str) -> dict[str, Any] | None:
