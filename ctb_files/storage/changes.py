@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
@@ -32,6 +32,19 @@ from ctb_files.storage.yaml import YamlProblem, load_fast
 
 if TYPE_CHECKING:
     from ctb_files.storage.yaml import CommentedMap
+
+
+class TextEdit(Protocol):
+    """A file edited as its lines of text (``writeback.flowlines``, ``writeback.orderlines``): ``read`` takes its
+    bytes (None: not a shape it edits), ``text`` gives them back with the edits made."""
+
+    @classmethod
+    def read(cls, data: bytes) -> Any: ...
+
+    def text(self) -> str: ...
+
+
+_Text = TypeVar("_Text", bound=TextEdit)
 
 
 class InventoryChanged(CtbError):
@@ -54,7 +67,7 @@ class ChangeSet:
         self._known = files if files is not None else {}
         self._cache = cache  # False (--no-cache): the stat index in .git/ctb is not used either
         self._docs: dict[str, Any] = {}
-        self._lines: dict[str, FlowLines] = {}  # stock files edited as lines of text
+        self._lines: dict[str, TextEdit] = {}  # files edited as lines of text (stock files, orders)
         self._new: dict[str, bytes | None] = {}
         self._old: dict[str, bytes | None] = {}  # the files' bytes before, once asked for
         # files whose staged text was validated when staged, from the data its writer knew it holds
@@ -82,16 +95,22 @@ class ChangeSet:
     def edit_lines(self, rel: str) -> FlowLines | None:
         """The lines of the stock file ``rel`` to change as text, with the edits made so far; None when it is
         not in the shape ctb writes, is new, or is being edited otherwise: then :meth:`edit` it."""
+        return self.edit_as_text(rel, FlowLines)
+
+    def edit_as_text(self, rel: str, kind: type[_Text]) -> _Text | None:
+        """``rel`` to change as text (``kind.read`` of its bytes), with the edits made so far; None when ``kind``
+        does not take it, the file is new, or it is being edited otherwise: then :meth:`edit` it."""
         if rel in self._lines:
-            return self._lines[rel]
+            found = self._lines[rel]
+            return found if isinstance(found, kind) else None
         if rel in self._docs or rel in self._new:
             return None
         old = self.old_bytes(rel)
-        found = FlowLines.read(old) if old else None
-        if found is not None:
+        made = kind.read(old) if old else None
+        if made is not None:
             self._checked.discard(rel)
-            self._lines[rel] = found
-        return found
+            self._lines[rel] = made
+        return made
 
     def edit(self, rel: str) -> CommentedMap:
         """The round-trip document of ``rel`` to change in place (empty if new); edits made to its lines as text

@@ -43,7 +43,7 @@ _INDENT = "  "
 # a line of the head: a whole-line comment, or a plain key with a plain value (maybe a comment after it); a
 # blank line is not one (left to the round trip)
 _PAIR = r"[A-Za-z_][A-Za-z0-9_]*: [A-Za-z0-9_.-](?:[^\n#:'\"{}\[\]&*!|>%@`]*[^\s#:'\"{}\[\]&*!|>%@`])?"  # plain key: plain text
-_HEAD = re.compile(r"#[^\n]*|" + _PAIR + r"(?: +#[^\n]*)?")
+HEAD = re.compile(r"#[^\n]*|" + _PAIR + r"(?: +#[^\n]*)?")
 
 
 class FlowLines:
@@ -65,23 +65,10 @@ class FlowLines:
     @classmethod
     def read(cls, data: bytes) -> FlowLines | None:
         """The lines of ``data``, or None when the file is not in the shape this edits."""
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
+        cut = split_at_lines(data, HEAD)
+        if cut is None:
             return None
-        brk = line_break(text)  # every line ending "\r\n" (Windows): edited with "\n", its line break put back
-        text = text.replace(brk, "\n")
-        if text.startswith("\ufeff") or not text.endswith("\n") or "\r" in text or text.count("\n") != len(text.splitlines()):
-            return None  # a byte order mark, no final newline, or a line break other than "\n" (mixed, U+2028, …)
-        frame = document_frame(text)  # written around the document again by the round trip (yaml.edit.dump)
-        text = text[len(frame[0]) : len(text) - len(frame[1])]
-        marker = f"\n{KEY}:\n"
-        at = ("\n" + text).find(marker)
-        if at < 0:
-            return None
-        head, body = text[: at + len(KEY) + 2], text[at + len(KEY) + 2 :]
-        if not all(_HEAD.fullmatch(line) for line in head.splitlines()[:-1]):
-            return None
+        head, body, frame, brk = cut
         first = next((line for line in body.splitlines() if not _aside(line)), "")
         indent = "" if first.startswith("- ") else _INDENT  # the round trip keeps a file's column (yaml.edit.dump)
         dash, more = indent + "- ", indent + "  "  # an item's first line; a block mapping's other keys
@@ -126,7 +113,7 @@ class FlowLines:
                 # above a line (a section of the file), kept as it is; after a block mapping the round trip gives
                 # them to its last key, and a key written after it would come below them: left to it
                 aside.append(f"{line}\n")
-            elif rows and all(_TAIL.fullmatch(each) for each in lines[number:]):
+            elif rows and all(TAIL.fullmatch(each) for each in lines[number:]):
                 tail = "".join(f"{each}\n" for each in lines[number:])  # plain keys after the lines
                 break
             else:
@@ -171,9 +158,33 @@ class FlowLines:
         return with_break(self._frame[0] + self._head + body + self._tail + self._frame[1], self._break)
 
 
+def split_at_lines(data: bytes, head_line: re.Pattern[str]) -> tuple[str, str, tuple[str, str], str] | None:
+    """``data`` cut before and after its ``lines:`` line: (head up to and including it, the rest, the frame, the
+    line break), the text in "\n" line breaks and without its frame; None where the text editors leave the file
+    to the round trip (not UTF-8, a byte order mark, no final newline, other line breaks, no ``lines:`` line,
+    a head line ``head_line`` does not match).  One home for what both text editors (stock, orders) take."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    brk = line_break(text)  # every line ending "\r\n" (Windows): edited with "\n", its line break put back
+    text = text.replace(brk, "\n")
+    if text.startswith("\ufeff") or not text.endswith("\n") or "\r" in text or text.count("\n") != len(text.splitlines()):
+        return None  # a byte order mark, no final newline, or a line break other than "\n" (mixed, U+2028, …)
+    frame = document_frame(text)  # written around the document again by the round trip (yaml.edit.dump)
+    text = text[len(frame[0]) : len(text) - len(frame[1])]
+    at = ("\n" + text).find(f"\n{KEY}:\n")
+    if at < 0:
+        return None
+    head, body = text[: at + len(KEY) + 2], text[at + len(KEY) + 2 :]
+    if not all(head_line.fullmatch(line) for line in head.splitlines()[:-1]):
+        return None
+    return head, body, frame, brk
+
+
 _END = "\0"  # past the last line
 # a plain key and value after the lines, no comment (the round trip would give a comment there to the last line)
-_TAIL = re.compile(_PAIR)
+TAIL = re.compile(_PAIR)
 
 
 def _aside(line: str) -> bool:

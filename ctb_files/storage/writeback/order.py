@@ -2,6 +2,8 @@
 
 The only code that edits ``orders/<id>.yaml``.  Lines that stay keep their
 nodes (and so their comments); new keys go where the model's order puts them.
+The lines of a file in the shape ctb writes are rewritten as text instead
+(:mod:`.orderlines`), to the bytes the round trip gives.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ctb_files.core.paths import order_path
 from ctb_files.ops.orders.plan import OrderPlan
 from ctb_files.storage.changes import ChangeSet
 from ctb_files.storage.writeback.lists import merge_by_key
+from ctb_files.storage.writeback.orderlines import OrderLines
 from ctb_files.storage.yaml import CommentedMap, CommentedSeq, merge_into, set_in_order
 
 
@@ -34,9 +37,14 @@ def _for_of(line: Any) -> Any:
 def _write_lines(changes: ChangeSet, order_id: str, lines: list[dict[str, Any]]) -> None:
     """Make the order's ``lines`` equal ``lines``, reusing the nodes of lines that stay (comments kept).
 
-    A line's ``for`` written anew is a flow mapping (``for: {b1: 4}``); one that stays keeps its style.
+    A line's ``for`` written anew is a flow mapping (``for: {b1: 4}``); one that stays keeps its style.  A file
+    in the shape ctb writes is edited as text (``writeback.orderlines``), to the same bytes.
     """
-    doc = changes.edit(order_path(order_id))
+    rel = order_path(order_id)
+    text = changes.edit_as_text(rel, OrderLines)
+    if text is not None and text.update(lines):
+        return
+    doc = changes.edit(rel)
     old = doc.get("lines")
     was = [_for_of(line) for line in old] if isinstance(old, CommentedSeq) else []  # held: their ids stay theirs
     kept = {id(target) for target in was}
