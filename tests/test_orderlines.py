@@ -42,7 +42,9 @@ def _both(data: bytes, lines: list[dict[str, object]], tmp_path: Path) -> tuple[
     return fast.pending().get(REL), slow.pending().get(REL), used
 
 
-def _file(head: list[str], rows: list[list[tuple[str, str]]], blocks: list[bool], indent: str = "  ", tail: str = "") -> str:
+def _file(
+    head: list[str], rows: list[list[tuple[str, str]]], blocks: list[bool], indent: str = "  ", tail: str = ""
+) -> str:
     """An order file of ``rows`` (each its keys and the text of their values), each line a flow mapping or, where
     ``blocks`` says, a block mapping, their dashes at ``indent``, ``tail`` after them."""
     out = []
@@ -145,7 +147,7 @@ def test_a_generated_order_is_edited_as_text(tmp_path: Path) -> None:
         b"# yaml-language-server: $schema=../.ctb/schemas/order.schema.json\n"
         b"vendor: digikey\nstatus: open\nnumber: null\ncurrency: USD\ncreated_at: 2026-12-07T23:46:23Z\n"
         b"placed_at: null\nreceived_at: null\nlines:\n"
-        b"  - part: m1007\n    sku: D-1007\n    quantity: 42\n    unit_price: \"0.17\"\n    for: {b0062: 2, b0104: 3}\n"
+        b'  - part: m1007\n    sku: D-1007\n    quantity: 42\n    unit_price: "0.17"\n    for: {b0062: 2, b0104: 3}\n'
         b"  - {part: m1032, sku: D-1032, quantity: 12, received: 0, for: {b0122: 4}}\n"
         b"  - {part: r1, quantity: 100}\n"
     )
@@ -214,7 +216,13 @@ def test_values_without_a_certain_text_go_to_the_round_trip(tmp_path: Path) -> N
 
 def test_the_merge_keeps_old_keys_in_place_and_puts_new_ones_before_the_next() -> None:
     old = {"part": "p1", "quantity": 5, "for": {"b2": 1, "b1": 2}, "note": "reel"}
-    new = {"part": "p1", "sku": "S", "quantity": Decimal(5), "unit_price": "0.45", "for": {"b1": Decimal(3), "b3": Decimal(1)}}
+    new = {
+        "part": "p1",
+        "sku": "S",
+        "quantity": Decimal(5),
+        "unit_price": "0.45",
+        "for": {"b1": Decimal(3), "b3": Decimal(1)},
+    }
     out = merged(old, new)
     assert list(out) == ["part", "sku", "quantity", "unit_price", "for"]
     assert out["quantity"] == 5 and type(out["quantity"]) is int  # equal: the old value (and its text) stays
