@@ -43,14 +43,27 @@ def _both(data: bytes, lines: list[dict[str, object]], tmp_path: Path) -> tuple[
 
 
 def _file(
-    head: list[str], rows: list[list[tuple[str, str]]], blocks: list[bool], indent: str = "  ", tail: str = ""
+    head: list[str],
+    rows: list[list[tuple[str, str]]],
+    blocks: list[bool],
+    indent: str = "  ",
+    tail: str = "",
+    below: bool = False,
 ) -> str:
     """An order file of ``rows`` (each its keys and the text of their values), each line a flow mapping or, where
-    ``blocks`` says, a block mapping, their dashes at ``indent``, ``tail`` after them."""
+    ``blocks`` says, a block mapping (``below``: its ``for`` in block style too), their dashes at ``indent``,
+    ``tail`` after them."""
     out = []
     for i, row in enumerate(rows):
         if blocks[i % len(blocks)]:
-            out.append("".join(f"{indent}{'  ' if j else '- '}{k}: {v}\n" for j, (k, v) in enumerate(row)))
+            pairs = []
+            for j, (k, v) in enumerate(row):
+                lead = f"{indent}{'  ' if j else '- '}{k}:"
+                if below and v.startswith("{"):  # the mapping on the lines below its key, as PyYAML writes it
+                    pairs.append(lead + "\n" + "".join(f"{indent}    {pair}\n" for pair in v[1:-1].split(", ")))
+                else:
+                    pairs.append(f"{lead} {v}\n")
+            out.append("".join(pairs))
         else:
             out.append(f"{indent}- {{" + ", ".join(f"{k}: {v}" for k, v in row) + "}\n")
     return "".join(line + "\n" for line in head) + "lines:\n" + "".join(out) + tail
@@ -120,13 +133,14 @@ def new_lines(draw: st.DrawFn) -> dict[str, object]:
     frame=st.sampled_from([("", ""), ("---\n", ""), ("# top\n---\n", "...\n")]),
     crlf=st.booleans(),
     tail=st.sampled_from(["", "vendor: mouser\n", "status: open\nvendor: mouser\n"]),
+    below=st.booleans(),
     edits=st.data(),
 )
 def test_lines_written_as_the_round_trip_writes_them(
-    tmp_path: Path, head, rows, blocks, indent, frame, crlf, tail, edits
+    tmp_path: Path, head, rows, blocks, indent, frame, crlf, tail, below, edits
 ) -> None:
     head = [line for line in head if line.partition(":")[0] + ":" not in tail]  # each key once
-    text = frame[0] + _file(head, rows, blocks, indent, tail) + frame[1]
+    text = frame[0] + _file(head, rows, blocks, indent, tail, below) + frame[1]
     if crlf:
         text = text.replace("\n", "\r\n")
     data = text.encode()
@@ -178,7 +192,9 @@ def test_a_generated_order_is_edited_as_text(tmp_path: Path) -> None:
         "  - {part: p1, quantity: 5}\n  # a comment among the lines\n  - {part: p2, quantity: 5}\n",
         "  - {part: p1, quantity: 5}  # reel\n",
         "  - {part: p1, quantity: 5}\n\n  - {part: p2, quantity: 5}\n",
-        "  - part: p1\n    quantity: 5\n    for:\n      b1: 5\n",
+        "  - part: p1\n    quantity: 5\n    for:\n        b1: 5\n",  # its keys further in than the round trip's
+        "  - part: p1\n    quantity: 5\n    for:\n      - b1\n",
+        "  - part: p1\n    note:\n    quantity: 5\n",
         "  - {part: p1, quantity: 5, unit_price: '0.45'}\n",
         "  - {part: p1, quantity: 5, sku: 595-TL074CDR}\n",
         "  - {part: p1, quantity: 5, for: {}}\n",
@@ -228,3 +244,27 @@ def test_the_merge_keeps_old_keys_in_place_and_puts_new_ones_before_the_next() -
     assert out["quantity"] == 5 and type(out["quantity"]) is int  # equal: the old value (and its text) stays
     assert out["for"] == {"b1": Decimal(3), "b3": Decimal(1)}
     assert list(out["for"]) == ["b1", "b3"]
+
+
+def test_an_order_as_pyyaml_writes_it_is_edited_as_text(tmp_path: Path) -> None:
+    data = (
+        b"currency: USD\nlines:\n"
+        b"- for:\n    b0076: 3\n  part: m1575\n  quantity: 7\n  received: 0\n  sku: M-1575\n"
+        b"- for:\n    b0000: 5\n  part: m3068\n  quantity: 30\n  received: 0\n  sku: M-3068\n"
+        b"status: open\nvendor: mouser\n"
+    )
+    lines: list[dict[str, object]] = [
+        {"part": "m1575", "sku": "M-1575", "quantity": Decimal(7), "for": {"b0076": Decimal(3), "b0001": Decimal(2)}},
+        {"part": "m3068", "sku": "M-3068", "quantity": Decimal(30), "for": {"b0000": Decimal(5)}},
+        {"part": "r9", "sku": "M-9", "quantity": Decimal(10), "for": {"b0002": Decimal(10)}},
+    ]
+    fast, slow, used = _both(data, lines, tmp_path)
+    assert used
+    assert fast == slow
+    assert fast == (
+        b"currency: USD\nlines:\n"
+        b"- for:\n    b0076: 3\n    b0001: 2\n  part: m1575\n  quantity: 7\n  sku: M-1575\n"
+        b"- for:\n    b0000: 5\n  part: m3068\n  quantity: 30\n  sku: M-3068\n"
+        b"- part: r9\n  sku: M-9\n  quantity: 10\n  for: {b0002: 10}\n"
+        b"status: open\nvendor: mouser\n"
+    )

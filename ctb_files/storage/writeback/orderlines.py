@@ -83,8 +83,7 @@ class OrderLines:
             if len(line) > _WIDTH:
                 return None
             if block and not line.startswith(more):  # the block mapping read so far is whole
-                pairs = [block[0][len(dash) :], *(each[len(more) :] for each in block[1:])]
-                item = flow_row(("- {" + ", ".join(pairs) + "}").encode("utf-8"))
+                item = _block_item(block, indent)
                 text = "".join(f"{each}\n" for each in block)
                 if item is None or block_text(item, indent) != text:
                     return None  # not what the round trip would write again (a nested block, a comment, ...)
@@ -170,7 +169,7 @@ def merged(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
             if same_value(was, value):
                 value = was
             elif isinstance(was, dict) and isinstance(value, dict):
-                value = merged(was, value)
+                value = _BlockMap(merged(was, value)) if type(was) is _BlockMap else merged(was, value)
             elif type(value) is str and type(was) is str and (_scalar(was) or "").startswith('"'):
                 value = _Quoted(value)  # ruamel gives a new text the quotes of the one it replaces
         out[key] = value
@@ -202,11 +201,57 @@ def block_text(item: Mapping[str, Any], indent: str = _INDENT) -> str | None:
     out: list[str] = []
     for i, (name, value) in enumerate(item.items()):
         key = _word(name)
+        if type(value) is _BlockMap:  # kept in block style, its keys below it
+            below = [(_word(k), _scalar(v)) for k, v in value.items()]
+            if key is None or not below or any(k is None or v is None or len(k) + len(v) > _WIDTH for k, v in below):
+                return None
+            nested = "".join(f"{indent}    {k}: {v}\n" for k, v in below)
+            out.append(f"{indent}{'  ' if i else '- '}{key}:\n{nested}")
+            continue
         text = _mapping(value) if isinstance(value, Mapping) else _scalar(value)
         if key is None or text is None or len(text) + len(indent) + len(key) + 4 > _WIDTH:
             return None
         out.append(f"{indent}{'  ' if i else '- '}{key}: {text}\n")
     return "".join(out) or None
+
+
+class _BlockMap(dict[str, Any]):
+    """A line's mapping written in block style below its key (``for:`` then ``    b1: 4``, as PyYAML writes it):
+    the round trip keeps the style of a mapping it merges into."""
+
+    __slots__ = ()
+
+
+def _block_item(block: list[str], indent: str) -> dict[str, Any] | None:
+    """The data of a block mapping in a list (its lines, without newlines), a mapping below a key (``for:`` then
+    its keys two columns further in) as a :class:`_BlockMap`; None where it is not read with certainty."""
+    more = indent + "  "
+    nested = more + "  "
+    pairs: list[str] = []
+    below: dict[int, list[str]] = {}  # index in pairs -> the pairs of the mapping below that key
+    for i, line in enumerate(block):
+        if i and line.startswith(nested) and (len(pairs) - 1) in below:
+            below[len(pairs) - 1].append(line[len(nested) :])
+            continue
+        pair = line[len(more) :]
+        if pair.startswith(" "):
+            return None
+        if pair.endswith(":") and ": " not in pair:
+            below[len(pairs)] = []
+            pair = pair[:-1]
+        pairs.append(pair)
+    if any(not inner or any(p.startswith(" ") for p in inner) for inner in below.values()):
+        return None
+    written = [f"{pair}: {{{', '.join(below[i])}}}" if i in below else pair for i, pair in enumerate(pairs)]
+    item = flow_row(("- {" + ", ".join(written) + "}").encode("utf-8"))
+    if item is None:
+        return None
+    for i in below:
+        key = pairs[i]
+        if type(item.get(key)) is not dict:
+            return None
+        item[key] = _BlockMap(item[key])
+    return item
 
 
 def _mapping(item: Mapping[str, Any]) -> str | None:
