@@ -8,7 +8,7 @@ import pytest
 
 from ctb_files.storage.bomread import BomVersions
 from ctb_files.storage.rowread import RowVersions
-from ctb_files.storage.stockread import StockVersions
+from ctb_files.storage.stockread import NOT_PLAIN, StockVersions, plain_scalar
 from ctb_files.storage.yaml import YamlProblem, load_fast
 
 CASES = [
@@ -23,7 +23,7 @@ CASES = [
     b"name: [a,\nlines:\n  - {part: p1, quantity: 5}\n",  # unclosed flow in the head
     b'name: "a\nlines:\n  - {part: p1, quantity: 5}\n',  # unclosed quote in the head
     b"lines: []\nlines:\n  - {part: p1, quantity: 5}\n",  # duplicate lines
-    b"lines:\n  - {part: p1, quantity: 5}\n  - {part: \"p2\", quantity: 3}\n",  # quotes: whole-file path
+    b'lines:\n  - {part: p1, quantity: 5}\n  - {part: "p2", quantity: 3}\n',  # quotes: whole-file path
     b"lines:\n  - {part: p1, quantity: 5}\r\n",
     b"lines:\n  - {part: p1, quantity: 0x10, note: a - b: c}\n",
     b"---\nlines:\n  - {part: p1, quantity: 5}\n...\n",
@@ -39,7 +39,29 @@ CASES = [
     b"lines:\n  - {part: p1, quantity: 5}  # caf\xc3\xa9\n",
     b"lines:\n  - {part: p1, quantity: 5}  # {a} }\n",
     b"lines:\n  - {part: p1, quantity: 5}, {part: p2}\n",
+    # vendor part numbers that start with a digit are text; an exponent or a date is not
+    b"lines:\n  - {part: 595-TL074CDR, quantity: 5, bin: 296-1395-5-ND}\n  - {part: 71-CRCW0603-10K, quantity: 1}\n",
+    b"lines:\n  - {part: p1, quantity: 5, note: 1e-5}\n  - {part: p2, quantity: 1, note: 12E-3}\n",
+    b"lines:\n  - {part: p1, quantity: 5, note: 2024-01-02}\n  - {part: p2, quantity: 1, note: 1-e5}\n",
+    b"lines:\n  - {part: 0x1F-a, quantity: 5, note: 1e-}\n  - {part: 9-A-, quantity: 1, note: 1--a}\n",
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [b"595-TL074CDR", b"296-1395-5-ND", b"1e-5", b"12E-3", b"1E-05", b"2024-01-02", b"1-2", b"1-e5", b"0x1F-a", b"1e-",
+     b"0-a", b"1--a", b"3-", b"0x1F", b"1e5", b"0o17-b"],
+)  # fmt: skip
+def test_a_plain_scalar_is_read_as_the_parser_reads_it(text: bytes) -> None:
+    found = plain_scalar(text)
+    for data in (b"k: " + text + b"\n", b"- {k: " + text + b"}\n"):
+        parsed = load_fast(data, "x")
+        value = parsed["k"] if isinstance(parsed, dict) else parsed[0]["k"]
+        if found is not NOT_PLAIN:
+            assert (type(found), found) == (type(value), value)
+    assert (found is not NOT_PLAIN) == (
+        text in (b"595-TL074CDR", b"296-1395-5-ND", b"1-e5", b"0x1F-a", b"1e-", b"0-a", b"1--a", b"0o17-b")
+    )
 
 
 @pytest.mark.parametrize("data", CASES)
@@ -73,7 +95,9 @@ def test_versions_share_parsed_lines() -> None:
     second = versions.load(b"lines:\n  - {part: p1, quantity: 6}\n  - {part: p2, quantity: 1}\n", "s.yaml")
     assert first["lines"][0]["quantity"] == 5 and second["lines"][0]["quantity"] == 6
     assert first["lines"][1] is second["lines"][1]
-    assert versions.load(b"lines:\n  - {part: p1, quantity: 1.25}\n", "s.yaml")["lines"][0]["quantity"] == Decimal("1.25")
+    assert versions.load(b"lines:\n  - {part: p1, quantity: 1.25}\n", "s.yaml")["lines"][0]["quantity"] == Decimal(
+        "1.25"
+    )
 
 
 # Stock and BOM files share one row-wise reader (storage/rowread); each kind only names its list key,
