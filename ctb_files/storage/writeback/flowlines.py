@@ -26,10 +26,10 @@ files and edits.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from ctb_files.storage.rowread import ASIDE
 from ctb_files.storage.stockread import fast_item
@@ -69,57 +69,14 @@ class FlowLines:
         if cut is None:
             return None
         head, body, frame, brk = cut
-        first = next((line for line in body.splitlines() if not _aside(line)), "")
-        indent = "" if first.startswith("- ") else _INDENT  # the round trip keeps a file's column (yaml.edit.dump)
-        dash, more = indent + "- ", indent + "  "  # an item's first line; a block mapping's other keys
-        rows: list[str] = []
-        items: list[dict[str, Any]] = []
-        blocks: list[bool] = []
-        leads: list[str] = []  # the blank lines and comments above each line
-        block: list[str] = []  # the lines of the block mapping being read
-        aside: list[str] = []  # blank lines and comments since the last line
-        block_lead = ""
-        lines = body.splitlines()
-        for number, line in enumerate([*lines, _END]):
-            if block and not line.startswith(more):  # the block mapping read so far is whole
-                pairs = [block[0][len(dash) :], *(each[len(more) :] for each in block[1:])]
-                item = read_row("- {" + ", ".join(pairs) + "}")
-                text = "".join(f"{each}\n" for each in block)
-                if item is None or block_text(item, indent) != text:
-                    return None  # not what the round trip would write again (a nested value, a comment, ...)
-                rows.append(text)
-                items.append(item)
-                blocks.append(True)
-                leads.append(block_lead)
-                block = []
-            if line is _END:
-                tail = ""
-                break
-            if line.startswith(dash + "{"):
-                row = line[len(indent) :]
-                item = read_row(row)
-                if item is None or row != row_text(item):
-                    return None
-                rows.append(f"{indent}{row}\n")
-                items.append(item)
-                blocks.append(False)
-                leads.append("".join(aside))
-                aside = []
-            elif line.startswith(dash) or (block and line.startswith(more)):
-                if not block:
-                    block_lead, aside = "".join(aside), []
-                block.append(line)
-            elif not (blocks and blocks[-1]) and (line == "" or line.startswith(f"{indent}#")) and _aside(line):
-                # above a line (a section of the file), kept as it is; after a block mapping the round trip gives
-                # them to its last key, and a key written after it would come below them: left to it
-                aside.append(f"{line}\n")
-            elif rows and all(TAIL.fullmatch(each) for each in lines[number:]):
-                tail = "".join(f"{each}\n" for each in lines[number:])  # plain keys after the lines
-                break
-            else:
-                return None
-        if not rows or aside:
-            return None  # no line, or blank lines and comments after the last: the round trip's
+        scanned = scan_rows(body, _flow_item, _block_item, asides=True)
+        if scanned is None:
+            return None
+        indent, found_rows, tail = scanned
+        rows = [row.text for row in found_rows]
+        items = [row.item for row in found_rows]
+        blocks = [row.block for row in found_rows]
+        leads = [row.lead for row in found_rows]
         found = cls(head, rows, items, blocks, indent, tail)
         found._frame = frame
         found._leads = leads
@@ -169,7 +126,12 @@ def split_at_lines(data: bytes, head_line: re.Pattern[str]) -> tuple[str, str, t
         return None
     brk = line_break(text)  # every line ending "\r\n" (Windows): edited with "\n", its line break put back
     text = text.replace(brk, "\n")
-    if text.startswith("\ufeff") or not text.endswith("\n") or "\r" in text or text.count("\n") != len(text.splitlines()):
+    if (
+        text.startswith("\ufeff")
+        or not text.endswith("\n")
+        or "\r" in text
+        or text.count("\n") != len(text.splitlines())
+    ):
         return None  # a byte order mark, no final newline, or a line break other than "\n" (mixed, U+2028, …)
     frame = document_frame(text)  # written around the document again by the round trip (yaml.edit.dump)
     text = text[len(frame[0]) : len(text) - len(frame[1])]
@@ -180,6 +142,92 @@ def split_at_lines(data: bytes, head_line: re.Pattern[str]) -> tuple[str, str, t
     if not all(head_line.fullmatch(line) for line in head.splitlines()[:-1]):
         return None
     return head, body, frame, brk
+
+
+class Row(NamedTuple):
+    """One item of a list as :func:`scan_rows` found it."""
+
+    text: str  # its lines, indent and newlines included
+    item: dict[str, Any]  # its data, as the loader reads it
+    block: bool  # a block mapping (else a flow mapping on one line)
+    lead: str  # the blank lines and comments above it, kept as they are
+
+
+def scan_rows(
+    body: str,
+    read_flow: Callable[[str, str], dict[str, Any] | None],
+    read_block: Callable[[list[str], str], dict[str, Any] | None],
+    *,
+    asides: bool = False,
+    width: int | None = None,
+) -> tuple[str, list[Row], str] | None:
+    """The items of the list below ``lines:`` (``body``): its dashes' column, each item, and the plain keys after
+    it; None where anything is not an item the readers take, or there is none.  One home for the layout both
+    text editors (stock, orders) take.
+
+    ``read_flow(line, indent)``: a flow mapping's data, or None unless the round trip would write that line again
+    as it stands; ``read_block(lines, indent)`` likewise for a block mapping's lines (no newlines).  ``asides``:
+    blank lines and comments above a flow mapping are kept (a file's sections); after a block mapping the round
+    trip gives them to its last key, and a key written after it would come below them: left to it, as are
+    those after the last item.  ``width``: longer lines are refused.
+    """
+    lines = body.splitlines()
+    first = next((line for line in lines if not _aside(line)), "")
+    indent = "" if first.startswith("- ") else _INDENT  # the round trip keeps a file's column (yaml.edit.dump)
+    dash, more = indent + "- ", indent + "  "  # an item's first line; a block mapping's other keys
+    rows: list[Row] = []
+    block: list[str] = []  # the lines of the block mapping being read
+    aside: list[str] = []  # blank lines and comments since the last item
+    block_lead = ""
+    tail = ""
+    for number, line in enumerate([*lines, _END]):
+        if width is not None and len(line) > width:
+            return None
+        if block and not line.startswith(more):  # the block mapping read so far is whole
+            item = read_block(block, indent)
+            if item is None:
+                return None  # not what the round trip would write again (a nested value, a comment, ...)
+            rows.append(Row("".join(f"{each}\n" for each in block), item, True, block_lead))
+            block = []
+        if line is _END:
+            break
+        if line.startswith(dash + "{"):
+            item = read_flow(line[len(indent) :], indent)
+            if item is None:
+                return None
+            rows.append(Row(f"{line}\n", item, False, "".join(aside)))
+            aside = []
+        elif line.startswith(dash) or (block and line.startswith(more)):
+            if not block:
+                block_lead, aside = "".join(aside), []
+            block.append(line)
+        elif (
+            asides and not (rows and rows[-1].block) and (line == "" or line.startswith(f"{indent}#")) and _aside(line)
+        ):
+            aside.append(f"{line}\n")  # above an item (a section of the file), kept as it is
+        elif rows and all(TAIL.fullmatch(each) for each in lines[number:]):
+            tail = "".join(f"{each}\n" for each in lines[number:])  # plain keys after the lines
+            break
+        else:
+            return None
+    if not rows or aside:
+        return None  # no item, or blank lines and comments after the last: the round trip's
+    return indent, rows, tail
+
+
+def _flow_item(row: str, indent: str) -> dict[str, Any] | None:
+    """A stock line in flow style, where the round trip writes it again as it stands."""
+    item = read_row(row)
+    return item if item is not None and row == row_text(item) else None
+
+
+def _block_item(block: list[str], indent: str) -> dict[str, Any] | None:
+    """A stock line in block style (its lines), where the round trip writes it again as it stands."""
+    dash, more = indent + "- ", indent + "  "
+    pairs = [block[0][len(dash) :], *(each[len(more) :] for each in block[1:])]
+    item = read_row("- {" + ", ".join(pairs) + "}")
+    text = "".join(f"{each}\n" for each in block)
+    return item if item is not None and block_text(item, indent) == text else None
 
 
 _END = "\0"  # past the last line
@@ -225,8 +273,8 @@ def row_text(item: Mapping[str, Any]) -> str:
 def block_text(item: Mapping[str, Any], indent: str = _INDENT) -> str:
     """A line's mapping as the round trip writes one in block style, its dash at ``indent``, newlines included::
 
-      - part: p1
-        quantity: 5
+    - part: p1
+      quantity: 5
     """
     return "".join(
         f"{indent}- {name}: {_scalar(value)}\n" if not i else f"{indent}  {name}: {_scalar(value)}\n"
@@ -261,6 +309,10 @@ def _certain_row(item: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
         elif type(value) in (date, bool):
             if type(read) is not type(value) or read != value:
                 return None
-        elif type(read) in (str, date, bool) or Decimal(read) != value or number_text(Decimal(read)) != number_text(Decimal(value)):
+        elif (
+            type(read) in (str, date, bool)
+            or Decimal(read) != value
+            or number_text(Decimal(read)) != number_text(Decimal(value))
+        ):
             return None
     return row, back

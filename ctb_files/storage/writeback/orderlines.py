@@ -34,7 +34,7 @@ from typing import Any
 
 from ctb_files.storage.listread import flow_row
 from ctb_files.storage.stockread import NOT_PLAIN, plain_scalar
-from ctb_files.storage.writeback.flowlines import HEAD, TAIL, split_at_lines
+from ctb_files.storage.writeback.flowlines import HEAD, scan_rows, split_at_lines
 from ctb_files.storage.yaml import same_value
 from ctb_files.storage.yaml.frame import with_break
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
@@ -48,7 +48,6 @@ _HEAD = re.compile(
 _QUOTABLE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]*")
 _WIDTH = 2000  # longer lines are left to the round trip, whose writer folds flow lines past its width
 _INDENT = "  "
-_END = "\0"  # past the last line
 
 
 class OrderLines:
@@ -67,48 +66,17 @@ class OrderLines:
     @classmethod
     def read(cls, data: bytes) -> OrderLines | None:
         """The lines of ``data``, or None when the file is not in the shape this edits."""
-        found = split_at_lines(data, _HEAD)
-        if found is None:
+        cut = split_at_lines(data, _HEAD)
+        if cut is None:
             return None
-        head, body, frame, brk = found
-        lines = body.splitlines()
-        indent = "" if lines and lines[0].startswith("- ") else _INDENT
-        dash, more = indent + "- ", indent + "  "  # an item's first line; a block mapping's other keys
-        rows: list[str] = []
-        items: list[dict[str, Any]] = []
-        blocks: list[bool] = []
-        block: list[str] = []  # the lines of the block mapping being read
-        tail = ""
-        for number, line in enumerate([*lines, _END]):
-            if len(line) > _WIDTH:
-                return None
-            if block and not line.startswith(more):  # the block mapping read so far is whole
-                item = _block_item(block, indent)
-                text = "".join(f"{each}\n" for each in block)
-                if item is None or block_text(item, indent) != text:
-                    return None  # not what the round trip would write again (a nested block, a comment, ...)
-                rows.append(text)
-                items.append(item)
-                blocks.append(True)
-                block = []
-            if line is _END:
-                break
-            if line.startswith(dash + "{"):
-                item = flow_row(line[len(indent) :].encode("utf-8"))
-                if item is None or flow_text(item, indent) != f"{line}\n":
-                    return None
-                rows.append(f"{line}\n")
-                items.append(item)
-                blocks.append(False)
-            elif line.startswith(dash) or (block and line.startswith(more)):
-                block.append(line)
-            elif rows and all(TAIL.fullmatch(each) for each in lines[number:]):
-                tail = "".join(f"{each}\n" for each in lines[number:])  # plain keys after the lines
-                break
-            else:
-                return None  # a comment, a blank line, ``lines: []``, another layout: the round trip's
-        if not rows:
-            return None
+        head, body, frame, brk = cut
+        scanned = scan_rows(body, _flow_line, _block_line, width=_WIDTH)
+        if scanned is None:
+            return None  # a comment, a blank line, ``lines: []``, another layout: the round trip's
+        indent, found, tail = scanned
+        rows = [row.text for row in found]
+        items = [row.item for row in found]
+        blocks = [row.block for row in found]
         found_lines = cls(head, rows, items, blocks)
         found_lines._indent = indent
         found_lines._tail = tail
@@ -148,6 +116,19 @@ class OrderLines:
 
     def text(self) -> str:
         return with_break(self._frame[0] + self._head + "".join(self._rows) + self._tail + self._frame[1], self._break)
+
+
+def _flow_line(row: str, indent: str) -> dict[str, Any] | None:
+    """An order line in flow style, where the round trip writes it again as it stands."""
+    item = flow_row(row.encode("utf-8"))
+    return item if item is not None and flow_text(item, indent) == f"{indent}{row}\n" else None
+
+
+def _block_line(block: list[str], indent: str) -> dict[str, Any] | None:
+    """An order line in block style (its lines), where the round trip writes it again as it stands."""
+    item = _block_item(block, indent)
+    text = "".join(f"{each}\n" for each in block)
+    return item if item is not None and block_text(item, indent) == text else None
 
 
 def merged(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
