@@ -156,36 +156,6 @@ def test_lines_written_as_the_round_trip_writes_them(
     assert fast == slow
 
 
-def test_a_generated_order_is_edited_as_text(tmp_path: Path) -> None:
-    data = (
-        b"# yaml-language-server: $schema=../.ctb/schemas/order.schema.json\n"
-        b"vendor: digikey\nstatus: open\nnumber: null\ncurrency: USD\ncreated_at: 2026-12-07T23:46:23Z\n"
-        b"placed_at: null\nreceived_at: null\nlines:\n"
-        b'  - part: m1007\n    sku: D-1007\n    quantity: 42\n    unit_price: "0.17"\n    for: {b0062: 2, b0104: 3}\n'
-        b"  - {part: m1032, sku: D-1032, quantity: 12, received: 0, for: {b0122: 4}}\n"
-        b"  - {part: r1, quantity: 100}\n"
-    )
-    lines: list[dict[str, object]] = [
-        {"part": "m1032", "sku": "D-1032", "quantity": Decimal(20), "for": {"b0122": Decimal(4), "b0001": Decimal(8)}},
-        {"part": "m1007", "sku": "D-1007", "quantity": Decimal(42), "unit_price": "0.17",
-         "for": {"b0104": Decimal(3), "b0062": Decimal(2)}},
-        {"part": "r1", "quantity": Decimal(100)},
-        {"part": "c9", "sku": "D-9", "quantity": Decimal(10), "unit_price": "0.052", "for": {"b0002": Decimal(10)}},
-        {"part": "c10", "quantity": Decimal(50), "restock": True},
-    ]  # fmt: skip
-    fast, slow, used = _both(data, lines, tmp_path)
-    assert used
-    assert fast == slow
-    assert fast is not None
-    assert fast.decode().split("lines:\n")[1] == (
-        "  - {part: m1032, sku: D-1032, quantity: 20, for: {b0122: 4, b0001: 8}}\n"
-        "  - part: m1007\n    sku: D-1007\n    quantity: 42\n    unit_price: \"0.17\"\n    for: {b0062: 2, b0104: 3}\n"
-        "  - {part: r1, quantity: 100}\n"
-        "  - part: c9\n    sku: D-9\n    quantity: 10\n    unit_price: \"0.052\"\n    for: {b0002: 10}\n"
-        "  - {part: c10, quantity: 50, restock: true}\n"
-    )  # fmt: skip
-
-
 @pytest.mark.parametrize(
     "body",
     [
@@ -246,25 +216,53 @@ def test_the_merge_keeps_old_keys_in_place_and_puts_new_ones_before_the_next() -
     assert list(out["for"]) == ["b1", "b3"]
 
 
-def test_an_order_as_pyyaml_writes_it_is_edited_as_text(tmp_path: Path) -> None:
-    data = (
-        b"currency: USD\nlines:\n"
-        b"- for:\n    b0076: 3\n  part: m1575\n  quantity: 7\n  received: 0\n  sku: M-1575\n"
-        b"- for:\n    b0000: 5\n  part: m3068\n  quantity: 30\n  received: 0\n  sku: M-3068\n"
-        b"status: open\nvendor: mouser\n"
-    )
-    lines: list[dict[str, object]] = [
-        {"part": "m1575", "sku": "M-1575", "quantity": Decimal(7), "for": {"b0076": Decimal(3), "b0001": Decimal(2)}},
-        {"part": "m3068", "sku": "M-3068", "quantity": Decimal(30), "for": {"b0000": Decimal(5)}},
-        {"part": "r9", "sku": "M-9", "quantity": Decimal(10), "for": {"b0002": Decimal(10)}},
-    ]
+D = Decimal
+# an order as ``order generate`` creates it, then edited by hand in places
+CREATED = (
+    b"# yaml-language-server: $schema=../.ctb/schemas/order.schema.json\n"
+    b"vendor: digikey\nstatus: open\nnumber: null\ncurrency: USD\ncreated_at: 2026-12-07T23:46:23Z\n"
+    b"placed_at: null\nreceived_at: null\nlines:\n"
+)
+# the lines of an order as PyYAML's safe_dump writes them: keys sorted, at the key's column, for below its key
+PYYAML = b"- for:\n    b0076: 3\n  part: m1575\n  quantity: 7\n  received: 0\n  sku: M-1575\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "lines", "written"),
+    [
+        (
+            CREATED
+            + b'  - part: m1007\n    sku: D-1007\n    quantity: 42\n    unit_price: "0.17"\n    for: {b0062: 2, b0104: 3}\n'
+            + b"  - {part: m1032, sku: D-1032, quantity: 12, received: 0, for: {b0122: 4}}\n  - {part: r1, quantity: 100}\n",
+            [
+                {"part": "m1032", "sku": "D-1032", "quantity": D(20), "for": {"b0122": D(4), "b0001": D(8)}},
+                {"part": "m1007", "sku": "D-1007", "quantity": D(42), "unit_price": "0.17", "for": {"b0104": D(3), "b0062": D(2)}},
+                {"part": "r1", "quantity": D(100)},
+                {"part": "c9", "sku": "D-9", "quantity": D(10), "unit_price": "0.052", "for": {"b0002": D(10)}},
+                {"part": "c10", "quantity": D(50), "restock": True},
+            ],
+            CREATED
+            + b"  - {part: m1032, sku: D-1032, quantity: 20, for: {b0122: 4, b0001: 8}}\n"
+            + b'  - part: m1007\n    sku: D-1007\n    quantity: 42\n    unit_price: "0.17"\n    for: {b0062: 2, b0104: 3}\n'
+            + b"  - {part: r1, quantity: 100}\n"
+            + b'  - part: c9\n    sku: D-9\n    quantity: 10\n    unit_price: "0.052"\n    for: {b0002: 10}\n'
+            + b"  - {part: c10, quantity: 50, restock: true}\n",
+        ),
+        (
+            b"currency: USD\nlines:\n" + PYYAML + b"status: open\nvendor: mouser\n",
+            [
+                {"part": "m1575", "sku": "M-1575", "quantity": D(7), "for": {"b0076": D(3), "b0001": D(2)}},
+                {"part": "r9", "sku": "595-R9", "quantity": D(10), "for": {"b0002": D(10)}},
+            ],
+            b"currency: USD\nlines:\n- for:\n    b0076: 3\n    b0001: 2\n  part: m1575\n  quantity: 7\n  sku: M-1575\n"
+            b"- part: r9\n  sku: 595-R9\n  quantity: 10\n  for: {b0002: 10}\nstatus: open\nvendor: mouser\n",
+        ),
+    ],
+    ids=["as created", "as PyYAML writes it"],
+)  # fmt: skip
+def test_an_order_is_edited_as_text(
+    tmp_path: Path, data: bytes, lines: list[dict[str, object]], written: bytes
+) -> None:
     fast, slow, used = _both(data, lines, tmp_path)
     assert used
-    assert fast == slow
-    assert fast == (
-        b"currency: USD\nlines:\n"
-        b"- for:\n    b0076: 3\n    b0001: 2\n  part: m1575\n  quantity: 7\n  sku: M-1575\n"
-        b"- for:\n    b0000: 5\n  part: m3068\n  quantity: 30\n  sku: M-3068\n"
-        b"- part: r9\n  sku: M-9\n  quantity: 10\n  for: {b0002: 10}\n"
-        b"status: open\nvendor: mouser\n"
-    )
+    assert fast == slow == written

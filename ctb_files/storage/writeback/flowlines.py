@@ -65,22 +65,21 @@ class FlowLines:
     @classmethod
     def read(cls, data: bytes) -> FlowLines | None:
         """The lines of ``data``, or None when the file is not in the shape this edits."""
-        cut = split_at_lines(data, HEAD)
-        if cut is None:
-            return None
-        head, body, frame, brk = cut
-        scanned = scan_rows(body, _flow_item, _block_item, asides=True)
+        scanned = scan_file(data, HEAD, _flow_item, _block_item, asides=True)
         if scanned is None:
             return None
-        indent, found_rows, tail = scanned
-        rows = [row.text for row in found_rows]
-        items = [row.item for row in found_rows]
-        blocks = [row.block for row in found_rows]
-        leads = [row.lead for row in found_rows]
-        found = cls(head, rows, items, blocks, indent, tail)
-        found._frame = frame
-        found._leads = leads
-        found._break = brk
+        rows = scanned.rows
+        found = cls(
+            scanned.head,
+            [r.text for r in rows],
+            [r.item for r in rows],
+            [r.block for r in rows],
+            scanned.indent,
+            scanned.tail,
+        )
+        found._frame = scanned.frame
+        found._leads = [r.lead for r in rows]
+        found._break = scanned.brk
         return found
 
     def update(self, changes: Mapping[int, Mapping[str, Any]], appended: Sequence[Mapping[str, Any]] = ()) -> bool:
@@ -113,6 +112,39 @@ class FlowLines:
     def text(self) -> str:
         body = "".join(lead + row for lead, row in zip(self._leads, self._rows, strict=True))
         return with_break(self._frame[0] + self._head + body + self._tail + self._frame[1], self._break)
+
+
+class ListFile(NamedTuple):
+    """A file in the shape the text editors take, as :func:`scan_file` found it."""
+
+    head: str  # every line up to and including ``lines:``
+    rows: list[Row]  # the items of ``lines``
+    tail: str  # plain keys after the lines
+    indent: str  # the column of the dashes: two spaces (ctb's) or none (PyYAML's)
+    frame: tuple[str, str]  # a ``---`` line opening the file, a ``...`` line closing it (yaml.frame)
+    brk: str  # the file's line break ("\r\n" where every line ends so)
+
+
+def scan_file(
+    data: bytes,
+    head_line: re.Pattern[str],
+    read_flow: Callable[[str, str], dict[str, Any] | None],
+    read_block: Callable[[list[str], str], dict[str, Any] | None],
+    *,
+    asides: bool = False,
+    width: int | None = None,
+) -> ListFile | None:
+    """``data`` as its head, items and tail (:func:`split_at_lines`, :func:`scan_rows`), or None where the text
+    editors leave it to the round trip."""
+    cut = split_at_lines(data, head_line)
+    if cut is None:
+        return None
+    head, body, frame, brk = cut
+    scanned = scan_rows(body, read_flow, read_block, asides=asides, width=width)
+    if scanned is None:
+        return None
+    indent, rows, tail = scanned
+    return ListFile(head, rows, tail, indent, frame, brk)
 
 
 def split_at_lines(data: bytes, head_line: re.Pattern[str]) -> tuple[str, str, tuple[str, str], str] | None:

@@ -34,7 +34,7 @@ from typing import Any
 
 from ctb_files.storage.listread import flow_row
 from ctb_files.storage.stockread import NOT_PLAIN, plain_scalar
-from ctb_files.storage.writeback.flowlines import HEAD, scan_rows, split_at_lines
+from ctb_files.storage.writeback.flowlines import HEAD, scan_file
 from ctb_files.storage.yaml import same_value
 from ctb_files.storage.yaml.frame import with_break
 from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
@@ -66,23 +66,16 @@ class OrderLines:
     @classmethod
     def read(cls, data: bytes) -> OrderLines | None:
         """The lines of ``data``, or None when the file is not in the shape this edits."""
-        cut = split_at_lines(data, _HEAD)
-        if cut is None:
-            return None
-        head, body, frame, brk = cut
-        scanned = scan_rows(body, _flow_line, _block_line, width=_WIDTH)
+        scanned = scan_file(data, _HEAD, _flow_line, _block_line, width=_WIDTH)
         if scanned is None:
             return None  # a comment, a blank line, ``lines: []``, another layout: the round trip's
-        indent, found, tail = scanned
-        rows = [row.text for row in found]
-        items = [row.item for row in found]
-        blocks = [row.block for row in found]
-        found_lines = cls(head, rows, items, blocks)
-        found_lines._indent = indent
-        found_lines._tail = tail
-        found_lines._frame = frame
-        found_lines._break = brk
-        return found_lines
+        rows = scanned.rows
+        found = cls(scanned.head, [r.text for r in rows], [r.item for r in rows], [r.block for r in rows])
+        found._indent = scanned.indent
+        found._tail = scanned.tail
+        found._frame = scanned.frame
+        found._break = scanned.brk
+        return found
 
     def update(self, lines: Sequence[Mapping[str, Any]]) -> bool:
         """Make the order's lines hold ``lines``, as ``writeback.order`` makes the round-trip document hold them;
