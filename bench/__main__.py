@@ -33,7 +33,14 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.gen import (  # noqa: E402
-    generate, generate_bins, generate_deep, generate_marked, generate_mixed, generate_pyyaml, generate_shared,
+    generate,
+    generate_bins,
+    generate_deep,
+    generate_digits,
+    generate_marked,
+    generate_mixed,
+    generate_pyyaml,
+    generate_shared,
 )  # fmt: skip
 from bench.history import date_of, make_history  # noqa: E402
 
@@ -121,7 +128,7 @@ def git_init(repo: Path) -> None:
 def inventory_rows(tmp: Path, parts: int, builds: int, repeat: int, only: str | None, shape: str = "plain") -> list[Row]:
     make = {
         "bins": generate_bins, "shared": generate_shared, "mixed": generate_mixed, "deep": generate_deep,
-        "pyyaml": generate_pyyaml, "marked": generate_marked,
+        "pyyaml": generate_pyyaml, "marked": generate_marked, "digits": generate_digits,
     }.get(shape, generate)  # fmt: skip
     repo = make(tmp / "inv", parts=parts, builds=builds, projects=max(1, parts // 100))
     git_init(repo)
@@ -558,14 +565,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest counts")
     parser.add_argument("--only", default=None, help="run only benchmarks whose name contains this")
     parser.add_argument(
-        "--shape", choices=("plain", "bins", "shared", "mixed", "deep", "pyyaml", "marked"), default="plain",
+        "--shape", choices=("plain", "bins", "shared", "mixed", "deep", "pyyaml", "marked", "digits"), default="plain",
         help="the inventory: plain (one line per part, 60-row BOMs), bins (binned lines, 250-row BOMs), "
         "shared (groups of equivalent parts competing for little stock: joint clearing), mixed "
         "(equivalent chains, assemblies, completed builds and orders) or deep (assemblies nested "
         "several levels, block style: clears write more than they read) or pyyaml (the mixed stockroom "
         "as PyYAML's safe_dump writes it: lists at their key's column, keys sorted) or marked (the mixed "
         "stockroom with every file opened by ---, as yamllint's document-start rule asks, and stock "
-        "lines in sections under comments, as kept by hand)",
+        "lines in sections under comments, as kept by hand) or digits (the mixed stockroom with part ids "
+        "that start with a digit, 2N1575, and SKUs as Mouser and Digi-Key write them, 595-M1575)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     builds = args.builds if args.builds is not None else max(1, args.parts // 25)

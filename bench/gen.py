@@ -301,6 +301,25 @@ def generate_marked(root: Path, parts: int = 5000, builds: int = 200, projects: 
     return root
 
 
+def generate_digits(root: Path, parts: int = 5000, builds: int = 200, projects: int = 50) -> Path:
+    """The mixed stockroom with ids and SKUs as electronics catalogs write them: part ids that start with a
+    digit (``2N1575`` for ``m1575``, as ``2N3904`` or ``1N4148``) and vendor SKUs as Mouser and Digi-Key write
+    them (``595-M1575``, ``296-1575-ND``)."""
+    import re
+
+    generate_mixed(root, parts=parts, builds=builds, projects=projects)
+    part = re.compile(rb"\bm([0-9]+)\b")
+    for path in sorted(root.rglob("*.yaml")):
+        data = part.sub(rb"2N\1", path.read_bytes())
+        data = re.sub(rb"\bM-([0-9]+)\b", rb"595-M\1", data)
+        data = re.sub(rb"\bD-([0-9]+)\b", rb"296-\1-ND", data)
+        path.write_bytes(data)
+        name = part.sub(rb"2N\1", path.name.encode()).decode()
+        if name != path.name:
+            path.rename(path.with_name(name))
+    return root
+
+
 def project_name(index: int) -> str:
     return "big" if index == 0 else f"prj{index}"
 

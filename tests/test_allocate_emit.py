@@ -41,7 +41,10 @@ HEADS = [
     "project: p\r\nversion: v1\nquantity: 3\r\n",  # both line breaks
 ]
 
-ids = st.sampled_from(["r1", "tl074-soic", "0805", "true", "1e3", "x.y_z", "2026-01-01", "yes", "Null", "a+b", "R_0805"])
+ids = st.sampled_from([
+    "r1", "tl074-soic", "0805", "true", "1e3", "x.y_z", "2026-01-01", "yes", "Null", "a+b", "R_0805",
+    "2N3904", "10k", "595-TL074CDR", "0x1F", "1e-5", "0b1", "4k7-0603",
+])  # fmt: skip
 quantities = st.decimals(min_value=Decimal("0.001"), max_value=Decimal(10000), places=3)
 bins = st.none() | st.sampled_from(["3", "A", "top shelf", "#2", "x: y", "07"])
 reasons = st.none() | st.sampled_from(["unmatched BOM row", "unknown part", "part of a BOM cycle", "it's: odd # really"])
@@ -156,3 +159,16 @@ def test_a_build_written_before_created_at_moved_is_put_in_order() -> None:
         "cleared_at: 2026-11-01T10:00:00Z\nreservations: []\nshortages: []\nassemblies: []\n"
     )
     assert render_build(old, after) == expected
+
+
+def test_ids_that_start_with_a_digit_are_written_as_text_where_they_read_as_text() -> None:
+    def fields(part: str) -> dict[str, Any]:
+        take = [{"location": "a", "part": part, "quantity": Decimal(2)}]
+        return {"status": "cleared", "reservations": [{"part": part, "quantity": Decimal(2), "lines": [1], "take": take}]}
+
+    for part in ("2N3904", "10k", "595-TL074CDR", "1N4148W-7-F"):
+        text = emit_written(fields(part))
+        assert text is not None and f"  - part: {part}\n" in text
+        assert load_fast(text.encode(), "builds/b.yaml")["reservations"][0]["part"] == part
+    for part in ("0x1F", "1e-5", "0805", "0b1"):  # numbers: the round trip quotes them
+        assert emit_written(fields(part)) is None

@@ -61,7 +61,7 @@ def test_bench_smoke() -> None:
         assert line.rstrip().split()[-2].endswith("x")
 
 
-@pytest.mark.parametrize("shape", ["bins", "shared", "mixed", "deep", "pyyaml", "marked"])
+@pytest.mark.parametrize("shape", ["bins", "shared", "mixed", "deep", "pyyaml", "marked", "digits"])
 def test_bench_smoke_other_shape(shape: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--parts", "200", "--repeat", "1", "--shape", shape, "--only", "clear"],

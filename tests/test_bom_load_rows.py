@@ -23,13 +23,13 @@ ROWS = [
     b"- {line: 1, refs: [], quantity: 2, part: r1}",
     b"- {line: 1, refs: [R1], quantity: 2.5, part: r1, dnp: true}",
     b"- {line: 1, refs: [R1], quantity: 2, part: r1, dnp: True}",
-    b"- {line: 1, refs: [R1], quantity: 2, value: 10k}",  # text the reader is not certain of
+    b"- {line: 1, refs: [R1], quantity: 2, value: 10k}",  # text that starts with a digit
     b"- {line: 1, refs: [R1], quantity: 2, part: 0805}",
     b"- {line: 1, refs: [R1], quantity: 1e3}",
     b"- {line: 1, refs: [R1, 2], quantity: 1}",
     b"- {line: 1, refs: [R1,R2], quantity: 1}",
     b"- {line: 1, refs: [R1, R2 ], quantity: 1}",
-    b"- {line: 1, skus: {mouser: 1-2}, quantity: 1}",
+    b"- {line: 1, skus: {mouser: 1-2}, quantity: 1}",  # text the reader is not certain of
     b"- {line: 1, refs: [[R1]], quantity: 1}",
     b"- {line: 1, line: 2}",
     b"- {line: 1, null: 2}",
@@ -60,7 +60,8 @@ def test_plain_rows_and_their_lists_are_read_without_the_parser() -> None:
     assert flow_row(ROWS[0]) == {"line": 1, "refs": ["R1", "R2"], "quantity": 2, "part": "r1"}
     assert flow_row(ROWS[2]) == {"line": 1, "refs": ["R1"], "quantity": 2.5, "part": "r1", "dnp": True}
     assert flow_row(ROWS[5]) == {"line": 1, "refs": ["R1"], "quantity": 2, "part": 805}  # as the parser reads it
-    for left in (ROWS[3], ROWS[4], ROWS[6], ROWS[10], ROWS[12]):
+    assert flow_row(ROWS[4]) == {"line": 1, "refs": ["R1"], "quantity": 2, "value": "10k"}
+    for left in (ROWS[3], ROWS[6], ROWS[10], ROWS[12]):
         assert flow_row(left) is None
 
 

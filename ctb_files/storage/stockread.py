@@ -35,11 +35,12 @@ _DECIMAL = re.compile(rb"[-+]?[0-9]{1,%d}\.[0-9]{1,%d}" % (_INTEGER_DIGITS, _FRA
 # a word that starts with a letter, or words of id characters one space apart after it (a note: ``from the old
 # shelf``): no character a plain scalar may not hold, nothing that starts a comment or ends a key
 _WORD = re.compile(rb"[A-Za-z][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*")
-# a vendor's part number that starts with a digit (``595-TL074CDR``, ``296-1395-5-ND``): digits, letters and
-# dashes, a dash and a letter among them, and no number (``1e-5`` is one: :data:`_EXPONENT`); no date either,
-# as a date is digits and dashes only
-_DIGIT_WORD = re.compile(rb"(?=[0-9A-Za-z-]*[A-Za-z])(?=[0-9A-Za-z]*-)[0-9][0-9A-Za-z-]*")
-_EXPONENT = re.compile(rb"[0-9]+[eE]-?[0-9]+")
+# a word that starts with a digit, as part numbers, values and vendor SKUs do (``2N3904``, ``10k``, ``100nF``,
+# ``595-TL074CDR``): digits, letters and dashes with a letter among them, and no number the parser or the
+# round trip reads (a base prefix ``0x``/``0o``/``0b``, an exponent ``1e5``, ``1e-5``); no date either, as a
+# date is digits and dashes only
+_DIGIT_WORD = re.compile(rb"(?=[0-9-]*[A-Za-z])[0-9][0-9A-Za-z-]*")
+_NUMBER_LIKE = re.compile(rb"0[bBoOxX].*|[0-9]+[eE][-+]?[0-9]+")
 # words the parser reads as something other than text (booleans, null); all start with a letter
 _NOT_TEXT = frozenset({b"true", b"True", b"TRUE", b"false", b"False", b"FALSE", b"null", b"Null", b"NULL"})
 _BOOLEANS = {b"true": True, b"false": False}  # the two a writer writes (the others read alike, but are not written so)
@@ -55,10 +56,10 @@ def plain_scalar(value: bytes) -> Any:
     scalar in a flow or block context (the same value of the same type):
     decimal integers and decimals within the reader's digit limits, words
     that start with a letter and are no boolean or null word (or several,
-    one space apart, as a note is written), vendor part numbers that start
-    with a digit (``595-TL074CDR``: digits, letters and dashes, with a dash
-    and a letter, and no exponent such as ``1e-5``), and the booleans
-    ``true`` and ``false``.
+    one space apart, as a note is written), words that start with a digit
+    (``2N3904``, ``10k``, ``595-TL074CDR``: digits, letters and dashes with
+    a letter, and no base prefix or exponent such as ``0x1F`` or ``1e-5``),
+    and the booleans ``true`` and ``false``.
     """
     if _INTEGER.fullmatch(value):
         return int(value)
@@ -69,7 +70,7 @@ def plain_scalar(value: bytes) -> Any:
             return value.decode("ascii")
         if value in _BOOLEANS:
             return _BOOLEANS[value]
-    elif _DIGIT_WORD.fullmatch(value) and not _EXPONENT.fullmatch(value) and len(value) <= _MAX_TEXT:
+    elif _DIGIT_WORD.fullmatch(value) and not _NUMBER_LIKE.fullmatch(value) and len(value) <= _MAX_TEXT:
         return value.decode("ascii")
     return NOT_PLAIN
 

@@ -19,6 +19,7 @@ from typing import Any
 from ctb_files.core.paths import build_path
 from ctb_files.ops.builds.fields import WRITTEN, ordered_build
 from ctb_files.storage.changes import ChangeSet
+from ctb_files.storage.stockread import plain_scalar
 from ctb_files.storage.yaml import (
     CommentedMap,
     YamlProblem,
@@ -211,8 +212,13 @@ class _NotPlain(Exception):
 
 @functools.lru_cache(maxsize=1 << 16)
 def _plain(value: str) -> str | None:
-    """``value`` when it is written without quotes, else None (ids repeat: asked once each)."""
-    return value if _PLAIN.match(value) and value.lower() not in YAML11_WORDS else None
+    """``value`` when it is written without quotes, else None (ids repeat: asked once each); an id that starts
+    with a digit (``2N3904``, ``10k``) where the readers' rule takes it as text (``stockread.plain_scalar``)."""
+    if value.lower() in YAML11_WORDS:
+        return None
+    if _PLAIN.match(value) or (value[:1].isdigit() and value.isascii() and plain_scalar(value.encode()) == value):
+        return value
+    return None
 
 
 def _scalar(value: Any) -> str:
