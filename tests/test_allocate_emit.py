@@ -43,7 +43,7 @@ HEADS = [
 
 ids = st.sampled_from([
     "r1", "tl074-soic", "0805", "true", "1e3", "x.y_z", "2026-01-01", "yes", "Null", "a+b", "R_0805",
-    "2N3904", "10k", "595-TL074CDR", "0x1F", "1e-5", "0b1", "4k7-0603",
+    "2N3904", "10k", "595-TL074CDR", "0x1F", "1e-5", "0b1", "4k7-0603", "0.1uF", "1.5e3",
 ])  # fmt: skip
 quantities = st.decimals(min_value=Decimal("0.001"), max_value=Decimal(10000), places=3)
 bins = st.none() | st.sampled_from(["3", "A", "top shelf", "#2", "x: y", "07"])

@@ -28,7 +28,7 @@ from ctb_files.storage.yaml import load_fast
 
 REL = "stock/shelf.yaml"
 
-WORDS = ["p1", "p-2", "r10k", "c.1", "x_y", "a+b", "Shelf", "top", "from the old shelf", "reel 2 of 3", "2N", "10k-"]
+WORDS = ["p1", "p-2", "r10k", "c.1", "x_y", "a+b", "Shelf", "top", "from the old shelf", "reel 2 of 3", "2N", "10k-", "0.1uF 50V"]
 # values whose plain text would read as something else, or not be plain: the round trip quotes them
 TRICKY = [
     "yes",

@@ -48,8 +48,29 @@ CASES = [
 
 
 # words that start with a digit: text where no reader takes them for a number or a date
-AS_TEXT = [b"595-TL074CDR", b"296-1395-5-ND", b"2N3904", b"10k", b"4k7", b"1-e5", b"1e-", b"0-a", b"1--a", b"2e"]
-NOT_TEXT = [b"1e-5", b"12E-3", b"1E-05", b"1e5", b"2024-01-02", b"1-2", b"3-", b"0x1F", b"0x1F-a", b"0o17-b", b"0b1"]
+AS_TEXT = [
+    b"595-TL074CDR",
+    b"296-1395-5-ND",
+    b"2N3904",
+    b"10k",
+    b"4k7",
+    b"1-e5",
+    b"1e-",
+    b"0-a",
+    b"1--a",
+    b"2e",
+    b"0.1uF",
+    b"4.7k",
+    b"10uF 50V",
+    b"0.1uF 50V X5R",
+    b"1.5e-3x",
+    b"1e5 x",
+    b"1_0k",
+]
+NOT_TEXT = [
+    b"1e-5", b"12E-3", b"1E-05", b"1e5", b"2024-01-02", b"1-2", b"3-", b"0x1F", b"0x1F-a", b"0o17-b", b"0b1",
+    b"1.5e3", b"1.0e+5", b"1_0e5", b"10 uF", b"1.2.3", b"10uF  50V", b"1:20",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("text", AS_TEXT + NOT_TEXT)

@@ -35,12 +35,12 @@ _DECIMAL = re.compile(rb"[-+]?[0-9]{1,%d}\.[0-9]{1,%d}" % (_INTEGER_DIGITS, _FRA
 # a word that starts with a letter, or words of id characters one space apart after it (a note: ``from the old
 # shelf``): no character a plain scalar may not hold, nothing that starts a comment or ends a key
 _WORD = re.compile(rb"[A-Za-z][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*")
-# a word that starts with a digit, as part numbers, values and vendor SKUs do (``2N3904``, ``10k``, ``100nF``,
-# ``595-TL074CDR``): digits, letters and dashes with a letter among them, and no number the parser or the
-# round trip reads (a base prefix ``0x``/``0o``/``0b``, an exponent ``1e5``, ``1e-5``); no date either, as a
-# date is digits and dashes only
-_DIGIT_WORD = re.compile(rb"(?=[0-9-]*[A-Za-z])[0-9][0-9A-Za-z-]*")
-_NUMBER_LIKE = re.compile(rb"0[bBoOxX].*|[0-9]+[eE][-+]?[0-9]+")
+# a word that starts with a digit, as part numbers, values and vendor SKUs do (``2N3904``, ``10k``, ``0.1uF``,
+# ``595-TL074CDR``), maybe more words one space apart (``10uF 50V``): id characters with a letter in the first
+# word, and no number the parser or the round trip reads (a base prefix ``0x``/``0o``/``0b``, an exponent
+# ``1e5``, ``1.5e-3``, ``1_0e5``); no date or time either, as a date is digits and dashes only
+_DIGIT_WORD = re.compile(rb"(?=[0-9._+-]*[A-Za-z])[0-9][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*")
+_NUMBER_LIKE = re.compile(rb"0[bBoOxX].*|[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+")
 # words the parser reads as something other than text (booleans, null); all start with a letter
 _NOT_TEXT = frozenset({b"true", b"True", b"TRUE", b"false", b"False", b"FALSE", b"null", b"Null", b"NULL"})
 _BOOLEANS = {b"true": True, b"false": False}  # the two a writer writes (the others read alike, but are not written so)
@@ -57,9 +57,9 @@ def plain_scalar(value: bytes) -> Any:
     decimal integers and decimals within the reader's digit limits, words
     that start with a letter and are no boolean or null word (or several,
     one space apart, as a note is written), words that start with a digit
-    (``2N3904``, ``10k``, ``595-TL074CDR``: digits, letters and dashes with
-    a letter, and no base prefix or exponent such as ``0x1F`` or ``1e-5``),
-    and the booleans ``true`` and ``false``.
+    (``2N3904``, ``10k``, ``0.1uF``, ``595-TL074CDR``, ``10uF 50V``: a letter
+    in the first word, and no base prefix or exponent such as ``0x1F`` or
+    ``1.5e-3``), and the booleans ``true`` and ``false``.
     """
     if _INTEGER.fullmatch(value):
         return int(value)
