@@ -5,14 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.gen import generate_bins, generate_mixed
+from ctb_files.cli import main
 from ctb_files.core.models.settings import Limits
+from ctb_files.storage import listread
 from ctb_files.storage.bomread import BomVersions
 from ctb_files.storage.filedata import parse_file
 from ctb_files.storage.listread import flow_row
 from ctb_files.storage.yaml import YamlProblem, load_fast
 from ctb_files.storage.yaml.read import default_limits
+from tests.test_import_real import EXPECTED, REAL
 from tests.test_stock_load_rows import typed
 
 REL = "projects/p/bom/v1.yaml"
@@ -98,3 +103,101 @@ def test_every_bom_file_here_reads_as_the_parser_reads_it(tmp_path: Path) -> Non
     versions = BomVersions()
     versions.load(example, REL)
     assert versions._rows  # the example's rows are read row by row
+
+
+# what a KiCad BOM's values, footprints, fields and notes hold, and what a plain scalar may not (at its start, or
+# as ": " and " #"), characters outside ASCII and controls among them
+_PIECES = [
+    "0201",
+    ", ",
+    "1uF",
+    "10V",
+    "X5R",
+    "20%",
+    "4.7k",
+    "Ω",
+    "µ",
+    "Resistor_SMD:R_0603",
+    "https://x.org/a.pdf",
+    '0.96" OLED',
+    "(VA)",
+    "C#1",
+    "a: b",
+    " #c",
+    "#",
+    "-",
+    "- ",
+    "?",
+    ":",
+    ",",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a",
+    "*a",
+    "!a",
+    "|",
+    ">",
+    "'",
+    '"',
+    "%",
+    "@",
+    "`",
+    "~",
+    "null",
+    "true",
+    "yes",
+    "0x1F",
+    "1e3",
+    "2024-01-02",
+    "12:30",
+    "=",
+    "<<",
+    " ",
+    "\t",
+    "\u2028",
+    "\u00a0",
+    "\ufeff",
+    "\x85",
+    "\x07",
+    "é",
+    "Y",
+    "..",
+    "---",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(values=st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4).map("".join), min_size=2, max_size=2))
+def test_plain_text_in_block_mappings_reads_as_the_parser_reads_it(values: list[str]) -> None:
+    data = (
+        "project: p\nversion: v1\nrows:\n  - line: 1\n    refs: [R1]\n    quantity: 1\n"
+        f"    value: {values[0]}\n    fields:\n      Note: {values[1]}\n"
+    ).encode()
+    try:
+        expected = load_fast(data, REL)
+    except YamlProblem as problem:
+        with pytest.raises(YamlProblem) as raised:
+            parse_file(data, REL, default_limits())
+        assert raised.value.diagnostic == problem.diagnostic
+        return
+    assert typed(parse_file(data, REL, default_limits())) == typed(expected)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_rows_of_real_boms_are_read_without_the_parser(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "inv"
+    assert main(["init", str(root), "--example"]) == 0
+    assert main(["bom", "import", str(REAL / name), "--project", "real", "--version", "v1", "--repo", str(root)]) == 0
+    capsys.readouterr()
+    data = (root / "projects/real/bom/v1.yaml").read_bytes()
+    assert typed(parse_file(data, REL, default_limits())) == typed(load_fast(data, REL))
+    if name in _KEYS_WITH_SPACES:
+        return  # a field named "RoHS Status": a key the line reader leaves to the parser
+    assert typed(listread._read(data, REL)) == typed(load_fast(data, REL))  # refused: _Unshaped
+
+
+_KEYS_WITH_SPACES = {"im-tomu__tomu-hardware__bom-digikey.csv"}

@@ -286,7 +286,7 @@ def _words(lines: list[bytes], at: int, end: int, indent: int) -> tuple[dict[str
             if _indent(line) < indent:
                 break  # a line of an outer block (or a blank line, the caller's to refuse)
             raise _Unshaped
-        key, value = _word_pair(_uncommented(line[indent:]))
+        key, value = _word_pair(_uncommented(line[indent:]), block=True)
         if key in out or len(out) >= _MAX_KEYS:
             raise _Unshaped
         out[key] = value
@@ -294,13 +294,19 @@ def _words(lines: list[bytes], at: int, end: int, indent: int) -> tuple[dict[str
     return out, at
 
 
-def _word_pair(text: bytes) -> tuple[str, Any]:
-    """``word: scalar``, the key any word the reader takes as text (``b-12``, not only key characters)."""
+def _word_pair(text: bytes, block: bool = False) -> tuple[str, Any]:
+    """``word: scalar``, the key any word the reader takes as text (``b-12``, not only key characters);
+    ``block``: a line of a block mapping, whose value may also be plain text of more kinds (:func:`_block_text`)."""
     key, sep, value = text.partition(b": ")
     name = plain_scalar(key)
     if not sep or type(name) is not str:
         raise _Unshaped
-    return _text(name), _scalar(value)
+    try:
+        return _text(name), _scalar(value)
+    except _Unshaped:
+        if not block:
+            raise
+        return _text(name), _block_text(value)
 
 
 def _inner(text: bytes) -> dict[str, Any]:
@@ -365,9 +371,40 @@ def _pair(text: bytes) -> tuple[str, Any, bool]:
     if matched is None:
         raise _Unshaped
     value = matched.group(2)
-    read = _value(value) if value is not None else _BELOW
+    if value is None:
+        read = _BELOW
+    else:
+        try:
+            read = _value(value)
+        except _Unshaped:
+            read = _block_text(value)  # what a block mapping's value may be besides
     many = type(read) in (tuple, dict)
     return _kept(_PAIRS, text, (_key(matched.group(1)), read, many))
+
+
+def _block_text(text: bytes) -> str:
+    """A block mapping's value written as plain text of one line that the parser reads as that same text
+    (``footprint: Resistor_SMD:R_0603_1608Metric``, ``value: 0201, 1uF, 10V, X5R, 20%``, ``value: 4.7kΩ``):
+    no indicator first, no ``: `` or `` #`` inside, no tab, nothing but printable characters, nothing that
+    ends a key or trails, and no implicit tag of the parser takes it (``yaml.read.plain_is_text``); else
+    :class:`_Unshaped`."""
+    if not text or text[0] in _INDICATORS or b": " in text or b" #" in text or text.endswith((b" ", b":")):
+        raise _Unshaped
+    if b"\t" in text or len(text) > _MAX_TEXT:
+        raise _Unshaped
+    from ctb_files.storage.yaml.read import plain_is_text  # here: the readers of lines import no YAML library
+
+    try:
+        value = text.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Unshaped from None
+    if not value.isprintable() or not plain_is_text(value):
+        raise _Unshaped  # a control, a line or paragraph separator, a byte order mark; a number, a date, ...
+    return _text(value)
+
+
+# bytes a plain scalar may not start with (YAML's indicators; "-", "?" and ":" may, before a non-space: refused)
+_INDICATORS = frozenset(b"-?:,[]{}#&*!|>'\"%@` ")
 
 
 def _flow_map(text: bytes) -> tuple[dict[str, Any], bool]:

@@ -43,6 +43,7 @@ _DIGIT_WORD = re.compile(rb"(?=[0-9._+-]*[A-Za-z])[0-9][A-Za-z0-9._+-]*(?: [A-Za
 _NUMBER_LIKE = re.compile(rb"0[bBoOxX].*|[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+")
 # words the parser reads as something other than text (booleans, null); all start with a letter
 _NOT_TEXT = frozenset({b"true", b"True", b"TRUE", b"false", b"False", b"FALSE", b"null", b"Null", b"NULL"})
+_NULLS = frozenset({b"null", b"Null", b"NULL"})  # null, as ctb writes an empty value (``part: null``)
 _BOOLEANS = {b"true": True, b"false": False}  # the two a writer writes (the others read alike, but are not written so)
 
 
@@ -59,7 +60,7 @@ def plain_scalar(value: bytes) -> Any:
     one space apart, as a note is written), words that start with a digit
     (``2N3904``, ``10k``, ``0.1uF``, ``595-TL074CDR``, ``10uF 50V``: a letter
     in the first word, and no base prefix or exponent such as ``0x1F`` or
-    ``1.5e-3``), and the booleans ``true`` and ``false``.
+    ``1.5e-3``), the booleans ``true`` and ``false``, and null.
     """
     if _INTEGER.fullmatch(value):
         return int(value)
@@ -70,6 +71,8 @@ def plain_scalar(value: bytes) -> Any:
             return value.decode("ascii")
         if value in _BOOLEANS:
             return _BOOLEANS[value]
+        if value in _NULLS:
+            return None
     elif _DIGIT_WORD.fullmatch(value) and not _NUMBER_LIKE.fullmatch(value) and len(value) <= _MAX_TEXT:
         return value.decode("ascii")
     return NOT_PLAIN

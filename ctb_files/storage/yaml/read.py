@@ -116,6 +116,12 @@ def _resolve(self: _FastLoader, kind: Any, value: Any, implicit: Any) -> str:
     return _SEQ if kind is pyyaml.SequenceNode else _MAP
 
 
+def plain_is_text(value: str) -> bool:
+    """Whether the parser reads ``value``, written as a plain scalar, as text (no implicit tag takes it: not a
+    number, boolean, null, date or time, nor ``<<``, ``=``, ``!``, ``&``, ``*``): the parser's own rule."""
+    return not any(regexp.match(value) for _tag, regexp in _IMPLICIT.get(value[:1], ()))
+
+
 def _no_path_resolvers(self: _FastLoader, *args: Any) -> None:
     return None
 
