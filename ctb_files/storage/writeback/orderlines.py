@@ -9,7 +9,8 @@ plain lines (comments, plain values, ``created_at: 2026-12-04T10:00:00Z``),
 then ``lines:`` and each line a mapping of plain or quoted scalars and a
 ``for`` mapping, in flow style (``  - {part: p1, quantity: 5, for: {b1: 5}}``)
 or in block style as the round trip writes it (``  - part: p1`` then
-``    quantity: 5`` and ``    for: {b1: 5}``), and plain keys after — is
+``    quantity: 5`` and ``    for: {b1: 5}``, or the ``for`` below its key as
+PyYAML writes it, kept so), and plain keys after — is
 instead kept as its lines of text, and :meth:`OrderLines.update` writes the
 lines as the round trip would: the same merge (``writeback.lists.merge_by_key``
 and ``yaml.merge_into``: lines matched by part, first come first served;
@@ -19,7 +20,7 @@ in block style with its ``for`` in flow style (in flow style when it has no
 ``for``).  Where a value's text is not certain (a text that is no plain word
 or number and would need other quoting, an empty ``for``, a line longer than
 :data:`_WIDTH`), where the file holds anything else (comments among the lines,
-block mappings below a line, ``lines: []``), or where no line would be left,
+lists or deeper mappings below a key, ``lines: []``), or where no line would be left,
 the caller edits the round-trip document instead.  The frame of the file (a
 ``---`` line, a ``...`` line) and CR LF line breaks are kept, as the round trip
 keeps them.  A test holds both ways to the same bytes.
