@@ -32,9 +32,9 @@ _MAX_TEXT = 1_000
 _PAIR = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*): +([-+]?[A-Za-z0-9][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*)")
 _INTEGER = re.compile(rb"[-+]?[0-9]{1,%d}" % _INTEGER_DIGITS)
 _DECIMAL = re.compile(rb"[-+]?[0-9]{1,%d}\.[0-9]{1,%d}" % (_INTEGER_DIGITS, _FRACTION_DIGITS))
-# a word that starts with a letter, or words of id characters one space apart after it (a note: ``from the old
+# a word that starts with a letter (or ``_``), or words of id characters one space apart after it (a note: ``from the old
 # shelf``): no character a plain scalar may not hold, nothing that starts a comment or ends a key
-_WORD = re.compile(rb"[A-Za-z][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*")
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*")
 # a word that starts with a digit, as part numbers, values and vendor SKUs do (``2N3904``, ``10k``, ``0.1uF``,
 # ``595-TL074CDR``), maybe more words one space apart (``10uF 50V``): id characters with a letter in the first
 # word, and no number the parser or the round trip reads (a base prefix ``0x``/``0o``/``0b``, an exponent
@@ -42,8 +42,8 @@ _WORD = re.compile(rb"[A-Za-z][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*")
 _DIGIT_WORD = re.compile(rb"(?=[0-9._+-]*[A-Za-z])[0-9][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*")
 _NUMBER_LIKE = re.compile(rb"0[bBoOxX].*|[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+")
 # words the parser reads as something other than text (booleans, null); all start with a letter
-_NOT_TEXT = frozenset({b"true", b"True", b"TRUE", b"false", b"False", b"FALSE", b"null", b"Null", b"NULL"})
 _NULLS = frozenset({b"null", b"Null", b"NULL"})  # null, as ctb writes an empty value (``part: null``)
+_NOT_TEXT = frozenset({b"true", b"True", b"TRUE", b"false", b"False", b"FALSE"}) | _NULLS
 _BOOLEANS = {b"true": True, b"false": False}  # the two a writer writes (the others read alike, but are not written so)
 
 
@@ -56,7 +56,7 @@ def plain_scalar(value: bytes) -> Any:
     Where it answers, the answer is what the YAML reader makes of the same
     scalar in a flow or block context (the same value of the same type):
     decimal integers and decimals within the reader's digit limits, words
-    that start with a letter and are no boolean or null word (or several,
+    that start with a letter or ``_`` and are no boolean or null word (or several,
     one space apart, as a note is written), words that start with a digit
     (``2N3904``, ``10k``, ``0.1uF``, ``595-TL074CDR``, ``10uF 50V``: a letter
     in the first word, and no base prefix or exponent such as ``0x1F`` or
@@ -76,6 +76,7 @@ def plain_scalar(value: bytes) -> Any:
     elif _DIGIT_WORD.fullmatch(value) and not _NUMBER_LIKE.fullmatch(value) and len(value) <= _MAX_TEXT:
         return value.decode("ascii")
     return NOT_PLAIN
+
 
 
 def plain_key(key: bytes) -> str | None:

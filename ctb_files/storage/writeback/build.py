@@ -19,7 +19,6 @@ from typing import Any
 from ctb_files.core.paths import build_path
 from ctb_files.ops.builds.fields import WRITTEN, ordered_build
 from ctb_files.storage.changes import ChangeSet
-from ctb_files.storage.stockread import plain_scalar
 from ctb_files.storage.yaml import (
     CommentedMap,
     YamlProblem,
@@ -32,7 +31,7 @@ from ctb_files.storage.yaml import (
     to_roundtrip,
 )
 from ctb_files.storage.yaml.frame import document_frame, line_break, with_break
-from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
+from ctb_files.storage.yaml.scalars import number_text, writes_plain
 
 
 def new_build(changes: ChangeSet, build_id: str, data: dict[str, Any]) -> None:
@@ -203,22 +202,15 @@ def _head_in_place(head: str, fields: Mapping[str, Any]) -> tuple[str, set[str]]
     return "".join(out), held
 
 
-_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*$")
-
-
 class _NotPlain(Exception):
     pass
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _plain(value: str) -> str | None:
-    """``value`` when it is written without quotes, else None (ids repeat: asked once each); an id that starts
-    with a digit (``2N3904``, ``10k``) where the readers' rule takes it as text (``stockread.plain_scalar``)."""
-    if value.lower() in YAML11_WORDS:
-        return None
-    if _PLAIN.match(value) or (value[:1].isdigit() and value.isascii() and plain_scalar(value.encode()) == value):
-        return value
-    return None
+    """``value`` when it is written without quotes (``yaml.scalars.writes_plain``), else None (ids repeat: asked
+    once each)."""
+    return value if writes_plain(value) else None
 
 
 def _scalar(value: Any) -> str:

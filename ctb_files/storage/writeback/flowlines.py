@@ -47,40 +47,20 @@ HEAD = re.compile(r"#[^\n]*|" + _PAIR + r"(?: +#[^\n]*)?")
 
 
 class FlowLines:
-    """The lines of a stock file in the shape ctb writes: its head, and each line's text and data."""
+    """The lines of a stock file in the shape ctb writes: the file as scanned, and each line's text and data."""
 
-    def __init__(
-        self, head: str, rows: list[str], items: list[dict[str, Any]], blocks: list[bool], indent: str, tail: str
-    ) -> None:
-        self._head = head  # every line up to and including ``lines:``
-        self._rows = rows  # each line's text, its indent and newline included
-        self._blocks = blocks  # whether each line is a block mapping (else a flow mapping)
-        self._indent = indent  # the column of the lines' dashes: two spaces (ctb's) or none (PyYAML's)
-        self._tail = tail  # plain keys after the lines (PyYAML sorts ``name`` after ``lines``)
-        self._frame = ("", "")  # a ``---`` line opening the file, a ``...`` closing it (yaml.frame), kept as they are
-        self._leads = [""] * len(rows)  # blank lines and comments above each line (sections), kept as they are
-        self._break = "\n"  # the file's line break ("\r\n" where every line ends so), as the round trip keeps it
-        self.items: Sequence[dict[str, Any]] = items  # each line's data, as the loader reads it
+    def __init__(self, scanned: ListFile) -> None:
+        self._file = scanned  # the head, the tail, the dashes' column, the frame, the line break: kept as they are
+        self._rows = [row.text for row in scanned.rows]  # each line's text, its indent and newline included
+        self._blocks = [row.block for row in scanned.rows]  # whether each line is a block mapping
+        self._leads = [row.lead for row in scanned.rows]  # blank lines and comments above each line (sections)
+        self.items: Sequence[dict[str, Any]] = [row.item for row in scanned.rows]  # as the loader reads them
 
     @classmethod
     def read(cls, data: bytes) -> FlowLines | None:
         """The lines of ``data``, or None when the file is not in the shape this edits."""
         scanned = scan_file(data, HEAD, _flow_item, _block_item, asides=True)
-        if scanned is None:
-            return None
-        rows = scanned.rows
-        found = cls(
-            scanned.head,
-            [r.text for r in rows],
-            [r.item for r in rows],
-            [r.block for r in rows],
-            scanned.indent,
-            scanned.tail,
-        )
-        found._frame = scanned.frame
-        found._leads = [r.lead for r in rows]
-        found._break = scanned.brk
-        return found
+        return cls(scanned) if scanned is not None else None
 
     def update(self, changes: Mapping[int, Mapping[str, Any]], appended: Sequence[Mapping[str, Any]] = ()) -> bool:
         """Write lines anew (by index: each line's whole mapping, in order) and append lines, all or nothing; False
@@ -98,11 +78,12 @@ class FlowLines:
                 return False
             added.append(found)
         listed = list(self.items)
+        indent = self._file.indent
         for index, (row, item) in rows.items():
-            self._rows[index] = block_text(item, self._indent) if self._blocks[index] else f"{self._indent}{row}\n"
+            self._rows[index] = block_text(item, indent) if self._blocks[index] else f"{indent}{row}\n"
             listed[index] = item
         for row, item in added:  # a new line is a flow mapping, as the round trip appends one
-            self._rows.append(f"{self._indent}{row}\n")
+            self._rows.append(f"{indent}{row}\n")
             self._blocks.append(False)
             self._leads.append("")
             listed.append(item)
@@ -110,8 +91,7 @@ class FlowLines:
         return True
 
     def text(self) -> str:
-        body = "".join(lead + row for lead, row in zip(self._leads, self._rows, strict=True))
-        return with_break(self._frame[0] + self._head + body + self._tail + self._frame[1], self._break)
+        return self._file.around("".join(lead + row for lead, row in zip(self._leads, self._rows, strict=True)))
 
 
 class ListFile(NamedTuple):
@@ -124,6 +104,10 @@ class ListFile(NamedTuple):
     frame: tuple[str, str]  # a ``---`` line opening the file, a ``...`` line closing it (yaml.frame)
     brk: str  # the file's line break ("\r\n" where every line ends so)
 
+    def around(self, body: str) -> str:
+        """The file's text with ``body`` (lines ending "\\n") as its items: its head, tail, frame and line break."""
+        return with_break(self.frame[0] + self.head + body + self.tail + self.frame[1], self.brk)
+
 
 def scan_file(
     data: bytes,
@@ -134,24 +118,24 @@ def scan_file(
     asides: bool = False,
     width: int | None = None,
 ) -> ListFile | None:
-    """``data`` as its head, items and tail (:func:`split_at_lines`, :func:`scan_rows`), or None where the text
-    editors leave it to the round trip."""
-    cut = split_at_lines(data, head_line)
+    """``data`` as its head, items and tail (:func:`_split_at_lines`, :func:`_scan_rows`), or None where the text
+    editors leave it to the round trip.  One home for what both text editors (stock, orders) take."""
+    cut = _split_at_lines(data, head_line)
     if cut is None:
         return None
     head, body, frame, brk = cut
-    scanned = scan_rows(body, read_flow, read_block, asides=asides, width=width)
+    scanned = _scan_rows(body, read_flow, read_block, asides=asides, width=width)
     if scanned is None:
         return None
     indent, rows, tail = scanned
     return ListFile(head, rows, tail, indent, frame, brk)
 
 
-def split_at_lines(data: bytes, head_line: re.Pattern[str]) -> tuple[str, str, tuple[str, str], str] | None:
+def _split_at_lines(data: bytes, head_line: re.Pattern[str]) -> tuple[str, str, tuple[str, str], str] | None:
     """``data`` cut before and after its ``lines:`` line: (head up to and including it, the rest, the frame, the
     line break), the text in "\n" line breaks and without its frame; None where the text editors leave the file
     to the round trip (not UTF-8, a byte order mark, no final newline, other line breaks, no ``lines:`` line,
-    a head line ``head_line`` does not match).  One home for what both text editors (stock, orders) take."""
+    a head line ``head_line`` does not match)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -177,7 +161,7 @@ def split_at_lines(data: bytes, head_line: re.Pattern[str]) -> tuple[str, str, t
 
 
 class Row(NamedTuple):
-    """One item of a list as :func:`scan_rows` found it."""
+    """One item of a list as :func:`_scan_rows` found it."""
 
     text: str  # its lines, indent and newlines included
     item: dict[str, Any]  # its data, as the loader reads it
@@ -185,7 +169,7 @@ class Row(NamedTuple):
     lead: str  # the blank lines and comments above it, kept as they are
 
 
-def scan_rows(
+def _scan_rows(
     body: str,
     read_flow: Callable[[str, str], dict[str, Any] | None],
     read_block: Callable[[list[str], str], dict[str, Any] | None],
@@ -194,8 +178,7 @@ def scan_rows(
     width: int | None = None,
 ) -> tuple[str, list[Row], str] | None:
     """The items of the list below ``lines:`` (``body``): its dashes' column, each item, and the plain keys after
-    it; None where anything is not an item the readers take, or there is none.  One home for the layout both
-    text editors (stock, orders) take.
+    it; None where anything is not an item the readers take, or there is none.
 
     ``read_flow(line, indent)``: a flow mapping's data, or None unless the round trip would write that line again
     as it stands; ``read_block(lines, indent)`` likewise for a block mapping's lines (no newlines).  ``asides``:

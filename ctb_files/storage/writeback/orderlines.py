@@ -35,48 +35,38 @@ from typing import Any
 
 from ctb_files.storage.listread import flow_row
 from ctb_files.storage.stockread import NOT_PLAIN, plain_scalar
-from ctb_files.storage.writeback.flowlines import HEAD, scan_file
+from ctb_files.storage.writeback.flowlines import HEAD, ListFile, scan_file
 from ctb_files.storage.yaml import same_value
-from ctb_files.storage.yaml.frame import with_break
-from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text
+from ctb_files.storage.yaml.scalars import YAML11_WORDS, number_text, writes_plain
 
+# text written in double quotes as it stands: printable ASCII, no quote or backslash (no escape needed)
+_QUOTABLE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]*")
 # a head line of an order: what a stock file's head holds, a time as ctb writes one, or a value in double quotes
 _HEAD = re.compile(
     HEAD.pattern
-    + r"|[A-Za-z_][A-Za-z0-9_]*: (?:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z|\"[\x20\x21\x23-\x5b\x5d-\x7e]*\")"
+    + r"|[A-Za-z_][A-Za-z0-9_]*: (?:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z|\""
+    + _QUOTABLE.pattern
+    + r"\")"
 )
-# text written in double quotes as it stands: printable ASCII, no quote or backslash (no escape needed)
-_QUOTABLE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]*")
 _WIDTH = 2000  # longer lines are left to the round trip, whose writer folds flow lines past its width
 _INDENT = "  "
 
 
 class OrderLines:
-    """The ``lines`` of an order file in the shape ctb writes, as text: the head, each line's text and data."""
+    """The ``lines`` of an order file in the shape ctb writes: the file as scanned, and each line's text and data."""
 
-    def __init__(self, head: str, body: list[str], items: list[dict[str, Any]], blocks: list[bool]) -> None:
-        self._head = head  # every line up to and including ``lines:``
-        self._rows = body  # each line's text, its indent and newlines included
-        self._blocks = blocks  # whether each line is a block mapping (else a flow mapping)
-        self.items: Sequence[dict[str, Any]] = items  # each line's data, as the loader reads it
-        self._indent = _INDENT  # the column of the dashes: two spaces (ctb's) or none (PyYAML's)
-        self._tail = ""  # plain keys after the lines (PyYAML sorts them after ``lines``)
-        self._frame = ("", "")  # a ``---`` line opening the file, a ``...`` line closing it, kept as they are
-        self._break = "\n"  # the file's line break ("\r\n" where every line ends so)
+    def __init__(self, scanned: ListFile) -> None:
+        self._file = scanned  # the head, the tail, the dashes' column, the frame, the line break: kept as they are
+        self._rows = [row.text for row in scanned.rows]  # each line's text, its indent and newlines included
+        self._blocks = [row.block for row in scanned.rows]  # whether each line is a block mapping
+        self.items: Sequence[dict[str, Any]] = [row.item for row in scanned.rows]  # as the loader reads them
 
     @classmethod
     def read(cls, data: bytes) -> OrderLines | None:
-        """The lines of ``data``, or None when the file is not in the shape this edits."""
+        """The lines of ``data``, or None when the file is not in the shape this edits (a comment, a blank line,
+        ``lines: []``, another layout: the round trip's)."""
         scanned = scan_file(data, _HEAD, _flow_line, _block_line, width=_WIDTH)
-        if scanned is None:
-            return None  # a comment, a blank line, ``lines: []``, another layout: the round trip's
-        rows = scanned.rows
-        found = cls(scanned.head, [r.text for r in rows], [r.item for r in rows], [r.block for r in rows])
-        found._indent = scanned.indent
-        found._tail = scanned.tail
-        found._frame = scanned.frame
-        found._break = scanned.brk
-        return found
+        return cls(scanned) if scanned is not None else None
 
     def update(self, lines: Sequence[Mapping[str, Any]]) -> bool:
         """Make the order's lines hold ``lines``, as ``writeback.order`` makes the round-trip document hold them;
@@ -97,7 +87,8 @@ class OrderLines:
             else:  # a new line: flow style when all its values are scalars (yaml.to_roundtrip), else block
                 item = dict(data)
                 block = any(isinstance(value, (dict, list, tuple)) for value in item.values())
-            text = block_text(item, self._indent) if block else flow_text(item, self._indent)
+            indent = self._file.indent
+            text = block_text(item, indent) if block else flow_text(item, indent)
             if text is None:
                 return False
             rows.append(text)
@@ -109,7 +100,7 @@ class OrderLines:
         return True
 
     def text(self) -> str:
-        return with_break(self._frame[0] + self._head + "".join(self._rows) + self._tail + self._frame[1], self._break)
+        return self._file.around("".join(self._rows))
 
 
 def _flow_line(row: str, indent: str) -> dict[str, Any] | None:
@@ -243,9 +234,7 @@ def _mapping(item: Mapping[str, Any]) -> str | None:
 
 def _word(key: Any) -> str | None:
     """A key written plain: text the reader takes back as that same text."""
-    if type(key) is not str or key.lower() in YAML11_WORDS:
-        return None
-    return key if plain_scalar(key.encode("utf-8")) == key else None
+    return str(key) if type(key) is str and writes_plain(key) else None
 
 
 def _scalar(value: Any) -> str | None:
@@ -260,7 +249,9 @@ def _scalar(value: Any) -> str | None:
         return f'"{value}"' if _QUOTABLE.fullmatch(value) else None
     if kind is not str:
         return None
+    if writes_plain(value):
+        return str(value)
     read = plain_scalar(value.encode("utf-8")) if value.isascii() else NOT_PLAIN
     if value.lower() in YAML11_WORDS or (read is not NOT_PLAIN and type(read) is not str):
         return f'"{value}"' if _QUOTABLE.fullmatch(value) else None  # it would read as a number, a boolean, null
-    return value if read == value else None
+    return None
